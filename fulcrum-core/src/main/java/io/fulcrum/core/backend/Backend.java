@@ -1,0 +1,269 @@
+package io.fulcrum.core.backend;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Live state of one backend server: identity, weight, state, and the counters the
+ * balancers read. Thread-safe; the hot-path reads are plain volatile reads.
+ *
+ * <p>Selection-relevant changes (state, weight, ejection) bump {@link #version()}
+ * and notify listeners, so balancers that precompute tables can rebuild lazily.
+ */
+public final class Backend {
+
+    private final String pool;
+    private final String name;
+    private final String host;
+    private final int port;
+    private final int index;
+
+    private volatile int configuredWeight;
+    private volatile int weight;
+    private volatile int maxConnections;
+    private volatile String site;
+    private volatile String hostName;
+    private volatile Map<String, String> labels;
+    private volatile BackendState state;
+    private volatile boolean drained;
+
+    private final AtomicInteger activeRequests = new AtomicInteger();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final LongAdder totalRequests = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final AtomicLong version = new AtomicLong();
+
+    /** Exponentially weighted moving average of response time, in nanoseconds; 0 = no sample yet. */
+    private volatile long ewmaNanos;
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicInteger ejections = new AtomicInteger();
+    private volatile long ejectedUntilNanos;
+
+    private final CopyOnWriteArrayList<BackendListener> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param pool   the pool this backend belongs to
+     * @param name   name within the pool
+     * @param host   host name or address to connect to
+     * @param port   port to connect to
+     * @param index  position within its pool (stable per snapshot; used by hashing algorithms as a tie-breaker)
+     * @param weight initial weight
+     */
+    public Backend(String pool, String name, String host, int port, int index, int weight) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.name = Objects.requireNonNull(name, "name");
+        this.host = Objects.requireNonNull(host, "host");
+        this.port = port;
+        this.index = index;
+        this.configuredWeight = weight;
+        this.weight = weight;
+        this.state = BackendState.UP;
+        this.site = "";
+        this.hostName = "";
+        this.labels = Map.of();
+    }
+
+    /** Convenience for tests and benchmarks: a backend named after its address. */
+    public static Backend of(String pool, int index, String host, int port, int weight) {
+        return new Backend(pool, host + ":" + port, host, port, index, weight);
+    }
+
+    public String pool() { return pool; }
+    public String name() { return name; }
+    public String host() { return host; }
+    public int port() { return port; }
+    public int index() { return index; }
+    /** {@code host:port}. */
+    public String address() { return host + ":" + port; }
+
+    /** Weight currently used for selection (may differ from the configured one during slow start or adaptive weighting). */
+    public int weight() { return weight; }
+    public int configuredWeight() { return configuredWeight; }
+    public int maxConnections() { return maxConnections; }
+    public String site() { return site; }
+    public String hostName() { return hostName; }
+    public Map<String, String> labels() { return labels; }
+    public BackendState state() { return state; }
+    public long version() { return version.get(); }
+
+    public void setConfiguredWeight(int w) {
+        this.configuredWeight = w;
+        setWeight(w);
+    }
+
+    /** Sets the effective weight used for selection. */
+    public void setWeight(int w) {
+        if (w < 0) {
+            throw new IllegalArgumentException("weight must be >= 0: " + w);
+        }
+        if (this.weight != w) {
+            this.weight = w;
+            changed();
+        }
+    }
+
+    public void setMaxConnections(int max) { this.maxConnections = max; }
+
+    public void setLocality(String site, String hostName) {
+        this.site = site == null ? "" : site;
+        this.hostName = hostName == null ? "" : hostName;
+        changed();
+    }
+
+    public void setLabels(Map<String, String> labels) { this.labels = Map.copyOf(labels); }
+
+    public void setState(BackendState s) {
+        if (this.state != s) {
+            this.state = s;
+            if (s != BackendState.DRAINING) {
+                drained = false;
+            }
+            changed();
+        }
+    }
+
+    /** True once a draining backend has no sticky sessions and no live requests left. */
+    public boolean isDrained() { return drained; }
+
+    public void markDrained() { this.drained = true; }
+
+    // ---- selection ------------------------------------------------------------------------------
+
+    /**
+     * Whether this backend may take a new request (not a sticky hit): state UP,
+     * positive weight, not ejected, and below its max connections.
+     */
+    public boolean isSelectable(long nowNanos) {
+        return state == BackendState.UP && weight > 0 && !isEjected(nowNanos) && hasCapacity();
+    }
+
+    /** Like {@link #isSelectable} but for a backup backend, used only when no primary can take the request. */
+    public boolean isSelectableBackup(long nowNanos) {
+        return state == BackendState.BACKUP && weight > 0 && !isEjected(nowNanos) && hasCapacity();
+    }
+
+    /** Whether a sticky session bound to this backend may still be served by it (draining backends keep theirs). */
+    public boolean acceptsStickySession(long nowNanos) {
+        BackendState s = state;
+        return (s == BackendState.UP || s == BackendState.DRAINING || s == BackendState.BACKUP)
+                && !isEjected(nowNanos) && hasCapacity();
+    }
+
+    /** Whether a request could be served if a connection slot frees up (used to decide between queueing and 503). */
+    public boolean isHealthyButFull(long nowNanos) {
+        BackendState s = state;
+        return (s == BackendState.UP || s == BackendState.BACKUP) && weight > 0 && !isEjected(nowNanos) && !hasCapacity();
+    }
+
+    public boolean hasCapacity() {
+        int max = maxConnections;
+        return max <= 0 || activeRequests.get() < max;
+    }
+
+    // ---- counters -------------------------------------------------------------------------------
+
+    /** Requests currently being served by this backend. */
+    public int activeRequests() { return activeRequests.get(); }
+
+    public void requestStarted() {
+        activeRequests.incrementAndGet();
+        totalRequests.increment();
+    }
+
+    public void requestFinished() { activeRequests.decrementAndGet(); }
+
+    public long totalRequests() { return totalRequests.sum(); }
+
+    /** Open TCP connections from Fulcrum to this backend (pooled or busy). */
+    public int openConnections() { return openConnections.get(); }
+
+    public void connectionOpened() { openConnections.incrementAndGet(); }
+
+    public void connectionClosed() { openConnections.decrementAndGet(); }
+
+    public long failures() { return failures.sum(); }
+
+    // ---- latency --------------------------------------------------------------------------------
+
+    /** Smoothed response time in nanoseconds; 0 before the first sample. */
+    public long ewmaNanos() { return ewmaNanos; }
+
+    /** Folds one response time into the moving average (alpha = 0.3). Racy updates lose a sample at worst. */
+    public void recordResponseTime(long nanos) {
+        long prev = ewmaNanos;
+        ewmaNanos = prev == 0 ? nanos : (long) (prev * 0.7 + nanos * 0.3);
+    }
+
+    // ---- passive health -------------------------------------------------------------------------
+
+    public boolean isEjected(long nowNanos) {
+        long until = ejectedUntilNanos;
+        return until != 0 && nowNanos - until < 0;
+    }
+
+    public long ejectedUntilNanos() { return ejectedUntilNanos; }
+
+    /** A request to this backend succeeded: resets the consecutive-failure count. */
+    public void recordSuccess() {
+        if (consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+        }
+        if (ejectedUntilNanos != 0 && ejections.get() != 0) {
+            ejections.set(0);
+        }
+    }
+
+    /**
+     * A request to this backend failed. Returns true when this failure ejected it.
+     *
+     * @param threshold      consecutive failures that eject
+     * @param baseEjectNanos first ejection period; doubled for each repeated ejection
+     * @param maxEjectNanos  longest ejection period
+     */
+    public boolean recordFailure(long nowNanos, int threshold, long baseEjectNanos, long maxEjectNanos) {
+        failures.increment();
+        int n = consecutiveFailures.incrementAndGet();
+        if (threshold > 0 && n >= threshold && !isEjected(nowNanos)) {
+            int times = ejections.getAndIncrement();
+            long period = baseEjectNanos << Math.min(times, 20);
+            if (period <= 0 || period > maxEjectNanos) {
+                period = maxEjectNanos;
+            }
+            ejectedUntilNanos = nowNanos + period;
+            consecutiveFailures.set(0);
+            changed();
+            return true;
+        }
+        return false;
+    }
+
+    /** Ends an ejection early (used by active health checks when they see the backend up). */
+    public void clearEjection() {
+        if (ejectedUntilNanos != 0) {
+            ejectedUntilNanos = 0;
+            changed();
+        }
+    }
+
+    // ---- change notification --------------------------------------------------------------------
+
+    public void addListener(BackendListener l) { listeners.add(l); }
+
+    public void removeListener(BackendListener l) { listeners.remove(l); }
+
+    private void changed() {
+        version.incrementAndGet();
+        for (BackendListener l : listeners) {
+            l.backendChanged(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return pool + "/" + name + "(" + address() + ", w=" + weight + ", " + state + ")";
+    }
+}

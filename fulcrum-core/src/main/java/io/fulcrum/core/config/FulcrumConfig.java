@@ -1,0 +1,36 @@
+package io.fulcrum.core.config;
+
+import java.util.List;
+
+/**
+ * One whole configuration snapshot: process settings, the listeners with their
+ * routes, the backend pools, and the access log.
+ *
+ * @param server    process-wide settings (threads, identity of this node, shutdown)
+ * @param accessLog where and how requests are logged
+ * @param listeners the addresses Fulcrum accepts traffic on
+ * @param pools     the backend pools that routes send traffic to
+ */
+public record FulcrumConfig(
+        ServerSettings server,
+        AccessLogConfig accessLog,
+        List<ListenerConfig> listeners,
+        List<PoolConfig> pools) {
+
+    public FulcrumConfig {
+        server = server == null ? ServerSettings.defaults() : server;
+        accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
+        listeners = listeners == null ? List.of() : List.copyOf(listeners);
+        pools = pools == null ? List.of() : List.copyOf(pools);
+    }
+
+    /** The pool with this name, or {@code null}. */
+    public PoolConfig pool(String name) {
+        for (PoolConfig p : pools) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,33 @@
+package io.fulcrum.core.config;
+
+import java.util.List;
+
+/**
+ * One address Fulcrum accepts HTTP traffic on, with the routes that send each
+ * request to a pool.
+ *
+ * @param name      unique name (appears in logs and metrics)
+ * @param bind      {@code host:port} to listen on
+ * @param protocol  {@code http} for now
+ * @param timeouts  client-side timeouts
+ * @param limits    request size and connection limits
+ * @param forwarded which forwarding headers are added to requests sent to backends
+ * @param routes    evaluated in order; the first match wins
+ */
+public record ListenerConfig(
+        String name,
+        String bind,
+        String protocol,
+        TimeoutsConfig timeouts,
+        LimitsConfig limits,
+        ForwardedHeadersConfig forwarded,
+        List<RouteConfig> routes) {
+
+    public ListenerConfig {
+        protocol = protocol == null ? "http" : protocol;
+        timeouts = timeouts == null ? TimeoutsConfig.defaults() : timeouts;
+        limits = limits == null ? LimitsConfig.defaults() : limits;
+        forwarded = forwarded == null ? ForwardedHeadersConfig.defaults() : forwarded;
+        routes = routes == null ? List.of() : List.copyOf(routes);
+    }
+}

@@ -1,0 +1,52 @@
+package io.fulcrum.core.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A pool of backends and how requests are spread over them.
+ *
+ * @param name           unique name
+ * @param algorithm      balancing algorithm, by name (see {@code io.fulcrum.core.balance.BalancerRegistry})
+ * @param hashKey        key for hashing algorithms (client IP, a header or a cookie)
+ * @param weightBound    cap applied to every backend weight
+ * @param maglevTableSize size of the Maglev lookup table (a prime)
+ * @param ringReplicas   points per unit of weight on the hash ring
+ * @param connectTimeout time allowed to open a backend connection
+ * @param responseTimeout time allowed for the backend's response header after the request was sent; 0 = the listener's request timeout
+ * @param retries        how many other backends are tried after a failure
+ * @param queue          bounded wait queue used when every backend is at its max connections
+ * @param passiveHealth  outlier ejection from the proxy's own traffic
+ * @param keepAlive      pooled keep-alive connections to backends
+ * @param backends       the backends
+ */
+public record PoolConfig(
+        String name,
+        String algorithm,
+        HashKeyConfig hashKey,
+        Integer weightBound,
+        Integer maglevTableSize,
+        Integer ringReplicas,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        RetryConfig retries,
+        QueueConfig queue,
+        PassiveHealthConfig passiveHealth,
+        KeepAliveConfig keepAlive,
+        List<BackendConfig> backends) {
+
+    public PoolConfig {
+        algorithm = algorithm == null ? "round-robin" : algorithm;
+        hashKey = hashKey == null ? HashKeyConfig.clientIp() : hashKey;
+        weightBound = weightBound == null ? 256 : weightBound;
+        maglevTableSize = maglevTableSize == null ? 65537 : maglevTableSize;
+        ringReplicas = ringReplicas == null ? 160 : ringReplicas;
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(3) : connectTimeout;
+        responseTimeout = responseTimeout == null ? Duration.ZERO : responseTimeout;
+        retries = retries == null ? RetryConfig.defaults() : retries;
+        queue = queue == null ? QueueConfig.defaults() : queue;
+        passiveHealth = passiveHealth == null ? PassiveHealthConfig.defaults() : passiveHealth;
+        keepAlive = keepAlive == null ? KeepAliveConfig.defaults() : keepAlive;
+        backends = backends == null ? List.of() : List.copyOf(backends);
+    }
+}

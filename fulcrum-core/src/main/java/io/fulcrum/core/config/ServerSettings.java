@@ -1,0 +1,40 @@
+package io.fulcrum.core.config;
+
+import java.time.Duration;
+
+/**
+ * Process-wide settings.
+ *
+ * @param eventLoopThreads number of Netty event-loop threads; 0 means one per core
+ * @param site             the site (data centre, zone) this node runs in; used by locality-aware balancing
+ * @param host             the host name of this node; used by locality-aware balancing
+ * @param shutdownGrace    how long a graceful shutdown waits for in-flight requests
+ * @param stickyPurgeInterval how often expired sticky entries are purged
+ */
+public record ServerSettings(
+        Integer eventLoopThreads,
+        String site,
+        String host,
+        Duration shutdownGrace,
+        Duration stickyPurgeInterval) {
+
+    public ServerSettings {
+        eventLoopThreads = eventLoopThreads == null ? 0 : eventLoopThreads;
+        site = site == null ? "local" : site;
+        host = host == null ? defaultHostName() : host;
+        shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(10) : shutdownGrace;
+        stickyPurgeInterval = stickyPurgeInterval == null ? Duration.ofSeconds(10) : stickyPurgeInterval;
+    }
+
+    public static ServerSettings defaults() {
+        return new ServerSettings(null, null, null, null, null);
+    }
+
+    private static String defaultHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+}
