@@ -1,0 +1,52 @@
+package io.fulcrum.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code fulcrum} command line: the entry point of the packaged jar.
+ *
+ * <p>Each job is a subcommand ({@code run}, {@code validate}, {@code demo},
+ * {@code version}); this class only assembles them and turns the chosen one's
+ * result into the process exit code (see {@link ExitCodes}).
+ */
+@Command(
+        name = "fulcrum",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Fulcrum, a software traffic manager: L7 proxy and load balancer.",
+        subcommands = {
+                RunCommand.class,
+                ValidateCommand.class,
+                DemoCommand.class,
+                VersionCommand.class,
+                CommandLine.HelpCommand.class
+        },
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.LIST_OK, ExitCodes.LIST_FAILURE, ExitCodes.LIST_INVALID})
+public final class FulcrumCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Builds the command line with all subcommands, ready to {@link CommandLine#execute execute}. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new FulcrumCommand());
+    }
+
+    /** Runs the command and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Called when no subcommand is given: that is a usage error, answered with the usage text. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing command: choose one of run, validate, demo, version");
+    }
+}
