@@ -1,0 +1,68 @@
+package io.fulcrum.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code fulcrum run} in a real child process: refusal, bind failure, serving, and SIGTERM. */
+class RunCommandTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final Pattern BOUND = Pattern.compile("listener web on 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void invalidFileExitsTwoAndBindsNothing() throws Exception {
+        int port = Sockets.freePort();
+        String yaml = TestConfigs.badWeight(port);
+        Path file = TestConfigs.write(dir, "bad.yaml", yaml);
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "run", "-c", file.toString())) {
+            assertThat(p.waitFor(LIMIT)).isEqualTo(2);
+            assertThat(p.stderr())
+                    .contains("bad.yaml:" + TestConfigs.lineOf(yaml, "weight: -3") + ":")
+                    .contains("pools[0].backends[1].weight")
+                    .doesNotContain("listener web on");
+            assertThat(Sockets.listening(port)).isFalse();
+        }
+    }
+
+    @Test
+    void addressInUseExitsOneWithAClearMessage() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path file = TestConfigs.write(dir, "taken.yaml", TestConfigs.good(taken.getLocalPort()));
+            try (FulcrumProcess p = FulcrumProcess.start(dir, "run", "-c", file.toString())) {
+                assertThat(p.waitFor(LIMIT)).as(p.stderr()).isEqualTo(1);
+                assertThat(p.stderr()).contains("fulcrum: cannot start:").contains(String.valueOf(taken.getLocalPort()));
+            }
+        }
+    }
+
+    @Test
+    void servesUntilSigtermThenExitsZeroAndReleasesThePort() throws Exception {
+        Path file = TestConfigs.write(dir, "good.yaml", TestConfigs.good(Sockets.freePort()));
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "run", "-c", file.toString())) {
+            await().atMost(LIMIT).until(() -> BOUND.matcher(p.stderr()).find() || !p.isAlive());
+            Matcher m = BOUND.matcher(p.stderr());
+            assertThat(m.find()).as("bound address logged; stderr:%n%s", p.stderr()).isTrue();
+            int port = Integer.parseInt(m.group(1));
+            assertThat(Sockets.listening(port)).isTrue();
+
+            p.terminate();
+
+            assertThat(p.waitFor(LIMIT)).as(p.stderr()).isEqualTo(0);
+            assertThat(p.stderr()).contains("stopped");
+            assertThat(Sockets.listening(port)).isFalse();
+        }
+    }
+}

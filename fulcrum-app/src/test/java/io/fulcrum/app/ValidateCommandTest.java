@@ -1,0 +1,60 @@
+package io.fulcrum.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code fulcrum validate} in a real child process: its output and exit codes. */
+class ValidateCommandTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void goodFileIsOkWithSummary() throws Exception {
+        Path file = TestConfigs.write(dir, "good.yaml", TestConfigs.good(8080));
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", file.toString())) {
+            assertThat(p.waitFor(LIMIT)).as(p.stderr()).isEqualTo(0);
+            assertThat(p.stdout()).isEqualTo(file + ": OK\n1 listener, 1 route, 1 pool, 2 backends\n");
+        }
+    }
+
+    @Test
+    void unknownFieldIsRefusedNamingFieldPathAndLine() throws Exception {
+        String yaml = TestConfigs.unknownField(8080);
+        Path file = TestConfigs.write(dir, "typo.yaml", yaml);
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", file.toString())) {
+            assertThat(p.waitFor(LIMIT)).isEqualTo(2);
+            assertThat(p.stdout()).doesNotContain("OK");
+            assertThat(p.stderr())
+                    .contains("typo.yaml:" + TestConfigs.lineOf(yaml, "wieght") + ":")
+                    .contains("pools[0].backends[1].wieght");
+        }
+    }
+
+    @Test
+    void negativeWeightIsRefusedNamingFieldPathAndLine() throws Exception {
+        String yaml = TestConfigs.badWeight(8080);
+        Path file = TestConfigs.write(dir, "weight.yaml", yaml);
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", file.toString())) {
+            assertThat(p.waitFor(LIMIT)).isEqualTo(2);
+            assertThat(p.stderr())
+                    .contains("weight.yaml:" + TestConfigs.lineOf(yaml, "weight: -3") + ":")
+                    .contains("pools[0].backends[1].weight");
+        }
+    }
+
+    @Test
+    void missingFileIsRefused() throws Exception {
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", dir.resolve("absent.yaml").toString())) {
+            assertThat(p.waitFor(LIMIT)).isEqualTo(2);
+            assertThat(p.stderr()).contains("absent.yaml");
+        }
+    }
+}
