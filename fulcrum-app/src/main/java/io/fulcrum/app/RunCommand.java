@@ -1,6 +1,7 @@
 package io.fulcrum.app;
 
 import io.fulcrum.control.config.ConfigException;
+import io.fulcrum.control.config.ConfigUnits;
 import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.proxy.ProxyServer;
@@ -76,7 +77,8 @@ public final class RunCommand implements Callable<Integer> {
 
                 stop.await();
                 LOG.info("stopping ({}); requests in flight get up to {}",
-                        stop.signalled() ? "signal received" : "interrupted", loaded.server().shutdownGrace());
+                        stop.signalled() ? "signal received" : "interrupted",
+                        ConfigUnits.formatDuration(loaded.server().shutdownGrace()));
             } // closing the proxy is its graceful shutdown
             LOG.info("stopped");
             return ExitCodes.OK;

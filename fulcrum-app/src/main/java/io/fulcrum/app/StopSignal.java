@@ -1,6 +1,7 @@
 package io.fulcrum.app;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.fulcrum.control.config.ConfigUnits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +89,8 @@ final class StopSignal implements AutoCloseable {
         int exitCode = ExitCodes.OK;
         try {
             if (!finished.await(cleanupLimit.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.error("shutdown did not finish within {}; exiting anyway", cleanupLimit);
+                LOG.error("shutdown did not finish within {}; exiting anyway",
+                        ConfigUnits.formatDuration(cleanupLimit));
                 exitCode = ExitCodes.FAILURE;
             }
         } catch (InterruptedException e) {
