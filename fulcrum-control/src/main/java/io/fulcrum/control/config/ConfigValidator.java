@@ -1,0 +1,694 @@
+package io.fulcrum.control.config;
+
+import io.fulcrum.control.config.YamlTree.Loc;
+import io.fulcrum.core.balance.BalancerRegistry;
+import io.fulcrum.core.config.AccessLogConfig;
+import io.fulcrum.core.config.BackendConfig;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.config.KeepAliveConfig;
+import io.fulcrum.core.config.LimitsConfig;
+import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.core.config.PassiveHealthConfig;
+import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.core.config.QueueConfig;
+import io.fulcrum.core.config.RouteConfig;
+import io.fulcrum.core.config.RouteMatch;
+import io.fulcrum.core.config.ServerSettings;
+import io.fulcrum.core.config.StickinessConfig;
+import io.fulcrum.core.config.TimeoutsConfig;
+
+import java.net.Inet6Address;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The semantic rules of a configuration: everything that is well-typed but still
+ * wrong (a route to a pool that does not exist, a port out of range, an unknown
+ * algorithm...), plus warnings for things that are allowed but probably not meant
+ * (a pool no route uses, a route that can never match).
+ *
+ * <p>{@link ConfigLoader} runs these rules on every file it reads, with line numbers.
+ * Call {@link #validate(FulcrumConfig)} directly for a configuration built in code
+ * (for example one changed through the admin API); its errors then have no line.
+ */
+public final class ConfigValidator {
+
+    /** Most event-loop threads accepted. */
+    public static final int MAX_EVENT_LOOP_THREADS = 256;
+    /** Most retry attempts accepted. */
+    public static final int MAX_RETRY_ATTEMPTS = 10;
+    /** Most hash-ring points per unit of weight accepted. */
+    public static final int MAX_RING_REPLICAS = 10_000;
+    /** Largest Maglev table accepted (its memory is 4 bytes per entry, per pool and per change). */
+    public static final int MAX_MAGLEV_TABLE_SIZE = 1 << 24;
+
+    static final Set<String> PROTOCOLS = Set.of("http");
+    static final Set<String> STICKINESS_MODES = Set.of("source", "cookie");
+    static final Set<String> HASH_SOURCES = Set.of("client-ip", "header", "cookie");
+    static final Set<String> BACKEND_STATES = Set.of("up", "down", "draining", "disabled", "backup");
+    static final Set<String> LOG_FORMATS = Set.of("text", "json");
+
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
+    private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
+    private static final Set<String> STANDARD_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+    /**
+     * What validation found.
+     *
+     * @param errors   problems that make the configuration unusable
+     * @param warnings things that are allowed but probably not intended
+     */
+    public record Result(List<ConfigError> errors, List<ConfigError> warnings) {
+
+        public Result {
+            errors = List.copyOf(errors);
+            warnings = List.copyOf(warnings);
+        }
+
+        /** Whether there are no errors. */
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    private ConfigValidator() {
+    }
+
+    /** Checks a configuration built in code; errors and warnings carry paths but no lines. */
+    public static Result validate(FulcrumConfig config) {
+        return validate(config, SourceMap.EMPTY);
+    }
+
+    static Result validate(FulcrumConfig config, SourceMap sources) {
+        Run run = new Run(sources);
+        run.check(config);
+        Comparator<ConfigError> order = ConfigLoader.FILE_ORDER;
+        List<ConfigError> errors = new ArrayList<>(run.errors);
+        List<ConfigError> warnings = new ArrayList<>(run.warnings);
+        errors.sort(order);
+        warnings.sort(order);
+        return new Result(errors, warnings);
+    }
+
+    /** Whether {@code n} is prime (deterministic; {@code n} is at most an int). */
+    static boolean isPrime(long n) {
+        if (n < 2) {
+            return false;
+        }
+        if (n % 2 == 0) {
+            return n == 2;
+        }
+        for (long d = 3; d * d <= n; d += 2) {
+            if (n % d == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One pass over one configuration. */
+    private static final class Run {
+        private final SourceMap sources;
+        final List<ConfigError> errors = new ArrayList<>();
+        final List<ConfigError> warnings = new ArrayList<>();
+
+        Run(SourceMap sources) {
+            this.sources = sources;
+        }
+
+        void check(FulcrumConfig c) {
+            checkServer(c.server(), "server");
+            checkAccessLog(c.accessLog(), "accessLog");
+
+            Set<String> poolNames = new HashSet<>();
+            boolean unnamedPools = false;
+            for (PoolConfig pool : c.pools()) {
+                if (isBlank(pool.name())) {
+                    unnamedPools = true;
+                } else {
+                    poolNames.add(pool.name());
+                }
+            }
+
+            Set<String> usedPools = new HashSet<>();
+            if (c.listeners().isEmpty()) {
+                error("listeners", "at least one listener is required");
+            }
+            Map<String, String> listenerPaths = new HashMap<>();
+            List<Bind> binds = new ArrayList<>();
+            for (int i = 0; i < c.listeners().size(); i++) {
+                String p = SourceMap.index("listeners", i);
+                ListenerConfig l = c.listeners().get(i);
+                String namePath = SourceMap.field(p, "name");
+                if (isBlank(l.name())) {
+                    error(namePath, "required: every listener needs a name");
+                } else if (listenerPaths.containsKey(l.name())) {
+                    error(namePath, "duplicate listener name \"" + l.name() + "\"" + also(listenerPaths.get(l.name())));
+                } else {
+                    listenerPaths.put(l.name(), namePath);
+                }
+                // With an unnamed pool (itself an error), a reference to an unknown name may be meant for it.
+                checkListener(l, p, poolNames, usedPools, binds, unnamedPools);
+            }
+
+            if (c.pools().isEmpty() && !c.listeners().isEmpty()) {
+                error("pools", "at least one pool is required (routes send requests to pools)");
+            }
+            Map<String, String> poolPaths = new HashMap<>();
+            for (int i = 0; i < c.pools().size(); i++) {
+                String p = SourceMap.index("pools", i);
+                PoolConfig pool = c.pools().get(i);
+                String namePath = SourceMap.field(p, "name");
+                if (isBlank(pool.name())) {
+                    error(namePath, "required: every pool needs a name");
+                } else if (poolPaths.containsKey(pool.name())) {
+                    error(namePath, "duplicate pool name \"" + pool.name() + "\"" + also(poolPaths.get(pool.name())));
+                } else {
+                    poolPaths.put(pool.name(), namePath);
+                    if (!usedPools.contains(pool.name())) {
+                        warn(namePath, "pool \"" + pool.name() + "\" is not used by any route");
+                    }
+                }
+                checkPool(pool, p);
+            }
+        }
+
+        private void checkServer(ServerSettings s, String p) {
+            range(SourceMap.field(p, "eventLoopThreads"), s.eventLoopThreads(), 0, MAX_EVENT_LOOP_THREADS,
+                    "; 0 means one per core");
+            notBlank(SourceMap.field(p, "site"), s.site());
+            notBlank(SourceMap.field(p, "host"), s.host());
+            nonNegative(SourceMap.field(p, "shutdownGrace"), s.shutdownGrace());
+            positive(SourceMap.field(p, "stickyPurgeInterval"), s.stickyPurgeInterval());
+        }
+
+        private void checkAccessLog(AccessLogConfig a, String p) {
+            oneOf(SourceMap.field(p, "format"), a.format(), LOG_FORMATS);
+            if (isBlank(a.path())) {
+                error(SourceMap.field(p, "path"), "must not be empty: write stdout or a file path");
+            }
+        }
+
+        private void checkListener(ListenerConfig l, String p, Set<String> pools, Set<String> usedPools,
+                                   List<Bind> binds, boolean unnamedPools) {
+            String bindPath = SourceMap.field(p, "bind");
+            if (l.bind() == null) {
+                error(bindPath, "required: the host:port to listen on, e.g. 0.0.0.0:8080");
+            } else {
+                HostPort hp = HostPort.parse(l.bind(), true);
+                if (hp.error() != null) {
+                    error(bindPath, hp.error());
+                } else {
+                    Bind mine = new Bind(hp, bindPath, l.bind());
+                    for (Bind other : binds) {
+                        if (other.hp.port() == hp.port()) {
+                            if (other.hp.key().equals(hp.key())) {
+                                error(bindPath, "same address as " + other.path + " (" + other.text + ")"
+                                        + lineOf(other.path) + "; two listeners cannot share an address");
+                            } else if (other.hp.wildcard() || hp.wildcard()) {
+                                error(bindPath, "conflicts with " + other.path + " (" + other.text + ")"
+                                        + lineOf(other.path) + ": a wildcard address takes port " + hp.port()
+                                        + " on every interface");
+                            }
+                        }
+                    }
+                    binds.add(mine);
+                }
+            }
+            if (!PROTOCOLS.contains(l.protocol())) {
+                error(SourceMap.field(p, "protocol"), "unsupported protocol \"" + l.protocol()
+                        + "\"; supported: " + String.join(", ", new TreeSet<>(PROTOCOLS)));
+            }
+            checkTimeouts(l.timeouts(), SourceMap.field(p, "timeouts"));
+            checkLimits(l.limits(), SourceMap.field(p, "limits"));
+
+            String routesPath = SourceMap.field(p, "routes");
+            if (l.routes().isEmpty()) {
+                warn(routesPath, "listener has no routes: every request gets 404");
+            }
+            Map<String, String> routeNames = new HashMap<>();
+            String catchAll = null;
+            for (int j = 0; j < l.routes().size(); j++) {
+                RouteConfig r = l.routes().get(j);
+                String rp = SourceMap.index(routesPath, j);
+                String namePath = SourceMap.field(rp, "name");
+                if (isBlank(r.name())) {
+                    error(namePath, "required: every route needs a name (unique within its listener)");
+                } else if (routeNames.containsKey(r.name())) {
+                    error(namePath, "duplicate route name \"" + r.name() + "\" in this listener"
+                            + also(routeNames.get(r.name())));
+                } else {
+                    routeNames.put(r.name(), namePath);
+                }
+                String poolPath = SourceMap.field(rp, "pool");
+                if (isBlank(r.pool())) {
+                    error(poolPath, "required: the name of the pool that serves this route");
+                } else if (!pools.contains(r.pool()) && !unnamedPools) {
+                    String hint = Suggestions.didYouMean(r.pool(), pools);
+                    error(poolPath, "no pool named \"" + r.pool() + "\"" + (hint.isEmpty()
+                            ? (pools.isEmpty() ? "" : "; pools: " + String.join(", ", new TreeSet<>(pools)))
+                            : hint));
+                } else {
+                    usedPools.add(r.pool());
+                }
+                checkMatch(r.match(), SourceMap.field(rp, "match"));
+                checkStickiness(r.stickiness(), SourceMap.field(rp, "stickiness"));
+                if (catchAll != null) {
+                    warn(rp, "this route is never used: " + catchAll + lineOf(catchAll)
+                            + " comes first and matches every request");
+                } else if (matchesEverything(r.match())) {
+                    catchAll = rp;
+                }
+            }
+        }
+
+        private void checkTimeouts(TimeoutsConfig t, String p) {
+            nonNegative(SourceMap.field(p, "headerRead"), t.headerRead());
+            nonNegative(SourceMap.field(p, "idle"), t.idle());
+            nonNegative(SourceMap.field(p, "request"), t.request());
+        }
+
+        private void checkLimits(LimitsConfig l, String p) {
+            atLeast(SourceMap.field(p, "maxRequestLineBytes"), l.maxRequestLineBytes(), 1);
+            atLeast(SourceMap.field(p, "maxHeaderBytes"), l.maxHeaderBytes(), 1);
+            atLeast(SourceMap.field(p, "maxBodyBytes"), l.maxBodyBytes(), 0);
+            atLeast(SourceMap.field(p, "maxConnections"), l.maxConnections(), 0);
+        }
+
+        private void checkMatch(RouteMatch m, String p) {
+            for (int k = 0; k < m.hosts().size(); k++) {
+                String problem = hostPatternProblem(m.hosts().get(k));
+                if (problem != null) {
+                    error(SourceMap.index(SourceMap.field(p, "hosts"), k), problem);
+                }
+            }
+            if (m.pathPrefix() != null && !m.pathPrefix().startsWith("/")) {
+                error(SourceMap.field(p, "pathPrefix"), "must start with / (got \"" + m.pathPrefix() + "\")");
+            }
+            if (m.pathRegex() != null) {
+                String problem = regexProblem(m.pathRegex());
+                if (problem != null) {
+                    error(SourceMap.field(p, "pathRegex"), problem);
+                }
+            }
+            for (int k = 0; k < m.methods().size(); k++) {
+                String method = m.methods().get(k);
+                String mp = SourceMap.index(SourceMap.field(p, "methods"), k);
+                if (!TOKEN.matcher(method).matches()) {
+                    error(mp, "not a valid HTTP method name (got \"" + method + "\")");
+                } else if (!method.equals(method.toUpperCase(Locale.ROOT))
+                        && STANDARD_METHODS.contains(method.toUpperCase(Locale.ROOT))) {
+                    warn(mp, "methods are case-sensitive: \"" + method + "\" does not match "
+                            + method.toUpperCase(Locale.ROOT) + " requests (did you mean \""
+                            + method.toUpperCase(Locale.ROOT) + "\"?)");
+                }
+            }
+            String headersPath = SourceMap.field(p, "headers");
+            for (Map.Entry<String, String> h : new java.util.TreeMap<>(m.headers()).entrySet()) {
+                String hp = SourceMap.field(headersPath, h.getKey());
+                if (!TOKEN.matcher(h.getKey()).matches()) {
+                    error(hp, "not a valid header name (got \"" + h.getKey() + "\")");
+                }
+                if (h.getValue().startsWith("~")) {
+                    String problem = regexProblem(h.getValue().substring(1));
+                    if (problem != null) {
+                        error(hp, problem);
+                    }
+                }
+            }
+        }
+
+        private void checkStickiness(StickinessConfig s, String p) {
+            oneOf(SourceMap.field(p, "mode"), s.mode(), STICKINESS_MODES);
+            positive(SourceMap.field(p, "timeout"), s.timeout());
+            if ("cookie".equals(s.mode()) && !TOKEN.matcher(s.cookieName()).matches()) {
+                error(SourceMap.field(p, "cookieName"), "not a valid cookie name (got \"" + s.cookieName() + "\")");
+            }
+        }
+
+        private void checkPool(PoolConfig pool, String p) {
+            String algorithmPath = SourceMap.field(p, "algorithm");
+            Set<String> algorithms = BalancerRegistry.names();
+            if (!algorithms.contains(pool.algorithm())) {
+                error(algorithmPath, "unknown algorithm \"" + pool.algorithm() + "\""
+                        + Suggestions.didYouMean(pool.algorithm(), algorithms)
+                        + "; valid: " + String.join(", ", new TreeSet<>(algorithms)));
+            }
+            checkHashKey(pool.hashKey(), SourceMap.field(p, "hashKey"));
+            atLeast(SourceMap.field(p, "weightBound"), pool.weightBound(), 1);
+            checkMaglevTableSize(pool, SourceMap.field(p, "maglevTableSize"));
+            range(SourceMap.field(p, "ringReplicas"), pool.ringReplicas(), 1, MAX_RING_REPLICAS, "");
+            positive(SourceMap.field(p, "connectTimeout"), pool.connectTimeout());
+            nonNegative(SourceMap.field(p, "responseTimeout"), pool.responseTimeout());
+
+            String retries = SourceMap.field(p, "retries");
+            range(SourceMap.field(retries, "attempts"), pool.retries().attempts(), 0, MAX_RETRY_ATTEMPTS, "");
+
+            QueueConfig q = pool.queue();
+            String queue = SourceMap.field(p, "queue");
+            atLeast(SourceMap.field(queue, "size"), q.size(), 0);
+            nonNegative(SourceMap.field(queue, "timeout"), q.timeout());
+
+            PassiveHealthConfig ph = pool.passiveHealth();
+            String health = SourceMap.field(p, "passiveHealth");
+            atLeast(SourceMap.field(health, "consecutiveFailures"), ph.consecutiveFailures(), 1);
+            boolean ejectOk = positive(SourceMap.field(health, "ejectTime"), ph.ejectTime());
+            if (positive(SourceMap.field(health, "maxEjectTime"), ph.maxEjectTime()) && ejectOk
+                    && ph.maxEjectTime().compareTo(ph.ejectTime()) < 0) {
+                error(SourceMap.field(health, "maxEjectTime"), "must be at least ejectTime ("
+                        + ConfigUnits.formatDuration(ph.ejectTime()) + "; got "
+                        + ConfigUnits.formatDuration(ph.maxEjectTime()) + ")");
+            }
+
+            KeepAliveConfig ka = pool.keepAlive();
+            String keepAlive = SourceMap.field(p, "keepAlive");
+            atLeast(SourceMap.field(keepAlive, "maxIdlePerBackend"), ka.maxIdlePerBackend(), 0);
+            nonNegative(SourceMap.field(keepAlive, "idleTimeout"), ka.idleTimeout());
+
+            String backendsPath = SourceMap.field(p, "backends");
+            if (pool.backends().isEmpty()) {
+                error(backendsPath, "at least one backend is required");
+                return;
+            }
+            Map<String, String> names = new HashMap<>();
+            boolean allZero = true;
+            for (int k = 0; k < pool.backends().size(); k++) {
+                BackendConfig b = pool.backends().get(k);
+                String bp = SourceMap.index(backendsPath, k);
+                checkBackend(b, bp, pool.weightBound(), names);
+                allZero &= b.weight() == 0;
+            }
+            if (allZero) {
+                warn(backendsPath, "every backend has weight 0: the pool never picks one (every request gets 503)");
+            }
+        }
+
+        private void checkHashKey(HashKeyConfig h, String p) {
+            String sourcePath = SourceMap.field(p, "source");
+            if (!oneOf(sourcePath, h.source(), HASH_SOURCES)) {
+                return;
+            }
+            if (!h.source().equals("client-ip")) {
+                String namePath = SourceMap.field(p, "name");
+                if (isBlank(h.name())) {
+                    error(namePath, "required when source is " + h.source() + ": the " + h.source() + " name to hash");
+                } else if (!TOKEN.matcher(h.name()).matches()) {
+                    error(namePath, "not a valid " + h.source() + " name (got \"" + h.name() + "\")");
+                }
+            }
+        }
+
+        private void checkMaglevTableSize(PoolConfig pool, String p) {
+            int size = pool.maglevTableSize();
+            int backends = pool.backends().size();
+            if (size < 3 || size > MAX_MAGLEV_TABLE_SIZE) {
+                error(p, "must be a prime between 3 and " + MAX_MAGLEV_TABLE_SIZE + " (got " + size
+                        + "; 65537 is a good choice)");
+            } else if (!isPrime(size)) {
+                error(p, "must be a prime number (got " + size + "; 65537 is a good choice)");
+            } else if (size <= backends) {
+                error(p, "must be larger than the number of backends, " + backends + " (got " + size
+                        + "; 65537 is a good choice)");
+            } else if ("maglev".equals(pool.algorithm()) && (long) size < 100L * backends) {
+                warn(p, "a Maglev table smaller than 100 entries per backend spreads load unevenly (got " + size
+                        + " for " + backends + " backends; 65537 is a good choice)");
+            }
+        }
+
+        private void checkBackend(BackendConfig b, String p, int weightBound, Map<String, String> names) {
+            String addressPath = SourceMap.field(p, "address");
+            if (b.address() == null) {
+                error(addressPath, "required: the backend's host:port, e.g. 10.0.0.5:8080");
+            } else {
+                HostPort hp = HostPort.parse(b.address(), false);
+                if (hp.error() != null) {
+                    error(addressPath, hp.error());
+                }
+            }
+            if (b.name() != null) {
+                boolean named = !b.name().equals(b.address()) || sources.has(SourceMap.field(p, "name"));
+                String namePath = named ? SourceMap.field(p, "name") : addressPath;
+                if (b.name().isBlank()) {
+                    error(namePath, "must not be empty (leave it out to use the address as the name)");
+                } else if (names.containsKey(b.name())) {
+                    error(namePath, (named ? "duplicate backend name \"" + b.name() + "\""
+                            : "duplicate backend address " + b.name() + " (give each a distinct name if this is meant)")
+                            + " in this pool" + also(names.get(b.name())));
+                } else {
+                    names.put(b.name(), namePath);
+                }
+            }
+            String weightPath = SourceMap.field(p, "weight");
+            if (b.weight() < 0) {
+                error(weightPath, "must be >= 0 (got " + b.weight() + ")");
+            } else if (weightBound >= 1 && b.weight() > weightBound) {
+                error(weightPath, "must be at most " + weightBound + ", the pool's weightBound (got " + b.weight()
+                        + "); lower the weight or raise weightBound");
+            }
+            atLeast(SourceMap.field(p, "maxConnections"), b.maxConnections(), 0);
+            oneOf(SourceMap.field(p, "state"), b.state(), BACKEND_STATES);
+            if (b.site() != null) {
+                notBlank(SourceMap.field(p, "site"), b.site());
+            }
+            if (b.host() != null) {
+                notBlank(SourceMap.field(p, "host"), b.host());
+            }
+        }
+
+        // ---- helpers ----------------------------------------------------------------------------
+
+        private void error(String path, String message) {
+            Loc l = sources.find(path);
+            errors.add(new ConfigError(path, l.line(), l.column(), message));
+        }
+
+        private void warn(String path, String message) {
+            Loc l = sources.find(path);
+            warnings.add(new ConfigError(path, l.line(), l.column(), message));
+        }
+
+        /** {@code " (also at listeners[0].name, line 4)"}. */
+        private String also(String otherPath) {
+            Loc l = sources.find(otherPath);
+            return " (also at " + otherPath + (l.line() > 0 ? ", line " + l.line() : "") + ")";
+        }
+
+        private String lineOf(String path) {
+            Loc l = sources.find(path);
+            return l.line() > 0 ? " at line " + l.line() : "";
+        }
+
+        private boolean oneOf(String path, String value, Set<String> valid) {
+            if (value != null && valid.contains(value)) {
+                return true;
+            }
+            TreeSet<String> sorted = new TreeSet<>(valid);
+            error(path, "must be one of " + String.join(", ", sorted) + " (got \"" + value + "\")"
+                    + Suggestions.didYouMean(value, sorted));
+            return false;
+        }
+
+        private void range(String path, long value, long min, long max, String note) {
+            if (value < min || value > max) {
+                error(path, "must be between " + min + " and " + max + " (got " + value + ")" + note);
+            }
+        }
+
+        private void atLeast(String path, long value, long min) {
+            if (value < min) {
+                error(path, "must be >= " + min + " (got " + value + ")");
+            }
+        }
+
+        private void notBlank(String path, String value) {
+            if (value == null || value.isBlank()) {
+                error(path, "must not be empty");
+            }
+        }
+
+        private void nonNegative(String path, Duration d) {
+            if (d.isNegative()) {
+                error(path, "must not be negative (got " + ConfigUnits.formatDuration(d) + "); 0s turns it off");
+            }
+        }
+
+        private boolean positive(String path, Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                error(path, "must be longer than 0 (got " + ConfigUnits.formatDuration(d) + ")");
+                return false;
+            }
+            return true;
+        }
+
+        private static boolean isBlank(String s) {
+            return s == null || s.isBlank();
+        }
+    }
+
+    private record Bind(HostPort hp, String path, String text) {
+    }
+
+    private static boolean matchesEverything(RouteMatch m) {
+        return m.hosts().isEmpty() && m.methods().isEmpty() && m.headers().isEmpty() && m.pathRegex() == null
+                && (m.pathPrefix() == null || m.pathPrefix().equals("/"));
+    }
+
+    static String regexProblem(String regex) {
+        try {
+            Pattern.compile(regex);
+            return null;
+        } catch (PatternSyntaxException e) {
+            return "invalid regular expression \"" + regex + "\": " + e.getDescription()
+                    + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "");
+        }
+    }
+
+    /** The problem with a route's host pattern, or {@code null}. */
+    static String hostPatternProblem(String pattern) {
+        if (pattern.equals("*")) {
+            return "\"*\" alone is not a host pattern: leave hosts out to match any host, or write *.example.com";
+        }
+        String name = pattern.startsWith("*.") ? pattern.substring(2) : pattern;
+        if (name.contains("*")) {
+            return "invalid host pattern \"" + pattern
+                    + "\": a wildcard is only allowed as the whole first label, as in *.example.com";
+        }
+        if (pattern.startsWith("[") && pattern.endsWith("]")) {
+            return isIpv6(pattern.substring(1, pattern.length() - 1)) ? null
+                    : "invalid IPv6 address \"" + pattern + "\"";
+        }
+        if (name.contains(":")) {
+            return "invalid host pattern \"" + pattern + "\": write the host name without a port";
+        }
+        String problem = hostNameProblem(name);
+        return problem == null ? null : "invalid host pattern \"" + pattern + "\": " + problem;
+    }
+
+    /** The problem with a host name or IPv4 address, or {@code null}. */
+    static String hostNameProblem(String host) {
+        if (host.isEmpty()) {
+            return "empty host name";
+        }
+        if (host.length() > 253) {
+            return "host name longer than 253 characters";
+        }
+        if (DIGITS_AND_DOTS.matcher(host).matches()) {
+            String[] parts = host.split("\\.", -1);
+            if (parts.length != 4) {
+                return "not a valid IPv4 address";
+            }
+            for (String part : parts) {
+                if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+                    return "not a valid IPv4 address";
+                }
+            }
+            return null;
+        }
+        for (String label : host.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                return label.isEmpty() ? "empty label in host name"
+                        : "invalid label \"" + label + "\" (letters, digits, - and _, not starting or ending with -)";
+            }
+        }
+        return null;
+    }
+
+    static boolean isIpv6(String literal) {
+        if (literal.isEmpty() || !literal.contains(":")) {
+            return false;
+        }
+        try {
+            Inet6Address.ofLiteral(literal);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A parsed {@code host:port}.
+     *
+     * @param key      the host, normalised for comparison ({@code 0.0.0.0} or {@code ::} for a wildcard)
+     * @param wildcard whether the host means every interface
+     * @param error    the problem, or {@code null}
+     */
+    record HostPort(String key, int port, boolean wildcard, String error) {
+
+        static HostPort parse(String text, boolean listener) {
+            String example = listener ? "0.0.0.0:8080" : "10.0.0.5:8080";
+            String s = text.strip();
+            if (s.isEmpty()) {
+                return fail("must not be empty; write host:port, e.g. " + example);
+            }
+            String host;
+            String port;
+            boolean v6 = false;
+            if (s.startsWith("[")) {
+                int close = s.indexOf(']');
+                if (close < 0) {
+                    return fail("missing ] after the IPv6 address (got \"" + text + "\"); write e.g. [::1]:8080");
+                }
+                host = s.substring(1, close);
+                String rest = s.substring(close + 1);
+                if (!rest.startsWith(":")) {
+                    return fail("missing port: write host:port, e.g. [" + host + "]:8080 (got \"" + text + "\")");
+                }
+                port = rest.substring(1);
+                if (!isIpv6(host)) {
+                    return fail("invalid IPv6 address \"" + host + "\" (got \"" + text + "\")");
+                }
+                v6 = true;
+            } else {
+                int colon = s.lastIndexOf(':');
+                if (colon < 0) {
+                    return fail("missing port: write host:port, e.g. " + example + " (got \"" + text + "\")");
+                }
+                if (s.indexOf(':') != colon) {
+                    return fail("an IPv6 address needs brackets: write [" + s.substring(0, colon) + "]:"
+                            + s.substring(colon + 1) + " (got \"" + text + "\")");
+                }
+                host = s.substring(0, colon);
+                port = s.substring(colon + 1);
+            }
+            if (port.isEmpty() || !port.chars().allMatch(ch -> ch >= '0' && ch <= '9') || port.length() > 6) {
+                return fail("the port must be a number between 1 and 65535 (got \"" + text + "\")");
+            }
+            int p = Integer.parseInt(port);
+            if (p < 1 || p > 65535) {
+                return fail("the port must be between 1 and 65535 (got " + p + ")");
+            }
+            if (v6) {
+                boolean any = host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
+                return new HostPort(any ? "::" : host.toLowerCase(Locale.ROOT), p, any, null);
+            }
+            if (host.isEmpty() || host.equals("*") || host.equals("0.0.0.0")) {
+                if (!listener) {
+                    return fail("a backend address needs a host, e.g. " + example + " (got \"" + text + "\")");
+                }
+                return new HostPort("0.0.0.0", p, true, null);
+            }
+            String problem = hostNameProblem(host);
+            if (problem != null) {
+                return fail(problem + " (got \"" + text + "\")");
+            }
+            return new HostPort(host.toLowerCase(Locale.ROOT), p, false, null);
+        }
+
+        private static HostPort fail(String error) {
+            return new HostPort(null, 0, false, error);
+        }
+    }
+}
