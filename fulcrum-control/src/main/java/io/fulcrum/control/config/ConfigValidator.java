@@ -62,8 +62,6 @@ public final class ConfigValidator {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
     private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
-    private static final Set<String> STANDARD_METHODS =
-            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     /**
      * What validation found.
@@ -309,11 +307,6 @@ public final class ConfigValidator {
                 String mp = SourceMap.index(SourceMap.field(p, "methods"), k);
                 if (!TOKEN.matcher(method).matches()) {
                     error(mp, "not a valid HTTP method name (got \"" + method + "\")");
-                } else if (!method.equals(method.toUpperCase(Locale.ROOT))
-                        && STANDARD_METHODS.contains(method.toUpperCase(Locale.ROOT))) {
-                    warn(mp, "methods are case-sensitive: \"" + method + "\" does not match "
-                            + method.toUpperCase(Locale.ROOT) + " requests (did you mean \""
-                            + method.toUpperCase(Locale.ROOT) + "\"?)");
                 }
             }
             String headersPath = SourceMap.field(p, "headers");
@@ -674,7 +667,13 @@ public final class ConfigValidator {
                 boolean any = host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
                 return new HostPort(any ? "::" : host.toLowerCase(Locale.ROOT), p, any, null);
             }
-            if (host.isEmpty() || host.equals("*") || host.equals("0.0.0.0")) {
+            if (host.isEmpty() || host.equals("*")) {
+                return fail(listener
+                        ? "a host is required: write 0.0.0.0:" + p + " for every IPv4 interface, or [::]:" + p
+                        + " for every interface (got \"" + text + "\")"
+                        : "a backend address needs a host, e.g. " + example + " (got \"" + text + "\")");
+            }
+            if (host.equals("0.0.0.0")) {
                 if (!listener) {
                     return fail("a backend address needs a host, e.g. " + example + " (got \"" + text + "\")");
                 }
