@@ -1,41 +1,225 @@
 package io.fulcrum.proxy;
 
+import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.proxy.http.BackendConnectionPool;
+import io.fulcrum.proxy.http.HttpProxyHandler;
+import io.fulcrum.proxy.http.ListenerSlot;
+import io.fulcrum.proxy.log.AccessLog;
+import io.fulcrum.proxy.runtime.HostPort;
+import io.fulcrum.proxy.runtime.RuntimeCompiler;
+import io.fulcrum.proxy.runtime.RuntimeState;
+import io.fulcrum.proxy.runtime.SessionMaintenance;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP data plane: owns the event loops, binds every listener of a
  * configuration and proxies requests to the pools' backends.
  *
- * <p>Lifecycle: construct, {@link #start()}, then {@link #shutdownGracefully()} or
- * {@link #close()}.
+ * <p>Lifecycle: construct, {@link #start()}, optionally {@link #apply} newer
+ * configurations, then {@link #shutdownGracefully()} or {@link #close()}.
  */
 public final class ProxyServer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final Transport transport = Transport.best();
+    private final RuntimeCompiler compiler = new RuntimeCompiler();
+    private final EventLoopGroup group;
+    private final Map<EventLoop, BackendConnectionPool> backendPools = new IdentityHashMap<>();
+    private final ChannelGroup clientChannels = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final Map<String, ListenerSlot> slots = new ConcurrentHashMap<>();
+    private final Map<String, Channel> serverChannels = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService control;
+
+    private volatile RuntimeState state;
+    private volatile AccessLog accessLog;
+    private volatile boolean stopped;
+
     /** Builds the runtime from a validated configuration; binds nothing yet. */
     public ProxyServer(FulcrumConfig config) {
-        throw new UnsupportedOperationException("in progress");
+        this.state = compiler.compile(config);
+        this.accessLog = new AccessLog(config.accessLog());
+        this.group = transport.newGroup(config.server().eventLoopThreads(), "fulcrum-io");
+        for (EventExecutor e : group) {
+            EventLoop loop = (EventLoop) e;
+            backendPools.put(loop, new BackendConnectionPool(loop, transport.clientChannelType()));
+        }
+        this.control = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                .name("fulcrum-sessions").daemon(true).unstarted(r));
+        long purge = Math.max(10, config.server().stickyPurgeInterval().toMillis());
+        control.scheduleWithFixedDelay(new SessionMaintenance(() -> state), purge, purge, TimeUnit.MILLISECONDS);
     }
 
     /**
      * Binds every listener and starts serving.
      *
-     * @throws java.io.IOException when a listener cannot be bound (the message names the listener and address)
+     * @throws IOException when a listener cannot be bound (the message names the listener and address)
      */
-    public void start() throws java.io.IOException {
-        throw new UnsupportedOperationException("in progress");
+    public void start() throws IOException {
+        LOG.info("starting with the {} transport and {} event loop(s)", transport.name(), backendPools.size());
+        for (ListenerConfig lc : state.config().listeners()) {
+            bind(lc);
+        }
+    }
+
+    private void bind(ListenerConfig lc) throws IOException {
+        ListenerSlot slot = new ListenerSlot(state.listeners().get(lc.name()), accessLog);
+        HostPort hp = HostPort.parse(lc.bind());
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        clientChannels.add(ch);
+                        HttpProxyHandler.install(ch, slot, backendPools.get(ch.eventLoop()));
+                    }
+                });
+        try {
+            Channel ch = b.bind(new InetSocketAddress(hp.host(), hp.port())).sync().channel();
+            slots.put(lc.name(), slot);
+            serverChannels.put(lc.name(), ch);
+            LOG.info("listener {} serving HTTP on {}", lc.name(), ch.localAddress());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding listener " + lc.name(), e);
+        } catch (Exception e) {
+            throw new IOException("listener " + lc.name() + " cannot bind " + lc.bind() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Swaps in a newer configuration: the snapshot is compiled here (off the event
+     * loops) and published in one step; listeners that appeared are bound, those that
+     * disappeared stop accepting (their open connections finish).
+     *
+     * @throws IOException when a new listener cannot be bound (the rest of the change stays applied)
+     */
+    public synchronized void apply(FulcrumConfig config) throws IOException {
+        RuntimeState next = compiler.compile(config);
+        AccessLog oldLog = accessLog;
+        AccessLog newLog = config.accessLog().equals(state.config().accessLog()) ? oldLog
+                : new AccessLog(config.accessLog());
+        state = next;
+        accessLog = newLog;
+        for (String name : Map.copyOf(slots).keySet()) {
+            ListenerSlot slot = slots.get(name);
+            var lr = next.listeners().get(name);
+            if (lr != null && lr.config().bind().equals(slot.runtime().config().bind())) {
+                slot.update(lr, newLog);
+            } else {
+                // Gone or moved: stop accepting here; open connections finish on the old snapshot.
+                slots.remove(name);
+                serverChannels.remove(name).close().syncUninterruptibly();
+                slot.update(slot.runtime(), newLog);
+                LOG.info("listener {} stopped accepting on {}", name, slot.runtime().config().bind());
+            }
+        }
+        for (ListenerConfig lc : config.listeners()) {
+            if (!serverChannels.containsKey(lc.name())) {
+                bind(lc);
+            }
+        }
+        if (newLog != oldLog) {
+            oldLog.close();
+        }
     }
 
     /** Listener name to the address it is actually bound to (port 0 in the configuration resolves here). */
     public Map<String, InetSocketAddress> boundAddresses() {
-        throw new UnsupportedOperationException("in progress");
+        Map<String, InetSocketAddress> m = new LinkedHashMap<>();
+        for (ListenerConfig lc : state.config().listeners()) {
+            Channel ch = serverChannels.get(lc.name());
+            if (ch != null) {
+                m.put(lc.name(), (InetSocketAddress) ch.localAddress());
+            }
+        }
+        return m;
+    }
+
+    /** The current runtime snapshot (pools, backends, routes). */
+    public RuntimeState runtime() {
+        return state;
+    }
+
+    /** A live backend by pool and backend name, or {@code null}. */
+    public Backend backend(String pool, String name) {
+        var p = state.pools().get(pool);
+        return p == null ? null : p.backend(name);
+    }
+
+    /** Runs one pass of sticky-session housekeeping now (it also runs periodically). */
+    public void runSessionMaintenance() {
+        new SessionMaintenance(() -> state).runOnce(System.nanoTime());
+    }
+
+    /** Open client connections across all listeners. */
+    public int clientConnections() {
+        return clientChannels.size();
     }
 
     /** Stops accepting, lets in-flight requests finish up to the configured grace period, then closes everything. */
     public void shutdownGracefully() {
-        throw new UnsupportedOperationException("in progress");
+        shutdownGracefully(state.config().server().shutdownGrace());
+    }
+
+    /** Like {@link #shutdownGracefully()} with an explicit grace period. */
+    public synchronized void shutdownGracefully(Duration grace) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        for (Channel ch : serverChannels.values()) {
+            ch.close().syncUninterruptibly();
+        }
+        slots.values().forEach(ListenerSlot::startDraining);
+        for (Channel ch : clientChannels) {
+            ch.pipeline().fireUserEventTriggered(HttpProxyHandler.ShutdownEvent.INSTANCE);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!clientChannels.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!clientChannels.isEmpty()) {
+            LOG.warn("grace period over: closing {} connection(s) still busy", clientChannels.size());
+        }
+        clientChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        control.shutdownNow();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        accessLog.close();
+        LOG.info("stopped");
     }
 
     @Override

@@ -30,6 +30,8 @@ public final class Backend {
     private volatile Map<String, String> labels;
     private volatile BackendState state;
     private volatile boolean drained;
+    /** Resolved once, off the event loops (name resolution may block). */
+    private volatile java.net.InetSocketAddress socketAddress;
 
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
@@ -79,6 +81,19 @@ public final class Backend {
     public int index() { return index; }
     /** {@code host:port}. */
     public String address() { return host + ":" + port; }
+
+    /**
+     * The address to connect to. The first call resolves the host name, which may
+     * block: call it once when the runtime is compiled, never first on an event loop.
+     */
+    public java.net.InetSocketAddress socketAddress() {
+        java.net.InetSocketAddress a = socketAddress;
+        if (a == null || a.isUnresolved()) {
+            a = new java.net.InetSocketAddress(host, port);
+            socketAddress = a;
+        }
+        return a;
+    }
 
     /** Weight currently used for selection (may differ from the configured one during slow start or adaptive weighting). */
     public int weight() { return weight; }

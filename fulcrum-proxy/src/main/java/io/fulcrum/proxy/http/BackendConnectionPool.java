@@ -1,0 +1,149 @@
+package io.fulcrum.proxy.http;
+
+import io.fulcrum.core.backend.Backend;
+import io.fulcrum.proxy.runtime.PoolRuntime;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive connections to backends owned by one event loop. Only that event
+ * loop touches it, so it needs no locks; a client connection always uses the pool
+ * of its own event loop, which keeps both sides of a request on one thread.
+ */
+public final class BackendConnectionPool {
+
+    private static final int MAX_RESPONSE_HEADER_BYTES = 65536;
+
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final Map<Backend, ArrayDeque<BackendConnection>> idle = new HashMap<>();
+    private final Map<Long, Bootstrap> byConnectTimeout = new HashMap<>();
+
+    /**
+     * @param loop            the event loop that owns this pool
+     * @param clientChannelType the socket class of the transport in use
+     */
+    public BackendConnectionPool(EventLoop loop, Class<? extends SocketChannel> clientChannelType) {
+        this.loop = loop;
+        this.bootstrap = new Bootstrap().group(loop).channel(clientChannelType)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.AUTO_CLOSE, true);
+        loop.scheduleWithFixedDelay(this::closeExpired, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** An idle, open connection to {@code backend}, most recently used first; null when there is none. */
+    BackendConnection acquire(Backend backend) {
+        ArrayDeque<BackendConnection> q = idle.get(backend);
+        if (q == null) {
+            return null;
+        }
+        BackendConnection c;
+        while ((c = q.pollLast()) != null) {
+            c.idle = false;
+            if (c.channel.isActive()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Opens a new connection; the future completes on this pool's event loop. */
+    ChannelFuture connect(Backend backend, PoolRuntime pool, BackendConnection conn) {
+        Bootstrap b = byConnectTimeout.computeIfAbsent(pool.connectTimeoutMillis(), ms -> bootstrap.clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, ms)));
+        return b.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                conn.channel = ch;
+                ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(8192)
+                                .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
+                                .setMaxChunkSize(65536), false, false))
+                        .addLast("backend", conn);
+            }
+        }).connect(backend.socketAddress());
+    }
+
+    /** Returns a connection whose request completed cleanly; closes it when the pool for its backend is full. */
+    void release(BackendConnection c, PoolRuntime pool) {
+        c.owner = null;
+        if (!c.channel.isActive()) {
+            return;
+        }
+        if (!pool.config().keepAlive().enabled()) {
+            c.channel.close();
+            return;
+        }
+        ArrayDeque<BackendConnection> q = idle.computeIfAbsent(c.backend, k -> new ArrayDeque<>());
+        if (q.size() >= pool.config().keepAlive().maxIdlePerBackend()) {
+            c.channel.close();
+            return;
+        }
+        c.idle = true;
+        c.idleSinceNanos = System.nanoTime();
+        c.idleTimeoutNanos = pool.keepAliveIdleNanos();
+        q.addLast(c);
+    }
+
+    void removeIdle(BackendConnection c) {
+        if (c.idle) {
+            c.idle = false;
+            ArrayDeque<BackendConnection> q = idle.get(c.backend);
+            if (q != null) {
+                q.remove(c);
+            }
+        }
+    }
+
+    /** Idle connections kept for {@code backend} on this event loop (for tests and inspection). */
+    int idleCount(Backend backend) {
+        ArrayDeque<BackendConnection> q = idle.get(backend);
+        return q == null ? 0 : q.size();
+    }
+
+    private void closeExpired() {
+        long now = System.nanoTime();
+        List<BackendConnection> expired = new ArrayList<>();
+        for (ArrayDeque<BackendConnection> q : idle.values()) {
+            for (BackendConnection c : q) {
+                if (now - c.idleSinceNanos > c.idleTimeoutNanos) {
+                    expired.add(c);
+                }
+            }
+        }
+        for (BackendConnection c : expired) {
+            removeIdle(c);
+            c.channel.close();
+        }
+        idle.values().removeIf(ArrayDeque::isEmpty);
+    }
+
+    /** Closes every idle connection (shutdown). */
+    void closeAll() {
+        for (ArrayDeque<BackendConnection> q : idle.values()) {
+            for (BackendConnection c : q) {
+                c.idle = false;
+                c.channel.close();
+            }
+        }
+        idle.clear();
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+}

@@ -1,0 +1,818 @@
+package io.fulcrum.proxy.http;
+
+import io.fulcrum.core.backend.Backend;
+import io.fulcrum.core.balance.PickContext;
+import io.fulcrum.core.sticky.StickyTable;
+import io.fulcrum.proxy.log.AccessLog;
+import io.fulcrum.proxy.log.AccessRecord;
+import io.fulcrum.proxy.route.Router;
+import io.fulcrum.proxy.runtime.ListenerRuntime;
+import io.fulcrum.proxy.runtime.PoolRuntime;
+import io.fulcrum.proxy.runtime.RouteRuntime;
+import io.fulcrum.proxy.runtime.WaitQueue;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One request on its way through the proxy: routing, stickiness, the backend
+ * choice (with queueing and retries), the relay of the body both ways, and the
+ * bookkeeping at the end (counters, passive health, access log).
+ *
+ * <p>Runs on the client connection's event loop; backend connections come from
+ * the same loop's pool, so no state here is shared between threads (except
+ * {@link #wake()}, which hops back to the loop).
+ */
+final class Exchange implements PickContext, WaitQueue.Waiter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+    /** Request body bytes buffered while no backend connection is ready, before reading pauses. */
+    private static final int MAX_BUFFERED_BODY = 256 * 1024;
+    private static final int MAX_TRIED = 12;
+
+    private final HttpProxyHandler client;
+    private final ListenerRuntime listener;
+    final HttpRequest request;
+    private final long startNanos;
+    private final long startMillis;
+    private final String method;
+    private final String uri;
+    private final String protocol;
+
+    RouteRuntime route;
+    private PoolRuntime pool;
+    private String host;
+
+    boolean clientKeepAlive = true;
+    private boolean http10;
+    private boolean headRequest;
+    boolean hasBody;
+    boolean requestComplete;
+    private boolean expectContinue;
+    long bytesIn;
+    private ArrayDeque<HttpContent> bodyBuffer;
+    private long bodyBuffered;
+    private boolean clientPaused;
+
+    private Backend backend;
+    private boolean counted;
+    private BackendConnection conn;
+    private boolean connecting;
+    private final Backend[] tried = new Backend[MAX_TRIED];
+    private int attempts;
+    private long sentNanos;
+    long backendMicros = -1;
+
+    boolean responseStarted;
+    private boolean interimResponse;
+    private boolean forwardInterim;
+    private long pickNanos;
+    private boolean backendKeepAlive;
+    boolean closeClient;
+    int status;
+    long bytesOut;
+    private String newStickyCookie;
+
+    private boolean waiting;
+    private long queuedAtNanos;
+    boolean done;
+    String error;
+
+    Exchange(HttpProxyHandler client, ListenerRuntime listener, HttpRequest request, long nowNanos) {
+        this.client = client;
+        this.listener = listener;
+        this.request = request;
+        this.startNanos = nowNanos;
+        this.startMillis = System.currentTimeMillis();
+        if (request != null) {
+            this.method = request.method().name();
+            this.uri = request.uri();
+            this.protocol = request.protocolVersion().text();
+        } else {
+            this.method = "-";
+            this.uri = "-";
+            this.protocol = "-";
+        }
+    }
+
+    // ---- start ----------------------------------------------------------------------------------
+
+    /** Routes the request and sends it on its way (or answers it). The request passed the basic checks. */
+    void start() {
+        HttpHeaders h = request.headers();
+        http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        clientKeepAlive = HttpUtil.isKeepAlive(request);
+        headRequest = request.method().equals(HttpMethod.HEAD);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        long contentLength = chunked ? -1 : HttpUtil.getContentLength(request, 0L);
+        hasBody = chunked || contentLength > 0;
+
+        String expect = h.get(HttpHeaderNames.EXPECT);
+        if (expect != null) {
+            if (!http10 && HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
+                expectContinue = true;
+                h.remove(HttpHeaderNames.EXPECT); // Fulcrum answers 100 itself once it has a backend
+            } else {
+                client.respondError(this, HttpResponseStatus.EXPECTATION_FAILED, "unsupported Expect", true);
+                return;
+            }
+        }
+        long maxBody = listener.maxBodyBytes();
+        if (maxBody > 0 && contentLength > maxBody) {
+            client.respondError(this, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + maxBody,
+                    true);
+            return;
+        }
+        route = listener.router().route(request);
+        if (route == null) {
+            client.respondError(this, HttpResponseStatus.NOT_FOUND, "no route", false);
+            return;
+        }
+        pool = route.pool();
+        host = Router.hostOf(request);
+
+        HeaderRewriter.removeHopByHop(h);
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (listener.xForwarded()) {
+            HeaderRewriter.addXForwarded(h, client.clientIp(), "http", host);
+        }
+        if (listener.forwardedHeader()) {
+            HeaderRewriter.addForwarded(h, client.remote.getAddress(), "http", host);
+        }
+        if (listener.via()) {
+            HeaderRewriter.addVia(h, protocol);
+        }
+        chooseAndSend(startNanos);
+    }
+
+    // ---- backend choice -------------------------------------------------------------------------
+
+    private void chooseAndSend(long now) {
+        Backend b = choose(now);
+        if (b != null) {
+            if (expectContinue) {
+                expectContinue = false;
+                client.sendContinue();
+            }
+            connectTo(b);
+            return;
+        }
+        if (attempts > 0) {
+            client.respondError(this, HttpResponseStatus.BAD_GATEWAY,
+                    error == null ? "no backend left to try" : error, false);
+        } else if (pool.anyHealthyButFull(now)) {
+            enqueue(now);
+        } else {
+            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend available", false);
+        }
+    }
+
+    private Backend choose(long now) {
+        pickNanos = now;
+        if (!route.stickiness().enabled()) {
+            return pickFresh(now);
+        }
+        StickyTable table = route.sticky();
+        long timeout = route.stickyTimeoutNanos();
+        String key = stickyKey();
+        if (key != null) {
+            Backend b = table.lookup(key, now, timeout);
+            if (b != null && b.acceptsStickySession(now) && !wasTried(b) && pool.backend(b.name()) == b) {
+                return b;
+            }
+        }
+        Backend b = pickFresh(now);
+        if (b != null) {
+            if (key == null) {
+                key = newSessionId();
+                newStickyCookie = key;
+            }
+            table.store(key, b, now, timeout);
+        }
+        return b;
+    }
+
+    /** Source mode: host + client IP. Cookie mode: the session id the client presents, if well-formed. */
+    private String stickyKey() {
+        if (route.stickyByCookie()) {
+            String id = cookie(route.stickiness().cookieName());
+            return id != null && isSessionId(id) ? id : null;
+        }
+        return (host == null ? "" : host) + '|' + client.clientIp();
+    }
+
+    private static String newSessionId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+
+    private static boolean isSessionId(String s) {
+        if (s.length() != 32) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A backend from the balancer that this request has not tried yet. */
+    private Backend pickFresh(long now) {
+        for (int i = 0; i < 3; i++) {
+            Backend b = pool.balancer().pick(this);
+            if (b == null) {
+                return null;
+            }
+            if (!wasTried(b)) {
+                return b;
+            }
+        }
+        // Hashing balancers keep answering the same backend: take any other that can serve.
+        for (Backend b : pool.backends()) {
+            if (b.isSelectable(now) && !wasTried(b)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private boolean wasTried(Backend b) {
+        for (int i = 0; i < attempts && i < MAX_TRIED; i++) {
+            if (tried[i] == b) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- queue ----------------------------------------------------------------------------------
+
+    private void enqueue(long now) {
+        if (!waiting) {
+            queuedAtNanos = now;
+        }
+        if (pool.queueTimeoutNanos() <= 0 || !pool.queue().offer(this)) {
+            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "all backends busy and queue full",
+                    false);
+            return;
+        }
+        waiting = true;
+        client.armTimerBy(nextDeadline());
+    }
+
+    @Override
+    public void wake() {
+        client.channel.eventLoop().execute(() -> {
+            if (waiting && !done) {
+                waiting = false;
+                long now = System.nanoTime();
+                Backend b = choose(now);
+                if (b != null) {
+                    chooseAndSendChosen(b);
+                } else if (now - queuedAtNanos < pool.queueTimeoutNanos() && pool.anyHealthyButFull(now)) {
+                    enqueue(now);
+                } else {
+                    client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend available", false);
+                }
+            }
+        });
+    }
+
+    private void chooseAndSendChosen(Backend b) {
+        if (expectContinue) {
+            expectContinue = false;
+            client.sendContinue();
+        }
+        connectTo(b);
+    }
+
+    @Override
+    public boolean isDone() {
+        return done || !waiting;
+    }
+
+    // ---- backend connection ---------------------------------------------------------------------
+
+    private void connectTo(Backend b) {
+        backend = b;
+        if (attempts < MAX_TRIED) {
+            tried[attempts] = b;
+        }
+        attempts++;
+        b.requestStarted();
+        counted = true;
+        BackendConnection c = client.backendPool.acquire(b);
+        if (c != null) {
+            attach(c);
+            return;
+        }
+        BackendConnection fresh = new BackendConnection(b, client.backendPool);
+        connecting = true;
+        ChannelFuture f = client.backendPool.connect(b, pool, fresh);
+        if (f.isDone()) {
+            onConnected(fresh, f);
+        } else {
+            f.addListener(x -> onConnected(fresh, f));
+        }
+    }
+
+    private void onConnected(BackendConnection fresh, ChannelFuture f) {
+        connecting = false;
+        if (done || fresh.backend != backend) {
+            // The request ended while connecting; an unused fresh connection is still worth keeping.
+            if (f.isSuccess()) {
+                client.backendPool.release(fresh, pool);
+            }
+            return;
+        }
+        if (!f.isSuccess()) {
+            failAttempt("connect to " + backend.address() + " failed: " + rootMessage(f.cause()), true,
+                    pool.config().retries().onConnectFailure());
+            return;
+        }
+        attach(fresh);
+    }
+
+    private void attach(BackendConnection c) {
+        conn = c;
+        c.owner = this;
+        c.uses++;
+        Channel ch = c.channel;
+        HttpHeaders h = request.headers();
+        if (!h.contains(HttpHeaderNames.HOST)) {
+            h.set(HttpHeaderNames.HOST, backend.address());
+        }
+        sentNanos = System.nanoTime();
+        ch.write(request, ch.voidPromise());
+        if (!hasBody) {
+            // A bodiless request is complete with its head; this also makes a retry a plain re-send.
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+        } else if (bodyBuffer != null) {
+            HttpContent part;
+            while ((part = bodyBuffer.poll()) != null) {
+                ch.write(part, ch.voidPromise());
+            }
+            bodyBuffered = 0;
+        }
+        client.backendWritten(ch);
+        if (clientPaused && ch.isWritable()) {
+            resumeClient();
+        }
+        client.armTimerBy(nextDeadline());
+    }
+
+    /** One attempt failed before any response byte; retry on another backend when allowed, else answer 502. */
+    private void failAttempt(String why, boolean countFailure, boolean retryAllowed) {
+        long now = System.nanoTime();
+        error = why;
+        if (countFailure && pool.recordFailure(backend, now)) {
+            LOG.warn("backend {} ejected after {} consecutive failures (last: {})", backend,
+                    pool.config().passiveHealth().consecutiveFailures(), why);
+        }
+        releaseCount();
+        if (retryAllowed && attempts <= pool.config().retries().attempts()) {
+            Backend next = choose(now);
+            if (next != null) {
+                connectTo(next);
+                return;
+            }
+        }
+        client.respondError(this, HttpResponseStatus.BAD_GATEWAY, why, false);
+    }
+
+    private void releaseCount() {
+        if (counted) {
+            counted = false;
+            backend.requestFinished();
+            pool.queue().slotFreed();
+        }
+    }
+
+    /** Drops the backend connection without returning it to the pool (anything unflushed is discarded). */
+    private void abandonBackend() {
+        BackendConnection c = conn;
+        conn = null;
+        if (c != null) {
+            c.owner = null;
+            client.forgetBackend(c.channel);
+            c.channel.close();
+        }
+    }
+
+    // ---- request body ---------------------------------------------------------------------------
+
+    void onRequestBody(HttpContent part) {
+        if (part.decoderResult().isFailure()) {
+            part.release();
+            requestComplete = true;
+            abandonBackend();
+            client.respondError(this, HttpResponseStatus.BAD_REQUEST, "malformed request body", true);
+            return;
+        }
+        boolean last = part instanceof LastHttpContent;
+        int n = part.content().readableBytes();
+        bytesIn += n;
+        long maxBody = listener.maxBodyBytes();
+        if (maxBody > 0 && bytesIn > maxBody) {
+            part.release();
+            requestComplete = true;
+            abandonBackend();
+            client.respondError(this, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + maxBody,
+                    true);
+            return;
+        }
+        if (last) {
+            requestComplete = true;
+        }
+        if (done || !hasBody) {
+            // Refused already, or the end marker of a bodiless request (attach() sends its own).
+            part.release();
+            if (last && done) {
+                client.requestBodyComplete(this);
+            }
+            return;
+        }
+        BackendConnection c = conn;
+        if (c != null) {
+            Channel ch = c.channel;
+            ch.write(part, ch.voidPromise());
+            client.backendWritten(ch);
+            if (!ch.isWritable()) {
+                pauseClient();
+            }
+        } else {
+            if (bodyBuffer == null) {
+                bodyBuffer = new ArrayDeque<>(4);
+            }
+            bodyBuffer.add(part);
+            bodyBuffered += n;
+            if (bodyBuffered > MAX_BUFFERED_BODY) {
+                pauseClient();
+            }
+        }
+    }
+
+    private void pauseClient() {
+        if (!clientPaused) {
+            clientPaused = true;
+            client.setClientReading(false);
+        }
+    }
+
+    private void resumeClient() {
+        if (clientPaused) {
+            clientPaused = false;
+            client.setClientReading(true);
+        }
+    }
+
+    void onBackendWritabilityChanged(boolean writable) {
+        if (writable) {
+            resumeClient();
+        }
+    }
+
+    void onClientWritabilityChanged(boolean writable) {
+        BackendConnection c = conn;
+        if (c != null) {
+            c.channel.config().setAutoRead(writable);
+        }
+    }
+
+    // ---- response -------------------------------------------------------------------------------
+
+    void onBackendMessage(BackendConnection c, Object msg) {
+        if (c != conn || done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            onResponseHead(response);
+            if (msg instanceof HttpContent content) {
+                onResponseBody(content);
+            }
+        } else if (msg instanceof HttpContent content) {
+            onResponseBody(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onResponseHead(HttpResponse r) {
+        if (r.decoderResult().isFailure()) {
+            abandonBackend();
+            failAttempt("invalid response from " + backend.address(), true, false);
+            return;
+        }
+        int code = r.status().code();
+        if (code < 200) {
+            if (code == 101) {
+                abandonBackend();
+                failAttempt("backend switched protocols without an upgrade request", true, false);
+                return;
+            }
+            // The decoder follows a 1xx head with an empty end marker. 100 Continue is Fulcrum's own
+            // business with the client and is dropped; others (103 Early Hints) are passed on.
+            interimResponse = true;
+            forwardInterim = code != 100;
+            if (forwardInterim) {
+                r.setProtocolVersion(HttpVersion.HTTP_1_1);
+                client.writeToClient(r);
+            }
+            return;
+        }
+        long now = System.nanoTime();
+        responseStarted = true;
+        status = code;
+        backendMicros = (now - sentNanos) / 1000;
+        backend.recordResponseTime(now - sentNanos);
+        if (code >= 500 && pool.config().passiveHealth().count5xx()) {
+            pool.recordFailure(backend, now);
+        } else {
+            backend.recordSuccess();
+        }
+        prepareResponseHead(r);
+        client.writeToClient(r);
+    }
+
+    private void prepareResponseHead(HttpResponse r) {
+        HttpHeaders h = r.headers();
+        backendKeepAlive = HttpUtil.isKeepAlive(r);
+        HeaderRewriter.removeHopByHop(h);
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        boolean noBody = headRequest || status == 204 || status == 304;
+        if (!noBody && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            boolean chunked = HttpUtil.isTransferEncodingChunked(r);
+            if (http10) {
+                // An HTTP/1.0 client reads to the end of the connection.
+                h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+                closeClient = true;
+            } else if (!chunked) {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (closeClient || !clientKeepAlive || client.slot().draining()) {
+            closeClient = true;
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        if (newStickyCookie != null) {
+            h.add(HttpHeaderNames.SET_COOKIE, route.stickiness().cookieName() + "=" + newStickyCookie
+                    + "; Path=/; HttpOnly; SameSite=Lax");
+        }
+        if (listener.via()) {
+            HeaderRewriter.addVia(h, "1.1");
+        }
+    }
+
+    private void onResponseBody(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (interimResponse) {
+            if (last) {
+                interimResponse = false;
+            }
+            if (forwardInterim) {
+                client.writeToClient(content);
+            } else {
+                ReferenceCountUtil.release(content);
+            }
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            abandonBackend();
+            error = "invalid response body from " + backend.address();
+            pool.recordFailure(backend, System.nanoTime());
+            finish(true);
+            client.closeClient();
+            return;
+        }
+        bytesOut += content.content().readableBytes();
+        client.writeToClient(content);
+        if (!client.channel.isWritable() && conn != null) {
+            conn.channel.config().setAutoRead(false);
+        }
+        if (last) {
+            responseComplete();
+        }
+    }
+
+    void onBackendReadComplete() {
+        client.flushClient();
+    }
+
+    private void responseComplete() {
+        // The backend's read-complete event comes after the connection went back to its pool: flush now.
+        client.flushClient();
+        BackendConnection c = conn;
+        conn = null;
+        if (c != null) {
+            c.owner = null;
+            if (!c.channel.config().isAutoRead()) {
+                c.channel.config().setAutoRead(true);
+            }
+            if (backendKeepAlive && requestComplete) {
+                client.backendPool.release(c, pool);
+            } else {
+                c.channel.close();
+            }
+        }
+        finish(closeClient || !requestComplete);
+    }
+
+    /** The backend connection closed or failed while this request used it. */
+    void onBackendClosed(BackendConnection c, Throwable cause) {
+        if (c != conn || done) {
+            return;
+        }
+        conn = null;
+        client.forgetBackend(c.channel);
+        if (!responseStarted) {
+            boolean reused = c.uses > 1;
+            boolean retryable = pool.config().retries().onReset() && isIdempotent() && !hasBody;
+            String why = (cause == null ? "backend " + backend.address() + " closed the connection"
+                    : "backend " + backend.address() + " failed: " + rootMessage(cause)) + " before responding";
+            // A pooled connection the backend had already closed is not the backend's fault.
+            failAttempt(why, !reused, retryable);
+        } else {
+            error = "backend " + backend.address() + " closed mid-response";
+            pool.recordFailure(backend, System.nanoTime());
+            finish(true);
+            client.closeClient();
+        }
+    }
+
+    private boolean isIdempotent() {
+        HttpMethod m = request.method();
+        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.TRACE);
+    }
+
+    // ---- timeouts -------------------------------------------------------------------------------
+
+    /** The earliest moment one of this exchange's timeouts can expire. */
+    long nextDeadline() {
+        long next = Long.MAX_VALUE;
+        long req = listener.requestNanos();
+        if (req > 0) {
+            next = startNanos + req;
+        }
+        if (waiting && pool != null) {
+            next = Math.min(next, queuedAtNanos + pool.queueTimeoutNanos());
+        }
+        if (!responseStarted && sentNanos != 0 && pool != null && pool.responseTimeoutNanos() > 0) {
+            next = Math.min(next, sentNanos + pool.responseTimeoutNanos());
+        }
+        return next;
+    }
+
+    void checkTimeouts(long now) {
+        if (done) {
+            return;
+        }
+        if (waiting && now - queuedAtNanos >= pool.queueTimeoutNanos()) {
+            waiting = false;
+            pool.queue().remove(this);
+            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
+                    false);
+            return;
+        }
+        long req = listener.requestNanos();
+        boolean requestExpired = req > 0 && now - startNanos >= req;
+        boolean responseExpired = !responseStarted && sentNanos != 0 && pool.responseTimeoutNanos() > 0
+                && now - sentNanos >= pool.responseTimeoutNanos();
+        if (!requestExpired && !responseExpired) {
+            return;
+        }
+        if (waiting) {
+            waiting = false;
+            pool.queue().remove(this);
+        }
+        if (responseStarted) {
+            error = "request timeout while relaying the response";
+            abandonBackend();
+            finish(true);
+            client.closeClient();
+            return;
+        }
+        boolean backendSlow = backend != null && (conn != null || connecting);
+        abandonBackend();
+        if (pool != null && backend == null) {
+            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
+                    true);
+        } else if (backendSlow) {
+            pool.recordFailure(backend, now);
+            client.respondError(this, HttpResponseStatus.GATEWAY_TIMEOUT, "backend " + backend.address()
+                    + " did not answer in time", true);
+        } else {
+            client.respondError(this, HttpResponseStatus.REQUEST_TIMEOUT, "request not completed in time", true);
+        }
+    }
+
+    // ---- the end --------------------------------------------------------------------------------
+
+    /** The client went away: give everything back. */
+    void clientClosed() {
+        if (done) {
+            return;
+        }
+        if (status == 0) {
+            status = 499; // as NGINX logs it: the client closed the connection first
+        }
+        if (waiting) {
+            waiting = false;
+            pool.queue().remove(this);
+        }
+        abandonBackend();
+        error = error == null ? "client closed the connection" : error;
+        finish(true);
+    }
+
+    /**
+     * Ends the exchange once: counters, access log, and the client connection's next step.
+     *
+     * @param close whether the client connection must close
+     */
+    void finish(boolean close) {
+        if (done) {
+            return;
+        }
+        done = true;
+        closeClient |= close;
+        if (bodyBuffer != null) {
+            HttpContent part;
+            while ((part = bodyBuffer.poll()) != null) {
+                part.release();
+            }
+        }
+        releaseCount();
+        if (clientPaused) {
+            resumeClient();
+        }
+        long now = System.nanoTime();
+        AccessLog log = client.slot().accessLog();
+        if (log != null && log.enabled()) {
+            log.log(new AccessRecord(startMillis, client.remote == null ? "-" : client.clientIp() + ":"
+                    + client.remote.getPort(), listener.name(), route == null ? "-" : route.name(), method, uri,
+                    protocol, status, bytesIn, bytesOut, backend == null ? "-" : backend.pool() + "/" + backend.name(),
+                    attempts, (now - startNanos) / 1000, backendMicros, error));
+        }
+        client.exchangeFinished(this, closeClient, now);
+    }
+
+    // ---- PickContext ----------------------------------------------------------------------------
+
+    @Override
+    public byte[] clientAddress() {
+        return client.clientAddress;
+    }
+
+    @Override
+    public String header(String name) {
+        return request.headers().get(name);
+    }
+
+    @Override
+    public String cookie(String name) {
+        for (String header : request.headers().getAll(HttpHeaderNames.COOKIE)) {
+            String v = CookieValues.find(header, name);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public long nowNanos() {
+        return pickNanos;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}

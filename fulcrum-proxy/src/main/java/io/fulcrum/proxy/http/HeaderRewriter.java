@@ -1,0 +1,86 @@
+package io.fulcrum.proxy.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+/**
+ * Header changes a proxy makes: hop-by-hop headers removed (RFC 9110 section 7.6.1)
+ * and forwarding headers added.
+ */
+final class HeaderRewriter {
+
+    private static final String PROXY_CONNECTION = "proxy-connection";
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+
+    private HeaderRewriter() {
+    }
+
+    /**
+     * Removes hop-by-hop headers, including those a Connection header names.
+     * Framing headers (Content-Length, Transfer-Encoding) are left for the caller.
+     */
+    static void removeHopByHop(HttpHeaders h) {
+        String connection = h.get(HttpHeaderNames.CONNECTION);
+        if (connection != null) {
+            int start = 0;
+            int len = connection.length();
+            while (start < len) {
+                int comma = connection.indexOf(',', start);
+                int end = comma < 0 ? len : comma;
+                String token = connection.substring(start, end).trim();
+                // Framing headers are never removed this way: that would open a smuggling hole.
+                if (!token.isEmpty() && !token.equalsIgnoreCase("close") && !token.equalsIgnoreCase("keep-alive")
+                        && !token.equalsIgnoreCase("content-length")
+                        && !token.equalsIgnoreCase("transfer-encoding")) {
+                    h.remove(token);
+                }
+                start = end + 1;
+            }
+            h.remove(HttpHeaderNames.CONNECTION);
+        }
+        if (!h.isEmpty()) {
+            h.remove(HttpHeaderNames.KEEP_ALIVE);
+            h.remove(PROXY_CONNECTION);
+            h.remove(HttpHeaderNames.TE);
+            h.remove(HttpHeaderNames.UPGRADE);
+        }
+    }
+
+    /** Appends the client to X-Forwarded-For and sets X-Forwarded-Proto and X-Forwarded-Host. */
+    static void addXForwarded(HttpHeaders h, String clientIp, String proto, String host) {
+        String xff = h.get(X_FORWARDED_FOR);
+        h.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
+        h.set(X_FORWARDED_PROTO, proto);
+        if (host != null) {
+            h.set(X_FORWARDED_HOST, host);
+        }
+    }
+
+    /** Appends an RFC 7239 Forwarded element. */
+    static void addForwarded(HttpHeaders h, InetAddress client, String proto, String host) {
+        StringBuilder sb = new StringBuilder(64).append("for=");
+        if (client instanceof Inet6Address) {
+            sb.append("\"[").append(client.getHostAddress()).append("]\"");
+        } else {
+            sb.append(client.getHostAddress());
+        }
+        if (host != null) {
+            sb.append(";host=\"").append(host.replace("\"", "")).append('"');
+        }
+        sb.append(";proto=").append(proto);
+        h.add(FORWARDED, sb.toString());
+    }
+
+    /** Appends this proxy to Via. */
+    static void addVia(HttpHeaders h, String protocolVersion) {
+        String v = protocolVersion.startsWith("HTTP/") ? protocolVersion.substring(5) : protocolVersion;
+        h.add(HttpHeaderNames.VIA, v + " fulcrum");
+    }
+}

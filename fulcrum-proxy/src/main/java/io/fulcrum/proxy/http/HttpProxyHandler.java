@@ -1,0 +1,537 @@
+package io.fulcrum.proxy.http;
+
+import io.fulcrum.proxy.runtime.ListenerRuntime;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection of an HTTP listener. It checks each decoded request,
+ * keeps pipelined requests in order (one {@link Exchange} at a time), runs the
+ * connection's timeouts on a single re-armed timer, and writes the responses
+ * Fulcrum itself produces.
+ *
+ * <p>Everything here runs on the connection's event loop.
+ */
+public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpProxyHandler.class);
+    /** Pipelined messages buffered before reading pauses. */
+    private static final int MAX_PIPELINED = 64;
+
+    private final ListenerSlot slot;
+    final BackendConnectionPool backendPool;
+
+    ChannelHandlerContext ctx;
+    Channel channel;
+    byte[] clientAddress;
+    InetSocketAddress remote;
+    private String clientIp;
+
+    private Exchange current;
+    private ArrayDeque<Object> pipelined;
+    private boolean pausedForPipelining;
+    private boolean inReadBatch;
+    private Channel backendToFlush;
+    private boolean closeWhenIdle;
+
+    /* Timeouts: a single timer per connection, re-armed lazily (see armTimerBy). */
+    private boolean awaitingHeaders;
+    private long idleSinceNanos;
+    private long headersSinceNanos;
+    private ScheduledFuture<?> timer;
+    private long timerAtNanos;
+
+    /**
+     * Installs the client-side pipeline for a new connection of the listener.
+     *
+     * @param ch          the accepted connection
+     * @param slot        the listener it belongs to
+     * @param backendPool the backend connection pool of the connection's event loop
+     */
+    public static void install(Channel ch, ListenerSlot slot, BackendConnectionPool backendPool) {
+        ListenerRuntime lr = slot.runtime();
+        HttpProxyHandler handler = new HttpProxyHandler(slot, backendPool);
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(lr.config().limits().maxRequestLineBytes())
+                .setMaxHeaderSize(lr.config().limits().maxHeaderBytes())
+                .setMaxChunkSize(65536)
+                .setAllowDuplicateContentLengths(false)
+                .setUseRfc9112TransferEncoding(true)
+                .setStrictLineParsing(true);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("marker", new ClientReadMarker(handler));
+        p.addLast("codec", new HttpServerCodec(decoder));
+        p.addLast("proxy", handler);
+    }
+
+    private HttpProxyHandler(ListenerSlot slot, BackendConnectionPool backendPool) {
+        this.slot = slot;
+        this.backendPool = backendPool;
+    }
+
+    ListenerSlot slot() {
+        return slot;
+    }
+
+    // ---- connection lifecycle -------------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.channel = ctx.channel();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (!slot.tryOpen()) {
+            LOG.debug("listener {} at its connection limit; closing {}", slot.runtime().name(), ctx.channel());
+            countedOpen = false;
+            ctx.close();
+            return;
+        }
+        countedOpen = true;
+        remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        clientAddress = remote.getAddress().getAddress();
+        enterIdle(System.nanoTime());
+        ctx.fireChannelActive();
+    }
+
+    private boolean countedOpen;
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (countedOpen) {
+            slot.closed();
+        }
+        cancelTimer();
+        Exchange ex = current;
+        current = null;
+        if (ex != null && !ex.done) {
+            ex.clientClosed();
+        }
+        releasePipelined();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Client-side I/O errors (resets) are ordinary; the connection is simply closed.
+        LOG.debug("client connection {} failed: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ShutdownEvent.INSTANCE) {
+            closeWhenIdle = true;
+            if (current == null) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** Asks a connection to close once its request in flight (if any) is answered. */
+    public enum ShutdownEvent {
+        INSTANCE
+    }
+
+    // ---- reading --------------------------------------------------------------------------------
+
+    /** Called by {@link ClientReadMarker} for every read: starts the header timer of a new request. */
+    void bytesArrived() {
+        if (current == null && !awaitingHeaders) {
+            awaitingHeaders = true;
+            headersSinceNanos = System.nanoTime();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inReadBatch = true;
+        Exchange ex = current;
+        if (ex == null) {
+            dispatch(msg);
+        } else if (!ex.requestComplete && msg instanceof HttpContent content) {
+            ex.onRequestBody(content);
+        } else {
+            queuePipelined(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inReadBatch = false;
+        flushBackend();
+        ctx.flush();
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            awaitingHeaders = false;
+            startRequest(request);
+        } else {
+            // Leftovers of a request that was already refused (its body, or the decoder's trailing
+            // content after a bad message): nothing to do but release them.
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void queuePipelined(Object msg) {
+        if (pipelined == null) {
+            pipelined = new ArrayDeque<>(4);
+        }
+        pipelined.add(msg);
+        if (pipelined.size() >= MAX_PIPELINED && !pausedForPipelining) {
+            pausedForPipelining = true;
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    private void drainPipelined() {
+        while (current == null && pipelined != null && !pipelined.isEmpty() && channel.isActive()) {
+            dispatch(pipelined.poll());
+            // Body parts of the request just started belong to it.
+            while (current != null && !current.requestComplete && pipelined != null && !pipelined.isEmpty()
+                    && pipelined.peek() instanceof HttpContent) {
+                current.onRequestBody((HttpContent) pipelined.poll());
+            }
+        }
+        if (pausedForPipelining && (pipelined == null || pipelined.size() < MAX_PIPELINED / 2)) {
+            pausedForPipelining = false;
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    private void releasePipelined() {
+        if (pipelined != null) {
+            Object m;
+            while ((m = pipelined.poll()) != null) {
+                ReferenceCountUtil.release(m);
+            }
+        }
+    }
+
+    // ---- requests -------------------------------------------------------------------------------
+
+    private void startRequest(HttpRequest request) {
+        long now = System.nanoTime();
+        ListenerRuntime lr = slot.runtime();
+        Exchange ex = new Exchange(this, lr, request, now);
+        current = ex;
+        DecoderResult dr = request.decoderResult();
+        if (dr.isFailure()) {
+            ex.requestComplete = true; // the decoder discards the rest of the connection's input
+            respondError(ex, statusFor(dr.cause()), messageFor(dr.cause()), true);
+            return;
+        }
+        String problem = RequestChecks.problem(request);
+        if (problem != null) {
+            ex.requestComplete = true;
+            respondError(ex, HttpResponseStatus.BAD_REQUEST, problem, true);
+            return;
+        }
+        armTimerBy(ex.nextDeadline());
+        ex.start();
+    }
+
+    static HttpResponseStatus statusFor(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        return HttpResponseStatus.BAD_REQUEST;
+    }
+
+    private static String messageFor(Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            return cause instanceof TooLongHttpHeaderException ? "header section too large" : "request line too long";
+        }
+        return "malformed request";
+    }
+
+    // ---- writing --------------------------------------------------------------------------------
+
+    /** Writes (without flushing) to the client; the batch is flushed at the end of the backend's read. */
+    void writeToClient(HttpObject msg) {
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    void flushClient() {
+        ctx.flush();
+    }
+
+    /**
+     * Notes that a backend channel has unflushed writes. Inside a client read batch the
+     * flush waits for the batch's end, so a request found malformed later in the same
+     * batch can still be stopped before any of it reaches the backend.
+     */
+    void backendWritten(Channel backend) {
+        if (inReadBatch) {
+            if (backendToFlush != null && backendToFlush != backend) {
+                backendToFlush.flush();
+            }
+            backendToFlush = backend;
+        } else {
+            backend.flush();
+        }
+    }
+
+    /** Drops unflushed writes to a backend channel that is being abandoned. */
+    void forgetBackend(Channel backend) {
+        if (backendToFlush == backend) {
+            backendToFlush = null;
+        }
+    }
+
+    private void flushBackend() {
+        Channel b = backendToFlush;
+        if (b != null) {
+            backendToFlush = null;
+            b.flush();
+        }
+    }
+
+    /**
+     * Sends a response Fulcrum produced itself and finishes the exchange.
+     *
+     * @param close close the connection after it (always for malformed input)
+     */
+    void respondError(Exchange ex, HttpResponseStatus status, String detail, boolean close) {
+        if (ex.responseStarted) {
+            // Part of a response already went out: the only honest signal left is closing.
+            ex.error = ex.error == null ? detail : ex.error;
+            ex.finish(true);
+            return;
+        }
+        // A request whose body is still arriving cannot be told apart from the next one: close.
+        boolean mustClose = close || closeWhenIdle || slot.draining() || !ex.clientKeepAlive
+                || (ex.hasBody && !ex.requestComplete);
+        ex.status = status.code();
+        ex.error = detail;
+        ex.responseStarted = true;
+        FullHttpResponse r = ErrorResponses.of(status, detail, mustClose);
+        ex.bytesOut = r.content().readableBytes();
+        if (mustClose) {
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(r, ctx.voidPromise());
+        }
+        ex.finish(mustClose);
+    }
+
+    /** Sends {@code 100 Continue} to a client that asked for it. */
+    void sendContinue() {
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+    }
+
+    /**
+     * The current exchange is over (response sent, or aborted).
+     *
+     * @param close whether the client connection must close
+     */
+    void exchangeFinished(Exchange ex, boolean close, long nowNanos) {
+        if (current != ex) {
+            return;
+        }
+        if (close || closeWhenIdle || slot.draining()) {
+            // Keep reading nothing more; whatever the last response was, it was written before this close.
+            current = null;
+            releasePipelined();
+            if (channel.isActive()) {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
+        if (!ex.requestComplete) {
+            // Response finished before the request body: keep the exchange until the body's end so its
+            // remaining parts are not mistaken for a new request; finish() is called again then.
+            return;
+        }
+        current = null;
+        enterIdle(nowNanos);
+        drainPipelined();
+    }
+
+    /** The request body of the current exchange has fully arrived. */
+    void requestBodyComplete(Exchange ex) {
+        if (ex.done && current == ex) {
+            // The response went out first (an early answer or a refusal); now the connection is free.
+            exchangeFinished(ex, ex.closeClient, System.nanoTime());
+        }
+    }
+
+    /** Closes the client connection at once (used when a response cannot be completed). */
+    void closeClient() {
+        ctx.close();
+    }
+
+    String clientIp() {
+        String ip = clientIp;
+        if (ip == null) {
+            ip = remote.getAddress().getHostAddress();
+            clientIp = ip;
+        }
+        return ip;
+    }
+
+    // ---- flow control ---------------------------------------------------------------------------
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Exchange ex = current;
+        if (ex != null) {
+            ex.onClientWritabilityChanged(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Stops or resumes reading from the client (request body backpressure). */
+    void setClientReading(boolean on) {
+        if (!on || !pausedForPipelining) {
+            channel.config().setAutoRead(on);
+        }
+    }
+
+    // ---- timeouts -------------------------------------------------------------------------------
+
+    private void enterIdle(long nowNanos) {
+        idleSinceNanos = nowNanos;
+        awaitingHeaders = false;
+        ListenerRuntime lr = slot.runtime();
+        long idle = lr.idleNanos();
+        long header = lr.headerReadNanos();
+        // Re-check at least every header-read period so a request that starts arriving is timed too.
+        long step = idle > 0 && header > 0 ? Math.min(idle, header) : Math.max(idle, header);
+        if (step > 0) {
+            armTimerBy(nowNanos + step);
+        }
+    }
+
+    /** Makes sure the timer fires no later than {@code deadline}; a later existing timer is moved earlier. */
+    void armTimerBy(long deadline) {
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        if (timer != null) {
+            if (timerAtNanos - deadline <= 0) {
+                return;
+            }
+            timer.cancel(false);
+        }
+        timerAtNanos = deadline;
+        long delay = Math.max(0, deadline - System.nanoTime());
+        timer = ctx.executor().schedule(this::onTimer, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (!channel.isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        ListenerRuntime lr = slot.runtime();
+        Exchange ex = current;
+        long next;
+        if (ex != null) {
+            ex.checkTimeouts(now);
+            if (current != ex || ex.done) {
+                return; // the exchange ended; its end re-armed the timer as needed
+            }
+            next = ex.nextDeadline();
+        } else if (awaitingHeaders) {
+            long header = lr.headerReadNanos();
+            if (header > 0 && now - headersSinceNanos >= header) {
+                Exchange timedOut = new Exchange(this, lr, null, now);
+                current = timedOut;
+                timedOut.requestComplete = true;
+                respondError(timedOut, HttpResponseStatus.REQUEST_TIMEOUT, "request header not received in time",
+                        true);
+                return;
+            }
+            next = header > 0 ? headersSinceNanos + header : Long.MAX_VALUE;
+        } else {
+            long idle = lr.idleNanos();
+            if (idle > 0 && now - idleSinceNanos >= idle) {
+                ctx.close();
+                return;
+            }
+            long header = lr.headerReadNanos();
+            next = idle > 0 ? idleSinceNanos + idle : Long.MAX_VALUE;
+            if (header > 0) {
+                next = Math.min(next, now + header);
+            }
+        }
+        armTimerBy(next);
+    }
+
+    /** Request checks beyond what the decoder enforces (kept in one place for review). */
+    static final class RequestChecks {
+
+        private RequestChecks() {
+        }
+
+        /** A reason to refuse the request with 400, or null when it is acceptable. */
+        static String problem(HttpRequest request) {
+            HttpHeaders h = request.headers();
+            if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !h.contains(HttpHeaderNames.HOST)) {
+                return "missing Host header";
+            }
+            // The decoder already refuses these shapes; checking again costs little and guards against a
+            // change of decoder settings opening a request-smuggling hole.
+            if (h.contains(HttpHeaderNames.TRANSFER_ENCODING) && h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                return "both Content-Length and Transfer-Encoding";
+            }
+            if (h.contains(HttpHeaderNames.CONTENT_LENGTH) && h.getAll(HttpHeaderNames.CONTENT_LENGTH).size() > 1) {
+                return "several Content-Length headers";
+            }
+            if (h.getAll(HttpHeaderNames.HOST).size() > 1) {
+                return "several Host headers";
+            }
+            return null;
+        }
+    }
+
+    /** Whether a message ends its request or response. */
+    static boolean isLast(Object msg) {
+        return msg instanceof LastHttpContent;
+    }
+}

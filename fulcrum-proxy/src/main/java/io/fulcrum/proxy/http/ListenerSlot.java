@@ -1,0 +1,54 @@
+package io.fulcrum.proxy.http;
+
+import io.fulcrum.proxy.log.AccessLog;
+import io.fulcrum.proxy.runtime.ListenerRuntime;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The live handle of one listener: the data plane reads the current compiled
+ * listener from here per request, so a reload takes effect without touching
+ * open connections.
+ */
+public final class ListenerSlot {
+
+    private volatile ListenerRuntime runtime;
+    private volatile AccessLog accessLog;
+    private volatile boolean draining;
+    private final AtomicInteger connections = new AtomicInteger();
+
+    public ListenerSlot(ListenerRuntime runtime, AccessLog accessLog) {
+        this.runtime = runtime;
+        this.accessLog = accessLog;
+    }
+
+    public ListenerRuntime runtime() { return runtime; }
+
+    public void update(ListenerRuntime runtime, AccessLog accessLog) {
+        this.runtime = runtime;
+        this.accessLog = accessLog;
+    }
+
+    public AccessLog accessLog() { return accessLog; }
+
+    /** Open client connections. */
+    public int connections() { return connections.get(); }
+
+    /** Counts a new connection; false (and nothing counted) when the listener's connection limit is reached. */
+    boolean tryOpen() {
+        int max = runtime.config().limits().maxConnections();
+        int n = connections.incrementAndGet();
+        if (max > 0 && n > max) {
+            connections.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void closed() { connections.decrementAndGet(); }
+
+    /** Graceful shutdown has begun: finish the request in flight, then close. */
+    public boolean draining() { return draining; }
+
+    public void startDraining() { this.draining = true; }
+}

@@ -1,0 +1,43 @@
+package io.fulcrum.proxy.runtime;
+
+import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.proxy.route.Router;
+
+/**
+ * A compiled listener: its router and its settings pre-converted for the hot path.
+ */
+public final class ListenerRuntime {
+
+    private final ListenerConfig config;
+    private final Router<RouteRuntime> router;
+    private final long headerReadNanos;
+    private final long idleNanos;
+    private final long requestNanos;
+
+    private final java.util.List<RouteRuntime> routes;
+
+    ListenerRuntime(ListenerConfig config, Router<RouteRuntime> router, java.util.List<RouteRuntime> routes) {
+        this.config = config;
+        this.router = router;
+        this.routes = java.util.List.copyOf(routes);
+        this.headerReadNanos = config.timeouts().headerRead().toNanos();
+        this.idleNanos = config.timeouts().idle().toNanos();
+        this.requestNanos = config.timeouts().request().toNanos();
+    }
+
+    public String name() { return config.name(); }
+    public ListenerConfig config() { return config; }
+    public Router<RouteRuntime> router() { return router; }
+    /** The routes in evaluation order. */
+    public java.util.List<RouteRuntime> routes() { return routes; }
+    /** 0 = no limit. */
+    public long headerReadNanos() { return headerReadNanos; }
+    /** 0 = no limit. */
+    public long idleNanos() { return idleNanos; }
+    /** 0 = no limit. */
+    public long requestNanos() { return requestNanos; }
+    public long maxBodyBytes() { return config.limits().maxBodyBytes(); }
+    public boolean xForwarded() { return config.forwarded().xForwarded(); }
+    public boolean forwardedHeader() { return config.forwarded().forwarded(); }
+    public boolean via() { return config.forwarded().via(); }
+}

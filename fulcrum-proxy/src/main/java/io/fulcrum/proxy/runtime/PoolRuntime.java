@@ -1,0 +1,73 @@
+package io.fulcrum.proxy.runtime;
+
+import io.fulcrum.core.backend.Backend;
+import io.fulcrum.core.balance.LoadBalancer;
+import io.fulcrum.core.config.PoolConfig;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pool as the data plane sees it: its backends (live objects), its balancer and
+ * its wait queue, plus the pool settings pre-converted to nanoseconds.
+ */
+public final class PoolRuntime {
+
+    private final PoolConfig config;
+    private final List<Backend> backends;
+    private final Map<String, Backend> backendsByName;
+    private final LoadBalancer balancer;
+    private final WaitQueue queue;
+
+    final long connectTimeoutMillis;
+    final long responseTimeoutNanos;
+    final long queueTimeoutNanos;
+    final long ejectNanos;
+    final long maxEjectNanos;
+    final long keepAliveIdleNanos;
+
+    PoolRuntime(PoolConfig config, List<Backend> backends, LoadBalancer balancer, WaitQueue queue) {
+        this.config = config;
+        this.backends = List.copyOf(backends);
+        this.backendsByName = backends.stream()
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(Backend::name, b -> b));
+        this.balancer = balancer;
+        this.queue = queue;
+        this.connectTimeoutMillis = Math.max(1, config.connectTimeout().toMillis());
+        this.responseTimeoutNanos = config.responseTimeout().toNanos();
+        this.queueTimeoutNanos = config.queue().timeout().toNanos();
+        this.ejectNanos = config.passiveHealth().ejectTime().toNanos();
+        this.maxEjectNanos = config.passiveHealth().maxEjectTime().toNanos();
+        this.keepAliveIdleNanos = config.keepAlive().idleTimeout().toNanos();
+    }
+
+    public String name() { return config.name(); }
+    public PoolConfig config() { return config; }
+    public List<Backend> backends() { return backends; }
+    public Backend backend(String name) { return backendsByName.get(name); }
+    public LoadBalancer balancer() { return balancer; }
+    public WaitQueue queue() { return queue; }
+    public long connectTimeoutMillis() { return connectTimeoutMillis; }
+    public long responseTimeoutNanos() { return responseTimeoutNanos; }
+    public long queueTimeoutNanos() { return queueTimeoutNanos; }
+    public long keepAliveIdleNanos() { return keepAliveIdleNanos; }
+
+    /** Feeds one failed attempt to passive health; true when it ejected the backend. */
+    public boolean recordFailure(Backend b, long nowNanos) {
+        var ph = config.passiveHealth();
+        if (!ph.enabled()) {
+            return false;
+        }
+        return b.recordFailure(nowNanos, ph.consecutiveFailures(), ejectNanos, maxEjectNanos);
+    }
+
+    /** Whether some backend could take the request once a slot frees (so waiting in the queue makes sense). */
+    public boolean anyHealthyButFull(long nowNanos) {
+        for (Backend b : backends) {
+            if (b.isHealthyButFull(nowNanos)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

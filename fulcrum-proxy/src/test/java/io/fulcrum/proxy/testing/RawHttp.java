@@ -1,0 +1,145 @@
+package io.fulcrum.proxy.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A deliberately simple HTTP/1.1 client over a plain socket, for what well-behaved
+ * clients cannot send: malformed requests, pipelining, exact header control.
+ */
+public final class RawHttp implements AutoCloseable {
+
+    /** A parsed response. */
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public RawHttp(InetSocketAddress target) throws IOException {
+        this(target, null);
+    }
+
+    /** Connects from a chosen local address (e.g. 127.0.0.7) so tests can vary the client IP. */
+    public RawHttp(InetSocketAddress target, String localAddress) throws IOException {
+        socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
+        socket.connect(target, 5000);
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    public RawHttp send(String raw) throws IOException {
+        out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return this;
+    }
+
+    public RawHttp send(byte[] raw) throws IOException {
+        out.write(raw);
+        out.flush();
+        return this;
+    }
+
+    public void soTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
+    /** Reads one response (body by Content-Length, chunked, or to the end of the connection). */
+    public Response read() throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            throw new IOException("connection closed before a response");
+        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        String l;
+        while ((l = line()) != null && !l.isEmpty()) {
+            int c = l.indexOf(':');
+            headers.merge(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim(),
+                    (a, b) -> a + ", " + b);
+        }
+        if (status / 100 == 1 || status == 204 || status == 304) {
+            return new Response(status, headers, "");
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        String cl = headers.get("content-length");
+        if (cl != null) {
+            body.write(in.readNBytes(Integer.parseInt(cl)));
+        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            while (true) {
+                int size = Integer.parseInt(line().split(";")[0].trim(), 16);
+                if (size == 0) {
+                    while (!line().isEmpty()) {
+                        // trailers
+                    }
+                    break;
+                }
+                body.write(in.readNBytes(size));
+                line();
+            }
+        } else {
+            body.write(in.readAllBytes());
+        }
+        return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Reads one response to a HEAD request (no body whatever the headers say). */
+    public Response readHead() throws IOException {
+        String statusLine = line();
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        String l;
+        while ((l = line()) != null && !l.isEmpty()) {
+            int c = l.indexOf(':');
+            headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+        }
+        return new Response(status, headers, "");
+    }
+
+    /** True when the server closed the connection (end of stream or reset) within the socket timeout. */
+    public boolean isClosedByPeer() throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                String s = b.toString(StandardCharsets.ISO_8859_1);
+                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+            }
+            b.write(c);
+        }
+        return b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,52 @@
+package io.fulcrum.proxy.testing;
+
+import io.fulcrum.core.config.AccessLogConfig;
+import io.fulcrum.core.config.BackendConfig;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.core.config.RetryConfig;
+import io.fulcrum.core.config.RouteConfig;
+import io.fulcrum.core.config.ServerSettings;
+
+import java.util.List;
+
+/** Small builders for test configurations (every unspecified field keeps its default). */
+public final class TestConfigs {
+
+    private TestConfigs() {
+    }
+
+    public static ServerSettings server() {
+        return new ServerSettings(2, "site-a", "node-a", java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofMillis(100));
+    }
+
+    /** One listener on an ephemeral port with a default route to one pool. */
+    public static FulcrumConfig single(PoolConfig pool) {
+        return new FulcrumConfig(server(), AccessLogConfig.off(),
+                List.of(listener(List.of(new RouteConfig("default", null, pool.name(), null)))), List.of(pool));
+    }
+
+    public static ListenerConfig listener(List<RouteConfig> routes) {
+        return new ListenerConfig("web", "127.0.0.1:0", null, null, null, null, routes);
+    }
+
+    public static PoolConfig pool(String name, String algorithm, List<BackendConfig> backends) {
+        return pool(name, algorithm, null, backends);
+    }
+
+    public static PoolConfig pool(String name, String algorithm, HashKeyConfig key, List<BackendConfig> backends) {
+        return new PoolConfig(name, algorithm, key, null, null, null, null, null, null, null, null, null, backends);
+    }
+
+    public static PoolConfig poolWithRetries(String name, String algorithm, int retries, List<BackendConfig> backends) {
+        return new PoolConfig(name, algorithm, null, null, null, null, null, null,
+                new RetryConfig(retries, true, true), null, null, null, backends);
+    }
+
+    public static BackendConfig backend(TestBackend b, int weight) {
+        return new BackendConfig(b.name(), b.address(), weight, null, null, null, null, null);
+    }
+}
