@@ -16,7 +16,7 @@ class ConfigLoaderRobustnessTest {
     void randomlyDamagedFilesOnlyEverGiveConfigErrors() {
         Random random = new Random(20240601L);
         String base = ConfigLoaderTest.FULL;
-        for (int round = 0; round < 3000; round++) {
+        for (int round = 0; round < 1000; round++) {
             StringBuilder sb = new StringBuilder(base);
             int edits = 1 + random.nextInt(4);
             for (int e = 0; e < edits; e++) {

@@ -1,17 +1,23 @@
 package io.fulcrum.control.config;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every file in the repository's {@code examples/} directory loads, without errors or warnings. */
+/**
+ * Every file in the repository's {@code examples/} directory, and every YAML block of
+ * {@code docs/configuration.md}, loads without errors or warnings.
+ */
 class ExamplesTest {
 
     @TestFactory
@@ -32,6 +38,25 @@ class ExamplesTest {
             assertThat(loaded.config().listeners()).isNotEmpty();
             assertThat(loaded.warnings()).as("warnings of %s", file).isEmpty();
         }));
+    }
+
+    @Test
+    void theYamlBlocksOfTheConfigurationReferenceLoad() throws IOException {
+        Path reference = examplesDirectory().resolveSibling("docs").resolve("configuration.md");
+        String text = Files.readString(reference);
+        Matcher m = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(text);
+        int blocks = 0;
+        while (m.find()) {
+            blocks++;
+            String name = reference.getFileName() + " block " + blocks;
+            try {
+                LoadedConfig loaded = ConfigLoader.parseWithWarnings(m.group(1), name);
+                assertThat(loaded.warnings()).as("warnings of %s", name).isEmpty();
+            } catch (ConfigException e) {
+                throw new AssertionError(e.getMessage(), e);
+            }
+        }
+        assertThat(blocks).as("yaml blocks in %s", reference).isPositive();
     }
 
     /** {@code examples/} at the repository root: the nearest ancestor of the working directory that has one. */
