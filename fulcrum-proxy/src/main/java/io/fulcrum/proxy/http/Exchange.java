@@ -158,7 +158,14 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
         if (listener.via()) {
             HeaderRewriter.addVia(h, protocol);
         }
-        chooseAndSend(startNanos);
+        client.dispatchAtBatchEnd(this);
+    }
+
+    /** Chooses a backend and sends the request; deferred to the end of the client's read batch. */
+    void dispatch() {
+        if (!done) {
+            chooseAndSend(System.nanoTime());
+        }
     }
 
     // ---- backend choice -------------------------------------------------------------------------

@@ -60,6 +60,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean pausedForPipelining;
     private boolean inReadBatch;
     private Channel backendToFlush;
+    private Exchange toDispatch;
     private boolean closeWhenIdle;
 
     /* Timeouts: a single timer per connection, re-armed lazily (see armTimerBy). */
@@ -190,6 +191,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         inReadBatch = false;
+        Exchange ex = toDispatch;
+        if (ex != null) {
+            toDispatch = null;
+            ex.dispatch();
+        }
         flushBackend();
         ctx.flush();
     }
@@ -304,6 +310,19 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             backendToFlush = backend;
         } else {
             backend.flush();
+        }
+    }
+
+    /**
+     * Sends an exchange to its backend once the current read batch has been decoded
+     * whole: a request found malformed later in the same batch (a bad chunk, say)
+     * then never causes a backend connection at all.
+     */
+    void dispatchAtBatchEnd(Exchange ex) {
+        if (inReadBatch) {
+            toDispatch = ex;
+        } else {
+            ex.dispatch();
         }
     }
 
