@@ -28,6 +28,11 @@ public final class ProxyFixture implements AutoCloseable {
         return b;
     }
 
+    /** A backend this fixture started, by name. */
+    public TestBackend backendNamed(String name) {
+        return backends.stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow();
+    }
+
     /** Starts the proxy. */
     public ProxyServer start(FulcrumConfig config) throws IOException {
         proxy = new ProxyServer(config);
