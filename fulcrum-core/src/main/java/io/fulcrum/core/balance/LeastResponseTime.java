@@ -15,34 +15,37 @@ import java.util.concurrent.ThreadLocalRandom;
  * otherwise score best for every request until then). It is only picked while
  * busy when no sampled backend is selectable.
  *
- * <p>An exact O(n) scan, like {@link LeastConnections}; ties go to the first
- * member found from a random start.
+ * <p>Like {@link LeastConnections}: exact for pools of up to
+ * {@link LeastConnections#WINDOW} members, the best of that many consecutive
+ * members from a start drawn by weight for larger pools (the exact scan costs
+ * about 2.3 ns per member); ties go to the first member found.
  */
 final class LeastResponseTime implements Selector {
 
     private final Tier tier;
-    private final LazyTable<Members> members;
+    private final LazyTable<AliasTable> table;
 
     LeastResponseTime(PoolView pool, Tier tier) {
         this.tier = tier;
-        this.members = pool.members(tier);
+        this.table = pool.table(tier, (members, previous) -> AliasTable.build(members));
     }
 
     @Override
     public Backend select(PickContext ctx, long nowNanos) {
-        Members m = members.get();
+        AliasTable t = table.get();
+        Members m = t.members();
         Backend[] bs = m.backends();
         int[] ws = m.weights();
         int n = bs.length;
         if (n == 0) {
             return null;
         }
-        int i = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
+        int i = n == 1 ? 0 : t.sample(ThreadLocalRandom.current().nextLong());
         Backend best = null;
         double bestCost = 0; // (ewma + 1) * (active + 1) of best
         int bestWeight = 1;
         Backend busyUnsampled = null;
-        for (int k = 0; k < n; k++) {
+        for (int k = 0; k < n && (k < LeastConnections.WINDOW || (best == null && busyUnsampled == null)); k++) {
             Backend b = bs[i];
             long ewma = b.ewmaNanos();
             int weight = ws[i];

@@ -52,6 +52,62 @@ class LeastLoadTest {
         assertThat(Pools.create("least-connections", pool).pick(new TestContext())).isSameAs(pool.get(1));
     }
 
+    /**
+     * Above {@link LeastConnections#WINDOW} members a pick compares a window of them
+     * starting at a member drawn by weight; loads must still track weights closely.
+     * Requests start on every pick and random in-flight requests finish, keeping
+     * about 10 per unit of weight in flight. Measured: the worst backend's distance
+     * from its weighted share of the load, in requests per unit of its weight (what
+     * weighted least connections equalises; an exact scan keeps it near 1 / weight).
+     * The window stays within 2, weighted random (which ignores load) strays to 7-9.
+     */
+    @Test
+    void largePoolsStayBalancedThroughTheWindow() {
+        int[] mixed = new int[100];
+        java.util.Random wr = new java.util.Random(5);
+        for (int i = 0; i < mixed.length; i++) {
+            mixed[i] = 1 + wr.nextInt(20);
+        }
+        int[] skewed = new int[100];
+        java.util.Arrays.fill(skewed, 2);
+        skewed[37] = 250; // needs 56% of the load: far more than a uniformly placed window would give it
+        for (int[] weights : List.of(mixed, skewed)) {
+            double random = worstDeviation("random", weights);
+            for (String name : List.of("least-connections", "least-response-time")) {
+                double worst = worstDeviation(name, weights);
+                assertThat(worst).as(name + " vs random " + random).isLessThanOrEqualTo(2.0).isLessThan(random / 3);
+            }
+        }
+    }
+
+    /** Worst |active - due| / weight over the second half of a simulated run. */
+    private static double worstDeviation(String name, int[] weights) {
+        int total = java.util.Arrays.stream(weights).sum();
+        List<Backend> pool = Pools.backends(weights);
+        pool.forEach(b -> b.recordResponseTime(1_000_000));
+        LoadBalancer lb = Pools.create(name, pool);
+        java.util.Random rnd = new java.util.Random(6);
+        java.util.ArrayList<Backend> inFlight = new java.util.ArrayList<>();
+        double worst = 0;
+        for (int i = 0; i < 40 * total; i++) {
+            Backend b = lb.pick(new TestContext());
+            b.requestStarted();
+            inFlight.add(b);
+            if (inFlight.size() > 10 * total) {
+                Backend done = inFlight.set(rnd.nextInt(inFlight.size()), inFlight.getLast());
+                inFlight.removeLast();
+                done.requestFinished();
+            }
+            if (i > 20 * total && i % 97 == 0) {
+                for (int k = 0; k < pool.size(); k++) {
+                    double due = (double) inFlight.size() * weights[k] / total;
+                    worst = Math.max(worst, Math.abs(pool.get(k).activeRequests() - due) / weights[k]);
+                }
+            }
+        }
+        return worst;
+    }
+
     @Test
     void leastResponseTimePrefersFastIdleHeavyBackends() {
         List<Backend> pool = Pools.backends(1, 1, 2);
