@@ -74,7 +74,9 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
     private boolean counted;
     private BackendConnection conn;
     private boolean connecting;
-    private final Backend[] tried = new Backend[MAX_TRIED];
+    /** Backends tried so far: the first in a field, the rest (retries only) in an array made when needed. */
+    private Backend firstTried;
+    private Backend[] retried;
     private int attempts;
     private long sentNanos;
     long backendMicros = -1;
@@ -263,12 +265,30 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
     }
 
     private boolean wasTried(Backend b) {
-        for (int i = 0; i < attempts && i < MAX_TRIED; i++) {
-            if (tried[i] == b) {
+        if (attempts == 0) {
+            return false;
+        }
+        if (firstTried == b) {
+            return true;
+        }
+        for (int i = 0; i < attempts - 1 && i < MAX_TRIED; i++) {
+            if (retried[i] == b) {
                 return true;
             }
         }
         return false;
+    }
+
+    private void noteTried(Backend b) {
+        if (attempts == 0) {
+            firstTried = b;
+        } else if (attempts - 1 < MAX_TRIED) {
+            if (retried == null) {
+                retried = new Backend[MAX_TRIED];
+            }
+            retried[attempts - 1] = b;
+        }
+        attempts++;
     }
 
     // ---- queue ----------------------------------------------------------------------------------
@@ -321,10 +341,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
 
     private void connectTo(Backend b) {
         backend = b;
-        if (attempts < MAX_TRIED) {
-            tried[attempts] = b;
-        }
-        attempts++;
+        noteTried(b);
         b.requestStarted();
         counted = true;
         BackendConnection c = client.backendPool.acquire(b);

@@ -30,6 +30,14 @@ final class RouteMatcher {
         this.headers = hs.toArray(HeaderCondition[]::new);
     }
 
+    boolean usesHost() {
+        return !hosts.isEmpty();
+    }
+
+    boolean usesPath() {
+        return pathPrefix != null || pathRegex != null;
+    }
+
     boolean matches(String method, String host, String path, HttpHeaders requestHeaders) {
         if (!hosts.isEmpty() && !hosts.matches(host)) {
             return false;

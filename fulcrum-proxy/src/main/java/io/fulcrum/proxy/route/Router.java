@@ -14,6 +14,9 @@ public final class Router<R> {
 
     private final RouteMatcher[] matchers;
     private final Object[] targets;
+    /** Whether any route looks at the host / the path: when none does, they are not extracted. */
+    private final boolean needsHost;
+    private final boolean needsPath;
 
     /** One route condition and its target, in evaluation order. */
     public record Entry<R>(io.fulcrum.core.config.RouteMatch match, R target) {
@@ -26,6 +29,8 @@ public final class Router<R> {
             matchers[i] = new RouteMatcher(entries.get(i).match());
             targets[i] = entries.get(i).target();
         }
+        this.needsHost = java.util.Arrays.stream(matchers).anyMatch(RouteMatcher::usesHost);
+        this.needsPath = java.util.Arrays.stream(matchers).anyMatch(RouteMatcher::usesPath);
     }
 
     /** The first matching route's target, or {@code null} when none matches (the caller answers 404). */
@@ -34,8 +39,8 @@ public final class Router<R> {
         if (matchers.length == 0) {
             return null;
         }
-        String path = pathOf(request.uri());
-        String host = HostMatcher.normalize(hostOf(request));
+        String path = needsPath ? pathOf(request.uri()) : null;
+        String host = needsHost ? HostMatcher.normalize(hostOf(request)) : null;
         String method = request.method().name();
         for (int i = 0; i < matchers.length; i++) {
             if (matchers[i].matches(method, host, path, request.headers())) {
