@@ -118,14 +118,15 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
     /** Routes the request and sends it on its way (or answers it). The request passed the basic checks. */
     void start() {
         HttpHeaders h = request.headers();
+        HeaderScan scan = client.requestScan; // filled by the handler for this request
         http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        clientKeepAlive = HttpUtil.isKeepAlive(request);
+        clientKeepAlive = scan.keepAlive(http10);
         headRequest = request.method().equals(HttpMethod.HEAD);
-        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-        long contentLength = chunked ? -1 : HttpUtil.getContentLength(request, 0L);
+        boolean chunked = scan.chunked();
+        long contentLength = chunked ? -1 : scan.contentLengthValue();
         hasBody = chunked || contentLength > 0;
 
-        String expect = h.get(HttpHeaderNames.EXPECT);
+        String expect = scan.expect;
         if (expect != null) {
             if (!http10 && HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
                 expectContinue = true;
@@ -147,12 +148,12 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
             return;
         }
         pool = route.pool();
-        host = Router.hostOf(request);
+        host = scan.host != null ? scan.host : Router.hostOf(request);
 
-        HeaderRewriter.removeHopByHop(h);
+        HeaderRewriter.removeHopByHop(h, scan);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (listener.xForwarded()) {
-            HeaderRewriter.addXForwarded(h, client.clientIp(), "http", host);
+            HeaderRewriter.addXForwarded(h, scan.xForwardedFor, client.clientIp(), "http", host);
         }
         if (listener.forwardedHeader()) {
             HeaderRewriter.addForwarded(h, client.remote.getAddress(), "http", host);
@@ -580,12 +581,14 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
 
     private void prepareResponseHead(HttpResponse r) {
         HttpHeaders h = r.headers();
-        backendKeepAlive = HttpUtil.isKeepAlive(r);
-        HeaderRewriter.removeHopByHop(h);
+        HeaderScan scan = client.responseScan;
+        scan.scan(h);
+        backendKeepAlive = scan.keepAlive(r.protocolVersion().equals(HttpVersion.HTTP_1_0));
+        HeaderRewriter.removeHopByHop(h, scan);
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
         boolean noBody = headRequest || status == 204 || status == 304;
-        if (!noBody && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            boolean chunked = HttpUtil.isTransferEncodingChunked(r);
+        if (!noBody && scan.contentLength == null) {
+            boolean chunked = scan.chunked();
             if (http10) {
                 // An HTTP/1.0 client reads to the end of the connection.
                 h.remove(HttpHeaderNames.TRANSFER_ENCODING);

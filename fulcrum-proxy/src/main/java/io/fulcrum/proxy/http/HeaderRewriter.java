@@ -23,11 +23,12 @@ final class HeaderRewriter {
     }
 
     /**
-     * Removes hop-by-hop headers, including those a Connection header names.
-     * Framing headers (Content-Length, Transfer-Encoding) are left for the caller.
+     * Removes hop-by-hop headers, including those a Connection header names, as found
+     * by {@code scan} (of these same headers). Framing headers (Content-Length,
+     * Transfer-Encoding) are left for the caller.
      */
-    static void removeHopByHop(HttpHeaders h) {
-        String connection = h.get(HttpHeaderNames.CONNECTION);
+    static void removeHopByHop(HttpHeaders h, HeaderScan scan) {
+        String connection = scan.connection;
         if (connection != null) {
             int start = 0;
             int len = connection.length();
@@ -45,7 +46,7 @@ final class HeaderRewriter {
             }
             h.remove(HttpHeaderNames.CONNECTION);
         }
-        if (!h.isEmpty()) {
+        if (scan.otherHopByHop) {
             h.remove(HttpHeaderNames.KEEP_ALIVE);
             h.remove(PROXY_CONNECTION);
             h.remove(HttpHeaderNames.TE);
@@ -53,9 +54,8 @@ final class HeaderRewriter {
         }
     }
 
-    /** Appends the client to X-Forwarded-For and sets X-Forwarded-Proto and X-Forwarded-Host. */
-    static void addXForwarded(HttpHeaders h, String clientIp, String proto, String host) {
-        String xff = h.get(X_FORWARDED_FOR);
+    /** Appends the client to X-Forwarded-For ({@code xff}: its current value, or null) and sets the other two. */
+    static void addXForwarded(HttpHeaders h, String xff, String clientIp, String proto, String host) {
         h.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
         h.set(X_FORWARDED_PROTO, proto);
         if (host != null) {

@@ -13,8 +13,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -56,6 +54,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private String clientIp;
 
     private Exchange current;
+    /** Reused for every request head on this connection (one request is scanned at a time). */
+    final HeaderScan requestScan = new HeaderScan();
+    /** Reused for every response head on this connection. */
+    final HeaderScan responseScan = new HeaderScan();
     private ArrayDeque<Object> pipelined;
     private boolean pausedForPipelining;
     private boolean inReadBatch;
@@ -259,7 +261,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             respondError(ex, statusFor(dr.cause()), messageFor(dr.cause()), true);
             return;
         }
-        String problem = RequestChecks.problem(request);
+        requestScan.scan(request.headers());
+        String problem = RequestChecks.problem(request, requestScan);
         if (problem != null) {
             ex.requestComplete = true;
             respondError(ex, HttpResponseStatus.BAD_REQUEST, problem, true);
@@ -529,21 +532,20 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
 
         /** A reason to refuse the request with 400, or null when it is acceptable. */
-        static String problem(HttpRequest request) {
-            HttpHeaders h = request.headers();
-            if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !h.contains(HttpHeaderNames.HOST)) {
+        static String problem(HttpRequest request, HeaderScan scan) {
+            if (scan.hostCount > 1) {
+                return "several Host headers";
+            }
+            if (scan.hostCount == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
                 return "missing Host header";
             }
             // The decoder already refuses these shapes; checking again costs little and guards against a
             // change of decoder settings opening a request-smuggling hole.
-            if (h.contains(HttpHeaderNames.TRANSFER_ENCODING) && h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (scan.transferEncoding && scan.contentLengthCount > 0) {
                 return "both Content-Length and Transfer-Encoding";
             }
-            if (h.contains(HttpHeaderNames.CONTENT_LENGTH) && h.getAll(HttpHeaderNames.CONTENT_LENGTH).size() > 1) {
+            if (scan.contentLengthCount > 1) {
                 return "several Content-Length headers";
-            }
-            if (h.getAll(HttpHeaderNames.HOST).size() > 1) {
-                return "several Host headers";
             }
             return null;
         }
