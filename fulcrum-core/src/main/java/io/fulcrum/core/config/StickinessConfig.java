@@ -6,7 +6,8 @@ import java.time.Duration;
  * Session stickiness of a route (SPEC 2.1 item 5).
  *
  * @param enabled    on/off
- * @param mode       {@code source}: key = host name + client IP; {@code cookie}: Fulcrum sets a cookie naming the backend
+ * @param mode       {@code source}: key = host name + client IP; {@code cookie}: key = a random session id
+ *                   Fulcrum sets as a cookie
  * @param cookieName name of the cookie in {@code cookie} mode
  * @param timeout    how long an entry lives after its last use
  */

@@ -6,7 +6,7 @@ import java.time.Duration;
  * Client-side timeouts of a listener. A zero duration disables that timeout.
  *
  * @param headerRead time allowed to receive a request's whole header section (408 after)
- * @param idle       keep-alive idle time between requests, and the longest silence while a request is in flight
+ * @param idle       keep-alive idle time: a connection with no request in progress is closed after this
  * @param request    time allowed for a whole request and its response (504 when the backend is the slow side)
  */
 public record TimeoutsConfig(Duration headerRead, Duration idle, Duration request) {
