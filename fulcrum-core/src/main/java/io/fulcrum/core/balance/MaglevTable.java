@@ -101,10 +101,38 @@ final class MaglevTable {
         return entries;
     }
 
-    /** Sainte-Laguë: seats go one by one to the highest weight / (2 * seats + 1). */
+    /**
+     * Sainte-Laguë: seats go one by one to the highest {@code weight / (2 * seats + 1)},
+     * ties to the lower index. The bulk is placed at once: every seat whose priority
+     * is strictly above a threshold {@code W / q} belongs to the result whenever there
+     * are at most {@code seats} of them (they are the top of the sequence), so the
+     * heap only places the last few.
+     */
     static int[] apportion(int[] weights, int seats) {
         int n = weights.length;
         int[] got = new int[n];
+        long total = 0;
+        for (int w : weights) {
+            total += w;
+        }
+        // Member i has a seat k (k >= 0) above W / q when (2k + 1) * W < 2 * w_i * q:
+        // the odd numbers up to (2 * w_i * q - 1) / W.
+        for (long q = seats; q > 0; q -= n) {
+            long placed = 0;
+            for (int i = 0; i < n; i++) {
+                long odd = (2L * weights[i] * q - 1) / total;
+                got[i] = (int) ((odd + 1) / 2);
+                placed += got[i];
+            }
+            if (placed <= seats) {
+                break;
+            }
+            Arrays.fill(got, 0);
+        }
+        int placed = 0;
+        for (int g : got) {
+            placed += g;
+        }
         int[] heap = new int[n];
         for (int i = 0; i < n; i++) {
             heap[i] = i;
@@ -112,7 +140,7 @@ final class MaglevTable {
         for (int i = n / 2 - 1; i >= 0; i--) {
             siftDown(heap, i, n, weights, got);
         }
-        for (int k = 0; k < seats; k++) {
+        for (int k = placed; k < seats; k++) {
             got[heap[0]]++;
             siftDown(heap, 0, n, weights, got);
         }

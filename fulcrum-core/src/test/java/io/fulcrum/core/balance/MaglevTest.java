@@ -209,6 +209,37 @@ class MaglevTest {
         return java.util.Arrays.stream(m.table().entries()).map(Backend::name).toArray(String[]::new);
     }
 
+    /** The bulk placement must give exactly what placing every seat one by one gives. */
+    @Test
+    void apportionmentMatchesTheOneByOneMethod() {
+        Random rnd = new Random(8);
+        for (int trial = 0; trial < 300; trial++) {
+            int n = 1 + rnd.nextInt(30);
+            int[] w = new int[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = 1 + rnd.nextInt(trial % 3 == 0 ? 3 : 300);
+            }
+            int seats = n + rnd.nextInt(trial % 2 == 0 ? 50 : 5000);
+            assertThat(MaglevTable.apportion(w, seats)).as("weights %s, %d seats", java.util.Arrays.toString(w), seats)
+                    .containsExactly(oneByOne(w, seats));
+        }
+    }
+
+    private static int[] oneByOne(int[] w, int seats) {
+        int[] got = new int[w.length];
+        for (int k = 0; k < seats; k++) {
+            int best = 0;
+            for (int i = 1; i < w.length; i++) {
+                // w[i] / (2 got[i] + 1) > w[best] / (2 got[best] + 1); ties keep the lower index
+                if ((long) w[i] * (2L * got[best] + 1) > (long) w[best] * (2L * got[i] + 1)) {
+                    best = i;
+                }
+            }
+            got[best]++;
+        }
+        return got;
+    }
+
     @Test
     void sainteLagueApportionment() {
         assertThat(MaglevTable.apportion(new int[] {1, 1, 1}, 7)).containsExactly(3, 2, 2);
