@@ -167,7 +167,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
     /** Chooses a backend and sends the request; deferred to the end of the client's read batch. */
     void dispatch() {
         if (!done) {
-            chooseAndSend(System.nanoTime());
+            chooseAndSend(startNanos); // microseconds after the request arrived: one clock read less
         }
     }
 
