@@ -2,19 +2,17 @@ package io.fulcrum.core.balance;
 
 import io.fulcrum.core.backend.Backend;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * One whole cycle of a deterministic weighted algorithm, precomputed: position
  * {@code t mod length} is the backend of the t-th pick. Picking is an array read.
  *
- * <p>When the scheduled backend is momentarily unselectable (ejected, full, or
- * changed since the build), the pick walks forward a few positions and moves the
- * shared cursor past the positions it skipped, so the cycle goes on as if the
+ * <p>Each thread walks the cycle with its own {@link StripedCursor} stripe. When
+ * the scheduled backend is momentarily unselectable (ejected, full, or changed
+ * since the build), the pick walks forward a few positions and moves the
+ * cursor past the positions it skipped, so the cycle goes on as if the
  * unselectable backend were not in it: the others keep their exact ratio instead
- * of the next one in line taking every skipped turn. (Under concurrent picks the
- * cursor move is best-effort.) After the walk it falls back to a scan of the
- * members.
+ * of the next one in line taking every skipped turn. After the walk it falls
+ * back to a scan of the members.
  */
 final class CyclicSchedule {
 
@@ -41,22 +39,22 @@ final class CyclicSchedule {
     }
 
     /**
-     * @param cursor the algorithm's pick counter, shared by all threads
+     * @param cursor the algorithm's pick counter
      */
-    Backend pick(AtomicLong cursor, Tier tier, long nowNanos) {
+    Backend pick(StripedCursor cursor, Tier tier, long nowNanos) {
         Backend[] o = order;
         int len = o.length;
         if (len == 0) {
             return null;
         }
-        long ticket = cursor.getAndIncrement() & Long.MAX_VALUE;
+        long ticket = cursor.next();
         int pos = (int) (ticket % len);
         int walk = Math.min(WALK, len);
         for (int k = 0; k < walk; k++) {
             Backend b = o[pos];
             if (tier.selectable(b, nowNanos)) {
                 if (k > 0) {
-                    cursor.compareAndSet(ticket + 1, ticket + 1 + k);
+                    cursor.skip(ticket, k);
                 }
                 return b;
             }

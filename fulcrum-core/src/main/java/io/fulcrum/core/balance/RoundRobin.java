@@ -2,19 +2,19 @@ package io.fulcrum.core.balance;
 
 import io.fulcrum.core.backend.Backend;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Plain round robin: every member in turn, weights ignored except that weight 0
- * is never picked. An unselectable member is skipped and the shared cursor moves
- * past it (best-effort under concurrency), so the others still share equally.
+ * is never picked. Each thread takes turns with its own cursor stripe
+ * ({@link StripedCursor}); an unselectable member is skipped and the cursor moves
+ * past it, so the others still share equally.
  * O(1) while backends are available; O(n) worst case when most are not.
  */
 final class RoundRobin implements Selector {
 
     private final Tier tier;
     private final LazyTable<Members> members;
-    private final AtomicLong cursor = new AtomicLong();
+    private final StripedCursor cursor = new StripedCursor();
 
     RoundRobin(PoolView pool, Tier tier) {
         this.tier = tier;
@@ -28,13 +28,13 @@ final class RoundRobin implements Selector {
         if (n == 0) {
             return null;
         }
-        long ticket = cursor.getAndIncrement() & Long.MAX_VALUE;
+        long ticket = cursor.next();
         int i = (int) (ticket % n);
         for (int k = 0; k < n; k++) {
             Backend b = m.backend(i);
             if (tier.selectable(b, nowNanos)) {
                 if (k > 0) {
-                    cursor.compareAndSet(ticket + 1, ticket + 1 + k);
+                    cursor.skip(ticket, k);
                 }
                 return b;
             }

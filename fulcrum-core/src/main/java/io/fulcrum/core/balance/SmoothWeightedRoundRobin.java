@@ -2,7 +2,6 @@ package io.fulcrum.core.balance;
 
 import io.fulcrum.core.backend.Backend;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * NGINX's smooth weighted round robin: every pick, each server's current value
@@ -13,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The sequence repeats after exactly sum-of-weights picks (every current
  * value is back to zero), so instead of running the O(n) step under a lock per
  * pick, one whole period is simulated when the pool changes and served from a
- * {@link CyclicSchedule}: a pick is an atomic increment and an array read. The
+ * {@link CyclicSchedule}: a pick is a cursor increment and an array read. The
  * build costs O(period x n); pools where that exceeds about 16 million steps are
  * scheduled with proportionally reduced weights.
  */
@@ -23,7 +22,7 @@ final class SmoothWeightedRoundRobin implements Selector {
 
     private final Tier tier;
     private final LazyTable<CyclicSchedule> schedule;
-    private final AtomicLong cursor = new AtomicLong();
+    private final StripedCursor cursor = new StripedCursor();
 
     SmoothWeightedRoundRobin(PoolView pool, Tier tier) {
         this.tier = tier;

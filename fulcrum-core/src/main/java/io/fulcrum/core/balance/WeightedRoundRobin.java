@@ -2,7 +2,6 @@ package io.fulcrum.core.balance;
 
 import io.fulcrum.core.backend.Backend;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -13,7 +12,8 @@ import java.util.function.Predicate;
  * give A A B A B.
  *
  * <p>The whole cycle (sum of weights long) is precomputed into a
- * {@link CyclicSchedule}, so a pick is one atomic increment and an array read.
+ * {@link CyclicSchedule}, so a pick is one increment of the calling thread's
+ * cursor stripe and an array read.
  * The weight bound caps every weight; pools whose weights sum to more than
  * {@link CyclicSchedule#MAX_LENGTH} are scheduled with proportionally reduced
  * weights.
@@ -22,7 +22,7 @@ final class WeightedRoundRobin implements Selector {
 
     private final Tier tier;
     private final LazyTable<CyclicSchedule> schedule;
-    private final AtomicLong cursor = new AtomicLong();
+    private final StripedCursor cursor = new StripedCursor();
 
     WeightedRoundRobin(PoolView pool, Tier tier) {
         this(pool, tier, PoolView.ALL);

@@ -13,8 +13,49 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Picks from several threads while another changes weights and states: no errors, no bad picks. */
+/** Picks from several threads: exact cycles for the turn-taking algorithms, no bad picks while the pool changes. */
 class BalancerConcurrencyTest {
+
+    /**
+     * Each thread (or the threads sharing a cursor stripe) walks whole cycles, so
+     * counts summed over threads are exact when every thread picks whole cycles.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"round-robin", "weighted-round-robin",
+            "smooth-weighted-round-robin", "locality-weighted-round-robin"})
+    void turnTakingStaysExactAcrossThreads(String name) throws Exception {
+        int[] weights = {5, 3, 0, 2, 7};
+        List<Backend> pool = Pools.backends(weights);
+        LoadBalancer lb = Pools.create(name, pool);
+        int cycle = name.equals("round-robin") ? 4 : 17;
+        int threads = 5;
+        int cycles = 2000;
+        java.util.concurrent.atomic.AtomicIntegerArray counts = new java.util.concurrent.atomic.AtomicIntegerArray(5);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Thread(() -> {
+                TestContext ctx = new TestContext();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < cycles * cycle; i++) {
+                    counts.incrementAndGet(lb.pick(ctx).index());
+                }
+            });
+            workers[t].start();
+        }
+        go.countDown();
+        for (Thread w : workers) {
+            w.join();
+        }
+        for (int i = 0; i < weights.length; i++) {
+            int due = threads * cycles * (name.equals("round-robin") ? (weights[i] > 0 ? 1 : 0) : weights[i]);
+            assertThat(counts.get(i)).as(name + " b" + i).isEqualTo(due);
+        }
+    }
 
     static Set<String> names() {
         return BalancerRegistry.names();
