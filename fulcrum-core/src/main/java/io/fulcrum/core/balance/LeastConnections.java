@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Exact for pools of up to {@link #WINDOW} members. For larger pools it takes
  * the least loaded of {@link #WINDOW} consecutive members ("best of 16";
  * Envoy's least request samples two), because a full scan of 100 backends
- * measured about 170 ns (docs/benchmarks-jmh.md) and {@link Backend} offers no
+ * measured about 170 ns (docs/benchmarks.md) and {@link Backend} offers no
  * load-change hook that a sorted structure could follow. The window starts at
  * a member drawn by weight, so every member is in it at least as often as its
  * weight share, which it needs to keep up however skewed the weights; loads

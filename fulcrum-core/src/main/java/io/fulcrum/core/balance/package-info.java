@@ -14,7 +14,7 @@
  * choice is replaced deterministically (hashing) or by the next in turn
  * (schedules) before falling back to a scan.
  *
- * <p><b>Cost per pick</b> (100 backends; docs/benchmarks-jmh.md): O(1) for the
+ * <p><b>Cost per pick</b> (100 backends; docs/benchmarks.md): O(1) for the
  * round robins, random, power of two, Maglev and ring hash (bucket-indexed);
  * O(log n) for source-IP hash; least connections and least response time scan
  * at most 16 members. O(n) only as a last resort when backends are unavailable.
