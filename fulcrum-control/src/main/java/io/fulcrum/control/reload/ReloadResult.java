@@ -1,0 +1,30 @@
+package io.fulcrum.control.reload;
+
+/**
+ * How one reload attempt ended.
+ *
+ * @param outcome what happened
+ * @param trigger what asked for the reload (for example {@code SIGHUP} or {@code file changed})
+ * @param message for {@link Outcome#APPLIED} and {@link Outcome#UNCHANGED} the change summary;
+ *                for the failures the error (for a refused file, every validation error, one per line)
+ * @param changes what differs from the configuration that was serving; {@code null} when the file was refused
+ */
+public record ReloadResult(Outcome outcome, String trigger, String message, ConfigChanges changes) {
+
+    /** The ways a reload ends. */
+    public enum Outcome {
+        /** The new configuration is serving. */
+        APPLIED,
+        /** The file is valid and equal to the configuration already serving; nothing was done. */
+        UNCHANGED,
+        /** The file failed to load or validate; the previous configuration keeps serving unchanged. */
+        REFUSED,
+        /** The configuration is valid but part of it could not be put into service (a listener that cannot bind). */
+        FAILED
+    }
+
+    /** Whether the new configuration (or an identical one) is serving. */
+    public boolean succeeded() {
+        return outcome == Outcome.APPLIED || outcome == Outcome.UNCHANGED;
+    }
+}

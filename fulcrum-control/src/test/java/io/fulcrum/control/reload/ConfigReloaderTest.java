@@ -1,0 +1,185 @@
+package io.fulcrum.control.reload;
+
+import io.fulcrum.control.config.ConfigLoader;
+import io.fulcrum.core.config.FulcrumConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link ConfigReloader}: valid files are applied with a change summary, invalid ones refused, reloads serialized. */
+class ConfigReloaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<FulcrumConfig> applied = new CopyOnWriteArrayList<>();
+
+    static String yaml(String listeners, String backends) {
+        return """
+                listeners:
+                  - name: web
+                    bind: 127.0.0.1:8080
+                    routes:
+                      - name: all
+                        pool: app
+                %spools:
+                  - name: app
+                    backends:
+                %s""".formatted(listeners, backends);
+    }
+
+    static String backend(String name, int weight) {
+        return "      - name: %s\n        address: 127.0.0.1:%d\n        weight: %d\n"
+                .formatted(name, 10000 + name.charAt(0), weight);
+    }
+
+    static final String ADMIN = """
+              - name: admin
+                bind: 127.0.0.1:8081
+                routes:
+                  - name: all
+                    pool: app
+            """;
+
+    private ConfigReloader reloaderFor(String initial) throws Exception {
+        Path file = Files.writeString(dir.resolve("fulcrum.yaml"), initial);
+        return new ConfigReloader(file, ConfigLoader.load(file), applied::add);
+    }
+
+    private void write(ConfigReloader r, String yaml) throws IOException {
+        Files.writeString(r.file(), yaml);
+    }
+
+    @Test
+    void appliesAValidChangeAndNamesWhatChanged() throws Exception {
+        ConfigReloader r = reloaderFor(yaml("", backend("a", 1) + backend("b", 1)));
+        write(r, yaml(ADMIN, backend("b", 3) + backend("c", 1)));
+
+        ReloadResult result = r.reload("test");
+
+        assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+        assertThat(applied).hasSize(1);
+        assertThat(applied.getFirst().listeners()).extracting(l -> l.name()).containsExactly("web", "admin");
+        assertThat(r.current()).isSameAs(applied.getFirst());
+        assertThat(result.message())
+                .isEqualTo("listeners added [admin]; backends added [app/c], removed [app/a], re-weighted [app/b 1->3]");
+        assertThat(r.successes()).isEqualTo(1);
+        assertThat(r.failures()).isZero();
+
+        write(r, yaml("", backend("b", 3) + backend("c", 1)));
+        assertThat(r.reload("test").message()).isEqualTo("listeners removed [admin]");
+    }
+
+    @Test
+    void refusesAnInvalidFileAndKeepsTheRunningConfiguration() throws Exception {
+        ConfigReloader r = reloaderFor(yaml("", backend("a", 1)));
+        FulcrumConfig before = r.current();
+        write(r, yaml("", backend("a", 1).replace("weight: 1", "weight: -3")));
+
+        ReloadResult result = r.reload("test");
+
+        assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.REFUSED);
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.message()).contains("fulcrum.yaml:").contains("pools[0].backends[0].weight");
+        assertThat(applied).isEmpty();
+        assertThat(r.current()).isSameAs(before);
+        assertThat(r.failures()).isEqualTo(1);
+        assertThat(r.lastResult()).isEqualTo(result);
+
+        Files.delete(r.file());
+        assertThat(r.reload("test").outcome()).isEqualTo(ReloadResult.Outcome.REFUSED);
+        assertThat(r.lastResult().message()).contains("no such file");
+        assertThat(r.failures()).isEqualTo(2);
+        assertThat(applied).isEmpty();
+    }
+
+    @Test
+    void anUnchangedFileIsNotApplied() throws Exception {
+        ConfigReloader r = reloaderFor(yaml("", backend("a", 1)));
+        write(r, yaml("", backend("a", 1)) + "# only a comment\n");
+
+        ReloadResult result = r.reload("test");
+
+        assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.UNCHANGED);
+        assertThat(result.succeeded()).isTrue();
+        assertThat(applied).isEmpty();
+    }
+
+    @Test
+    void anApplierFailureIsCountedAndTheNextReloadRetries() throws Exception {
+        Path file = Files.writeString(dir.resolve("fulcrum.yaml"), yaml("", backend("a", 1)));
+        AtomicInteger calls = new AtomicInteger();
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), c -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IOException("listener admin cannot bind 127.0.0.1:8081: in use");
+            }
+        });
+        Files.writeString(file, yaml(ADMIN, backend("a", 1)));
+
+        ReloadResult failed = r.reload("test");
+        assertThat(failed.outcome()).isEqualTo(ReloadResult.Outcome.FAILED);
+        assertThat(failed.message()).contains("cannot bind");
+        assertThat(r.failures()).isEqualTo(1);
+
+        ReloadResult retried = r.reload("test");
+        assertThat(retried.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+        assertThat(calls).hasValue(2);
+        assertThat(r.reload("test").outcome()).isEqualTo(ReloadResult.Outcome.UNCHANGED);
+    }
+
+    @Test
+    void reloadsRunOneAtATime() throws Exception {
+        Path file = Files.writeString(dir.resolve("fulcrum.yaml"), yaml("", backend("a", 1)));
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger version = new AtomicInteger(2);
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), c -> {
+            if (inside.incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+            }
+            try {
+                Thread.sleep(5);
+                // Each applied configuration makes the next reload a change again.
+                Files.writeString(file, yaml("", backend("a", version.incrementAndGet())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inside.decrementAndGet();
+            }
+        });
+        Files.writeString(file, yaml("", backend("a", 2)));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<ReloadResult>> results = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return r.reload("test");
+                }));
+            }
+            go.countDown();
+            for (Future<ReloadResult> f : results) {
+                assertThat(f.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(overlaps).hasValue(0);
+        assertThat(r.successes()).isEqualTo(20);
+    }
+}
