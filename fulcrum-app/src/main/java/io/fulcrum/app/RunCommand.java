@@ -3,6 +3,8 @@ package io.fulcrum.app;
 import io.fulcrum.control.config.ConfigException;
 import io.fulcrum.control.config.ConfigUnits;
 import io.fulcrum.control.config.LoadedConfig;
+import io.fulcrum.control.reload.ConfigFileWatcher;
+import io.fulcrum.control.reload.ConfigReloader;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.proxy.ProxyServer;
 import org.slf4j.Logger;
@@ -10,11 +12,13 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,6 +26,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code fulcrum run -c FILE}: loads and validates a configuration, starts the proxy
  * on it and serves until SIGINT or SIGTERM, then shuts down gracefully.
+ *
+ * <p>While it serves, a change of the file (unless {@code --no-watch}), SIGHUP, or
+ * {@code fulcrum reload} reloads it through a {@link ConfigReloader}: a valid file is
+ * applied without dropping connections, an invalid one is refused and logged.
  */
 @Command(
         name = "run",
@@ -30,7 +38,10 @@ import java.util.concurrent.Callable;
         description = {
                 "Start Fulcrum with a configuration file and serve until SIGINT or SIGTERM.",
                 "On a signal it stops accepting, lets requests in flight finish "
-                        + "(up to server.shutdownGrace) and exits 0."
+                        + "(up to server.shutdownGrace) and exits 0.",
+                "The file is reloaded when it changes (unless --no-watch), on SIGHUP, and by "
+                        + "`fulcrum reload`; a file that fails validation is refused and the running "
+                        + "configuration keeps serving."
         },
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.LIST_OK, ExitCodes.LIST_FAILURE, ExitCodes.LIST_INVALID})
@@ -44,8 +55,18 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** Quiet time after a file change before it is reloaded (editors write in several steps). */
+    private static final Duration WATCH_DEBOUNCE = Duration.ofMillis(250);
+
     @Mixin
     private ConfigFileOption config;
+
+    @Option(names = "--no-watch", description = "Do not reload when the file changes (SIGHUP and `fulcrum reload` still do).")
+    private boolean noWatch;
+
+    @Option(names = "--pid-file", paramLabel = "FILE",
+            description = "Write the process id here while serving (for `fulcrum reload --pid-file`); removed on exit.")
+    private Path pidFile;
 
     @Override
     public Integer call() {
@@ -75,10 +96,45 @@ public final class RunCommand implements Callable<Integer> {
                         ConfigSummary.of(loaded));
                 logBoundAddresses(proxy.boundAddresses());
 
-                stop.await();
-                LOG.info("stopping ({}); requests in flight get up to {}",
-                        stop.signalled() ? "signal received" : "interrupted",
-                        ConfigUnits.formatDuration(loaded.server().shutdownGrace()));
+                ConfigReloader reloader = new ConfigReloader(config.file(), loaded, proxy::apply);
+                ReloadSignal hup = ReloadSignal.install(() -> reloader.reload("SIGHUP"));
+                ConfigFileWatcher watcher = null;
+                PidFile pid = null;
+                try {
+                    if (!noWatch) {
+                        try {
+                            watcher = ConfigFileWatcher.start(config.file(), WATCH_DEBOUNCE,
+                                    () -> reloader.reload("file changed"));
+                        } catch (IOException e) {
+                            LOG.warn("{}; reload with SIGHUP or `fulcrum reload` instead", e.getMessage());
+                        }
+                    }
+                    if (pidFile != null) {
+                        try {
+                            pid = PidFile.write(pidFile);
+                        } catch (IOException e) {
+                            err.println("fulcrum: cannot write the pid file " + pidFile + ": " + e.getMessage());
+                            err.flush();
+                            return ExitCodes.FAILURE;
+                        }
+                    }
+
+                    stop.await();
+                    LOG.info("stopping ({}); requests in flight get up to {}",
+                            stop.signalled() ? "signal received" : "interrupted",
+                            ConfigUnits.formatDuration(reloader.current().server().shutdownGrace()));
+                } finally {
+                    reloader.close(); // waits for a reload in progress; none starts after this
+                    if (pid != null) {
+                        pid.close();
+                    }
+                    if (watcher != null) {
+                        watcher.close();
+                    }
+                    if (hup != null) {
+                        hup.close();
+                    }
+                }
             } // closing the proxy is its graceful shutdown
             LOG.info("stopped");
             return ExitCodes.OK;

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * becomes the baseline for the next comparison, and a later reload of the same file
  * retries what failed.
  */
-public final class ConfigReloader {
+public final class ConfigReloader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
 
@@ -38,6 +38,7 @@ public final class ConfigReloader {
     private volatile FulcrumConfig current;
     private volatile ReloadResult last;
     private boolean retryNeeded;
+    private boolean closed;
 
     /**
      * @param file    the configuration file to read on each reload
@@ -57,11 +58,15 @@ public final class ConfigReloader {
      * @param trigger what asked for the reload, for the log ({@code SIGHUP}, {@code file changed})
      */
     public synchronized ReloadResult reload(String trigger) {
+        if (closed) {
+            LOG.info("reload ({}) ignored: stopping", trigger);
+            return new ReloadResult(ReloadResult.Outcome.STOPPED, trigger, "stopping", null);
+        }
         ReloadResult result = attempt(trigger);
         last = result;
         if (result.succeeded()) {
             successes.incrementAndGet();
-        } else {
+        } else if (result.outcome() != ReloadResult.Outcome.STOPPED) {
             failures.incrementAndGet();
         }
         return result;
@@ -101,6 +106,16 @@ public final class ConfigReloader {
         return new ReloadResult(ReloadResult.Outcome.APPLIED, trigger, changes.summary(), changes);
     }
 
+    /**
+     * Stops reloading: waits for a reload in progress, after which every {@link #reload}
+     * returns {@link ReloadResult.Outcome#STOPPED} without reading the file. Call it before
+     * shutting down what the applier applies to.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+    }
+
     /** The file this reloader reads. */
     public Path file() {
         return file;
@@ -121,7 +136,7 @@ public final class ConfigReloader {
         return successes.get();
     }
 
-    /** Reloads refused (invalid file) or failed part-way. */
+    /** Reloads refused (invalid file) or failed part-way; ignored ones after {@link #close()} are not counted. */
     public long failures() {
         return failures.get();
     }

@@ -20,7 +20,9 @@ public record ReloadResult(Outcome outcome, String trigger, String message, Conf
         /** The file failed to load or validate; the previous configuration keeps serving unchanged. */
         REFUSED,
         /** The configuration is valid but part of it could not be put into service (a listener that cannot bind). */
-        FAILED
+        FAILED,
+        /** The reloader was closed (the process is stopping); nothing was read or applied. */
+        STOPPED
     }
 
     /** Whether the new configuration (or an identical one) is serving. */

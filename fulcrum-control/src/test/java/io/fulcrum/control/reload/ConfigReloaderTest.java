@@ -142,6 +142,16 @@ class ConfigReloaderTest {
     }
 
     @Test
+    void nothingIsReadOrAppliedAfterClose() throws Exception {
+        ConfigReloader r = reloaderFor(yaml("", backend("a", 1)));
+        write(r, yaml("", backend("a", 2)));
+        r.close();
+        assertThat(r.reload("test").outcome()).isEqualTo(ReloadResult.Outcome.STOPPED);
+        assertThat(applied).isEmpty();
+        assertThat(r.successes() + r.failures()).isZero();
+    }
+
+    @Test
     void reloadsRunOneAtATime() throws Exception {
         Path file = Files.writeString(dir.resolve("fulcrum.yaml"), yaml("", backend("a", 1)));
         AtomicInteger inside = new AtomicInteger();

@@ -1,0 +1,33 @@
+package io.fulcrum.app;
+
+/** Configurations for the reload tests: one listener, one pool of the given backends. */
+final class ReloadTestConfigs {
+
+    private ReloadTestConfigs() {
+    }
+
+    /** Listener {@code web} on 127.0.0.1:{@code port} routing everything to pool {@code app} of these backends. */
+    static String routingTo(int port, NamedBackend... backends) {
+        StringBuilder b = new StringBuilder("""
+                listeners:
+                  - name: web
+                    bind: 127.0.0.1:%d
+                    routes:
+                      - name: all
+                        pool: app
+                pools:
+                  - name: app
+                    backends:
+                """.formatted(port));
+        for (NamedBackend nb : backends) {
+            b.append("      - name: ").append(nb.name()).append('\n')
+                    .append("        address: ").append(nb.address()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** A file that fails validation at a known field. */
+    static String invalid(int port, NamedBackend backend) {
+        return routingTo(port, backend) + "        weight: -3\n";
+    }
+}
