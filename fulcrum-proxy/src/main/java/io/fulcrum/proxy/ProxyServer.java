@@ -123,32 +123,49 @@ public final class ProxyServer implements AutoCloseable {
      * @throws IOException when a new listener cannot be bound (the rest of the change stays applied)
      */
     public synchronized void apply(FulcrumConfig config) throws IOException {
+        if (stopped) {
+            throw new IllegalStateException("the proxy is shut down; a configuration cannot be applied");
+        }
         RuntimeState next = compiler.compile(config);
         AccessLog oldLog = accessLog;
         AccessLog newLog = config.accessLog().equals(state.config().accessLog()) ? oldLog
                 : new AccessLog(config.accessLog());
         state = next;
         accessLog = newLog;
-        for (String name : Map.copyOf(slots).keySet()) {
-            ListenerSlot slot = slots.get(name);
-            var lr = next.listeners().get(name);
-            if (lr != null && lr.config().bind().equals(slot.runtime().config().bind())) {
-                slot.update(lr, newLog);
-            } else {
-                // Gone or moved: stop accepting here; open connections finish on the old snapshot.
-                slots.remove(name);
-                serverChannels.remove(name).close().syncUninterruptibly();
-                slot.update(slot.runtime(), newLog);
-                LOG.info("listener {} stopped accepting on {}", name, slot.runtime().config().bind());
+        IOException bindFailure = null;
+        try {
+            for (String name : Map.copyOf(slots).keySet()) {
+                ListenerSlot slot = slots.get(name);
+                var lr = next.listeners().get(name);
+                if (lr != null && lr.config().bind().equals(slot.runtime().config().bind())) {
+                    slot.update(lr, newLog);
+                } else {
+                    // Gone or moved: stop accepting here. Its open connections finish on the snapshot
+                    // they started with (they are on their way out and get no later changes).
+                    slots.remove(name);
+                    serverChannels.remove(name).close().syncUninterruptibly();
+                    slot.update(slot.runtime(), newLog);
+                    LOG.info("listener {} stopped accepting on {}", name, slot.runtime().config().bind());
+                }
+            }
+            for (ListenerConfig lc : config.listeners()) {
+                if (!serverChannels.containsKey(lc.name())) {
+                    try {
+                        bind(lc);
+                    } catch (IOException e) {
+                        // Keep binding the others; report the first failure once all were tried.
+                        LOG.error("{}", e.getMessage());
+                        bindFailure = bindFailure == null ? e : bindFailure;
+                    }
+                }
+            }
+        } finally {
+            if (newLog != oldLog) {
+                oldLog.close();
             }
         }
-        for (ListenerConfig lc : config.listeners()) {
-            if (!serverChannels.containsKey(lc.name())) {
-                bind(lc);
-            }
-        }
-        if (newLog != oldLog) {
-            oldLog.close();
+        if (bindFailure != null) {
+            throw bindFailure;
         }
     }
 
