@@ -64,6 +64,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private Channel backendToFlush;
     private Exchange toDispatch;
     private boolean closeWhenIdle;
+    /** The connection is being closed after its last response: anything still read is dropped. */
+    private boolean closing;
+    /** Whether this connection was counted against the listener's connection limit. */
+    private boolean countedOpen;
 
     /* Timeouts: a single timer per connection, re-armed lazily (see armTimerBy). */
     private boolean awaitingHeaders;
@@ -127,8 +131,6 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
-    private boolean countedOpen;
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (countedOpen) {
@@ -180,6 +182,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         inReadBatch = true;
+        if (closing) {
+            // Requests pipelined after one that closes the connection are never served.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         Exchange ex = current;
         if (ex == null) {
             dispatch(msg);
@@ -225,7 +232,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void drainPipelined() {
-        while (current == null && pipelined != null && !pipelined.isEmpty() && channel.isActive()) {
+        while (current == null && !closing && pipelined != null && !pipelined.isEmpty() && channel.isActive()) {
             dispatch(pipelined.poll());
             // Body parts of the request just started belong to it.
             while (current != null && !current.requestComplete && pipelined != null && !pipelined.isEmpty()
@@ -388,7 +395,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (close || closeWhenIdle || slot.draining()) {
-            // Keep reading nothing more; whatever the last response was, it was written before this close.
+            // Read nothing more; whatever the last response was, it was written before this close.
+            closing = true;
             current = null;
             releasePipelined();
             if (channel.isActive()) {

@@ -97,6 +97,31 @@ class ProxyBasicsTest {
     }
 
     @Test
+    void requestsPipelinedAfterConnectionCloseAreNotServed() throws Exception {
+        TestBackend a = f.backend("a");
+        f.start(single(pool("p", "round-robin", List.of(backend(a, 1)))));
+        try (RawHttp c = new RawHttp(f.address())) {
+            // Answered by the backend, asynchronously: the followers wait in the pipeline queue.
+            c.send("GET /status/201 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    + "GET /status/202 HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Response r = c.read();
+            assertThat(r.status()).isEqualTo(201);
+            assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(c.isClosedByPeer()).isTrue();
+        }
+        try (RawHttp c = new RawHttp(f.address())) {
+            // Refused by Fulcrum at once (417 closes): the followers are decoded in the same read.
+            c.send("GET /status/204 HTTP/1.1\r\nHost: x\r\nExpect: something\r\n\r\n"
+                    + "GET /status/205 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /status/206 HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Response r = c.read();
+            assertThat(r.status()).isEqualTo(417);
+            assertThat(c.isClosedByPeer()).isTrue();
+        }
+        assertThat(a.seenRequestLines()).containsExactly("GET /status/201 HTTP/1.1");
+    }
+
+    @Test
     void http10ClientsAreServed() throws Exception {
         TestBackend a = f.backend("a");
         f.start(single(pool("p", "round-robin", List.of(backend(a, 1)))));
