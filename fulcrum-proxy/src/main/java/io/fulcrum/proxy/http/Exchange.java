@@ -153,10 +153,10 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
         HeaderRewriter.removeHopByHop(h, scan);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (listener.xForwarded()) {
-            HeaderRewriter.addXForwarded(h, scan.xForwardedFor, client.clientIp(), "http", host);
+            HeaderRewriter.addXForwarded(h, scan.xForwardedFor, client.clientIp(), listener.scheme(), host);
         }
         if (listener.forwardedHeader()) {
-            HeaderRewriter.addForwarded(h, client.remote.getAddress(), "http", host);
+            HeaderRewriter.addForwarded(h, client.remote.getAddress(), listener.scheme(), host);
         }
         if (listener.via()) {
             HeaderRewriter.addVia(h, protocol);

@@ -40,4 +40,6 @@ public final class ListenerRuntime {
     public boolean xForwarded() { return config.forwarded().xForwarded(); }
     public boolean forwardedHeader() { return config.forwarded().forwarded(); }
     public boolean via() { return config.forwarded().via(); }
+    /** The scheme clients use on this listener, as told to backends in X-Forwarded-Proto and Forwarded. */
+    public String scheme() { return "http"; }
 }
