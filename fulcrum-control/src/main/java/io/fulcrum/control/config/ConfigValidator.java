@@ -4,6 +4,7 @@ import io.fulcrum.control.config.YamlTree.Loc;
 import io.fulcrum.core.balance.BalancerRegistry;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
+import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HashKeyConfig;
 import io.fulcrum.core.config.KeepAliveConfig;
@@ -17,8 +18,12 @@ import io.fulcrum.core.config.RouteMatch;
 import io.fulcrum.core.config.ServerSettings;
 import io.fulcrum.core.config.StickinessConfig;
 import io.fulcrum.core.config.TimeoutsConfig;
+import io.fulcrum.core.config.TlsConfig;
 
 import java.net.Inet6Address;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,6 +63,8 @@ public final class ConfigValidator {
     static final Set<String> HASH_SOURCES = Set.of("client-ip", "header", "cookie");
     static final Set<String> BACKEND_STATES = Set.of("up", "down", "draining", "disabled", "backup");
     static final Set<String> LOG_FORMATS = Set.of("text", "json");
+    static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+    static final Set<String> ALPN_PROTOCOLS = Set.of("http/1.1");
 
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
@@ -232,6 +239,9 @@ public final class ConfigValidator {
             }
             checkTimeouts(l.timeouts(), SourceMap.field(p, "timeouts"));
             checkLimits(l.limits(), SourceMap.field(p, "limits"));
+            if (l.tls() != null) {
+                checkTls(l.tls(), SourceMap.field(p, "tls"));
+            }
 
             String routesPath = SourceMap.field(p, "routes");
             if (l.routes().isEmpty()) {
@@ -270,6 +280,52 @@ public final class ConfigValidator {
                 } else if (matchesEverything(r.match())) {
                     catchAll = rp;
                 }
+            }
+        }
+
+        private void checkTls(TlsConfig t, String p) {
+            String certsPath = SourceMap.field(p, "certificates");
+            if (t.certificates().isEmpty()) {
+                error(certsPath, "at least one certificate is required (the first one is the default)");
+            }
+            for (int k = 0; k < t.certificates().size(); k++) {
+                CertificateConfig c = t.certificates().get(k);
+                String cp = SourceMap.index(certsPath, k);
+                readableFile(SourceMap.field(cp, "certFile"), c.certFile(), "the PEM certificate chain");
+                readableFile(SourceMap.field(cp, "keyFile"), c.keyFile(), "the PEM (PKCS#8) private key");
+            }
+            String protocolsPath = SourceMap.field(p, "protocols");
+            if (t.protocols().isEmpty()) {
+                error(protocolsPath, "at least one TLS version is required; supported: "
+                        + String.join(", ", new TreeSet<>(TLS_PROTOCOLS)));
+            }
+            for (int k = 0; k < t.protocols().size(); k++) {
+                oneOf(SourceMap.index(protocolsPath, k), t.protocols().get(k), TLS_PROTOCOLS);
+            }
+            String alpnPath = SourceMap.field(p, "alpn");
+            for (int k = 0; k < t.alpn().size(); k++) {
+                oneOf(SourceMap.index(alpnPath, k), t.alpn().get(k), ALPN_PROTOCOLS);
+            }
+        }
+
+        private void readableFile(String path, String file, String what) {
+            if (isBlank(file)) {
+                error(path, "required: the path of " + what);
+                return;
+            }
+            Path f;
+            try {
+                f = Path.of(file);
+            } catch (InvalidPathException e) {
+                error(path, "invalid path \"" + file + "\": " + e.getReason());
+                return;
+            }
+            if (!Files.exists(f)) {
+                error(path, "no such file: " + file);
+            } else if (!Files.isRegularFile(f)) {
+                error(path, "not a regular file: " + file);
+            } else if (!Files.isReadable(f)) {
+                error(path, "file is not readable: " + file);
             }
         }
 

@@ -13,6 +13,7 @@ import java.util.List;
  * @param limits    request size and connection limits
  * @param forwarded which forwarding headers are added to requests sent to backends
  * @param routes    evaluated in order; the first match wins
+ * @param tls       TLS termination, or {@code null} for plain HTTP
  */
 public record ListenerConfig(
         String name,
@@ -21,7 +22,8 @@ public record ListenerConfig(
         TimeoutsConfig timeouts,
         LimitsConfig limits,
         ForwardedHeadersConfig forwarded,
-        List<RouteConfig> routes) {
+        List<RouteConfig> routes,
+        TlsConfig tls) {
 
     public ListenerConfig {
         protocol = protocol == null ? "http" : protocol;
@@ -29,5 +31,16 @@ public record ListenerConfig(
         limits = limits == null ? LimitsConfig.defaults() : limits;
         forwarded = forwarded == null ? ForwardedHeadersConfig.defaults() : forwarded;
         routes = routes == null ? List.of() : List.copyOf(routes);
+    }
+
+    /** A plain-HTTP listener (no TLS). */
+    public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
+                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes) {
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, null);
+    }
+
+    /** Whether this listener terminates TLS. */
+    public boolean tlsEnabled() {
+        return tls != null;
     }
 }
