@@ -39,7 +39,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * the same loop's pool, so no state here is shared between threads (except
  * {@link #wake()}, which hops back to the loop).
  */
-final class Exchange implements PickContext, WaitQueue.Waiter {
+final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
     /** Request body bytes buffered while no backend connection is ready, before reading pauses. */
@@ -93,6 +93,13 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
 
     private boolean waiting;
     private long queuedAtNanos;
+
+    /** The Upgrade value of a request asking to switch protocols (HTTP/1.1 GET, no body), else null. */
+    private String upgrade;
+    /** Client reading is held until the answer to an upgrade request (its bytes after a 101 are not HTTP). */
+    private boolean holdForUpgrade;
+    /** The byte relay after a 101, or null. */
+    private TunnelRelay tunnel;
     boolean done;
     String error;
 
@@ -150,8 +157,19 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
         pool = route.pool();
         host = scan.host != null ? scan.host : Router.hostOf(request);
 
+        if (scan.upgrade != null && !http10 && !hasBody && request.method().equals(HttpMethod.GET)
+                && scan.connectionHas("upgrade")) {
+            upgrade = scan.upgrade;
+        }
         HeaderRewriter.removeHopByHop(h, scan);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (upgrade != null) {
+            // The only hop-by-hop headers passed on: the backend decides whether to switch.
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            h.set(HttpHeaderNames.UPGRADE, upgrade);
+            holdForUpgrade = true;
+            pauseClient();
+        }
         if (listener.xForwarded()) {
             HeaderRewriter.addXForwarded(h, scan.xForwardedFor, client.clientIp(), listener.scheme(), host);
         }
@@ -504,7 +522,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
     }
 
     private void resumeClient() {
-        if (clientPaused) {
+        if (clientPaused && !holdForUpgrade) {
             clientPaused = false;
             client.setClientReading(true);
         }
@@ -550,6 +568,10 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
         }
         int code = r.status().code();
         if (code < 200) {
+            if (code == 101 && upgrade != null) {
+                switchProtocols(r);
+                return;
+            }
             if (code == 101) {
                 abandonBackend();
                 failAttempt("backend switched protocols without an upgrade request", true, false);
@@ -568,6 +590,10 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
         long now = System.nanoTime();
         responseStarted = true;
         status = code;
+        if (holdForUpgrade) {
+            holdForUpgrade = false; // the backend declined the upgrade: an ordinary response
+            resumeClient();
+        }
         backendMicros = (now - sentNanos) / 1000;
         backend.recordResponseTime(now - sentNanos);
         if (code >= 500 && pool.config().passiveHealth().count5xx()) {
@@ -644,6 +670,70 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
         }
     }
 
+    /**
+     * The backend accepted the upgrade: the 101 goes to the client, then both connections become
+     * a raw byte relay. The backend connection is never pooled again and the backend's request
+     * count stays held until the tunnel closes; the exchange is logged then.
+     */
+    private void switchProtocols(HttpResponse r) {
+        long now = System.nanoTime();
+        BackendConnection c = conn;
+        if (client.hasPipelined()) {
+            // The client sent more HTTP after its upgrade request: its bytes cannot be relayed as they were.
+            abandonBackend();
+            client.respondError(this, HttpResponseStatus.BAD_GATEWAY, "client sent data before the protocol switch",
+                    true);
+            return;
+        }
+        responseStarted = true;
+        status = 101;
+        backendMicros = (now - sentNanos) / 1000;
+        backend.recordResponseTime(now - sentNanos);
+        backend.recordSuccess();
+
+        HttpHeaders h = r.headers();
+        HeaderScan scan = client.responseScan;
+        scan.scan(h);
+        String proto = scan.upgrade != null ? scan.upgrade : upgrade;
+        HeaderRewriter.removeHopByHop(h, scan);
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        h.set(HttpHeaderNames.UPGRADE, proto);
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (newStickyCookie != null) {
+            h.add(HttpHeaderNames.SET_COOKIE, route.stickiness().cookieName() + "=" + newStickyCookie
+                    + "; Path=/; HttpOnly; SameSite=Lax");
+        }
+        if (listener.via()) {
+            HeaderRewriter.addVia(h, "1.1");
+        }
+        // The 101 is encoded into the client's outbound buffer now, ahead of any relayed byte.
+        client.writeToClient(r);
+        client.writeToClient(LastHttpContent.EMPTY_LAST_CONTENT);
+        client.flushClient();
+
+        conn = null;
+        c.owner = null;
+        client.forgetBackend(c.channel);
+        holdForUpgrade = false;
+        clientPaused = false;
+        TunnelRelay t = new TunnelRelay(client.channel, c.channel, listener.idleNanos(), this);
+        tunnel = t;
+        t.install("codec", new String[] {"marker", "codec"}, "codec", new String[] {"codec"});
+        t.start();
+    }
+
+    @Override
+    public void tunnelClosed(TunnelRelay t) {
+        bytesIn += t.bytesFromClient();
+        bytesOut += t.bytesFromBackend();
+        if (error == null) {
+            error = t.error;
+        }
+        finish(true);
+    }
+
     void onBackendReadComplete() {
         client.flushClient();
     }
@@ -700,6 +790,9 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
     /** The earliest moment one of this exchange's timeouts can expire. */
     long nextDeadline() {
         long next = Long.MAX_VALUE;
+        if (tunnel != null) {
+            return next; // a tunnel has its own idle timer
+        }
         long req = listener.requestNanos();
         if (req > 0) {
             next = startNanos + req;
@@ -714,7 +807,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
     }
 
     void checkTimeouts(long now) {
-        if (done) {
+        if (done || tunnel != null) {
             return;
         }
         if (waiting && now - queuedAtNanos >= pool.queueTimeoutNanos()) {
@@ -760,7 +853,8 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
 
     /** The client went away: give everything back. */
     void clientClosed() {
-        if (done) {
+        if (done || tunnel != null) {
+            // A tunnel sees the close itself and ends the exchange once both sides are closed.
             return;
         }
         if (status == 0) {
@@ -786,6 +880,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter {
         }
         done = true;
         closeClient |= close;
+        holdForUpgrade = false;
         if (bodyBuffer != null) {
             HttpContent part;
             while ((part = bodyBuffer.poll()) != null) {

@@ -27,6 +27,8 @@ final class HeaderScan {
     int contentLengthCount;
     String expect;
     String xForwardedFor;
+    /** The Upgrade header's value (several joined with commas), or null. */
+    String upgrade;
     /** Hop-by-hop headers other than Connection are present (Keep-Alive, Proxy-Connection, TE, Upgrade). */
     boolean otherHopByHop;
 
@@ -40,6 +42,7 @@ final class HeaderScan {
         contentLengthCount = 0;
         expect = null;
         xForwardedFor = null;
+        upgrade = null;
         otherHopByHop = false;
         Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
         while (it.hasNext()) {
@@ -58,7 +61,12 @@ final class HeaderScan {
                         expect = e.getValue().toString();
                     }
                 }
-                case 7 -> otherHopByHop |= is(name, HttpHeaderNames.UPGRADE);
+                case 7 -> {
+                    if (is(name, HttpHeaderNames.UPGRADE)) {
+                        otherHopByHop = true;
+                        upgrade = upgrade == null ? e.getValue().toString() : upgrade + ", " + e.getValue();
+                    }
+                }
                 case 10 -> {
                     if (is(name, HttpHeaderNames.CONNECTION)) {
                         connection = connection == null ? e.getValue().toString()

@@ -246,6 +246,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Whether messages read after the current request are waiting. */
+    boolean hasPipelined() {
+        return pipelined != null && !pipelined.isEmpty();
+    }
+
     private void releasePipelined() {
         if (pipelined != null) {
             Object m;
