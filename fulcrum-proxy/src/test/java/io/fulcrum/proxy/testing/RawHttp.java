@@ -114,6 +114,25 @@ public final class RawHttp implements AutoCloseable {
         return new Response(status, headers, "");
     }
 
+    /** Reads exactly {@code n} raw bytes (after a 101, say). */
+    public byte[] readBytes(int n) throws IOException {
+        byte[] b = in.readNBytes(n);
+        if (b.length < n) {
+            throw new IOException("connection closed after " + b.length + " of " + n + " bytes");
+        }
+        return b;
+    }
+
+    /** Reads raw bytes until the server closes the connection. */
+    public byte[] readToEnd() throws IOException {
+        return in.readAllBytes();
+    }
+
+    /** Half-closes: the server sees the end of the request stream, the response stream stays open. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** True when the server closed the connection (end of stream or reset) within the socket timeout. */
     public boolean isClosedByPeer() throws IOException {
         try {
