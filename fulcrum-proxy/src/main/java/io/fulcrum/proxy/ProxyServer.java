@@ -11,6 +11,8 @@ import io.fulcrum.proxy.runtime.HostPort;
 import io.fulcrum.proxy.runtime.RuntimeCompiler;
 import io.fulcrum.proxy.runtime.RuntimeState;
 import io.fulcrum.proxy.runtime.SessionMaintenance;
+import io.fulcrum.proxy.tls.TlsPipeline;
+import io.fulcrum.proxy.tls.TlsRuntime;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -99,6 +101,10 @@ public final class ProxyServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         clientChannels.add(ch);
+                        TlsRuntime tls = slot.runtime().tls();
+                        if (tls != null) {
+                            TlsPipeline.install(ch, tls);
+                        }
                         HttpProxyHandler.install(ch, slot, backendPools.get(ch.eventLoop()));
                     }
                 });
@@ -106,7 +112,8 @@ public final class ProxyServer implements AutoCloseable {
             Channel ch = b.bind(new InetSocketAddress(hp.host(), hp.port())).sync().channel();
             slots.put(lc.name(), slot);
             serverChannels.put(lc.name(), ch);
-            LOG.info("listener {} serving HTTP on {}", lc.name(), ch.localAddress());
+            LOG.info("listener {} serving {} on {}", lc.name(), lc.tls() != null ? "HTTPS" : "HTTP",
+                    ch.localAddress());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding listener " + lc.name(), e);

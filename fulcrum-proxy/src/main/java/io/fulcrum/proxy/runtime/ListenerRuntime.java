@@ -2,6 +2,7 @@ package io.fulcrum.proxy.runtime;
 
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.proxy.route.Router;
+import io.fulcrum.proxy.tls.TlsRuntime;
 
 /**
  * A compiled listener: its router and its settings pre-converted for the hot path.
@@ -15,9 +16,16 @@ public final class ListenerRuntime {
     private final long requestNanos;
 
     private final java.util.List<RouteRuntime> routes;
+    private final TlsRuntime tls;
 
     ListenerRuntime(ListenerConfig config, Router<RouteRuntime> router, java.util.List<RouteRuntime> routes) {
+        this(config, router, routes, null);
+    }
+
+    ListenerRuntime(ListenerConfig config, Router<RouteRuntime> router, java.util.List<RouteRuntime> routes,
+                    TlsRuntime tls) {
         this.config = config;
+        this.tls = tls;
         this.router = router;
         this.routes = java.util.List.copyOf(routes);
         this.headerReadNanos = config.timeouts().headerRead().toNanos();
@@ -41,5 +49,7 @@ public final class ListenerRuntime {
     public boolean forwardedHeader() { return config.forwarded().forwarded(); }
     public boolean via() { return config.forwarded().via(); }
     /** The scheme clients use on this listener, as told to backends in X-Forwarded-Proto and Forwarded. */
-    public String scheme() { return "http"; }
+    public String scheme() { return tls != null ? "https" : "http"; }
+    /** The compiled TLS settings, or {@code null} for a plain-HTTP listener. */
+    public TlsRuntime tls() { return tls; }
 }

@@ -11,6 +11,7 @@ import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.sticky.StickyTable;
 import io.fulcrum.proxy.route.Router;
+import io.fulcrum.proxy.tls.TlsRuntime;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,9 +35,18 @@ public final class RuntimeCompiler {
      * Builds a snapshot.
      *
      * @throws IllegalArgumentException when the configuration refers to something that does not exist
-     *                                  (a validated configuration never does)
+     *                                  (a validated configuration never does), or when a listener's
+     *                                  certificate or key cannot be loaded
      */
     public synchronized RuntimeState compile(FulcrumConfig config) {
+        // Certificates are read and SSL contexts built first (a bad file fails before any live state
+        // changes), and here, never on an event loop.
+        Map<String, TlsRuntime> tls = new HashMap<>();
+        for (ListenerConfig lc : config.listeners()) {
+            if (lc.tls() != null) {
+                tls.put(lc.name(), TlsRuntime.compile(lc.tls()));
+            }
+        }
         Map<String, PoolRuntime> pools = new HashMap<>();
         java.util.Set<Backend> inUse = new java.util.HashSet<>();
         for (PoolConfig pc : config.pools()) {
@@ -61,7 +71,7 @@ public final class RuntimeCompiler {
                         new RouteRuntime(lc.name(), rc.name(), pool, rc.stickiness(), table)));
             }
             listeners.put(lc.name(), new ListenerRuntime(lc, new Router<>(entries),
-                    entries.stream().map(Router.Entry::target).toList()));
+                    entries.stream().map(Router.Entry::target).toList(), tls.get(lc.name())));
         }
         java.util.Set<String> liveRoutes = new java.util.HashSet<>();
         config.listeners().forEach(l -> l.routes().forEach(r -> liveRoutes.add(l.name() + "/" + r.name())));

@@ -1,0 +1,58 @@
+package io.fulcrum.proxy.tls;
+
+import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.core.config.TlsConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+import javax.net.ssl.SSLException;
+import java.io.File;
+import java.nio.file.Path;
+
+/**
+ * Builds server {@link SslContext}s: OpenSSL (BoringSSL through netty-tcnative) when it
+ * loads on this machine, the JDK's provider otherwise. Runs off the event loops.
+ */
+public final class SslContexts {
+
+    private SslContexts() {
+    }
+
+    /** The provider contexts are built with. */
+    public static SslProvider provider() {
+        // OPENSSL, not OPENSSL_REFCNT: the context and its engines are freed by the garbage collector.
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    /**
+     * A server context presenting one certificate with the listener's protocols and ALPN.
+     *
+     * @throws IllegalArgumentException when the certificate or key cannot be loaded, or the key does not
+     *                                  belong to the certificate
+     */
+    public static SslContext server(CertificateConfig cert, TlsConfig tls) {
+        return server(cert, tls, provider());
+    }
+
+    /** Like {@link #server(CertificateConfig, TlsConfig)} with a chosen provider. */
+    static SslContext server(CertificateConfig cert, TlsConfig tls, SslProvider provider) {
+        KeyMatch.check(Path.of(cert.certFile()), Path.of(cert.keyFile()));
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(new File(cert.certFile()), new File(cert.keyFile()))
+                    .sslProvider(provider)
+                    .protocols(tls.protocols());
+            if (!tls.alpn().isEmpty()) {
+                b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, tls.alpn()));
+            }
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot load certificate " + cert.certFile() + " with key "
+                    + cert.keyFile() + ": " + e.getMessage(), e);
+        }
+    }
+}

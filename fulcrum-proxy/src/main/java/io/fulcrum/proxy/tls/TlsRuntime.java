@@ -1,0 +1,75 @@
+package io.fulcrum.proxy.tls;
+
+import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.core.config.TlsConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.DomainWildcardMappingBuilder;
+import io.netty.util.Mapping;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A listener's compiled TLS settings: one {@link SslContext} per certificate and the
+ * SNI mapping from host names (exact or {@code *.} wildcard, read from the certificates)
+ * to them. Built at compile time, off the event loops; immutable afterwards.
+ */
+public final class TlsRuntime {
+
+    private final SslContext defaultContext;
+    private final Map<String, SslContext> byName;
+    private final Mapping<String, SslContext> mapping;
+
+    private TlsRuntime(SslContext defaultContext, Map<String, SslContext> byName) {
+        this.defaultContext = defaultContext;
+        this.byName = Map.copyOf(byName);
+        DomainWildcardMappingBuilder<SslContext> b = new DomainWildcardMappingBuilder<>(defaultContext);
+        byName.forEach(b::add);
+        this.mapping = b.build();
+    }
+
+    /**
+     * Loads every certificate of a listener.
+     *
+     * @throws IllegalArgumentException when a certificate or key cannot be loaded
+     */
+    public static TlsRuntime compile(TlsConfig tls) {
+        return compile(tls, SslContexts.provider());
+    }
+
+    /** Like {@link #compile(TlsConfig)} with a chosen provider. */
+    static TlsRuntime compile(TlsConfig tls, SslProvider provider) {
+        List<CertificateConfig> certs = tls.certificates();
+        if (certs.isEmpty()) {
+            throw new IllegalArgumentException("a TLS listener needs at least one certificate");
+        }
+        SslContext first = null;
+        Map<String, SslContext> byName = new LinkedHashMap<>();
+        for (CertificateConfig cert : certs) {
+            SslContext ctx = SslContexts.server(cert, tls, provider);
+            first = first == null ? ctx : first;
+            for (String name : CertificateNames.of(Path.of(cert.certFile()))) {
+                byName.putIfAbsent(name, ctx); // a name in two certificates goes to the earlier one
+            }
+        }
+        return new TlsRuntime(first, byName);
+    }
+
+    /** SNI host name (case-insensitive, may be {@code null}) to the context that answers it. */
+    public Mapping<String, SslContext> mapping() {
+        return mapping;
+    }
+
+    /** The context for clients that send no name or one no certificate serves. */
+    public SslContext defaultContext() {
+        return defaultContext;
+    }
+
+    /** Every name served, to the context that serves it. */
+    public Map<String, SslContext> names() {
+        return byName;
+    }
+}
