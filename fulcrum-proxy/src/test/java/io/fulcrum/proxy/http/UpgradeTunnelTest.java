@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,6 +42,8 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -243,6 +246,30 @@ class UpgradeTunnelTest {
         String head = raw.heads.getFirst().toLowerCase(Locale.ROOT);
         assertThat(head).startsWith("get /tunnel http/1.1\r\n").contains("\r\nupgrade: foo\r\n")
                 .contains("\r\nconnection: upgrade\r\n");
+        awaitBackendReleased();
+    }
+
+    @Test
+    void theTunnelIsLoggedWhenItCloses(@TempDir Path dir) throws Exception {
+        raw = new RawUpgradeBackend(true);
+        Path file = dir.resolve("access.log");
+        FulcrumConfig c0 = config(raw.port());
+        f.start(new FulcrumConfig(c0.server(), new AccessLogConfig(true, "json", file.toString()), c0.listeners(),
+                c0.pools()));
+        try (RawHttp c = new RawHttp(f.address())) {
+            assertThat(c.send(UPGRADE_FOO).read().status()).isEqualTo(101);
+            c.readBytes(RawUpgradeBackend.GREETING.length());
+            c.send("ping-1");
+            c.readBytes(6);
+            Thread.sleep(200);
+            assertThat(Files.exists(file) ? Files.readAllLines(file) : List.of()).isEmpty(); // still open
+            c.shutdownOutput();
+            assertThat(text(c.readToEnd())).isEqualTo("bye");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 1);
+        assertThat(Files.readAllLines(file).getFirst()).contains("\"method\":\"GET\"", "\"uri\":\"/tunnel\"",
+                "\"status\":101", "\"bytes_in\":6", "\"bytes_out\":" + (RawUpgradeBackend.GREETING.length() + 6 + 3),
+                "\"backend\":\"p/a\"");
         awaitBackendReleased();
     }
 
