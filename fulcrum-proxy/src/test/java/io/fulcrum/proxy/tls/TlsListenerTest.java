@@ -219,6 +219,37 @@ class TlsListenerTest {
     }
 
     @Test
+    void aReloadChangesCertificatesForNewConnections() throws Exception {
+        TestBackend backend = start(tls(null));
+        HttpClient before = client(null);
+        assertThat(subject(get(before, "/"))).isEqualTo("CN=a.test");
+        FulcrumConfig old = f.proxy().runtime().config();
+        ListenerConfig l = old.listeners().getFirst();
+        ListenerConfig swapped = new ListenerConfig(l.name(), l.bind(), null, null, null, null, l.routes(),
+                new TlsConfig(List.of(b.config(), a.config()), null, null));
+        f.proxy().apply(new FulcrumConfig(old.server(), old.accessLog(), List.of(swapped), old.pools()));
+        assertThat(subject(get(client(null), "/"))).isEqualTo("CN=*.b.test");
+        assertThat(subject(get(client("a.test"), "/"))).isEqualTo("CN=a.test");
+        // The connection opened before the reload carries on with the certificate it negotiated.
+        assertThat(subject(get(before, "/"))).isEqualTo("CN=a.test");
+        assertThat(backend.requests()).isEqualTo(4);
+    }
+
+    @Test
+    void aReloadWithAnUnusableCertificateIsRefusedAndTheOldOnesKeepServing() throws Exception {
+        start(tls(null));
+        FulcrumConfig old = f.proxy().runtime().config();
+        ListenerConfig l = old.listeners().getFirst();
+        ListenerConfig broken = new ListenerConfig(l.name(), l.bind(), null, null, null, null, l.routes(),
+                new TlsConfig(List.of(new io.fulcrum.core.config.CertificateConfig(a.cert().toString(),
+                        b.key().toString())), null, null));
+        assertThatThrownBy(() -> f.proxy().apply(new FulcrumConfig(old.server(), old.accessLog(), List.of(broken),
+                old.pools()))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not belong to the certificate");
+        assertThat(subject(get(client("x.b.test"), "/"))).isEqualTo("CN=*.b.test");
+    }
+
+    @Test
     void anUnreadableCertificateFailsAtCompileTime() throws Exception {
         TlsConfig broken = new TlsConfig(List.of(new io.fulcrum.core.config.CertificateConfig(
                 a.key().toString(), a.key().toString())), null, null);
