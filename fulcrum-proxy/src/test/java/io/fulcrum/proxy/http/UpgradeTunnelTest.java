@@ -11,20 +11,7 @@ import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.proxy.testing.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.proxy.testing.TestConfigs;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.fulcrum.proxy.testing.WebSocketEcho;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -49,13 +35,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.fulcrum.proxy.testing.TestConfigs.backend;
 import static io.fulcrum.proxy.testing.TestConfigs.pool;
@@ -70,7 +52,7 @@ class UpgradeTunnelTest {
             + "Upgrade: foo\r\n\r\n";
 
     private final ProxyFixture f = new ProxyFixture();
-    private WsEchoBackend ws;
+    private WebSocketEcho.Backend ws;
     private RawUpgradeBackend raw;
 
     @AfterEach
@@ -98,9 +80,9 @@ class UpgradeTunnelTest {
 
     @Test
     void webSocketMessagesAreEchoedThroughTheProxyAndCloseCleanly() throws Exception {
-        ws = new WsEchoBackend();
-        f.start(config(ws.port));
-        Collector messages = new Collector();
+        ws = new WebSocketEcho.Backend();
+        f.start(config(ws.port()));
+        WebSocketEcho.Collector messages = new WebSocketEcho.Collector();
         HttpClient http = HttpClient.newHttpClient();
         try {
             WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -132,91 +114,7 @@ class UpgradeTunnelTest {
         }
         awaitBackendReleased();
         // The tunnel's backend connection never went back to the keep-alive pool.
-        await().atMost(Duration.ofSeconds(5)).until(() -> ws.open.get() == 0);
-    }
-
-    /** Collects whole messages as "T:text" or "B:hash:length". */
-    private static final class Collector implements WebSocket.Listener {
-        final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        private final StringBuilder text = new StringBuilder();
-        private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                queue.add("T:" + text);
-                text.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            byte[] b = new byte[data.remaining()];
-            data.get(b);
-            binary.writeBytes(b);
-            if (last) {
-                byte[] all = binary.toByteArray();
-                queue.add("B:" + Arrays.hashCode(all) + ":" + all.length);
-                binary.reset();
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.completeExceptionally(error);
-        }
-
-        String next() throws InterruptedException {
-            String m = queue.poll(5, TimeUnit.SECONDS);
-            assertThat(m).as("an echoed message").isNotNull();
-            return m;
-        }
-    }
-
-    /** A real WebSocket server: Netty's protocol handler and a frame echo. */
-    private static final class WsEchoBackend implements AutoCloseable {
-        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        final AtomicInteger open = new AtomicInteger();
-        final Channel server;
-        final int port;
-
-        WsEchoBackend() throws InterruptedException {
-            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            open.incrementAndGet();
-                            ch.closeFuture().addListener(x -> open.decrementAndGet());
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                    new WebSocketServerProtocolHandler("/ws"),
-                                    new SimpleChannelInboundHandler<WebSocketFrame>() {
-                                        @Override
-                                        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-                                            ctx.writeAndFlush(frame.retainedDuplicate());
-                                        }
-                                    });
-                        }
-                    }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            port = ((InetSocketAddress) server.localAddress()).getPort();
-        }
-
-        @Override
-        public void close() {
-            server.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> ws.open() == 0);
     }
 
     // ---- any Upgrade ---------------------------------------------------------------------------------
