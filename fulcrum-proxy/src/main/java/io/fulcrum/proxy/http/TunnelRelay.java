@@ -160,6 +160,26 @@ final class TunnelRelay {
         }
     }
 
+    /**
+     * One connection failed: close it at once, but let the other side first receive what
+     * was already read from the failed one (a reset after the last bytes must not lose them).
+     */
+    void closeAfterFailure(Side failed) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        failed.releasePending();
+        failed.channel.close();
+        Side other = failed.peer;
+        other.releasePending();
+        if (other.channel.isActive()) {
+            other.channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            other.channel.close();
+        }
+    }
+
     private void sideClosed(Side s) {
         s.closed = true;
         s.releasePending();
@@ -259,7 +279,7 @@ final class TunnelRelay {
             if (error == null) {
                 error = "tunnel " + name + " connection failed: " + cause.getMessage();
             }
-            closeBoth(false);
+            closeAfterFailure(this);
         }
 
         /** This side's peer sent its last byte: pass the half-close on, or end when both are done. */
