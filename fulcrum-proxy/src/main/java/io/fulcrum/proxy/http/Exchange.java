@@ -194,11 +194,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private void chooseAndSend(long now) {
         Backend b = choose(now);
         if (b != null) {
-            if (expectContinue) {
-                expectContinue = false;
-                client.sendContinue();
-            }
-            connectTo(b);
+            sendTo(b);
             return;
         }
         if (attempts > 0) {
@@ -333,7 +329,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
                 long now = System.nanoTime();
                 Backend b = choose(now);
                 if (b != null) {
-                    chooseAndSendChosen(b);
+                    sendTo(b);
                 } else if (now - queuedAtNanos < pool.queueTimeoutNanos() && pool.anyHealthyButFull(now)) {
                     enqueue(now);
                 } else {
@@ -343,7 +339,8 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         });
     }
 
-    private void chooseAndSendChosen(Backend b) {
+    /** The request has a backend: a client that asked for 100-continue is told to send its body now. */
+    private void sendTo(Backend b) {
         if (expectContinue) {
             expectContinue = false;
             client.sendContinue();
