@@ -5,7 +5,7 @@ import io.fulcrum.app.demo.SampleBackend;
 import io.fulcrum.control.config.ConfigException;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
-import io.fulcrum.proxy.ProxyServer;
+import io.fulcrum.app.node.FulcrumNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -87,16 +87,16 @@ public final class DemoCommand implements Callable<Integer> {
                 Path file = DemoConfiguration.write(directory, port == 0 ? freeLoopbackPort() : port, backends);
                 FulcrumConfig config = ConfigLoader.load(file);
 
-                try (ProxyServer proxy = new ProxyServer(config)) {
+                try (FulcrumNode node = FulcrumNode.create(config, file)) {
                     try {
-                        proxy.start();
+                        node.start();
                     } catch (IOException e) {
                         err.println("fulcrum demo: cannot start the proxy: " + e.getMessage());
                         err.println("Another program may be using the port; try --port 0 (any free port) or --port N.");
                         err.flush();
                         return ExitCodes.FAILURE;
                     }
-                    printWelcome(out, proxy.boundAddresses().get(LISTENER), file, backends);
+                    printWelcome(out, node.boundAddresses().get(LISTENER), file, backends);
                     stop.await();
                     LOG.info("demo stopping");
                 }

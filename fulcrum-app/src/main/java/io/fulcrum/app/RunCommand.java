@@ -6,7 +6,7 @@ import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.control.reload.ConfigFileWatcher;
 import io.fulcrum.control.reload.ConfigReloader;
 import io.fulcrum.core.config.FulcrumConfig;
-import io.fulcrum.proxy.ProxyServer;
+import io.fulcrum.app.node.FulcrumNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -84,9 +84,9 @@ public final class RunCommand implements Callable<Integer> {
 
         // Installed before start() so that a Ctrl-C during start-up still stops cleanly.
         try (StopSignal stop = StopSignal.install(loaded.server().shutdownGrace().plus(STOP_MARGIN))) {
-            try (ProxyServer proxy = new ProxyServer(loaded)) {
+            try (FulcrumNode node = FulcrumNode.create(loaded, config.file())) {
                 try {
-                    proxy.start();
+                    node.start();
                 } catch (IOException e) {
                     err.println("fulcrum: cannot start: " + e.getMessage());
                     err.flush();
@@ -94,9 +94,9 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 LOG.info("fulcrum {} running {} ({})", VersionProvider.version(), config.file(),
                         ConfigSummary.of(loaded));
-                logBoundAddresses(proxy.boundAddresses());
+                logBoundAddresses(node.boundAddresses());
 
-                ConfigReloader reloader = new ConfigReloader(config.file(), loaded, proxy::apply);
+                ConfigReloader reloader = new ConfigReloader(config.file(), loaded, node::apply);
                 ReloadSignal hup = ReloadSignal.install(() -> reloader.reload("SIGHUP"));
                 ConfigFileWatcher watcher = null;
                 PidFile pid = null;
@@ -135,7 +135,7 @@ public final class RunCommand implements Callable<Integer> {
                         hup.close();
                     }
                 }
-            } // closing the proxy is its graceful shutdown
+            } // closing the node is its graceful shutdown
             LOG.info("stopped");
             return ExitCodes.OK;
         }
