@@ -206,7 +206,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             ex.dispatch();
         }
         flushBackend();
-        ctx.flush();
+        DeferredFlush.flushLater(channel);
     }
 
     private void dispatch(Object msg) {
@@ -309,7 +309,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     void flushClient() {
-        ctx.flush();
+        DeferredFlush.flushLater(channel);
     }
 
     /**
@@ -320,11 +320,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     void backendWritten(Channel backend) {
         if (inReadBatch) {
             if (backendToFlush != null && backendToFlush != backend) {
-                backendToFlush.flush();
+                DeferredFlush.flushLater(backendToFlush);
             }
             backendToFlush = backend;
         } else {
-            backend.flush();
+            DeferredFlush.flushLater(backend);
         }
     }
 
@@ -352,7 +352,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         Channel b = backendToFlush;
         if (b != null) {
             backendToFlush = null;
-            b.flush();
+            DeferredFlush.flushLater(b);
         }
     }
 
