@@ -30,7 +30,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
     public static Transport best() {
         boolean wantNio = "nio".equalsIgnoreCase(System.getProperty("fulcrum.transport"));
         if (!wantNio && Epoll.isAvailable()) {
-            return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+            return new Transport("epoll", new EpollKeepRegistered(EpollIoHandler.newFactory()), EpollServerSocketChannel.class,
                     EpollSocketChannel.class);
         }
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
