@@ -66,6 +66,7 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger accepts = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicLong uploaded = new AtomicLong();
+    private final AtomicLong downloaded = new AtomicLong();
     private final List<HttpHeaders> seenHeaders = new CopyOnWriteArrayList<>();
     private final List<String> seenRequestLines = new CopyOnWriteArrayList<>();
     private volatile Mode mode = Mode.NORMAL;
@@ -112,6 +113,8 @@ public final class TestBackend implements AutoCloseable {
     public int requests() { return requests.get(); }
     /** Request-body bytes received on {@code /upload}. */
     public long uploadedBytes() { return uploaded.get(); }
+    /** Response body bytes of {@code /download} written so far (handed to the socket). */
+    public long downloadedBytes() { return downloaded.get(); }
     /** Headers of every request received, in order. */
     public List<HttpHeaders> seenHeaders() { return seenHeaders; }
     /** Request lines ({@code METHOD uri VERSION}) received, in order. */
@@ -147,7 +150,9 @@ public final class TestBackend implements AutoCloseable {
         private void produce(ChannelHandlerContext ctx) {
             GeneratedBytes d = download;
             while (d != null && ctx.channel().isWritable() && !d.isEndOfInput()) {
-                ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(d.readChunk(ctx.alloc())));
+                ByteBuf chunk = d.readChunk(ctx.alloc());
+                downloaded.addAndGet(chunk.readableBytes());
+                ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(chunk));
             }
             if (d != null && d.isEndOfInput()) {
                 download = null;
