@@ -2,6 +2,7 @@ package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.proxy.runtime.PoolRuntime;
+import io.fulcrum.proxy.tls.BackendTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -65,10 +66,14 @@ public final class BackendConnectionPool {
     ChannelFuture connect(Backend backend, PoolRuntime pool, BackendConnection conn) {
         Bootstrap b = byConnectTimeout.computeIfAbsent(pool.connectTimeoutMillis(), ms -> bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, ms)));
-        return b.clone().handler(new ChannelInitializer<SocketChannel>() {
+        BackendTls tls = pool.backendTls();
+        ChannelFuture f = b.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 conn.channel = ch;
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend, pool.connectTimeoutMillis()));
+                }
                 ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(8192)
                                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
@@ -76,6 +81,7 @@ public final class BackendConnectionPool {
                         .addLast("backend", conn);
             }
         }).connect(backend.socketAddress());
+        return tls == null ? f : BackendTls.handshaken(f);
     }
 
     /** Returns a connection whose request completed cleanly; closes it when the pool for its backend is full. */

@@ -73,6 +73,7 @@ public final class TestBackend implements AutoCloseable {
     private volatile long delayMillis;
     private Channel server;
     private int port;
+    private io.netty.handler.ssl.SslContext tls;
 
     private TestBackend(String name) {
         this.name = name;
@@ -90,6 +91,14 @@ public final class TestBackend implements AutoCloseable {
         return b;
     }
 
+    /** Starts a backend on an ephemeral port that speaks HTTP/1.1 over TLS with this server context. */
+    public static TestBackend startTls(String name, io.netty.handler.ssl.SslContext tls) {
+        TestBackend b = new TestBackend(name);
+        b.tls = tls;
+        b.bind(0);
+        return b;
+    }
+
     private void bind(int wanted) {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -97,6 +106,9 @@ public final class TestBackend implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         accepts.incrementAndGet();
                         children.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new Handler());
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", wanted)).syncUninterruptibly().channel();
