@@ -1,6 +1,8 @@
 package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.backend.Backend;
+import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.proxy.http2.Http2BackendSessions;
 import io.fulcrum.proxy.runtime.PoolRuntime;
 import io.fulcrum.proxy.tls.BackendTls;
 import io.netty.bootstrap.Bootstrap;
@@ -32,6 +34,8 @@ public final class BackendConnectionPool {
     private final Bootstrap bootstrap;
     private final Map<Backend, ArrayDeque<BackendConnection>> idle = new HashMap<>();
     private final Map<Long, Bootstrap> byConnectTimeout = new HashMap<>();
+    /** HTTP/2 connections for pools with protocol h2c or h2. */
+    private final Http2BackendSessions h2 = new Http2BackendSessions();
 
     /**
      * @param loop            the event loop that owns this pool
@@ -66,6 +70,9 @@ public final class BackendConnectionPool {
     ChannelFuture connect(Backend backend, PoolRuntime pool, BackendConnection conn) {
         Bootstrap b = byConnectTimeout.computeIfAbsent(pool.connectTimeoutMillis(), ms -> bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, ms)));
+        if (!PoolConfig.HTTP1.equals(pool.config().protocol())) {
+            return h2.openStream(b, backend, pool, conn, ch -> conn.channel = ch);
+        }
         BackendTls tls = pool.backendTls();
         ChannelFuture f = b.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
@@ -88,6 +95,10 @@ public final class BackendConnectionPool {
     void release(BackendConnection c, PoolRuntime pool) {
         c.owner = null;
         if (!c.channel.isActive()) {
+            return;
+        }
+        if (Http2BackendSessions.isStream(c.channel)) {
+            c.channel.close(); // an HTTP/2 stream serves one request; its connection stays for the next
             return;
         }
         if (!pool.config().keepAlive().enabled()) {
@@ -136,6 +147,7 @@ public final class BackendConnectionPool {
             c.channel.close();
         }
         idle.values().removeIf(ArrayDeque::isEmpty);
+        h2.closeIdle(now);
     }
 
     /** Closes every idle connection (shutdown). */

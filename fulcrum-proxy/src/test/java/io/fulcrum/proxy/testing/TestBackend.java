@@ -74,6 +74,8 @@ public final class TestBackend implements AutoCloseable {
     private Channel server;
     private int port;
     private io.netty.handler.ssl.SslContext tls;
+    private boolean h2;
+    private final AtomicInteger h2Streams = new AtomicInteger();
 
     private TestBackend(String name) {
         this.name = name;
@@ -99,6 +101,21 @@ public final class TestBackend implements AutoCloseable {
         return b;
     }
 
+    /**
+     * Starts a backend that speaks HTTP/2 only: h2c by prior knowledge when {@code tls} is null,
+     * else h2 over TLS (the context must offer h2 through ALPN).
+     */
+    public static TestBackend startH2(String name, io.netty.handler.ssl.SslContext tls) {
+        TestBackend b = new TestBackend(name);
+        b.tls = tls;
+        b.h2 = true;
+        b.bind(0);
+        return b;
+    }
+
+    /** HTTP/2 streams this backend served (an HTTP/2 backend only). */
+    public int h2Streams() { return h2Streams.get(); }
+
     private void bind(int wanted) {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -108,6 +125,19 @@ public final class TestBackend implements AutoCloseable {
                         children.add(ch);
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
+                        if (h2) {
+                            ch.pipeline().addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder.forServer().build(),
+                                    new io.netty.handler.codec.http2.Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+                                        @Override
+                                        protected void initChannel(Channel stream) {
+                                            h2Streams.incrementAndGet();
+                                            stream.pipeline().addLast(
+                                                    new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true),
+                                                    new Handler());
+                                        }
+                                    }));
+                            return;
                         }
                         ch.pipeline().addLast(new HttpServerCodec(), new Handler());
                     }
