@@ -4,6 +4,8 @@ import io.fulcrum.proxy.http.HttpProxyHandler;
 import io.fulcrum.proxy.http.ListenerSlot;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -121,6 +123,12 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2FrameStreamException || cause instanceof Http2Exception) {
+            // A stream error (the codec reset that stream; the others go on) or a connection error (the
+            // codec sends GOAWAY with the error code and closes): nothing to add here.
+            LOG.debug("HTTP/2 protocol error on {}: {}", ctx.channel(), cause.toString());
+            return;
+        }
         LOG.debug("HTTP/2 client connection {} failed: {}", ctx.channel(), cause.toString());
         ctx.close();
     }

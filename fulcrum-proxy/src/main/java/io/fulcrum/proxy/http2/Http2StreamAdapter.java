@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http2;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -18,6 +19,8 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
 import io.netty.util.ReferenceCountUtil;
 
@@ -47,6 +50,8 @@ final class Http2StreamAdapter extends ChannelDuplexHandler {
             ExtensionHeaderNames.PROTOCOL.text()};
 
     private boolean dropInterimEnd;
+    /** The write of the response's end of stream (its last DATA may wait for the client's window), or null. */
+    private ChannelFuture responseEnd;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -94,6 +99,36 @@ final class Http2StreamAdapter extends ChannelDuplexHandler {
             promise.trySuccess();
             return;
         }
+        if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse interim
+                && interim.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+            ChannelPromise p = promise.isVoid() ? ctx.newPromise() : promise;
+            responseEnd = p;
+            ctx.write(msg, p);
+            return;
+        }
         ctx.write(msg, promise);
+    }
+
+    /**
+     * Closing a stream whose response is complete while the request is still arriving (an early
+     * answer, a refusal): RST_STREAM with NO_ERROR tells the client to stop sending without
+     * failing the response it already has (RFC 9113 section 8.1); a plain close would say CANCEL.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ChannelFuture end = responseEnd;
+        if (end == null || !ctx.channel().isActive()) {
+            ctx.close(promise);
+            return;
+        }
+        responseEnd = null;
+        ctx.flush();
+        // The reset overtakes DATA still queued for flow control, so it waits for the end of the response.
+        end.addListener(f -> {
+            if (f.isSuccess() && ctx.channel().isActive()) {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+            }
+            ctx.close(promise);
+        });
     }
 }

@@ -10,6 +10,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
@@ -62,13 +63,22 @@ final class H2TestClient implements AutoCloseable {
 
     /** One GET on its own stream; {@code reading} false leaves it stalled until {@link Response#resume()}. */
     Response get(String path, boolean reading) {
+        return request("GET", path, "localhost", null, reading);
+    }
+
+    /** A request with an optional body (sent in one DATA frame that ends the stream). */
+    Response request(String method, String path, String authority, byte[] body, boolean reading) {
         Response r = new Response();
         Http2StreamChannel stream = new Http2StreamChannelBootstrap(parent).handler(r).open().syncUninterruptibly()
                 .getNow();
         r.stream = stream;
         stream.config().setAutoRead(reading);
-        stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("GET").path(path)
-                .scheme("http").authority("localhost"), true));
+        stream.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method(method).path(path)
+                .scheme("http").authority(authority), body == null));
+        if (body != null) {
+            stream.write(new DefaultHttp2DataFrame(io.netty.buffer.Unpooled.wrappedBuffer(body), true));
+        }
+        stream.flush();
         if (!reading) {
             stream.read(); // one read: the response head and the first bytes arrive, then nothing more
         }
