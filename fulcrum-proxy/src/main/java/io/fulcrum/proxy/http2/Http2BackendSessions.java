@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -46,6 +48,9 @@ public final class Http2BackendSessions {
 
     /** Streams assumed allowed until the backend's SETTINGS say otherwise. */
     private static final int DEFAULT_MAX_STREAMS = 100;
+    /** Added to the default connection window: 100 streams of 64 KiB each. */
+    private static final int CONNECTION_WINDOW_DELTA = 100 * Http2CodecUtil.DEFAULT_WINDOW_SIZE
+            - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
 
     private final Map<Backend, List<Session>> sessions = new HashMap<>();
 
@@ -142,7 +147,12 @@ public final class Http2BackendSessions {
         s.ready.addListener(r -> {
             if (!r.isSuccess()) {
                 s.parent.close();
+                return;
             }
+            // Response bytes a paused stream has not consumed (its client is slow) count against the
+            // connection window too: open it to what the streams' windows add up to, so one slow
+            // client does not stop the other streams of this connection.
+            s.parent.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW_DELTA));
         });
         return s;
     }

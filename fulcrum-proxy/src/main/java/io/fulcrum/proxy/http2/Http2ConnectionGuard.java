@@ -4,6 +4,8 @@ import io.fulcrum.proxy.http.HttpProxyHandler;
 import io.fulcrum.proxy.http.ListenerSlot;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -46,7 +48,23 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         counted = true;
+        openConnectionWindow(ctx, slot.runtime().config().http2());
         armIdle();
+    }
+
+    /**
+     * Widens the connection-level receive window to what all streams' windows add up to:
+     * request body bytes a paused stream has not consumed (its backend is slow) count against
+     * the connection window too, and with the default 65,535 bytes one slow upload would stop
+     * every other stream of the connection. The codec has sent its SETTINGS already.
+     */
+    static void openConnectionWindow(ChannelHandlerContext ctx, io.fulcrum.core.config.Http2Config cfg) {
+        long total = (long) cfg.maxConcurrentStreams() * cfg.initialWindowBytes();
+        int delta = (int) Math.min(Integer.MAX_VALUE - Http2CodecUtil.DEFAULT_WINDOW_SIZE,
+                total - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+        if (delta > 0) {
+            ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(delta));
+        }
     }
 
     @Override

@@ -84,6 +84,50 @@ class Http2FlowControlTest {
     }
 
     @Test
+    void anUploadToABackendThatDoesNotReadStallsOnlyItsOwnStream() throws Exception {
+        // A backend that accepts and never reads, behind its own route (Host stuck.test).
+        try (java.net.ServerSocket tarpit = new java.net.ServerSocket()) {
+            tarpit.setReceiveBufferSize(16 * 1024);
+            tarpit.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(tarpit.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            backend = f.backend("b1");
+            PoolConfig p = pool("p", "round-robin", List.of(backend(backend, 1)));
+            PoolConfig stuck = pool("stuck", "round-robin", List.of(new io.fulcrum.core.config.BackendConfig("t",
+                    "127.0.0.1:" + tarpit.getLocalPort(), 1, null, null, null, null, null)));
+            ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+                    List.of(new RouteConfig("stuck", new io.fulcrum.core.config.RouteMatch(List.of("stuck.test"), null,
+                            null, null, null), "stuck", null), new RouteConfig("all", null, "p", null)),
+                    null, new Http2Config(true, null, null, null));
+            f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(p, stuck)));
+            try (H2TestClient c = new H2TestClient(f.address())) {
+                H2TestClient.Response blocked = c.request("POST", "/upload", "stuck.test", new byte[32 << 20], true);
+                await().atMost(10, TimeUnit.SECONDS).until(() -> !accepted.isEmpty());
+                int up = 1 << 20;
+                H2TestClient.Response other = c.request("POST", "/upload", "127.0.0.1", new byte[up], true);
+                other.done.get(20, TimeUnit.SECONDS);
+                assertThat(other.status).isEqualTo("200");
+                assertThat(backend.uploadedBytes()).isEqualTo(up);
+                assertThat(blocked.done).isNotDone();
+            } finally {
+                for (java.net.Socket s : accepted) {
+                    s.close();
+                }
+                tarpit.close();
+                acceptor.join(5000);
+            }
+        }
+    }
+
+    @Test
     void aResetStreamStopsItsBackendAndTheConnectionGoesOn() throws Exception {
         start();
         try (H2TestClient c = new H2TestClient(f.address())) {
