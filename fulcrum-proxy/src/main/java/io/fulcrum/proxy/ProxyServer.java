@@ -6,6 +6,7 @@ import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.proxy.http.BackendConnectionPool;
 import io.fulcrum.proxy.http.HttpProxyHandler;
 import io.fulcrum.proxy.http.ListenerSlot;
+import io.fulcrum.proxy.http2.Http2Pipelines;
 import io.fulcrum.proxy.log.AccessLog;
 import io.fulcrum.proxy.runtime.HostPort;
 import io.fulcrum.proxy.runtime.RuntimeCompiler;
@@ -105,7 +106,7 @@ public final class ProxyServer implements AutoCloseable {
                         if (tls != null) {
                             TlsPipeline.install(ch, tls);
                         }
-                        HttpProxyHandler.install(ch, slot, backendPools.get(ch.eventLoop()));
+                        Http2Pipelines.installClient(ch, slot, backendPools.get(ch.eventLoop()));
                     }
                 });
         try {

@@ -64,7 +64,7 @@ public final class ConfigValidator {
     static final Set<String> BACKEND_STATES = Set.of("up", "down", "draining", "disabled", "backup");
     static final Set<String> LOG_FORMATS = Set.of("text", "json");
     static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
-    static final Set<String> ALPN_PROTOCOLS = Set.of("http/1.1");
+    static final Set<String> ALPN_PROTOCOLS = Set.of("http/1.1", "h2");
 
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
@@ -189,6 +189,7 @@ public final class ConfigValidator {
                 }
                 checkPool(pool, p);
             }
+            Http2Validator.check(c, this::error, this::warn);
         }
 
         private void checkServer(ServerSettings s, String p) {

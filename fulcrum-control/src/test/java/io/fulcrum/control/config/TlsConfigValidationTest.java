@@ -164,12 +164,12 @@ class TlsConfigValidationTest {
     }
 
     @Test
-    void onlyHttp11IsOfferedThroughAlpn() {
+    void onlyHttp11AndH2AreOfferedThroughAlpn() {
         ConfigError e = onlyError(yaml(tls(cert.toString(), key.toString(), """
-                      alpn: [h2]
+                      alpn: [spdy/3]
                 """)));
         assertThat(e.path()).isEqualTo("listeners[0].tls.alpn[0]");
-        assertThat(e.message()).startsWith("must be one of http/1.1 (got \"h2\")");
+        assertThat(e.message()).startsWith("must be one of h2, http/1.1 (got \"spdy/3\")");
     }
 
     @Test

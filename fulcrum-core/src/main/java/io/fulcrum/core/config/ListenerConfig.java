@@ -14,6 +14,7 @@ import java.util.List;
  * @param forwarded which forwarding headers are added to requests sent to backends
  * @param routes    evaluated in order; the first match wins
  * @param tls       TLS termination, or {@code null} for plain HTTP
+ * @param http2     HTTP/2 towards clients (h2 through ALPN, h2c) and its limits
  */
 public record ListenerConfig(
         String name,
@@ -23,9 +24,11 @@ public record ListenerConfig(
         LimitsConfig limits,
         ForwardedHeadersConfig forwarded,
         List<RouteConfig> routes,
-        TlsConfig tls) {
+        TlsConfig tls,
+        Http2Config http2) {
 
     public ListenerConfig {
+        http2 = http2 == null ? Http2Config.defaults() : http2;
         protocol = protocol == null ? "http" : protocol;
         timeouts = timeouts == null ? TimeoutsConfig.defaults() : timeouts;
         limits = limits == null ? LimitsConfig.defaults() : limits;
@@ -37,6 +40,12 @@ public record ListenerConfig(
     public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
                           ForwardedHeadersConfig forwarded, List<RouteConfig> routes) {
         this(name, bind, protocol, timeouts, limits, forwarded, routes, null);
+    }
+
+    /** A listener with the default HTTP/2 settings. */
+    public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
+                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls) {
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null);
     }
 
     /** Whether this listener terminates TLS. */

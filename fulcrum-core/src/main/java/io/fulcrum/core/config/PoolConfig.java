@@ -19,6 +19,9 @@ import java.util.List;
  * @param passiveHealth  outlier ejection from the proxy's own traffic
  * @param keepAlive      pooled keep-alive connections to backends
  * @param backends       the backends
+ * @param protocol       how Fulcrum talks to the backends: {@code http/1.1} (default), {@code h2c}
+ *                       (HTTP/2 by prior knowledge, cleartext) or {@code h2} (HTTP/2 over TLS, needs {@code tls})
+ * @param tls            TLS to the backends, or {@code null} for cleartext
  */
 public record PoolConfig(
         String name,
@@ -33,9 +36,15 @@ public record PoolConfig(
         QueueConfig queue,
         PassiveHealthConfig passiveHealth,
         KeepAliveConfig keepAlive,
-        List<BackendConfig> backends) {
+        List<BackendConfig> backends,
+        String protocol,
+        BackendTlsConfig tls) {
+
+    /** The default backend protocol. */
+    public static final String HTTP1 = "http/1.1";
 
     public PoolConfig {
+        protocol = protocol == null ? HTTP1 : protocol;
         algorithm = algorithm == null ? "round-robin" : algorithm;
         hashKey = hashKey == null ? HashKeyConfig.clientIp() : hashKey;
         weightBound = weightBound == null ? 256 : weightBound;
@@ -48,5 +57,14 @@ public record PoolConfig(
         passiveHealth = passiveHealth == null ? PassiveHealthConfig.defaults() : passiveHealth;
         keepAlive = keepAlive == null ? KeepAliveConfig.defaults() : keepAlive;
         backends = backends == null ? List.of() : List.copyOf(backends);
+    }
+
+    /** A cleartext HTTP/1.1 pool. */
+    public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
+                      Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
+                      Duration responseTimeout, RetryConfig retries, QueueConfig queue,
+                      PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends) {
+        this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
+                retries, queue, passiveHealth, keepAlive, backends, null, null);
     }
 }

@@ -1,7 +1,10 @@
 package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.backend.Backend;
+import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.proxy.http2.Http2BackendSessions;
 import io.fulcrum.proxy.runtime.PoolRuntime;
+import io.fulcrum.proxy.tls.BackendTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -31,6 +34,8 @@ public final class BackendConnectionPool {
     private final Bootstrap bootstrap;
     private final Map<Backend, ArrayDeque<BackendConnection>> idle = new HashMap<>();
     private final Map<Long, Bootstrap> byConnectTimeout = new HashMap<>();
+    /** HTTP/2 connections for pools with protocol h2c or h2. */
+    private final Http2BackendSessions h2 = new Http2BackendSessions();
 
     /**
      * @param loop            the event loop that owns this pool
@@ -65,10 +70,17 @@ public final class BackendConnectionPool {
     ChannelFuture connect(Backend backend, PoolRuntime pool, BackendConnection conn) {
         Bootstrap b = byConnectTimeout.computeIfAbsent(pool.connectTimeoutMillis(), ms -> bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, ms)));
-        return b.clone().handler(new ChannelInitializer<SocketChannel>() {
+        if (!PoolConfig.HTTP1.equals(pool.config().protocol())) {
+            return h2.openStream(b, backend, pool, conn, ch -> conn.channel = ch);
+        }
+        BackendTls tls = pool.backendTls();
+        ChannelFuture f = b.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 conn.channel = ch;
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend, pool.connectTimeoutMillis()));
+                }
                 ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(8192)
                                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
@@ -76,12 +88,17 @@ public final class BackendConnectionPool {
                         .addLast("backend", conn);
             }
         }).connect(backend.socketAddress());
+        return tls == null ? f : BackendTls.handshaken(f);
     }
 
     /** Returns a connection whose request completed cleanly; closes it when the pool for its backend is full. */
     void release(BackendConnection c, PoolRuntime pool) {
         c.owner = null;
         if (!c.channel.isActive()) {
+            return;
+        }
+        if (Http2BackendSessions.isStream(c.channel)) {
+            c.channel.close(); // an HTTP/2 stream serves one request; its connection stays for the next
             return;
         }
         if (!pool.config().keepAlive().enabled()) {
@@ -130,6 +147,7 @@ public final class BackendConnectionPool {
             c.channel.close();
         }
         idle.values().removeIf(ArrayDeque::isEmpty);
+        h2.closeIdle(now);
     }
 
     /** Closes every idle connection (shutdown). */

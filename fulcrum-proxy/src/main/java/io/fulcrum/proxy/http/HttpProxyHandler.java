@@ -99,6 +99,19 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         p.addLast("proxy", handler);
     }
 
+    /**
+     * Installs the request handling on one HTTP/2 stream, whose pipeline already turns frames
+     * into HTTP objects; the stream's connection is counted by its HTTP/2 handlers, not here.
+     */
+    public static void installOnStream(Channel stream, ListenerSlot slot, BackendConnectionPool backendPool) {
+        HttpProxyHandler handler = new HttpProxyHandler(slot, backendPool);
+        handler.stream = true;
+        stream.pipeline().addLast("proxy", handler);
+    }
+
+    /** One HTTP/2 stream rather than a connection: not counted as a connection. */
+    private boolean stream;
+
     private HttpProxyHandler(ListenerSlot slot, BackendConnectionPool backendPool) {
         this.slot = slot;
         this.backendPool = backendPool;
@@ -118,22 +131,33 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!slot.tryOpen()) {
+        if (!stream && !slot.tryOpen()) {
             LOG.debug("listener {} at its connection limit; closing {}", slot.runtime().name(), ctx.channel());
             countedOpen = false;
             ctx.close();
             return;
         }
-        countedOpen = true;
+        countedOpen = !stream;
         remote = (InetSocketAddress) ctx.channel().remoteAddress();
         clientAddress = remote.getAddress().getAddress();
         enterIdle(System.nanoTime());
         ctx.fireChannelActive();
     }
 
+    /** Removed from a live connection (an h2c upgrade): its successor counts the connection from now on. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (countedOpen) {
+            countedOpen = false;
+            slot.closed();
+        }
+        cancelTimer();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (countedOpen) {
+            countedOpen = false;
             slot.closed();
         }
         cancelTimer();

@@ -35,7 +35,7 @@ public final class ListenerSlot {
     public int connections() { return connections.get(); }
 
     /** Counts a new connection; false (and nothing counted) when the listener's connection limit is reached. */
-    boolean tryOpen() {
+    public boolean tryOpen() {
         int max = runtime.config().limits().maxConnections();
         int n = connections.incrementAndGet();
         if (max > 0 && n > max) {
@@ -45,7 +45,8 @@ public final class ListenerSlot {
         return true;
     }
 
-    void closed() { connections.decrementAndGet(); }
+    /** A connection counted by {@link #tryOpen()} ended. */
+    public void closed() { connections.decrementAndGet(); }
 
     /** Graceful shutdown has begun: finish the request in flight, then close. */
     public boolean draining() { return draining; }

@@ -18,6 +18,7 @@ public final class PoolRuntime {
     private final Map<String, Backend> backendsByName;
     private final LoadBalancer balancer;
     private final WaitQueue queue;
+    private final io.fulcrum.proxy.tls.BackendTls backendTls;
 
     final long connectTimeoutMillis;
     final long responseTimeoutNanos;
@@ -27,6 +28,12 @@ public final class PoolRuntime {
     final long keepAliveIdleNanos;
 
     PoolRuntime(PoolConfig config, List<Backend> backends, LoadBalancer balancer, WaitQueue queue) {
+        this(config, backends, balancer, queue, null);
+    }
+
+    PoolRuntime(PoolConfig config, List<Backend> backends, LoadBalancer balancer, WaitQueue queue,
+                io.fulcrum.proxy.tls.BackendTls backendTls) {
+        this.backendTls = backendTls;
         this.config = config;
         this.backends = List.copyOf(backends);
         this.backendsByName = backends.stream()
@@ -51,6 +58,8 @@ public final class PoolRuntime {
     public long responseTimeoutNanos() { return responseTimeoutNanos; }
     public long queueTimeoutNanos() { return queueTimeoutNanos; }
     public long keepAliveIdleNanos() { return keepAliveIdleNanos; }
+    /** TLS towards this pool's backends, or {@code null} for cleartext. */
+    public io.fulcrum.proxy.tls.BackendTls backendTls() { return backendTls; }
 
     /** Feeds one failed attempt to passive health; true when it ejected the backend. */
     public boolean recordFailure(Backend b, long nowNanos) {

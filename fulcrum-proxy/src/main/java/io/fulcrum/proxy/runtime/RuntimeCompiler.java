@@ -11,6 +11,8 @@ import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.sticky.StickyTable;
 import io.fulcrum.proxy.route.Router;
+import io.fulcrum.proxy.tls.BackendTls;
+import io.fulcrum.proxy.tls.BackendTlsCompiler;
 import io.fulcrum.proxy.tls.TlsRuntime;
 
 import java.util.ArrayList;
@@ -47,10 +49,11 @@ public final class RuntimeCompiler {
                 tls.put(lc.name(), TlsRuntime.compile(lc.tls()));
             }
         }
+        Map<String, BackendTls> backendTls = BackendTlsCompiler.compileAll(config);
         Map<String, PoolRuntime> pools = new HashMap<>();
         java.util.Set<Backend> inUse = new java.util.HashSet<>();
         for (PoolConfig pc : config.pools()) {
-            PoolRuntime pool = compilePool(config, pc);
+            PoolRuntime pool = compilePool(config, pc, backendTls.get(pc.name()));
             pools.put(pc.name(), pool);
             inUse.addAll(pool.backends());
         }
@@ -79,7 +82,7 @@ public final class RuntimeCompiler {
         return new RuntimeState(config, listeners, pools);
     }
 
-    private PoolRuntime compilePool(FulcrumConfig config, PoolConfig pc) {
+    private PoolRuntime compilePool(FulcrumConfig config, PoolConfig pc, BackendTls tls) {
         List<Backend> list = new ArrayList<>();
         for (int i = 0; i < pc.backends().size(); i++) {
             list.add(backend(pc, pc.backends().get(i), i));
@@ -88,7 +91,7 @@ public final class RuntimeCompiler {
                 pc.ringReplicas(), config.server().site(), config.server().host());
         WaitQueue queue = queues.computeIfAbsent(pc.name(), k -> new WaitQueue(pc.queue().size()));
         queue.setCapacity(pc.queue().size());
-        return new PoolRuntime(pc, list, BalancerRegistry.create(pc.algorithm(), spec), queue);
+        return new PoolRuntime(pc, list, BalancerRegistry.create(pc.algorithm(), spec), queue, tls);
     }
 
     private Backend backend(PoolConfig pc, BackendConfig bc, int index) {

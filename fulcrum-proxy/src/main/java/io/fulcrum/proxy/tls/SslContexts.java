@@ -2,7 +2,10 @@ package io.fulcrum.proxy.tls;
 
 import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.core.config.TlsConfig;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -44,6 +47,10 @@ public final class SslContexts {
             SslContextBuilder b = SslContextBuilder.forServer(new File(cert.certFile()), new File(cert.keyFile()))
                     .sslProvider(provider)
                     .protocols(tls.protocols());
+            if (tls.alpn().contains(ApplicationProtocolNames.HTTP_2)) {
+                // RFC 9113 9.2.2: HTTP/2 over TLS 1.2 only with modern AEAD suites.
+                b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+            }
             if (!tls.alpn().isEmpty()) {
                 b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,

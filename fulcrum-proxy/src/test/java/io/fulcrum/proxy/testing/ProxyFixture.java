@@ -28,6 +28,20 @@ public final class ProxyFixture implements AutoCloseable {
         return b;
     }
 
+    /** Starts a named TLS backend owned by this fixture. */
+    public TestBackend tlsBackend(String name, io.netty.handler.ssl.SslContext tls) {
+        TestBackend b = TestBackend.startTls(name, tls);
+        backends.add(b);
+        return b;
+    }
+
+    /** Starts a named HTTP/2-only backend (h2c, or h2 over TLS with {@code tls}) owned by this fixture. */
+    public TestBackend h2Backend(String name, io.netty.handler.ssl.SslContext tls) {
+        TestBackend b = TestBackend.startH2(name, tls);
+        backends.add(b);
+        return b;
+    }
+
     /** A backend this fixture started, by name. */
     public TestBackend backendNamed(String name) {
         return backends.stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow();

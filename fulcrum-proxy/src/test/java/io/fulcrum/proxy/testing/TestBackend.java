@@ -66,12 +66,16 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger accepts = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicLong uploaded = new AtomicLong();
+    private final AtomicLong downloaded = new AtomicLong();
     private final List<HttpHeaders> seenHeaders = new CopyOnWriteArrayList<>();
     private final List<String> seenRequestLines = new CopyOnWriteArrayList<>();
     private volatile Mode mode = Mode.NORMAL;
     private volatile long delayMillis;
     private Channel server;
     private int port;
+    private io.netty.handler.ssl.SslContext tls;
+    private boolean h2;
+    private final AtomicInteger h2Streams = new AtomicInteger();
 
     private TestBackend(String name) {
         this.name = name;
@@ -89,6 +93,29 @@ public final class TestBackend implements AutoCloseable {
         return b;
     }
 
+    /** Starts a backend on an ephemeral port that speaks HTTP/1.1 over TLS with this server context. */
+    public static TestBackend startTls(String name, io.netty.handler.ssl.SslContext tls) {
+        TestBackend b = new TestBackend(name);
+        b.tls = tls;
+        b.bind(0);
+        return b;
+    }
+
+    /**
+     * Starts a backend that speaks HTTP/2 only: h2c by prior knowledge when {@code tls} is null,
+     * else h2 over TLS (the context must offer h2 through ALPN).
+     */
+    public static TestBackend startH2(String name, io.netty.handler.ssl.SslContext tls) {
+        TestBackend b = new TestBackend(name);
+        b.tls = tls;
+        b.h2 = true;
+        b.bind(0);
+        return b;
+    }
+
+    /** HTTP/2 streams this backend served (an HTTP/2 backend only). */
+    public int h2Streams() { return h2Streams.get(); }
+
     private void bind(int wanted) {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -96,6 +123,22 @@ public final class TestBackend implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         accepts.incrementAndGet();
                         children.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
+                        if (h2) {
+                            ch.pipeline().addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder.forServer().build(),
+                                    new io.netty.handler.codec.http2.Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+                                        @Override
+                                        protected void initChannel(Channel stream) {
+                                            h2Streams.incrementAndGet();
+                                            stream.pipeline().addLast(
+                                                    new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true),
+                                                    new Handler());
+                                        }
+                                    }));
+                            return;
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new Handler());
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", wanted)).syncUninterruptibly().channel();
@@ -112,6 +155,8 @@ public final class TestBackend implements AutoCloseable {
     public int requests() { return requests.get(); }
     /** Request-body bytes received on {@code /upload}. */
     public long uploadedBytes() { return uploaded.get(); }
+    /** Response body bytes of {@code /download} written so far (handed to the socket). */
+    public long downloadedBytes() { return downloaded.get(); }
     /** Headers of every request received, in order. */
     public List<HttpHeaders> seenHeaders() { return seenHeaders; }
     /** Request lines ({@code METHOD uri VERSION}) received, in order. */
@@ -147,7 +192,9 @@ public final class TestBackend implements AutoCloseable {
         private void produce(ChannelHandlerContext ctx) {
             GeneratedBytes d = download;
             while (d != null && ctx.channel().isWritable() && !d.isEndOfInput()) {
-                ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(d.readChunk(ctx.alloc())));
+                ByteBuf chunk = d.readChunk(ctx.alloc());
+                downloaded.addAndGet(chunk.readableBytes());
+                ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(chunk));
             }
             if (d != null && d.isEndOfInput()) {
                 download = null;

@@ -16,14 +16,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Self-signed certificates made at test time with the {@code openssl} command. */
-final class TestCertificates {
+public final class TestCertificates {
 
     private TestCertificates() {
     }
 
     /** A certificate and key pair on disk. */
-    record Pair(Path cert, Path key) {
-        CertificateConfig config() {
+    public record Pair(Path cert, Path key) {
+        public CertificateConfig config() {
             return new CertificateConfig(cert.toString(), key.toString());
         }
 
@@ -35,7 +35,7 @@ final class TestCertificates {
     }
 
     /** Whether the openssl command can be run. */
-    static boolean opensslAvailable() {
+    public static boolean opensslAvailable() {
         try {
             Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -49,7 +49,7 @@ final class TestCertificates {
      * A self-signed RSA certificate for {@code cn} with the given subject alternative names
      * (e.g. {@code DNS:a.test,IP:127.0.0.1}); the key is PKCS#8 PEM.
      */
-    static Pair selfSigned(Path dir, String file, String cn, String san) throws IOException, InterruptedException {
+    public static Pair selfSigned(Path dir, String file, String cn, String san) throws IOException, InterruptedException {
         Path cert = dir.resolve(file + ".crt");
         Path key = dir.resolve(file + ".key");
         List<String> cmd = List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
@@ -64,7 +64,7 @@ final class TestCertificates {
     }
 
     /** A client context that trusts exactly these certificates. */
-    static SSLContext trusting(Pair... pairs) throws Exception {
+    public static SSLContext trusting(Pair... pairs) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         for (int i = 0; i < pairs.length; i++) {

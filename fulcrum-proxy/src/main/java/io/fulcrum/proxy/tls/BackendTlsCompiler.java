@@ -1,0 +1,31 @@
+package io.fulcrum.proxy.tls;
+
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.PoolConfig;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Compiles the backend TLS of every pool of a configuration (off the event loops, at load and reload). */
+public final class BackendTlsCompiler {
+
+    private BackendTlsCompiler() {
+    }
+
+    /**
+     * Pool name to its compiled backend TLS, for the pools that have {@code tls}.
+     *
+     * @throws IllegalArgumentException when a pool's TLS files cannot be loaded
+     */
+    public static Map<String, BackendTls> compileAll(FulcrumConfig config) {
+        Map<String, BackendTls> m = new HashMap<>();
+        for (PoolConfig pc : config.pools()) {
+            if (pc.tls() != null) {
+                List<String> alpn = "h2".equals(pc.protocol()) ? List.of("h2") : List.of("http/1.1");
+                m.put(pc.name(), BackendTls.compile(pc.name(), pc.tls(), alpn));
+            }
+        }
+        return m;
+    }
+}
