@@ -19,6 +19,8 @@ import java.util.List;
  * @param passiveHealth  outlier ejection from the proxy's own traffic
  * @param keepAlive      pooled keep-alive connections to backends
  * @param backends       the backends
+ * @param proxyProtocol  PROXY protocol header sent first on every backend connection: {@code none} (default),
+ *                       {@code v1} or {@code v2}
  */
 public record PoolConfig(
         String name,
@@ -33,7 +35,8 @@ public record PoolConfig(
         QueueConfig queue,
         PassiveHealthConfig passiveHealth,
         KeepAliveConfig keepAlive,
-        List<BackendConfig> backends) {
+        List<BackendConfig> backends,
+        String proxyProtocol) {
 
     public PoolConfig {
         algorithm = algorithm == null ? "round-robin" : algorithm;
@@ -48,5 +51,15 @@ public record PoolConfig(
         passiveHealth = passiveHealth == null ? PassiveHealthConfig.defaults() : passiveHealth;
         keepAlive = keepAlive == null ? KeepAliveConfig.defaults() : keepAlive;
         backends = backends == null ? List.of() : List.copyOf(backends);
+        proxyProtocol = proxyProtocol == null ? "none" : proxyProtocol;
+    }
+
+    /** A pool that sends no PROXY protocol header. */
+    public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
+                      Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
+                      Duration responseTimeout, RetryConfig retries, QueueConfig queue,
+                      PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends) {
+        this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
+                retries, queue, passiveHealth, keepAlive, backends, null);
     }
 }
