@@ -22,6 +22,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,8 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
     private boolean backendEof;
     private boolean closing;
     private boolean connectStarted;
+    /** False until the client's TLS handshake is done (writes before it would bypass TLS). */
+    private boolean clientReady;
     private long pickNanos;
 
     /** Sets up a flow for a just-accepted client; call from the channel initializer. */
@@ -93,6 +96,7 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
                 remote.getAddress().getHostAddress() + ":" + remote.getPort(), now, timeouts.finNanos(),
                 timeouts.idleNanos(), timeouts.staleNanos(), this);
         this.attemptsLeft = 1 + Math.max(0, rt.retries());
+        this.clientReady = rt.tls() == null;
         if (rt.config().acceptProxyProtocol()) {
             ProxyHeaders.acceptOn(client);
         }
@@ -188,6 +192,14 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
             SslHandler ssl = rt.backendTls().newHandler(ch.alloc(), name, b.port());
             ch.pipeline().addFirst("tls", ssl);
         }
+        if (clientReady) {
+            startRelay();
+        }
+    }
+
+    /** Both ends are ready (backend connected, client TLS handshake done): bytes start to flow. */
+    private void startRelay() {
+        Channel ch = backend;
         relaying = true;
         if (pending != null) {
             Object m;
@@ -383,6 +395,12 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
                 }
                 // Otherwise not connected yet: the FIN is passed on once it is.
                 return;
+            }
+            if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess() && !clientReady) {
+                clientReady = true;
+                if (backend != null && !closing) {
+                    startRelay();
+                }
             }
             ctx.fireUserEventTriggered(evt);
         }
