@@ -29,6 +29,8 @@ public final class FlowEntry {
     volatile Backend backend;
     volatile BackendFlowCounters counters;
     volatile boolean removed;
+    /** Relayed by splice(2): no byte is seen, so only the FIN timeout applies. */
+    volatile boolean spliced;
     /** Last byte or datagram either way ({@link System#nanoTime()}). */
     public long lastNanos;
     /** Bytes from the client. */
@@ -73,6 +75,11 @@ public final class FlowEntry {
         }
     }
 
+    /** The flow is now relayed by splice(2). */
+    public void spliced() {
+        spliced = true;
+    }
+
     /** A FIN was seen (first one either way): ACTIVE becomes FIN. */
     public void fin() {
         if (state == FlowState.FIN || removed) {
@@ -92,7 +99,7 @@ public final class FlowEntry {
         if (state == FlowState.FIN) {
             return idle >= finNanos ? "fin-timeout" : null;
         }
-        return idle >= activeLimitNanos ? "stale-timeout" : null;
+        return !spliced && idle >= activeLimitNanos ? "stale-timeout" : null;
     }
 
     /** Removed from the table: counts as completed. Idempotent. */

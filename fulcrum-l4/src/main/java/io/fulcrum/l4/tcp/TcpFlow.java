@@ -17,6 +17,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -69,6 +70,8 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
     private boolean backendEof;
     private boolean closing;
     private boolean connectStarted;
+    /** Relayed by splice(2) from now on. */
+    private boolean spliced;
     /** False until the client's TLS handshake is done (writes before it would bypass TLS). */
     private boolean clientReady;
     private long pickNanos;
@@ -209,6 +212,21 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
             }
             pending = null;
         }
+        if (spliceable(ch)) {
+            // What was queued goes out first; then the kernel moves the bytes (no copy into the JVM).
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess() && !closing && !clientEof) {
+                    spliced = true;
+                    Splice.start((AbstractEpollStreamChannel) client, (AbstractEpollStreamChannel) ch, entry);
+                } else if (!closing) {
+                    ch.config().setAutoRead(client.isWritable()); // the client already sent its FIN: plain relay
+                }
+            });
+            if (clientEof) {
+                shutdownOutputAfterFlush(ch);
+            }
+            return;
+        }
         ch.flush();
         if (clientEof) {
             shutdownOutputAfterFlush(ch);
@@ -217,6 +235,12 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
             client.config().setAutoRead(ch.isWritable());
         }
         ch.config().setAutoRead(client.isWritable());
+    }
+
+    /** Whether this flow may be relayed with splice(2): asked for, epoll on both sides, no TLS either way. */
+    private boolean spliceable(Channel ch) {
+        return rt.config().splice() && rt.tls() == null && rt.backendTls() == null
+                && client instanceof AbstractEpollStreamChannel && ch instanceof AbstractEpollStreamChannel;
     }
 
     // ---- PickContext --------------------------------------------------------------------------
@@ -387,6 +411,9 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
                 clientEof = true;
                 entry.fin();
                 entry.lastNanos = System.nanoTime();
+                if (relaying && spliced) {
+                    Splice.drain((AbstractEpollStreamChannel) client, backend);
+                }
                 if (relaying) {
                     shutdownOutputAfterFlush(backend);
                     bothEnded();
@@ -455,6 +482,9 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
                 backendEof = true;
                 entry.fin();
                 entry.lastNanos = System.nanoTime();
+                if (spliced) {
+                    Splice.drain((AbstractEpollStreamChannel) backend, client);
+                }
                 shutdownOutputAfterFlush(client);
                 bothEnded();
                 return;

@@ -222,4 +222,41 @@ class TcpRouterTest {
         }
         await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
     }
+
+    @Test
+    void spliceRelaysBulkBytesBothWaysAndPassesTheFin() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "splice needs epoll");
+        TcpBackend counter = server("c", Mode.COUNT_THEN_REPLY);
+        TcpBackend echo = server("e", Mode.ECHO);
+        int port = TcpBackend.freePort();
+        int echoPort = TcpBackend.freePort();
+        L4ListenerConfig spliced = new L4ListenerConfig(port, "tcp", "count", null, null, null, null, null, true, null);
+        L4ListenerConfig splicedEcho = new L4ListenerConfig(echoPort, "tcp", "echo", null, null, null, null, null, true,
+                null);
+        start(of(List.of(pool("count", null, null, backend(counter.address(), 1)),
+                        pool("echo", null, null, backend(echo.address(), 1))),
+                List.of(service("bulk", List.of("127.0.0.2"), spliced, splicedEcho))));
+        try (Socket s = connect("127.0.0.2", port)) {
+            s.getOutputStream().write(new byte[4_000_000]);
+            s.shutdownOutput();
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("c:4000000");
+        }
+        try (Socket s = connect("127.0.0.2", echoPort)) {
+            assertThat(readLine(s.getInputStream())).isEqualTo("e");
+            byte[] data = new byte[2_000_000];
+            new java.util.Random(7).nextBytes(data);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    s.getOutputStream().write(data);
+                    s.shutdownOutput();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            byte[] back = s.getInputStream().readAllBytes();
+            writer.join(5000);
+            assertThat(back).isEqualTo(data);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
+    }
 }
