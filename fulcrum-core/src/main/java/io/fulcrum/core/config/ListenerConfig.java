@@ -14,6 +14,8 @@ import java.util.List;
  * @param forwarded which forwarding headers are added to requests sent to backends
  * @param routes    evaluated in order; the first match wins
  * @param tls       TLS termination, or {@code null} for plain HTTP
+ * @param acceptProxyProtocol read a PROXY protocol v1 or v2 header first on every connection; its client
+ *                  address is then used for X-Forwarded-For, Forwarded and the access log
  */
 public record ListenerConfig(
         String name,
@@ -23,7 +25,8 @@ public record ListenerConfig(
         LimitsConfig limits,
         ForwardedHeadersConfig forwarded,
         List<RouteConfig> routes,
-        TlsConfig tls) {
+        TlsConfig tls,
+        Boolean acceptProxyProtocol) {
 
     public ListenerConfig {
         protocol = protocol == null ? "http" : protocol;
@@ -31,12 +34,19 @@ public record ListenerConfig(
         limits = limits == null ? LimitsConfig.defaults() : limits;
         forwarded = forwarded == null ? ForwardedHeadersConfig.defaults() : forwarded;
         routes = routes == null ? List.of() : List.copyOf(routes);
+        acceptProxyProtocol = acceptProxyProtocol != null && acceptProxyProtocol;
+    }
+
+    /** A listener that reads no PROXY protocol header. */
+    public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
+                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls) {
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null);
     }
 
     /** A plain-HTTP listener (no TLS). */
     public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
                           ForwardedHeadersConfig forwarded, List<RouteConfig> routes) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, null);
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, null, null);
     }
 
     /** Whether this listener terminates TLS. */

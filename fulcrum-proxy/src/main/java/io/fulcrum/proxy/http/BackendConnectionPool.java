@@ -47,11 +47,22 @@ public final class BackendConnectionPool {
 
     /** An idle, open connection to {@code backend}, most recently used first; null when there is none. */
     BackendConnection acquire(Backend backend) {
+        return acquire(backend, null);
+    }
+
+    /**
+     * Like {@link #acquire(Backend)}; with {@code proxiedFor} (a pool that sends PROXY headers) only
+     * a connection opened for that same client is reused.
+     */
+    BackendConnection acquire(Backend backend, HttpProxyHandler proxiedFor) {
         ArrayDeque<BackendConnection> q = idle.get(backend);
         if (q == null) {
             return null;
         }
         BackendConnection c;
+        if (proxiedFor != null) {
+            return ProxyProtocolSupport.takePrivate(q, proxiedFor);
+        }
         while ((c = q.pollLast()) != null) {
             c.idle = false;
             if (c.channel.isActive()) {
@@ -65,7 +76,7 @@ public final class BackendConnectionPool {
     ChannelFuture connect(Backend backend, PoolRuntime pool, BackendConnection conn) {
         Bootstrap b = byConnectTimeout.computeIfAbsent(pool.connectTimeoutMillis(), ms -> bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, ms)));
-        return b.clone().handler(new ChannelInitializer<SocketChannel>() {
+        ChannelFuture f = b.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 conn.channel = ch;
@@ -76,6 +87,11 @@ public final class BackendConnectionPool {
                         .addLast("backend", conn);
             }
         }).connect(backend.socketAddress());
+        if (conn.proxiedFor != null) {
+            // Registered before the caller's listener, so the header goes out before the request.
+            ProxyProtocolSupport.sendWhenConnected(f, pool.config().proxyProtocol(), conn.proxiedFor);
+        }
+        return f;
     }
 
     /** Returns a connection whose request completed cleanly; closes it when the pool for its backend is full. */
