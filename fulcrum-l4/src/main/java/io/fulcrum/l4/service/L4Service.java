@@ -60,7 +60,10 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     private final ChannelGroup serverChannels = new DefaultChannelGroup("l4-listeners", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup flows = new DefaultChannelGroup("l4-flows", GlobalEventExecutor.INSTANCE);
     private ConnectionTable table;
+    /** Created with the first binding: a node without virtual services runs no L4 threads. */
     private EventLoopGroup group;
+    private int threads;
+    private boolean running;
 
     /** @param events where state changes are published (may be {@code null} in tests) */
     public L4Service(EventLog events) {
@@ -76,12 +79,8 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     public synchronized void start(FulcrumConfig config) throws IOException {
         Map<String, L4ListenerRuntime> runtimes = compile(config);
         table = new ConnectionTable(L4Compiler.sweepNanos(runtimes));
-        group = transport.newGroup(config.server().eventLoopThreads(), "fulcrum-l4");
-        if (!config.virtualServices().isEmpty()) {
-            LOG.info("L4 router starting with the {} transport and {} event loop(s)", transport.name(),
-                    config.server().eventLoopThreads() > 0 ? config.server().eventLoopThreads()
-                            : Runtime.getRuntime().availableProcessors());
-        }
+        threads = config.server().eventLoopThreads();
+        running = true;
         try {
             applyBindings(config, runtimes);
         } catch (IOException e) {
@@ -92,7 +91,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
 
     @Override
     public synchronized void apply(FulcrumConfig config) throws IOException {
-        if (group == null) {
+        if (!running) {
             throw new IllegalStateException("the L4 router is not running");
         }
         Map<String, L4ListenerRuntime> runtimes = compile(config);
@@ -154,6 +153,11 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     }
 
     private void bind(String key, InetSocketAddress address, L4ListenerRuntime rt) throws IOException {
+        if (group == null) {
+            group = transport.newGroup(threads, "fulcrum-l4");
+            LOG.info("L4 router starting with the {} transport and {} event loop(s)", transport.name(),
+                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+        }
         Binding binding = new Binding(rt);
         Channel ch;
         try {
@@ -251,15 +255,18 @@ public final class L4Service implements NodeService, ConnectionTableSource {
 
     @Override
     public synchronized void close() {
-        if (group == null) {
+        if (!running) {
             return;
         }
+        running = false;
         serverChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         flows.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         bindings.clear();
         table.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        group = null;
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            group = null;
+        }
     }
 
     /** One bound (VIP, port, protocol) and the listener runtime new flows take. */
