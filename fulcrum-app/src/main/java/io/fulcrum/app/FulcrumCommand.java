@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
                 ValidateCommand.class,
                 DemoCommand.class,
                 VersionCommand.class,
+                ConnsCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = ExitCodes.HEADING,

@@ -148,8 +148,8 @@ public final class ConfigValidator {
                 }
             }
 
-            Set<String> usedPools = new HashSet<>();
-            if (c.listeners().isEmpty()) {
+            Set<String> usedPools = new HashSet<>(L4ConfigValidator.poolsUsed(c));
+            if (c.listeners().isEmpty() && c.virtualServices().isEmpty()) {
                 error("listeners", "at least one listener is required");
             }
             Map<String, String> listenerPaths = new HashMap<>();
@@ -190,6 +190,11 @@ public final class ConfigValidator {
                 checkPool(pool, p);
             }
             Http2Validator.check(c, this::error, this::warn);
+            L4ConfigValidator.check(c, new L4ConfigValidator.Sink() {
+                public void error(String path, String message) { Run.this.error(path, message); }
+                public void warn(String path, String message) { Run.this.warn(path, message); }
+                public void checkTls(TlsConfig tls, String path) { Run.this.checkTls(tls, path); }
+            });
         }
 
         private void checkServer(ServerSettings s, String p) {

@@ -10,18 +10,30 @@ import java.util.List;
  * @param accessLog where and how requests are logged
  * @param listeners the addresses Fulcrum accepts traffic on
  * @param pools     the backend pools that routes send traffic to
+ * @param l4Timeouts      global timeouts of the L4 router (virtual services)
+ * @param virtualServices the L4 router's virtual services (VIPs, ports, pools)
  */
 public record FulcrumConfig(
         ServerSettings server,
         AccessLogConfig accessLog,
         List<ListenerConfig> listeners,
-        List<PoolConfig> pools) {
+        List<PoolConfig> pools,
+        io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
+        List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices) {
 
     public FulcrumConfig {
         server = server == null ? ServerSettings.defaults() : server;
         accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
         pools = pools == null ? List.of() : List.copyOf(pools);
+        l4Timeouts = l4Timeouts == null ? io.fulcrum.core.config.l4.L4TimeoutsConfig.inherit() : l4Timeouts;
+        virtualServices = virtualServices == null ? List.of() : List.copyOf(virtualServices);
+    }
+
+    /** A configuration without virtual services. */
+    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
+                         List<PoolConfig> pools) {
+        this(server, accessLog, listeners, pools, null, null);
     }
 
     /** The pool with this name, or {@code null}. */

@@ -15,6 +15,8 @@ import java.util.List;
  * @param routes    evaluated in order; the first match wins
  * @param tls       TLS termination, or {@code null} for plain HTTP
  * @param http2     HTTP/2 towards clients (h2 through ALPN, h2c) and its limits
+ * @param acceptProxyProtocol read a PROXY protocol v1 or v2 header first on every connection; its client
+ *                  address is then used for X-Forwarded-For, Forwarded and the access log
  */
 public record ListenerConfig(
         String name,
@@ -25,7 +27,8 @@ public record ListenerConfig(
         ForwardedHeadersConfig forwarded,
         List<RouteConfig> routes,
         TlsConfig tls,
-        Http2Config http2) {
+        Http2Config http2,
+        Boolean acceptProxyProtocol) {
 
     public ListenerConfig {
         http2 = http2 == null ? Http2Config.defaults() : http2;
@@ -34,18 +37,33 @@ public record ListenerConfig(
         limits = limits == null ? LimitsConfig.defaults() : limits;
         forwarded = forwarded == null ? ForwardedHeadersConfig.defaults() : forwarded;
         routes = routes == null ? List.of() : List.copyOf(routes);
+        acceptProxyProtocol = acceptProxyProtocol != null && acceptProxyProtocol;
     }
 
     /** A plain-HTTP listener (no TLS). */
     public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
                           ForwardedHeadersConfig forwarded, List<RouteConfig> routes) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, null);
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, null, null, null);
+    }
+
+    /** A listener with the default HTTP/2 settings that reads no PROXY protocol header. */
+    public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
+                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls) {
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null, null);
+    }
+
+    /** A listener with these HTTP/2 settings that reads no PROXY protocol header. */
+    public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
+                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls,
+                          Http2Config http2) {
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, http2, null);
     }
 
     /** A listener with the default HTTP/2 settings. */
     public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
-                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null);
+                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls,
+                          Boolean acceptProxyProtocol) {
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null, acceptProxyProtocol);
     }
 
     /** Whether this listener terminates TLS. */

@@ -22,6 +22,8 @@ import java.util.List;
  * @param protocol       how Fulcrum talks to the backends: {@code http/1.1} (default), {@code h2c}
  *                       (HTTP/2 by prior knowledge, cleartext) or {@code h2} (HTTP/2 over TLS, needs {@code tls})
  * @param tls            TLS to the backends, or {@code null} for cleartext
+ * @param proxyProtocol  PROXY protocol header sent first on every backend connection: {@code none} (default),
+ *                       {@code v1} or {@code v2}
  */
 public record PoolConfig(
         String name,
@@ -38,7 +40,8 @@ public record PoolConfig(
         KeepAliveConfig keepAlive,
         List<BackendConfig> backends,
         String protocol,
-        BackendTlsConfig tls) {
+        BackendTlsConfig tls,
+        String proxyProtocol) {
 
     /** The default backend protocol. */
     public static final String HTTP1 = "http/1.1";
@@ -57,14 +60,35 @@ public record PoolConfig(
         passiveHealth = passiveHealth == null ? PassiveHealthConfig.defaults() : passiveHealth;
         keepAlive = keepAlive == null ? KeepAliveConfig.defaults() : keepAlive;
         backends = backends == null ? List.of() : List.copyOf(backends);
+        proxyProtocol = proxyProtocol == null ? "none" : proxyProtocol;
     }
 
-    /** A cleartext HTTP/1.1 pool. */
+    /** A cleartext HTTP/1.1 pool that sends no PROXY protocol header. */
     public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
                       Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
                       Duration responseTimeout, RetryConfig retries, QueueConfig queue,
                       PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends) {
         this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
-                retries, queue, passiveHealth, keepAlive, backends, null, null);
+                retries, queue, passiveHealth, keepAlive, backends, null, null, null);
+    }
+
+    /** A pool with this backend protocol and TLS that sends no PROXY protocol header. */
+    public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
+                      Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
+                      Duration responseTimeout, RetryConfig retries, QueueConfig queue,
+                      PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
+                      String protocol, BackendTlsConfig tls) {
+        this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
+                retries, queue, passiveHealth, keepAlive, backends, protocol, tls, null);
+    }
+
+    /** A cleartext HTTP/1.1 pool that sends this PROXY protocol header. */
+    public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
+                      Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
+                      Duration responseTimeout, RetryConfig retries, QueueConfig queue,
+                      PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
+                      String proxyProtocol) {
+        this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
+                retries, queue, passiveHealth, keepAlive, backends, null, null, proxyProtocol);
     }
 }

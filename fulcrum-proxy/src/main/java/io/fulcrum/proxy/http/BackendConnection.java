@@ -25,6 +25,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     long idleTimeoutNanos;
     /** True while the connection sits in its pool's idle list. */
     boolean idle;
+    /** The client this connection's PROXY protocol header named (it serves no other), or null. */
+    HttpProxyHandler proxiedFor;
 
     BackendConnection(Backend backend, BackendConnectionPool pool) {
         this.backend = backend;

@@ -52,11 +52,22 @@ public final class BackendConnectionPool {
 
     /** An idle, open connection to {@code backend}, most recently used first; null when there is none. */
     BackendConnection acquire(Backend backend) {
+        return acquire(backend, null);
+    }
+
+    /**
+     * Like {@link #acquire(Backend)}; with {@code proxiedFor} (a pool that sends PROXY headers) only
+     * a connection opened for that same client is reused.
+     */
+    BackendConnection acquire(Backend backend, HttpProxyHandler proxiedFor) {
         ArrayDeque<BackendConnection> q = idle.get(backend);
         if (q == null) {
             return null;
         }
         BackendConnection c;
+        if (proxiedFor != null) {
+            return ProxyProtocolSupport.takePrivate(q, proxiedFor);
+        }
         while ((c = q.pollLast()) != null) {
             c.idle = false;
             if (c.channel.isActive()) {
@@ -88,6 +99,11 @@ public final class BackendConnectionPool {
                         .addLast("backend", conn);
             }
         }).connect(backend.socketAddress());
+        if (conn.proxiedFor != null) {
+            // Registered before the caller's listener, so the header goes out before the request
+            // (and, on a TLS connection, before the handshake that starts once the channel is active).
+            ProxyProtocolSupport.sendWhenConnected(f, pool.config().proxyProtocol(), conn.proxiedFor);
+        }
         return tls == null ? f : BackendTls.handshaken(f);
     }
 

@@ -360,12 +360,14 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         noteTried(b);
         b.requestStarted();
         counted = true;
-        BackendConnection c = client.backendPool.acquire(b);
+        HttpProxyHandler proxiedFor = "none".equals(pool.config().proxyProtocol()) ? null : client;
+        BackendConnection c = client.backendPool.acquire(b, proxiedFor);
         if (c != null) {
             attach(c);
             return;
         }
         BackendConnection fresh = new BackendConnection(b, client.backendPool);
+        fresh.proxiedFor = proxiedFor;
         connecting = true;
         ChannelFuture f = client.backendPool.connect(b, pool, fresh);
         if (f.isDone()) {

@@ -97,6 +97,16 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         p.addLast("marker", new ClientReadMarker(handler));
         p.addLast("codec", new HttpServerCodec(decoder));
         p.addLast("proxy", handler);
+        if (lr.config().acceptProxyProtocol()) {
+            ProxyProtocolSupport.accept(ch, handler);
+        }
+    }
+
+    /** The client as a PROXY protocol header named it: used instead of the TCP peer from now on. */
+    void proxiedClient(InetSocketAddress client) {
+        remote = client;
+        clientAddress = client.getAddress().getAddress();
+        clientIp = null;
     }
 
     /**

@@ -1,0 +1,162 @@
+package io.fulcrum.l4.service;
+
+import io.fulcrum.core.backend.Backend;
+import io.fulcrum.core.backend.BackendState;
+import io.fulcrum.core.balance.BalancerRegistry;
+import io.fulcrum.core.balance.BalancerSpec;
+import io.fulcrum.core.config.BackendConfig;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.core.config.l4.BackendTlsConfig;
+import io.fulcrum.core.config.l4.L4ListenerConfig;
+import io.fulcrum.core.config.l4.L4TimeoutsConfig;
+import io.fulcrum.core.config.l4.VirtualServiceConfig;
+import io.fulcrum.l4.table.BackendFlowCounters;
+import io.fulcrum.proxy.tls.TlsRuntime;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+
+import javax.net.ssl.SSLException;
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Compiles the {@code virtualServices} of a configuration into listener runtimes, keeping
+ * the live state that must outlive a reload: backends and their counters by
+ * (service, port/protocol, backend address). Runs off the event loops (it loads
+ * certificates and resolves backend names).
+ */
+public final class L4Compiler {
+
+    private final Map<String, Backend> backends = new ConcurrentHashMap<>();
+    private final Map<Backend, BackendFlowCounters> counters = new ConcurrentHashMap<>();
+
+    /**
+     * @return listener runtimes by {@code service|protocol/port}, in configuration order
+     * @throws IllegalArgumentException when a certificate or a CA file cannot be loaded
+     */
+    public synchronized Map<String, L4ListenerRuntime> compile(FulcrumConfig config) {
+        Map<String, L4ListenerRuntime> out = new LinkedHashMap<>();
+        Set<Backend> inUse = new HashSet<>();
+        for (VirtualServiceConfig vs : config.virtualServices()) {
+            L4TimeoutsConfig serviceLevel = vs.timeouts().over(config.l4Timeouts().over(L4TimeoutsConfig.BUILT_IN));
+            for (L4ListenerConfig lc : vs.listeners()) {
+                PoolConfig pool = config.pool(lc.pool());
+                if (pool == null) {
+                    throw new IllegalArgumentException("virtual service " + vs.name() + " " + lc.key()
+                            + " refers to unknown pool " + lc.pool());
+                }
+                TlsRuntime tls = lc.tls() == null ? null : TlsRuntime.compile(lc.tls());
+                SslContext backendTls = backendContext(lc.backendTls());
+                String keyPrefix = vs.name() + "|" + lc.key() + "|";
+                List<Backend> list = new ArrayList<>();
+                Map<Backend, BackendFlowCounters> cs = new IdentityHashMap<>();
+                for (int i = 0; i < pool.backends().size(); i++) {
+                    Backend b = backend(keyPrefix, pool, pool.backends().get(i), i);
+                    list.add(b);
+                    cs.put(b, counters.computeIfAbsent(b, k -> new BackendFlowCounters(vs.name(), pool.name(), k.name())));
+                }
+                inUse.addAll(list);
+                String algorithm = lc.algorithm() != null ? lc.algorithm() : pool.algorithm();
+                HashKeyConfig hashKey = pool.hashKey();
+                if (lc.udpHash()) {
+                    algorithm = "maglev";
+                    hashKey = HashKeyConfig.clientIp();
+                }
+                BalancerSpec spec = new BalancerSpec(list, hashKey, pool.weightBound(), pool.maglevTableSize(),
+                        pool.ringReplicas(), config.server().site(), config.server().host());
+                Map<String, FlowTimeouts> timeouts = new LinkedHashMap<>();
+                for (String vip : vs.vips()) {
+                    L4TimeoutsConfig t = lc.timeouts().over(vs.timeoutsFor(vip).over(serviceLevel));
+                    timeouts.put(vip, resolve(t, pool));
+                }
+                HAProxyProtocolVersion send = switch (pool.proxyProtocol()) {
+                    case "v1" -> HAProxyProtocolVersion.V1;
+                    case "v2" -> HAProxyProtocolVersion.V2;
+                    default -> null;
+                };
+                out.put(vs.name() + "|" + lc.key(), new L4ListenerRuntime(vs.name(), lc, pool, List.copyOf(list),
+                        Map.copyOf(cs), BalancerRegistry.create(algorithm, spec), Map.copyOf(timeouts),
+                        pool.retries().onConnectFailure() ? pool.retries().attempts() : 0, send, tls, backendTls,
+                        lc.backendTls() == null ? "" : lc.backendTls().serverName()));
+            }
+        }
+        // Backends gone from the configuration live on only in the flows that still use them.
+        backends.values().removeIf(b -> !inUse.contains(b));
+        counters.keySet().removeIf(b -> !inUse.contains(b));
+        return out;
+    }
+
+    /** Every live backend's counters. */
+    public List<BackendFlowCounters> counters() {
+        return List.copyOf(counters.values());
+    }
+
+    private Backend backend(String keyPrefix, PoolConfig pc, BackendConfig bc, int index) {
+        io.fulcrum.proxy.runtime.HostPort hp = io.fulcrum.proxy.runtime.HostPort.parse(bc.address());
+        Backend b = backends.computeIfAbsent(keyPrefix + hp.host() + ":" + hp.port(),
+                k -> new Backend(pc.name(), bc.name(), hp.host(), hp.port(), index, bc.weight()));
+        b.setConfiguredWeight(Math.min(bc.weight(), pc.weightBound()));
+        b.setMaxConnections(bc.maxConnections());
+        b.setLocality(bc.site(), bc.host());
+        b.setLabels(bc.labels());
+        b.setState(BackendState.parse(bc.state()));
+        b.socketAddress(); // resolve here, never on an event loop
+        return b;
+    }
+
+    private static FlowTimeouts resolve(L4TimeoutsConfig t, PoolConfig pool) {
+        Duration connect = t.connect() != null ? t.connect() : pool.connectTimeout();
+        return new FlowTimeouts((int) Math.max(1, Math.min(Integer.MAX_VALUE, connect.toMillis())),
+                t.idle().toNanos(), t.finTimeout().toNanos(), t.staleTimeout().toNanos(), t.udpSession().toNanos());
+    }
+
+    private static SslContext backendContext(BackendTlsConfig bt) {
+        if (bt == null || !bt.enabled()) {
+            return null;
+        }
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient();
+            if (!bt.verify()) {
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+            } else {
+                if (!bt.caFile().isEmpty()) {
+                    b.trustManager(new File(bt.caFile()));
+                }
+                b.endpointIdentificationAlgorithm("HTTPS");
+            }
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot build the backend TLS context"
+                    + (bt.caFile().isEmpty() ? "" : " with CA file " + bt.caFile()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sweep period fitting the shortest timeout in use (a quarter of it, 10 ms to 1 s). */
+    static long sweepNanos(Map<String, L4ListenerRuntime> runtimes) {
+        long min = Long.MAX_VALUE;
+        for (L4ListenerRuntime r : runtimes.values()) {
+            for (FlowTimeouts t : r.timeouts().values()) {
+                min = Math.min(min, t.finNanos());
+                min = Math.min(min, t.staleNanos());
+                min = Math.min(min, t.udpSessionNanos());
+                if (t.idleNanos() > 0) {
+                    min = Math.min(min, t.idleNanos());
+                }
+            }
+        }
+        return Math.max(10_000_000L, Math.min(1_000_000_000L, min / 4));
+    }
+
+}

@@ -1,0 +1,281 @@
+package io.fulcrum.l4.service;
+
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.l4.L4ListenerConfig;
+import io.fulcrum.core.config.l4.VirtualServiceConfig;
+import io.fulcrum.core.event.EventLog;
+import io.fulcrum.core.l4.ConnectionTableSource;
+import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.l4.table.BackendFlowCounters;
+import io.fulcrum.l4.table.ConnectionTable;
+import io.fulcrum.l4.tcp.TcpFlow;
+import io.fulcrum.l4.udp.UdpFrontend;
+import io.fulcrum.proxy.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The L4 router as a node service: binds every (VIP, port, protocol) of the configured
+ * virtual services on its own event loops and relays TCP connections and UDP sessions to
+ * each listener's pool. Only owned addresses are bound, so traffic to any other VIP or port
+ * is refused by the kernel (a TCP reset, an ICMP port unreachable).
+ *
+ * <p>Reload: a new configuration is compiled off the event loops and each binding that
+ * stays gets the new listener runtime in one volatile write; new bindings are bound and
+ * removed ones stop accepting. Open connections keep the runtime they started with and
+ * are never closed by a reload (a removed UDP binding takes its sessions with it, since
+ * replies leave from its socket).
+ */
+public final class L4Service implements NodeService, ConnectionTableSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(L4Service.class);
+
+    private final EventLog events;
+    private final Transport transport = Transport.best();
+    private final L4Compiler compiler = new L4Compiler();
+    private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
+    private final ChannelGroup serverChannels = new DefaultChannelGroup("l4-listeners", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup flows = new DefaultChannelGroup("l4-flows", GlobalEventExecutor.INSTANCE);
+    private ConnectionTable table;
+    /** Created with the first binding: a node without virtual services runs no L4 threads. */
+    private EventLoopGroup group;
+    private int threads;
+    private boolean running;
+
+    /** @param events where state changes are published (may be {@code null} in tests) */
+    public L4Service(EventLog events) {
+        this.events = events;
+    }
+
+    @Override
+    public String name() {
+        return "l4";
+    }
+
+    @Override
+    public synchronized void start(FulcrumConfig config) throws IOException {
+        Map<String, L4ListenerRuntime> runtimes = compile(config);
+        table = new ConnectionTable(L4Compiler.sweepNanos(runtimes));
+        threads = config.server().eventLoopThreads();
+        running = true;
+        try {
+            applyBindings(config, runtimes);
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void apply(FulcrumConfig config) throws IOException {
+        if (!running) {
+            throw new IllegalStateException("the L4 router is not running");
+        }
+        Map<String, L4ListenerRuntime> runtimes = compile(config);
+        table.sweepEvery(L4Compiler.sweepNanos(runtimes));
+        applyBindings(config, runtimes);
+    }
+
+    private Map<String, L4ListenerRuntime> compile(FulcrumConfig config) throws IOException {
+        try {
+            return compiler.compile(config);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Binds what is new, updates what stays, unbinds what is gone; keeps going past a failed bind. */
+    private void applyBindings(FulcrumConfig config, Map<String, L4ListenerRuntime> runtimes) throws IOException {
+        Map<String, L4ListenerRuntime> wanted = new LinkedHashMap<>();
+        Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+        for (VirtualServiceConfig vs : config.virtualServices()) {
+            for (L4ListenerConfig lc : vs.listeners()) {
+                L4ListenerRuntime rt = runtimes.get(vs.name() + "|" + lc.key());
+                for (String vip : vs.vips()) {
+                    String key = bindingKey(vip, lc);
+                    wanted.put(key, rt);
+                    addresses.put(key, new InetSocketAddress(InetAddress.getByName(vip), lc.port()));
+                }
+            }
+        }
+        for (String key : List.copyOf(bindings.keySet())) {
+            if (!wanted.containsKey(key)) {
+                Binding b = bindings.remove(key);
+                b.channel.close().syncUninterruptibly();
+                LOG.info("L4 {} stopped accepting", key);
+                publish("l4.unbound", key, "removed from the configuration");
+            }
+        }
+        IOException first = null;
+        for (var e : wanted.entrySet()) {
+            Binding b = bindings.get(e.getKey());
+            if (b != null) {
+                b.runtime = e.getValue();
+                continue;
+            }
+            try {
+                bind(e.getKey(), addresses.get(e.getKey()), e.getValue());
+            } catch (IOException ex) {
+                LOG.error("{}", ex.getMessage());
+                first = first == null ? ex : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static String bindingKey(String vip, L4ListenerConfig lc) {
+        return lc.protocol() + "://" + vip + ":" + lc.port();
+    }
+
+    private void bind(String key, InetSocketAddress address, L4ListenerRuntime rt) throws IOException {
+        if (group == null) {
+            group = transport.newGroup(threads, "fulcrum-l4");
+            LOG.info("L4 router starting with the {} transport and {} event loop(s)", transport.name(),
+                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+        }
+        Binding binding = new Binding(rt);
+        Channel ch;
+        try {
+            if ("udp".equals(rt.config().protocol())) {
+                Class<? extends DatagramChannel> type = datagramType();
+                ch = new Bootstrap().group(group).channel(type)
+                        .handler(new UdpFrontend(() -> binding.runtime, table, type, vipString(rt, address)))
+                        .bind(address).sync().channel();
+            } else {
+                ch = new ServerBootstrap().group(group).channel(transport.serverChannelType())
+                        .option(ChannelOption.SO_BACKLOG, 4096)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel c) {
+                                flows.add(c);
+                                TcpFlow.install(c, binding.runtime, table, transport.clientChannelType());
+                            }
+                        })
+                        .bind(address).sync().channel();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + key, e);
+        } catch (Exception e) {
+            throw new IOException("virtual service " + rt.service() + " cannot bind " + key + ": " + e.getMessage(), e);
+        }
+        binding.channel = ch;
+        bindings.put(key, binding);
+        serverChannels.add(ch);
+        LOG.info("virtual service {} serving {} on {}", rt.service(), rt.config().protocol(), ch.localAddress());
+        publish("l4.bound", key, "virtual service " + rt.service());
+    }
+
+    private static String vipString(L4ListenerRuntime rt, InetSocketAddress address) {
+        for (String vip : rt.timeouts().keySet()) {
+            try {
+                if (InetAddress.getByName(vip).equals(address.getAddress())) {
+                    return vip;
+                }
+            } catch (java.net.UnknownHostException e) {
+                // literals only
+            }
+        }
+        return address.getAddress().getHostAddress();
+    }
+
+    private Class<? extends DatagramChannel> datagramType() {
+        return "epoll".equals(transport.name()) ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    private void publish(String kind, String subject, String reason) {
+        if (events != null) {
+            events.publish(kind, subject, reason, Map.of());
+        }
+    }
+
+    /** Where each binding is, by key {@code tcp://127.0.0.2:80} (port 0 resolves here). */
+    public Map<String, InetSocketAddress> boundAddresses() {
+        Map<String, InetSocketAddress> m = new LinkedHashMap<>();
+        bindings.forEach((k, b) -> m.put(k, (InetSocketAddress) b.channel.localAddress()));
+        return m;
+    }
+
+    /** The connection table. */
+    public ConnectionTable table() {
+        return table;
+    }
+
+    /** Open client TCP connections. */
+    public int openConnections() {
+        return flows.size();
+    }
+
+    @Override
+    public List<ConnectionEntry> connections(int limit) {
+        ConnectionTable t = table;
+        return t == null ? List.of() : t.snapshot(Math.max(0, limit));
+    }
+
+    @Override
+    public List<BackendConnectionCounters> backendCounters() {
+        List<BackendConnectionCounters> out = new ArrayList<>();
+        for (BackendFlowCounters c : compiler.counters()) {
+            out.add(new BackendConnectionCounters(c.service(), c.pool(), c.backend(), c.active(), c.fin(),
+                    c.completed()));
+        }
+        out.sort(java.util.Comparator.comparing(BackendConnectionCounters::service)
+                .thenComparing(BackendConnectionCounters::pool).thenComparing(BackendConnectionCounters::backend));
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        serverChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        flows.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        bindings.clear();
+        table.close();
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            group = null;
+        }
+    }
+
+    /** One bound (VIP, port, protocol) and the listener runtime new flows take. */
+    private static final class Binding {
+        volatile L4ListenerRuntime runtime;
+        Channel channel;
+
+        Binding(L4ListenerRuntime runtime) {
+            this.runtime = runtime;
+        }
+    }
+}

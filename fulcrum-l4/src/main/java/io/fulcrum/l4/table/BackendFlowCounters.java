@@ -1,0 +1,28 @@
+package io.fulcrum.l4.table;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Per-backend counters of one L4 listener: connections ACTIVE, in FIN, and completed. Thread-safe. */
+public final class BackendFlowCounters {
+
+    private final String service;
+    private final String pool;
+    private final String backend;
+    final AtomicLong active = new AtomicLong();
+    final AtomicLong fin = new AtomicLong();
+    final LongAdder completed = new LongAdder();
+
+    public BackendFlowCounters(String service, String pool, String backend) {
+        this.service = service;
+        this.pool = pool;
+        this.backend = backend;
+    }
+
+    public String service() { return service; }
+    public String pool() { return pool; }
+    public String backend() { return backend; }
+    public long active() { return active.get(); }
+    public long fin() { return fin.get(); }
+    public long completed() { return completed.sum(); }
+}

@@ -1,0 +1,262 @@
+package io.fulcrum.l4.tcp;
+
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.l4.L4ListenerConfig;
+import io.fulcrum.core.config.l4.VirtualServiceConfig;
+import io.fulcrum.core.l4.ConnectionTableSource.BackendConnectionCounters;
+import io.fulcrum.core.l4.ConnectionTableSource.ConnectionEntry;
+import io.fulcrum.l4.service.L4Service;
+import io.fulcrum.l4.testing.TcpBackend;
+import io.fulcrum.l4.testing.TcpBackend.Mode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.fulcrum.l4.testing.L4Configs.backend;
+import static io.fulcrum.l4.testing.L4Configs.of;
+import static io.fulcrum.l4.testing.L4Configs.pool;
+import static io.fulcrum.l4.testing.L4Configs.service;
+import static io.fulcrum.l4.testing.L4Configs.tcp;
+import static io.fulcrum.l4.testing.L4Configs.timeouts;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/** The TCP router over real sockets: shares, half-close, refusal, failover, connection table and timeouts. */
+class TcpRouterTest {
+
+    private final List<AutoCloseable> closeLater = new ArrayList<>();
+    private L4Service l4;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (l4 != null) {
+            l4.close();
+        }
+        for (AutoCloseable c : closeLater) {
+            c.close();
+        }
+    }
+
+    private TcpBackend server(String name, Mode mode) throws IOException {
+        TcpBackend b = new TcpBackend(name, mode);
+        closeLater.add(b);
+        return b;
+    }
+
+    private void start(FulcrumConfig config) throws IOException {
+        l4 = new L4Service(null);
+        l4.start(config);
+    }
+
+    private static Socket connect(String vip, int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(vip, port), 2000);
+        s.setSoTimeout(5000);
+        return s;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void connectionSharesFollowWeightsOnEachVip() throws Exception {
+        TcpBackend a = server("a", Mode.ECHO);
+        TcpBackend b = server("b", Mode.ECHO);
+        int port = TcpBackend.freePort();
+        start(of(List.of(pool("p", "weighted-round-robin", null, backend(a.address(), 3), backend(b.address(), 2))),
+                List.of(service("web", List.of("127.0.0.2", "127.0.0.3"), tcp(port, "p")))));
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            try (Socket s = connect(i % 2 == 0 ? "127.0.0.2" : "127.0.0.3", port)) {
+                String name = readLine(s.getInputStream());
+                counts.merge(name, 1, Integer::sum);
+                s.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readLine(s.getInputStream())).isEqualTo("ping");
+            }
+        }
+        assertThat(counts.get("a") / 100.0).isCloseTo(0.6, within(0.02));
+        assertThat(counts.get("b") / 100.0).isCloseTo(0.4, within(0.02));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Map<String, Long> completed = new HashMap<>();
+            for (BackendConnectionCounters c : l4.backendCounters()) {
+                completed.put(c.backend(), c.completed());
+                assertThat(c.active()).isZero();
+                assertThat(c.fin()).isZero();
+            }
+            assertThat(completed).containsEntry(a.address(), 60L).containsEntry(b.address(), 40L);
+        });
+    }
+
+    @Test
+    void halfCloseLetsTheOtherDirectionFinish() throws Exception {
+        TcpBackend counter = server("c", Mode.COUNT_THEN_REPLY);
+        int port = TcpBackend.freePort();
+        start(of(List.of(pool("p", null, null, backend(counter.address(), 1))),
+                List.of(service("half", List.of("127.0.0.2"), tcp(port, "p")))));
+        try (Socket s = connect("127.0.0.2", port)) {
+            byte[] data = new byte[100_000];
+            s.getOutputStream().write(data);
+            s.shutdownOutput(); // FIN towards the backend; its answer must still come back
+            String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(reply).isEqualTo("c:100000");
+        }
+    }
+
+    @Test
+    void trafficToAnUnownedAddressOrPortIsRefused() throws Exception {
+        TcpBackend a = server("a", Mode.ECHO);
+        int port = TcpBackend.freePort();
+        start(of(List.of(pool("p", null, null, backend(a.address(), 1))),
+                List.of(service("web", List.of("127.0.0.2"), tcp(port, "p")))));
+        try (Socket s = connect("127.0.0.2", port)) {
+            assertThat(readLine(s.getInputStream())).isEqualTo("a");
+        }
+        assertThatThrownBy(() -> connect("127.0.0.9", port).close()).isInstanceOf(ConnectException.class);
+        int other = TcpBackend.freePort();
+        assertThatThrownBy(() -> connect("127.0.0.2", other).close()).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void aFailedConnectMovesOnToTheNextBackend() throws Exception {
+        TcpBackend live = server("live", Mode.ECHO);
+        int dead = TcpBackend.freePort(); // nothing listens there
+        int port = TcpBackend.freePort();
+        start(of(List.of(pool("p", "round-robin", null, backend("127.0.0.1:" + dead, 1), backend(live.address(), 1))),
+                List.of(service("web", List.of("127.0.0.2"), tcp(port, "p")))));
+        for (int i = 0; i < 6; i++) {
+            try (Socket s = connect("127.0.0.2", port)) {
+                assertThat(readLine(s.getInputStream())).isEqualTo("live");
+            }
+        }
+    }
+
+    @Test
+    void tableTracksActiveThenFinAndPurgesFinEntriesAfterFinTimeout() throws Exception {
+        TcpBackend echo = server("e", Mode.ECHO_HOLD);
+        int port = TcpBackend.freePort();
+        L4ListenerConfig listener = new L4ListenerConfig(port, "tcp", "p", null,
+                timeouts(null, Duration.ofMillis(400), Duration.ofSeconds(30)), null, null, null, null, null);
+        start(of(List.of(pool("p", null, null, backend(echo.address(), 1))),
+                List.of(new VirtualServiceConfig("t", List.of("127.0.0.2"), null, null, List.of(listener)))));
+        try (Socket s = connect("127.0.0.2", port)) {
+            assertThat(readLine(s.getInputStream())).isEqualTo("e");
+            s.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(s.getInputStream())).isEqualTo("hello");
+            List<ConnectionEntry> rows = l4.connections(10);
+            assertThat(rows).hasSize(1);
+            ConnectionEntry row = rows.getFirst();
+            assertThat(row.state()).isEqualTo("ACTIVE");
+            assertThat(row.service()).isEqualTo("t");
+            assertThat(row.vip()).isEqualTo("127.0.0.2");
+            assertThat(row.port()).isEqualTo(port);
+            assertThat(row.protocol()).isEqualTo("tcp");
+            assertThat(row.backend()).isEqualTo("p/" + echo.address());
+            assertThat(row.client()).isEqualTo("127.0.0.1:" + s.getLocalPort());
+            assertThat(row.bytesIn()).isEqualTo(6);
+            assertThat(row.bytesOut()).isEqualTo(2 + 6);
+            assertThat(l4.backendCounters().getFirst().active()).isEqualTo(1);
+
+            // The client sends FIN; the echo backend keeps its side open (it never closes first).
+            s.shutdownOutput();
+            await().atMost(Duration.ofSeconds(3)).until(() -> !l4.connections(10).isEmpty()
+                    && l4.connections(10).getFirst().state().equals("FIN"));
+            assertThat(l4.backendCounters().getFirst().fin()).isEqualTo(1);
+            assertThat(l4.backendCounters().getFirst().active()).isZero();
+            // After FIN_TIME_OUT without traffic the entry is purged and the connection closed.
+            await().atMost(Duration.ofSeconds(5)).until(() -> l4.connections(10).isEmpty());
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            BackendConnectionCounters c = l4.backendCounters().getFirst();
+            assertThat(c.fin()).isZero();
+            assertThat(c.completed()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void idleActiveEntriesArePurgedAfterStaleTimeoutAtTheVipLevel() throws Exception {
+        TcpBackend echo = server("e", Mode.ECHO);
+        int port = TcpBackend.freePort();
+        var vipTimeouts = new io.fulcrum.core.config.l4.VipTimeoutsConfig("127.0.0.3",
+                timeouts(null, null, Duration.ofMillis(500)));
+        start(of(List.of(pool("p", null, null, backend(echo.address(), 1))),
+                List.of(new VirtualServiceConfig("t", List.of("127.0.0.2", "127.0.0.3"),
+                        timeouts(null, null, Duration.ofSeconds(60)), List.of(vipTimeouts), List.of(tcp(port, "p"))))));
+        try (Socket slow = connect("127.0.0.2", port); Socket fast = connect("127.0.0.3", port)) {
+            assertThat(readLine(slow.getInputStream())).isEqualTo("e");
+            assertThat(readLine(fast.getInputStream())).isEqualTo("e");
+            // 127.0.0.3 has a 500 ms stale timeout: its idle connection is closed by the table.
+            assertThat(fast.getInputStream().read()).isEqualTo(-1);
+            // 127.0.0.2 keeps the service's 60 s: still open and relaying.
+            slow.getOutputStream().write("still\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(slow.getInputStream())).isEqualTo("still");
+            await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(l4.connections(10))
+                    .singleElement().satisfies(r -> assertThat(r.vip()).isEqualTo("127.0.0.2")));
+        }
+    }
+
+    @Test
+    void noSelectableBackendClosesTheClient() throws Exception {
+        int port = TcpBackend.freePort();
+        start(of(List.of(pool("p", null, null, backend("127.0.0.1:" + TcpBackend.freePort(), 0))),
+                List.of(service("web", List.of("127.0.0.2"), tcp(port, "p")))));
+        try (Socket s = connect("127.0.0.2", port)) {
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
+    }
+
+    @Test
+    void spliceRelaysBulkBytesBothWaysAndPassesTheFin() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "splice needs epoll");
+        TcpBackend counter = server("c", Mode.COUNT_THEN_REPLY);
+        TcpBackend echo = server("e", Mode.ECHO);
+        int port = TcpBackend.freePort();
+        int echoPort = TcpBackend.freePort();
+        L4ListenerConfig spliced = new L4ListenerConfig(port, "tcp", "count", null, null, null, null, null, true, null);
+        L4ListenerConfig splicedEcho = new L4ListenerConfig(echoPort, "tcp", "echo", null, null, null, null, null, true,
+                null);
+        start(of(List.of(pool("count", null, null, backend(counter.address(), 1)),
+                        pool("echo", null, null, backend(echo.address(), 1))),
+                List.of(service("bulk", List.of("127.0.0.2"), spliced, splicedEcho))));
+        try (Socket s = connect("127.0.0.2", port)) {
+            s.getOutputStream().write(new byte[4_000_000]);
+            s.shutdownOutput();
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("c:4000000");
+        }
+        try (Socket s = connect("127.0.0.2", echoPort)) {
+            assertThat(readLine(s.getInputStream())).isEqualTo("e");
+            byte[] data = new byte[2_000_000];
+            new java.util.Random(7).nextBytes(data);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    s.getOutputStream().write(data);
+                    s.shutdownOutput();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            byte[] back = s.getInputStream().readAllBytes();
+            writer.join(5000);
+            assertThat(back).isEqualTo(data);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
+    }
+}

@@ -1,0 +1,195 @@
+package io.fulcrum.l4.tls;
+
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.TlsConfig;
+import io.fulcrum.core.config.l4.BackendTlsConfig;
+import io.fulcrum.core.config.l4.L4ListenerConfig;
+import io.fulcrum.l4.service.L4Service;
+import io.fulcrum.l4.testing.TcpBackend;
+import io.fulcrum.l4.testing.TcpBackend.Mode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+
+import static io.fulcrum.l4.testing.L4Configs.backend;
+import static io.fulcrum.l4.testing.L4Configs.of;
+import static io.fulcrum.l4.testing.L4Configs.pool;
+import static io.fulcrum.l4.testing.L4Configs.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * TLS on an L4 listener, checked with the JDK's SSLSocket (SNI picks the certificate), and
+ * TLS from the router to a backend with verification on (a trusted backend works, an
+ * untrusted one gets no byte).
+ */
+class L4TlsTest {
+
+    @TempDir
+    static Path dir;
+    static TestCertificates.Pair alpha;
+    static TestCertificates.Pair beta;
+    static TestCertificates.Pair backendCert;
+
+    private L4Service l4;
+    private TcpBackend plain;
+    private SSLServerSocket tlsBackend;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        Assumptions.assumeTrue(TestCertificates.opensslAvailable(), "openssl is needed to make test certificates");
+        alpha = TestCertificates.selfSigned(dir, "alpha", "alpha.test", "DNS:alpha.test");
+        beta = TestCertificates.selfSigned(dir, "beta", "beta.test", "DNS:beta.test");
+        backendCert = TestCertificates.selfSigned(dir, "backend", "127.0.0.1", "IP:127.0.0.1,DNS:localhost");
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        if (l4 != null) {
+            l4.close();
+        }
+        if (plain != null) {
+            plain.close();
+        }
+        if (tlsBackend != null) {
+            tlsBackend.close();
+        }
+    }
+
+    private int start(String backendAddress, TlsConfig tls, BackendTlsConfig backendTls) throws IOException {
+        int port = TcpBackend.freePort();
+        L4ListenerConfig listener = new L4ListenerConfig(port, "tcp", "p", null, null, null, tls, backendTls, null,
+                null);
+        FulcrumConfig config = of(List.of(pool("p", null, null, backend(backendAddress, 1))),
+                List.of(service("secure", List.of("127.0.0.2"), listener)));
+        l4 = new L4Service(null);
+        l4.start(config);
+        return port;
+    }
+
+    private static SSLSocket tlsClient(int port, String sni, SSLContext ctx) throws IOException {
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket();
+        SSLParameters params = s.getSSLParameters();
+        params.setServerNames(List.of(new SNIHostName(sni)));
+        s.setSSLParameters(params);
+        s.connect(new InetSocketAddress("127.0.0.2", port), 2000);
+        s.setSoTimeout(5000);
+        s.startHandshake();
+        return s;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void terminatesTlsAndChoosesTheCertificateBySni() throws Exception {
+        plain = new TcpBackend("plain", Mode.ECHO);
+        int port = start(plain.address(), new TlsConfig(List.of(alpha.config(), beta.config()), null, null), null);
+        for (String name : List.of("alpha.test", "beta.test")) {
+            // A fresh context per name: the JDK would otherwise resume the first session (and its certificate).
+            try (SSLSocket s = tlsClient(port, name, TestCertificates.trusting(alpha, beta))) {
+                var peer = (java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0];
+                assertThat(peer.getSubjectX500Principal().getName()).isEqualTo("CN=" + name);
+                assertThat(readLine(s.getInputStream())).isEqualTo("plain");
+                s.getOutputStream().write("over tls\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                assertThat(readLine(s.getInputStream())).isEqualTo("over tls");
+            }
+        }
+    }
+
+    @Test
+    void tlsToAVerifiedBackend() throws Exception {
+        tlsBackend = startTlsEcho(backendCert);
+        int port = start("127.0.0.1:" + tlsBackend.getLocalPort(), null,
+                new BackendTlsConfig(true, true, backendCert.cert().toString(), null));
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.2", port), 2000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("to a tls backend\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(s.getInputStream())).isEqualTo("to a tls backend");
+        }
+    }
+
+    @Test
+    void anUntrustedBackendCertificateIsRefused() throws Exception {
+        tlsBackend = startTlsEcho(backendCert);
+        // Trust only alpha: the backend's certificate does not verify.
+        int port = start("127.0.0.1:" + tlsBackend.getLocalPort(), null,
+                new BackendTlsConfig(true, true, alpha.cert().toString(), null));
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.2", port), 2000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("secret\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    /** A TLS echo server with this certificate (one virtual thread per connection). */
+    private static SSLServerSocket startTlsEcho(TestCertificates.Pair pair) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        String pem = Files.readString(pair.key());
+        String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        ks.setKeyEntry("k", key, new char[0], new Certificate[] {pair.x509()});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket c = server.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (c; InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
+                            byte[] buf = new byte[4096];
+                            int r;
+                            while ((r = in.read(buf)) > 0) {
+                                out.write(buf, 0, r);
+                                out.flush();
+                            }
+                        } catch (IOException e) {
+                            // handshake refused or client gone
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return server;
+    }
+}
