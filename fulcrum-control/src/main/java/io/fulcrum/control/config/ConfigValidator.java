@@ -189,6 +189,7 @@ public final class ConfigValidator {
                 }
                 checkPool(pool, p);
             }
+            GslbConfigValidator.check(c, this::error);
         }
 
         private void checkServer(ServerSettings s, String p) {
