@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * One check of one VIP, on the checker's event loop: {@code tcp} opens and closes a
- * connection; {@code http} sends a {@code GET} and passes on a 2xx or 3xx status line.
+ * connection; {@code http} sends a {@code GET} and passes on a 2xx status line.
  * The time runs from the connect to the end of the check.
  */
 public final class VipProbe {
@@ -122,7 +122,8 @@ public final class VipProbe {
             }
             try {
                 int status = Integer.parseInt(parts[1]);
-                return new ProbeResult(status >= 200 && status < 400, elapsed(start), "status " + status);
+                // Only 2xx: a 3xx is the VIP sending clients elsewhere (its own hand-off, say), not serving them.
+                return new ProbeResult(status >= 200 && status < 300, elapsed(start), "status " + status);
             } catch (NumberFormatException e) {
                 return new ProbeResult(false, elapsed(start), "bad status line");
             }
