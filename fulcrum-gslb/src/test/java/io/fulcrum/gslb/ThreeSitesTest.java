@@ -152,6 +152,46 @@ class ThreeSitesTest {
         assertThat(served.statusCode()).isEqualTo(200);
         assertThat(served.body()).isEqualTo("served by b\n");
         assertThat(c.service().handoffs()).isPositive();
+
+        // With b gone too there is no eligible site left: the request is refused.
+        b.killBackends();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(a.service().siteUp("b")).isFalse();
+            assertThat(get(a).statusCode()).isEqualTo(503);
+        });
+    }
+
+    @Test
+    void theRedirectSwitchIsAppliedOnReload() throws Exception {
+        awaitAllUpWithFullTables();
+        a.killBackends();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get(a).statusCode()).isEqualTo(307));
+
+        a.redirect = false;
+        a.apply(all, "");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get(a).statusCode()).isEqualTo(503));
+        assertThat(a.events("gslb.config.applied")).isNotEmpty();
+        // The protocol runs on after the reload.
+        long before = b.service().received(MessageType.UPDATE);
+        await().atMost(WAIT).until(() -> b.service().received(MessageType.UPDATE) > before + 2);
+    }
+
+    @Test
+    void theSmallDeploymentModePrefersFreeCapacity() throws Exception {
+        for (Site s : all) {
+            s.apply(all, "  preferFreeCapacity: true\n");
+        }
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertSameTables(a, b, c);
+            // Idle sites: every VIP has all its 100 connections free.
+            assertThat(a.service().handoffTable()).extracting(HandoffTable.Row::weight).containsOnly(1000L);
+            assertThat(a.service().handoffTable()).hasSize(3);
+        });
+        c.killBackends();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertSameTables(a, b, c);
+            assertThat(a.service().handoffTable()).extracting(HandoffTable.Row::site).containsExactly("a", "b");
+        });
     }
 
     @Test

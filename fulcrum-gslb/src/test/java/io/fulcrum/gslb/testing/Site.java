@@ -44,6 +44,8 @@ public final class Site implements AutoCloseable {
     private ProxyServer proxy;
     private SiteStateService service;
     private FulcrumConfig config;
+    /** Whether the redirect hand-off is on in the next configuration made. */
+    public boolean redirect = true;
 
     public Site(String name, int n) throws IOException {
         this.name = name;
@@ -104,9 +106,9 @@ public final class Site implements AutoCloseable {
                     fall: 1
                     rise: 1
                   redirect:
-                    enabled: true
+                    enabled: %s
                     status: 307
-                """.formatted(name, ip, gslbPort));
+                """.formatted(name, ip, gslbPort, redirect));
         sb.append(extraGslb);
         sb.append("  sites:\n");
         for (Site s : all) {
@@ -138,6 +140,13 @@ public final class Site implements AutoCloseable {
         proxy.start();
         service = new SiteStateService(proxy, events);
         service.start(config);
+    }
+
+    /** Reloads this site's configuration (proxy first, then the service, as the node does). */
+    public void apply(List<Site> all, String extraGslb) throws Exception {
+        config = ConfigLoader.parse(yaml(all, extraGslb), name + ".yaml");
+        proxy.apply(config);
+        service.apply(config);
     }
 
     public SiteStateService service() {
