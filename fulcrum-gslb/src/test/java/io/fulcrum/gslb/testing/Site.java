@@ -102,8 +102,8 @@ public final class Site implements AutoCloseable {
                   bind: %s:%d
                   checks:
                     interval: 200ms
-                    timeout: 1s
-                    fall: 1
+                    timeout: 2s
+                    fall: 2
                     rise: 1
                   redirect:
                     enabled: %s
