@@ -121,10 +121,21 @@ public final class SiteStateService implements NodeService, SiteStateView {
     @Override
     public synchronized void start(FulcrumConfig config) throws IOException {
         if (config.gslb().enabled()) {
-            begin(GslbSettings.of(config.gslb()));
+            try {
+                GslbSettings s = GslbSettings.of(config.gslb());
+                begin(s, bindTransport(s));
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
         }
     }
 
+    /**
+     * Applies a changed {@code gslb} section: the checks restart, the socket is kept when
+     * {@code bind} did not change, what peers reported is kept. A secret file that cannot be
+     * read or an address that cannot be bound leaves the running state as it was.
+     */
     @Override
     public synchronized void apply(FulcrumConfig config) throws IOException {
         GslbSettings current = settings;
@@ -132,10 +143,15 @@ public final class SiteStateService implements NodeService, SiteStateView {
             return;
         }
         GslbSettings next = config.gslb().enabled() ? GslbSettings.of(config.gslb()) : null;
-        // A changed section restarts the checks and the socket; what peers reported is kept.
-        stop();
+        PeerTransport keep = null;
         if (next != null) {
-            begin(next);
+            boolean sameBind = current != null && transport != null
+                    && current.config().bind().equals(next.config().bind());
+            keep = sameBind ? transport : bindTransport(next);
+        }
+        stop(keep);
+        if (next != null) {
+            begin(next, keep);
         }
         events.publish("gslb.config.applied", next == null ? "" : next.self(),
                 next == null ? "GSLB turned off" : "GSLB configuration applied", Map.of());
@@ -143,7 +159,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
 
     @Override
     public synchronized void close() {
-        stop();
+        stop(null);
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
@@ -153,12 +169,16 @@ public final class SiteStateService implements NodeService, SiteStateView {
 
     // ---- lifecycle ------------------------------------------------------------------------------
 
-    private void begin(GslbSettings s) throws IOException {
+    private PeerTransport bindTransport(GslbSettings s) throws IOException {
         if (group == null) {
             group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fulcrum-gslb", true),
                     NioIoHandler.newFactory());
             loop = group.next();
         }
+        return PeerTransport.bind(group, GslbSettings.address(s.config().bind()), this::onDatagram);
+    }
+
+    private void begin(GslbSettings s, PeerTransport bound) {
         GslbConfig c = s.config();
         replay = new ReplayWindow(c.maxClockSkew().toMillis());
         Map<String, List<VipHealth>> health = new LinkedHashMap<>();
@@ -173,7 +193,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
             }
             health.put(site.name(), List.copyOf(list));
         }
-        transport = PeerTransport.bind(group, GslbSettings.address(c.bind()), this::onDatagram);
+        transport = bound;
         settings = s;
         remote = Map.copyOf(health);
         peers.keySet().retainAll(peerSites(s));
@@ -225,15 +245,16 @@ public final class SiteStateService implements NodeService, SiteStateView {
         }
     }
 
-    private void stop() {
+    /** Stops the checks and timers; closes the socket unless it is {@code keep}. */
+    private void stop(PeerTransport keep) {
         for (ScheduledFuture<?> t : tasks) {
             t.cancel(false);
         }
         tasks.clear();
-        if (transport != null) {
+        if (transport != null && transport != keep) {
             transport.close();
-            transport = null;
         }
+        transport = null;
         if (settings != null) {
             proxy.handoff(Handoff.NONE);
         }

@@ -177,6 +177,19 @@ class ThreeSitesTest {
     }
 
     @Test
+    void aReloadThatCannotBindKeepsTheRunningState() throws Exception {
+        awaitAllUpWithFullTables();
+        // b's site-state address is taken (by b): the new socket cannot be bound.
+        String yaml = a.yaml(all, "").replace("bind: " + a.ip + ":" + a.gslbPort, "bind: " + b.ip + ":" + b.gslbPort);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.applyYaml(yaml))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot bind");
+        assertThat(a.service().boundAddress().getPort()).isEqualTo(a.gslbPort);
+        long before = a.service().received(MessageType.UPDATE);
+        await().atMost(WAIT).until(() -> a.service().received(MessageType.UPDATE) > before + 2);
+        assertThat(a.service().siteUp("b")).isTrue();
+    }
+
+    @Test
     void theSmallDeploymentModePrefersFreeCapacity() throws Exception {
         for (Site s : all) {
             s.apply(all, "  preferFreeCapacity: true\n");

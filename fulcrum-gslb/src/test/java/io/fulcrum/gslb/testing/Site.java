@@ -144,9 +144,15 @@ public final class Site implements AutoCloseable {
 
     /** Reloads this site's configuration (proxy first, then the service, as the node does). */
     public void apply(List<Site> all, String extraGslb) throws Exception {
-        config = ConfigLoader.parse(yaml(all, extraGslb), name + ".yaml");
-        proxy.apply(config);
-        service.apply(config);
+        applyYaml(yaml(all, extraGslb));
+    }
+
+    /** Reloads this configuration text. */
+    public void applyYaml(String yaml) throws Exception {
+        FulcrumConfig next = ConfigLoader.parse(yaml, name + ".yaml");
+        proxy.apply(next);
+        service.apply(next);
+        config = next;
     }
 
     public SiteStateService service() {
