@@ -86,7 +86,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
 
     private EventLoopGroup group;
     private EventLoop loop;
-    private PeerTransport transport;
+    private volatile PeerTransport transport;
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
     private volatile GslbSettings settings;
@@ -180,7 +180,6 @@ public final class SiteStateService implements NodeService, SiteStateView {
 
     private void begin(GslbSettings s, PeerTransport bound) {
         GslbConfig c = s.config();
-        replay = new ReplayWindow(c.maxClockSkew().toMillis());
         Map<String, List<VipHealth>> health = new LinkedHashMap<>();
         long halfLife = c.checks().halfLife().toNanos();
         for (SiteConfig site : c.sites()) {
@@ -193,22 +192,26 @@ public final class SiteStateService implements NodeService, SiteStateView {
             }
             health.put(site.name(), List.copyOf(list));
         }
-        transport = bound;
-        settings = s;
-        remote = Map.copyOf(health);
-        peers.keySet().retainAll(peerSites(s));
-        down = Set.of();
-        advertised = List.of();
-        schedule(s);
-        loop.execute(() -> {
+        Map<String, List<VipHealth>> checked = Map.copyOf(health);
+        ReplayWindow window = new ReplayWindow(c.maxClockSkew().toMillis());
+        // The state is swapped on the service's thread, so no task there sees half of it.
+        onLoop(() -> {
+            transport = bound;
+            replay = window;
+            settings = s;
+            remote = checked;
+            peers.keySet().retainAll(peerSites(s));
+            down = Set.of();
+            advertised = List.of();
             evaluateLocal();
             recompute();
         });
+        schedule(s);
         proxy.handoff(new RedirectHandoff(this));
         LOG.info("gslb: site {} exchanging state with {} peer(s) on {}", s.self(), s.peers().size(),
-                transport.localAddress());
+                bound.localAddress());
         events.publish("gslb.started", s.self(), "site-state service started",
-                Map.of("bind", transport.localAddress().toString(), "peers", String.valueOf(s.peers().size())));
+                Map.of("bind", bound.localAddress().toString(), "peers", String.valueOf(s.peers().size())));
     }
 
     private void schedule(GslbSettings s) {
@@ -251,18 +254,32 @@ public final class SiteStateService implements NodeService, SiteStateView {
             t.cancel(false);
         }
         tasks.clear();
-        if (transport != null && transport != keep) {
-            transport.close();
-        }
-        transport = null;
+        PeerTransport old = transport;
         if (settings != null) {
             proxy.handoff(Handoff.NONE);
         }
-        settings = null;
-        remote = Map.of();
-        table = HandoffTable.EMPTY;
-        rotation = new HandoffRotation(HandoffTable.EMPTY, Set.of());
-        version.incrementAndGet();
+        if (loop != null) {
+            onLoop(() -> {
+                transport = null;
+                settings = null;
+                remote = Map.of();
+                table = HandoffTable.EMPTY;
+                rotation = new HandoffRotation(HandoffTable.EMPTY, Set.of());
+                version.incrementAndGet();
+            });
+        }
+        if (old != null && old != keep) {
+            old.close();
+        }
+    }
+
+    /** Runs {@code r} on the service's thread and waits for it. */
+    private void onLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.submit(r).syncUninterruptibly();
+        }
     }
 
     // ---- checks and local state (on the gslb loop) ----------------------------------------------
