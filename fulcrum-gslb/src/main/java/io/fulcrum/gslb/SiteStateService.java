@@ -355,6 +355,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
             table = next;
             rotation = new HandoffRotation(next, Set.of(s.self()));
             Map<String, String> details = new LinkedHashMap<>();
+            details.put("order", String.join(",", next.shares().keySet()));
             for (HandoffTable.Row r : next.rows()) {
                 details.put(r.site(), r.weight() + " (" + String.format(java.util.Locale.ROOT, "%.3f", r.share()) + ")");
             }
