@@ -423,8 +423,9 @@ public final class SiteStateService implements NodeService, SiteStateView {
                 && System.nanoTime() - st.lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(p.intervalMillis())
                         * SILENT_INTERVALS) {
             st.reachable = false;
-            events.publish("gslb.peer.down", p.site(), "no site-state message for " + SILENT_INTERVALS
-                    + " intervals", Map.of());
+            String reason = "peer " + p.site() + " silent for " + SILENT_INTERVALS + " intervals";
+            events.publish("gslb.peer.down", p.site(), reason, Map.of());
+            sendAll(MessageType.EVENT, reason);
         }
     }
 
@@ -678,6 +679,37 @@ public final class SiteStateService implements NodeService, SiteStateView {
     /** The preference list this site advertises. */
     public List<String> preferences() {
         return advertised;
+    }
+
+    /**
+     * The shared response-time matrix as this site knows it: for each measuring site (this
+     * one from its own checks, the peers from their last report), the time-weighted average
+     * in milliseconds per remote VIP ({@code site/vip}); NaN where not measured yet.
+     */
+    public Map<String, Map<String, Double>> responseMatrix() {
+        Map<String, Map<String, Double>> m = new java.util.TreeMap<>();
+        GslbSettings s = settings;
+        if (s == null) {
+            return m;
+        }
+        Map<String, Double> own = new java.util.TreeMap<>();
+        for (List<VipHealth> list : remote.values()) {
+            for (VipHealth h : list) {
+                own.put(h.site() + "/" + h.vip(), h.averageMillis());
+            }
+        }
+        m.put(s.self(), own);
+        for (var e : peers.entrySet()) {
+            SiteReport r = e.getValue().report;
+            if (r != null) {
+                Map<String, Double> row = new java.util.TreeMap<>();
+                for (SiteReport.VipTime t : r.responseTimes()) {
+                    row.put(t.site() + "/" + t.vip(), t.millis());
+                }
+                m.put(e.getKey(), row);
+            }
+        }
+        return m;
     }
 
     /** The last report received from this peer, or {@code null}. */

@@ -96,6 +96,9 @@ class ThreeSitesTest {
                 .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(a.events("gslb.table.changed")).isNotEmpty();
         assertThat(a.events("gslb.peer.up")).extracting(Event::subject).contains("b", "c");
+        // Every site holds the whole matrix: its own row and each peer's.
+        assertThat(a.service().responseMatrix()).containsOnlyKeys("a", "b", "c");
+        assertThat(a.service().responseMatrix().get("b")).containsOnlyKeys("a/" + a.vip(), "c/" + c.vip());
     }
 
     @Test
@@ -187,6 +190,18 @@ class ThreeSitesTest {
         long before = a.service().received(MessageType.UPDATE);
         await().atMost(WAIT).until(() -> a.service().received(MessageType.UPDATE) > before + 2);
         assertThat(a.service().siteUp("b")).isTrue();
+    }
+
+    @Test
+    void aSilentPeerIsReportedButTheChecksDecideWhatIsUp() {
+        awaitAllUpWithFullTables();
+        c.service().close(); // c's proxy keeps serving; only its site-state messages stop
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(a.events("gslb.peer.down")).extracting(Event::subject).contains("c");
+            assertThat(b.events("gslb.event.received")).extracting(Event::reason).contains("peer c silent for 3 intervals");
+        });
+        // Not a keep-alive: c's VIP still passes the checks, so c is still up.
+        assertThat(a.service().siteUp("c")).isTrue();
     }
 
     @Test
