@@ -98,6 +98,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
     private volatile List<String> advertised = List.of();
     private volatile HandoffTable table = HandoffTable.EMPTY;
     private volatile HandoffRotation rotation = new HandoffRotation(HandoffTable.EMPTY, Set.of());
+    private volatile Map<String, Double> shares = Map.of();
 
     /** What one peer last reported. */
     private static final class PeerState {
@@ -264,6 +265,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
                 settings = null;
                 remote = Map.of();
                 table = HandoffTable.EMPTY;
+                shares = Map.of();
                 rotation = new HandoffRotation(HandoffTable.EMPTY, Set.of());
                 version.incrementAndGet();
             });
@@ -353,6 +355,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
         HandoffTable next = computeTable(s);
         if (!next.equals(table)) {
             table = next;
+            shares = java.util.Collections.unmodifiableMap(next.shares());
             rotation = new HandoffRotation(next, Set.of(s.self()));
             Map<String, String> details = new LinkedHashMap<>();
             details.put("order", String.join(",", next.shares().keySet()));
@@ -436,6 +439,9 @@ public final class SiteStateService implements NodeService, SiteStateView {
         if (s == null) {
             return;
         }
+        // Every peer gets this message, so the list it carries may change now (with UPDATEs off,
+        // EVENTs are the only way the list travels).
+        advertise();
         for (GslbSettings.Peer p : s.peers()) {
             send(p, type, reason);
         }
@@ -637,7 +643,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
 
     @Override
     public Map<String, Double> handoffShares() {
-        return table.shares();
+        return shares;
     }
 
     @Override
