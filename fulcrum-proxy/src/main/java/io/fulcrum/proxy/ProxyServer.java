@@ -4,6 +4,7 @@ import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.proxy.http.BackendConnectionPool;
+import io.fulcrum.proxy.http.Handoff;
 import io.fulcrum.proxy.http.HttpProxyHandler;
 import io.fulcrum.proxy.http.ListenerSlot;
 import io.fulcrum.proxy.http2.Http2Pipelines;
@@ -62,6 +63,7 @@ public final class ProxyServer implements AutoCloseable {
     private volatile RuntimeState state;
     private volatile AccessLog accessLog;
     private volatile boolean stopped;
+    private volatile Handoff handoff = Handoff.NONE;
 
     /** Builds the runtime from a validated configuration; binds nothing yet. */
     public ProxyServer(FulcrumConfig config) {
@@ -92,6 +94,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private void bind(ListenerConfig lc) throws IOException {
         ListenerSlot slot = new ListenerSlot(state.listeners().get(lc.name()), accessLog);
+        slot.handoff(handoff);
         HostPort hp = HostPort.parse(lc.bind());
         ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -174,6 +177,14 @@ public final class ProxyServer implements AutoCloseable {
         }
         if (bindFailure != null) {
             throw bindFailure;
+        }
+    }
+
+    /** Sets the GSLB redirect hand-off used when a listener cannot serve a request ({@code null}: none). */
+    public void handoff(Handoff handoff) {
+        this.handoff = handoff == null ? Handoff.NONE : handoff;
+        for (ListenerSlot slot : slots.values()) {
+            slot.handoff(this.handoff);
         }
     }
 

@@ -52,6 +52,7 @@ public final class FulcrumNode implements AutoCloseable {
         FulcrumNode node = new FulcrumNode(config, configFile);
         // Services beside the proxy are added here, in start order.
         node.add(new io.fulcrum.l4.service.L4Service(node.events()));
+        node.add(new io.fulcrum.gslb.SiteStateService(node.proxy, node.events));
         return node;
     }
 

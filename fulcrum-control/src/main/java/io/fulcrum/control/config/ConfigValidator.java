@@ -195,6 +195,7 @@ public final class ConfigValidator {
                 public void warn(String path, String message) { Run.this.warn(path, message); }
                 public void checkTls(TlsConfig tls, String path) { Run.this.checkTls(tls, path); }
             });
+            GslbConfigValidator.check(c, this::error);
         }
 
         private void checkServer(ServerSettings s, String p) {

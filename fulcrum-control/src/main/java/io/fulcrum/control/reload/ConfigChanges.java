@@ -30,7 +30,7 @@ import java.util.Objects;
  * @param backendsRemoved   backends only in the old one (they drain)
  * @param backendsReweighted backends in both whose weight differs
  * @param backendsChanged   backends in both that differ in something other than the weight
- * @param otherChanged      whether the server settings or the access log differ
+ * @param otherChanged      whether the server settings, the access log or another section (gslb) differ
  */
 public record ConfigChanges(
         List<String> listenersAdded, List<String> listenersRemoved, List<String> listenersChanged,
@@ -94,7 +94,8 @@ public record ConfigChanges(
                 bRemoved.add(label(key));
             }
         }
-        boolean other = !before.server().equals(after.server()) || !before.accessLog().equals(after.accessLog());
+        boolean other = !before.server().equals(after.server()) || !before.accessLog().equals(after.accessLog())
+                || !before.gslb().equals(after.gslb());
         return new ConfigChanges(lAdded, lRemoved, lChanged, pAdded, pRemoved, pChanged,
                 bAdded, bRemoved, bReweighted, bChanged, other);
     }
@@ -111,7 +112,7 @@ public record ConfigChanges(
     public String summary() {
         List<String> parts = parts();
         if (otherChanged) {
-            parts.add("server or access log settings changed");
+            parts.add("server, access log or gslb settings changed");
         }
         return parts.isEmpty() ? "no changes" : String.join("; ", parts);
     }

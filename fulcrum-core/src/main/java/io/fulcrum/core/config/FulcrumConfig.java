@@ -1,5 +1,7 @@
 package io.fulcrum.core.config;
 
+import io.fulcrum.core.config.gslb.GslbConfig;
+
 import java.util.List;
 
 /**
@@ -12,6 +14,7 @@ import java.util.List;
  * @param pools     the backend pools that routes send traffic to
  * @param l4Timeouts      global timeouts of the L4 router (virtual services)
  * @param virtualServices the L4 router's virtual services (VIPs, ports, pools)
+ * @param gslb      GSLB site state: this site, the other sites, site-state peers, hand-off
  */
 public record FulcrumConfig(
         ServerSettings server,
@@ -19,7 +22,8 @@ public record FulcrumConfig(
         List<ListenerConfig> listeners,
         List<PoolConfig> pools,
         io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
-        List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices) {
+        List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices,
+        GslbConfig gslb) {
 
     public FulcrumConfig {
         server = server == null ? ServerSettings.defaults() : server;
@@ -28,12 +32,26 @@ public record FulcrumConfig(
         pools = pools == null ? List.of() : List.copyOf(pools);
         l4Timeouts = l4Timeouts == null ? io.fulcrum.core.config.l4.L4TimeoutsConfig.inherit() : l4Timeouts;
         virtualServices = virtualServices == null ? List.of() : List.copyOf(virtualServices);
+        gslb = gslb == null ? GslbConfig.disabled() : gslb;
     }
 
-    /** A configuration without virtual services. */
+    /** A configuration without the optional sections. */
     public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
                          List<PoolConfig> pools) {
-        this(server, accessLog, listeners, pools, null, null);
+        this(server, accessLog, listeners, pools, null, null, null);
+    }
+
+    /** A configuration with virtual services and no GSLB. */
+    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
+                         List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
+                         List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices) {
+        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, null);
+    }
+
+    /** A configuration with GSLB and no virtual services. */
+    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
+                         List<PoolConfig> pools, GslbConfig gslb) {
+        this(server, accessLog, listeners, pools, null, null, gslb);
     }
 
     /** The pool with this name, or {@code null}. */

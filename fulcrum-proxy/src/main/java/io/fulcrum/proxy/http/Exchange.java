@@ -203,7 +203,18 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         } else if (pool.anyHealthyButFull(now)) {
             enqueue(now);
         } else {
-            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend available", false);
+            unavailable("no backend available");
+        }
+    }
+
+    /** 503, or a redirect to another site when the GSLB hand-off has one (SPEC 2.5 item 6). */
+    private void unavailable(String detail) {
+        Handoff.Redirect r = client.slot().handoff().redirect(listener.name(), host, uri);
+        if (r == null) {
+            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, detail, false);
+        } else {
+            client.respondError(this, HttpResponseStatus.valueOf(r.status()), detail + "; handed off", false,
+                    r.location());
         }
     }
 
@@ -313,8 +324,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             queuedAtNanos = now;
         }
         if (pool.queueTimeoutNanos() <= 0 || !pool.queue().offer(this)) {
-            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "all backends busy and queue full",
-                    false);
+            unavailable("all backends busy and queue full");
             return;
         }
         waiting = true;

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -396,6 +397,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
      * @param close close the connection after it (always for malformed input)
      */
     void respondError(Exchange ex, HttpResponseStatus status, String detail, boolean close) {
+        respondError(ex, status, detail, close, null);
+    }
+
+    /** As above, with a {@code Location} header when {@code location} is not null (a hand-off redirect). */
+    void respondError(Exchange ex, HttpResponseStatus status, String detail, boolean close, String location) {
         if (ex.responseStarted) {
             // Part of a response already went out: the only honest signal left is closing.
             ex.error = ex.error == null ? detail : ex.error;
@@ -409,6 +415,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         ex.error = detail;
         ex.responseStarted = true;
         FullHttpResponse r = ErrorResponses.of(status, detail, mustClose);
+        if (location != null) {
+            r.headers().set(HttpHeaderNames.LOCATION, location);
+        }
         ex.bytesOut = r.content().readableBytes();
         if (mustClose) {
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);

@@ -15,6 +15,7 @@ public final class ListenerSlot {
     private volatile ListenerRuntime runtime;
     private volatile AccessLog accessLog;
     private volatile boolean draining;
+    private volatile Handoff handoff = Handoff.NONE;
     private final AtomicInteger connections = new AtomicInteger();
 
     public ListenerSlot(ListenerRuntime runtime, AccessLog accessLog) {
@@ -52,4 +53,9 @@ public final class ListenerSlot {
     public boolean draining() { return draining; }
 
     public void startDraining() { this.draining = true; }
+
+    /** The GSLB redirect hand-off for requests this listener cannot serve. */
+    public Handoff handoff() { return handoff; }
+
+    public void handoff(Handoff handoff) { this.handoff = handoff == null ? Handoff.NONE : handoff; }
 }

@@ -1,0 +1,93 @@
+package io.fulcrum.app;
+
+import io.fulcrum.app.node.FulcrumNode;
+import io.fulcrum.control.config.ConfigLoader;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.gslb.SiteStateService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code fulcrum handoff} asks a running node (with its GSLB service, as {@code fulcrum run} builds it) for its table. */
+class HandoffCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsTheTableOfARunningNode() throws Exception {
+        int web;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            web = s.getLocalPort();
+        }
+        int udp;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            udp = s.getLocalPort();
+        }
+        Path secret = Files.writeString(dir.resolve("secret-a-b"), "a-shared-secret-of-some-length\n");
+        String yaml = """
+                listeners:
+                  - name: web
+                    bind: 127.0.0.1:%d
+                    routes:
+                      - name: all
+                        pool: app
+                pools:
+                  - name: app
+                    backends:
+                      - address: 127.0.0.1:9
+                gslb:
+                  site: a
+                  bind: 127.0.0.1:%d
+                  sites:
+                    - name: a
+                      vips:
+                        - address: 127.0.0.1:%d
+                          listener: web
+                    - name: b
+                      vips:
+                        - address: 127.0.0.2:%d
+                          check: tcp
+                  peers:
+                    - site: b
+                      address: 127.0.0.2:%d
+                      secretFile: %s
+                """.formatted(web, udp, web, web, udp, secret);
+        Path file = Files.writeString(dir.resolve("a.yaml"), yaml);
+        FulcrumConfig config = ConfigLoader.load(file);
+        try (FulcrumNode node = FulcrumNode.create(config, file)) {
+            node.start();
+            assertThat(node.service(SiteStateService.class)).isNotNull();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine cmd = FulcrumCommand.commandLine();
+            cmd.setOut(new PrintWriter(out));
+            cmd.setErr(new PrintWriter(err));
+            int code = cmd.execute("handoff", "-c", file.toString());
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("hand-off table of site a").contains("SITE").contains("WEIGHT");
+            assertThat(err.toString()).doesNotContain("a-shared-secret");
+        }
+    }
+
+    @Test
+    void refusesAFileWithoutGslb() throws Exception {
+        Path file = TestConfigs.write(dir, "plain.yaml", TestConfigs.good(8080));
+        StringWriter err = new StringWriter();
+        CommandLine cmd = FulcrumCommand.commandLine();
+        cmd.setErr(new PrintWriter(err));
+        assertThat(cmd.execute("handoff", "-c", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("no gslb section");
+    }
+}

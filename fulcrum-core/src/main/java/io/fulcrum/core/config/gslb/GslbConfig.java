@@ -1,0 +1,69 @@
+package io.fulcrum.core.config.gslb;
+
+import java.util.List;
+
+/**
+ * The {@code gslb:} section: which site this node is, the other sites and their VIPs,
+ * the site-state peers, and how hand-off works. Absent (or without {@code site}) means
+ * this node takes no part in GSLB.
+ *
+ * @param site            the name of this node's own site (one of {@code sites})
+ * @param bind            address ({@code host:port}) the site-state protocol listens on (UDP)
+ * @param sites           every site, this one included, with its VIPs
+ * @param peers           the sites this one exchanges site state with
+ * @param handoffWeights  OHW: the weight of positions 1..16 in the preference lists (0-64 each)
+ * @param checks          how this site checks the other sites' VIPs
+ * @param redirect        HTTP redirect hand-off when a local VIP is full or has no healthy server
+ * @param preferFreeCapacity small-deployment mode (three sites or fewer): prefer the site with the most free capacity
+ * @param maxClockSkew    how far a message's timestamp may be from this node's clock
+ */
+public record GslbConfig(
+        String site,
+        String bind,
+        List<SiteConfig> sites,
+        List<PeerConfig> peers,
+        List<Integer> handoffWeights,
+        SiteCheckConfig checks,
+        RedirectConfig redirect,
+        Boolean preferFreeCapacity,
+        java.time.Duration maxClockSkew) {
+
+    /** Most positions OHW may give weights to. */
+    public static final int MAX_POSITIONS = 16;
+    /** Largest weight of one position. */
+    public static final int MAX_POSITION_WEIGHT = 64;
+    /** Most peers one site exchanges state with. */
+    public static final int MAX_PEERS = 32;
+
+    public GslbConfig {
+        bind = bind == null ? "0.0.0.0:4790" : bind;
+        sites = sites == null ? List.of() : List.copyOf(sites);
+        peers = peers == null ? List.of() : List.copyOf(peers);
+        handoffWeights = handoffWeights == null ? List.of(6, 4, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
+                : List.copyOf(handoffWeights);
+        checks = checks == null ? SiteCheckConfig.defaults() : checks;
+        redirect = redirect == null ? RedirectConfig.defaults() : redirect;
+        preferFreeCapacity = preferFreeCapacity != null && preferFreeCapacity;
+        maxClockSkew = maxClockSkew == null ? java.time.Duration.ofSeconds(30) : maxClockSkew;
+    }
+
+    /** No GSLB: the section left out. */
+    public static GslbConfig disabled() {
+        return new GslbConfig(null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Whether this node takes part in GSLB (a site name is set). */
+    public boolean enabled() {
+        return site != null && !site.isBlank();
+    }
+
+    /** The site with this name, or {@code null}. */
+    public SiteConfig siteNamed(String name) {
+        for (SiteConfig s : sites) {
+            if (s.name() != null && s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}
