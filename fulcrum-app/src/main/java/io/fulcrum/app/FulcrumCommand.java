@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
                 ReloadCommand.class,
                 ValidateCommand.class,
                 DemoCommand.class,
+                AgentCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class
         },
@@ -48,6 +49,6 @@ public final class FulcrumCommand implements Callable<Integer> {
     /** Called when no subcommand is given: that is a usage error, answered with the usage text. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: choose one of run, reload, validate, demo, version");
+        throw new ParameterException(spec.commandLine(), "Missing command: choose one of run, reload, validate, demo, agent, version");
     }
 }

@@ -1,5 +1,7 @@
 package io.fulcrum.core.config;
 
+import io.fulcrum.core.config.health.PoolHealthConfig;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -19,6 +21,7 @@ import java.util.List;
  * @param passiveHealth  outlier ejection from the proxy's own traffic
  * @param keepAlive      pooled keep-alive connections to backends
  * @param backends       the backends
+ * @param health         active checks, agents, adaptive weights, rules and schedules (see docs/health.md)
  */
 public record PoolConfig(
         String name,
@@ -33,7 +36,8 @@ public record PoolConfig(
         QueueConfig queue,
         PassiveHealthConfig passiveHealth,
         KeepAliveConfig keepAlive,
-        List<BackendConfig> backends) {
+        List<BackendConfig> backends,
+        PoolHealthConfig health) {
 
     public PoolConfig {
         algorithm = algorithm == null ? "round-robin" : algorithm;
@@ -48,5 +52,15 @@ public record PoolConfig(
         passiveHealth = passiveHealth == null ? PassiveHealthConfig.defaults() : passiveHealth;
         keepAlive = keepAlive == null ? KeepAliveConfig.defaults() : keepAlive;
         backends = backends == null ? List.of() : List.copyOf(backends);
+        health = health == null ? PoolHealthConfig.none() : health;
+    }
+
+    /** A pool without health settings (as before {@code health} existed). */
+    public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
+                      Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
+                      Duration responseTimeout, RetryConfig retries, QueueConfig queue,
+                      PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends) {
+        this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
+                retries, queue, passiveHealth, keepAlive, backends, null);
     }
 }
