@@ -77,7 +77,8 @@ public final class ProcConnections {
         try {
             InetAddress a = InetAddress.getByAddress(bytes);
             String text = a.getHostAddress();
-            return bytes.length == 16 ? "[" + text + "]:" + port : text + ":" + port;
+            // IPv4-mapped IPv6 addresses (a dual-stack socket) come back as plain IPv4.
+            return a instanceof java.net.Inet6Address ? "[" + text + "]:" + port : text + ":" + port;
         } catch (UnknownHostException e) {
             return hex;
         }

@@ -30,6 +30,7 @@ public final class FlakyOrigin implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private volatile Mode mode = Mode.NORMAL;
     private volatile long slowMillis = 1500;
+    private volatile long baseDelayMillis;
     private volatile ServerSocket server;
 
     public FlakyOrigin(String name) throws IOException {
@@ -57,6 +58,12 @@ public final class FlakyOrigin implements AutoCloseable {
     /** Requests answered (any mode that answers). */
     public long requests() {
         return requests.get();
+    }
+
+    /** Delay of every answer in the other modes (a realistic service time, so latency noise stays small). */
+    public FlakyOrigin baseDelayMillis(long ms) {
+        this.baseDelayMillis = ms;
+        return this;
     }
 
     /** Delay of {@link Mode#SLOW} answers. */
@@ -110,6 +117,9 @@ public final class FlakyOrigin implements AutoCloseable {
                     }
                     case SLOW -> Thread.sleep(slowMillis);
                     default -> {
+                        if (baseDelayMillis > 0) {
+                            Thread.sleep(baseDelayMillis);
+                        }
                     }
                 }
                 int status = m == Mode.ERROR ? 500 : 200;
