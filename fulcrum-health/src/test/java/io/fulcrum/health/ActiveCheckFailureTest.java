@@ -84,6 +84,8 @@ class ActiveCheckFailureTest {
 
         b.mode(mode);
         await().atMost(Duration.ofSeconds(5)).until(() -> backend.state() == BackendState.DOWN);
+        // The event follows the state change on the checking thread.
+        await().atMost(Duration.ofSeconds(2)).until(() -> !f.events("backend.down", "web/b").isEmpty());
         List<Event> down = f.events("backend.down", "web/b");
         assertThat(down).hasSize(1);
         // Down exactly at the fall-th failure in a row: detection within interval x fall (plus timeouts).
@@ -98,6 +100,7 @@ class ActiveCheckFailureTest {
 
         b.mode(Mode.NORMAL);
         await().atMost(Duration.ofSeconds(5)).until(() -> backend.state() == BackendState.UP);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !f.events("backend.up", "web/b").isEmpty());
         List<Event> up = f.events("backend.up", "web/b");
         assertThat(up).hasSize(1);
         assertThat(up.getFirst().details()).containsEntry("consecutivePasses", "2");

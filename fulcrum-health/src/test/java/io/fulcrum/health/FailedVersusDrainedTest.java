@@ -108,7 +108,7 @@ class FailedVersusDrainedTest {
             // Once the session expires (800 ms without use) it is empty and reported.
             await().atMost(Duration.ofSeconds(5)).until(() -> {
                 f.proxy().runSessionMaintenance();
-                return bb.isDrained();
+                return bb.isDrained() && !f.events("backend.drained", "web/b").isEmpty();
             });
             assertThat(f.events("backend.drained", "web/b")).hasSize(1);
             assertThat(f.events("backend.draining", "web/b")).hasSize(1);
