@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
                 ValidateCommand.class,
                 DemoCommand.class,
                 HandoffCommand.class,
+                AgentCommand.class,
                 VersionCommand.class,
                 ConnsCommand.class,
                 CommandLine.HelpCommand.class
@@ -50,6 +51,6 @@ public final class FulcrumCommand implements Callable<Integer> {
     /** Called when no subcommand is given: that is a usage error, answered with the usage text. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: choose one of run, reload, validate, demo, handoff, version");
+        throw new ParameterException(spec.commandLine(), "Missing command: choose one of run, reload, validate, demo, handoff, agent, conns, version");
     }
 }

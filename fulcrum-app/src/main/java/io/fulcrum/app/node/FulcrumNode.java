@@ -51,6 +51,7 @@ public final class FulcrumNode implements AutoCloseable {
     public static FulcrumNode create(FulcrumConfig config, Path configFile) {
         FulcrumNode node = new FulcrumNode(config, configFile);
         // Services beside the proxy are added here, in start order.
+        node.add(new io.fulcrum.health.HealthService(node.proxy, node.events));
         node.add(new io.fulcrum.l4.service.L4Service(node.events()));
         node.add(new io.fulcrum.gslb.SiteStateService(node.proxy, node.events));
         return node;

@@ -433,6 +433,7 @@ public final class ConfigValidator {
             String keepAlive = SourceMap.field(p, "keepAlive");
             atLeast(SourceMap.field(keepAlive, "maxIdlePerBackend"), ka.maxIdlePerBackend(), 0);
             nonNegative(SourceMap.field(keepAlive, "idleTimeout"), ka.idleTimeout());
+            HealthConfigValidator.check(pool, p, this::error);
 
             String backendsPath = SourceMap.field(p, "backends");
             if (pool.backends().isEmpty()) {

@@ -193,7 +193,7 @@ public record ConfigChanges(
     private static PoolConfig withoutBackends(PoolConfig p) {
         return new PoolConfig(p.name(), p.algorithm(), p.hashKey(), p.weightBound(), p.maglevTableSize(),
                 p.ringReplicas(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
-                p.passiveHealth(), p.keepAlive(), List.of());
+                p.passiveHealth(), p.keepAlive(), List.of(), p.health());
     }
 
     private static BackendConfig withWeight(BackendConfig b, int weight) {

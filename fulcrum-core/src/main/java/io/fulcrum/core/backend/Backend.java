@@ -28,8 +28,17 @@ public final class Backend {
     private volatile String site;
     private volatile String hostName;
     private volatile Map<String, String> labels;
+    /** Effective state read by the balancers: the administrative state, or DOWN while health checks fail. */
     private volatile BackendState state;
+    /** State set by the configuration or an operator. */
+    private volatile BackendState adminState;
+    /** Verdict of the active health checks (true until a monitor says otherwise). */
+    private volatile boolean healthy = true;
+    private volatile String healthReason = "";
     private volatile boolean drained;
+    private volatile WeightOrigin weightOrigin = WeightOrigin.CONFIGURED;
+    private volatile String weightReason = "";
+    private volatile CheckReport lastCheck;
     /** Resolved once, off the event loops (name resolution may block). */
     private volatile java.net.InetSocketAddress socketAddress;
 
@@ -64,6 +73,7 @@ public final class Backend {
         this.configuredWeight = weight;
         this.weight = weight;
         this.state = BackendState.UP;
+        this.adminState = BackendState.UP;
         this.site = "";
         this.hostName = "";
         this.labels = Map.of();
@@ -102,11 +112,38 @@ public final class Backend {
     public String site() { return site; }
     public String hostName() { return hostName; }
     public Map<String, String> labels() { return labels; }
+    /** Effective state: the {@link #adminState() administrative state}, except DOWN while the health checks fail. */
     public BackendState state() { return state; }
+    /** State set by the configuration or an operator, whatever the health checks say. */
+    public BackendState adminState() { return adminState; }
+    /** Verdict of the active health checks; true when no check runs. */
+    public boolean healthy() { return healthy; }
+    /** Why the health checks last changed their verdict (empty while healthy from the start). */
+    public String healthReason() { return healthReason; }
+    /** Where the current {@link #weight()} comes from. */
+    public WeightOrigin weightOrigin() { return weightOrigin; }
+    /** Why the weight is what it is (for example the inputs of an adaptive recomputation). */
+    public String weightReason() { return weightReason; }
+    /** The latest active health-check result with its timings, or {@code null} before the first check. */
+    public CheckReport lastCheck() { return lastCheck; }
     public long version() { return version.get(); }
 
+    /**
+     * Sets the configured weight. The effective weight follows it only while nothing
+     * else (adaptive weights, slow start, a schedule, an operator) owns the weight;
+     * that owner recomputes from the new configured weight itself.
+     */
     public void setConfiguredWeight(int w) {
         this.configuredWeight = w;
+        if (weightOrigin == WeightOrigin.CONFIGURED) {
+            setWeight(w);
+        }
+    }
+
+    /** Sets the effective weight and records where it came from and why. */
+    public void setWeight(int w, WeightOrigin origin, String reason) {
+        this.weightOrigin = java.util.Objects.requireNonNull(origin, "origin");
+        this.weightReason = reason == null ? "" : reason;
         setWeight(w);
     }
 
@@ -131,20 +168,60 @@ public final class Backend {
 
     public void setLabels(Map<String, String> labels) { this.labels = Map.copyOf(labels); }
 
+    /** Sets the administrative state (configuration or operator). */
     public void setState(BackendState s) {
-        if (this.state != s) {
+        this.adminState = java.util.Objects.requireNonNull(s, "state");
+        updateState();
+    }
+
+    /**
+     * Records the health checks' verdict. A backend that fails becomes DOWN at once
+     * (listeners get {@link BackendListener#backendFailed}); one that recovers returns
+     * to its administrative state.
+     */
+    public void setHealthy(boolean ok, String reason) {
+        this.healthReason = reason == null ? "" : reason;
+        if (this.healthy != ok) {
+            this.healthy = ok;
+            updateState();
+        }
+    }
+
+    /** Records the latest active check result (read by the admin API). */
+    public void setLastCheck(CheckReport report) { this.lastCheck = report; }
+
+    private synchronized void updateState() {
+        BackendState admin = adminState;
+        // A disabled backend stays disabled; anything else that fails its checks is DOWN (a draining one too:
+        // it failed, so its sessions move now instead of waiting).
+        BackendState s = healthy || admin == BackendState.DISABLED ? admin : BackendState.DOWN;
+        BackendState old = this.state;
+        if (old != s) {
             this.state = s;
             if (s != BackendState.DRAINING) {
                 drained = false;
             }
             changed();
+            if (s == BackendState.DOWN) {
+                for (BackendListener l : listeners) {
+                    l.backendFailed(this);
+                }
+            }
         }
     }
 
     /** True once a draining backend has no sticky sessions and no live requests left. */
     public boolean isDrained() { return drained; }
 
-    public void markDrained() { this.drained = true; }
+    /** Reports a draining backend as empty (listeners get {@link BackendListener#backendDrained}). */
+    public void markDrained() {
+        if (!drained) {
+            this.drained = true;
+            for (BackendListener l : listeners) {
+                l.backendDrained(this);
+            }
+        }
+    }
 
     // ---- selection ------------------------------------------------------------------------------
 

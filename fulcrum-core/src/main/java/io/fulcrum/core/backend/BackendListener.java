@@ -6,4 +6,16 @@ public interface BackendListener {
 
     /** Something about {@code backend} that affects selection changed. */
     void backendChanged(Backend backend);
+
+    /**
+     * {@code backend} has just become DOWN (failed): it takes nothing any more and
+     * whatever is bound to it (sticky entries, connection-table entries) should be
+     * purged at once so its clients move. Called after {@link #backendChanged}.
+     */
+    default void backendFailed(Backend backend) {
+    }
+
+    /** {@code backend} is draining and now empty: no sticky sessions and no requests left. */
+    default void backendDrained(Backend backend) {
+    }
 }

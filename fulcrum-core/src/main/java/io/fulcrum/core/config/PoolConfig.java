@@ -1,5 +1,7 @@
 package io.fulcrum.core.config;
 
+import io.fulcrum.core.config.health.PoolHealthConfig;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -24,6 +26,7 @@ import java.util.List;
  * @param tls            TLS to the backends, or {@code null} for cleartext
  * @param proxyProtocol  PROXY protocol header sent first on every backend connection: {@code none} (default),
  *                       {@code v1} or {@code v2}
+ * @param health         active checks, agents, adaptive weights, rules and schedules (see docs/health.md)
  */
 public record PoolConfig(
         String name,
@@ -41,7 +44,8 @@ public record PoolConfig(
         List<BackendConfig> backends,
         String protocol,
         BackendTlsConfig tls,
-        String proxyProtocol) {
+        String proxyProtocol,
+        PoolHealthConfig health) {
 
     /** The default backend protocol. */
     public static final String HTTP1 = "http/1.1";
@@ -61,34 +65,45 @@ public record PoolConfig(
         keepAlive = keepAlive == null ? KeepAliveConfig.defaults() : keepAlive;
         backends = backends == null ? List.of() : List.copyOf(backends);
         proxyProtocol = proxyProtocol == null ? "none" : proxyProtocol;
+        health = health == null ? PoolHealthConfig.none() : health;
     }
 
-    /** A cleartext HTTP/1.1 pool that sends no PROXY protocol header. */
+    /** A cleartext HTTP/1.1 pool that sends no PROXY protocol header and has no health settings. */
     public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
                       Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
                       Duration responseTimeout, RetryConfig retries, QueueConfig queue,
                       PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends) {
         this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
-                retries, queue, passiveHealth, keepAlive, backends, null, null, null);
+                retries, queue, passiveHealth, keepAlive, backends, null, null, null, null);
     }
 
-    /** A pool with this backend protocol and TLS that sends no PROXY protocol header. */
+    /** A pool with this backend protocol and TLS, no PROXY protocol header and no health settings. */
     public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
                       Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
                       Duration responseTimeout, RetryConfig retries, QueueConfig queue,
                       PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
                       String protocol, BackendTlsConfig tls) {
         this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
-                retries, queue, passiveHealth, keepAlive, backends, protocol, tls, null);
+                retries, queue, passiveHealth, keepAlive, backends, protocol, tls, null, null);
     }
 
-    /** A cleartext HTTP/1.1 pool that sends this PROXY protocol header. */
+    /** A cleartext HTTP/1.1 pool that sends this PROXY protocol header and has no health settings. */
     public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
                       Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
                       Duration responseTimeout, RetryConfig retries, QueueConfig queue,
                       PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
                       String proxyProtocol) {
         this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
-                retries, queue, passiveHealth, keepAlive, backends, null, null, proxyProtocol);
+                retries, queue, passiveHealth, keepAlive, backends, null, null, proxyProtocol, null);
+    }
+
+    /** A cleartext HTTP/1.1 pool with these health settings. */
+    public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
+                      Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
+                      Duration responseTimeout, RetryConfig retries, QueueConfig queue,
+                      PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
+                      PoolHealthConfig health) {
+        this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
+                retries, queue, passiveHealth, keepAlive, backends, null, null, null, health);
     }
 }

@@ -1,0 +1,72 @@
+package io.fulcrum.health;
+
+import io.fulcrum.core.backend.Backend;
+import io.fulcrum.health.agent.AgentReport;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What the health service knows about one backend of one pool: its checks, its agent's
+ * latest report, its slow-start ramp and its adaptive weight.
+ */
+final class BackendHealth {
+
+    final Backend backend;
+    final long createdNanos = System.nanoTime();
+    volatile List<CheckRunner> checks = List.of();
+
+    volatile AgentReport report;
+    volatile long lastReportNanos;
+    volatile boolean agentStale;
+    volatile String agentError = "";
+    final AtomicBoolean pollInFlight = new AtomicBoolean();
+
+    /** Start of the current slow-start ramp (System.nanoTime()), 0 = none. */
+    volatile long slowStartSince;
+    /** Whether it could take requests at the previous tick (null before the first tick). */
+    Boolean wasAvailable;
+
+    /** Latest adaptive weight, -1 before the loop has computed one. */
+    volatile int adaptiveWeight = -1;
+    volatile String adaptiveReason = "";
+    long lastTotalRequests = -1;
+    long lastDelta;
+    String lastHold;
+
+    BackendHealth(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** Whether every check's verdict is up. */
+    boolean checksUp() {
+        for (CheckRunner c : checks) {
+            if (!c.verdict.up()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The service metric: the first check's time-weighted average, or -1. */
+    long serviceNanos() {
+        for (CheckRunner c : checks) {
+            long v = c.average.get();
+            if (v > 0) {
+                return v;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether a check's latest probe timed out (the service metric then holds new connections). */
+    String probeTimeout() {
+        for (CheckRunner c : checks) {
+            var r = c.last;
+            if (r != null && r.timedOut()) {
+                return c.check.type() + " probe timed out";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,28 @@
+package io.fulcrum.health;
+
+import io.fulcrum.core.backend.Backend;
+import io.fulcrum.core.event.EventLog;
+import io.fulcrum.health.agent.AgentClient;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** What a {@link PoolMonitor} uses from the service that owns it. */
+interface HealthContext {
+
+    /** Timing only: tasks here hand their work to {@link #workers()} at once. */
+    ScheduledExecutorService scheduler();
+
+    /** Virtual threads where checks and agent polls block. */
+    ExecutorService workers();
+
+    EventLog events();
+
+    AgentClient agents();
+
+    /** Removes sticky entries of failed backends now, instead of at the next housekeeping pass. */
+    void purgeSessions();
+
+    /** The health service stops managing {@code backend}: health verdict and weight go back to the configuration. */
+    void release(Backend backend);
+}

@@ -1,0 +1,315 @@
+package io.fulcrum.health;
+
+import io.fulcrum.core.backend.Backend;
+import io.fulcrum.core.backend.BackendListener;
+import io.fulcrum.core.backend.BackendState;
+import io.fulcrum.core.backend.WeightOrigin;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.core.event.EventLog;
+import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.health.agent.AgentClient;
+import io.fulcrum.proxy.ProxyServer;
+import io.fulcrum.proxy.runtime.PoolRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The monitor and manager roles of a node (SPEC 2.1 items 6-8, 2.2 items 5-6, 2.3
+ * items 3 and 6): runs every pool's active checks, polls host agents, recomputes
+ * adaptive weights, applies time-window rules, weight schedules and slow start, and
+ * tells failed backends from drained ones. Every change lands on the live
+ * {@link Backend} objects (so the balancers rebuild lazily) and in the node's
+ * {@link EventLog}.
+ *
+ * <p>Threads: one scheduler thread for timing and the 100 ms tick, virtual threads
+ * for the blocking checks and agent polls. Nothing runs on the proxy's event loops.
+ */
+public final class HealthService implements NodeService, HealthContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthService.class);
+
+    /** How often effective weights, rules, schedules and agent staleness are re-evaluated. */
+    public static final Duration TICK = Duration.ofMillis(100);
+
+    private final ProxyServer proxy;
+    private final EventLog events;
+    private final Clock clock;
+    private final Map<String, PoolMonitor> monitors = new ConcurrentHashMap<>();
+    private final Set<Backend> watched = ConcurrentHashMap.newKeySet();
+    private final Map<String, BackendState> operatorStates = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> drainDeadlines = new ConcurrentHashMap<>();
+    private final Map<Backend, BackendState> lastAdminState = new ConcurrentHashMap<>();
+    private final BackendListener listener = new BackendListener() {
+        @Override
+        public void backendChanged(Backend backend) {
+        }
+
+        @Override
+        public void backendDrained(Backend backend) {
+            events.publish("backend.drained", backend.pool() + "/" + backend.name(),
+                    "draining backend is empty: no sticky sessions and no requests left; it can be shut down", Map.of());
+        }
+    };
+    private ScheduledExecutorService scheduler;
+    private ExecutorService workers;
+    private AgentClient agents;
+
+    /** A service for this proxy, publishing to {@code events}. */
+    public HealthService(ProxyServer proxy, EventLog events) {
+        this(proxy, events, Clock.systemUTC());
+    }
+
+    /** Same, with the wall clock used by rules and schedules. */
+    public HealthService(ProxyServer proxy, EventLog events, Clock clock) {
+        this.proxy = proxy;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "health";
+    }
+
+    @Override
+    public synchronized void start(FulcrumConfig config) throws IOException {
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("fulcrum-health")
+                .daemon(true).unstarted(r));
+        workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fulcrum-check-", 0).factory());
+        agents = new AgentClient();
+        apply(config);
+        scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void apply(FulcrumConfig config) throws IOException {
+        var runtime = proxy.runtime();
+        for (PoolConfig pc : config.pools()) {
+            PoolRuntime pr = runtime.pools().get(pc.name());
+            if (pr == null) {
+                continue;
+            }
+            for (Backend b : pr.backends()) {
+                watch(b);
+                BackendState forced = operatorStates.get(key(b));
+                if (forced != null && b.adminState() != forced) {
+                    b.setState(forced); // an operator's drain or failure outlives a reload
+                }
+                reportAdminChange(b);
+            }
+            if (pc.health().active()) {
+                PoolMonitor m = monitors.computeIfAbsent(pc.name(), n -> new PoolMonitor(n, this));
+                m.apply(pc, pr.backends());
+            } else {
+                PoolMonitor m = monitors.remove(pc.name());
+                if (m != null) {
+                    m.close();
+                }
+            }
+        }
+        for (String name : Set.copyOf(monitors.keySet())) {
+            if (config.pool(name) == null) {
+                monitors.remove(name).close();
+            }
+        }
+        tick();
+    }
+
+    private void watch(Backend b) {
+        if (watched.add(b)) {
+            b.addListener(listener);
+            lastAdminState.put(b, b.adminState());
+        }
+    }
+
+    /** Publishes an event when the configuration (or an operator) changed a backend's administrative state. */
+    private void reportAdminChange(Backend b) {
+        BackendState now = b.adminState();
+        BackendState before = lastAdminState.put(b, now);
+        if (before != null && before != now) {
+            events.publish("backend." + now.name().toLowerCase(java.util.Locale.ROOT), key(b),
+                    "administrative state " + before.name().toLowerCase(java.util.Locale.ROOT) + " -> "
+                            + now.name().toLowerCase(java.util.Locale.ROOT), Map.of());
+            if (now == BackendState.DOWN) {
+                purgeSessions();
+            }
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        Instant wall = clock.instant();
+        for (PoolMonitor m : monitors.values()) {
+            try {
+                m.tick(now, wall);
+            } catch (RuntimeException e) {
+                LOG.warn("health tick failed: {}", e.toString(), e);
+            }
+        }
+    }
+
+    // ---- operator actions (SPEC 2.3 item 6) -------------------------------------------------------------------
+
+    /**
+     * Takes a backend out on purpose: it keeps its live connections and sticky sessions,
+     * still takes new ones for {@code newFlowsFor} (zero = none), then drains and is
+     * reported ({@code backend.drained}) once empty.
+     *
+     * @return false when there is no such backend
+     */
+    public boolean drain(String pool, String backend, Duration newFlowsFor, String actor) {
+        Backend b = proxy.backend(pool, backend);
+        if (b == null) {
+            return false;
+        }
+        String k = key(b);
+        ScheduledFuture<?> old = drainDeadlines.remove(k);
+        if (old != null) {
+            old.cancel(false);
+        }
+        Runnable start = () -> {
+            drainDeadlines.remove(k);
+            operatorStates.put(k, BackendState.DRAINING);
+            b.setState(BackendState.DRAINING);
+            lastAdminState.put(b, BackendState.DRAINING);
+            events.publish(new io.fulcrum.core.event.Event(0, Instant.now(), "backend.draining", k,
+                    "removed on purpose: keeps its connections and sessions, takes no new ones", actor, Map.of()));
+        };
+        if (newFlowsFor == null || newFlowsFor.isZero() || newFlowsFor.isNegative()) {
+            start.run();
+        } else {
+            events.publish(new io.fulcrum.core.event.Event(0, Instant.now(), "backend.drain-scheduled", k,
+                    "takes new connections for " + newFlowsFor.toMillis() + " ms more, then drains", actor,
+                    Map.of("newFlowsFor", newFlowsFor.toMillis() + "ms")));
+            drainDeadlines.put(k, scheduler.schedule(start, newFlowsFor.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        return true;
+    }
+
+    /**
+     * Marks a backend failed: it stops at once, its sticky entries are purged and
+     * {@link BackendListener#backendFailed} listeners (the L4 router) purge its flows.
+     *
+     * @return false when there is no such backend
+     */
+    public boolean fail(String pool, String backend, String reason, String actor) {
+        Backend b = proxy.backend(pool, backend);
+        if (b == null) {
+            return false;
+        }
+        operatorStates.put(key(b), BackendState.DOWN);
+        b.setState(BackendState.DOWN);
+        lastAdminState.put(b, BackendState.DOWN);
+        purgeSessions();
+        events.publish(new io.fulcrum.core.event.Event(0, Instant.now(), "backend.failed", key(b),
+                reason == null ? "failed" : reason, actor, Map.of()));
+        return true;
+    }
+
+    /** Ends an operator's drain or failure: the configured state applies again. */
+    public boolean restore(String pool, String backend, String actor) {
+        Backend b = proxy.backend(pool, backend);
+        if (b == null) {
+            return false;
+        }
+        String k = key(b);
+        operatorStates.remove(k);
+        ScheduledFuture<?> pending = drainDeadlines.remove(k);
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        var pc = proxy.runtime().config().pool(pool);
+        BackendState configured = BackendState.UP;
+        if (pc != null) {
+            for (var bc : pc.backends()) {
+                if (bc.name().equals(backend)) {
+                    configured = BackendState.parse(bc.state());
+                }
+            }
+        }
+        b.setState(configured);
+        lastAdminState.put(b, configured);
+        events.publish(new io.fulcrum.core.event.Event(0, Instant.now(), "backend." + configured.name()
+                .toLowerCase(java.util.Locale.ROOT), k, "restored by an operator", actor, Map.of()));
+        return true;
+    }
+
+    // ---- HealthContext -----------------------------------------------------------------------------------------
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public ExecutorService workers() {
+        return workers;
+    }
+
+    @Override
+    public EventLog events() {
+        return events;
+    }
+
+    @Override
+    public AgentClient agents() {
+        return agents;
+    }
+
+    @Override
+    public void purgeSessions() {
+        proxy.runSessionMaintenance();
+    }
+
+    @Override
+    public void release(Backend b) {
+        if (!b.healthy()) {
+            b.setHealthy(true, "no longer monitored");
+        }
+        if (b.weightOrigin() != WeightOrigin.CONFIGURED && b.weightOrigin() != WeightOrigin.OPERATOR) {
+            b.setWeight(b.configuredWeight(), WeightOrigin.CONFIGURED, "configured weight");
+        }
+    }
+
+    private static String key(Backend b) {
+        return b.pool() + "/" + b.name();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (PoolMonitor m : monitors.values()) {
+            m.close();
+        }
+        monitors.clear();
+        for (Backend b : watched) {
+            b.removeListener(listener);
+        }
+        watched.clear();
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            workers.shutdownNow();
+            agents.close();
+        }
+    }
+
+    /** For tests and the admin API: names of the pools under monitoring. */
+    public List<String> monitoredPools() {
+        return List.copyOf(new HashMap<>(monitors).keySet());
+    }
+}
