@@ -51,6 +51,7 @@ public final class FulcrumNode implements AutoCloseable {
     public static FulcrumNode create(FulcrumConfig config, Path configFile) {
         FulcrumNode node = new FulcrumNode(config, configFile);
         // Services beside the proxy are added here, in start order.
+        node.add(new io.fulcrum.dns.DnsService(node.events()));
         return node;
     }
 

@@ -189,6 +189,7 @@ public final class ConfigValidator {
                 }
                 checkPool(pool, p);
             }
+            DnsConfigValidator.check(c.dns(), c.listeners(), this::error, this::warn);
         }
 
         private void checkServer(ServerSettings s, String p) {
