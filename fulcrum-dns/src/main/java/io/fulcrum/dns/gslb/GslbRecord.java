@@ -132,6 +132,11 @@ public final class GslbRecord {
         return rotation[Math.floorMod(set.cursor.getAndIncrement(), rotation.length)];
     }
 
+    /** Client subnets in the sticky table (0 without {@code sticky}). */
+    public int stickyEntries() {
+        return sticky == null ? 0 : sticky.size();
+    }
+
     /** Forgets every cached answer (state or configuration changed). */
     public void clearCache() {
         for (int i = 0; i < cache.length(); i++) {
