@@ -62,7 +62,7 @@ public final class DnsStats {
     }
 
     /** Recorded by the server. */
-    public void gslb(Iterable<Policy> chain) {
+    public void gslb(Policy[] chain) {
         gslbAnswers.increment();
         for (Policy p : chain) {
             byPolicy[p.ordinal()].increment();

@@ -40,6 +40,8 @@ public final class DnsServer implements AutoCloseable {
     static final int MAX_TCP_CONNECTIONS = 1024;
     /** Seconds a TCP connection may stay idle (RFC 7766 suggests seconds, not minutes). */
     static final int TCP_IDLE_SECONDS = 10;
+    /** Largest UDP query read whole. */
+    static final int MAX_QUERY = 4096;
 
     private final DnsEngine engine;
     private final List<InetSocketAddress> listen;
@@ -114,10 +116,15 @@ public final class DnsServer implements AutoCloseable {
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
                 .handler(new UdpQueryHandler(engine));
         if (epoll) {
-            b.option(EpollChannelOption.SO_REUSEPORT, true);
+            // recvmmsg: one read fills a buffer with up to 16 datagrams of at most 4 KB each
+            // (a longer query is cut and gets FORMERR); sendmmsg happens on each batch flush.
+            b.option(EpollChannelOption.SO_REUSEPORT, true)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 16));
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
         }
         Channel ch = await(b.bind(address), address, "UDP");
         channels.add(ch);

@@ -81,7 +81,7 @@ public final class QueryProcessor {
                 }
                 SiteStateView view = engine.siteState();
                 body = g.reply(q.type, Location.classOf(loc), subnet, view, g.usesSticky() ? System.currentTimeMillis() : 0);
-                stats.gslb(g.chain());
+                stats.gslb(g.chainArray());
             } else {
                 body = node.reply(q.type);
             }
