@@ -84,6 +84,22 @@ class GslbRecordsTest {
     }
 
     @Test
+    void aCnameToAGslbNameCarriesTheGslbAnswer() throws Exception {
+        String zone = ZONE.replace("- {name: www, type: A, value: 192.0.2.1}",
+                "- {name: www, type: A, value: 192.0.2.1}\n        - {name: shop, type: CNAME, value: app.example.test.}");
+        try (DnsTestServer s = DnsTestServer.start(zone + THREE_SITES + """
+                  gslb:
+                    - {name: app.example.test, policy: [up, geo], answers: 1}
+                """)) {
+            assertThat(s.dig("+short", "shop.example.test", "A", "+subnet=81.2.69.0/24").lines().toList())
+                    .containsExactly("app.example.test.", "192.0.2.20");
+            assertThat(s.dig("+short", "shop.example.test", "A", "+subnet=8.8.8.0/24").lines().toList())
+                    .containsExactly("app.example.test.", "192.0.2.10");
+            assertThat(s.dig("+short", "shop.example.test", "CNAME").strip()).isEqualTo("app.example.test.");
+        }
+    }
+
+    @Test
     void weightedSharesHoldWithinBounds() throws Exception {
         try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """
                   gslb:

@@ -21,6 +21,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class GslbRecord {
 
     private final byte[] name;
+    /** The question the cached answers are for: the name itself, or an alias (CNAME) of it. */
+    private final byte[] question;
+    /** The CNAME from {@link #question} to {@link #name}, first in every answer; {@code null} without alias. */
+    private final RecordData alias;
+    private final int stickyMax;
+    private final long stickyTimeoutMillis;
     private final String displayName;
     private final boolean upper;
     private final long ttl;
@@ -42,7 +48,18 @@ public final class GslbRecord {
     public GslbRecord(byte[] name, String displayName, boolean upper, long ttl, List<Site> sites, List<Policy> chain,
                       List<String> failoverOrder, int answers, RecordData negativeSoa, long stickyTimeoutMillis,
                       int stickyMax) {
+        this(name, name, null, displayName, upper, ttl, sites, chain, failoverOrder, answers, negativeSoa,
+                stickyTimeoutMillis, stickyMax);
+    }
+
+    private GslbRecord(byte[] name, byte[] question, RecordData alias, String displayName, boolean upper, long ttl,
+                       List<Site> sites, List<Policy> chain, List<String> failoverOrder, int answers,
+                       RecordData negativeSoa, long stickyTimeoutMillis, int stickyMax) {
         this.name = name;
+        this.question = question;
+        this.alias = alias;
+        this.stickyMax = stickyMax;
+        this.stickyTimeoutMillis = stickyTimeoutMillis;
         this.displayName = displayName;
         this.upper = upper;
         this.ttl = ttl;
@@ -54,6 +71,15 @@ public final class GslbRecord {
         this.negativeSoa = negativeSoa;
         this.geo = chain.contains(Policy.GEO);
         this.sticky = chain.contains(Policy.STICKY) ? new StickyTable(stickyTimeoutMillis, stickyMax) : null;
+    }
+
+    /**
+     * The same record answering at an alias: every answer starts with this CNAME (owner
+     * {@code aliasName}, target this record's name), then the addresses.
+     */
+    public GslbRecord aliasedBy(byte[] aliasName, RecordData cname) {
+        return new GslbRecord(name, aliasName, cname, displayName, upper, ttl, sites, chain, failoverOrder, answers,
+                negativeSoa, stickyTimeoutMillis, stickyMax);
     }
 
     /** The answers one state gives one client location: the rotation, and pinned orders for sticky clients. */
@@ -219,7 +245,10 @@ public final class GslbRecord {
 
     private byte[] addresses(int qtype, Site[] order, SiteStateView view) {
         boolean v6 = qtype == Dns.TYPE_AAAA;
-        MessageBuilder m = new MessageBuilder(name, qtype, true, Dns.RCODE_NOERROR);
+        MessageBuilder m = new MessageBuilder(question, qtype, true, Dns.RCODE_NOERROR);
+        if (alias != null) {
+            m.answer(alias);
+        }
         int count = 0;
         for (int pass = 0; count < answers; pass++) {
             boolean any = false;

@@ -335,8 +335,12 @@ public final class SnapshotBuilder {
                 types.add(t);
                 replies.add(cnameChain(o, t));
             }
+            // A CNAME to a (lower-tier) GSLB name of ours answers A and AAAA with the CNAME and the GSLB answer.
+            Owner target = owners.get(key(RecordConversion.target(cname.getFirst())));
+            GslbRecord aliased = target != null && target.gslb != null && !target.gslb.upper()
+                    ? target.gslb.aliasedBy(o.name, cname.getFirst()) : null;
             return new NameNode(o.name, o.zone, ints(types), replies.toArray(new byte[0][]),
-                    cnameChain(o, Dns.TYPE_ANY), cnameChain(o, 0), null);
+                    cnameChain(o, Dns.TYPE_ANY), cnameChain(o, 0), aliased);
         }
         MessageBuilder any = new MessageBuilder(o.name, Dns.TYPE_ANY, true, Dns.RCODE_NOERROR);
         for (Map.Entry<Integer, List<RecordData>> e : o.sets.entrySet()) {
