@@ -54,6 +54,7 @@ public final class FulcrumNode implements AutoCloseable {
         node.add(new io.fulcrum.health.HealthService(node.proxy, node.events));
         node.add(new io.fulcrum.l4.service.L4Service(node.events()));
         node.add(new io.fulcrum.gslb.SiteStateService(node.proxy, node.events));
+        node.add(new io.fulcrum.dns.DnsService(node.events()));
         return node;
     }
 

@@ -1,6 +1,7 @@
 package io.fulcrum.core.config;
 
 import io.fulcrum.core.config.gslb.GslbConfig;
+import io.fulcrum.core.config.dns.DnsConfig;
 
 import java.util.List;
 
@@ -15,6 +16,7 @@ import java.util.List;
  * @param l4Timeouts      global timeouts of the L4 router (virtual services)
  * @param virtualServices the L4 router's virtual services (VIPs, ports, pools)
  * @param gslb      GSLB site state: this site, the other sites, site-state peers, hand-off
+ * @param dns       the authoritative DNS server and GSLB records (off when absent)
  */
 public record FulcrumConfig(
         ServerSettings server,
@@ -23,7 +25,8 @@ public record FulcrumConfig(
         List<PoolConfig> pools,
         io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
         List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices,
-        GslbConfig gslb) {
+        GslbConfig gslb,
+        DnsConfig dns) {
 
     public FulcrumConfig {
         server = server == null ? ServerSettings.defaults() : server;
@@ -33,25 +36,32 @@ public record FulcrumConfig(
         l4Timeouts = l4Timeouts == null ? io.fulcrum.core.config.l4.L4TimeoutsConfig.inherit() : l4Timeouts;
         virtualServices = virtualServices == null ? List.of() : List.copyOf(virtualServices);
         gslb = gslb == null ? GslbConfig.disabled() : gslb;
+        dns = dns == null ? DnsConfig.off() : dns;
     }
 
     /** A configuration without the optional sections. */
     public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
                          List<PoolConfig> pools) {
-        this(server, accessLog, listeners, pools, null, null, null);
+        this(server, accessLog, listeners, pools, null, null, null, null);
     }
 
-    /** A configuration with virtual services and no GSLB. */
+    /** A configuration with virtual services and no GSLB or DNS. */
     public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
                          List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
                          List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices) {
-        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, null);
+        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, null, null);
     }
 
-    /** A configuration with GSLB and no virtual services. */
+    /** A configuration with GSLB and no virtual services or DNS. */
     public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
                          List<PoolConfig> pools, GslbConfig gslb) {
-        this(server, accessLog, listeners, pools, null, null, gslb);
+        this(server, accessLog, listeners, pools, null, null, gslb, null);
+    }
+
+    /** A configuration with DNS and no virtual services or GSLB. */
+    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
+                         List<PoolConfig> pools, DnsConfig dns) {
+        this(server, accessLog, listeners, pools, null, null, null, dns);
     }
 
     /** The pool with this name, or {@code null}. */

@@ -1,0 +1,335 @@
+package io.fulcrum.control.config;
+
+import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.core.config.dns.DnsConfig;
+import io.fulcrum.core.config.dns.GslbRecordConfig;
+import io.fulcrum.core.config.dns.NodeConfig;
+import io.fulcrum.core.config.dns.RecordConfig;
+import io.fulcrum.core.config.dns.SiteConfig;
+import io.fulcrum.core.config.dns.ZoneConfig;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * The semantic rules of the {@code dns:} section (names, record values, sites, policy
+ * chains). Record text that only a DNS parser can judge fully (TXT quoting, zone files) is
+ * checked again when the DNS service compiles its zones; that error refuses the reload too.
+ */
+final class DnsConfigValidator {
+
+    static final Set<String> RECORD_TYPES = Set.of("NS", "A", "AAAA", "CNAME", "TXT", "MX", "SRV", "PTR");
+    static final Set<String> REGIONS = Set.of("AFRINIC", "APNIC", "ARIN", "LACNIC", "RIPE");
+    static final Set<String> POLICIES = Set.of("up", "geo", "latency", "load", "failover", "weighted", "handoff",
+            "sticky");
+    static final Set<String> TIERS = Set.of("lower", "upper");
+    private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9_*](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
+    private static final long MAX_TTL = Integer.MAX_VALUE;
+
+    private final BiConsumer<String, String> error;
+    private final BiConsumer<String, String> warn;
+
+    private DnsConfigValidator(BiConsumer<String, String> error, BiConsumer<String, String> warn) {
+        this.error = error;
+        this.warn = warn;
+    }
+
+    /** Checks {@code dns:}, reporting each problem with its field path. */
+    static void check(DnsConfig d, List<ListenerConfig> listeners, BiConsumer<String, String> error,
+                      BiConsumer<String, String> warn) {
+        new DnsConfigValidator(error, warn).run(d, listeners);
+    }
+
+    private void run(DnsConfig d, List<ListenerConfig> listeners) {
+        String p = "dns";
+        Set<String> proxyBinds = new HashSet<>();
+        for (ListenerConfig l : listeners) {
+            if (l.bind() != null) {
+                ConfigValidator.HostPort hp = ConfigValidator.HostPort.parse(l.bind(), true);
+                if (hp.error() == null) {
+                    proxyBinds.add(hp.key() + ":" + hp.port());
+                }
+            }
+        }
+        for (int i = 0; i < d.listen().size(); i++) {
+            String lp = SourceMap.index(SourceMap.field(p, "listen"), i);
+            ConfigValidator.HostPort hp = ConfigValidator.HostPort.parse(d.listen().get(i), true);
+            if (hp.error() != null) {
+                error.accept(lp, hp.error());
+            } else if (proxyBinds.contains(hp.key() + ":" + hp.port())) {
+                error.accept(lp, "address " + d.listen().get(i) + " is also a proxy listener's (DNS binds TCP too)");
+            }
+        }
+        range(SourceMap.field(p, "threads"), d.threads(), 1, ConfigValidator.MAX_EVENT_LOOP_THREADS);
+        range(SourceMap.field(p, "udpPayloadSize"), d.udpPayloadSize(), 512, 4096);
+        range(SourceMap.field(p, "stickyEntries"), d.stickyEntries(), 1, 10_000_000);
+        if (d.geoDatabase() != null) {
+            readable(SourceMap.field(p, "geoDatabase"), d.geoDatabase());
+        }
+        if (d.enabled() && d.zones().isEmpty()) {
+            error.accept(SourceMap.field(p, "zones"), "at least one zone is required when dns.listen is set");
+        }
+        List<String> apexes = new ArrayList<>();
+        Map<String, String> zonePaths = new HashMap<>();
+        for (int i = 0; i < d.zones().size(); i++) {
+            String zp = SourceMap.index(SourceMap.field(p, "zones"), i);
+            ZoneConfig z = d.zones().get(i);
+            String apex = dnsName(SourceMap.field(zp, "name"), z.name(), true);
+            if (apex != null) {
+                if (zonePaths.containsKey(apex)) {
+                    error.accept(SourceMap.field(zp, "name"), "duplicate zone \"" + z.name() + "\" (also at "
+                            + zonePaths.get(apex) + ")");
+                } else {
+                    zonePaths.put(apex, SourceMap.field(zp, "name"));
+                    apexes.add(apex);
+                }
+            }
+            if (z.file() != null) {
+                readable(SourceMap.field(zp, "file"), z.file());
+            }
+            ttl(SourceMap.field(zp, "ttl"), z.ttl());
+            for (int j = 0; j < z.records().size(); j++) {
+                checkRecord(z.records().get(j), SourceMap.index(SourceMap.field(zp, "records"), j));
+            }
+        }
+        Map<String, String> sitePaths = new HashMap<>();
+        for (int i = 0; i < d.sites().size(); i++) {
+            String sp = SourceMap.index(SourceMap.field(p, "sites"), i);
+            SiteConfig s = d.sites().get(i);
+            String np = SourceMap.field(sp, "name");
+            if (s.name() == null || s.name().isBlank()) {
+                error.accept(np, "required: every site needs a name");
+            } else if (sitePaths.containsKey(s.name())) {
+                error.accept(np, "duplicate site name \"" + s.name() + "\" (also at " + sitePaths.get(s.name()) + ")");
+            } else {
+                sitePaths.put(s.name(), np);
+            }
+            checkSite(s, sp);
+        }
+        Set<String> gslbNames = new HashSet<>();
+        for (int i = 0; i < d.gslb().size(); i++) {
+            String gp = SourceMap.index(SourceMap.field(p, "gslb"), i);
+            GslbRecordConfig g = d.gslb().get(i);
+            String name = dnsName(SourceMap.field(gp, "name"), g.name(), true);
+            if (name != null) {
+                if (!gslbNames.add(name)) {
+                    error.accept(SourceMap.field(gp, "name"), "duplicate GSLB name \"" + g.name() + "\"");
+                }
+                if (apexes.stream().noneMatch(a -> name.equals(a) || name.endsWith("." + a))) {
+                    error.accept(SourceMap.field(gp, "name"), "\"" + g.name() + "\" is not inside any of dns.zones ("
+                            + String.join(", ", apexes) + ")");
+                }
+            }
+            checkGslb(g, gp, sitePaths.keySet(), d);
+        }
+    }
+
+    private void checkRecord(RecordConfig r, String rp) {
+        String tp = SourceMap.field(rp, "type");
+        String type = r.type() == null ? null : r.type().toUpperCase(Locale.ROOT);
+        if (type == null || !RECORD_TYPES.contains(type)) {
+            error.accept(tp, "must be one of A, AAAA, CNAME, MX, NS, PTR, SRV, TXT (got \"" + r.type() + "\")"
+                    + ("SOA".equals(type) ? "; give the SOA with the zone's soa field" : ""));
+        }
+        if (!"@".equals(r.name())) {
+            dnsName(SourceMap.field(rp, "name"), r.name(), false);
+        }
+        if (r.ttl() != null) {
+            ttl(SourceMap.field(rp, "ttl"), r.ttl());
+        }
+        List<String> values = r.allValues();
+        if (values.isEmpty()) {
+            error.accept(SourceMap.field(rp, "value"), "required: the record's value (or values)");
+            return;
+        }
+        if (type == null) {
+            return;
+        }
+        for (int k = 0; k < values.size(); k++) {
+            String vp = r.value() != null && k == 0 ? SourceMap.field(rp, "value")
+                    : SourceMap.index(SourceMap.field(rp, "values"), r.value() != null ? k - 1 : k);
+            String v = values.get(k) == null ? "" : values.get(k).strip();
+            String problem = switch (type) {
+                case "A" -> ip(v, 4) ? null : "not an IPv4 address: \"" + v + "\"";
+                case "AAAA" -> ip(v, 16) ? null : "not an IPv6 address: \"" + v + "\"";
+                case "MX" -> v.matches("\\d{1,5}\\s+\\S+") ? null
+                        : "an MX value is \"preference host\", e.g. \"10 mail.example.com.\" (got \"" + v + "\")";
+                case "SRV" -> v.matches("\\d{1,5}\\s+\\d{1,5}\\s+\\d{1,5}\\s+\\S+") ? null
+                        : "an SRV value is \"priority weight port target\", e.g. \"0 5 443 svc.example.com.\" (got \""
+                        + v + "\")";
+                case "NS", "CNAME", "PTR" -> v.isEmpty() || v.contains(" ") ? "a " + type + " value is one name (got \""
+                        + v + "\")" : null;
+                default -> v.isEmpty() ? "must not be empty" : null;
+            };
+            if (problem != null) {
+                error.accept(vp, problem);
+            }
+        }
+    }
+
+    private void checkSite(SiteConfig s, String sp) {
+        if (s.region() != null && !REGIONS.contains(s.region().toUpperCase(Locale.ROOT))) {
+            error.accept(SourceMap.field(sp, "region"), "must be one of AFRINIC, APNIC, ARIN, LACNIC, RIPE (got \""
+                    + s.region() + "\")");
+        }
+        for (int k = 0; k < s.countries().size(); k++) {
+            String c = s.countries().get(k);
+            if (c == null || !c.matches("[A-Za-z]{2}")) {
+                error.accept(SourceMap.index(SourceMap.field(sp, "countries"), k),
+                        "a two-letter ISO 3166 country code (got \"" + c + "\")");
+            }
+        }
+        if (s.location() != null) {
+            String[] ll = s.location().split(",");
+            boolean ok = ll.length == 2;
+            try {
+                ok = ok && Math.abs(Double.parseDouble(ll[0].strip())) <= 90
+                        && Math.abs(Double.parseDouble(ll[1].strip())) <= 180;
+            } catch (NumberFormatException e) {
+                ok = false;
+            }
+            if (!ok) {
+                error.accept(SourceMap.field(sp, "location"), "write \"latitude,longitude\" in degrees, e.g. "
+                        + "\"50.11,8.68\" (got \"" + s.location() + "\")");
+            }
+        }
+        range(SourceMap.field(sp, "weight"), s.weight(), 0, 1_000_000);
+        for (int k = 0; k < s.vips().size(); k++) {
+            String v = s.vips().get(k);
+            if (!ip(v, 0)) {
+                error.accept(SourceMap.index(SourceMap.field(sp, "vips"), k), "not an IP address: \"" + v + "\"");
+            }
+        }
+        for (int k = 0; k < s.nodes().size(); k++) {
+            NodeConfig n = s.nodes().get(k);
+            String np = SourceMap.index(SourceMap.field(sp, "nodes"), k);
+            dnsName(SourceMap.field(np, "name"), n.name(), true);
+            if (!ip(n.address(), 0)) {
+                error.accept(SourceMap.field(np, "address"), "not an IP address: \"" + n.address() + "\"");
+            }
+        }
+    }
+
+    private void checkGslb(GslbRecordConfig g, String gp, Set<String> sites, DnsConfig d) {
+        if (!TIERS.contains(g.tier())) {
+            error.accept(SourceMap.field(gp, "tier"), "must be lower or upper (got \"" + g.tier() + "\")");
+        }
+        ttl(SourceMap.field(gp, "ttl"), g.ttl());
+        String pp = SourceMap.field(gp, "policy");
+        if (g.policy().isEmpty()) {
+            error.accept(pp, "at least one policy, e.g. [up, geo, weighted]");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int k = 0; k < g.policy().size(); k++) {
+            String name = g.policy().get(k);
+            if (!POLICIES.contains(name)) {
+                error.accept(SourceMap.index(pp, k), "unknown policy \"" + name + "\"; one of "
+                        + String.join(", ", new java.util.TreeSet<>(POLICIES)));
+            } else if (!seen.add(name)) {
+                error.accept(SourceMap.index(pp, k), "policy \"" + name + "\" is listed twice");
+            }
+        }
+        if (seen.contains("weighted") && seen.contains("handoff")) {
+            error.accept(pp, "weighted and handoff both spread the first place; use one of them");
+        }
+        List<String> used = g.sites().isEmpty() ? d.sites().stream().map(SiteConfig::name).toList() : g.sites();
+        for (int k = 0; k < g.sites().size(); k++) {
+            if (!sites.contains(g.sites().get(k))) {
+                error.accept(SourceMap.index(SourceMap.field(gp, "sites"), k), "no site \"" + g.sites().get(k)
+                        + "\" in dns.sites");
+            }
+        }
+        if (used.isEmpty()) {
+            error.accept(SourceMap.field(gp, "sites"), "a GSLB record needs at least one site in dns.sites");
+        }
+        for (int k = 0; k < g.failoverOrder().size(); k++) {
+            if (!used.contains(g.failoverOrder().get(k))) {
+                error.accept(SourceMap.index(SourceMap.field(gp, "failoverOrder"), k), "site \""
+                        + g.failoverOrder().get(k) + "\" is not one of this record's sites");
+            }
+        }
+        String ap = SourceMap.field(gp, "answers");
+        range(ap, g.answers(), 1, 16);
+        if ("upper".equals(g.tier())) {
+            if (g.answers() < 3 || g.answers() > 5) {
+                warn.accept(ap, "an upper-tier record usually names 3 to 5 lower-tier nodes (got " + g.answers() + ")");
+            }
+            long withNodes = used.stream().map(d::site).filter(s -> s != null && !s.nodes().isEmpty()).count();
+            if (withNodes == 0) {
+                error.accept(SourceMap.field(gp, "tier"), "an upper-tier record needs sites with nodes (dns.sites[].nodes)");
+            } else if (withNodes < 2) {
+                warn.accept(SourceMap.field(gp, "tier"), "only one site has lower-tier nodes; two or more survive a site loss");
+            }
+        }
+        if (g.stickyTimeout().isNegative() || g.stickyTimeout().isZero()) {
+            error.accept(SourceMap.field(gp, "stickyTimeout"), "must be positive");
+        }
+    }
+
+    /** The lower-case name without its final dot, or {@code null} after reporting a problem. */
+    private String dnsName(String path, String name, boolean absoluteAllowedOnly) {
+        if (name == null || name.isBlank()) {
+            error.accept(path, "required: a DNS name");
+            return null;
+        }
+        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (n.length() > 253) {
+            error.accept(path, "a DNS name is at most 253 characters (got " + n.length() + ")");
+            return null;
+        }
+        for (String label : n.split("\\.", -1)) {
+            if (!DNS_LABEL.matcher(label).matches()) {
+                error.accept(path, "not a valid DNS name \"" + name + "\" (label \"" + label + "\")");
+                return null;
+            }
+        }
+        return n.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean ip(String literal, int length) {
+        if (literal == null) {
+            return false;
+        }
+        try {
+            byte[] a = InetAddress.ofLiteral(literal.strip()).getAddress();
+            return length == 0 || a.length == length;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private void ttl(String path, Duration d) {
+        if (d != null && (d.isNegative() || d.toSeconds() > MAX_TTL)) {
+            error.accept(path, "a TTL is between 0s and " + MAX_TTL + "s (got " + d + ")");
+        }
+    }
+
+    private void range(String path, int value, int min, int max) {
+        if (value < min || value > max) {
+            error.accept(path, "must be between " + min + " and " + max + " (got " + value + ")");
+        }
+    }
+
+    private void readable(String path, String file) {
+        try {
+            Path f = Path.of(file);
+            if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
+                error.accept(path, "no readable file: " + file);
+            }
+        } catch (InvalidPathException e) {
+            error.accept(path, "invalid path \"" + file + "\": " + e.getReason());
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.fulcrum.control.config;
+
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.dns.GslbRecordConfig;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The {@code dns:} section: binding, defaults, and errors that name the field and its line. */
+class DnsConfigValidationTest {
+
+    private static final String BASE = """
+            listeners: [{name: l, bind: "127.0.0.1:8080", routes: [{name: r, pool: p}]}]
+            pools: [{name: p, backends: [{address: "127.0.0.1:9000"}]}]
+            """;
+
+    private static List<ConfigError> errors(String dns) {
+        try {
+            ConfigLoader.parse(BASE + dns, "t.yaml");
+        } catch (ConfigException e) {
+            return e.errors();
+        }
+        throw new AssertionError("accepted:\n" + dns);
+    }
+
+    @Test
+    void aValidSectionBindsWithDefaults() throws Exception {
+        FulcrumConfig c = ConfigLoader.parse(BASE + """
+                dns:
+                  listen: ["127.0.0.1:5300"]
+                  zones:
+                    - name: example.test
+                      records:
+                        - {name: www, type: A, values: [192.0.2.1, 192.0.2.2]}
+                        - {name: "@", type: MX, value: "10 mail.example.test."}
+                  sites:
+                    - {name: east, region: ARIN, vips: [192.0.2.10]}
+                  gslb:
+                    - {name: app.example.test}
+                """, "t.yaml");
+        assertThat(c.dns().enabled()).isTrue();
+        assertThat(c.dns().threads()).isEqualTo(1);
+        assertThat(c.dns().udpPayloadSize()).isEqualTo(1232);
+        GslbRecordConfig g = c.dns().gslb().getFirst();
+        assertThat(g.policy()).containsExactly("up", "geo", "weighted");
+        assertThat(g.ttl()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(g.answers()).isEqualTo(2);
+        assertThat(c.dns().zones().getFirst().ttl()).isEqualTo(Duration.ofSeconds(60));
+        // Without the section DNS is off.
+        assertThat(ConfigLoader.parse(BASE, "t.yaml").dns().enabled()).isFalse();
+    }
+
+    @Test
+    void badValuesAreNamedByPathAndLine() {
+        List<ConfigError> e = errors("""
+                dns:
+                  listen: ["127.0.0.1:8080"]
+                  threads: 0
+                  zones:
+                    - name: example.test
+                      records:
+                        - {name: www, type: A, value: 300.1.1.1}
+                        - {name: www, type: SOA, value: x}
+                        - {name: mx, type: MX, value: "mail.example.test."}
+                  sites:
+                    - {name: east, region: MARS, vips: [not-an-ip]}
+                  gslb:
+                    - {name: app.other.test, policy: [up, nearest], sites: [west]}
+                """);
+        assertThat(e).extracting(ConfigError::path).contains(
+                "dns.listen[0]", "dns.threads", "dns.zones[0].records[0].value", "dns.zones[0].records[1].type",
+                "dns.zones[0].records[2].value", "dns.sites[0].region", "dns.sites[0].vips[0]", "dns.gslb[0].name",
+                "dns.gslb[0].policy[1]", "dns.gslb[0].sites[0]");
+        ConfigError ip = e.stream().filter(x -> x.path().equals("dns.zones[0].records[0].value")).findFirst()
+                .orElseThrow();
+        assertThat(ip.line()).isEqualTo(9);
+        assertThat(ip.message()).contains("not an IPv4 address");
+        assertThat(e.stream().filter(x -> x.path().equals("dns.listen[0]")).findFirst().orElseThrow().message())
+                .contains("proxy listener");
+    }
+
+    @Test
+    void unknownKeysAreRefused() {
+        assertThatThrownBy(() -> ConfigLoader.parse(BASE + """
+                dns:
+                  listen: ["127.0.0.1:5300"]
+                  zone: []
+                """, "t.yaml")).isInstanceOf(ConfigException.class).hasMessageContaining("dns.zone");
+    }
+
+    @Test
+    void upperTierNeedsNodes() {
+        List<ConfigError> e = errors("""
+                dns:
+                  listen: ["127.0.0.1:5300"]
+                  zones: [{name: example.test}]
+                  sites: [{name: a, vips: [192.0.2.1]}]
+                  gslb: [{name: svc.example.test, tier: upper}]
+                """);
+        assertThat(e).extracting(ConfigError::path).contains("dns.gslb[0].tier");
+    }
+}

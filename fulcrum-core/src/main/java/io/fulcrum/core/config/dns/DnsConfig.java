@@ -1,0 +1,56 @@
+package io.fulcrum.core.config.dns;
+
+import java.util.List;
+
+/**
+ * The authoritative DNS server of this node.
+ *
+ * @param listen         addresses ({@code host:port}) served over both UDP and TCP; empty = DNS off
+ * @param threads        event-loop threads (one UDP socket each, with SO_REUSEPORT)
+ * @param udpPayloadSize largest UDP reply sent to an EDNS client (our advertised payload size)
+ * @param geoDatabase    a GeoIP2 / DB-IP {@code .mmdb} country database; absent = the built-in registry table
+ * @param stickyEntries  most client subnets remembered by {@code sticky} policies (per record)
+ * @param zones          the zones this server is authoritative for
+ * @param sites          the GSLB sites (name, place, VIPs, lower-tier DNS nodes)
+ * @param gslb           names answered from the sites by a policy chain
+ */
+public record DnsConfig(
+        List<String> listen,
+        Integer threads,
+        Integer udpPayloadSize,
+        String geoDatabase,
+        Integer stickyEntries,
+        List<ZoneConfig> zones,
+        List<SiteConfig> sites,
+        List<GslbRecordConfig> gslb) {
+
+    public DnsConfig {
+        listen = listen == null ? List.of() : List.copyOf(listen);
+        threads = threads == null ? 1 : threads;
+        udpPayloadSize = udpPayloadSize == null ? 1232 : udpPayloadSize;
+        stickyEntries = stickyEntries == null ? 100_000 : stickyEntries;
+        zones = zones == null ? List.of() : List.copyOf(zones);
+        sites = sites == null ? List.of() : List.copyOf(sites);
+        gslb = gslb == null ? List.of() : List.copyOf(gslb);
+    }
+
+    /** No DNS server. */
+    public static DnsConfig off() {
+        return new DnsConfig(null, null, null, null, null, null, null, null);
+    }
+
+    /** Whether a server is configured at all. */
+    public boolean enabled() {
+        return !listen.isEmpty();
+    }
+
+    /** The site with this name, or {@code null}. */
+    public SiteConfig site(String name) {
+        for (SiteConfig s : sites) {
+            if (s.name() != null && s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

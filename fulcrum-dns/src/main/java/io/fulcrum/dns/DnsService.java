@@ -1,0 +1,164 @@
+package io.fulcrum.dns;
+
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.dns.DnsConfig;
+import io.fulcrum.core.event.EventLog;
+import io.fulcrum.core.gslb.SiteStateView;
+import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.dns.geo.CountryDatabase;
+import io.fulcrum.dns.geo.GeoLocator;
+import io.fulcrum.dns.server.DnsServer;
+import io.fulcrum.dns.zone.SnapshotBuilder;
+import io.fulcrum.dns.zone.ZoneSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The DNS server as a node service. A new configuration is compiled into a new zone
+ * snapshot first; only when that works is it swapped in (which drops every cached reply),
+ * and the sockets are rebound only when the listen addresses or thread count changed.
+ */
+public final class DnsService implements NodeService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DnsService.class);
+
+    private final EventLog events;
+    private final DnsEngine engine = new DnsEngine();
+    private DnsServer server;
+    private DnsConfig current = DnsConfig.off();
+    private CountryDatabase database;
+
+    /** @param events where state changes are published ({@code null} for none) */
+    public DnsService(EventLog events) {
+        this.events = events;
+    }
+
+    @Override
+    public String name() {
+        return "dns";
+    }
+
+    /** Plugs in the GSLB site state the policies read (default: {@link SiteStateView#unknown()}). */
+    public void siteState(SiteStateView view) {
+        engine.siteState(Objects.requireNonNullElse(view, SiteStateView.unknown()));
+    }
+
+    /** The counters. */
+    public DnsStats stats() {
+        return engine.stats();
+    }
+
+    /** The engine (snapshot, geo, site state) the event loops answer from. */
+    public DnsEngine engine() {
+        return engine;
+    }
+
+    /** Where the server listens (ports resolved); empty when off. */
+    public synchronized List<InetSocketAddress> boundAddresses() {
+        return server == null ? List.of() : server.boundAddresses();
+    }
+
+    @Override
+    public synchronized void start(FulcrumConfig config) throws IOException {
+        apply(config);
+    }
+
+    @Override
+    public synchronized void apply(FulcrumConfig config) throws IOException {
+        DnsConfig next = config.dns();
+        ZoneSnapshot snapshot;
+        try {
+            snapshot = SnapshotBuilder.build(next);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        CountryDatabase nextDb = database;
+        boolean newDb = !Objects.equals(next.geoDatabase(), database == null ? null : database.path());
+        if (newDb) {
+            nextDb = next.geoDatabase() == null ? null : openDatabase(next.geoDatabase());
+        }
+        boolean rebind = server == null || !next.listen().equals(current.listen())
+                || !next.threads().equals(current.threads());
+        DnsServer nextServer = server;
+        if (rebind && next.enabled()) {
+            if (server != null) {
+                server.close(); // the same ports are bound again below
+                server = null;
+            }
+            nextServer = new DnsServer(engine, addresses(next.listen()), next.threads());
+        }
+        engine.udpPayloadSize(next.udpPayloadSize());
+        engine.snapshot(snapshot);
+        if (newDb) {
+            engine.geo(new GeoLocator(nextDb));
+            closeQuietly(database);
+            database = nextDb;
+        }
+        if (!next.enabled() && server != null) {
+            server.close();
+            server = null;
+        } else if (rebind && next.enabled()) {
+            nextServer.start();
+            server = nextServer;
+            LOG.info("dns: listening on {} (udp+tcp, {} thread(s), {})", server.boundAddresses(), next.threads(),
+                    server.nativeTransport() ? "epoll" : "nio");
+        }
+        current = next;
+        if (events != null && next.enabled()) {
+            events.publish("dns.zones", "dns", "configuration applied", Map.of(
+                    "zones", String.valueOf(snapshot.zones().size()),
+                    "gslbRecords", String.valueOf(snapshot.gslbRecords().size())));
+        }
+    }
+
+    private static CountryDatabase openDatabase(String path) throws IOException {
+        try {
+            return CountryDatabase.open(path);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("dns.geoDatabase: cannot open " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<InetSocketAddress> addresses(List<String> listen) throws IOException {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String l : listen) {
+            int colon = l.lastIndexOf(':');
+            if (colon < 0) {
+                throw new IOException("dns.listen: \"" + l + "\" is not host:port");
+            }
+            String host = l.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            out.add(new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, Integer.parseInt(l.substring(colon + 1))));
+        }
+        return out;
+    }
+
+    private static void closeQuietly(CountryDatabase db) {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (IOException e) {
+                LOG.debug("closing {}: {}", db.path(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        closeQuietly(database);
+        database = null;
+    }
+}

@@ -1,0 +1,165 @@
+package io.fulcrum.dns.server;
+
+import io.fulcrum.dns.DnsEngine;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The DNS sockets: for every listen address, a TCP listener and, on epoll, one UDP socket
+ * per event loop bound to the same port with SO_REUSEPORT (the kernel spreads datagrams
+ * over them); on NIO a single UDP socket.
+ */
+public final class DnsServer implements AutoCloseable {
+
+    /** TCP connections kept open at once; more are closed at accept. */
+    static final int MAX_TCP_CONNECTIONS = 1024;
+    /** Seconds a TCP connection may stay idle (RFC 7766 suggests seconds, not minutes). */
+    static final int TCP_IDLE_SECONDS = 10;
+    /** Largest UDP query read whole. */
+    static final int MAX_QUERY = 4096;
+
+    private final DnsEngine engine;
+    private final List<InetSocketAddress> listen;
+    private final int threads;
+    private final boolean epoll;
+    private EventLoopGroup group;
+    private final List<Channel> channels = new ArrayList<>();
+    private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final AtomicInteger tcpConnections = new AtomicInteger();
+
+    public DnsServer(DnsEngine engine, List<InetSocketAddress> listen, int threads) {
+        this.engine = engine;
+        this.listen = List.copyOf(listen);
+        this.threads = Math.max(1, threads);
+        this.epoll = Epoll.isAvailable() && !"nio".equalsIgnoreCase(System.getProperty("fulcrum.transport"));
+    }
+
+    /** Binds every address; on failure closes what was bound. */
+    public synchronized void start() throws IOException {
+        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("fulcrum-dns", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        try {
+            for (InetSocketAddress address : listen) {
+                bindUdpAndTcp(address);
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void bindUdpAndTcp(InetSocketAddress address) throws IOException {
+        // UDP first: a port-0 address gets its number from the first UDP socket.
+        Channel first = bindUdp(address);
+        InetSocketAddress actual = (InetSocketAddress) first.localAddress();
+        int udpSockets = epoll ? threads : 1;
+        for (int i = 1; i < udpSockets; i++) {
+            bindUdp(actual);
+        }
+        ServerBootstrap tcp = new ServerBootstrap()
+                .group(group)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (tcpConnections.incrementAndGet() > MAX_TCP_CONNECTIONS) {
+                            tcpConnections.decrementAndGet();
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
+                        ch.pipeline()
+                                .addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
+                                .addLast(new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2))
+                                .addLast(new TcpQueryHandler(engine));
+                    }
+                });
+        if (epoll) {
+            tcp.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        Channel server = await(tcp.bind(actual), actual, "TCP");
+        channels.add(server);
+        bound.add(actual);
+    }
+
+    private Channel bindUdp(InetSocketAddress address) throws IOException {
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .handler(new UdpQueryHandler(engine));
+        if (epoll) {
+            // recvmmsg: one read fills a buffer with up to 16 datagrams of at most 4 KB each
+            // (a longer query is cut and gets FORMERR); sendmmsg happens on each batch flush.
+            b.option(EpollChannelOption.SO_REUSEPORT, true)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 16));
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
+        }
+        Channel ch = await(b.bind(address), address, "UDP");
+        channels.add(ch);
+        return ch;
+    }
+
+    private static Channel await(io.netty.channel.ChannelFuture f, InetSocketAddress address, String what)
+            throws IOException {
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IOException("cannot listen for DNS over " + what + " on " + address + ": "
+                    + f.cause().getMessage(), f.cause());
+        }
+        return f.channel();
+    }
+
+    /** The addresses bound (ports resolved), one per listen address. */
+    public synchronized List<InetSocketAddress> boundAddresses() {
+        return List.copyOf(bound);
+    }
+
+    public boolean nativeTransport() {
+        return epoll;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Channel c : channels) {
+            c.close().awaitUninterruptibly();
+        }
+        channels.clear();
+        bound.clear();
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            group = null;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.fulcrum.dns.server;
+
+import io.fulcrum.core.gslb.SiteStateView;
+import io.fulcrum.dns.DnsEngine;
+import io.fulcrum.dns.geo.GeoLocator;
+import io.fulcrum.dns.geo.Location;
+import io.fulcrum.dns.gslb.GslbRecord;
+import io.fulcrum.dns.wire.Dns;
+import io.fulcrum.dns.wire.Query;
+import io.fulcrum.dns.wire.QueryParser;
+import io.fulcrum.dns.wire.ReplyWriter;
+import io.fulcrum.dns.zone.NameNode;
+import io.fulcrum.dns.zone.Zone;
+import io.fulcrum.dns.zone.ZoneSnapshot;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+
+/**
+ * Answers one query into a new buffer. One instance per event loop (it reuses its
+ * {@link Query}); everything it reads is shared through {@link DnsEngine}. On the usual
+ * path the only allocation is the reply buffer itself.
+ */
+public final class QueryProcessor {
+
+    private final DnsEngine engine;
+    private final Query q = new Query();
+
+    public QueryProcessor(DnsEngine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * The reply to the message in {@code in}, or {@code null} when none is due.
+     *
+     * @param client the client's address (for geo without ECS, and sticky)
+     * @param tcp    whether it came over TCP (then the reply starts with its length)
+     */
+    public ByteBuf answer(ByteBuf in, InetAddress client, boolean tcp, ByteBufAllocator alloc) {
+        var stats = engine.stats();
+        Query.Status status = QueryParser.parse(in, q);
+        int payload = engine.udpPayloadSize();
+        int limit = tcp ? Dns.MAX_MESSAGE : q.edns ? Math.min(q.udpSize, payload) : Dns.CLASSIC_UDP_SIZE;
+        int rcode;
+        switch (status) {
+            case DROP -> {
+                stats.dropped();
+                return null;
+            }
+            case FORMERR -> rcode = Dns.RCODE_FORMERR;
+            case NOTIMP -> rcode = Dns.RCODE_NOTIMP;
+            case REFUSED -> rcode = Dns.RCODE_REFUSED;
+            case BADVERS -> rcode = Dns.RCODE_BADVERS;
+            default -> rcode = -1;
+        }
+        if (rcode >= 0) {
+            boolean withQuestion = status != Query.Status.FORMERR && q.nameLength > 0;
+            ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + (withQuestion ? ReplyWriter.errorLength(q) : 12));
+            int start = begin(out, tcp);
+            ReplyWriter.error(in, out, q, rcode, withQuestion, payload);
+            stats.reply(rcode);
+            return end(out, start, tcp);
+        }
+        stats.query(q.type, tcp);
+        ZoneSnapshot snap = engine.snapshot();
+        NameNode node = snap.node(q.name, q.nameLength, q.nameHash);
+        if (node != null) {
+            GslbRecord g = node.gslb();
+            byte[] body;
+            int scope = 0;
+            if (g != null && g.answers(q.type)) {
+                int loc = 0;
+                long subnet = 0;
+                if (g.usesGeo() || g.usesSticky()) {
+                    int[] placed = place(client, g.usesGeo(), g.usesSticky());
+                    loc = placed[0];
+                    scope = placed[1];
+                    subnet = this.subnet;
+                }
+                SiteStateView view = engine.siteState();
+                body = g.reply(q.type, Location.classOf(loc), subnet, view, g.usesSticky() ? System.currentTimeMillis() : 0);
+                stats.gslb(g.chainArray());
+            } else {
+                body = node.reply(q.type);
+            }
+            ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.cachedLength(body, q, limit));
+            int start = begin(out, tcp);
+            if (ReplyWriter.cached(in, out, body, q, scope, payload, limit)) {
+                stats.truncated();
+            }
+            stats.reply(body[3] & 0xF);
+            return end(out, start, tcp);
+        }
+        // Not an exact name: an upper-tier delegation above it, else NXDOMAIN in its zone, else REFUSED.
+        int len = q.nameLength;
+        for (int i = (q.name[0] & 0xFF) + 1; i < len; i += (q.name[i] & 0xFF) + 1) {
+            NameNode above = snap.nodeAt(q.name, i, len - i);
+            if (above != null && above.gslb() != null && above.gslb().upper()) {
+                int loc = above.gslb().usesGeo() ? place(client, true, false)[0] : 0;
+                byte[] qname = java.util.Arrays.copyOf(q.name, len);
+                byte[] body = above.gslb().referralBelow(qname, q.type, Location.classOf(loc), engine.siteState());
+                ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.cachedLength(body, q, limit));
+                int start = begin(out, tcp);
+                if (ReplyWriter.cached(in, out, body, q, 0, payload, limit)) {
+                    stats.truncated();
+                }
+                stats.reply(Dns.RCODE_NOERROR);
+                return end(out, start, tcp);
+            }
+            Zone zone = snap.zoneAt(q.name, i, len - i);
+            if (zone != null || above != null) {
+                Zone z = zone != null ? zone : above.zone();
+                ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.negativeLength(q, z.soaTail(), limit));
+                int start = begin(out, tcp);
+                if (ReplyWriter.negative(in, out, q, Dns.RCODE_NXDOMAIN, z.soaTail(), z.apex().length, 0, payload,
+                        limit)) {
+                    stats.truncated();
+                }
+                stats.reply(Dns.RCODE_NXDOMAIN);
+                return end(out, start, tcp);
+            }
+            if (q.name[i] == 0) {
+                break;
+            }
+        }
+        ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.errorLength(q));
+        int start = begin(out, tcp);
+        ReplyWriter.error(in, out, q, Dns.RCODE_REFUSED, true, payload);
+        stats.reply(Dns.RCODE_REFUSED);
+        return end(out, start, tcp);
+    }
+
+    private long subnet;
+    private final int[] placed = new int[2];
+
+    /**
+     * Where the client is: from the ECS subnet when the query has one (with a non-zero
+     * prefix), else from its address. Sets {@link #subnet} (the sticky key) too.
+     *
+     * @return {packed location, ECS scope}
+     */
+    private int[] place(InetAddress client, boolean geoUsed, boolean sticky) {
+        GeoLocator geo = engine.geo();
+        int loc;
+        int scope;
+        if (q.ecs && q.ecsSourcePrefix > 0) {
+            int source = q.ecsSourcePrefix;
+            if (q.ecsFamily == 1) {
+                byte[] a = q.ecsAddress;
+                int v4 = ((a[0] & 0xFF) << 24) | ((a[1] & 0xFF) << 16) | ((a[2] & 0xFF) << 8) | (a[3] & 0xFF);
+                loc = geo.locateV4(v4);
+                subnet = (1L << 40) | (v4 >>> 8);
+                scope = Math.min(source, Math.max(geoUsed ? Location.prefixOf(loc) : 0, sticky ? 24 : 0));
+            } else {
+                loc = geo.locateV6(q.ecsAddress);
+                subnet = v6Subnet(q.ecsAddress);
+                scope = Math.min(source, Math.max(geoUsed ? Location.prefixOf(loc) : 0, sticky ? 56 : 0));
+            }
+        } else if (client instanceof Inet4Address) {
+            int v4 = client.hashCode(); // Inet4Address's hash is its address
+            loc = geo.locateV4(v4);
+            subnet = (1L << 40) | (v4 >>> 8);
+            scope = 0;
+        } else if (client != null) {
+            byte[] a = client.getAddress();
+            loc = geo.locateV6(a);
+            subnet = v6Subnet(a);
+            scope = 0;
+        } else {
+            loc = 0;
+            subnet = 0;
+            scope = 0;
+        }
+        placed[0] = loc;
+        placed[1] = scope;
+        return placed;
+    }
+
+    private static long v6Subnet(byte[] a) {
+        long s = 2L << 56;
+        for (int i = 0; i < 7; i++) {
+            s |= (long) (a[i] & 0xFF) << (8 * (6 - i));
+        }
+        return s;
+    }
+
+    private static int begin(ByteBuf out, boolean tcp) {
+        if (tcp) {
+            out.writeShort(0);
+        }
+        return out.writerIndex();
+    }
+
+    private static ByteBuf end(ByteBuf out, int start, boolean tcp) {
+        if (tcp) {
+            out.setShort(start - 2, out.writerIndex() - start);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,413 @@
+package io.fulcrum.dns.zone;
+
+import io.fulcrum.core.config.dns.DnsConfig;
+import io.fulcrum.core.config.dns.GslbRecordConfig;
+import io.fulcrum.core.config.dns.NodeConfig;
+import io.fulcrum.core.config.dns.RecordConfig;
+import io.fulcrum.core.config.dns.SiteConfig;
+import io.fulcrum.core.config.dns.SoaConfig;
+import io.fulcrum.core.config.dns.ZoneConfig;
+import io.fulcrum.dns.geo.Region;
+import io.fulcrum.dns.gslb.GslbRecord;
+import io.fulcrum.dns.gslb.Policy;
+import io.fulcrum.dns.gslb.Site;
+import io.fulcrum.dns.wire.Dns;
+import io.fulcrum.dns.wire.MessageBuilder;
+import io.fulcrum.dns.wire.RecordData;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds a {@link ZoneSnapshot} from the {@code dns:} configuration: reads zone files
+ * (dnsjava's master-file parser) and inline records, then encodes every static reply.
+ * Problems are reported as {@link IllegalArgumentException}s naming the field path.
+ */
+public final class SnapshotBuilder {
+
+    /** Types answered from zone data. */
+    static final List<Integer> SUPPORTED = List.of(Dns.TYPE_SOA, Dns.TYPE_NS, Dns.TYPE_A, Dns.TYPE_AAAA,
+            Dns.TYPE_CNAME, Dns.TYPE_TXT, Dns.TYPE_MX, Dns.TYPE_SRV, Dns.TYPE_PTR);
+    /** Types a CNAME is chased for inside our own data. */
+    private static final int[] CHASED = {Dns.TYPE_A, Dns.TYPE_AAAA, Dns.TYPE_MX, Dns.TYPE_TXT, Dns.TYPE_SRV,
+        Dns.TYPE_NS, Dns.TYPE_PTR, Dns.TYPE_SOA};
+
+    /** Record sets of one owner, by type (insertion order). */
+    private static final class Owner {
+        final byte[] name;
+        final Zone zone;
+        final Map<Integer, List<RecordData>> sets = new LinkedHashMap<>();
+        GslbRecord gslb;
+
+        Owner(byte[] name, Zone zone) {
+            this.name = name;
+            this.zone = zone;
+        }
+    }
+
+    private final Map<String, Owner> owners = new TreeMap<>();
+    private final List<Zone> zones = new ArrayList<>();
+    private final List<GslbRecord> gslb = new ArrayList<>();
+
+    private SnapshotBuilder() {
+    }
+
+    /** Builds the snapshot of a configuration. */
+    public static ZoneSnapshot build(DnsConfig config) {
+        SnapshotBuilder b = new SnapshotBuilder();
+        for (int i = 0; i < config.zones().size(); i++) {
+            b.addZone(config.zones().get(i), "dns.zones[" + i + "]");
+        }
+        List<Site> sites = b.sites(config);
+        for (int i = 0; i < config.gslb().size(); i++) {
+            b.addGslb(config.gslb().get(i), "dns.gslb[" + i + "]", sites, config);
+        }
+        return b.finish();
+    }
+
+    private static String key(byte[] wire) {
+        return new String(wire, StandardCharsets.ISO_8859_1);
+    }
+
+    private void addZone(ZoneConfig zc, String path) {
+        Name apex = name(zc.name(), Name.root, path + ".name");
+        long defaultTtl = zc.ttl().toSeconds();
+        List<Record> records = new ArrayList<>();
+        if (zc.file() != null) {
+            try (Master m = new Master(zc.file(), apex, defaultTtl)) {
+                Record r;
+                while ((r = m.nextRecord()) != null) {
+                    records.add(r);
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException(path + ".file: cannot read zone file " + zc.file() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        for (int i = 0; i < zc.records().size(); i++) {
+            RecordConfig rc = zc.records().get(i);
+            String rp = path + ".records[" + i + "]";
+            int type = Type.value(rc.type() == null ? "" : rc.type().toUpperCase(Locale.ROOT));
+            if (type < 0 || !SUPPORTED.contains(type) || type == Dns.TYPE_SOA) {
+                throw new IllegalArgumentException(rp + ".type: must be one of NS, A, AAAA, CNAME, TXT, MX, SRV, PTR"
+                        + " (got \"" + rc.type() + "\")");
+            }
+            Name owner = "@".equals(rc.name()) ? apex : name(rc.name(), apex, rp + ".name");
+            long ttl = rc.ttl() == null ? defaultTtl : rc.ttl().toSeconds();
+            List<String> values = rc.allValues();
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException(rp + ".value: required");
+            }
+            for (String v : values) {
+                try {
+                    records.add(Record.fromString(owner, type, DClass.IN, ttl, v, apex));
+                } catch (IOException | RuntimeException e) {
+                    throw new IllegalArgumentException(rp + ".value: not a valid " + rc.type() + " value \"" + v
+                            + "\": " + e.getMessage(), e);
+                }
+            }
+        }
+        // The SOA: configured, else the file's, else defaults.
+        SOARecord fileSoa = null;
+        for (Record r : records) {
+            if (r instanceof SOARecord s && s.getName().equals(apex)) {
+                fileSoa = s;
+            }
+        }
+        SOARecord soa;
+        if (zc.soa() != null || fileSoa == null) {
+            SoaConfig s = zc.soa() == null ? SoaConfig.defaults() : zc.soa();
+            Name mname = s.mname() == null ? name("ns1", apex, path) : name(s.mname(), apex, path + ".soa.mname");
+            Name rname = s.rname() == null ? name("hostmaster", apex, path)
+                    : name(s.rname().replaceFirst("@", "."), apex, path + ".soa.rname");
+            soa = new SOARecord(apex, DClass.IN, defaultTtl, mname, rname, s.serial(), s.refresh().toSeconds(),
+                    s.retry().toSeconds(), s.expire().toSeconds(), s.minimum().toSeconds());
+            records.removeIf(r -> r instanceof SOARecord);
+            records.add(soa);
+        } else {
+            soa = fileSoa;
+        }
+        RecordData soaData = RecordConversion.soa(apex.toWireCanonical(), soa.getTTL(), soa);
+        RecordData negative = soaData.withTtl(Math.min(soa.getTTL(), soa.getMinimum()));
+        Zone zone = new Zone(apex.toWireCanonical(), apex.toString(true), negative, RecordConversion.soaTail(negative));
+        for (Zone z : zones) {
+            if (key(z.apex()).equals(key(zone.apex()))) {
+                throw new IllegalArgumentException(path + ".name: zone " + zone.displayName() + " is defined twice");
+            }
+        }
+        zones.add(zone);
+        for (Record r : records) {
+            if (r.getDClass() != DClass.IN) {
+                continue;
+            }
+            if (!r.getName().subdomain(apex)) {
+                throw new IllegalArgumentException(path + ": record " + r.getName() + " is outside zone " + apex);
+            }
+            if (!SUPPORTED.contains(r.getType())) {
+                throw new IllegalArgumentException(path + ": record type " + Type.string(r.getType()) + " of "
+                        + r.getName() + " is not served (supported: SOA, NS, A, AAAA, CNAME, TXT, MX, SRV, PTR)");
+            }
+            if (r.getType() == Dns.TYPE_SOA && !r.getName().equals(apex)) {
+                throw new IllegalArgumentException(path + ": SOA record at " + r.getName() + " is not at the apex");
+            }
+            owner(r.getName().toWireCanonical(), zone).sets.computeIfAbsent(r.getType(), t -> new ArrayList<>())
+                    .add(RecordConversion.of(r));
+        }
+        for (Owner o : owners.values()) {
+            if (o.zone == zone && o.sets.containsKey(Dns.TYPE_CNAME) && o.sets.size() > 1) {
+                throw new IllegalArgumentException(path + ": " + text(o.name) + " has a CNAME and other records");
+            }
+        }
+    }
+
+    private Owner owner(byte[] name, Zone zone) {
+        Owner o = owners.computeIfAbsent(key(name), k -> new Owner(name, zone));
+        if (o.zone != zone) {
+            throw new IllegalArgumentException("name " + text(name) + " is in two zones");
+        }
+        return o;
+    }
+
+    private static Name name(String text, Name origin, String path) {
+        try {
+            return Name.fromString(text, origin);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException(path + ": not a valid DNS name \"" + text + "\": " + e.getMessage(), e);
+        }
+    }
+
+    private List<Site> sites(DnsConfig config) {
+        List<Site> sites = new ArrayList<>();
+        for (int i = 0; i < config.sites().size(); i++) {
+            SiteConfig sc = config.sites().get(i);
+            String p = "dns.sites[" + i + "]";
+            Region region = Region.parse(sc.region());
+            double lat = region == null ? 0 : region.latitude();
+            double lon = region == null ? 0 : region.longitude();
+            if (sc.location() != null) {
+                String[] ll = sc.location().split(",");
+                lat = Double.parseDouble(ll[0].strip());
+                lon = Double.parseDouble(ll[1].strip());
+            }
+            List<byte[]> v4 = new ArrayList<>();
+            List<String> v4Names = new ArrayList<>();
+            List<byte[]> v6 = new ArrayList<>();
+            List<String> v6Names = new ArrayList<>();
+            for (String vip : sc.vips()) {
+                byte[] a = address(vip, p + ".vips");
+                (a.length == 4 ? v4 : v6).add(a);
+                (a.length == 4 ? v4Names : v6Names).add(vip);
+            }
+            List<Site.Node> nodes = new ArrayList<>();
+            for (int j = 0; j < sc.nodes().size(); j++) {
+                NodeConfig n = sc.nodes().get(j);
+                String np = p + ".nodes[" + j + "]";
+                nodes.add(new Site.Node(name(n.name(), Name.root, np + ".name").toWireCanonical(),
+                        address(n.address(), np + ".address")));
+            }
+            List<String> countries = sc.countries().stream().map(c -> c.toUpperCase(Locale.ROOT)).toList();
+            sites.add(new Site(i, sc.name(), region, countries, lat, lon, sc.weight(), sc.vips(), v4, v4Names, v6,
+                    v6Names, nodes));
+        }
+        return sites;
+    }
+
+    private static byte[] address(String literal, String path) {
+        try {
+            String host = literal;
+            if (host.startsWith("[") && host.contains("]")) {
+                host = host.substring(1, host.indexOf(']'));
+            }
+            return InetAddress.ofLiteral(host).getAddress();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException(path + ": not an IP address \"" + literal + "\"");
+        }
+    }
+
+    private void addGslb(GslbRecordConfig gc, String path, List<Site> allSites, DnsConfig config) {
+        Name n = name(gc.name(), Name.root, path + ".name");
+        byte[] wire = n.toWireCanonical();
+        Zone zone = zoneOf(wire);
+        if (zone == null) {
+            throw new IllegalArgumentException(path + ".name: " + n + " is not inside any of dns.zones");
+        }
+        Owner o = owner(wire, zone);
+        if (!o.sets.isEmpty() || o.gslb != null) {
+            throw new IllegalArgumentException(path + ".name: " + n + " already has records");
+        }
+        List<Site> sites = new ArrayList<>();
+        if (gc.sites().isEmpty()) {
+            sites.addAll(allSites);
+        } else {
+            for (int i = 0; i < gc.sites().size(); i++) {
+                SiteConfig sc = config.site(gc.sites().get(i));
+                if (sc == null) {
+                    throw new IllegalArgumentException(path + ".sites[" + i + "]: no site \"" + gc.sites().get(i)
+                            + "\" in dns.sites");
+                }
+                sites.add(allSites.get(config.sites().indexOf(sc)));
+            }
+        }
+        List<Policy> chain = new ArrayList<>();
+        for (int i = 0; i < gc.policy().size(); i++) {
+            Policy p = Policy.parse(gc.policy().get(i));
+            if (p == null) {
+                throw new IllegalArgumentException(path + ".policy[" + i + "]: unknown policy \"" + gc.policy().get(i)
+                        + "\"");
+            }
+            chain.add(p);
+        }
+        boolean upper = "upper".equals(gc.tier());
+        List<String> failover = gc.failoverOrder().isEmpty() ? sites.stream().map(Site::name).toList()
+                : gc.failoverOrder();
+        GslbRecord record = new GslbRecord(wire, n.toString(true), upper, gc.ttl().toSeconds(), sites, chain, failover,
+                gc.answers(), zone.negativeSoa(), gc.stickyTimeout().toMillis(), config.stickyEntries());
+        o.gslb = record;
+        gslb.add(record);
+    }
+
+    /** The zone with the longest apex that is a suffix of this name. */
+    private Zone zoneOf(byte[] wire) {
+        for (int i = 0; i < wire.length; i += (wire[i] & 0xFF) + 1) {
+            for (Zone z : zones) {
+                if (z.apex().length == wire.length - i
+                        && java.util.Arrays.equals(z.apex(), 0, z.apex().length, wire, i, wire.length)) {
+                    return z;
+                }
+            }
+            if (wire[i] == 0) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private ZoneSnapshot finish() {
+        // Empty non-terminals: every ancestor of a name, up to its apex, exists (NODATA, not NXDOMAIN).
+        for (Owner o : new ArrayList<>(owners.values())) {
+            byte[] w = o.name;
+            int i = 0;
+            while (w[i] != 0 && w.length - i > o.zone.apex().length) {
+                i += (w[i] & 0xFF) + 1;
+                owner(java.util.Arrays.copyOfRange(w, i, w.length), o.zone);
+            }
+        }
+        List<byte[]> names = new ArrayList<>();
+        List<NameNode> nodes = new ArrayList<>();
+        for (Owner o : owners.values()) {
+            names.add(o.name);
+            nodes.add(node(o));
+        }
+        List<byte[]> apexes = new ArrayList<>();
+        for (Zone z : zones) {
+            apexes.add(z.apex());
+        }
+        return new ZoneSnapshot(new NameTable<>(names, nodes), new NameTable<>(apexes, zones), zones, gslb);
+    }
+
+    private NameNode node(Owner o) {
+        byte[] nodata = new MessageBuilder(o.name, 0, true, Dns.RCODE_NOERROR).authority(o.zone.negativeSoa())
+                .toBytes();
+        if (o.gslb != null) {
+            return new NameNode(o.name, o.zone, new int[0], new byte[0][], nodata, nodata, o.gslb);
+        }
+        List<Integer> types = new ArrayList<>();
+        List<byte[]> replies = new ArrayList<>();
+        List<RecordData> cname = o.sets.get(Dns.TYPE_CNAME);
+        if (cname != null) {
+            types.add(Dns.TYPE_CNAME);
+            replies.add(answer(o.name, Dns.TYPE_CNAME, cname));
+            for (int t : CHASED) {
+                types.add(t);
+                replies.add(cnameChain(o, t));
+            }
+            // A CNAME to a (lower-tier) GSLB name of ours answers A and AAAA with the CNAME and the GSLB answer.
+            Owner target = owners.get(key(RecordConversion.target(cname.getFirst())));
+            GslbRecord aliased = target != null && target.gslb != null && !target.gslb.upper()
+                    ? target.gslb.aliasedBy(o.name, cname.getFirst()) : null;
+            return new NameNode(o.name, o.zone, ints(types), replies.toArray(new byte[0][]),
+                    cnameChain(o, Dns.TYPE_ANY), cnameChain(o, 0), aliased);
+        }
+        MessageBuilder any = new MessageBuilder(o.name, Dns.TYPE_ANY, true, Dns.RCODE_NOERROR);
+        for (Map.Entry<Integer, List<RecordData>> e : o.sets.entrySet()) {
+            types.add(e.getKey());
+            replies.add(answer(o.name, e.getKey(), e.getValue()));
+            for (RecordData r : e.getValue()) {
+                any.answer(r);
+            }
+        }
+        byte[] anyReply = o.sets.isEmpty() ? nodata : any.toBytes();
+        return new NameNode(o.name, o.zone, ints(types), replies.toArray(new byte[0][]), anyReply, nodata, null);
+    }
+
+    /** An answer of one RRset, with the addresses of the NS, MX and SRV targets we serve in additional. */
+    private byte[] answer(byte[] qname, int qtype, List<RecordData> set) {
+        MessageBuilder m = new MessageBuilder(qname, qtype, true, Dns.RCODE_NOERROR);
+        for (RecordData r : set) {
+            m.answer(r);
+        }
+        for (RecordData r : set) {
+            byte[] target = switch (qtype) {
+                case Dns.TYPE_NS, Dns.TYPE_MX -> RecordConversion.target(r);
+                case Dns.TYPE_SRV -> RecordConversion.srvTarget(r);
+                default -> null;
+            };
+            Owner t = target == null ? null : owners.get(key(target));
+            if (t != null) {
+                for (int at : new int[] {Dns.TYPE_A, Dns.TYPE_AAAA}) {
+                    for (RecordData a : t.sets.getOrDefault(at, List.of())) {
+                        m.additional(a);
+                    }
+                }
+            }
+        }
+        return m.toBytes();
+    }
+
+    /** The answer at a CNAME: the chain through our own data (at most 8 links), then the type's records. */
+    private byte[] cnameChain(Owner start, int qtype) {
+        MessageBuilder m = new MessageBuilder(start.name, qtype, true, Dns.RCODE_NOERROR);
+        Owner o = start;
+        for (int hop = 0; hop < 8 && o != null; hop++) {
+            List<RecordData> cname = o.sets.get(Dns.TYPE_CNAME);
+            if (cname != null) {
+                m.answer(cname.getFirst());
+                o = owners.get(key(RecordConversion.target(cname.getFirst())));
+                continue;
+            }
+            if (qtype == Dns.TYPE_ANY) {
+                o.sets.values().forEach(s -> s.forEach(m::answer));
+            } else {
+                o.sets.getOrDefault(qtype, List.of()).forEach(m::answer);
+            }
+            break;
+        }
+        return m.toBytes();
+    }
+
+    private static int[] ints(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static String text(byte[] wire) {
+        try {
+            return new Name(wire).toString();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}
