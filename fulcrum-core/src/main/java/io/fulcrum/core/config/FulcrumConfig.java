@@ -1,5 +1,7 @@
 package io.fulcrum.core.config;
 
+import io.fulcrum.core.config.admin.AdminConfig;
+
 import java.util.List;
 
 /**
@@ -10,18 +12,27 @@ import java.util.List;
  * @param accessLog where and how requests are logged
  * @param listeners the addresses Fulcrum accepts traffic on
  * @param pools     the backend pools that routes send traffic to
+ * @param admin     the admin API, dashboard and metrics server (absent: not served)
  */
 public record FulcrumConfig(
         ServerSettings server,
         AccessLogConfig accessLog,
         List<ListenerConfig> listeners,
-        List<PoolConfig> pools) {
+        List<PoolConfig> pools,
+        AdminConfig admin) {
 
     public FulcrumConfig {
+        admin = admin == null ? AdminConfig.disabled() : admin;
         server = server == null ? ServerSettings.defaults() : server;
         accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
         pools = pools == null ? List.of() : List.copyOf(pools);
+    }
+
+    /** A configuration without an admin section. */
+    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
+                         List<PoolConfig> pools) {
+        this(server, accessLog, listeners, pools, null);
     }
 
     /** The pool with this name, or {@code null}. */
