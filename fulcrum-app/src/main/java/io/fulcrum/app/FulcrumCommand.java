@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
                 ReloadCommand.class,
                 ValidateCommand.class,
                 DemoCommand.class,
+                io.fulcrum.admin.cli.CtlCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class
         },
