@@ -55,6 +55,7 @@ public final class ProxyMetrics implements ExchangeObserver {
     private final Map<Backend, LiveStats> backendStats = new ConcurrentHashMap<>();
     /** Shared children by label key (slow path, filled once per object). */
     private final Map<String, Object> children = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder lost = new java.util.concurrent.atomic.LongAdder();
     private final ThreadLocal<Cache> cache = ThreadLocal.withInitial(Cache::new);
 
     /** Per-thread identity cache of the children of each runtime object. */
@@ -147,6 +148,10 @@ public final class ProxyMetrics implements ExchangeObserver {
                     }
                 })
                 .register(registry);
+        CounterWithCallback.builder().name("fulcrum_metrics_lost")
+                .help("Requests whose metrics could not be recorded (a bug if not 0).")
+                .callback(cb -> cb.call(lost.sum()))
+                .register(registry);
         GaugeWithCallback.builder().name("fulcrum_client_connections")
                 .help("Open client connections across all listeners.")
                 .callback(cb -> cb.call(proxy.clientConnections()))
@@ -169,6 +174,21 @@ public final class ProxyMetrics implements ExchangeObserver {
     @Override
     public void exchangeFinished(ListenerRuntime listener, RouteRuntime route, Backend backend, int status,
                                  long totalNanos, long backendMicros, long bytesIn, long bytesOut) {
+        try {
+            record(listener, route, backend, status, totalNanos, backendMicros, bytesIn, bytesOut);
+        } catch (RuntimeException e) {
+            // Metrics must never break a request; count the loss instead.
+            lost.increment();
+        }
+    }
+
+    /** Requests whose metrics could not be recorded (should stay 0). */
+    public long lost() {
+        return lost.sum();
+    }
+
+    private void record(ListenerRuntime listener, RouteRuntime route, Backend backend, int status,
+                        long totalNanos, long backendMicros, long bytesIn, long bytesOut) {
         Cache c = cache.get();
         RuntimeState now = proxy.runtime();
         if (c.state != now) {
@@ -213,29 +233,46 @@ public final class ProxyMetrics implements ExchangeObserver {
     }
 
     private ListenerSeries listenerSeries(String name) {
-        return (ListenerSeries) children.computeIfAbsent("l\0" + name, k -> new ListenerSeries(
+        return cached("l\0" + name, () -> new ListenerSeries(
                 series("ls\0" + name, listenerRequests, listenerDuration, name),
                 listenerBytesIn.labelValues(name), listenerBytesOut.labelValues(name)));
     }
 
     private BackendSeries backendSeries(Backend b) {
-        return (BackendSeries) children.computeIfAbsent("b\0" + b.pool() + "\0" + b.name() + "\0"
-                + System.identityHashCode(b), k -> new BackendSeries(
+        return cached("b\0" + b.pool() + "\0" + b.name() + "\0" + System.identityHashCode(b), () -> new BackendSeries(
                 series("bs\0" + b.pool() + "\0" + b.name(), backendRequests, backendDuration, b.pool(), b.name()),
                 series("p\0" + b.pool(), poolRequests, poolDuration, b.pool()),
                 backendResponse.labelValues(b.pool(), b.name()), stats(b)));
     }
 
     private Series series(String key, Counter counter, Histogram histogram, String... labels) {
-        return (Series) children.computeIfAbsent(key, k -> {
+        return cached(key, () -> {
             CounterDataPoint[] byClass = new CounterDataPoint[CLASSES.length];
-            String[] withCode = java.util.Arrays.copyOf(labels, labels.length + 1);
             for (int i = 0; i < CLASSES.length; i++) {
+                // A fresh array each time: the client keeps the array it is given.
+                String[] withCode = java.util.Arrays.copyOf(labels, labels.length + 1);
                 withCode[labels.length] = CLASSES[i];
                 byClass[i] = counter.labelValues(withCode);
             }
             return new Series(byClass, histogram.labelValues(labels));
         });
+    }
+
+    /**
+     * The shared child under {@code key}, made once. Not computeIfAbsent: making one child
+     * looks up others, and nested updates of one ConcurrentHashMap are not allowed.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T cached(String key, java.util.function.Supplier<T> make) {
+        Object found = children.get(key);
+        if (found == null) {
+            T made = make.get();
+            found = children.putIfAbsent(key, made);
+            if (found == null) {
+                found = made;
+            }
+        }
+        return (T) found;
     }
 
     /** The live numbers of a backend (created on first use). */
