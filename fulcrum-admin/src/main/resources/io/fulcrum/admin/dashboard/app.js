@@ -117,29 +117,56 @@
       el('tr', {}, el('td', {}, site), el('td', { class: 'num' }, (100 * share).toFixed(1) + '%'))));
   }
 
+  // Rows are updated in place, so a weight being typed keeps its value and focus across refreshes.
   function renderBackends(backends) {
     const admin = role === 'admin';
-    fill($('#backends tbody'), backends.map(b => {
+    const tbody = $('#backends tbody');
+    const existing = new Map([...tbody.children].map(tr => [tr.dataset.backend, tr]));
+    const seen = new Set();
+    for (const b of backends) {
       const id = b.pool + '/' + b.name;
-      const weightInput = el('input', { type: 'number', min: 0, value: b.weight, class: 'weight-input', disabled: !admin });
-      const button = (label, cls, fn) => el('button', { type: 'button', class: cls, disabled: !admin, onclick: fn }, label);
-      const base = 'pools/' + encodeURIComponent(b.pool) + '/backends/' + encodeURIComponent(b.name);
-      return el('tr', { 'data-backend': id, 'data-health': b.health },
-        el('td', {}, b.pool), el('td', {}, b.name), el('td', {}, b.address),
-        el('td', {}, el('span', { class: 'health health-' + b.health }, b.health)),
-        el('td', {}, String(b.weight), ' ', el('span', { class: 'origin' }, b.weightOrigin)),
-        el('td', { class: 'num' }, b.activeRequests), el('td', { class: 'num' }, b.openConnections),
-        el('td', { class: 'num total' }, b.totalRequests), el('td', { class: 'num' }, b.requestsPerSecond),
-        el('td', { class: 'num' }, b.latencyMillis.p50), el('td', { class: 'num' }, b.latencyMillis.p99),
-        el('td', { class: 'num' }, b.stickySessions),
-        el('td', { class: 'actions' },
-          button('Drain', 'action-drain', () => act('POST', base + '/drain')),
-          button('Enable', 'action-enable', () => act('POST', base + '/enable')),
-          button('Disable', 'action-disable', () => act('POST', base + '/disable')),
-          weightInput,
-          button('Set', 'action-weight', () => act('PUT', base + '/weight', { weight: Number(weightInput.value) })),
-          button('Adaptive', 'action-adaptive', () => act('PUT', base + '/weight', { adaptive: true }))));
-    }));
+      seen.add(id);
+      let tr = existing.get(id);
+      if (!tr) {
+        tr = newRow(b, id, admin);
+        tbody.append(tr);
+      }
+      tr.dataset.health = b.health;
+      const cells = [b.pool, b.name, b.address,
+        el('span', { class: 'health health-' + b.health }, b.health),
+        [String(b.weight), ' ', el('span', { class: 'origin' }, b.weightOrigin)],
+        b.activeRequests, b.openConnections, b.totalRequests, b.requestsPerSecond,
+        b.latencyMillis.p50, b.latencyMillis.p99, b.stickySessions];
+      cells.forEach((c, i) => {
+        const td = tr.children[i];
+        const parts = Array.isArray(c) ? c : [c];
+        const text = parts.map(x => x instanceof Node ? x.outerHTML : String(x)).join('');
+        if (td.dataset.shown !== text) {
+          td.replaceChildren(...parts.map(x => x instanceof Node ? x : document.createTextNode(x == null ? '-' : String(x))));
+          td.dataset.shown = text;
+        }
+      });
+    }
+    for (const [id, tr] of existing) {
+      if (!seen.has(id)) tr.remove();
+    }
+  }
+
+  function newRow(b, id, admin) {
+    const weightInput = el('input', { type: 'number', min: 0, value: b.weight, class: 'weight-input', disabled: !admin });
+    const button = (label, cls, fn) => el('button', { type: 'button', class: cls, disabled: !admin, onclick: fn }, label);
+    const base = 'pools/' + encodeURIComponent(b.pool) + '/backends/' + encodeURIComponent(b.name);
+    const num = (cls) => el('td', { class: 'num' + (cls ? ' ' + cls : '') });
+    return el('tr', { 'data-backend': id },
+      el('td', {}), el('td', {}), el('td', {}), el('td', {}), el('td', {}),
+      num(), num(), num('total'), num(), num(), num(), num(),
+      el('td', { class: 'actions' },
+        button('Drain', 'action-drain', () => act('POST', base + '/drain')),
+        button('Enable', 'action-enable', () => act('POST', base + '/enable')),
+        button('Disable', 'action-disable', () => act('POST', base + '/disable')),
+        weightInput,
+        button('Set', 'action-weight', () => act('PUT', base + '/weight', { weight: Number(weightInput.value) })),
+        button('Adaptive', 'action-adaptive', () => act('PUT', base + '/weight', { adaptive: true }))));
   }
 
   async function act(method, path, body) {
