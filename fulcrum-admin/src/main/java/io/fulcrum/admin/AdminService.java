@@ -46,6 +46,7 @@ public final class AdminService implements NodeService {
     private volatile AdminConfig config;
     private AdminHttpServer server;
     private ScheduledExecutorService sampler;
+    private EventJsonLog eventJson;
 
     /**
      * @param node  the running node
@@ -71,6 +72,7 @@ public final class AdminService implements NodeService {
             }
         }
         api = new AdminApi(node, state, metrics);
+        eventJson = new EventJsonLog(node.events());
         node.proxy().observeExchanges(metrics);
         sampler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("fulcrum-admin-stats")
                 .daemon(true).unstarted(r));
@@ -152,6 +154,9 @@ public final class AdminService implements NodeService {
         }
         if (sampler != null) {
             sampler.shutdownNow();
+        }
+        if (eventJson != null) {
+            eventJson.close();
         }
         if (server != null) {
             server.close();
