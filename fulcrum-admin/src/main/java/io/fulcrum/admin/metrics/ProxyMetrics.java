@@ -298,11 +298,12 @@ public final class ProxyMetrics implements ExchangeObserver {
     }
 
     private static Counter counter(PrometheusRegistry r, String name, String help, String... labels) {
-        return Counter.builder().name(name).help(help).labelNames(labels).register(r);
+        // No exemplars: they would look for a tracing context on every request.
+        return Counter.builder().withoutExemplars().name(name).help(help).labelNames(labels).register(r);
     }
 
     private static Histogram histogram(PrometheusRegistry r, String name, String help, String... labels) {
-        return Histogram.builder().name(name).help(help).labelNames(labels).classicOnly()
+        return Histogram.builder().withoutExemplars().name(name).help(help).labelNames(labels).classicOnly()
                 .classicUpperBounds(BUCKETS).register(r);
     }
 }
