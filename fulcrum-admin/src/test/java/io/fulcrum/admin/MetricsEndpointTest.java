@@ -74,6 +74,10 @@ class MetricsEndpointTest {
                     .isEqualTo(alphaBefore + 10);
             assertThat(counter(drained, "fulcrum_backend_requests_total", Map.of("backend", "beta", "code", "2xx")))
                     .isEqualTo(16);
+            // A removed backend's series go away.
+            http.send("DELETE", node.adminUri().resolve("api/v1/pools/app/backends/gamma"), AdminFixture.ADMIN_TOKEN, null);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                    find(scrape(http, node), "fulcrum_backend_requests_total", Map.of("backend", "gamma"))).isEmpty());
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
                     http.json("GET", node.adminUri().resolve("api/v1/pools/app/backends/beta"), AdminFixture.READ_TOKEN,
                             null, 200).get("latencyMillis").get("p99").asDouble()).isGreaterThan(0));

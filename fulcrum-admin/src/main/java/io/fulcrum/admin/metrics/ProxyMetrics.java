@@ -289,7 +289,25 @@ public final class ProxyMetrics implements ExchangeObserver {
                 stats(b).sample(epochMillis, elapsedMillis, b.activeRequests());
             }
         }
+        java.util.Set<String> liveNames = new java.util.HashSet<>();
+        live.forEach(b -> liveNames.add(b.pool() + "\0" + b.name()));
+        for (Backend gone : backendStats.keySet()) {
+            if (!live.contains(gone) && !liveNames.contains(gone.pool() + "\0" + gone.name())) {
+                forget(gone.pool(), gone.name());
+            }
+        }
         backendStats.keySet().removeIf(b -> !live.contains(b));
+    }
+
+    /** Stops exporting the series of a backend that is no longer configured (after a grace of one sample). */
+    private void forget(String pool, String name) {
+        for (String c : CLASSES) {
+            backendRequests.remove(pool, name, c);
+        }
+        backendDuration.remove(pool, name);
+        backendResponse.remove(pool, name);
+        children.remove("bs\0" + pool + "\0" + name);
+        children.keySet().removeIf(k -> k.startsWith("b\0" + pool + "\0" + name + "\0"));
     }
 
     static int statusClass(int status) {
