@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.admin.AdminService;
 import io.fulcrum.app.demo.DemoConfiguration;
 import io.fulcrum.app.demo.SampleBackend;
 import io.fulcrum.control.config.ConfigException;
@@ -22,6 +23,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,6 +69,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the proxy on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int port;
 
+    @Option(names = "--admin-port", paramLabel = "N", defaultValue = "9900",
+            description = "Port of the admin API and dashboard on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    private int adminPort;
+
     @Option(names = "--no-browser-hint", description = "Do not print the hint to open the page in a browser.")
     private boolean noBrowserHint;
 
@@ -73,6 +80,9 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, not " + port);
+        }
+        if (adminPort < 0 || adminPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--admin-port must be between 0 and 65535, not " + adminPort);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -84,7 +94,9 @@ public final class DemoCommand implements Callable<Integer> {
                 backends.add(SampleBackend.start("beta", "#2471a3"));
                 backends.add(SampleBackend.start("gamma", "#1e8449"));
                 directory = Files.createTempDirectory("fulcrum-demo-");
-                Path file = DemoConfiguration.write(directory, port == 0 ? freeLoopbackPort() : port, backends);
+                String token = newToken();
+                Path file = DemoConfiguration.write(directory, port == 0 ? freeLoopbackPort() : port, backends,
+                        adminPort == 0 ? freeLoopbackPort() : adminPort, token);
                 FulcrumConfig config = ConfigLoader.load(file);
 
                 try (FulcrumNode node = FulcrumNode.create(config, file)) {
@@ -96,7 +108,8 @@ public final class DemoCommand implements Callable<Integer> {
                         err.flush();
                         return ExitCodes.FAILURE;
                     }
-                    printWelcome(out, node.boundAddresses().get(LISTENER), file, backends);
+                    printWelcome(out, node.boundAddresses().get(LISTENER), file, backends,
+                            node.service(AdminService.class), token);
                     stop.await();
                     LOG.info("demo stopping");
                 }
@@ -119,7 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void printWelcome(PrintWriter out, InetSocketAddress proxyAddress, Path file,
-                              List<SampleBackend> backends) {
+                              List<SampleBackend> backends, AdminService admin, String token) {
         int weight = 1;
         for (SampleBackend backend : backends) {
             out.println("backend " + backend.name() + " (weight " + weight++ + "): http://" + backend.hostPort() + "/");
@@ -132,8 +145,20 @@ public final class DemoCommand implements Callable<Integer> {
                     + "in the ratio 1:2:3. " + proxyUrl + "sticky keeps you on one backend (cookie "
                     + DemoConfiguration.STICKY_COOKIE + ").");
         }
+        if (admin != null && admin.url() != null) {
+            out.println("dashboard: " + admin.url() + " (token: " + token + ")");
+            out.println("api: curl -H 'Authorization: Bearer " + token + "' " + admin.url() + "api/v1/backends");
+            out.println("ctl: FULCRUM_ADMIN=" + admin.url() + " FULCRUM_TOKEN=" + token + " fulcrum ctl backends");
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
+    }
+
+    /** A fresh random admin token for this run (printed, never logged). */
+    private static String newToken() {
+        byte[] b = new byte[18];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /**

@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
                 DemoCommand.class,
                 HandoffCommand.class,
                 AgentCommand.class,
+                io.fulcrum.admin.cli.CtlCommand.class,
                 VersionCommand.class,
                 ConnsCommand.class,
                 CommandLine.HelpCommand.class

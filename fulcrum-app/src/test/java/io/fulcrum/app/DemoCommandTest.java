@@ -45,7 +45,7 @@ class DemoCommandTest {
         cmd.setErr(new PrintWriter(err, true));
         AtomicInteger exitCode = new AtomicInteger(-1);
         Thread demo = Thread.ofPlatform().name("demo-under-test")
-                .start(() -> exitCode.set(cmd.execute("demo", "--port", "0", "--no-browser-hint")));
+                .start(() -> exitCode.set(cmd.execute("demo", "--port", "0", "--admin-port", "0", "--no-browser-hint")));
         try {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> PROXY.matcher(out.toString()).find() || !demo.isAlive());
@@ -60,6 +60,7 @@ class DemoCommandTest {
             assertThat(configFile).exists();
             assertThat(Files.readString(configFile)).contains("smooth-weighted-round-robin");
             assertThat(printed).contains("Press Ctrl-C to stop.").doesNotContain("in a browser");
+            assertThat(printed).containsPattern("(?m)^dashboard: http://127\\.0\\.0\\.1:\\d+/ \\(token: \\S+\\)$");
             List<Integer> backendPorts = new ArrayList<>();
             Matcher backend = BACKEND.matcher(printed);
             while (backend.find()) {

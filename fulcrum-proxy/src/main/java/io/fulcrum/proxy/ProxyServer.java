@@ -9,6 +9,7 @@ import io.fulcrum.proxy.http.HttpProxyHandler;
 import io.fulcrum.proxy.http.ListenerSlot;
 import io.fulcrum.proxy.http2.Http2Pipelines;
 import io.fulcrum.proxy.log.AccessLog;
+import io.fulcrum.proxy.observe.ExchangeObserver;
 import io.fulcrum.proxy.runtime.HostPort;
 import io.fulcrum.proxy.runtime.RuntimeCompiler;
 import io.fulcrum.proxy.runtime.RuntimeState;
@@ -64,6 +65,7 @@ public final class ProxyServer implements AutoCloseable {
     private volatile AccessLog accessLog;
     private volatile boolean stopped;
     private volatile Handoff handoff = Handoff.NONE;
+    private volatile ExchangeObserver observer;
 
     /** Builds the runtime from a validated configuration; binds nothing yet. */
     public ProxyServer(FulcrumConfig config) {
@@ -95,6 +97,7 @@ public final class ProxyServer implements AutoCloseable {
     private void bind(ListenerConfig lc) throws IOException {
         ListenerSlot slot = new ListenerSlot(state.listeners().get(lc.name()), accessLog);
         slot.handoff(handoff);
+        slot.observer(observer);
         HostPort hp = HostPort.parse(lc.bind());
         ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -198,6 +201,12 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
         return m;
+    }
+
+    /** Tells {@code observer} about every finished request from now on ({@code null} to stop). */
+    public void observeExchanges(ExchangeObserver observer) {
+        this.observer = observer;
+        slots.values().forEach(slot -> slot.observer(observer));
     }
 
     /** The current runtime snapshot (pools, backends, routes). */

@@ -70,6 +70,32 @@ public final class DemoConfiguration {
         return y.toString();
     }
 
+    /**
+     * The YAML text with an {@code admin} section: the admin API and dashboard on
+     * {@code 127.0.0.1:adminPort}, with one admin token.
+     */
+    public static String yaml(int port, List<SampleBackend> backends, int adminPort, String adminToken) {
+        if (adminPort < 1 || adminPort > 65535) {
+            throw new IllegalArgumentException("admin port out of range: " + adminPort);
+        }
+        return yaml(port, backends) + """
+                # The admin API, dashboard and /metrics (loopback only). The token was generated for
+                # this run; changes made through the API are kept in fulcrum-state.json beside this file.
+                admin:
+                  bind: 127.0.0.1:%d
+                  tokens:
+                    - name: demo
+                      role: admin
+                      token: %s
+                """.formatted(adminPort, adminToken);
+    }
+
+    /** Writes {@link #yaml(int, List, int, String)} to {@code fulcrum-demo.yaml} in {@code directory}. */
+    public static Path write(Path directory, int port, List<SampleBackend> backends, int adminPort, String adminToken)
+            throws IOException {
+        return Files.writeString(directory.resolve("fulcrum-demo.yaml"), yaml(port, backends, adminPort, adminToken));
+    }
+
     /** Writes {@link #yaml} to {@code fulcrum-demo.yaml} in {@code directory} and returns the file. */
     public static Path write(Path directory, int port, List<SampleBackend> backends) throws IOException {
         return Files.writeString(directory.resolve("fulcrum-demo.yaml"), yaml(port, backends));

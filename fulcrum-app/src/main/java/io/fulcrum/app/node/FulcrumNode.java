@@ -1,5 +1,8 @@
 package io.fulcrum.app.node;
 
+import io.fulcrum.admin.AdminNode;
+import io.fulcrum.admin.AdminService;
+import io.fulcrum.admin.state.AdminState;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.lifecycle.NodeService;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * One running Fulcrum process: the proxy and the services beside it, sharing one
@@ -24,7 +28,7 @@ import java.util.Map;
  * reaches no other service); the services start in the order they were added and close
  * in reverse.
  */
-public final class FulcrumNode implements AutoCloseable {
+public final class FulcrumNode implements AutoCloseable, AdminNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(FulcrumNode.class);
 
@@ -34,9 +38,13 @@ public final class FulcrumNode implements AutoCloseable {
     private final List<NodeService> services = new ArrayList<>();
     private final List<NodeService> started = new ArrayList<>();
     private volatile FulcrumConfig current;
+    /** The operator's persisted changes (admin API), laid over every configuration applied. */
+    private final UnaryOperator<FulcrumConfig> overlay;
 
-    private FulcrumNode(FulcrumConfig config, Path configFile) {
+    private FulcrumNode(FulcrumConfig config, Path configFile, UnaryOperator<FulcrumConfig> overlay) {
         this.events = new EventLog();
+        this.overlay = overlay;
+        config = overlay.apply(config);
         this.proxy = new ProxyServer(config);
         this.configFile = configFile;
         this.current = config;
@@ -49,12 +57,14 @@ public final class FulcrumNode implements AutoCloseable {
      * @param configFile the file it was read from ({@code null} when it came from elsewhere)
      */
     public static FulcrumNode create(FulcrumConfig config, Path configFile) {
-        FulcrumNode node = new FulcrumNode(config, configFile);
+        AdminState adminState = AdminState.open(config, configFile);
+        FulcrumNode node = new FulcrumNode(config, configFile, adminState);
         // Services beside the proxy are added here, in start order.
         node.add(new io.fulcrum.health.HealthService(node.proxy, node.events));
         node.add(new io.fulcrum.l4.service.L4Service(node.events()));
         node.add(new io.fulcrum.gslb.SiteStateService(node.proxy, node.events));
         node.add(new io.fulcrum.dns.DnsService(node.events()));
+        node.add(new AdminService(node, adminState));
         return node;
     }
 
@@ -80,6 +90,7 @@ public final class FulcrumNode implements AutoCloseable {
 
     /** Applies a validated configuration to the proxy, then to every service. */
     public synchronized void apply(FulcrumConfig config) throws IOException {
+        config = overlay.apply(config);
         proxy.apply(config);
         current = config;
         IOException first = null;
@@ -96,20 +107,24 @@ public final class FulcrumNode implements AutoCloseable {
         }
     }
 
+    @Override
     public ProxyServer proxy() {
         return proxy;
     }
 
+    @Override
     public EventLog events() {
         return events;
     }
 
     /** The configuration file this node was started from, or {@code null}. */
+    @Override
     public Path configFile() {
         return configFile;
     }
 
     /** The configuration now applied. */
+    @Override
     public FulcrumConfig config() {
         return current;
     }
@@ -124,6 +139,7 @@ public final class FulcrumNode implements AutoCloseable {
         return null;
     }
 
+    @Override
     public List<NodeService> services() {
         return Collections.unmodifiableList(services);
     }

@@ -137,6 +137,7 @@ public final class ConfigValidator {
         void check(FulcrumConfig c) {
             checkServer(c.server(), "server");
             checkAccessLog(c.accessLog(), "accessLog");
+            AdminConfigValidator.check(c.admin(), "admin", this::error, this::warn);
 
             Set<String> poolNames = new HashSet<>();
             boolean unnamedPools = false;

@@ -2,6 +2,7 @@ package io.fulcrum.core.config;
 
 import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.core.config.dns.DnsConfig;
+import io.fulcrum.core.config.admin.AdminConfig;
 
 import java.util.List;
 
@@ -17,6 +18,7 @@ import java.util.List;
  * @param virtualServices the L4 router's virtual services (VIPs, ports, pools)
  * @param gslb      GSLB site state: this site, the other sites, site-state peers, hand-off
  * @param dns       the authoritative DNS server and GSLB records (off when absent)
+ * @param admin     the admin API, dashboard and metrics server (absent: not served)
  */
 public record FulcrumConfig(
         ServerSettings server,
@@ -26,9 +28,11 @@ public record FulcrumConfig(
         io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
         List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices,
         GslbConfig gslb,
-        DnsConfig dns) {
+        DnsConfig dns,
+        AdminConfig admin) {
 
     public FulcrumConfig {
+        admin = admin == null ? AdminConfig.disabled() : admin;
         server = server == null ? ServerSettings.defaults() : server;
         accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
@@ -42,26 +46,32 @@ public record FulcrumConfig(
     /** A configuration without the optional sections. */
     public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
                          List<PoolConfig> pools) {
-        this(server, accessLog, listeners, pools, null, null, null, null);
+        this(server, accessLog, listeners, pools, null, null, null, null, null);
     }
 
     /** A configuration with virtual services and no GSLB or DNS. */
     public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
                          List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
                          List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices) {
-        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, null, null);
+        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, null, null, null);
     }
 
     /** A configuration with GSLB and no virtual services or DNS. */
     public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
                          List<PoolConfig> pools, GslbConfig gslb) {
-        this(server, accessLog, listeners, pools, null, null, gslb, null);
+        this(server, accessLog, listeners, pools, null, null, gslb, null, null);
     }
 
     /** A configuration with DNS and no virtual services or GSLB. */
     public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
                          List<PoolConfig> pools, DnsConfig dns) {
-        this(server, accessLog, listeners, pools, null, null, null, dns);
+        this(server, accessLog, listeners, pools, null, null, null, dns, null);
+    }
+
+    /** A configuration with an admin section and no virtual services, GSLB or DNS. */
+    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
+                         List<PoolConfig> pools, AdminConfig admin) {
+        this(server, accessLog, listeners, pools, null, null, null, null, admin);
     }
 
     /** The pool with this name, or {@code null}. */

@@ -5,6 +5,7 @@ import io.fulcrum.core.balance.PickContext;
 import io.fulcrum.core.sticky.StickyTable;
 import io.fulcrum.proxy.log.AccessLog;
 import io.fulcrum.proxy.log.AccessRecord;
+import io.fulcrum.proxy.observe.ExchangeObserver;
 import io.fulcrum.proxy.route.Router;
 import io.fulcrum.proxy.runtime.ListenerRuntime;
 import io.fulcrum.proxy.runtime.PoolRuntime;
@@ -907,6 +908,10 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
                     + client.remote.getPort(), listener.name(), route == null ? "-" : route.name(), method, uri,
                     protocol, status, bytesIn, bytesOut, backend == null ? "-" : backend.pool() + "/" + backend.name(),
                     attempts, (now - startNanos) / 1000, backendMicros, error));
+        }
+        ExchangeObserver observer = client.slot().observer();
+        if (observer != null) {
+            observer.exchangeFinished(listener, route, backend, status, now - startNanos, backendMicros, bytesIn, bytesOut);
         }
         client.exchangeFinished(this, closeClient, now);
     }

@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.http;
 
 import io.fulcrum.proxy.log.AccessLog;
+import io.fulcrum.proxy.observe.ExchangeObserver;
 import io.fulcrum.proxy.runtime.ListenerRuntime;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +17,7 @@ public final class ListenerSlot {
     private volatile AccessLog accessLog;
     private volatile boolean draining;
     private volatile Handoff handoff = Handoff.NONE;
+    private volatile ExchangeObserver observer;
     private final AtomicInteger connections = new AtomicInteger();
 
     public ListenerSlot(ListenerRuntime runtime, AccessLog accessLog) {
@@ -31,6 +33,11 @@ public final class ListenerSlot {
     }
 
     public AccessLog accessLog() { return accessLog; }
+
+    /** Who is told about finished requests, or {@code null}. */
+    public ExchangeObserver observer() { return observer; }
+
+    public void observer(ExchangeObserver observer) { this.observer = observer; }
 
     /** Open client connections. */
     public int connections() { return connections.get(); }

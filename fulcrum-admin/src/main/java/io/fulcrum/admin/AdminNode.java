@@ -1,0 +1,39 @@
+package io.fulcrum.admin;
+
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.event.EventLog;
+import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.proxy.ProxyServer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the admin server needs from the running node: the proxy and its runtime, the
+ * event log, the other services (read through the interfaces they implement), and the
+ * way to put a changed configuration into service. {@code FulcrumNode} implements it.
+ */
+public interface AdminNode {
+
+    /** The data plane (runtime snapshot, live backends, sticky tables). */
+    ProxyServer proxy();
+
+    /** The node's event log. */
+    EventLog events();
+
+    /** The file the configuration was read from, or {@code null}. */
+    Path configFile();
+
+    /** The configuration now applied (with the operator's changes laid over it). */
+    FulcrumConfig config();
+
+    /** Every service beside the proxy, in start order. */
+    List<NodeService> services();
+
+    /**
+     * Puts a configuration into service on the proxy and every service. The node lays the
+     * operator's persisted changes over it first.
+     */
+    void apply(FulcrumConfig config) throws IOException;
+}

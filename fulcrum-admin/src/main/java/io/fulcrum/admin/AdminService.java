@@ -1,0 +1,171 @@
+package io.fulcrum.admin;
+
+import io.fulcrum.admin.api.AdminApi;
+import io.fulcrum.admin.api.AdminHttpServer;
+import io.fulcrum.admin.api.MetricsEndpoint;
+import io.fulcrum.admin.auth.TokenAuthenticator;
+import io.fulcrum.admin.metrics.LiveStats;
+import io.fulcrum.admin.metrics.ProxyMetrics;
+import io.fulcrum.admin.spi.MetricsSource;
+import io.fulcrum.admin.state.AdminState;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.admin.AdminConfig;
+import io.fulcrum.core.lifecycle.NodeService;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admin server as a node service: JSON API, event stream, dashboard and
+ * {@code /metrics} on the {@code admin.bind} address, and the proxy's metrics recorded
+ * through the proxy's exchange observer.
+ *
+ * <p>It reads the running system through {@link AdminNode}; changes go through
+ * {@link AdminState} (the state file) and {@link AdminNode#apply}. A reload that changes
+ * {@code admin.bind} or {@code admin.tls} re-binds the server; new tokens take effect at
+ * once.
+ */
+public final class AdminService implements NodeService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
+
+    private final AdminNode node;
+    private final AdminState state;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private ProxyMetrics metrics;
+    private AdminApi api;
+    private volatile TokenAuthenticator auth;
+    private volatile AdminConfig config;
+    private AdminHttpServer server;
+    private ScheduledExecutorService sampler;
+    private EventJsonLog eventJson;
+
+    /**
+     * @param node  the running node
+     * @param state the operator's changes (the node lays them over every configuration it applies)
+     */
+    public AdminService(AdminNode node, AdminState state) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.state = Objects.requireNonNull(state, "state");
+    }
+
+    @Override
+    public String name() {
+        return "admin";
+    }
+
+    @Override
+    public synchronized void start(FulcrumConfig config) throws IOException {
+        metrics = new ProxyMetrics(node.proxy(), registry);
+        JvmMetrics.builder().register(registry);
+        for (NodeService s : node.services()) {
+            if (s instanceof MetricsSource source) {
+                source.registerMetrics(registry);
+            }
+        }
+        api = new AdminApi(node, state, metrics);
+        eventJson = new EventJsonLog(node.events());
+        node.proxy().observeExchanges(metrics);
+        sampler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("fulcrum-admin-stats")
+                .daemon(true).unstarted(r));
+        long[] last = {System.currentTimeMillis()};
+        sampler.scheduleAtFixedRate(() -> {
+            long now = System.currentTimeMillis();
+            try {
+                metrics.sample(now, now - last[0]);
+            } catch (RuntimeException e) {
+                LOG.warn("stats sample failed: {}", e.toString());
+            }
+            last[0] = now;
+        }, LiveStats.SAMPLE_MILLIS, LiveStats.SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        api.pushImportance();
+        configure(config.admin());
+    }
+
+    @Override
+    public synchronized void apply(FulcrumConfig config) throws IOException {
+        configure(config.admin());
+        api.pushImportance();
+    }
+
+    private void configure(AdminConfig next) throws IOException {
+        AdminConfig prev = this.config;
+        this.auth = TokenAuthenticator.of(next.enabled() ? next.tokens() : java.util.List.of());
+        this.config = next;
+        boolean rebind = prev == null || !prev.enabled() || !next.enabled() || !prev.bind().equals(next.bind())
+                || !Objects.equals(prev.tls(), next.tls());
+        if (!rebind && server != null) {
+            return;
+        }
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        if (!next.enabled()) {
+            return;
+        }
+        int colon = next.bind().lastIndexOf(':');
+        String host = next.bind().substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = Integer.parseInt(next.bind().substring(colon + 1));
+        server = AdminHttpServer.start(host, port, next.tls(), () -> auth, api, new MetricsEndpoint(registry),
+                node.events(), () -> this.config.metricsWithoutToken());
+        LOG.info("admin API and dashboard on {}://{}/", next.tls() != null ? "https" : "http",
+                hostPort(server.address()));
+    }
+
+    /** Where the admin server listens, or {@code null} when it does not run. */
+    public synchronized InetSocketAddress address() {
+        return server == null ? null : server.address();
+    }
+
+    /** The URL of the dashboard, or {@code null} when the admin server does not run. */
+    public synchronized String url() {
+        if (server == null) {
+            return null;
+        }
+        return (config.tls() != null ? "https" : "http") + "://" + hostPort(server.address()) + "/";
+    }
+
+    /** The registry behind {@code /metrics} (other parts may register their collectors). */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** The operator's persisted changes. */
+    public AdminState state() {
+        return state;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (node.proxy() != null && metrics != null) {
+            node.proxy().observeExchanges(null);
+        }
+        if (sampler != null) {
+            sampler.shutdownNow();
+        }
+        if (eventJson != null) {
+            eventJson.close();
+        }
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,269 @@
+package io.fulcrum.admin.api;
+
+import io.fulcrum.admin.AdminNode;
+import io.fulcrum.admin.auth.Principal;
+import io.fulcrum.admin.spi.MetricImportanceSink;
+import io.fulcrum.admin.state.AdminState;
+import io.fulcrum.admin.state.StateData;
+import io.fulcrum.control.config.ConfigError;
+import io.fulcrum.control.config.ConfigException;
+import io.fulcrum.control.config.ConfigLoader;
+import io.fulcrum.control.config.ConfigUnits;
+import io.fulcrum.control.config.ConfigValidator;
+import io.fulcrum.control.config.LoadedConfig;
+import io.fulcrum.core.config.BackendConfig;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.core.config.RouteConfig;
+import io.fulcrum.core.config.StickinessConfig;
+import io.fulcrum.core.event.Event;
+import io.fulcrum.core.lifecycle.NodeService;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The change side of the API. Every change is recorded in the state file first, then
+ * put into service by applying the configuration with the change laid over it (the same
+ * path a reload takes, so live connections and counters stay), then published as an
+ * event naming the token that made it. A change that would make the configuration
+ * invalid is refused before anything is written.
+ */
+final class Changes {
+
+    private static final Set<String> STICKY_MODES = Set.of("source", "cookie");
+
+    private final AdminNode node;
+    private final AdminState state;
+    private final ReadViews views;
+
+    Changes(AdminNode node, AdminState state, ReadViews views) {
+        this.node = node;
+        this.state = state;
+        this.views = views;
+    }
+
+    synchronized Map<String, Object> drain(Principal who, String pool, String backend) throws IOException {
+        views.backendObject(pool, backend);
+        apply(who, AdminState.override(pool, backend, o -> new StateData.BackendOverride("draining", o.weight())),
+                "backend.drain", pool + "/" + backend, "drained by the operator: no new sessions", Map.of());
+        return views.backend(views.poolRuntime(pool), views.backendObject(pool, backend));
+    }
+
+    synchronized Map<String, Object> disable(Principal who, String pool, String backend) throws IOException {
+        views.backendObject(pool, backend);
+        apply(who, AdminState.override(pool, backend, o -> new StateData.BackendOverride("disabled", o.weight())),
+                "backend.disable", pool + "/" + backend, "disabled by the operator: takes nothing new", Map.of());
+        return views.backend(views.poolRuntime(pool), views.backendObject(pool, backend));
+    }
+
+    synchronized Map<String, Object> enable(Principal who, String pool, String backend) throws IOException {
+        views.backendObject(pool, backend);
+        String configured = configuredState(pool, backend);
+        String state = "up".equals(configured) ? null : "up";
+        apply(who, AdminState.override(pool, backend, o -> new StateData.BackendOverride(state, o.weight())),
+                "backend.enable", pool + "/" + backend, "enabled by the operator", Map.of());
+        return views.backend(views.poolRuntime(pool), views.backendObject(pool, backend));
+    }
+
+    synchronized Map<String, Object> weight(Principal who, String pool, String backend, Map<String, Object> body)
+            throws IOException {
+        views.backendObject(pool, backend);
+        boolean adaptive = Boolean.TRUE.equals(body.get("adaptive"));
+        Integer weight = null;
+        if (!adaptive) {
+            Object w = body.get("weight");
+            if (!(w instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue())
+                    || n.longValue() < 0 || n.longValue() > 1_000_000) {
+                throw new ApiException(400, "give {\"weight\": N} with N a whole number >= 0, or {\"adaptive\": true}");
+            }
+            weight = n.intValue();
+        }
+        Integer fixed = weight;
+        apply(who, AdminState.override(pool, backend, o -> new StateData.BackendOverride(o.state(), fixed)),
+                "backend.weight", pool + "/" + backend,
+                adaptive ? "weight back to configured/adaptive" : "weight fixed by the operator",
+                adaptive ? Map.of("weight", "adaptive") : Map.of("weight", String.valueOf(weight)));
+        return views.backend(views.poolRuntime(pool), views.backendObject(pool, backend));
+    }
+
+    synchronized Map<String, Object> add(Principal who, String pool, Map<String, Object> body) throws IOException {
+        views.poolRuntime(pool);
+        Object address = body.get("address");
+        if (!(address instanceof String a) || a.isBlank()) {
+            throw new ApiException(400, "give at least {\"address\": \"host:port\"}");
+        }
+        String name = body.get("name") instanceof String n && !n.isBlank() ? n : a;
+        if (views.poolRuntime(pool).backend(name) != null) {
+            throw new ApiException(409, "pool " + pool + " already has a backend named " + name);
+        }
+        Integer weight = body.get("weight") instanceof Number n ? n.intValue() : null;
+        Integer max = body.get("maxConnections") instanceof Number n ? n.intValue() : null;
+        String st = body.get("state") instanceof String s ? s : null;
+        BackendConfig bc = new BackendConfig(name, a, weight, max, null, null, null, st);
+        apply(who, AdminState.add(pool, bc), "backend.add", pool + "/" + name, "added by the operator",
+                Map.of("address", a, "weight", String.valueOf(bc.weight())));
+        return views.backend(views.poolRuntime(pool), views.backendObject(pool, name));
+    }
+
+    synchronized void remove(Principal who, String pool, String backend) throws IOException {
+        views.backendObject(pool, backend);
+        boolean configured = views.configuredInFile(pool, backend);
+        apply(who, AdminState.remove(pool, backend, configured), "backend.remove", pool + "/" + backend,
+                "removed by the operator", Map.of());
+    }
+
+    synchronized Map<String, Object> stickiness(Principal who, String listener, String route, Map<String, Object> body)
+            throws IOException {
+        RouteConfig rc = routeConfig(listener, route);
+        StickinessConfig old = rc.stickiness();
+        Boolean enabled = body.containsKey("enabled") ? Boolean.TRUE.equals(body.get("enabled")) : old.enabled();
+        String mode = body.get("mode") instanceof String m ? m : old.mode();
+        if (!STICKY_MODES.contains(mode)) {
+            throw new ApiException(400, "mode must be source or cookie");
+        }
+        String cookie = body.get("cookieName") instanceof String c ? c : old.cookieName();
+        Duration timeout = old.timeout();
+        if (body.get("timeout") instanceof String t) {
+            try {
+                timeout = ConfigUnits.parseDuration(t);
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "timeout: " + e.getMessage());
+            }
+        } else if (body.containsKey("timeout")) {
+            throw new ApiException(400, "timeout must be a duration such as \"30m\"");
+        }
+        StickinessConfig s = new StickinessConfig(enabled, mode, cookie, timeout);
+        apply(who, AdminState.stickiness(listener, route, s), "route.stickiness", listener + "/" + route,
+                "stickiness set by the operator", Map.of("enabled", String.valueOf(enabled), "mode", mode,
+                        "timeout", ConfigUnits.formatDuration(timeout)));
+        return views.routes().stream().filter(r -> listener.equals(r.get("listener")) && route.equals(r.get("name")))
+                .findFirst().orElseThrow();
+    }
+
+    synchronized Map<String, Object> importance(Principal who, String pool, Map<String, Object> body) throws IOException {
+        views.poolRuntime(pool);
+        Map<String, Double> imp = new LinkedHashMap<>();
+        for (var e : body.entrySet()) {
+            if (!(e.getValue() instanceof Number n) || n.doubleValue() < 0 || !Double.isFinite(n.doubleValue())) {
+                throw new ApiException(400, "importance of " + e.getKey() + " must be a number >= 0");
+            }
+            imp.put(e.getKey(), n.doubleValue());
+        }
+        apply(who, AdminState.importance(pool, imp), "pool.importance", pool, "metric importance set by the operator",
+                imp.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                        e -> String.valueOf(e.getValue()))));
+        pushImportance();
+        return Map.of("pool", pool, "importance", imp);
+    }
+
+    /** Hands the persisted importance to every service that takes it. */
+    void pushImportance() {
+        for (NodeService s : node.services()) {
+            if (s instanceof MetricImportanceSink sink) {
+                state.data().importance().forEach(sink::metricImportance);
+            }
+        }
+    }
+
+    synchronized Map<String, Object> reload(Principal who) {
+        if (node.configFile() == null) {
+            throw new ApiException(409, "this node was not started from a file");
+        }
+        try {
+            LoadedConfig loaded = ConfigLoader.loadWithWarnings(node.configFile());
+            node.apply(loaded.config());
+            node.events().publish(new Event(0, Instant.now(), "config.reload", node.configFile().toString(),
+                    "reloaded through the admin API", who.name(), Map.of()));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("outcome", "applied");
+            out.put("warnings", loaded.warnings().stream().map(w -> w.format(null)).toList());
+            return out;
+        } catch (ConfigException e) {
+            throw new ApiException(422, e.getMessage());
+        } catch (IOException e) {
+            throw new ApiException(500, "reload partly failed: " + e.getMessage());
+        }
+    }
+
+    /** Checks a configuration text without applying it. */
+    static Map<String, Object> validate(String yaml) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            LoadedConfig loaded = ConfigLoader.parseWithWarnings(yaml, "request");
+            out.put("valid", true);
+            out.put("errors", List.of());
+            out.put("warnings", loaded.warnings().stream().map(Changes::error).toList());
+        } catch (ConfigException e) {
+            out.put("valid", false);
+            out.put("errors", e.errors().stream().map(Changes::error).toList());
+            out.put("warnings", List.of());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> error(ConfigError e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", e.path());
+        m.put("line", e.line());
+        m.put("column", e.column());
+        m.put("message", e.message());
+        return m;
+    }
+
+    /** Validates the change, records it, applies it and publishes the event. */
+    private void apply(Principal who, UnaryOperator<StateData> edit, String kind, String subject, String reason,
+                       Map<String, String> details) throws IOException {
+        FulcrumConfig preview = state.preview(edit);
+        if (preview != null) {
+            ConfigValidator.Result r = ConfigValidator.validate(preview);
+            if (!r.ok()) {
+                throw new ApiException(422, "refused: " + r.errors().stream().map(e -> e.format(null))
+                        .collect(java.util.stream.Collectors.joining("; ")));
+            }
+        }
+        state.change(edit);
+        if (state.base() != null) {
+            node.apply(state.base());
+        }
+        node.events().publish(new Event(0, Instant.now(), "admin." + kind, subject, reason, who.name(), details));
+    }
+
+    private String configuredState(String pool, String backend) {
+        FulcrumConfig base = state.base();
+        PoolConfig pc = base == null ? null : base.pool(pool);
+        if (pc != null) {
+            for (BackendConfig bc : pc.backends()) {
+                if (bc.name().equals(backend)) {
+                    return bc.state();
+                }
+            }
+        }
+        for (BackendConfig bc : state.data().added().getOrDefault(pool, List.of())) {
+            if (bc.name().equals(backend)) {
+                return bc.state();
+            }
+        }
+        return "up";
+    }
+
+    private RouteConfig routeConfig(String listener, String route) {
+        for (ListenerConfig lc : node.config().listeners()) {
+            if (lc.name().equals(listener)) {
+                for (RouteConfig rc : lc.routes()) {
+                    if (rc.name().equals(route)) {
+                        return rc;
+                    }
+                }
+            }
+        }
+        throw new ApiException(404, "no route " + listener + "/" + route);
+    }
+}

@@ -1,0 +1,131 @@
+package io.fulcrum.admin.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * A small client of the admin API over the JDK's HTTP client: JSON in, JSON out,
+ * bearer token on every request. An error answer becomes an {@link AdminClientException}
+ * carrying the server's message.
+ */
+public final class AdminClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /**
+     * @param base  the admin server, like {@code http://127.0.0.1:9900/}
+     * @param token the bearer token, or {@code null}
+     */
+    public AdminClient(URI base, String token) {
+        this.base = base.getPath().endsWith("/") ? base : URI.create(base + "/");
+        this.token = token;
+    }
+
+    /** A failed call: the HTTP status and the server's message. */
+    public static final class AdminClientException extends IOException {
+        private final int status;
+
+        AdminClientException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    public JsonNode get(String path) throws IOException {
+        return send("GET", path, null, "application/json");
+    }
+
+    public JsonNode post(String path, Object body) throws IOException {
+        return send("POST", path, body == null ? "" : JSON.writeValueAsString(body), "application/json");
+    }
+
+    public JsonNode put(String path, Object body) throws IOException {
+        return send("PUT", path, JSON.writeValueAsString(body), "application/json");
+    }
+
+    public JsonNode delete(String path) throws IOException {
+        return send("DELETE", path, null, "application/json");
+    }
+
+    /** POSTs raw text (a configuration to validate). */
+    public JsonNode postText(String path, String text) throws IOException {
+        return send("POST", path, text, "application/yaml");
+    }
+
+    private JsonNode send(String method, String path, String body, String type) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Accept", "application/json");
+        if (body != null) {
+            b.header("Content-Type", type);
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot connect to " + base + " (is Fulcrum running with an admin section?)", e);
+        }
+        JsonNode json = r.body().isEmpty() ? JSON.nullNode() : parse(r.body());
+        if (r.statusCode() >= 400) {
+            String msg = json.hasNonNull("error") ? json.get("error").asText() : r.body();
+            throw new AdminClientException(r.statusCode(), "HTTP " + r.statusCode() + ": " + msg);
+        }
+        return json;
+    }
+
+    private static JsonNode parse(String text) throws IOException {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            return JSON.getNodeFactory().textNode(text);
+        }
+    }
+
+    /** Follows the event stream, calling {@code onEvent} with each event's JSON until interrupted. */
+    public void follow(long after, Consumer<JsonNode> onEvent) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("api/v1/events/stream" + (after >= 0 ? "?after=" + after : "")))
+                .header("Accept", "text/event-stream");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<java.util.stream.Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+            if (r.statusCode() != 200) {
+                throw new AdminClientException(r.statusCode(), "HTTP " + r.statusCode());
+            }
+            try (var lines = r.body()) {
+                for (var it = lines.iterator(); it.hasNext(); ) {
+                    String line = it.next();
+                    if (line.startsWith("data: ")) {
+                        onEvent.accept(parse(line.substring(6)));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

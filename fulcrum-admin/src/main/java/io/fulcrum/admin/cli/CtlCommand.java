@@ -1,0 +1,531 @@
+package io.fulcrum.admin.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static io.fulcrum.admin.cli.Table.col;
+
+/**
+ * {@code fulcrum ctl}: every admin API action from the command line. Tables by default,
+ * {@code --json} for scripts. The server and token come from {@code --server} and
+ * {@code --token}, else {@code FULCRUM_ADMIN} and {@code FULCRUM_TOKEN}, else the file
+ * {@code ~/.config/fulcrum/ctl.yaml} ({@code server:}, {@code token:} or {@code tokenFile:}),
+ * else {@code http://127.0.0.1:9900/} without a token.
+ */
+@Command(name = "ctl", mixinStandardHelpOptions = true,
+        description = "Look at and change a running Fulcrum through its admin API.",
+        subcommands = {
+                CtlCommand.Status.class, CtlCommand.Services.class, CtlCommand.Listeners.class,
+                CtlCommand.Routes.class, CtlCommand.Pools.class, CtlCommand.Backends.class,
+                CtlCommand.Sticky.class, CtlCommand.Connections.class, CtlCommand.Events.class,
+                CtlCommand.Sites.class, CtlCommand.Handoff.class, CtlCommand.Drain.class,
+                CtlCommand.Enable.class, CtlCommand.Disable.class, CtlCommand.Weight.class,
+                CtlCommand.Add.class, CtlCommand.Remove.class, CtlCommand.Stickiness.class,
+                CtlCommand.Importance.class, CtlCommand.Reload.class, CtlCommand.Validate.class,
+                CtlCommand.State.class, CtlCommand.Get.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:the server refused or could not be reached", "2:invalid command line"})
+public final class CtlCommand implements Callable<Integer> {
+
+    /** The default admin address (the default of admin.bind). */
+    public static final String DEFAULT_SERVER = "http://127.0.0.1:9900/";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server", paramLabel = "URL", scope = CommandLine.ScopeType.INHERIT,
+            description = "Admin server URL (else FULCRUM_ADMIN, the ctl config file, or " + DEFAULT_SERVER + ").")
+    String server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", scope = CommandLine.ScopeType.INHERIT,
+            description = "Bearer token (else FULCRUM_TOKEN or the ctl config file).")
+    String token;
+
+    @Option(names = "--ctl-config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "ctl config file (default ~/.config/fulcrum/ctl.yaml).")
+    Path ctlConfig;
+
+    @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT, description = "Print the API's JSON instead of a table.")
+    boolean json;
+
+    /** Environment lookups, replaceable in tests. */
+    static java.util.function.Function<String, String> env = System::getenv;
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing ctl command (try: fulcrum ctl help)");
+    }
+
+    /** The client for the chosen server and token. */
+    AdminClient client() throws IOException {
+        Map<String, String> file = fileSettings();
+        String s = first(server, env.apply("FULCRUM_ADMIN"), file.get("server"), DEFAULT_SERVER);
+        String t = first(token, env.apply("FULCRUM_TOKEN"), file.get("token"), null);
+        return new AdminClient(URI.create(s), t);
+    }
+
+    private Map<String, String> fileSettings() throws IOException {
+        Path p = ctlConfig;
+        if (p == null) {
+            String home = System.getProperty("user.home");
+            String xdg = env.apply("XDG_CONFIG_HOME");
+            p = (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".config")).resolve("fulcrum/ctl.yaml");
+            if (!Files.exists(p)) {
+                return Map.of();
+            }
+        }
+        JsonNode n = new ObjectMapper(new YAMLFactory()).readTree(p.toFile());
+        Map<String, String> m = new LinkedHashMap<>();
+        if (n != null && n.hasNonNull("server")) {
+            m.put("server", n.get("server").asText());
+        }
+        if (n != null && n.hasNonNull("token")) {
+            m.put("token", n.get("token").asText());
+        } else if (n != null && n.hasNonNull("tokenFile")) {
+            m.put("token", Files.readAllLines(Path.of(n.get("tokenFile").asText())).getFirst().strip());
+        }
+        return m;
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The common shape of a subcommand: call the API, print table or JSON, map errors to exit 1. */
+    abstract static class Action implements Callable<Integer> {
+        @ParentCommand
+        CtlCommand ctl;
+
+        @Spec
+        CommandSpec spec;
+
+        abstract JsonNode run(AdminClient client) throws IOException;
+
+        /** Prints the answer as a table (default: pretty JSON). */
+        void table(PrintWriter out, JsonNode answer) throws IOException {
+            out.println(AdminClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+        }
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                JsonNode answer = run(ctl.client());
+                if (ctl.json) {
+                    out.println(AdminClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+                } else {
+                    table(out, answer);
+                }
+                out.flush();
+                return 0;
+            } catch (IOException e) {
+                err.println("fulcrum ctl: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
+    }
+
+    static final List<Table.Column> BACKEND_COLUMNS = List.of(col("POOL", "pool"), col("BACKEND", "name"),
+            col("ADDRESS", "address"), col("HEALTH", "health"), col("WEIGHT", "weight"), col("ORIGIN", "weightOrigin"),
+            col("ACTIVE", "activeRequests"), col("CONNS", "openConnections"), col("TOTAL", "totalRequests"),
+            col("RPS", "requestsPerSecond"), col("P50MS", "latencyMillis.p50"), col("P99MS", "latencyMillis.p99"),
+            col("STICKY", "stickySessions"));
+
+    @Command(name = "status", description = "Node summary: site, files, which parts run.")
+    static final class Status extends Action {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/status");
+        }
+    }
+
+    @Command(name = "services", description = "Virtual services (HTTP listeners, and L4 services when the router runs).")
+    static final class Services extends Action {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/services");
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            Table.print(out, a, List.of(col("NAME", "name"), col("KIND", "kind"), col("BIND", "bind"),
+                    col("ADDRESS", "boundAddress"), col("ROUTES", "routes")));
+        }
+    }
+
+    @Command(name = "listeners", description = "HTTP listeners and where they are bound.")
+    static final class Listeners extends Action {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/listeners");
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            Table.print(out, a, List.of(col("NAME", "name"), col("BIND", "bind"), col("ADDRESS", "boundAddress"),
+                    col("TLS", "tls"), col("ROUTES", "routes")));
+        }
+    }
+
+    @Command(name = "routes", description = "Routes with their pool and stickiness.")
+    static final class Routes extends Action {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/routes");
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            Table.print(out, a, List.of(col("LISTENER", "listener"), col("ROUTE", "name"), col("POOL", "pool"),
+                    col("STICKY", "stickiness.enabled"), col("MODE", "stickiness.mode"),
+                    col("TIMEOUT", "stickiness.timeout"), col("ENTRIES", "stickyEntries")));
+        }
+    }
+
+    @Command(name = "pools", description = "Pools with their algorithm and how many backends are up.")
+    static final class Pools extends Action {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/pools");
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            Table.print(out, a, List.of(col("POOL", "name"), col("ALGORITHM", "algorithm"), col("UP", "backendsUp"),
+                    col("TOTAL", "backendsTotal"), col("RPS", "requestsPerSecond"), col("QUEUED", "queued"),
+                    col("IMPORTANCE", "importance")));
+        }
+    }
+
+    @Command(name = "backends", description = "Backends: health, weight and its origin, connections, requests/s, latency.")
+    static final class Backends extends Action {
+        @Parameters(arity = "0..1", paramLabel = "POOL", description = "Only this pool.")
+        String pool;
+
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get(pool == null ? "api/v1/backends" : "api/v1/pools/" + enc(pool) + "/backends");
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            Table.print(out, a, BACKEND_COLUMNS);
+        }
+    }
+
+    @Command(name = "sticky", description = "Sticky-session entries.")
+    static final class Sticky extends Action {
+        @Option(names = "--route", paramLabel = "LISTENER/ROUTE", description = "Only this route.")
+        String route;
+        @Option(names = "--limit", defaultValue = "100")
+        int limit;
+
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/sticky?limit=" + limit + (route == null ? "" : "&route=" + enc(route)));
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            out.println("entries: " + a.path("total").asText());
+            Table.print(out, a.get("entries"), List.of(col("ROUTE", "route"), col("KEY", "key"),
+                    col("BACKEND", "backend"), col("EXPIRES_MS", "expiresInMillis")));
+        }
+    }
+
+    @Command(name = "connections", description = "The L4 connection table (when the L4 router runs).")
+    static final class Connections extends Action {
+        @Option(names = "--limit", defaultValue = "100")
+        int limit;
+
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/connections?limit=" + limit);
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            out.println("active " + a.path("active").asText() + ", fin " + a.path("fin").asText() + ", completed "
+                    + a.path("completed").asText());
+            Table.print(out, a.get("entries"), List.of(col("SERVICE", "service"), col("CLIENT", "client"),
+                    col("BACKEND", "backend"), col("STATE", "state"), col("AGE_MS", "ageMillis"),
+                    col("IN", "bytesIn"), col("OUT", "bytesOut")));
+        }
+    }
+
+    @Command(name = "events", description = "Recent events; --follow streams new ones.")
+    static final class Events extends Action {
+        @Option(names = "--after", defaultValue = "0", description = "Only events after this sequence number.")
+        long after;
+        @Option(names = "--limit", defaultValue = "50")
+        int limit;
+        @Option(names = {"-f", "--follow"}, description = "Keep printing events as they happen (Ctrl-C stops).")
+        boolean follow;
+
+        JsonNode run(AdminClient c) throws IOException {
+            if (follow) {
+                PrintWriter out = spec.commandLine().getOut();
+                c.follow(after, e -> {
+                    out.println(ctl.json ? e.toString() : line(e));
+                    out.flush();
+                });
+                return AdminClient.JSON.createArrayNode();
+            }
+            return c.get("api/v1/events?limit=" + limit + (after > 0 ? "&after=" + after : ""));
+        }
+
+        static String line(JsonNode e) {
+            return e.path("sequence").asText() + "  " + e.path("time").asText() + "  " + e.path("kind").asText()
+                    + "  " + e.path("subject").asText() + "  " + e.path("reason").asText() + "  (by "
+                    + e.path("actor").asText() + ")";
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            if (!follow) {
+                Table.print(out, a, List.of(col("SEQ", "sequence"), col("TIME", "time"), col("KIND", "kind"),
+                        col("SUBJECT", "subject"), col("BY", "actor"), col("REASON", "reason")));
+            }
+        }
+    }
+
+    @Command(name = "sites", description = "GSLB sites (when the site-state service runs).")
+    static final class Sites extends Action {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/gslb/sites");
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            Table.print(out, a, List.of(col("SITE", "name"), col("LOCAL", "local"), col("UP", "up"),
+                    col("RT_MS", "responseTimeMillis"), col("CAPACITY", "remainingCapacity"), col("SHARE", "handoffShare")));
+        }
+    }
+
+    @Command(name = "handoff", description = "The GSLB hand-off table.")
+    static final class Handoff extends Action {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/gslb/handoff");
+        }
+    }
+
+    abstract static class BackendAction extends Action {
+        @Parameters(index = "0", paramLabel = "POOL")
+        String pool;
+        @Parameters(index = "1", paramLabel = "BACKEND")
+        String backend;
+
+        String path(String verb) {
+            return "api/v1/pools/" + enc(pool) + "/backends/" + enc(backend) + "/" + verb;
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            Table.print(out, AdminClient.JSON.createArrayNode().add(a), BACKEND_COLUMNS);
+        }
+    }
+
+    @Command(name = "drain", description = "Drain a backend: no new sessions; its sticky sessions and connections finish.")
+    static final class Drain extends BackendAction {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.post(path("drain"), null);
+        }
+    }
+
+    @Command(name = "enable", description = "Enable a backend (back to up).")
+    static final class Enable extends BackendAction {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.post(path("enable"), null);
+        }
+    }
+
+    @Command(name = "disable", description = "Disable a backend: it takes nothing new.")
+    static final class Disable extends BackendAction {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.post(path("disable"), null);
+        }
+    }
+
+    @Command(name = "weight", description = "Fix a backend's weight, or give it back to the configuration/adaptive weighting.")
+    static final class Weight extends BackendAction {
+        @Parameters(index = "2", paramLabel = "N|adaptive")
+        String weight;
+
+        JsonNode run(AdminClient c) throws IOException {
+            if (weight.equals("adaptive")) {
+                return c.put(path("weight"), Map.of("adaptive", true));
+            }
+            try {
+                return c.put(path("weight"), Map.of("weight", Integer.parseInt(weight)));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "weight must be a number or 'adaptive'");
+            }
+        }
+    }
+
+    @Command(name = "add", description = "Add a backend to a pool.")
+    static final class Add extends Action {
+        @Parameters(index = "0", paramLabel = "POOL")
+        String pool;
+        @Parameters(index = "1", paramLabel = "HOST:PORT")
+        String address;
+        @Option(names = "--name")
+        String name;
+        @Option(names = "--weight")
+        Integer weight;
+        @Option(names = "--max-connections")
+        Integer maxConnections;
+
+        JsonNode run(AdminClient c) throws IOException {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("address", address);
+            if (name != null) {
+                body.put("name", name);
+            }
+            if (weight != null) {
+                body.put("weight", weight);
+            }
+            if (maxConnections != null) {
+                body.put("maxConnections", maxConnections);
+            }
+            return c.post("api/v1/pools/" + enc(pool) + "/backends", body);
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            Table.print(out, AdminClient.JSON.createArrayNode().add(a), BACKEND_COLUMNS);
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a backend from a pool.")
+    static final class Remove extends BackendAction {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.delete("api/v1/pools/" + enc(pool) + "/backends/" + enc(backend));
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            out.println("removed " + pool + "/" + backend);
+        }
+    }
+
+    @Command(name = "stickiness", description = "Change a route's stickiness.")
+    static final class Stickiness extends Action {
+        @Parameters(index = "0", paramLabel = "LISTENER")
+        String listener;
+        @Parameters(index = "1", paramLabel = "ROUTE")
+        String route;
+        @Option(names = "--enabled", negatable = true, description = "Turn stickiness on (--no-enabled: off).")
+        Boolean enabled;
+        @Option(names = "--mode", description = "source or cookie")
+        String mode;
+        @Option(names = "--timeout", description = "Entry lifetime after last use, like 30m")
+        String timeout;
+        @Option(names = "--cookie-name")
+        String cookieName;
+
+        JsonNode run(AdminClient c) throws IOException {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (enabled != null) {
+                body.put("enabled", enabled);
+            }
+            if (mode != null) {
+                body.put("mode", mode);
+            }
+            if (timeout != null) {
+                body.put("timeout", timeout);
+            }
+            if (cookieName != null) {
+                body.put("cookieName", cookieName);
+            }
+            return c.put("api/v1/listeners/" + enc(listener) + "/routes/" + enc(route) + "/stickiness", body);
+        }
+    }
+
+    @Command(name = "importance", description = "Set a pool's metric importance, like: importance web service=2 host=1")
+    static final class Importance extends Action {
+        @Parameters(index = "0", paramLabel = "POOL")
+        String pool;
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "METRIC=VALUE", description = "none: clear")
+        Map<String, Double> values = new LinkedHashMap<>();
+
+        JsonNode run(AdminClient c) throws IOException {
+            return c.put("api/v1/pools/" + enc(pool) + "/importance", values);
+        }
+    }
+
+    @Command(name = "reload", description = "Reload the configuration file.")
+    static final class Reload extends Action {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.post("api/v1/reload", null);
+        }
+    }
+
+    @Command(name = "validate", description = "Validate a configuration file on the server, without applying it.")
+    static final class Validate extends Action {
+        @Parameters(paramLabel = "FILE")
+        Path file;
+
+        JsonNode run(AdminClient c) throws IOException {
+            JsonNode r = c.postText("api/v1/config/validate", Files.readString(file));
+            if (!r.path("valid").asBoolean()) {
+                PrintWriter out = spec.commandLine().getOut();
+                table(out, r);
+                out.flush();
+                throw new IOException(file + " is not valid");
+            }
+            return r;
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            out.println(a.path("valid").asBoolean() ? "valid" : "invalid");
+            for (String kind : List.of("errors", "warnings")) {
+                for (JsonNode e : a.path(kind)) {
+                    out.println((kind.equals("errors") ? "error: " : "warning: ") + e.path("line").asText() + ":"
+                            + e.path("column").asText() + ": " + e.path("path").asText() + ": " + e.path("message").asText());
+                }
+            }
+        }
+    }
+
+    @Command(name = "state", description = "The operator's persisted changes (the state file).")
+    static final class State extends Action {
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/state");
+        }
+    }
+
+    @Command(name = "get", description = "GET any API path (for example dns/stats) and print its JSON.")
+    static final class Get extends Action {
+        @Parameters(paramLabel = "PATH", description = "Path under /api/v1/")
+        String path;
+
+        JsonNode run(AdminClient c) throws IOException {
+            return c.get("api/v1/" + (path.startsWith("/") ? path.substring(1) : path));
+        }
+    }
+}

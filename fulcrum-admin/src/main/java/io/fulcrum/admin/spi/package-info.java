@@ -1,0 +1,2 @@
+/** Extension points through which other node services appear in the admin API and /metrics. */
+package io.fulcrum.admin.spi;

@@ -1,0 +1,275 @@
+// The Fulcrum dashboard: talks only to the admin API of the server that served it.
+// The token lives in sessionStorage (this tab only) and goes in an Authorization header.
+(function () {
+  'use strict';
+
+  const TOKEN_KEY = 'fulcrumToken';
+  const POLL_MS = 1000;
+  const COLORS = ['#c0392b', '#2471a3', '#1e8449', '#b9770e', '#7d3c98', '#117a65', '#a04000', '#2e4053'];
+  let role = 'read';
+  let timer = null;
+  let streamAbort = null;
+  const charts = {};
+
+  const $ = (sel) => document.querySelector(sel);
+  const token = () => sessionStorage.getItem(TOKEN_KEY);
+
+  async function api(method, path, body) {
+    const headers = { 'Authorization': 'Bearer ' + token(), 'Accept': 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const r = await fetch('/api/v1/' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    const data = text ? JSON.parse(text) : null;
+    if (!r.ok) {
+      const err = new Error((data && data.error) || ('HTTP ' + r.status));
+      err.status = r.status;
+      throw err;
+    }
+    return data;
+  }
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') e.className = v; else if (k.startsWith('data-')) e.setAttribute(k, v); else e[k] = v;
+    }
+    for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c == null ? '-' : String(c)));
+    return e;
+  }
+
+  function fill(tbody, rows) {
+    tbody.replaceChildren(...rows);
+  }
+
+  // ---- login ---------------------------------------------------------------------------------
+
+  async function signIn(t) {
+    sessionStorage.setItem(TOKEN_KEY, t);
+    try {
+      const me = await api('GET', 'whoami');
+      role = me.role;
+      $('#who').textContent = me.name + ' (' + me.role + ')';
+      $('#login').classList.add('hidden');
+      $('#main').classList.remove('hidden');
+      $('#logout').classList.remove('hidden');
+      $('#login-error').textContent = '';
+      start();
+    } catch (e) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      $('#login-error').textContent = e.status === 401 ? 'That token is not valid.' : e.message;
+    }
+  }
+
+  function signOut() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    if (timer) clearInterval(timer);
+    if (streamAbort) streamAbort.abort();
+    location.reload();
+  }
+
+  // ---- data ----------------------------------------------------------------------------------
+
+  async function refresh() {
+    try {
+      const [status, backends, pools, services, stats] = await Promise.all([
+        api('GET', 'status'), api('GET', 'backends'), api('GET', 'pools'), api('GET', 'services'),
+        api('GET', 'stats?points=120')]);
+      $('#node').textContent = 'site ' + status.site + ' · ' + status.host;
+      renderServices(services);
+      renderPools(pools);
+      renderBackends(backends);
+      renderCharts(stats);
+      await renderSites(status);
+      if (status.features.l4) {
+        const c = await api('GET', 'connections?limit=1');
+        $('#l4').classList.remove('hidden');
+        $('#l4-summary').textContent = 'active ' + c.active + ', fin ' + c.fin + ', completed ' + c.completed;
+      }
+      document.body.dataset.refreshed = String(Date.now());
+    } catch (e) {
+      if (e.status === 401) signOut();
+      $('#action-error').textContent = 'Refresh failed: ' + e.message;
+    }
+  }
+
+  function renderServices(services) {
+    fill($('#services tbody'), services.map(s => el('tr', {}, el('td', {}, s.name), el('td', {}, s.kind),
+      el('td', {}, s.boundAddress || s.bind || '-'), el('td', {}, (s.routes || []).join(', ')))));
+  }
+
+  function renderPools(pools) {
+    fill($('#pools tbody'), pools.map(p => el('tr', {}, el('td', {}, p.name), el('td', {}, p.algorithm),
+      el('td', { class: 'num' }, p.backendsUp + '/' + p.backendsTotal), el('td', { class: 'num' }, p.requestsPerSecond))));
+  }
+
+  async function renderSites(status) {
+    if (!status.features.gslb) {
+      fill($('#sites tbody'), [el('tr', {}, el('td', {}, status.site), el('td', {}, 'yes (this node)'),
+        el('td', {}, '-'), el('td', {}, '-'))]);
+      return;
+    }
+    const [sites, handoff] = await Promise.all([api('GET', 'gslb/sites'), api('GET', 'gslb/handoff')]);
+    fill($('#sites tbody'), sites.map(s => el('tr', {}, el('td', {}, s.name + (s.local ? ' (here)' : '')),
+      el('td', {}, s.up ? 'yes' : 'no'), el('td', {}, s.responseTimeMillis == null ? '-' : s.responseTimeMillis + ' ms'),
+      el('td', {}, s.handoffShare == null ? '-' : (100 * s.handoffShare).toFixed(1) + '%'))));
+    $('#gslb').classList.remove('hidden');
+    fill($('#handoff tbody'), Object.entries(handoff.shares).map(([site, share]) =>
+      el('tr', {}, el('td', {}, site), el('td', { class: 'num' }, (100 * share).toFixed(1) + '%'))));
+  }
+
+  // Rows are updated in place, so a weight being typed keeps its value and focus across refreshes.
+  function renderBackends(backends) {
+    const admin = role === 'admin';
+    const tbody = $('#backends tbody');
+    const existing = new Map([...tbody.children].map(tr => [tr.dataset.backend, tr]));
+    const seen = new Set();
+    for (const b of backends) {
+      const id = b.pool + '/' + b.name;
+      seen.add(id);
+      let tr = existing.get(id);
+      if (!tr) {
+        tr = newRow(b, id, admin);
+        tbody.append(tr);
+      }
+      tr.dataset.health = b.health;
+      const cells = [b.pool, b.name, b.address,
+        el('span', { class: 'health health-' + b.health }, b.health),
+        [String(b.weight), ' ', el('span', { class: 'origin' }, b.weightOrigin)],
+        b.activeRequests, b.openConnections, b.totalRequests, b.requestsPerSecond,
+        b.latencyMillis.p50, b.latencyMillis.p99, b.stickySessions];
+      cells.forEach((c, i) => {
+        const td = tr.children[i];
+        const parts = Array.isArray(c) ? c : [c];
+        const text = parts.map(x => x instanceof Node ? x.outerHTML : String(x)).join('');
+        if (td.dataset.shown !== text) {
+          td.replaceChildren(...parts.map(x => x instanceof Node ? x : document.createTextNode(x == null ? '-' : String(x))));
+          td.dataset.shown = text;
+        }
+      });
+    }
+    for (const [id, tr] of existing) {
+      if (!seen.has(id)) tr.remove();
+    }
+  }
+
+  function newRow(b, id, admin) {
+    const weightInput = el('input', { type: 'number', min: 0, value: b.weight, class: 'weight-input', disabled: !admin });
+    const button = (label, cls, fn) => el('button', { type: 'button', class: cls, disabled: !admin, onclick: fn }, label);
+    const base = 'pools/' + encodeURIComponent(b.pool) + '/backends/' + encodeURIComponent(b.name);
+    const num = (cls) => el('td', { class: 'num' + (cls ? ' ' + cls : '') });
+    return el('tr', { 'data-backend': id },
+      el('td', {}), el('td', {}), el('td', {}), el('td', {}), el('td', {}),
+      num(), num(), num('total'), num(), num(), num(), num(),
+      el('td', { class: 'actions' },
+        button('Drain', 'action-drain', () => act('POST', base + '/drain')),
+        button('Enable', 'action-enable', () => act('POST', base + '/enable')),
+        button('Disable', 'action-disable', () => act('POST', base + '/disable')),
+        weightInput,
+        button('Set', 'action-weight', () => act('PUT', base + '/weight', { weight: Number(weightInput.value) })),
+        button('Adaptive', 'action-adaptive', () => act('PUT', base + '/weight', { adaptive: true }))));
+  }
+
+  async function act(method, path, body) {
+    $('#action-error').textContent = '';
+    try {
+      await api(method, path, body);
+    } catch (e) {
+      $('#action-error').textContent = e.message;
+    }
+    refresh();
+  }
+
+  // ---- charts --------------------------------------------------------------------------------
+
+  function chart(id, field) {
+    if (charts[id]) return charts[id];
+    if (typeof Chart === 'undefined') return null;
+    charts[id] = new Chart($('#' + id), {
+      type: 'line',
+      data: { labels: [], datasets: [] },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false,
+        elements: { point: { radius: 0 }, line: { borderWidth: 2, tension: 0.2 } },
+        scales: { y: { beginAtZero: true } },
+        plugins: { legend: { position: 'bottom' } }
+      }
+    });
+    charts[id].field = field;
+    return charts[id];
+  }
+
+  function renderCharts(stats) {
+    const names = Object.keys(stats).sort();
+    const longest = names.reduce((a, n) => stats[n].length > a.length ? stats[n] : a, []);
+    const labels = longest.map(p => new Date(p.epochMillis).toLocaleTimeString());
+    for (const [id, field] of [['chart-rps', 'requestsPerSecond'], ['chart-latency', 'p99Millis'], ['chart-active', 'active']]) {
+      const c = chart(id, field);
+      if (!c) continue;
+      c.data.labels = labels;
+      c.data.datasets = names.map((n, i) => {
+        const pts = stats[n];
+        const pad = new Array(Math.max(0, labels.length - pts.length)).fill(null);
+        return { label: n, data: pad.concat(pts.map(p => p[field])), borderColor: COLORS[i % COLORS.length],
+          backgroundColor: COLORS[i % COLORS.length] };
+      });
+      c.update('none');
+    }
+  }
+
+  // ---- events (server-sent events read with fetch, so the token stays in a header) -----------
+
+  async function followEvents() {
+    streamAbort = new AbortController();
+    let lastId = 0;
+    for (;;) {
+      try {
+        const r = await fetch('/api/v1/events/stream' + (lastId ? '?after=' + lastId : ''), {
+          headers: { 'Authorization': 'Bearer ' + token(), 'Accept': 'text/event-stream' }, signal: streamAbort.signal });
+        const reader = r.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let cut;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const frame = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const data = frame.split('\n').filter(l => l.startsWith('data: ')).map(l => l.slice(6)).join('\n');
+            if (data) {
+              const e = JSON.parse(data);
+              lastId = Math.max(lastId, e.sequence);
+              addEvent(e);
+            }
+          }
+        }
+      } catch (e) {
+        if (streamAbort.signal.aborted) return;
+      }
+      await new Promise(res => setTimeout(res, 2000));
+    }
+  }
+
+  function addEvent(e) {
+    const list = $('#events');
+    list.prepend(el('li', { 'data-kind': e.kind }, new Date(e.time).toLocaleTimeString() + '  ' + e.kind + '  ' +
+      e.subject + '  ' + e.reason + '  (by ' + e.actor + ')'));
+    while (list.children.length > 200) list.lastChild.remove();
+  }
+
+  function start() {
+    refresh();
+    timer = setInterval(refresh, POLL_MS);
+    followEvents();
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('#login-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      signIn($('#login-token').value.trim());
+    });
+    $('#logout').addEventListener('click', signOut);
+    if (token()) signIn(token());
+  });
+})();

@@ -1,0 +1,32 @@
+package io.fulcrum.admin.auth;
+
+import io.fulcrum.core.config.admin.AdminToken;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TokenAuthenticatorTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void bearerTokensMapToTheirNameAndRole() throws Exception {
+        Path f = dir.resolve("t");
+        Files.writeString(f, "from-a-file-0123456789\n");
+        TokenAuthenticator auth = TokenAuthenticator.of(List.of(AdminToken.of("ops", "admin", "s3cret-0123456789"),
+                AdminToken.of("view", "read", "other-0123456789"), new AdminToken("robot", "read", null, f.toString(), null)));
+        assertThat(auth.authenticate("Bearer s3cret-0123456789")).isEqualTo(new Principal("ops", Role.ADMIN));
+        assertThat(auth.authenticate("bearer other-0123456789")).isEqualTo(new Principal("view", Role.READ));
+        assertThat(auth.authenticate("Bearer from-a-file-0123456789").name()).isEqualTo("robot");
+        assertThat(auth.authenticate("Bearer s3cret-012345678")).isNull();
+        assertThat(auth.authenticate("Basic czNjcmV0")).isNull();
+        assertThat(auth.authenticate(null)).isNull();
+        assertThat(AdminToken.of("ops", "admin", "s3cret-0123456789").toString()).doesNotContain("s3cret");
+    }
+}

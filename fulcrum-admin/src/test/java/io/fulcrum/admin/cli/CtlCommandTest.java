@@ -1,0 +1,118 @@
+package io.fulcrum.admin.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fulcrum.admin.testing.AdminFixture;
+import io.fulcrum.admin.testing.NamedBackend;
+import io.fulcrum.admin.testing.TestNode;
+import io.fulcrum.core.backend.BackendState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code fulcrum ctl} against a running node: tables, --json, changes, and where the server and token come from. */
+class CtlCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<NamedBackend> backends = new ArrayList<>();
+    private TestNode node;
+    private StringWriter out;
+    private StringWriter err;
+
+    @BeforeEach
+    void start() throws Exception {
+        for (String n : List.of("alpha", "beta", "gamma")) {
+            backends.add(NamedBackend.start(n));
+        }
+        node = TestNode.start(AdminFixture.write(dir, backends));
+    }
+
+    @AfterEach
+    void stop() {
+        CtlCommand.env = System::getenv;
+        node.close();
+        backends.forEach(NamedBackend::close);
+    }
+
+    private int ctl(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine cmd = new CommandLine(new CtlCommand());
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void readsAsTablesOrJsonAndChangesWithAnAdminToken() throws Exception {
+        String server = node.adminUri().toString();
+        assertThat(ctl("--server", server, "--token", AdminFixture.READ_TOKEN, "backends")).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        assertThat(lines[0]).startsWith("POOL").contains("BACKEND", "HEALTH", "WEIGHT", "RPS", "P99MS");
+        assertThat(lines).hasSize(4);
+        assertThat(lines[1]).contains("app", "alpha", "up");
+
+        assertThat(ctl("--server", server, "--token", AdminFixture.READ_TOKEN, "--json", "pools")).isZero();
+        JsonNode pools = AdminClient.JSON.readTree(out.toString());
+        assertThat(pools.get(0).get("name").asText()).isEqualTo("app");
+
+        assertThat(ctl("--server", server, "--token", AdminFixture.READ_TOKEN, "drain", "app", "alpha")).isEqualTo(1);
+        assertThat(err.toString()).contains("403").contains("read role");
+        assertThat(node.proxy().backend("app", "alpha").state()).isEqualTo(BackendState.UP);
+
+        assertThat(ctl("--server", server, "--token", AdminFixture.ADMIN_TOKEN, "drain", "app", "alpha")).isZero();
+        assertThat(out.toString()).contains("draining");
+        assertThat(node.proxy().backend("app", "alpha").state()).isEqualTo(BackendState.DRAINING);
+        assertThat(ctl("--server", server, "--token", AdminFixture.ADMIN_TOKEN, "weight", "app", "beta", "4")).isZero();
+        assertThat(node.proxy().backend("app", "beta").weight()).isEqualTo(4);
+        assertThat(ctl("--server", server, "--token", AdminFixture.ADMIN_TOKEN, "weight", "app", "beta", "adaptive")).isZero();
+        assertThat(node.proxy().backend("app", "beta").weight()).isEqualTo(1);
+        assertThat(ctl("--server", server, "--token", AdminFixture.ADMIN_TOKEN, "add", "app", "127.0.0.1:1", "--name", "d")).isZero();
+        assertThat(node.proxy().backend("app", "d")).isNotNull();
+        assertThat(ctl("--server", server, "--token", AdminFixture.ADMIN_TOKEN, "remove", "app", "d")).isZero();
+        assertThat(node.proxy().backend("app", "d")).isNull();
+        assertThat(ctl("--server", server, "--token", AdminFixture.ADMIN_TOKEN, "stickiness", "web", "default",
+                "--enabled", "--timeout", "2m")).isZero();
+        assertThat(node.config().listeners().getFirst().routes().get(1).stickiness().enabled()).isTrue();
+        assertThat(ctl("--server", server, "--token", AdminFixture.ADMIN_TOKEN, "importance", "app", "service=2")).isZero();
+        assertThat(ctl("--server", server, "--token", AdminFixture.ADMIN_TOKEN, "reload")).isZero();
+        assertThat(ctl("--server", server, "--token", AdminFixture.ADMIN_TOKEN, "events")).isZero();
+        assertThat(out.toString()).contains("admin.backend.drain").contains("ops");
+        for (String read : List.of("status", "services", "listeners", "routes", "sticky", "state")) {
+            assertThat(ctl("--server", server, "--token", AdminFixture.READ_TOKEN, read)).as(read).isZero();
+        }
+        assertThat(ctl("--server", server, "--token", AdminFixture.READ_TOKEN, "connections")).isEqualTo(1);
+        assertThat(err.toString()).contains("no L4 router");
+
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "listeners: []\npools: []\n");
+        assertThat(ctl("--server", server, "--token", AdminFixture.READ_TOKEN, "validate", bad.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("invalid").contains("listeners");
+    }
+
+    @Test
+    void serverAndTokenComeFromTheEnvironmentOrTheCtlFile() throws Exception {
+        String server = node.adminUri().toString();
+        CtlCommand.env = Map.of("FULCRUM_ADMIN", server, "FULCRUM_TOKEN", AdminFixture.READ_TOKEN)::get;
+        assertThat(ctl("status")).isZero();
+        CtlCommand.env = Map.<String, String>of()::get;
+        Path file = dir.resolve("ctl.yaml");
+        Files.writeString(file, "server: " + server + "\ntoken: " + AdminFixture.READ_TOKEN + "\n");
+        assertThat(ctl("--ctl-config", file.toString(), "pools")).isZero();
+        assertThat(ctl("--ctl-config", file.toString(), "--token", "wrong-token-000000", "pools")).isEqualTo(1);
+        assertThat(err.toString()).contains("401");
+    }
+}

@@ -1,0 +1,66 @@
+package io.fulcrum.admin.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Writes the configuration the admin tests run: one listener, a sticky route, one pool of three backends. */
+public final class AdminFixture {
+
+    public static final String ADMIN_TOKEN = "admin-secret-0123456789";
+    public static final String READ_TOKEN = "read-secret-0123456789";
+
+    private AdminFixture() {
+    }
+
+    /** A port free on 127.0.0.1 now (listeners must name a real port). */
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public static Path write(Path dir, List<NamedBackend> backends) throws IOException {
+        StringBuilder y = new StringBuilder("""
+                server:
+                  shutdownGrace: 200ms
+                accessLog:
+                  enabled: false
+                listeners:
+                  - name: web
+                    bind: 127.0.0.1:%d
+                    routes:
+                      - name: sticky
+                        match:
+                          pathPrefix: /sticky
+                        pool: app
+                        stickiness:
+                          enabled: true
+                          mode: source
+                      - name: default
+                        pool: app
+                pools:
+                  - name: app
+                    algorithm: round-robin
+                    backends:
+                """.formatted(freePort()));
+        for (NamedBackend b : backends) {
+            y.append("      - name: ").append(b.name()).append("\n        address: ").append(b.address()).append('\n');
+        }
+        y.append("""
+                admin:
+                  bind: 127.0.0.1:0
+                  tokens:
+                    - name: ops
+                      role: admin
+                      token: %s
+                    - name: viewer
+                      role: read
+                      token: %s
+                """.formatted(ADMIN_TOKEN, READ_TOKEN));
+        Path file = dir.resolve("fulcrum.yaml");
+        Files.writeString(file, y);
+        return file;
+    }
+}

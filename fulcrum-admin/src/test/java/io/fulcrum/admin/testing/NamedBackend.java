@@ -1,0 +1,59 @@
+package io.fulcrum.admin.testing;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A real HTTP backend on 127.0.0.1 (JDK server) that answers its own name and counts requests. */
+public final class NamedBackend implements AutoCloseable {
+
+    private final String name;
+    private final HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+
+    private NamedBackend(String name, HttpServer server) {
+        this.name = name;
+        this.server = server;
+    }
+
+    public static NamedBackend start(String name) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        NamedBackend b = new NamedBackend(name, s);
+        s.createContext("/", ex -> {
+            b.requests.incrementAndGet();
+            ex.getRequestBody().readAllBytes();
+            byte[] body = name.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        s.start();
+        return b;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String address() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,110 @@
+package io.fulcrum.admin.testing;
+
+import io.fulcrum.admin.AdminNode;
+import io.fulcrum.admin.AdminService;
+import io.fulcrum.admin.state.AdminState;
+import io.fulcrum.control.config.ConfigLoader;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.event.EventLog;
+import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.proxy.ProxyServer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A node as {@code FulcrumNode} builds it (proxy, admin service, state file laid over
+ * every configuration), for the admin module's own tests. The app module tests the real
+ * {@code FulcrumNode} through the demo.
+ */
+public final class TestNode implements AdminNode, AutoCloseable {
+
+    private final Path file;
+    private final AdminState state;
+    private final EventLog events = new EventLog();
+    private final ProxyServer proxy;
+    private final AdminService admin;
+    private final List<NodeService> services = new ArrayList<>();
+    private volatile FulcrumConfig current;
+
+    private TestNode(Path file, FulcrumConfig config, List<NodeService> extra) {
+        this.file = file;
+        this.state = AdminState.open(config, file);
+        this.current = state.overlay(config);
+        this.proxy = new ProxyServer(current);
+        this.admin = new AdminService(this, state);
+        services.add(admin);
+        services.addAll(extra);
+    }
+
+    /** Loads {@code file} and starts a node on it, with extra services beside the admin one. */
+    public static TestNode start(Path file, NodeService... extra) throws Exception {
+        TestNode n = new TestNode(file, ConfigLoader.load(file), List.of(extra));
+        n.proxy.start();
+        for (NodeService s : n.services) {
+            s.start(n.current);
+        }
+        return n;
+    }
+
+    @Override
+    public ProxyServer proxy() {
+        return proxy;
+    }
+
+    @Override
+    public EventLog events() {
+        return events;
+    }
+
+    @Override
+    public Path configFile() {
+        return file;
+    }
+
+    @Override
+    public FulcrumConfig config() {
+        return current;
+    }
+
+    @Override
+    public List<NodeService> services() {
+        return services;
+    }
+
+    @Override
+    public synchronized void apply(FulcrumConfig config) throws IOException {
+        FulcrumConfig c = state.overlay(config);
+        proxy.apply(c);
+        current = c;
+        for (NodeService s : services) {
+            s.apply(c);
+        }
+    }
+
+    public AdminService admin() {
+        return admin;
+    }
+
+    /** The admin server's base URL. */
+    public URI adminUri() {
+        return URI.create(admin.url());
+    }
+
+    /** The proxy listener's base URL. */
+    public URI proxyUri(String listener) {
+        var a = proxy.boundAddresses().get(listener);
+        return URI.create("http://127.0.0.1:" + a.getPort() + "/");
+    }
+
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
+        }
+        proxy.shutdownGracefully(java.time.Duration.ofMillis(200));
+    }
+}

@@ -1,0 +1,88 @@
+package io.fulcrum.app;
+
+import io.fulcrum.admin.AdminService;
+import io.fulcrum.app.node.FulcrumNode;
+import io.fulcrum.control.config.ConfigLoader;
+import io.fulcrum.core.backend.BackendState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real node with its admin service: a drain made through the API holds across a
+ * reload of the file (as {@code fulcrum run} does it) and across a restart.
+ */
+class AdminNodeTest {
+
+    private static final String TOKEN = "node-test-token-0123456789";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDrainThroughTheApiSurvivesReloadAndRestart() throws Exception {
+        try (NamedBackend a = NamedBackend.start("a"); NamedBackend b = NamedBackend.start("b");
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            int port = Sockets.freePort();
+            Path file = Files.writeString(dir.resolve("fulcrum.yaml"), """
+                    server:
+                      shutdownGrace: 200ms
+                    accessLog:
+                      enabled: false
+                    listeners:
+                      - name: web
+                        bind: 127.0.0.1:%d
+                        routes:
+                          - name: all
+                            pool: app
+                    pools:
+                      - name: app
+                        backends:
+                          - name: a
+                            address: %s
+                          - name: b
+                            address: %s
+                    admin:
+                      bind: 127.0.0.1:0
+                      tokens:
+                        - name: ops
+                          role: admin
+                          token: %s
+                    """.formatted(port, a.address(), b.address(), TOKEN));
+            try (FulcrumNode node = FulcrumNode.create(ConfigLoader.load(file), file)) {
+                node.start();
+                String admin = node.service(AdminService.class).url();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(admin + "api/v1/pools/app/backends/a/drain"))
+                        .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                node.apply(ConfigLoader.load(file)); // what a reload of the unchanged file does
+                assertThat(node.proxy().backend("app", "a").state()).isEqualTo(BackendState.DRAINING);
+                assertThat(node.events().latest(10)).anyMatch(e -> e.kind().equals("admin.backend.drain") && e.actor().equals("ops"));
+            }
+            assertThat(dir.resolve("fulcrum-state.json")).exists();
+            try (FulcrumNode node = FulcrumNode.create(ConfigLoader.load(file), file)) {
+                // Laid over before the proxy is built: drained from the first request on.
+                assertThat(node.proxy().backend("app", "a").state()).isEqualTo(BackendState.DRAINING);
+                node.start();
+                Set<String> seen = new HashSet<>();
+                for (int i = 0; i < 6; i++) {
+                    seen.add(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body());
+                }
+                assertThat(seen).containsExactly("b");
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.fulcrum.control.config;
+
+import io.fulcrum.core.config.admin.AdminConfig;
+import io.fulcrum.core.config.admin.AdminToken;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The rules of the {@code admin} section: a usable bind address, tokens that each have
+ * a name, a known role and exactly one source of their secret, and a state file path.
+ * Messages never contain a secret.
+ */
+final class AdminConfigValidator {
+
+    static final Set<String> ROLES = Set.of(AdminToken.READ, AdminToken.ADMIN);
+    /** Shorter secrets are accepted with a warning: they can be guessed. */
+    static final int MIN_SECRET_LENGTH = 16;
+
+    private AdminConfigValidator() {
+    }
+
+    /**
+     * Checks {@code admin} at {@code path}, reporting through {@code error} and {@code warn}
+     * (field path, message).
+     */
+    static void check(AdminConfig admin, String path, BiConsumer<String, String> error,
+                      BiConsumer<String, String> warn) {
+        if (!admin.enabled()) {
+            return;
+        }
+        String bindPath = SourceMap.field(path, "bind");
+        String host = checkBind(admin.bind(), bindPath, error);
+        if (host != null && admin.tls() == null && !isLoopback(host)) {
+            warn.accept(bindPath, "the admin server listens beyond this machine without TLS: tokens cross "
+                    + "the network in clear; add admin.tls or bind 127.0.0.1");
+        }
+        if (admin.tls() != null && admin.tls().certificates().isEmpty()) {
+            error.accept(SourceMap.field(SourceMap.field(path, "tls"), "certificates"),
+                    "at least one certificate is required when tls is set");
+        }
+        if (admin.tokens().isEmpty()) {
+            warn.accept(SourceMap.field(path, "tokens"), "no tokens: the admin API answers nothing but /metrics");
+        }
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < admin.tokens().size(); i++) {
+            String p = SourceMap.index(SourceMap.field(path, "tokens"), i);
+            AdminToken t = admin.tokens().get(i);
+            String namePath = SourceMap.field(p, "name");
+            if (t.name() == null || t.name().isBlank()) {
+                error.accept(namePath, "required: every token needs a name (it is logged as the actor of changes)");
+            } else if (names.putIfAbsent(t.name(), namePath) != null) {
+                error.accept(namePath, "duplicate token name \"" + t.name() + "\" (also at " + names.get(t.name()) + ")");
+            }
+            if (!ROLES.contains(t.role())) {
+                error.accept(SourceMap.field(p, "role"), "must be one of read, admin (got \"" + t.role() + "\")");
+            }
+            checkSecret(t, p, error, warn);
+        }
+        if (admin.stateFile() == null || admin.stateFile().isBlank()) {
+            error.accept(SourceMap.field(path, "stateFile"), "must not be empty");
+        } else {
+            try {
+                Path.of(admin.stateFile());
+            } catch (InvalidPathException e) {
+                error.accept(SourceMap.field(path, "stateFile"), "not a usable path: " + e.getReason());
+            }
+        }
+    }
+
+    private static void checkSecret(AdminToken t, String p, BiConsumer<String, String> error,
+                                    BiConsumer<String, String> warn) {
+        int sources = (t.token() != null ? 1 : 0) + (t.tokenFile() != null ? 1 : 0) + (t.tokenEnv() != null ? 1 : 0);
+        if (sources != 1) {
+            error.accept(SourceMap.field(p, "token"), "give exactly one of token, tokenFile, tokenEnv (got " + sources + ")");
+            return;
+        }
+        if (t.token() != null && t.token().length() < MIN_SECRET_LENGTH) {
+            warn.accept(SourceMap.field(p, "token"), "shorter than " + MIN_SECRET_LENGTH
+                    + " characters: easy to guess (try: openssl rand -hex 24)");
+        }
+        if (t.token() != null && t.token().isBlank()) {
+            error.accept(SourceMap.field(p, "token"), "must not be empty");
+        }
+        if (t.tokenFile() != null) {
+            try {
+                if (!Files.isReadable(Path.of(t.tokenFile()))) {
+                    error.accept(SourceMap.field(p, "tokenFile"), "cannot read " + t.tokenFile());
+                }
+            } catch (InvalidPathException e) {
+                error.accept(SourceMap.field(p, "tokenFile"), "not a usable path: " + e.getReason());
+            }
+        }
+        if (t.tokenEnv() != null && (System.getenv(t.tokenEnv()) == null || System.getenv(t.tokenEnv()).isBlank())) {
+            error.accept(SourceMap.field(p, "tokenEnv"), "environment variable " + t.tokenEnv() + " is not set");
+        }
+    }
+
+    /** Returns the host when {@code host:port} is well formed, else reports and returns null. */
+    private static String checkBind(String bind, String path, BiConsumer<String, String> error) {
+        int colon = bind == null ? -1 : bind.lastIndexOf(':');
+        if (colon <= 0 || colon == bind.length() - 1) {
+            error.accept(path, "must be host:port, like 127.0.0.1:9900 (got \"" + bind + "\")");
+            return null;
+        }
+        String host = bind.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(bind.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            error.accept(path, "port is not a number in \"" + bind + "\"");
+            return null;
+        }
+        if (port < 0 || port > 65535) {
+            error.accept(path, "port must be 0-65535 (got " + port + ")");
+            return null;
+        }
+        return host;
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        try {
+            return host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')
+                    && InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.fulcrum.core.config.admin;
+
+import io.fulcrum.core.config.TlsConfig;
+
+import java.util.List;
+
+/**
+ * The operator's surface: admin API, dashboard and {@code /metrics}, served by one small
+ * HTTP server of its own. Absent from a file, the admin server does not run.
+ *
+ * @param enabled   off switch (default on when the section is present)
+ * @param bind      {@code host:port} to listen on (default {@code 127.0.0.1:9900}: loopback only)
+ * @param tls       optional TLS for the admin server (same shape as a listener's)
+ * @param tokens    bearer tokens and their roles
+ * @param stateFile where changes made through the API are kept so that a restart keeps them;
+ *                  relative paths are resolved next to the configuration file
+ *                  (default {@code fulcrum-state.json} there)
+ * @param metrics   whether {@code /metrics} answers without a token (default {@code true}, like most exporters)
+ */
+public record AdminConfig(Boolean enabled, String bind, TlsConfig tls, List<AdminToken> tokens, String stateFile,
+                          Boolean metricsWithoutToken) {
+
+    /** The address used when {@code bind} is not given. */
+    public static final String DEFAULT_BIND = "127.0.0.1:9900";
+    /** The state file name used when {@code stateFile} is not given. */
+    public static final String DEFAULT_STATE_FILE = "fulcrum-state.json";
+
+    public AdminConfig {
+        enabled = enabled == null ? Boolean.TRUE : enabled;
+        bind = bind == null ? DEFAULT_BIND : bind;
+        tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        stateFile = stateFile == null ? DEFAULT_STATE_FILE : stateFile;
+        metricsWithoutToken = metricsWithoutToken == null ? Boolean.TRUE : metricsWithoutToken;
+    }
+
+    /** What a configuration without an {@code admin} section means: no admin server. */
+    public static AdminConfig disabled() {
+        return new AdminConfig(false, null, null, null, null, null);
+    }
+}
