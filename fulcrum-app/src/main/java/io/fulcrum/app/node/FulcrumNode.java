@@ -62,8 +62,12 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         // Services beside the proxy are added here, in start order.
         node.add(new io.fulcrum.health.HealthService(node.proxy, node.events));
         node.add(new io.fulcrum.l4.service.L4Service(node.events()));
-        node.add(new io.fulcrum.gslb.SiteStateService(node.proxy, node.events));
-        node.add(new io.fulcrum.dns.DnsService(node.events()));
+        io.fulcrum.gslb.SiteStateService sites = new io.fulcrum.gslb.SiteStateService(node.proxy, node.events);
+        node.add(sites);
+        io.fulcrum.dns.DnsService dns = new io.fulcrum.dns.DnsService(node.events());
+        dns.siteState(sites); // GSLB records answer by what the site-state peers know
+        node.add(dns);
+        node.add(new DnsAdminBridge(dns));
         node.add(new AdminService(node, adminState));
         return node;
     }

@@ -1,0 +1,88 @@
+package io.fulcrum.app.node;
+
+import io.fulcrum.admin.spi.AdminReadable;
+import io.fulcrum.admin.spi.MetricsSource;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.dns.DnsService;
+import io.fulcrum.dns.DnsStats;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Shows the DNS server's statistics in the admin API ({@code GET /api/v1/dns/stats}) and
+ * on {@code /metrics} (queries by type, replies by RCODE, GSLB answers by policy). It lives
+ * here, where both modules meet, so that neither the DNS server nor the admin server
+ * depends on the other. It owns no resources: start, apply and close do nothing.
+ */
+final class DnsAdminBridge implements NodeService, AdminReadable, MetricsSource {
+
+    private final DnsService dns;
+
+    DnsAdminBridge(DnsService dns) {
+        this.dns = dns;
+    }
+
+    @Override
+    public String name() {
+        return "dns-admin";
+    }
+
+    @Override
+    public void start(FulcrumConfig config) {
+    }
+
+    @Override
+    public void apply(FulcrumConfig config) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String adminPath() {
+        return "dns/stats";
+    }
+
+    @Override
+    public Object adminSnapshot() {
+        DnsStats s = dns.stats();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("queriesByType", s.queriesByType());
+        out.put("repliesByRcode", s.repliesByRcode());
+        out.put("gslbAnswersByPolicy", s.gslbAnswersByPolicy());
+        out.put("udpQueries", s.udpQueries());
+        out.put("tcpQueries", s.tcpQueries());
+        out.put("truncatedReplies", s.truncatedReplies());
+        out.put("droppedPackets", s.droppedPackets());
+        out.put("gslbAnswers", s.gslbAnswers());
+        return out;
+    }
+
+    @Override
+    public void registerMetrics(PrometheusRegistry registry) {
+        CounterWithCallback.builder().name("fulcrum_dns_queries")
+                .help("DNS queries received, by query type")
+                .labelNames("type")
+                .callback(cb -> dns.stats().queriesByType().forEach((type, n) -> cb.call(n, type)))
+                .register(registry);
+        CounterWithCallback.builder().name("fulcrum_dns_replies")
+                .help("DNS replies sent, by response code")
+                .labelNames("rcode")
+                .callback(cb -> dns.stats().repliesByRcode().forEach((rcode, n) -> cb.call(n, rcode)))
+                .register(registry);
+        CounterWithCallback.builder().name("fulcrum_dns_gslb_answers")
+                .help("GSLB answers, by policy of the answering record's chain")
+                .labelNames("policy")
+                .callback(cb -> dns.stats().gslbAnswersByPolicy().forEach((policy, n) -> cb.call(n, policy)))
+                .register(registry);
+        CounterWithCallback.builder().name("fulcrum_dns_truncated_replies")
+                .help("UDP replies sent truncated (TC set)")
+                .callback(cb -> cb.call(dns.stats().truncatedReplies()))
+                .register(registry);
+    }
+}
