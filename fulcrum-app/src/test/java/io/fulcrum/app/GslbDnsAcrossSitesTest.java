@@ -1,0 +1,308 @@
+package io.fulcrum.app;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fulcrum.app.node.FulcrumNode;
+import io.fulcrum.control.config.ConfigLoader;
+import io.fulcrum.core.event.Event;
+import io.fulcrum.core.event.EventLog;
+import io.fulcrum.gslb.SiteStateService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * End to end across three sites: each on its own loopback address (127.0.1.1, 127.0.2.1,
+ * 127.0.3.1) is a whole {@link FulcrumNode} started from YAML, with a proxy listener over
+ * its own real HTTP backend and the site-state service talking to the two other sites.
+ * Site a also serves DNS: a GSLB record over the three sites with the policy
+ * {@code [up, weighted]}. When site b's backend dies, b's VIP fails a's checks and the
+ * DNS answers of a leave b out; when it comes back, so does b.
+ */
+class GslbDnsAcrossSitesTest {
+
+    /** Generous: the machine may be loaded; the checks run every 250 ms. */
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String GSLB_NAME = "app.example.test.";
+
+    private final List<TestSite> sites = new ArrayList<>();
+    private TestSite a;
+    private TestSite b;
+    private TestSite c;
+    private int dnsPort;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeEach
+    void startThreeSites() throws Exception {
+        a = new TestSite("a", 1);
+        b = new TestSite("b", 2);
+        c = new TestSite("c", 3);
+        sites.addAll(List.of(a, b, c));
+        dnsPort = freeUdpAndTcpPort(a.ip);
+        for (TestSite s : sites) {
+            String yaml = s.yaml(sites) + (s == a ? dnsSection() : "");
+            s.node = FulcrumNode.create(ConfigLoader.parse(yaml, "site-" + s.name + ".yaml"), null);
+            s.node.start();
+        }
+    }
+
+    @AfterEach
+    void stopSites() {
+        for (TestSite s : sites) {
+            s.close();
+        }
+        http.close();
+    }
+
+    @Test
+    void dnsAnswersFollowWhatTheSitesSeeOfEachOther() throws Exception {
+        SiteStateService atA = a.node.service(SiteStateService.class);
+        // The sites talk: a has heard from b and c and has measured their VIPs through its own checks.
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (String peer : List.of("b", "c")) {
+                assertThat(atA.lastReport(peer)).as("a heard from %s", peer).isNotNull();
+                assertThat(atA.responseTimeMillis(peer)).as("a measured %s", peer).isPresent();
+                assertThat(atA.siteUp(peer)).isTrue();
+            }
+        });
+        assertThat(get(b).statusCode()).isEqualTo(200);
+        assertThat(ask()).containsExactlyInAnyOrder(a.ip, b.ip, c.ip);
+        long eventsFromC = atA.eventsFrom("c");
+
+        // b's backend dies: b's proxy answers with an error, a's checks fail, and a stops giving out b.
+        b.stopBackend();
+        assertThat(get(b).statusCode()).isBetween(500, 599);
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(ask()).containsExactlyInAnyOrder(a.ip, c.ip);
+            assertThat(kinds(a.node.events(), "gslb.site.down")).extracting(Event::subject).contains("b");
+            // c saw it too and told a at once.
+            assertThat(atA.eventsFrom("c")).isGreaterThan(eventsFromC);
+            assertThat(kinds(a.node.events(), "gslb.event.received")).extracting(Event::reason)
+                    .contains("site b unreachable");
+        });
+        assertThat(atA.siteUp("b")).isFalse();
+        assertThat(atA.vipUp("b", b.ip)).isFalse();
+        assertThat(atA.siteUp("c")).isTrue();
+
+        // b's backend comes back on the same port: b is back in a's answers.
+        b.startBackend();
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            assertThat(ask()).containsExactlyInAnyOrder(a.ip, b.ip, c.ip);
+            assertThat(kinds(a.node.events(), "gslb.site.up")).extracting(Event::subject).contains("b");
+        });
+        assertThat(get(b).statusCode()).isEqualTo(200);
+        assertThat(get(b).body()).isEqualTo("served by b\n");
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    /** Site a's DNS: one zone with a GSLB record over the three sites, VIPs = the site addresses. */
+    private String dnsSection() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("""
+                dns:
+                  listen: ["%s:%d"]
+                  zones:
+                    - name: example.test
+                      records:
+                        - {name: "@", type: NS, value: ns1.example.test.}
+                        - {name: ns1, type: A, value: %s}
+                  sites:
+                """.formatted(a.ip, dnsPort, a.ip));
+        for (TestSite s : sites) {
+            sb.append("    - {name: ").append(s.name).append(", vips: [").append(s.ip).append("]}\n");
+        }
+        sb.append("""
+                  gslb:
+                    - {name: app.example.test, policy: [up, weighted], answers: 3, ttl: 1s}
+                """);
+        return sb.toString();
+    }
+
+    /** The A records site a's DNS server answers for the GSLB name (a fresh query each time, no cache). */
+    private Set<String> ask() throws IOException {
+        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(a.ip, dnsPort));
+        resolver.setTimeout(Duration.ofSeconds(2));
+        Message reply = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(GSLB_NAME), Type.A, DClass.IN)));
+        assertThat(reply.getRcode()).isEqualTo(Rcode.NOERROR);
+        Set<String> addresses = new TreeSet<>();
+        for (Record r : reply.getSection(Section.ANSWER)) {
+            assertThat(r.getType()).isEqualTo(Type.A);
+            addresses.add(r.rdataToString());
+        }
+        return addresses;
+    }
+
+    private HttpResponse<String> get(TestSite s) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + s.vip() + "/"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<Event> kinds(EventLog log, String kind) {
+        return log.latest(EventLog.DEFAULT_CAPACITY).stream().filter(e -> e.kind().equals(kind)).toList();
+    }
+
+    private static int freeTcpPort(String ip) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort(String ip) throws IOException {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, 0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A port free for both UDP and TCP on this address (DNS serves both on one port). */
+    private static int freeUdpAndTcpPort(String ip) throws IOException {
+        for (int i = 0; i < 20; i++) {
+            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(ip, 0))) {
+                int port = u.getLocalPort();
+                try (ServerSocket t = new ServerSocket(port, 1, InetAddress.getByName(ip))) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP on " + ip);
+    }
+
+    /** One site: its address, its ports, its HTTP backend and (once started) its node. */
+    private static final class TestSite implements AutoCloseable {
+
+        final String name;
+        final String ip;
+        final int webPort;
+        final int gslbPort;
+        final int backendPort;
+        HttpServer backend;
+        FulcrumNode node;
+
+        TestSite(String name, int n) throws IOException {
+            this.name = name;
+            this.ip = "127.0." + n + ".1";
+            this.webPort = freeTcpPort(ip);
+            this.gslbPort = freeUdpPort(ip);
+            startBackend(0);
+            this.backendPort = backend.getAddress().getPort();
+        }
+
+        String vip() {
+            return ip + ":" + webPort;
+        }
+
+        void startBackend() throws IOException {
+            startBackend(backendPort);
+        }
+
+        private void startBackend(int port) throws IOException {
+            HttpServer s = HttpServer.create(new InetSocketAddress(ip, port), 16);
+            byte[] body = ("served by " + name + "\n").getBytes(StandardCharsets.UTF_8);
+            s.createContext("/", ex -> {
+                ex.getRequestBody().readAllBytes();
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            s.start();
+            backend = s;
+        }
+
+        void stopBackend() {
+            backend.stop(0);
+        }
+
+        /**
+         * The site's node configuration: one listener over its backend, and the gslb section
+         * knowing all three sites. Passive health is off so that the backend is tried on
+         * every request: the VIP fails while it is dead and passes as soon as it is back.
+         */
+        String yaml(List<TestSite> all) {
+            StringBuilder sb = new StringBuilder();
+            sb.append("""
+                    server:
+                      eventLoopThreads: 1
+                    listeners:
+                      - name: web
+                        bind: %s
+                        routes:
+                          - name: all
+                            pool: app
+                    pools:
+                      - name: app
+                        passiveHealth: {enabled: false}
+                        backends:
+                          - address: %s:%d
+                    gslb:
+                      site: %s
+                      bind: %s:%d
+                      checks:
+                        interval: 250ms
+                        timeout: 1s
+                        fall: 2
+                        rise: 2
+                      sites:
+                    """.formatted(vip(), ip, backendPort, name, ip, gslbPort));
+            for (TestSite s : all) {
+                sb.append("    - name: ").append(s.name).append('\n');
+                sb.append("      vips:\n");
+                sb.append("        - address: ").append(s.vip()).append('\n');
+                sb.append("          check: http\n");
+                if (s == this) {
+                    sb.append("          listener: web\n");
+                }
+            }
+            sb.append("  peers:\n");
+            for (TestSite s : all) {
+                if (s != this) {
+                    String keyId = name.compareTo(s.name) < 0 ? name + "-" + s.name : s.name + "-" + name;
+                    sb.append("    - site: ").append(s.name).append('\n');
+                    sb.append("      address: ").append(s.ip).append(':').append(s.gslbPort).append('\n');
+                    sb.append("      interval: 300ms\n");
+                    sb.append("      keyId: ").append(keyId).append('\n');
+                    sb.append("      secret: e2e-secret-").append(keyId).append("-0123456789\n");
+                }
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public void close() {
+            if (node != null) {
+                node.close();
+            }
+            backend.stop(0);
+        }
+    }
+}
