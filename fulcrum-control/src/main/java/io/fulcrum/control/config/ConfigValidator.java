@@ -150,8 +150,9 @@ public final class ConfigValidator {
             }
 
             Set<String> usedPools = new HashSet<>(L4ConfigValidator.poolsUsed(c));
-            if (c.listeners().isEmpty() && c.virtualServices().isEmpty()) {
-                error("listeners", "at least one listener is required");
+            if (c.listeners().isEmpty() && c.virtualServices().isEmpty() && !c.dns().enabled()) {
+                // A node may be only a DNS server (a GSLB tier); otherwise it must accept some traffic.
+                error("listeners", "at least one listener is required (or a virtual service, or dns.listen)");
             }
             Map<String, String> listenerPaths = new HashMap<>();
             List<Bind> binds = new ArrayList<>();

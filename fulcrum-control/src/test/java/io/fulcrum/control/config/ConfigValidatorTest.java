@@ -159,11 +159,11 @@ class ConfigValidatorTest {
         ConfigError e = onlyError(yaml);
         assertThat(e.path()).isEqualTo("listeners");
         assertThat(e.line()).isEqualTo(1);
-        assertThat(e.message()).isEqualTo("at least one listener is required");
+        assertThat(e.message()).isEqualTo("at least one listener is required (or a virtual service, or dns.listen)");
 
         ConfigError missing = onlyError(yaml.replace("listeners: []\n", ""));
         assertThat(missing.path()).isEqualTo("listeners");
-        assertThat(missing.message()).isEqualTo("at least one listener is required");
+        assertThat(missing.message()).isEqualTo("at least one listener is required (or a virtual service, or dns.listen)");
     }
 
     @Test
