@@ -38,6 +38,26 @@ final class BackendHealth {
         this.backend = backend;
     }
 
+    private long ejectionSeen;
+    private int passesSinceEjection;
+
+    /**
+     * Counts check passes since the backend's current passive ejection began (a
+     * failure restarts the count); 0 when it is not ejected.
+     */
+    synchronized int passedSinceEjection(boolean ok, long now) {
+        if (!backend.isEjected(now)) {
+            return 0;
+        }
+        long until = backend.ejectedUntilNanos();
+        if (until != ejectionSeen) {
+            ejectionSeen = until;
+            passesSinceEjection = 0;
+        }
+        passesSinceEjection = ok ? passesSinceEjection + 1 : 0;
+        return passesSinceEjection;
+    }
+
     /** Whether every check's verdict is up. */
     boolean checksUp() {
         for (CheckRunner c : checks) {

@@ -171,6 +171,12 @@ final class PoolMonitor {
         b.setLastCheck(new CheckReport(r.check.type(), res.ok(), res.detail(), Instant.now(), res.dnsNanos(),
                 res.connectNanos(), res.firstByteNanos(), res.totalNanos(), res.responseBytes(), r.average.get(),
                 r.verdict.streak()));
+        if (bh.passedSinceEjection(res.ok(), now) >= r.config.rise() && bh.checksUp()) {
+            // Passive ejection backs off up to minutes; the active checks have seen it answer rise times since.
+            b.clearEjection();
+            ctx.events().publish("backend.ejection-cleared", subject(b), r.check.type() + " check passed "
+                    + r.config.rise() + " times in a row while ejected by passive health", Map.of());
+        }
         if (change == RiseFall.Change.WENT_DOWN) {
             b.setHealthy(false, r.check.type() + " check: " + res.detail());
             ctx.purgeSessions();

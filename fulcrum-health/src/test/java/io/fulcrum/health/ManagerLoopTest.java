@@ -194,4 +194,37 @@ class ManagerLoopTest {
             assertThat(bb.weightReason()).contains("script:load 90.0");
         }
     }
+
+    @Test
+    void aTimedOutProbeStopsNewConnectionsBeforeFallTakesItDown() throws Exception {
+        try (FlakyOrigin a = new FlakyOrigin("a"); FlakyOrigin b = new FlakyOrigin("b");
+             HealthFixture f = new HealthFixture()) {
+            f.start("""
+                    - name: web
+                      passiveHealth:
+                        enabled: false
+                      health:
+                        checks:
+                          - type: http
+                            interval: 100ms
+                            timeout: 200ms
+                            fall: 30
+                        adaptiveWeights:
+                          interval: 1h
+                      backends:
+                        - name: a
+                          address: %s
+                        - name: b
+                          address: %s
+                    """.formatted(a.address(), b.address()));
+            Backend bb = f.backend("web", "b");
+            b.mode(FlakyOrigin.Mode.HANG);
+            await().atMost(Duration.ofSeconds(5)).until(() -> bb.weightOrigin() == WeightOrigin.HOLD);
+            assertThat(bb.weightReason()).isEqualTo("http probe timed out");
+            assertThat(bb.state()).as("held, not yet down").isEqualTo(io.fulcrum.core.backend.BackendState.UP);
+            assertThat(f.spread(6)).containsOnlyKeys("a");
+            b.mode(FlakyOrigin.Mode.NORMAL);
+            await().atMost(Duration.ofSeconds(5)).until(() -> bb.weight() == 1);
+        }
+    }
 }
