@@ -26,6 +26,8 @@ final class BackendHealth {
     volatile long slowStartSince;
     /** Whether it could take requests at the previous tick (null before the first tick). */
     Boolean wasAvailable;
+    /** Whether it was ejected by passive health at the previous tick. */
+    boolean wasEjected;
 
     /** Latest adaptive weight, -1 before the loop has computed one. */
     volatile int adaptiveWeight = -1;

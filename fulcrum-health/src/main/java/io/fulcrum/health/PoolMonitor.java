@@ -336,7 +336,18 @@ final class PoolMonitor {
         if (b.weightOrigin() == WeightOrigin.OPERATOR) {
             return; // an operator's weight stands until the operator clears it
         }
-        boolean available = b.state() == BackendState.UP && !b.isEjected(now);
+        boolean ejected = b.isEjected(now);
+        if (ejected != bh.wasEjected) {
+            bh.wasEjected = ejected;
+            if (ejected) {
+                ctx.events().publish("backend.ejected", subject(b), "passive health: failed "
+                        + "in real traffic; no new requests for "
+                        + Math.max(0, (b.ejectedUntilNanos() - now) / 1_000_000) + " ms", Map.of());
+            } else {
+                ctx.events().publish("backend.ejection-ended", subject(b), "passive ejection over", Map.of());
+            }
+        }
+        boolean available = b.state() == BackendState.UP && !ejected;
         if (bh.wasAvailable != null && !bh.wasAvailable && available && !h.slowStart().isZero()) {
             bh.slowStartSince = now;
             ctx.events().publish("backend.slow-start", subject(b), "back in service: weight ramps up over "

@@ -46,6 +46,7 @@ class PassiveEjectionTest {
                 return bb.isEjected(System.nanoTime());
             });
             assertThat(f.spread(6)).containsOnlyKeys("a");
+            await().atMost(Duration.ofSeconds(2)).until(() -> f.events("backend.ejected", "web/b").size() == 1);
 
             b.mode(FlakyOrigin.Mode.NORMAL);
             await().atMost(Duration.ofSeconds(5)).until(() -> !bb.isEjected(System.nanoTime()));
