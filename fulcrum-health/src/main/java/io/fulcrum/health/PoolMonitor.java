@@ -286,8 +286,12 @@ final class PoolMonitor {
         }
     }
 
+    /** A weight with where it came from and why. */
+    private record Weight(int value, WeightOrigin origin, String reason) {
+    }
+
     /** The weight the backend would have before holds and slow start, with its origin and reason. */
-    private Object[] baseWeight(BackendHealth bh, PoolHealthConfig h, Instant wall, boolean useAdaptive) {
+    private Weight baseWeight(BackendHealth bh, PoolHealthConfig h, Instant wall, boolean useAdaptive) {
         Backend b = bh.backend;
         int w = Math.min(b.configuredWeight(), weightBound);
         WeightOrigin o = WeightOrigin.CONFIGURED;
@@ -313,7 +317,7 @@ final class PoolMonitor {
             o = WeightOrigin.ADAPTIVE;
             why = bh.adaptiveReason;
         }
-        return new Object[]{w, o, why};
+        return new Weight(w, o, why);
     }
 
     private String hold(BackendHealth bh, PoolHealthConfig h, Instant wall) {
@@ -355,10 +359,10 @@ final class PoolMonitor {
         }
         bh.wasAvailable = available;
 
-        Object[] base = baseWeight(bh, h, wall, true);
-        int w = (Integer) base[0];
-        WeightOrigin o = (WeightOrigin) base[1];
-        String why = (String) base[2];
+        Weight base = baseWeight(bh, h, wall, true);
+        int w = base.value();
+        WeightOrigin o = base.origin();
+        String why = base.reason();
         String hold = hold(bh, h, wall);
         if (hold != null) {
             w = 0;
@@ -404,8 +408,7 @@ final class PoolMonitor {
             long delta = bh.lastTotalRequests < 0 ? 0 : total - bh.lastTotalRequests;
             bh.lastTotalRequests = total;
             bh.lastDelta = delta;
-            Object[] base = baseWeight(bh, h, wall, false);
-            int w = (Integer) base[0];
+            int w = baseWeight(bh, h, wall, false).value();
             if (b.state() != BackendState.UP || w <= 0 || aw.fixed().contains(b.name()) || hold(bh, h, wall) != null) {
                 continue;
             }
