@@ -308,6 +308,20 @@ public final class HealthService implements NodeService, HealthContext {
         }
     }
 
+    /**
+     * The latest host-agent report for a backend, or {@code null} when its pool polls no
+     * agents or the agent has not answered yet (for the admin API).
+     */
+    public io.fulcrum.health.agent.AgentReport agentReport(String pool, String backend) {
+        PoolMonitor m = monitors.get(pool);
+        Backend b = proxy.backend(pool, backend);
+        if (m == null || b == null) {
+            return null;
+        }
+        BackendHealth h = m.health(b);
+        return h == null ? null : h.report;
+    }
+
     /** For tests and the admin API: names of the pools under monitoring. */
     public List<String> monitoredPools() {
         return List.copyOf(monitors.keySet());
