@@ -84,6 +84,7 @@ final class PoolMonitor {
         }
         for (Map.Entry<Backend, BackendHealth> e : backends.entrySet()) {
             if (!next.containsKey(e.getKey())) {
+                e.getValue().checks = List.of(); // ends its check chains
                 ctx.release(e.getKey());
             }
         }
