@@ -91,10 +91,18 @@ if [[ -n $down_line ]]; then
 else
   detection="no backend.down event logged"
 fi
-eject_line=$(grep -m1 -E 'ejected|backend.down' "$W/fulcrum.log" || true)
+since_kill() {  # seconds from the kill to the log line's timestamp
+  local stamp
+  stamp=$(awk '{ print $1" "$2 }' <<<"$1")
+  awk -v a="$kill_time" -v b="$(date -d "$stamp" +%s.%N)" 'BEGIN { printf "%.3f s", b - a }'
+}
+eject_line=$(grep -m1 'backend.ejected origins/b' "$W/fulcrum.log" || true)
+ejection="none (no request hit the dead origin)"
+[[ -n $eject_line ]] && ejection=$(since_kill "$eject_line")
 
 echo "failover: requests:        ${requests:-?} (${rps:-?} req/s, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s)"
 echo "failover: non-2xx/3xx:     ${non2xx:-0}"
 echo "failover: socket errors:   ${socket:-none}"
 echo "failover: detection time:  $detection (kill -> backend.down event; check every 1s, fall 2)"
+echo "failover: passive ejection: $ejection (kill -> backend.ejected event, seen on the 100 ms tick)"
 echo "failover: event:           ${down_line:-none}"

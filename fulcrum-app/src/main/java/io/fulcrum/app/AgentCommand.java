@@ -96,7 +96,16 @@ public final class AgentCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--listen must be HOST:PORT, got " + listen);
         }
         String host = listen.substring(0, colon).replace("[", "").replace("]", "");
-        int port = Integer.parseInt(listen.substring(colon + 1));
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--listen must be HOST:PORT with a port 0-65535, got "
+                    + listen);
+        }
         HostAgent agent = new HostAgent(new HostAgent.Settings(new InetSocketAddress(host, port), secret,
                 Set.copyOf(servicePorts), scripts, timeout));
         try (StopSignal stop = StopSignal.install(Duration.ofSeconds(5))) {

@@ -26,6 +26,8 @@ final class BackendHealth {
     volatile long slowStartSince;
     /** Whether it could take requests at the previous tick (null before the first tick). */
     Boolean wasAvailable;
+    /** Whether it was ejected by passive health at the previous tick. */
+    boolean wasEjected;
 
     /** Latest adaptive weight, -1 before the loop has computed one. */
     volatile int adaptiveWeight = -1;
@@ -36,6 +38,26 @@ final class BackendHealth {
 
     BackendHealth(Backend backend) {
         this.backend = backend;
+    }
+
+    private long ejectionSeen;
+    private int passesSinceEjection;
+
+    /**
+     * Counts check passes since the backend's current passive ejection began (a
+     * failure restarts the count); 0 when it is not ejected.
+     */
+    synchronized int passedSinceEjection(boolean ok, long now) {
+        if (!backend.isEjected(now)) {
+            return 0;
+        }
+        long until = backend.ejectedUntilNanos();
+        if (until != ejectionSeen) {
+            ejectionSeen = until;
+            passesSinceEjection = 0;
+        }
+        passesSinceEjection = ok ? passesSinceEjection + 1 : 0;
+        return passesSinceEjection;
     }
 
     /** Whether every check's verdict is up. */

@@ -6,6 +6,7 @@ import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.backend.WeightOrigin;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.core.event.Event;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.health.agent.AgentClient;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -188,13 +188,13 @@ public final class HealthService implements NodeService, HealthContext {
             operatorStates.put(k, BackendState.DRAINING);
             b.setState(BackendState.DRAINING);
             lastAdminState.put(b, BackendState.DRAINING);
-            events.publish(new io.fulcrum.core.event.Event(0, Instant.now(), "backend.draining", k,
+            events.publish(new Event(0, Instant.now(), "backend.draining", k,
                     "removed on purpose: keeps its connections and sessions, takes no new ones", actor, Map.of()));
         };
         if (newFlowsFor == null || newFlowsFor.isZero() || newFlowsFor.isNegative()) {
             start.run();
         } else {
-            events.publish(new io.fulcrum.core.event.Event(0, Instant.now(), "backend.drain-scheduled", k,
+            events.publish(new Event(0, Instant.now(), "backend.drain-scheduled", k,
                     "takes new connections for " + newFlowsFor.toMillis() + " ms more, then drains", actor,
                     Map.of("newFlowsFor", newFlowsFor.toMillis() + "ms")));
             drainDeadlines.put(k, scheduler.schedule(start, newFlowsFor.toMillis(), TimeUnit.MILLISECONDS));
@@ -217,7 +217,7 @@ public final class HealthService implements NodeService, HealthContext {
         b.setState(BackendState.DOWN);
         lastAdminState.put(b, BackendState.DOWN);
         purgeSessions();
-        events.publish(new io.fulcrum.core.event.Event(0, Instant.now(), "backend.failed", key(b),
+        events.publish(new Event(0, Instant.now(), "backend.failed", key(b),
                 reason == null ? "failed" : reason, actor, Map.of()));
         return true;
     }
@@ -245,7 +245,7 @@ public final class HealthService implements NodeService, HealthContext {
         }
         b.setState(configured);
         lastAdminState.put(b, configured);
-        events.publish(new io.fulcrum.core.event.Event(0, Instant.now(), "backend." + configured.name()
+        events.publish(new Event(0, Instant.now(), "backend." + configured.name()
                 .toLowerCase(java.util.Locale.ROOT), k, "restored by an operator", actor, Map.of()));
         return true;
     }
@@ -308,8 +308,22 @@ public final class HealthService implements NodeService, HealthContext {
         }
     }
 
+    /**
+     * The latest host-agent report for a backend, or {@code null} when its pool polls no
+     * agents or the agent has not answered yet (for the admin API).
+     */
+    public io.fulcrum.health.agent.AgentReport agentReport(String pool, String backend) {
+        PoolMonitor m = monitors.get(pool);
+        Backend b = proxy.backend(pool, backend);
+        if (m == null || b == null) {
+            return null;
+        }
+        BackendHealth h = m.health(b);
+        return h == null ? null : h.report;
+    }
+
     /** For tests and the admin API: names of the pools under monitoring. */
     public List<String> monitoredPools() {
-        return List.copyOf(new HashMap<>(monitors).keySet());
+        return List.copyOf(monitors.keySet());
     }
 }

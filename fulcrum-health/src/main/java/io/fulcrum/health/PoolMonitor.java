@@ -84,6 +84,7 @@ final class PoolMonitor {
         }
         for (Map.Entry<Backend, BackendHealth> e : backends.entrySet()) {
             if (!next.containsKey(e.getKey())) {
+                e.getValue().checks = List.of(); // ends its check chains
                 ctx.release(e.getKey());
             }
         }
@@ -171,6 +172,12 @@ final class PoolMonitor {
         b.setLastCheck(new CheckReport(r.check.type(), res.ok(), res.detail(), Instant.now(), res.dnsNanos(),
                 res.connectNanos(), res.firstByteNanos(), res.totalNanos(), res.responseBytes(), r.average.get(),
                 r.verdict.streak()));
+        if (bh.passedSinceEjection(res.ok(), now) >= r.config.rise() && bh.checksUp()) {
+            // Passive ejection backs off up to minutes; the active checks have seen it answer rise times since.
+            b.clearEjection();
+            ctx.events().publish("backend.ejection-cleared", subject(b), r.check.type() + " check passed "
+                    + r.config.rise() + " times in a row while ejected by passive health", Map.of());
+        }
         if (change == RiseFall.Change.WENT_DOWN) {
             b.setHealthy(false, r.check.type() + " check: " + res.detail());
             ctx.purgeSessions();
@@ -280,8 +287,12 @@ final class PoolMonitor {
         }
     }
 
+    /** A weight with where it came from and why. */
+    private record Weight(int value, WeightOrigin origin, String reason) {
+    }
+
     /** The weight the backend would have before holds and slow start, with its origin and reason. */
-    private Object[] baseWeight(BackendHealth bh, PoolHealthConfig h, Instant wall, boolean useAdaptive) {
+    private Weight baseWeight(BackendHealth bh, PoolHealthConfig h, Instant wall, boolean useAdaptive) {
         Backend b = bh.backend;
         int w = Math.min(b.configuredWeight(), weightBound);
         WeightOrigin o = WeightOrigin.CONFIGURED;
@@ -307,7 +318,7 @@ final class PoolMonitor {
             o = WeightOrigin.ADAPTIVE;
             why = bh.adaptiveReason;
         }
-        return new Object[]{w, o, why};
+        return new Weight(w, o, why);
     }
 
     private String hold(BackendHealth bh, PoolHealthConfig h, Instant wall) {
@@ -330,7 +341,18 @@ final class PoolMonitor {
         if (b.weightOrigin() == WeightOrigin.OPERATOR) {
             return; // an operator's weight stands until the operator clears it
         }
-        boolean available = b.state() == BackendState.UP && !b.isEjected(now);
+        boolean ejected = b.isEjected(now);
+        if (ejected != bh.wasEjected) {
+            bh.wasEjected = ejected;
+            if (ejected) {
+                ctx.events().publish("backend.ejected", subject(b), "passive health: failed "
+                        + "in real traffic; no new requests for "
+                        + Math.max(0, (b.ejectedUntilNanos() - now) / 1_000_000) + " ms", Map.of());
+            } else {
+                ctx.events().publish("backend.ejection-ended", subject(b), "passive ejection over", Map.of());
+            }
+        }
+        boolean available = b.state() == BackendState.UP && !ejected;
         if (bh.wasAvailable != null && !bh.wasAvailable && available && !h.slowStart().isZero()) {
             bh.slowStartSince = now;
             ctx.events().publish("backend.slow-start", subject(b), "back in service: weight ramps up over "
@@ -338,10 +360,10 @@ final class PoolMonitor {
         }
         bh.wasAvailable = available;
 
-        Object[] base = baseWeight(bh, h, wall, true);
-        int w = (Integer) base[0];
-        WeightOrigin o = (WeightOrigin) base[1];
-        String why = (String) base[2];
+        Weight base = baseWeight(bh, h, wall, true);
+        int w = base.value();
+        WeightOrigin o = base.origin();
+        String why = base.reason();
         String hold = hold(bh, h, wall);
         if (hold != null) {
             w = 0;
@@ -387,8 +409,7 @@ final class PoolMonitor {
             long delta = bh.lastTotalRequests < 0 ? 0 : total - bh.lastTotalRequests;
             bh.lastTotalRequests = total;
             bh.lastDelta = delta;
-            Object[] base = baseWeight(bh, h, wall, false);
-            int w = (Integer) base[0];
+            int w = baseWeight(bh, h, wall, false).value();
             if (b.state() != BackendState.UP || w <= 0 || aw.fixed().contains(b.name()) || hold(bh, h, wall) != null) {
                 continue;
             }

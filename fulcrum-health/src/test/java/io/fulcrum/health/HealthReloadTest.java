@@ -79,4 +79,48 @@ class HealthReloadTest {
             assertThat(f.health().monitoredPools()).isEmpty();
         }
     }
+
+    private static final String ADAPTIVE = """
+            - name: web
+              algorithm: smooth-weighted-round-robin
+              health:
+                checks:
+                  - type: http
+                    interval: 100ms
+                    timeout: 1s
+                adaptiveWeights:
+                  enabled: %s
+                  interval: 200ms
+                  smoothing: %d
+                  importance: {input: 0, host: 0, service: 1}
+              backends:
+                - name: a
+                  address: %s
+                - name: b
+                  address: %s
+            """;
+
+    @Test
+    void weightLoopParametersChangeAtRunTime() throws Exception {
+        try (FlakyOrigin a = new FlakyOrigin("a").baseDelayMillis(5);
+             FlakyOrigin b = new FlakyOrigin("b").baseDelayMillis(5).slowMillis(45);
+             HealthFixture f = new HealthFixture()) {
+            f.start(ADAPTIVE.formatted(true, 2, a.address(), b.address()));
+            Backend ba = f.backend("web", "a");
+            Backend bb = f.backend("web", "b");
+            b.mode(FlakyOrigin.Mode.SLOW);
+            await().atMost(Duration.ofSeconds(10)).until(() -> bb.weight() * 2 < ba.weight());
+
+            // A new smoothing factor is used from the next round on.
+            f.reload(ADAPTIVE.formatted(true, 7, a.address(), b.address()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> f.seen().stream().anyMatch(e ->
+                    e.kind().equals("weights.recomputed") && "7".equals(e.details().get("smoothing"))));
+
+            // Switched off: the configured weights are back at once.
+            f.reload(ADAPTIVE.formatted(false, 7, a.address(), b.address()));
+            assertThat(ba.weight()).isEqualTo(1);
+            assertThat(bb.weight()).isEqualTo(1);
+            assertThat(bb.weightOrigin()).isEqualTo(WeightOrigin.CONFIGURED);
+        }
+    }
 }

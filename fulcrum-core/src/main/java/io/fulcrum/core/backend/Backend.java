@@ -190,22 +190,26 @@ public final class Backend {
     /** Records the latest active check result (read by the admin API). */
     public void setLastCheck(CheckReport report) { this.lastCheck = report; }
 
-    private synchronized void updateState() {
-        BackendState admin = adminState;
-        // A disabled backend stays disabled; anything else that fails its checks is DOWN (a draining one too:
-        // it failed, so its sessions move now instead of waiting).
-        BackendState s = healthy || admin == BackendState.DISABLED ? admin : BackendState.DOWN;
-        BackendState old = this.state;
-        if (old != s) {
+    private void updateState() {
+        BackendState s;
+        synchronized (this) {
+            BackendState admin = adminState;
+            // A disabled backend stays disabled; anything else that fails its checks is DOWN (a draining one too:
+            // it failed, so its sessions move now instead of waiting).
+            s = healthy || admin == BackendState.DISABLED ? admin : BackendState.DOWN;
+            if (this.state == s) {
+                return;
+            }
             this.state = s;
             if (s != BackendState.DRAINING) {
                 drained = false;
             }
-            changed();
-            if (s == BackendState.DOWN) {
-                for (BackendListener l : listeners) {
-                    l.backendFailed(this);
-                }
+        }
+        // Listeners run outside the lock: they may purge tables or take their own locks.
+        changed();
+        if (s == BackendState.DOWN) {
+            for (BackendListener l : listeners) {
+                l.backendFailed(this);
             }
         }
     }

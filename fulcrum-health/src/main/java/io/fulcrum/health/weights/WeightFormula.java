@@ -2,7 +2,6 @@ package io.fulcrum.health.weights;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The weight computation of SPEC 2.2 item 6, pure and deterministic. For each
@@ -96,10 +95,5 @@ public final class WeightFormula {
             }
         }
         return false;
-    }
-
-    /** For events: {@code name=value} pairs. */
-    static String describe(Map<String, ?> values) {
-        return values.toString();
     }
 }

@@ -52,11 +52,6 @@ public final class HealthFixture implements AutoCloseable {
         return this;
     }
 
-    /** The configuration for this pools section (first pool is routed to by every request). */
-    public static FulcrumConfig config(String poolsYaml) throws Exception {
-        return config(poolsYaml, "", 18000);
-    }
-
     /** A port the OS says is free now. */
     public static int freePort() throws java.io.IOException {
         try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -64,6 +59,7 @@ public final class HealthFixture implements AutoCloseable {
         }
     }
 
+    /** The configuration for this pools section: one listener on {@code port} whose route goes to the first pool. */
     static FulcrumConfig config(String poolsYaml, String routeExtra, int port) throws Exception {
         String first = poolsYaml.lines().filter(l -> l.strip().startsWith("- name:")).findFirst().orElseThrow()
                 .strip().substring(7).strip();
