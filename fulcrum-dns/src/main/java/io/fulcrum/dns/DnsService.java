@@ -7,6 +7,7 @@ import io.fulcrum.core.gslb.SiteStateView;
 import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.dns.geo.CountryDatabase;
 import io.fulcrum.dns.geo.GeoLocator;
+import io.fulcrum.dns.gslb.GslbRecord;
 import io.fulcrum.dns.server.DnsServer;
 import io.fulcrum.dns.zone.SnapshotBuilder;
 import io.fulcrum.dns.zone.ZoneSnapshot;
@@ -95,6 +96,7 @@ public final class DnsService implements NodeService {
             nextServer = new DnsServer(engine, addresses(next.listen()), next.threads());
         }
         engine.udpPayloadSize(next.udpPayloadSize());
+        keepStickyClients(engine.snapshot(), snapshot);
         engine.snapshot(snapshot);
         if (newDb) {
             engine.geo(new GeoLocator(nextDb));
@@ -115,6 +117,17 @@ public final class DnsService implements NodeService {
             events.publish("dns.zones", "dns", "configuration applied", Map.of(
                     "zones", String.valueOf(snapshot.zones().size()),
                     "gslbRecords", String.valueOf(snapshot.gslbRecords().size())));
+        }
+    }
+
+    /** Sticky clients survive a reload for the records and sites that remain. */
+    private static void keepStickyClients(ZoneSnapshot old, ZoneSnapshot next) {
+        for (GslbRecord now : next.gslbRecords()) {
+            for (GslbRecord before : old.gslbRecords()) {
+                if (before.displayName().equals(now.displayName())) {
+                    now.keepStickyClientsOf(before);
+                }
+            }
         }
     }
 

@@ -191,6 +191,23 @@ class GslbRecordsTest {
             }
             assertThat(firstPerSubnet).containsExactlyInAnyOrder("192.0.2.10", "192.0.2.20");
             assertThat(scope(c.ask("app.example.test.", Type.A, "198.51.0.0/24"))).isEqualTo(24);
+
+            // A reload keeps the sticky clients (a fresh subnet first moves the rotation on by one).
+            Map<String, String> before = new HashMap<>();
+            for (int net = 0; net < 20; net++) {
+                before.put("198.51." + net + ".0/24", c.first("app.example.test.", Type.A, "198.51." + net + ".0/24"));
+            }
+            s.apply(ZONE + """
+                  sites:
+                    - {name: a, vips: [192.0.2.10]}
+                    - {name: b, vips: [192.0.2.20]}
+                  gslb:
+                    - {name: app.example.test, policy: [up, weighted, sticky], answers: 1, stickyTimeout: 2h}
+                """);
+            c.first("app.example.test.", Type.A, "203.0.113.0/24");
+            for (Map.Entry<String, String> e : before.entrySet()) {
+                assertThat(c.first("app.example.test.", Type.A, e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+            }
         }
     }
 

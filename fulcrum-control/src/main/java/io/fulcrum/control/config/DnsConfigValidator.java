@@ -101,7 +101,14 @@ final class DnsConfigValidator {
             }
             ttl(SourceMap.field(zp, "ttl"), z.ttl());
             for (int j = 0; j < z.records().size(); j++) {
-                checkRecord(z.records().get(j), SourceMap.index(SourceMap.field(zp, "records"), j));
+                RecordConfig r = z.records().get(j);
+                String rp = SourceMap.index(SourceMap.field(zp, "records"), j);
+                checkRecord(r, rp);
+                String owner = r.name() == null ? "" : r.name().toLowerCase(Locale.ROOT);
+                if (apex != null && owner.endsWith(".") && !owner.equals(apex + ".") && !owner.endsWith("." + apex + ".")) {
+                    error.accept(SourceMap.field(rp, "name"), "\"" + r.name() + "\" is outside zone " + apex
+                            + " (a name ending in a dot is absolute; write it relative, like www)");
+                }
             }
         }
         Map<String, String> sitePaths = new HashMap<>();

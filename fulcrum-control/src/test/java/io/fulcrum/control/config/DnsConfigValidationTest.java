@@ -66,6 +66,7 @@ class DnsConfigValidationTest {
                         - {name: www, type: A, value: 300.1.1.1}
                         - {name: www, type: SOA, value: x}
                         - {name: mx, type: MX, value: "mail.example.test."}
+                        - {name: www.other.test., type: A, value: 192.0.2.1}
                   sites:
                     - {name: east, region: MARS, vips: [not-an-ip]}
                   gslb:
@@ -73,8 +74,8 @@ class DnsConfigValidationTest {
                 """);
         assertThat(e).extracting(ConfigError::path).contains(
                 "dns.listen[0]", "dns.threads", "dns.zones[0].records[0].value", "dns.zones[0].records[1].type",
-                "dns.zones[0].records[2].value", "dns.sites[0].region", "dns.sites[0].vips[0]", "dns.gslb[0].name",
-                "dns.gslb[0].policy[1]", "dns.gslb[0].sites[0]");
+                "dns.zones[0].records[2].value", "dns.zones[0].records[3].name", "dns.sites[0].region",
+                "dns.sites[0].vips[0]", "dns.gslb[0].name", "dns.gslb[0].policy[1]", "dns.gslb[0].sites[0]");
         ConfigError ip = e.stream().filter(x -> x.path().equals("dns.zones[0].records[0].value")).findFirst()
                 .orElseThrow();
         assertThat(ip.line()).isEqualTo(9);

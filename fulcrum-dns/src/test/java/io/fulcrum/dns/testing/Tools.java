@@ -22,6 +22,11 @@ public final class Tools {
 
     /** Runs a command (at most 20 s) and returns its standard output; fails on a non-zero exit. */
     public static String run(List<String> command) throws IOException, InterruptedException {
+        return run(command, 20);
+    }
+
+    /** Runs a command for at most {@code seconds} and returns its standard output; fails on a non-zero exit. */
+    public static String run(List<String> command, int seconds) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         InputStream in = p.getInputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -32,7 +37,7 @@ public final class Tools {
                 // the process was killed
             }
         });
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException("timed out: " + command);
         }
