@@ -255,6 +255,20 @@ class AdminApiTest {
     }
 
     @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        var a = node.admin().address();
+        try (java.net.Socket socket = new java.net.Socket(a.getAddress(), a.getPort())) {
+            socket.setSoTimeout(10_000);
+            String auth = "Authorization: Bearer " + READ_TOKEN + "\r\n";
+            String two = "GET /api/v1/state HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n"
+                    + "GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\n" + auth + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(two.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answers = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answers.indexOf("\"changes\"")).isPositive().isLessThan(answers.indexOf("\"role\":\"read\""));
+        }
+    }
+
+    @Test
     void validateChecksAConfigurationWithoutApplyingIt() throws Exception {
         JsonNode bad = http.json("POST", api("config/validate"), READ_TOKEN, "listeners:\n  - name: x\n    bind: nowhere\n", 200);
         assertThat(bad.get("valid").asBoolean()).isFalse();
