@@ -142,6 +142,15 @@ public final class AdminService implements NodeService {
         return registry;
     }
 
+    /**
+     * The weight the operator fixed for this backend, or {@code null} when none is fixed
+     * (an adaptive weight manager must leave a fixed weight alone, SPEC 2.2 item 6).
+     */
+    public Integer fixedWeight(String pool, String backend) {
+        var o = state.data().backends().get(pool + "/" + backend);
+        return o == null ? null : o.weight();
+    }
+
     /** The operator's persisted changes. */
     public AdminState state() {
         return state;
