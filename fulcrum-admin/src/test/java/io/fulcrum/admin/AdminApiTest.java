@@ -164,6 +164,7 @@ class AdminApiTest {
         int before = backends.getFirst().requests();
         assertThat(Set.copyOf(traffic("b", 12))).containsExactlyInAnyOrder("beta", "gamma");
         assertThat(backends.getFirst().requests()).isEqualTo(before);
+        assertThat(node.events().latest(100)).allSatisfy(e -> assertThat(e.toString()).doesNotContain(ADMIN_TOKEN));
         assertThat(node.events().latest(20)).anySatisfy(e -> {
             assertThat(e.kind()).isEqualTo("admin.backend.drain");
             assertThat(e.subject()).isEqualTo("app/alpha");
