@@ -36,4 +36,10 @@ public interface AdminNode {
      * operator's persisted changes over it first.
      */
     void apply(FulcrumConfig config) throws IOException;
+
+    /**
+     * Applies the last configuration given to {@link #apply} again, under the same lock, so
+     * that an operator's change never re-applies a configuration a concurrent reload replaced.
+     */
+    void reapply() throws IOException;
 }

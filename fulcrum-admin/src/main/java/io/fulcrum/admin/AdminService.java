@@ -73,7 +73,6 @@ public final class AdminService implements NodeService {
         }
         api = new AdminApi(node, state, metrics);
         eventJson = new EventJsonLog(node.events());
-        node.proxy().observeExchanges(metrics);
         sampler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("fulcrum-admin-stats")
                 .daemon(true).unstarted(r));
         long[] last = {System.currentTimeMillis()};
@@ -98,6 +97,8 @@ public final class AdminService implements NodeService {
 
     private void configure(AdminConfig next) throws IOException {
         AdminConfig prev = this.config;
+        // Requests are measured only while someone can read the numbers.
+        node.proxy().observeExchanges(next.enabled() ? metrics : null);
         this.auth = TokenAuthenticator.of(next.enabled() ? next.tokens() : java.util.List.of());
         this.config = next;
         boolean rebind = prev == null || !prev.enabled() || !next.enabled() || !prev.bind().equals(next.bind())
@@ -140,6 +141,15 @@ public final class AdminService implements NodeService {
     /** The registry behind {@code /metrics} (other parts may register their collectors). */
     public PrometheusRegistry registry() {
         return registry;
+    }
+
+    /**
+     * The weight the operator fixed for this backend, or {@code null} when none is fixed
+     * (an adaptive weight manager must leave a fixed weight alone, SPEC 2.2 item 6).
+     */
+    public Integer fixedWeight(String pool, String backend) {
+        var o = state.data().backends().get(pool + "/" + backend);
+        return o == null ? null : o.weight();
     }
 
     /** The operator's persisted changes. */

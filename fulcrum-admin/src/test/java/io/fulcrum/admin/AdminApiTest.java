@@ -164,6 +164,7 @@ class AdminApiTest {
         int before = backends.getFirst().requests();
         assertThat(Set.copyOf(traffic("b", 12))).containsExactlyInAnyOrder("beta", "gamma");
         assertThat(backends.getFirst().requests()).isEqualTo(before);
+        assertThat(node.events().latest(100)).allSatisfy(e -> assertThat(e.toString()).doesNotContain(ADMIN_TOKEN));
         assertThat(node.events().latest(20)).anySatisfy(e -> {
             assertThat(e.kind()).isEqualTo("admin.backend.drain");
             assertThat(e.subject()).isEqualTo("app/alpha");
@@ -251,6 +252,20 @@ class AdminApiTest {
         } finally {
             reader.interrupt();
             resp.body().close();
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        var a = node.admin().address();
+        try (java.net.Socket socket = new java.net.Socket(a.getAddress(), a.getPort())) {
+            socket.setSoTimeout(10_000);
+            String auth = "Authorization: Bearer " + READ_TOKEN + "\r\n";
+            String two = "GET /api/v1/state HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n"
+                    + "GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\n" + auth + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(two.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answers = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answers.indexOf("\"changes\"")).isPositive().isLessThan(answers.indexOf("\"role\":\"read\""));
         }
     }
 

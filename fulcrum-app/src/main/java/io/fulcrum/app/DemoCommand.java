@@ -103,8 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
                     try {
                         node.start();
                     } catch (IOException e) {
-                        err.println("fulcrum demo: cannot start the proxy: " + e.getMessage());
-                        err.println("Another program may be using the port; try --port 0 (any free port) or --port N.");
+                        err.println("fulcrum demo: cannot start: " + e.getMessage());
+                        err.println("Another program may be using the port; try --port 0 and --admin-port 0 (any free ports), or other ports.");
                         err.flush();
                         return ExitCodes.FAILURE;
                     }

@@ -82,7 +82,7 @@ public final class AdminApi {
         String first = p.get(0);
         switch (first) {
             case "whoami":
-                return Map.of("name", req.principal().name(), "role", req.principal().role().name().toLowerCase());
+                return Map.of("name", req.principal().name(), "role", req.principal().role().name().toLowerCase(java.util.Locale.ROOT));
             case "status":
                 return views.status();
             case "services":

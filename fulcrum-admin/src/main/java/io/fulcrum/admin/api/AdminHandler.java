@@ -44,6 +44,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final EventLog events;
     private final Executor workers;
     private final Supplier<Boolean> metricsOpen;
+    /** The last answer in progress on this connection. */
+    private java.util.concurrent.CompletableFuture<Void> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     AdminHandler(Supplier<TokenAuthenticator> auth, AdminApi api, StaticFiles files, MetricsEndpoint metrics,
                  EventLog events, Executor workers, Supplier<Boolean> metricsOpen) {
@@ -80,7 +82,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             return;
         }
-        workers.execute(() -> {
+        // Answers go out in request order even when a client pipelines: each waits for the one before.
+        tail = tail.thenRunAsync(() -> {
             ApiResponse r;
             try {
                 r = answer(req);
@@ -88,7 +91,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 r = AdminApi.error(500, e.toString());
             }
             write(ctx, r, keepAlive, req.method());
-        });
+        }, workers);
     }
 
     private ApiResponse answer(ApiRequest req) {
@@ -169,8 +172,23 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static void send(ChannelHandlerContext ctx, Event e) {
+        if (!ctx.channel().isWritable()) {
+            // A reader that does not keep up is dropped rather than buffered without bound;
+            // it reconnects with Last-Event-ID and gets what it missed.
+            ctx.close();
+            return;
+        }
         String frame = "id: " + e.sequence() + "\nevent: " + e.kind() + "\ndata: " + AdminApi.eventJson(e) + "\n\n";
         ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(frame, StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
     }
 
     @Override

@@ -35,6 +35,8 @@ public final class AdminHttpServer implements AutoCloseable {
 
     /** Largest request body accepted (a configuration to validate fits easily). */
     static final int MAX_BODY = 4 * 1024 * 1024;
+    /** Idle connections are closed after this long. */
+    static final long IDLE_SECONDS = 300;
 
     private final EventLoopGroup group;
     private final ExecutorService workers;
@@ -73,7 +75,9 @@ public final class AdminHttpServer implements AutoCloseable {
                         if (tlsRuntime != null) {
                             TlsPipeline.install(ch, tlsRuntime);
                         }
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, 0))
+                        // A connection silent both ways for five minutes is closed (event streams send a
+                        // comment every 15 s, so they stay).
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_BODY))
                                 .addLast(new AdminHandler(auth, api, files, metrics, events, workers, metricsOpen));

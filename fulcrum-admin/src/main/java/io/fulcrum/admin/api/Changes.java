@@ -230,9 +230,7 @@ final class Changes {
             }
         }
         state.change(edit);
-        if (state.base() != null) {
-            node.apply(state.base());
-        }
+        node.reapply();
         node.events().publish(new Event(0, Instant.now(), "admin." + kind, subject, reason, who.name(), details));
     }
 

@@ -32,7 +32,7 @@ import static io.fulcrum.admin.cli.Table.col;
  * {@code ~/.config/fulcrum/ctl.yaml} ({@code server:}, {@code token:} or {@code tokenFile:}),
  * else {@code http://127.0.0.1:9900/} without a token.
  */
-@Command(name = "ctl", mixinStandardHelpOptions = true,
+@Command(name = "ctl",
         description = "Look at and change a running Fulcrum through its admin API.",
         subcommands = {
                 CtlCommand.Status.class, CtlCommand.Services.class, CtlCommand.Listeners.class,
@@ -52,6 +52,9 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--server", paramLabel = "URL", scope = CommandLine.ScopeType.INHERIT,
             description = "Admin server URL (else FULCRUM_ADMIN, the ctl config file, or " + DEFAULT_SERVER + ").")

@@ -73,7 +73,7 @@ final class Table {
             return String.join(",", parts);
         }
         List<String> parts = new ArrayList<>();
-        n.fields().forEachRemaining(e -> parts.add(e.getKey() + "=" + text(e.getValue())));
+        n.properties().forEach(e -> parts.add(e.getKey() + "=" + text(e.getValue())));
         return String.join(",", parts);
     }
 }

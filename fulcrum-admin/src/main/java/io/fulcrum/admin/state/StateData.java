@@ -3,7 +3,6 @@ package io.fulcrum.admin.state;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.StickinessConfig;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,9 +48,5 @@ public record StateData(Map<String, BackendOverride> backends, Map<String, List<
         public boolean isEmpty() {
             return state == null && weight == null;
         }
-    }
-
-    static <K, V> Map<K, V> mutable(Map<K, V> m) {
-        return new LinkedHashMap<>(m);
     }
 }

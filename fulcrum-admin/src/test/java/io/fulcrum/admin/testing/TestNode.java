@@ -29,10 +29,12 @@ public final class TestNode implements AdminNode, AutoCloseable {
     private final AdminService admin;
     private final List<NodeService> services = new ArrayList<>();
     private volatile FulcrumConfig current;
+    private FulcrumConfig given;
 
     private TestNode(Path file, FulcrumConfig config, List<NodeService> extra) {
         this.file = file;
         this.state = AdminState.open(config, file);
+        this.given = config;
         this.current = state.overlay(config);
         this.proxy = new ProxyServer(current);
         this.admin = new AdminService(this, state);
@@ -77,12 +79,18 @@ public final class TestNode implements AdminNode, AutoCloseable {
 
     @Override
     public synchronized void apply(FulcrumConfig config) throws IOException {
+        given = config;
         FulcrumConfig c = state.overlay(config);
         proxy.apply(c);
         current = c;
         for (NodeService s : services) {
             s.apply(c);
         }
+    }
+
+    @Override
+    public synchronized void reapply() throws IOException {
+        apply(given);
     }
 
     public AdminService admin() {

@@ -40,10 +40,13 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
     private volatile FulcrumConfig current;
     /** The operator's persisted changes (admin API), laid over every configuration applied. */
     private final UnaryOperator<FulcrumConfig> overlay;
+    /** The last configuration given, before the overlay (what {@link #reapply()} applies again). */
+    private FulcrumConfig given;
 
     private FulcrumNode(FulcrumConfig config, Path configFile, UnaryOperator<FulcrumConfig> overlay) {
         this.events = new EventLog();
         this.overlay = overlay;
+        this.given = config;
         config = overlay.apply(config);
         this.proxy = new ProxyServer(config);
         this.configFile = configFile;
@@ -94,6 +97,7 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
 
     /** Applies a validated configuration to the proxy, then to every service. */
     public synchronized void apply(FulcrumConfig config) throws IOException {
+        given = config;
         config = overlay.apply(config);
         proxy.apply(config);
         current = config;
@@ -109,6 +113,12 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         if (first != null) {
             throw first;
         }
+    }
+
+    /** Applies the last configuration again, with the overlay as it is now (after an operator's change). */
+    @Override
+    public synchronized void reapply() throws IOException {
+        apply(given);
     }
 
     @Override
