@@ -159,12 +159,13 @@ public final class L4Service implements NodeService, ConnectionTableSource {
                     threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         }
         Binding binding = new Binding(rt);
+        String vip = vipString(rt, address);
         Channel ch;
         try {
             if ("udp".equals(rt.config().protocol())) {
                 Class<? extends DatagramChannel> type = datagramType();
                 ch = new Bootstrap().group(group).channel(type)
-                        .handler(new UdpFrontend(() -> binding.runtime, table, type, vipString(rt, address)))
+                        .handler(new UdpFrontend(() -> binding.runtime, table, type, vip))
                         .bind(address).sync().channel();
             } else {
                 ch = new ServerBootstrap().group(group).channel(transport.serverChannelType())
@@ -177,7 +178,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
                             @Override
                             protected void initChannel(SocketChannel c) {
                                 flows.add(c);
-                                TcpFlow.install(c, binding.runtime, table, transport.clientChannelType());
+                                TcpFlow.install(c, vip, binding.runtime, table, transport.clientChannelType());
                             }
                         })
                         .bind(address).sync().channel();

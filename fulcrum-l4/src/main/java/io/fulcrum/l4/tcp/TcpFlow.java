@@ -77,12 +77,15 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
     private long pickNanos;
 
     /** Sets up a flow for a just-accepted client; call from the channel initializer. */
-    public static void install(SocketChannel client, L4ListenerRuntime rt, ConnectionTable table,
+    /**
+     * @param vip the configured VIP the client reached (its listener binding's address)
+     */
+    public static void install(SocketChannel client, String vip, L4ListenerRuntime rt, ConnectionTable table,
                                Class<? extends SocketChannel> channelType) {
-        new TcpFlow(client, rt, table, channelType);
+        new TcpFlow(client, vip, rt, table, channelType);
     }
 
-    private TcpFlow(SocketChannel client, L4ListenerRuntime rt, ConnectionTable table,
+    private TcpFlow(SocketChannel client, String vip, L4ListenerRuntime rt, ConnectionTable table,
                     Class<? extends SocketChannel> channelType) {
         this.rt = rt;
         this.table = table;
@@ -92,11 +95,9 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
         InetSocketAddress remote = client.remoteAddress();
         this.source = remote;
         this.destination = local;
-        String vip = vipOf(rt, local);
         this.timeouts = rt.timeoutsFor(vip);
         long now = System.nanoTime();
-        this.entry = new FlowEntry(rt.service(), vip, rt.config().port(), "tcp",
-                remote.getAddress().getHostAddress() + ":" + remote.getPort(), now, timeouts.finNanos(),
+        this.entry = new FlowEntry(rt.service(), vip, rt.config().port(), "tcp", remote, now, timeouts.finNanos(),
                 timeouts.idleNanos(), timeouts.staleNanos(), this);
         this.attemptsLeft = 1 + Math.max(0, rt.retries());
         this.clientReady = rt.tls() == null;
@@ -107,21 +108,6 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
             TlsPipeline.install(client, rt.tls());
         }
         client.pipeline().addLast("l4-client", clientSide);
-    }
-
-    /** The configured VIP string this local address is (so per-VIP timeouts apply). */
-    private static String vipOf(L4ListenerRuntime rt, InetSocketAddress local) {
-        String host = local.getAddress().getHostAddress();
-        for (String vip : rt.timeouts().keySet()) {
-            try {
-                if (java.net.InetAddress.getByName(vip).equals(local.getAddress())) {
-                    return vip; // a literal: no lookup
-                }
-            } catch (java.net.UnknownHostException e) {
-                // validated as a literal; cannot happen
-            }
-        }
-        return host;
     }
 
     // ---- backend selection and connect --------------------------------------------------------
