@@ -120,7 +120,7 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
         pickNanos = System.nanoTime();
         Backend b = pick();
         if (b == null) {
-            LOG.debug("{} {}: no backend can take {}", rt.service(), rt.config().key(), entry.backend());
+            LOG.debug("{} {}: no backend can take {}", rt.service(), rt.config().key(), this);
             closeBoth(false);
             return;
         }
@@ -150,7 +150,10 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
 
     private void connected(ChannelFuture f, Backend b) {
         if (!f.isSuccess()) {
-            b.recordFailure(System.nanoTime(), 0, 0, 0);
+            var ph = rt.pool().passiveHealth();
+            // The pool's outlier ejection applies to L4 too: a dead backend stops being picked first.
+            b.recordFailure(System.nanoTime(), ph.enabled() ? ph.consecutiveFailures() : 0,
+                    ph.ejectTime().toNanos(), ph.maxEjectTime().toNanos());
             LOG.debug("{} {}: connect to {} failed: {}", rt.service(), rt.config().key(), b.address(),
                     f.cause().toString());
             if (tried == null) {
