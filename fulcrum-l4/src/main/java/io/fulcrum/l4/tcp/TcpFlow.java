@@ -8,10 +8,10 @@ import io.fulcrum.l4.service.L4ListenerRuntime;
 import io.fulcrum.l4.table.ConnectionTable;
 import io.fulcrum.l4.table.FlowEntry;
 import io.fulcrum.proxy.tls.TlsPipeline;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -53,7 +53,7 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
     private final L4ListenerRuntime rt;
     private final FlowTimeouts timeouts;
     private final ConnectionTable table;
-    private final Class<? extends SocketChannel> channelType;
+    private final ChannelFactory<? extends SocketChannel> channelType;
     private final SocketChannel client;
     private final FlowEntry entry;
     private final ClientSide clientSide = new ClientSide();
@@ -81,12 +81,12 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
      * @param vip the configured VIP the client reached (its listener binding's address)
      */
     public static void install(SocketChannel client, String vip, L4ListenerRuntime rt, ConnectionTable table,
-                               Class<? extends SocketChannel> channelType) {
+                               ChannelFactory<? extends SocketChannel> channelType) {
         new TcpFlow(client, vip, rt, table, channelType);
     }
 
     private TcpFlow(SocketChannel client, String vip, L4ListenerRuntime rt, ConnectionTable table,
-                    Class<? extends SocketChannel> channelType) {
+                    ChannelFactory<? extends SocketChannel> channelType) {
         this.rt = rt;
         this.table = table;
         this.channelType = channelType;
@@ -125,13 +125,21 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
             return;
         }
         attemptsLeft--;
-        Bootstrap bs = new Bootstrap().group(client.eventLoop()).channel(channelType)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeouts.connectMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .handler(backendSide);
-        bs.connect(b.socketAddress()).addListener((ChannelFutureListener) f -> connected(f, b));
+        // A bare channel rather than a Bootstrap: no option maps to build and copy per connection.
+        SocketChannel ch = channelType.newChannel();
+        ch.config().setConnectTimeoutMillis(timeouts.connectMillis());
+        ch.config().setAutoRead(false);
+        ch.config().setOption(ChannelOption.TCP_NODELAY, true);
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ch.pipeline().addLast("l4-backend", backendSide);
+        client.eventLoop().register(ch).addListener((ChannelFutureListener) r -> {
+            if (!r.isSuccess()) {
+                ch.unsafe().closeForcibly();
+                connected(r, b);
+                return;
+            }
+            ch.connect(b.socketAddress()).addListener((ChannelFutureListener) f -> connected(f, b));
+        });
     }
 
     /** The balancer's choice, skipping backends this flow already failed on. */
@@ -467,6 +475,9 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (ctx.channel() != backend) {
+                return; // an earlier attempt that failed (a refused connect also ends its input)
+            }
             if (evt instanceof ChannelInputShutdownEvent) {
                 backendEof = true;
                 entry.fin();
@@ -483,7 +494,7 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (relaying && !clientEof) {
+            if (relaying && !clientEof && ctx.channel() == backend) {
                 client.config().setAutoRead(ctx.channel().isWritable());
             }
             ctx.fireChannelWritabilityChanged();
