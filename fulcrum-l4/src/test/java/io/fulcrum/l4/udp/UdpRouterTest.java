@@ -118,8 +118,12 @@ class UdpRouterTest {
         UdpEcho b = echo("b");
         int port = start(udp(TcpBackend.freePort(), "p", false), a, b);
         Map<String, Integer> counts = new HashMap<>();
-        for (int i = 0; i < 50; i++) {
-            try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        // All clients stay open until the end, so no two of them share a port (and a session).
+        List<DatagramSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                open.add(client);
                 client.setSoTimeout(1000);
                 DatagramPacket r1 = ask(client, port, "q" + i);
                 String text = new String(r1.getData(), 0, r1.getLength(), StandardCharsets.US_ASCII);
@@ -132,13 +136,15 @@ class UdpRouterTest {
                         .isEqualTo(name + ":again");
                 counts.merge(name, 1, Integer::sum);
             }
+            assertThat(counts.get("a") / 50.0).isCloseTo(0.6, within(0.04));
+            assertThat(counts.get("b") / 50.0).isCloseTo(0.4, within(0.04));
+            assertThat(l4.connections(100)).hasSize(50).allSatisfy(r -> {
+                assertThat(r.protocol()).isEqualTo("udp");
+                assertThat(r.state()).isEqualTo("ACTIVE");
+            });
+        } finally {
+            open.forEach(DatagramSocket::close);
         }
-        assertThat(counts.get("a") / 50.0).isCloseTo(0.6, within(0.04));
-        assertThat(counts.get("b") / 50.0).isCloseTo(0.4, within(0.04));
-        assertThat(l4.connections(100)).hasSize(50).allSatisfy(r -> {
-            assertThat(r.protocol()).isEqualTo("udp");
-            assertThat(r.state()).isEqualTo("ACTIVE");
-        });
     }
 
     @Test
