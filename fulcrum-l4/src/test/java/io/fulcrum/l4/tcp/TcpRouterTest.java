@@ -259,4 +259,23 @@ class TcpRouterTest {
         }
         await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
     }
+
+    @Test
+    void thePortLevelIdleTimeoutWinsOverTheServiceLevel() throws Exception {
+        TcpBackend echo = server("e", Mode.ECHO);
+        int quiet = TcpBackend.freePort();
+        int patient = TcpBackend.freePort();
+        L4ListenerConfig shortIdle = new L4ListenerConfig(quiet, "tcp", "p", null,
+                timeouts(Duration.ofMillis(300), null, null), null, null, null, null, null);
+        start(of(List.of(pool("p", null, null, backend(echo.address(), 1))),
+                List.of(new VirtualServiceConfig("t", List.of("127.0.0.2"),
+                        timeouts(Duration.ofSeconds(60), null, null), null, List.of(shortIdle, tcp(patient, "p"))))));
+        try (Socket idle = connect("127.0.0.2", quiet); Socket busy = connect("127.0.0.2", patient)) {
+            assertThat(readLine(idle.getInputStream())).isEqualTo("e");
+            assertThat(readLine(busy.getInputStream())).isEqualTo("e");
+            assertThat(idle.getInputStream().read()).isEqualTo(-1); // closed by the 300 ms idle timeout
+            busy.getOutputStream().write("alive\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(busy.getInputStream())).isEqualTo("alive");
+        }
+    }
 }
