@@ -278,4 +278,30 @@ class TcpRouterTest {
             assertThat(readLine(busy.getInputStream())).isEqualTo("alive");
         }
     }
+
+    @Test
+    void aSlowClientGetsEveryByteOfALargeTransfer() throws Exception {
+        TcpBackend sender = server("s", Mode.SEND_32MB);
+        int port = TcpBackend.freePort();
+        start(of(List.of(pool("p", null, null, backend(sender.address(), 1))),
+                List.of(service("big", List.of("127.0.0.2"), tcp(port, "p")))));
+        try (Socket s = connect("127.0.0.2", port)) {
+            s.setReceiveBufferSize(16 * 1024);
+            InputStream in = s.getInputStream();
+            byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < 512; i++) {
+                in.readNBytes(chunk, 0, chunk.length);
+                for (byte b : chunk) {
+                    if (b != (byte) i) {
+                        throw new AssertionError("chunk " + i + " corrupted");
+                    }
+                }
+                if (i % 64 == 0) {
+                    Thread.sleep(20); // a slow reader: the router must pause the backend, not buffer it all
+                }
+            }
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
+    }
 }
