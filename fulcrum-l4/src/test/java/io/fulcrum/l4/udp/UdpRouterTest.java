@@ -194,4 +194,27 @@ class UdpRouterTest {
             clients.forEach(DatagramSocket::close);
         }
     }
+
+    @Test
+    void aReloadKeepsLiveSessionsOnTheirBackendAndSendsNewOnesToTheNewPool() throws Exception {
+        UdpEcho a = echo("a");
+        UdpEcho b = echo("b");
+        int port = TcpBackend.freePort();
+        start(udp(port, "p", false), a);
+        try (DatagramSocket old = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+             DatagramSocket fresh = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            old.setSoTimeout(1000);
+            fresh.setSoTimeout(1000);
+            assertThat(text(ask(old, port, "1"))).isEqualTo("a:1");
+            // Backend a leaves the pool, b comes in.
+            l4.apply(of(List.of(pool("p", "weighted-round-robin", null, backend(b.address(), 2))),
+                    List.of(service("dns", List.of("127.0.0.2"), udp(port, "p", false)))));
+            assertThat(text(ask(old, port, "2"))).isEqualTo("a:2");
+            assertThat(text(ask(fresh, port, "3"))).isEqualTo("b:3");
+        }
+    }
+
+    private static String text(DatagramPacket p) {
+        return new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
+    }
 }
