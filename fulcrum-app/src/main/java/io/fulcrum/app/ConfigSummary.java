@@ -13,7 +13,7 @@ public final class ConfigSummary {
     private ConfigSummary() {
     }
 
-    /** Counts listeners, routes (over all listeners), pools and backends (over all pools). */
+    /** Counts listeners, routes (over all listeners), pools, backends (over all pools) and any virtual services. */
     public static String of(FulcrumConfig config) {
         int routes = 0;
         for (ListenerConfig listener : config.listeners()) {
@@ -26,7 +26,9 @@ public final class ConfigSummary {
         return count(config.listeners().size(), "listener") + ", "
                 + count(routes, "route") + ", "
                 + count(config.pools().size(), "pool") + ", "
-                + count(backends, "backend");
+                + count(backends, "backend")
+                + (config.virtualServices().isEmpty() ? ""
+                        : ", " + count(config.virtualServices().size(), "virtual service"));
     }
 
     private static String count(int n, String noun) {

@@ -14,7 +14,9 @@ import io.fulcrum.proxy.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -58,7 +60,8 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     private final L4Compiler compiler = new L4Compiler();
     private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
     private final ChannelGroup serverChannels = new DefaultChannelGroup("l4-listeners", GlobalEventExecutor.INSTANCE);
-    private final ChannelGroup flows = new DefaultChannelGroup("l4-flows", GlobalEventExecutor.INSTANCE);
+    private final ChannelFactory<? extends SocketChannel> clientChannels =
+            new ReflectiveChannelFactory<>(transport.clientChannelType());
     private ConnectionTable table;
     /** Created with the first binding: a node without virtual services runs no L4 threads. */
     private EventLoopGroup group;
@@ -159,12 +162,13 @@ public final class L4Service implements NodeService, ConnectionTableSource {
                     threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         }
         Binding binding = new Binding(rt);
+        String vip = vipString(rt, address);
         Channel ch;
         try {
             if ("udp".equals(rt.config().protocol())) {
                 Class<? extends DatagramChannel> type = datagramType();
                 ch = new Bootstrap().group(group).channel(type)
-                        .handler(new UdpFrontend(() -> binding.runtime, table, type, vipString(rt, address)))
+                        .handler(new UdpFrontend(() -> binding.runtime, table, type, vip))
                         .bind(address).sync().channel();
             } else {
                 ch = new ServerBootstrap().group(group).channel(transport.serverChannelType())
@@ -176,8 +180,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel c) {
-                                flows.add(c);
-                                TcpFlow.install(c, binding.runtime, table, transport.clientChannelType());
+                                TcpFlow.install(c, vip, binding.runtime, table, clientChannels);
                             }
                         })
                         .bind(address).sync().channel();
@@ -230,9 +233,10 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         return table;
     }
 
-    /** Open client TCP connections. */
-    public int openConnections() {
-        return flows.size();
+    /** Flows in the connection table (TCP connections and UDP sessions). */
+    public int openFlows() {
+        ConnectionTable t = table;
+        return t == null ? 0 : t.size();
     }
 
     @Override
@@ -260,7 +264,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         }
         running = false;
         serverChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        flows.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        // Shutting the event loops down closes every flow still open.
         bindings.clear();
         table.close();
         if (group != null) {

@@ -75,7 +75,7 @@ public final class ConnectionTable {
                 break;
             }
             var b = e.backend;
-            out.add(new ConnectionEntry(e.service, e.vip, e.port, e.protocol, e.client,
+            out.add(new ConnectionEntry(e.service, e.vip, e.port, e.protocol, e.client(),
                     b == null ? "" : b.pool() + "/" + b.name(), e.state.name(),
                     TimeUnit.NANOSECONDS.toMillis(now - e.startNanos),
                     Math.max(0, TimeUnit.NANOSECONDS.toMillis(now - e.lastNanos)), e.bytesIn, e.bytesOut));

@@ -20,7 +20,8 @@ public final class FlowEntry {
     final String vip;
     final int port;
     final String protocol;
-    final String client;
+    /** Formatted only when the table is shown. */
+    final java.net.InetSocketAddress client;
     final long startNanos;
     final long finNanos;
     final long activeLimitNanos;
@@ -43,7 +44,8 @@ public final class FlowEntry {
      * @param idleNanos  idle timeout (0 = off)
      * @param staleNanos STALE_TIME_OUT
      */
-    public FlowEntry(String service, String vip, int port, String protocol, String client, long nowNanos,
+    public FlowEntry(String service, String vip, int port, String protocol, java.net.InetSocketAddress client,
+                     long nowNanos,
                      long finNanos, long idleNanos, long staleNanos, Expiry expiry) {
         this.service = service;
         this.vip = vip;
@@ -58,6 +60,11 @@ public final class FlowEntry {
     }
 
     public FlowState state() { return state; }
+
+    /** {@code ip:port} of the client. */
+    public String client() {
+        return client.getAddress().getHostAddress() + ":" + client.getPort();
+    }
     public Backend backend() { return backend; }
 
     /** The flow now goes to this backend: it counts as ACTIVE there. */

@@ -8,10 +8,10 @@ import io.fulcrum.l4.service.L4ListenerRuntime;
 import io.fulcrum.l4.table.ConnectionTable;
 import io.fulcrum.l4.table.FlowEntry;
 import io.fulcrum.proxy.tls.TlsPipeline;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -53,7 +53,7 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
     private final L4ListenerRuntime rt;
     private final FlowTimeouts timeouts;
     private final ConnectionTable table;
-    private final Class<? extends SocketChannel> channelType;
+    private final ChannelFactory<? extends SocketChannel> channelType;
     private final SocketChannel client;
     private final FlowEntry entry;
     private final ClientSide clientSide = new ClientSide();
@@ -77,13 +77,16 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
     private long pickNanos;
 
     /** Sets up a flow for a just-accepted client; call from the channel initializer. */
-    public static void install(SocketChannel client, L4ListenerRuntime rt, ConnectionTable table,
-                               Class<? extends SocketChannel> channelType) {
-        new TcpFlow(client, rt, table, channelType);
+    /**
+     * @param vip the configured VIP the client reached (its listener binding's address)
+     */
+    public static void install(SocketChannel client, String vip, L4ListenerRuntime rt, ConnectionTable table,
+                               ChannelFactory<? extends SocketChannel> channelType) {
+        new TcpFlow(client, vip, rt, table, channelType);
     }
 
-    private TcpFlow(SocketChannel client, L4ListenerRuntime rt, ConnectionTable table,
-                    Class<? extends SocketChannel> channelType) {
+    private TcpFlow(SocketChannel client, String vip, L4ListenerRuntime rt, ConnectionTable table,
+                    ChannelFactory<? extends SocketChannel> channelType) {
         this.rt = rt;
         this.table = table;
         this.channelType = channelType;
@@ -92,11 +95,9 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
         InetSocketAddress remote = client.remoteAddress();
         this.source = remote;
         this.destination = local;
-        String vip = vipOf(rt, local);
         this.timeouts = rt.timeoutsFor(vip);
         long now = System.nanoTime();
-        this.entry = new FlowEntry(rt.service(), vip, rt.config().port(), "tcp",
-                remote.getAddress().getHostAddress() + ":" + remote.getPort(), now, timeouts.finNanos(),
+        this.entry = new FlowEntry(rt.service(), vip, rt.config().port(), "tcp", remote, now, timeouts.finNanos(),
                 timeouts.idleNanos(), timeouts.staleNanos(), this);
         this.attemptsLeft = 1 + Math.max(0, rt.retries());
         this.clientReady = rt.tls() == null;
@@ -109,21 +110,6 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
         client.pipeline().addLast("l4-client", clientSide);
     }
 
-    /** The configured VIP string this local address is (so per-VIP timeouts apply). */
-    private static String vipOf(L4ListenerRuntime rt, InetSocketAddress local) {
-        String host = local.getAddress().getHostAddress();
-        for (String vip : rt.timeouts().keySet()) {
-            try {
-                if (java.net.InetAddress.getByName(vip).equals(local.getAddress())) {
-                    return vip; // a literal: no lookup
-                }
-            } catch (java.net.UnknownHostException e) {
-                // validated as a literal; cannot happen
-            }
-        }
-        return host;
-    }
-
     // ---- backend selection and connect --------------------------------------------------------
 
     private void connect() {
@@ -134,18 +120,26 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
         pickNanos = System.nanoTime();
         Backend b = pick();
         if (b == null) {
-            LOG.debug("{} {}: no backend can take {}", rt.service(), rt.config().key(), entry.backend());
+            LOG.debug("{} {}: no backend can take {}", rt.service(), rt.config().key(), this);
             closeBoth(false);
             return;
         }
         attemptsLeft--;
-        Bootstrap bs = new Bootstrap().group(client.eventLoop()).channel(channelType)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeouts.connectMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .handler(backendSide);
-        bs.connect(b.socketAddress()).addListener((ChannelFutureListener) f -> connected(f, b));
+        // A bare channel rather than a Bootstrap: no option maps to build and copy per connection.
+        SocketChannel ch = channelType.newChannel();
+        ch.config().setConnectTimeoutMillis(timeouts.connectMillis());
+        ch.config().setAutoRead(false);
+        ch.config().setOption(ChannelOption.TCP_NODELAY, true);
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ch.pipeline().addLast("l4-backend", backendSide);
+        client.eventLoop().register(ch).addListener((ChannelFutureListener) r -> {
+            if (!r.isSuccess()) {
+                ch.unsafe().closeForcibly();
+                connected(r, b);
+                return;
+            }
+            ch.connect(b.socketAddress()).addListener((ChannelFutureListener) f -> connected(f, b));
+        });
     }
 
     /** The balancer's choice, skipping backends this flow already failed on. */
@@ -164,7 +158,10 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
 
     private void connected(ChannelFuture f, Backend b) {
         if (!f.isSuccess()) {
-            b.recordFailure(System.nanoTime(), 0, 0, 0);
+            var ph = rt.pool().passiveHealth();
+            // The pool's outlier ejection applies to L4 too: a dead backend stops being picked first.
+            b.recordFailure(System.nanoTime(), ph.enabled() ? ph.consecutiveFailures() : 0,
+                    ph.ejectTime().toNanos(), ph.maxEjectTime().toNanos());
             LOG.debug("{} {}: connect to {} failed: {}", rt.service(), rt.config().key(), b.address(),
                     f.cause().toString());
             if (tried == null) {
@@ -478,6 +475,9 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (ctx.channel() != backend) {
+                return; // an earlier attempt that failed (a refused connect also ends its input)
+            }
             if (evt instanceof ChannelInputShutdownEvent) {
                 backendEof = true;
                 entry.fin();
@@ -494,7 +494,7 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (relaying && !clientEof) {
+            if (relaying && !clientEof && ctx.channel() == backend) {
                 client.config().setAutoRead(ctx.channel().isWritable());
             }
             ctx.fireChannelWritabilityChanged();

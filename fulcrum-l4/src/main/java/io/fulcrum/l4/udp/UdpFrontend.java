@@ -115,8 +115,7 @@ public final class UdpFrontend extends ChannelInboundHandlerAdapter {
         FlowTimeouts t = rt.timeoutsFor(vip);
         long now = System.nanoTime();
         Session s = new Session(sender, rt);
-        s.entry = new FlowEntry(rt.service(), vip, rt.config().port(), "udp",
-                sender.getAddress().getHostAddress() + ":" + sender.getPort(), now, t.udpSessionNanos(),
+        s.entry = new FlowEntry(rt.service(), vip, rt.config().port(), "udp", sender, now, t.udpSessionNanos(),
                 t.udpSessionNanos(), t.udpSessionNanos(), s);
         s.pickNanos = now;
         Backend b = rt.balancer().pick(s);

@@ -6,6 +6,7 @@ import io.fulcrum.l4.service.L4Service;
 import io.fulcrum.l4.testing.TcpBackend;
 import io.fulcrum.l4.testing.TcpBackend.Mode;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -130,5 +131,41 @@ class ProxyProtocolTest {
         }
         assertThat(recorder.accepted()).isZero();
         assertThat(Arrays.asList(recorder.recorded().toArray())).isEmpty();
+    }
+
+    @Test
+    void anIpv6VipSendsATcp6V2Header() throws Exception {
+        Assumptions.assumeTrue(ipv6Loopback(), "no IPv6 loopback here");
+        recorder = new TcpBackend("r", Mode.RECORD);
+        int port = TcpBackend.freePort();
+        l4 = new L4Service(null);
+        l4.start(of(List.of(pool("p", null, "v2", backend(recorder.address(), 1))),
+                List.of(service("six", List.of("::1"), tcp(port, "p")))));
+        int clientPort;
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("::1", port), 2000);
+            s.setSoTimeout(5000);
+            clientPort = s.getLocalPort();
+            s.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            s.getInputStream().readAllBytes();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.recorded().isEmpty());
+        ByteBuffer expected = ByteBuffer.allocate(16 + 36 + 1);
+        byte[] loop6 = new byte[16];
+        loop6[15] = 1;
+        expected.put(V2_SIGNATURE).put((byte) 0x21).put((byte) 0x21).putShort((short) 36).put(loop6).put(loop6)
+                .putShort((short) clientPort).putShort((short) port).put((byte) 'x');
+        assertThat(recorder.recorded().poll()).isEqualTo(expected.array());
+        await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
+    }
+
+    private static boolean ipv6Loopback() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new InetSocketAddress("::1", 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

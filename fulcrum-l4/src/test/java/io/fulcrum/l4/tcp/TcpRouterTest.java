@@ -259,4 +259,49 @@ class TcpRouterTest {
         }
         await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
     }
+
+    @Test
+    void thePortLevelIdleTimeoutWinsOverTheServiceLevel() throws Exception {
+        TcpBackend echo = server("e", Mode.ECHO);
+        int quiet = TcpBackend.freePort();
+        int patient = TcpBackend.freePort();
+        L4ListenerConfig shortIdle = new L4ListenerConfig(quiet, "tcp", "p", null,
+                timeouts(Duration.ofMillis(300), null, null), null, null, null, null, null);
+        start(of(List.of(pool("p", null, null, backend(echo.address(), 1))),
+                List.of(new VirtualServiceConfig("t", List.of("127.0.0.2"),
+                        timeouts(Duration.ofSeconds(60), null, null), null, List.of(shortIdle, tcp(patient, "p"))))));
+        try (Socket idle = connect("127.0.0.2", quiet); Socket busy = connect("127.0.0.2", patient)) {
+            assertThat(readLine(idle.getInputStream())).isEqualTo("e");
+            assertThat(readLine(busy.getInputStream())).isEqualTo("e");
+            assertThat(idle.getInputStream().read()).isEqualTo(-1); // closed by the 300 ms idle timeout
+            busy.getOutputStream().write("alive\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(busy.getInputStream())).isEqualTo("alive");
+        }
+    }
+
+    @Test
+    void aSlowClientGetsEveryByteOfALargeTransfer() throws Exception {
+        TcpBackend sender = server("s", Mode.SEND_32MB);
+        int port = TcpBackend.freePort();
+        start(of(List.of(pool("p", null, null, backend(sender.address(), 1))),
+                List.of(service("big", List.of("127.0.0.2"), tcp(port, "p")))));
+        try (Socket s = connect("127.0.0.2", port)) {
+            s.setReceiveBufferSize(16 * 1024);
+            InputStream in = s.getInputStream();
+            byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < 512; i++) {
+                in.readNBytes(chunk, 0, chunk.length);
+                for (byte b : chunk) {
+                    if (b != (byte) i) {
+                        throw new AssertionError("chunk " + i + " corrupted");
+                    }
+                }
+                if (i % 64 == 0) {
+                    Thread.sleep(20); // a slow reader: the router must pause the backend, not buffer it all
+                }
+            }
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
+    }
 }

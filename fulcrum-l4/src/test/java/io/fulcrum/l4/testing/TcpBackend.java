@@ -19,12 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Mode#ECHO_HOLD} does the same but keeps its side open after the client's FIN;
  * {@link Mode#COUNT_THEN_REPLY} reads to end of input, then answers
  * {@code name:<bytes read>} and closes (the half-close check);
+ * {@link Mode#SEND_32MB} sends 32 MiB (512 chunks of 64 KiB, chunk i filled with byte i) and closes;
  * {@link Mode#RECORD} stores everything a connection sends (the PROXY header check) and echoes it.
  */
 public final class TcpBackend implements AutoCloseable {
 
     /** What the backend does with a connection. */
-    public enum Mode { ECHO, ECHO_HOLD, COUNT_THEN_REPLY, RECORD }
+    public enum Mode { ECHO, ECHO_HOLD, COUNT_THEN_REPLY, RECORD, SEND_32MB }
 
     private final String name;
     private final Mode mode;
@@ -79,6 +80,14 @@ public final class TcpBackend implements AutoCloseable {
                 case COUNT_THEN_REPLY -> {
                     long n = in.transferTo(OutputStream.nullOutputStream());
                     out.write((name + ":" + n).getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+                case SEND_32MB -> {
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int i = 0; i < 512; i++) {
+                        java.util.Arrays.fill(chunk, (byte) i);
+                        out.write(chunk);
+                    }
                     out.flush();
                 }
                 case RECORD -> {

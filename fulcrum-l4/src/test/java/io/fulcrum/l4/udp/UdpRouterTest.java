@@ -118,8 +118,12 @@ class UdpRouterTest {
         UdpEcho b = echo("b");
         int port = start(udp(TcpBackend.freePort(), "p", false), a, b);
         Map<String, Integer> counts = new HashMap<>();
-        for (int i = 0; i < 50; i++) {
-            try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        // All clients stay open until the end, so no two of them share a port (and a session).
+        List<DatagramSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                open.add(client);
                 client.setSoTimeout(1000);
                 DatagramPacket r1 = ask(client, port, "q" + i);
                 String text = new String(r1.getData(), 0, r1.getLength(), StandardCharsets.US_ASCII);
@@ -132,13 +136,15 @@ class UdpRouterTest {
                         .isEqualTo(name + ":again");
                 counts.merge(name, 1, Integer::sum);
             }
+            assertThat(counts.get("a") / 50.0).isCloseTo(0.6, within(0.04));
+            assertThat(counts.get("b") / 50.0).isCloseTo(0.4, within(0.04));
+            assertThat(l4.connections(100)).hasSize(50).allSatisfy(r -> {
+                assertThat(r.protocol()).isEqualTo("udp");
+                assertThat(r.state()).isEqualTo("ACTIVE");
+            });
+        } finally {
+            open.forEach(DatagramSocket::close);
         }
-        assertThat(counts.get("a") / 50.0).isCloseTo(0.6, within(0.04));
-        assertThat(counts.get("b") / 50.0).isCloseTo(0.4, within(0.04));
-        assertThat(l4.connections(100)).hasSize(50).allSatisfy(r -> {
-            assertThat(r.protocol()).isEqualTo("udp");
-            assertThat(r.state()).isEqualTo("ACTIVE");
-        });
     }
 
     @Test
@@ -187,5 +193,28 @@ class UdpRouterTest {
         } finally {
             clients.forEach(DatagramSocket::close);
         }
+    }
+
+    @Test
+    void aReloadKeepsLiveSessionsOnTheirBackendAndSendsNewOnesToTheNewPool() throws Exception {
+        UdpEcho a = echo("a");
+        UdpEcho b = echo("b");
+        int port = TcpBackend.freePort();
+        start(udp(port, "p", false), a);
+        try (DatagramSocket old = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+             DatagramSocket fresh = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            old.setSoTimeout(1000);
+            fresh.setSoTimeout(1000);
+            assertThat(text(ask(old, port, "1"))).isEqualTo("a:1");
+            // Backend a leaves the pool, b comes in.
+            l4.apply(of(List.of(pool("p", "weighted-round-robin", null, backend(b.address(), 2))),
+                    List.of(service("dns", List.of("127.0.0.2"), udp(port, "p", false)))));
+            assertThat(text(ask(old, port, "2"))).isEqualTo("a:2");
+            assertThat(text(ask(fresh, port, "3"))).isEqualTo("b:3");
+        }
+    }
+
+    private static String text(DatagramPacket p) {
+        return new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
     }
 }

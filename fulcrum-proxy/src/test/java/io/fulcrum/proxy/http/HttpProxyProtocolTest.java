@@ -10,6 +10,7 @@ import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.proxy.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -72,17 +75,20 @@ class HttpProxyProtocolTest {
     }
 
     @Test
-    void anAcceptingListenerForwardsTheHeadersClientAddress() throws Exception {
+    void anAcceptingListenerForwardsAndLogsTheHeadersClientAddress(@TempDir Path dir) throws Exception {
         TestBackend b = fx.backend("b");
         ListenerConfig listener = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)), null, true);
-        fx.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(listener),
-                List.of(pool("p", b.address(), null))));
+        Path log = dir.resolve("access.log");
+        fx.start(new FulcrumConfig(TestConfigs.server(), new AccessLogConfig(true, "text", log.toString()),
+                List.of(listener), List.of(pool("p", b.address(), null))));
         String reply = exchange(fx.address().getPort(),
                 "PROXY TCP4 203.0.113.50 192.0.2.1 55555 80\r\n".getBytes(StandardCharsets.US_ASCII),
                 "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertThat(reply).startsWith("HTTP/1.1 200");
         assertThat(b.seenHeaders().getLast().get("X-Forwarded-For")).isEqualTo("203.0.113.50");
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(log)
+                && Files.readString(log).contains("203.0.113.50:55555"));
     }
 
     @Test

@@ -1,0 +1,104 @@
+package io.fulcrum.app;
+
+import io.fulcrum.app.node.FulcrumNode;
+import io.fulcrum.control.config.ConfigLoader;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.l4.ConnectionTableSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The L4 router inside a whole node: a file with only {@code virtualServices} (no HTTP
+ * listener) starts, relays, is a {@link ConnectionTableSource} for the admin API, and
+ * takes a reload that adds a VIP while a connection stays open.
+ */
+class L4NodeTest {
+
+    private ServerSocket echo;
+    private FulcrumNode node;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+        echo.close();
+    }
+
+    private static String yaml(int backendPort, int port, String vips) {
+        return """
+                server:
+                  eventLoopThreads: 1
+                accessLog:
+                  enabled: false
+                pools:
+                  - name: echo
+                    backends:
+                      - address: 127.0.0.1:%d
+                virtualServices:
+                  - name: svc
+                    vips: [%s]
+                    listeners:
+                      - port: %d
+                        pool: echo
+                """.formatted(backendPort, vips, port);
+    }
+
+    @Test
+    void aNodeRunsVirtualServicesAndReloadsThemWithoutDroppingAConnection() throws Exception {
+        echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!echo.isClosed()) {
+                try {
+                    Socket s = echo.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (s; InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
+                            in.transferTo(o);
+                        } catch (Exception e) {
+                            // gone
+                        }
+                    });
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        int port = Sockets.freePort();
+        FulcrumConfig first = ConfigLoader.parse(yaml(echo.getLocalPort(), port, "127.0.0.2"), "l4.yaml");
+        node = FulcrumNode.create(first, null);
+        node.start();
+        assertThat(node.services()).anyMatch(s -> s instanceof ConnectionTableSource);
+        try (Socket s = new Socket("127.0.0.2", port)) {
+            s.setSoTimeout(5000);
+            roundTrip(s, "before");
+            assertThatThrownBy(() -> new Socket("127.0.0.3", port).close()).isInstanceOf(ConnectException.class);
+            node.apply(ConfigLoader.parse(yaml(echo.getLocalPort(), port, "127.0.0.2, 127.0.0.3"), "l4.yaml"));
+            roundTrip(s, "after");
+            try (Socket t = new Socket("127.0.0.3", port)) {
+                t.setSoTimeout(5000);
+                roundTrip(t, "new vip");
+            }
+            ConnectionTableSource table = (ConnectionTableSource) node.services().stream()
+                    .filter(x -> x instanceof ConnectionTableSource).findFirst().orElseThrow();
+            assertThat(table.connections(10)).anyMatch(e -> e.client().endsWith(":" + s.getLocalPort())
+                    && e.state().equals("ACTIVE"));
+        }
+    }
+
+    private static void roundTrip(Socket s, String text) throws Exception {
+        s.getOutputStream().write((text + "\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] back = s.getInputStream().readNBytes(text.length() + 1);
+        assertThat(new String(back, StandardCharsets.US_ASCII)).isEqualTo(text + "\n");
+    }
+}
