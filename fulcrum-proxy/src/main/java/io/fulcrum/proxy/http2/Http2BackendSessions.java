@@ -22,6 +22,7 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -112,7 +113,9 @@ public final class Http2BackendSessions {
         long timeout = pool.connectTimeoutMillis();
         Session s = new Session();
         s.idleTimeoutNanos = pool.keepAliveIdleNanos();
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
+        // No server push: every stream of this connection is one the proxy opened for a request.
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
+                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build();
         s.codec = codec;
         ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
