@@ -5,6 +5,7 @@ import io.fulcrum.proxy.runtime.PoolRuntime;
 import io.fulcrum.proxy.tls.BackendTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -232,7 +233,15 @@ public final class Http2BackendSessions {
     }
 
     /** Gives what the backend answers over HTTP/2 the shape an HTTP/1.1 response has for the request handling. */
-    private static final class BackendResponseAdapter extends ChannelInboundHandlerAdapter {
+    private static final class BackendResponseAdapter extends ChannelDuplexHandler {
+
+        /** See {@link Http2StreamAdapter#read}: the WINDOW_UPDATE of a resumed stream must be flushed. */
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            ctx.read();
+            ctx.flush();
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!(msg instanceof HttpResponse r)) {
