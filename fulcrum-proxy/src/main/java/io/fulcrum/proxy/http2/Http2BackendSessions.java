@@ -5,6 +5,7 @@ import io.fulcrum.proxy.runtime.PoolRuntime;
 import io.fulcrum.proxy.tls.BackendTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -112,7 +114,9 @@ public final class Http2BackendSessions {
         long timeout = pool.connectTimeoutMillis();
         Session s = new Session();
         s.idleTimeoutNanos = pool.keepAliveIdleNanos();
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
+        // No server push: every stream of this connection is one the proxy opened for a request.
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
+                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build();
         s.codec = codec;
         ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
@@ -229,7 +233,15 @@ public final class Http2BackendSessions {
     }
 
     /** Gives what the backend answers over HTTP/2 the shape an HTTP/1.1 response has for the request handling. */
-    private static final class BackendResponseAdapter extends ChannelInboundHandlerAdapter {
+    private static final class BackendResponseAdapter extends ChannelDuplexHandler {
+
+        /** See {@link Http2StreamAdapter#read}: the WINDOW_UPDATE of a resumed stream must be flushed. */
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            ctx.read();
+            ctx.flush();
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!(msg instanceof HttpResponse r)) {

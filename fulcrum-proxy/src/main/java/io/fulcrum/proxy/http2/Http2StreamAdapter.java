@@ -110,6 +110,17 @@ final class Http2StreamAdapter extends ChannelDuplexHandler {
     }
 
     /**
+     * Resuming a paused stream (reading on again) writes the WINDOW_UPDATE for what it consumed
+     * meanwhile, but Netty's stream channel does not always flush it (when a read was already
+     * pending); with both sides waiting, nothing else would. Flushing here releases the client.
+     */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.flush();
+    }
+
+    /**
      * Closing a stream whose response is complete while the request is still arriving (an early
      * answer, a refusal): RST_STREAM with NO_ERROR tells the client to stop sending without
      * failing the response it already has (RFC 9113 section 8.1); a plain close would say CANCEL.

@@ -105,6 +105,36 @@ class Http2BackendTest {
     }
 
     @Test
+    void aClientThatStopsReadingThrottlesItsH2BackendStreamOnly() throws Exception {
+        TestBackend b1 = f.h2Backend("b1", null);
+        PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(backend(b1, 1)));
+        p = new PoolConfig(p.name(), p.algorithm(), p.hashKey(), p.weightBound(), p.maglevTableSize(),
+                p.ringReplicas(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(), p.passiveHealth(),
+                p.keepAlive(), p.backends(), "h2c", null);
+        var l = new io.fulcrum.core.config.ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+                List.of(new io.fulcrum.core.config.RouteConfig("all", null, "p", null)), null,
+                new io.fulcrum.core.config.Http2Config(true, null, null, null));
+        f.start(new FulcrumConfig(TestConfigs.server(), io.fulcrum.core.config.AccessLogConfig.off(), List.of(l),
+                List.of(p)));
+        long big = 64L << 20;
+        try (H2TestClient c = new H2TestClient(f.address())) {
+            H2TestClient.Response slow = c.get("/download?bytes=" + big, false);
+            java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(-1);
+            org.awaitility.Awaitility.await().atMost(20, java.util.concurrent.TimeUnit.SECONDS)
+                    .pollInterval(Duration.ofMillis(300)).until(() -> {
+                        long now = b1.downloadedBytes();
+                        return now > 0 && now == last.getAndSet(now);
+                    });
+            // HTTP/2 windows on both sides: the backend stops after a few windows' worth, not the body.
+            assertThat(last.get()).isLessThan(8L << 20);
+            H2TestClient.Response other = c.get("/other", true);
+            assertThat(other.done.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2L);
+            slow.resume();
+            assertThat(slow.done.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(big);
+        }
+    }
+
+    @Test
     void h2OverTlsWithAlpn() throws Exception {
         TestBackend b1 = f.h2Backend("b1", h2Server(true));
         f.start(config(List.of(b1), "h2",

@@ -212,6 +212,25 @@ class Http2ClientsTest {
     }
 
     @Test
+    void aReloadTurnsH2cOnForNewConnections() throws Exception {
+        assumeCommand("curl", "--version");
+        TestBackend b1 = f.backend("b1");
+        PoolConfig p = pool("p", "round-robin", List.of(backend(b1, 1)));
+        ListenerConfig off = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+                List.of(new RouteConfig("all", null, "p", null)));
+        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(off), List.of(p)));
+        Process refused = new ProcessBuilder("curl", "-sS", "--http2-prior-knowledge", "--max-time", "10",
+                http("/before")).redirectErrorStream(true).start();
+        refused.getInputStream().readAllBytes();
+        assertThat(refused.waitFor()).as("prior knowledge on a listener without h2c").isNotZero();
+        ListenerConfig on = new ListenerConfig("web", off.bind(), null, null, null, null, off.routes(), null,
+                new Http2Config(true, null, null, null));
+        f.proxy().apply(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(on), List.of(p)));
+        assertThat(Commands.run("curl", "-sS", "--http2-prior-knowledge", "-w", "\n%{http_version}", http("/after")))
+                .isEqualTo("b1\n2");
+    }
+
+    @Test
     void h2loadRunsManyStreamsOnOneConnection() throws Exception {
         assumeCommand("h2load", "--version");
         start(false);
