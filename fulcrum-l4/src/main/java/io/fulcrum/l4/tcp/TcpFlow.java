@@ -158,6 +158,7 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
 
     private void connected(ChannelFuture f, Backend b) {
         if (!f.isSuccess()) {
+            f.channel().close(); // a failed connect leaves its socket open (Bootstrap would close it on failure)
             var ph = rt.pool().passiveHealth();
             // The pool's outlier ejection applies to L4 too: a dead backend stops being picked first.
             b.recordFailure(System.nanoTime(), ph.enabled() ? ph.consecutiveFailures() : 0,

@@ -35,6 +35,8 @@ public final class UdpFrontend extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(UdpFrontend.class);
     /** Datagrams held per session while its backend socket is still being set up. */
     private static final int MAX_EARLY_DATAGRAMS = 64;
+    /** Sessions per VIP socket: each holds a socket, so a flood of (spoofed) sources must not exhaust them. */
+    static final int MAX_SESSIONS = 65_536;
 
     private final Supplier<L4ListenerRuntime> runtime;
     private final ConnectionTable table;
@@ -76,6 +78,10 @@ public final class UdpFrontend extends ChannelInboundHandlerAdapter {
         InetSocketAddress sender = packet.sender();
         Session s = sessions.get(sender);
         if (s == null) {
+            if (sessions.size() >= MAX_SESSIONS) {
+                packet.release(); // full: new clients wait for idle sessions to expire
+                return;
+            }
             s = open(ctx, sender);
             if (s == null) {
                 packet.release();

@@ -140,12 +140,32 @@ class TcpRouterTest {
         TcpBackend live = server("live", Mode.ECHO);
         int dead = TcpBackend.freePort(); // nothing listens there
         int port = TcpBackend.freePort();
-        start(of(List.of(pool("p", "round-robin", null, backend("127.0.0.1:" + dead, 1), backend(live.address(), 1))),
-                List.of(service("web", List.of("127.0.0.2"), tcp(port, "p")))));
-        for (int i = 0; i < 6; i++) {
+        // Passive health off: every other connection tries the dead backend first.
+        var noEjection = new io.fulcrum.core.config.PoolConfig("p", "round-robin", null, null, null, null, null, null,
+                new io.fulcrum.core.config.RetryConfig(2, true, true), null,
+                new io.fulcrum.core.config.PassiveHealthConfig(false, null, null, null, null), null,
+                List.of(backend("127.0.0.1:" + dead, 1), backend(live.address(), 1)), null);
+        start(of(List.of(noEjection), List.of(service("web", List.of("127.0.0.2"), tcp(port, "p")))));
+        long before = openFiles();
+        for (int i = 0; i < 60; i++) {
             try (Socket s = connect("127.0.0.2", port)) {
                 assertThat(readLine(s.getInputStream())).isEqualTo("live");
             }
+        }
+        // Failed attempts leave no socket behind (60 connections, about half of them failing over first).
+        if (before >= 0) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> openFiles() <= before + 10);
+        }
+    }
+
+    /** Open file descriptors of this JVM, or -1 where /proc is not there. */
+    private static long openFiles() throws IOException {
+        java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+        if (!java.nio.file.Files.isDirectory(fds)) {
+            return -1;
+        }
+        try (var list = java.nio.file.Files.list(fds)) {
+            return list.count();
         }
     }
 
