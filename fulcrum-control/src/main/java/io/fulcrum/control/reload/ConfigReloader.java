@@ -36,6 +36,8 @@ public final class ConfigReloader implements AutoCloseable {
     private final AtomicLong successes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile FulcrumConfig current;
+    /** Size and mtime of the TLS files of {@link #current}: a change applies an otherwise unchanged file. */
+    private java.util.Map<String, String> tlsFiles;
     private volatile ReloadResult last;
     private boolean retryNeeded;
     private boolean closed;
@@ -49,6 +51,7 @@ public final class ConfigReloader implements AutoCloseable {
         this.file = Objects.requireNonNull(file, "file");
         this.current = Objects.requireNonNull(current, "current");
         this.applier = Objects.requireNonNull(applier, "applier");
+        this.tlsFiles = TlsFiles.stamp(current);
     }
 
     /**
@@ -87,7 +90,9 @@ public final class ConfigReloader implements AutoCloseable {
         loaded.warnings().forEach(w -> LOG.warn("configuration: {}", w.format(file.toString())));
         FulcrumConfig next = loaded.config();
         ConfigChanges changes = ConfigChanges.between(current, next);
-        if (changes.isEmpty() && !retryNeeded) {
+        java.util.Map<String, String> nextTlsFiles = TlsFiles.stamp(next);
+        boolean tlsFilesChanged = !nextTlsFiles.equals(tlsFiles);
+        if (changes.isEmpty() && !retryNeeded && !tlsFilesChanged) {
             LOG.info("reload ({}): {} unchanged", trigger, file);
             return new ReloadResult(ReloadResult.Outcome.UNCHANGED, trigger, changes.summary(), changes);
         }
@@ -95,14 +100,17 @@ public final class ConfigReloader implements AutoCloseable {
             applier.apply(next);
         } catch (IOException | RuntimeException e) {
             current = next;
+            tlsFiles = nextTlsFiles;
             retryNeeded = true;
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.error("reload ({}) partly failed: {}; applied the rest: {}", trigger, why, changes.summary());
             return new ReloadResult(ReloadResult.Outcome.FAILED, trigger, why, changes);
         }
         current = next;
+        tlsFiles = nextTlsFiles;
         retryNeeded = false;
-        LOG.info("reloaded {} ({}): {}", file, trigger, changes.summary());
+        LOG.info("reloaded {} ({}): {}{}", file, trigger, changes.summary(),
+                tlsFilesChanged ? "; certificate files changed" : "");
         return new ReloadResult(ReloadResult.Outcome.APPLIED, trigger, changes.summary(), changes);
     }
 

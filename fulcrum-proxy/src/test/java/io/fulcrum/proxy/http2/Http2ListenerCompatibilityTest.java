@@ -115,6 +115,26 @@ class Http2ListenerCompatibilityTest {
         });
     }
 
+    @Test
+    void anIdleHttp2ConnectionIsClosedWithGoAwayButNotWhileAStreamIsOpen() throws Exception {
+        TestBackend b = f.backend("b1");
+        b.delay(1500);
+        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null,
+                new io.fulcrum.core.config.TimeoutsConfig(null, Duration.ofMillis(500), null), null, null,
+                List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
+        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",
+                List.of(backend(b, 1))))));
+        try (H2TestClient c = new H2TestClient(f.address())) {
+            // A stream open longer than the idle timeout keeps the connection.
+            H2TestClient.Response slow = c.get("/slow", true);
+            assertThat(slow.done.get(10, TimeUnit.SECONDS)).isEqualTo(2L);
+            assertThat(c.goAwayReceived).isFalse();
+            // Without streams the connection goes after the idle timeout, GOAWAY first.
+            await().atMost(10, TimeUnit.SECONDS).untilTrue(c.goAwayReceived);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> f.proxy().clientConnections() == 0);
+        }
+    }
+
     private static boolean readsEndOfStream(RawHttp c) {
         try {
             c.read();
