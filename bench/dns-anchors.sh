@@ -45,6 +45,7 @@ for r in $(seq 1 $R); do
     echo "round=$r target=$t qname=$QNAME qps=$qps lost=$lost avg_latency_s=$lat"
   done
 done
-kill $GPID $PPID2 2>/dev/null; wait 2>/dev/null
+# The candidate is stopped first: a bare `wait` would otherwise wait for it too.
 if [ -n "${CPID:-}" ]; then kill $CPID 2>/dev/null; wait $CPID 2>/dev/null; fi
+kill $GPID $PPID2 2>/dev/null; wait 2>/dev/null
 rm -rf $W
