@@ -4,6 +4,8 @@ import io.fulcrum.admin.AdminService;
 import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.backend.BackendState;
+import io.fulcrum.core.backend.WeightOrigin;
+import io.fulcrum.core.event.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The real node with its admin service: a drain made through the API holds across a
@@ -82,6 +85,80 @@ class AdminNodeTest {
                             HttpResponse.BodyHandlers.ofString()).body());
                 }
                 assertThat(seen).containsExactly("b");
+            }
+        }
+    }
+
+    /**
+     * A weight fixed and a metric importance set through the API reach the health service's
+     * adaptive loop: the fixed backend keeps its weight (origin FIXED) while the others are
+     * recomputed, and the next recomputation uses the operator's importance.
+     */
+    @Test
+    void aFixedWeightAndMetricImportanceSetThroughTheApiDriveTheAdaptiveLoop() throws Exception {
+        try (NamedBackend a = NamedBackend.start("a"); NamedBackend b = NamedBackend.start("b");
+             NamedBackend c = NamedBackend.start("c");
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            int port = Sockets.freePort();
+            Path file = Files.writeString(dir.resolve("fulcrum.yaml"), """
+                    server:
+                      shutdownGrace: 200ms
+                    accessLog:
+                      enabled: false
+                    listeners:
+                      - name: web
+                        bind: 127.0.0.1:%d
+                        routes:
+                          - name: all
+                            pool: app
+                    pools:
+                      - name: app
+                        health:
+                          checks:
+                            - {type: http, interval: 100ms, timeout: 1s}
+                          adaptiveWeights:
+                            interval: 200ms
+                        backends:
+                          - {name: a, address: %s, weight: 10}
+                          - {name: b, address: %s, weight: 10}
+                          - {name: c, address: %s, weight: 10}
+                    admin:
+                      bind: 127.0.0.1:0
+                      tokens:
+                        - name: ops
+                          role: admin
+                          token: %s
+                    """.formatted(port, a.address(), b.address(), c.address(), TOKEN));
+            try (FulcrumNode node = FulcrumNode.create(ConfigLoader.load(file), file)) {
+                node.start();
+                String admin = node.service(AdminService.class).url();
+                HttpResponse<String> fixed = http.send(HttpRequest.newBuilder(
+                                URI.create(admin + "api/v1/pools/app/backends/a/weight"))
+                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"weight\": 7}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(fixed.statusCode()).as(fixed.body()).isEqualTo(200);
+                HttpResponse<String> importance = http.send(HttpRequest.newBuilder(
+                                URI.create(admin + "api/v1/pools/app/importance"))
+                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"input\": 0, \"service\": 3}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(importance.statusCode()).as(importance.body()).isEqualTo(200);
+                long after = node.events().latest(1).getFirst().sequence();
+
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    Event recomputed = node.events().since(after, 10_000).stream()
+                            .filter(e -> e.kind().equals("weights.recomputed")).reduce((x, y) -> y).orElse(null);
+                    assertThat(recomputed).isNotNull();
+                    // Only b and c were recomputed; a keeps the operator's weight.
+                    assertThat(recomputed.details()).containsKeys("b", "c").doesNotContainKey("a");
+                    assertThat(recomputed.details().get("importance"))
+                            .contains("input=0.0").contains("service=3.0").contains("set by an operator");
+                });
+                assertThat(node.proxy().backend("app", "a").weight()).isEqualTo(7);
+                assertThat(node.proxy().backend("app", "a").weightOrigin()).isEqualTo(WeightOrigin.FIXED);
             }
         }
     }

@@ -25,4 +25,14 @@ interface HealthContext {
 
     /** The health service stops managing {@code backend}: health verdict and weight go back to the configuration. */
     void release(Backend backend);
+
+    /** Whether an operator fixed this backend's weight (the adaptive loop leaves it alone). */
+    default boolean operatorFixed(String pool, String backend) {
+        return false;
+    }
+
+    /** The operator's importance of each metric class for the pool, or {@code null} for the configured one. */
+    default java.util.Map<String, Double> importanceOverride(String pool) {
+        return null;
+    }
 }

@@ -54,6 +54,9 @@ public final class HealthService implements NodeService, HealthContext {
     private final Set<Backend> watched = ConcurrentHashMap.newKeySet();
     private final Map<String, BackendState> operatorStates = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> drainDeadlines = new ConcurrentHashMap<>();
+    /** Operator overrides of metric importance by pool (the admin API's {@code importance} change). */
+    private final Map<String, Map<String, Double>> importance = new ConcurrentHashMap<>();
+    private volatile java.util.function.BiPredicate<String, String> operatorFixed = (pool, backend) -> false;
     private final Map<Backend, BackendState> lastAdminState = new ConcurrentHashMap<>();
     private final BackendListener listener = new BackendListener() {
         @Override
@@ -289,6 +292,37 @@ public final class HealthService implements NodeService, HealthContext {
 
     private static String key(Backend b) {
         return b.pool() + "/" + b.name();
+    }
+
+    /**
+     * Tells the adaptive loop which backends an operator gave a fixed weight (through the
+     * admin API): their weight is left as it is, as for {@code adaptiveWeights.fixed}.
+     */
+    public void operatorFixedWeights(java.util.function.BiPredicate<String, String> fixed) {
+        operatorFixed = fixed == null ? (pool, backend) -> false : fixed;
+    }
+
+    /**
+     * The operator's importance of each metric class ({@code input}, {@code host},
+     * {@code service}) for a pool, replacing the configured values in the next rounds; an
+     * empty map goes back to the configuration.
+     */
+    public void metricImportance(String pool, Map<String, Double> values) {
+        if (values == null || values.isEmpty()) {
+            importance.remove(pool);
+        } else {
+            importance.put(pool, Map.copyOf(values));
+        }
+    }
+
+    @Override
+    public boolean operatorFixed(String pool, String backend) {
+        return operatorFixed.test(pool, backend);
+    }
+
+    @Override
+    public Map<String, Double> importanceOverride(String pool) {
+        return importance.get(pool);
     }
 
     @Override

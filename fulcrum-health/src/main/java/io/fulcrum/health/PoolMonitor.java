@@ -299,7 +299,7 @@ final class PoolMonitor {
         String why = "configured weight";
         AdaptiveWeightsConfig aw = h.adaptiveWeights();
         boolean adaptive = aw != null && aw.enabled();
-        boolean fixed = adaptive && aw.fixed().contains(b.name());
+        boolean fixed = adaptive && (aw.fixed().contains(b.name()) || ctx.operatorFixed(pool, b.name()));
         if (fixed) {
             o = WeightOrigin.FIXED;
             why = "fixed weight";
@@ -410,7 +410,8 @@ final class PoolMonitor {
             bh.lastTotalRequests = total;
             bh.lastDelta = delta;
             int w = baseWeight(bh, h, wall, false).value();
-            if (b.state() != BackendState.UP || w <= 0 || aw.fixed().contains(b.name()) || hold(bh, h, wall) != null) {
+            if (b.state() != BackendState.UP || w <= 0 || aw.fixed().contains(b.name())
+                    || ctx.operatorFixed(pool, b.name()) || hold(bh, h, wall) != null) {
                 continue;
             }
             members.add(bh);
@@ -442,13 +443,17 @@ final class PoolMonitor {
                 service[i] = sv;
             }
         }
+        Map<String, Double> operator = ctx.importanceOverride(pool);
+        double inputImportance = importance(operator, "input", aw.importance().input());
+        double hostImportance = importance(operator, "host", aw.importance().host());
+        double serviceImportance = importance(operator, "service", aw.importance().service());
         List<WeightFormula.Metric> metrics = new ArrayList<>();
-        metrics.add(new WeightFormula.Metric("input", aw.importance().input(), input));
+        metrics.add(new WeightFormula.Metric("input", inputImportance, input));
         if (hostOk) {
-            metrics.add(new WeightFormula.Metric("host", aw.importance().host(), host));
+            metrics.add(new WeightFormula.Metric("host", hostImportance, host));
         }
         if (serviceOk) {
-            metrics.add(new WeightFormula.Metric("service", aw.importance().service(), service));
+            metrics.add(new WeightFormula.Metric("service", serviceImportance, service));
         }
         int[] next = WeightFormula.compute(cur, metrics, aw.minWeight(), aw.maxWeight(), aw.smoothing());
         if (next == null) {
@@ -464,8 +469,8 @@ final class PoolMonitor {
                     + ")");
         }
         d.put("pushed", Boolean.toString(push));
-        d.put("importance", "input=" + aw.importance().input() + " host=" + aw.importance().host() + " service="
-                + aw.importance().service());
+        d.put("importance", "input=" + inputImportance + " host=" + hostImportance + " service=" + serviceImportance
+                + (operator == null ? "" : " (set by an operator)"));
         d.put("smoothing", aw.smoothing().toString());
         d.put("threshold", aw.threshold() + "%");
         ctx.events().publish("weights.recomputed", pool, push ? "new weights differ enough: pushed"
@@ -499,5 +504,11 @@ final class PoolMonitor {
 
     private String subject(Backend b) {
         return pool + "/" + b.name();
+    }
+
+    /** The operator's value for a metric class when one was set, else the configured one. */
+    private static double importance(Map<String, Double> operator, String metric, double configured) {
+        Double v = operator == null ? null : operator.get(metric);
+        return v == null ? configured : v;
     }
 }

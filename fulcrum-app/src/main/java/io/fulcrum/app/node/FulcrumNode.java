@@ -63,7 +63,9 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         AdminState adminState = AdminState.open(config, configFile);
         FulcrumNode node = new FulcrumNode(config, configFile, adminState);
         // Services beside the proxy are added here, in start order.
-        node.add(new io.fulcrum.health.HealthService(node.proxy, node.events));
+        io.fulcrum.health.HealthService health = new io.fulcrum.health.HealthService(node.proxy, node.events);
+        node.add(health);
+        node.add(new HealthAdminBridge(health));
         node.add(new io.fulcrum.l4.service.L4Service(node.events()));
         io.fulcrum.gslb.SiteStateService sites = new io.fulcrum.gslb.SiteStateService(node.proxy, node.events);
         node.add(sites);
@@ -71,7 +73,10 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         dns.siteState(sites); // GSLB records answer by what the site-state peers know
         node.add(dns);
         node.add(new DnsAdminBridge(dns));
-        node.add(new AdminService(node, adminState));
+        AdminService admin = new AdminService(node, adminState);
+        // A weight the operator fixed through the API is left alone by the adaptive loop.
+        health.operatorFixedWeights((pool, backend) -> admin.fixedWeight(pool, backend) != null);
+        node.add(admin);
         return node;
     }
 
