@@ -143,6 +143,9 @@ public final class SiteStateService implements NodeService, SiteStateView {
         if (current != null && current.config().equals(config.gslb())) {
             return;
         }
+        if (current == null && !config.gslb().enabled()) {
+            return; // off before and after: nothing to apply, nothing to report
+        }
         GslbSettings next = config.gslb().enabled() ? GslbSettings.of(config.gslb()) : null;
         PeerTransport keep = null;
         if (next != null) {
