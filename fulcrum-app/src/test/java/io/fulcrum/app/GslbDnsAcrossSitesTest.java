@@ -57,6 +57,15 @@ class GslbDnsAcrossSitesTest {
     private TestSite b;
     private TestSite c;
     private int dnsPort;
+    private static final String ADMIN_TOKEN = "e2e-admin-token-0123456789";
+    /** Site a also runs the admin API, to show its peers and DNS statistics. */
+    private static final String ADMIN_SECTION = """
+            admin:
+              bind: 127.0.0.1:0
+              tokens:
+                - {name: viewer, role: read, token: %s}
+            """.formatted(ADMIN_TOKEN);
+
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -68,7 +77,7 @@ class GslbDnsAcrossSitesTest {
         sites.addAll(List.of(a, b, c));
         dnsPort = freeUdpAndTcpPort(a.ip);
         for (TestSite s : sites) {
-            String yaml = s.yaml(sites) + (s == a ? dnsSection() : "");
+            String yaml = s.yaml(sites) + (s == a ? dnsSection() + ADMIN_SECTION : "");
             s.node = FulcrumNode.create(ConfigLoader.parse(yaml, "site-" + s.name + ".yaml"), null);
             s.node.start();
         }
@@ -120,6 +129,23 @@ class GslbDnsAcrossSitesTest {
         });
         assertThat(get(b).statusCode()).isEqualTo(200);
         assertThat(get(b).body()).isEqualTo("served by b\n");
+
+        // The admin API of site a shows its peers and what its DNS server answered.
+        String admin = a.node.service(io.fulcrum.admin.AdminService.class).url();
+        String peers = adminGet(admin + "api/v1/gslb/peers");
+        assertThat(peers).contains("\"site\":\"b\"").contains("\"site\":\"c\"").contains("\"lastReport\"")
+                .doesNotContain("secret");
+        String dns = adminGet(admin + "api/v1/dns/stats");
+        assertThat(dns).contains("\"queriesByType\"").contains("\"gslbAnswers\"");
+        assertThat(adminGet(admin + "metrics")).contains("fulcrum_dns_queries_total{type=\"A\"}");
+    }
+
+    private String adminGet(String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(200);
+        return r.body();
     }
 
     // ---- helpers --------------------------------------------------------------------------------

@@ -52,6 +52,10 @@ class L4NodeTest {
                     listeners:
                       - port: %d
                         pool: echo
+                admin:
+                  bind: 127.0.0.1:0
+                  tokens:
+                    - {name: viewer, role: read, token: l4-node-test-token-0123456789}
                 """.formatted(backendPort, vips, port);
     }
 
@@ -93,6 +97,25 @@ class L4NodeTest {
                     .filter(x -> x instanceof ConnectionTableSource).findFirst().orElseThrow();
             assertThat(table.connections(10)).anyMatch(e -> e.client().endsWith(":" + s.getLocalPort())
                     && e.state().equals("ACTIVE"));
+
+            // The admin API shows the virtual service with both VIPs and the live connection.
+            String admin = node.service(io.fulcrum.admin.AdminService.class).url();
+            try (var http = java.net.http.HttpClient.newHttpClient()) {
+                java.util.function.Function<String, String> get = path -> {
+                    try {
+                        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + path))
+                                        .header("Authorization", "Bearer l4-node-test-token-0123456789").build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+                        return r.body();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                };
+                assertThat(get.apply("api/v1/virtual-services")).contains("\"name\":\"svc\"")
+                        .contains("127.0.0.2").contains("127.0.0.3").contains("\"port\":" + port);
+                assertThat(get.apply("api/v1/connections")).contains(":" + s.getLocalPort());
+            }
         }
     }
 

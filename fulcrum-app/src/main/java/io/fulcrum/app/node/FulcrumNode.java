@@ -66,9 +66,12 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         io.fulcrum.health.HealthService health = new io.fulcrum.health.HealthService(node.proxy, node.events);
         node.add(health);
         node.add(new HealthAdminBridge(health));
-        node.add(new io.fulcrum.l4.service.L4Service(node.events()));
+        io.fulcrum.l4.service.L4Service l4 = new io.fulcrum.l4.service.L4Service(node.events());
+        node.add(l4);
+        node.add(new VirtualServicesAdminView(l4));
         io.fulcrum.gslb.SiteStateService sites = new io.fulcrum.gslb.SiteStateService(node.proxy, node.events);
         node.add(sites);
+        node.add(new GslbAdminBridge(sites));
         io.fulcrum.dns.DnsService dns = new io.fulcrum.dns.DnsService(node.events());
         dns.siteState(sites); // GSLB records answer by what the site-state peers know
         node.add(dns);

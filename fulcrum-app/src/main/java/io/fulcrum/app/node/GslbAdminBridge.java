@@ -1,0 +1,80 @@
+package io.fulcrum.app.node;
+
+import io.fulcrum.admin.spi.AdminReadable;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.gslb.PeerConfig;
+import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.gslb.SiteStateService;
+import io.fulcrum.gslb.peer.SiteReport;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Shows the site-state peers in the admin API ({@code GET /api/v1/gslb/peers}): for each
+ * configured peer its address, whether its site is seen as up, the EVENTs received from it
+ * and its last report (preference list, response times, capacity, free memory, local
+ * limit). Secrets are never shown. It owns no resources: start and close do nothing.
+ */
+final class GslbAdminBridge implements NodeService, AdminReadable {
+
+    private final SiteStateService sites;
+    private volatile FulcrumConfig config;
+
+    GslbAdminBridge(SiteStateService sites) {
+        this.sites = sites;
+    }
+
+    @Override
+    public String name() {
+        return "gslb-admin";
+    }
+
+    @Override
+    public void start(FulcrumConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void apply(FulcrumConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String adminPath() {
+        return "gslb/peers";
+    }
+
+    @Override
+    public Object adminSnapshot() {
+        FulcrumConfig c = config;
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (c == null || !c.gslb().enabled()) {
+            return out;
+        }
+        for (PeerConfig p : c.gslb().peers()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("site", p.site());
+            m.put("address", p.address());
+            m.put("interval", p.interval() == null ? null : p.interval().toString());
+            m.put("keyId", p.keyId());
+            m.put("up", sites.siteUp(p.site()));
+            m.put("eventsReceived", sites.eventsFrom(p.site()));
+            SiteReport r = sites.lastReport(p.site());
+            m.put("lastReport", r == null ? null : Map.of(
+                    "preferences", r.preferences(),
+                    "responseTimes", r.responseTimes(),
+                    "capacity", r.capacity(),
+                    "freeMemoryBytes", r.freeMemoryBytes(),
+                    "limitHit", r.limitHit()));
+            out.add(m);
+        }
+        return out;
+    }
+}
