@@ -140,10 +140,18 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private Channel bindUdp(InetSocketAddress address) throws IOException {
-        Bootstrap b = new Bootstrap()
-                .group(group)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+        Bootstrap b = new Bootstrap().group(group);
+        if (epoll) {
+            // An IPv4 address gets an IPv4 socket: a dual-stack one would send every reply
+            // through the kernel's IPv6 path with mapped addresses, which costs more per packet.
+            boolean v4 = address.getAddress() instanceof java.net.Inet4Address;
+            b.channelFactory(() -> v4
+                    ? new EpollDatagramChannel(io.netty.channel.socket.SocketProtocolFamily.INET)
+                    : new EpollDatagramChannel());
+        } else {
+            b.channel(NioDatagramChannel.class);
+        }
+        b.option(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .handler(new UdpQueryHandler(engine));
