@@ -1,4 +1,4 @@
-package io.fulcrum.health.testing;
+package io.fulcrum.testsupport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
