@@ -2,8 +2,6 @@ package io.fulcrum.app.node;
 
 import io.fulcrum.admin.spi.AdminReadable;
 import io.fulcrum.admin.spi.MetricsSource;
-import io.fulcrum.core.config.FulcrumConfig;
-import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.dns.DnsService;
 import io.fulcrum.dns.DnsStats;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -18,29 +16,13 @@ import java.util.Map;
  * here, where both modules meet, so that neither the DNS server nor the admin server
  * depends on the other. It owns no resources: start, apply and close do nothing.
  */
-final class DnsAdminBridge implements NodeService, AdminReadable, MetricsSource {
+final class DnsAdminBridge extends AdminBridge implements AdminReadable, MetricsSource {
 
     private final DnsService dns;
 
     DnsAdminBridge(DnsService dns) {
+        super("dns-admin");
         this.dns = dns;
-    }
-
-    @Override
-    public String name() {
-        return "dns-admin";
-    }
-
-    @Override
-    public void start(FulcrumConfig config) {
-    }
-
-    @Override
-    public void apply(FulcrumConfig config) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

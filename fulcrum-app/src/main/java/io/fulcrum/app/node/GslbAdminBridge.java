@@ -3,7 +3,6 @@ package io.fulcrum.app.node;
 import io.fulcrum.admin.spi.AdminReadable;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.gslb.PeerConfig;
-import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.gslb.SiteStateService;
 import io.fulcrum.gslb.peer.SiteReport;
 
@@ -16,34 +15,15 @@ import java.util.Map;
  * Shows the site-state peers in the admin API ({@code GET /api/v1/gslb/peers}): for each
  * configured peer its address, whether its site is seen as up, the EVENTs received from it
  * and its last report (preference list, response times, capacity, free memory, local
- * limit). Secrets are never shown. It owns no resources: start and close do nothing.
+ * limit). Secrets are never shown.
  */
-final class GslbAdminBridge implements NodeService, AdminReadable {
+final class GslbAdminBridge extends AdminBridge implements AdminReadable {
 
     private final SiteStateService sites;
-    private volatile FulcrumConfig config;
 
     GslbAdminBridge(SiteStateService sites) {
+        super("gslb-admin");
         this.sites = sites;
-    }
-
-    @Override
-    public String name() {
-        return "gslb-admin";
-    }
-
-    @Override
-    public void start(FulcrumConfig config) {
-        this.config = config;
-    }
-
-    @Override
-    public void apply(FulcrumConfig config) {
-        this.config = config;
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override
@@ -53,7 +33,7 @@ final class GslbAdminBridge implements NodeService, AdminReadable {
 
     @Override
     public Object adminSnapshot() {
-        FulcrumConfig c = config;
+        FulcrumConfig c = config();
         List<Map<String, Object>> out = new ArrayList<>();
         if (c == null || !c.gslb().enabled()) {
             return out;

@@ -5,7 +5,6 @@ import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
 import io.fulcrum.core.l4.ConnectionTableSource;
-import io.fulcrum.core.lifecycle.NodeService;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,34 +15,15 @@ import java.util.Map;
  * Shows the L4 router's virtual services in the admin API
  * ({@code GET /api/v1/virtual-services}): each with its VIPs and, per port and protocol,
  * the pool and algorithm it uses and the connection counters of that pool's backends.
- * It owns no resources: start and close do nothing.
+ *
  */
-final class VirtualServicesAdminView implements NodeService, AdminReadable {
+final class VirtualServicesAdminView extends AdminBridge implements AdminReadable {
 
     private final ConnectionTableSource table;
-    private volatile FulcrumConfig config;
 
     VirtualServicesAdminView(ConnectionTableSource table) {
+        super("l4-admin");
         this.table = table;
-    }
-
-    @Override
-    public String name() {
-        return "l4-admin";
-    }
-
-    @Override
-    public void start(FulcrumConfig config) {
-        this.config = config;
-    }
-
-    @Override
-    public void apply(FulcrumConfig config) {
-        this.config = config;
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override
@@ -53,7 +33,7 @@ final class VirtualServicesAdminView implements NodeService, AdminReadable {
 
     @Override
     public Object adminSnapshot() {
-        FulcrumConfig c = config;
+        FulcrumConfig c = config();
         List<Map<String, Object>> out = new ArrayList<>();
         if (c == null) {
             return out;
