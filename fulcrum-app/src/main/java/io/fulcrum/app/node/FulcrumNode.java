@@ -67,6 +67,7 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         node.add(health);
         node.add(new HealthAdminBridge(health));
         io.fulcrum.l4.service.L4Service l4 = new io.fulcrum.l4.service.L4Service(node.events());
+        l4.sharedBackends(node.proxy::backend); // one live Backend per pool member, for HTTP and L4 alike
         node.add(l4);
         node.add(new VirtualServicesAdminView(l4));
         io.fulcrum.gslb.SiteStateService sites = new io.fulcrum.gslb.SiteStateService(node.proxy, node.events);

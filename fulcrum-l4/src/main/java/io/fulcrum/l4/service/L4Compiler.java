@@ -40,7 +40,22 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class L4Compiler {
 
     private final Map<String, Backend> backends = new ConcurrentHashMap<>();
-    private final Map<Backend, BackendFlowCounters> counters = new ConcurrentHashMap<>();
+    /** Flow counters of one backend as seen by one listener ({@code service|key|}). */
+    private final Map<CounterKey, BackendFlowCounters> counters = new ConcurrentHashMap<>();
+    /**
+     * The proxy's live backend of a pool by name, when the node has one: the L4 router then
+     * uses that same object, so health verdicts, operator drains and adaptive weights reach
+     * L4 flows too, and the flows count in the backend's traffic.
+     */
+    private volatile java.util.function.BiFunction<String, String, Backend> shared = (pool, name) -> null;
+
+    private record CounterKey(String listener, Backend backend) {
+    }
+
+    /** Where to find the live backends this router shares with the proxy (see {@link #shared}). */
+    public void sharedBackends(java.util.function.BiFunction<String, String, Backend> lookup) {
+        shared = lookup == null ? (pool, name) -> null : lookup;
+    }
 
     /**
      * @return listener runtimes by {@code service|protocol/port}, in configuration order
@@ -49,6 +64,7 @@ public final class L4Compiler {
     public synchronized Map<String, L4ListenerRuntime> compile(FulcrumConfig config) {
         Map<String, L4ListenerRuntime> out = new LinkedHashMap<>();
         Set<Backend> inUse = new HashSet<>();
+        Set<CounterKey> countersInUse = new HashSet<>();
         for (VirtualServiceConfig vs : config.virtualServices()) {
             L4TimeoutsConfig serviceLevel = vs.timeouts().over(config.l4Timeouts().over(L4TimeoutsConfig.BUILT_IN));
             for (L4ListenerConfig lc : vs.listeners()) {
@@ -65,7 +81,9 @@ public final class L4Compiler {
                 for (int i = 0; i < pool.backends().size(); i++) {
                     Backend b = backend(keyPrefix, pool, pool.backends().get(i), i);
                     list.add(b);
-                    cs.put(b, counters.computeIfAbsent(b, k -> new BackendFlowCounters(vs.name(), pool.name(), k.name())));
+                    CounterKey key = new CounterKey(keyPrefix, b);
+                    countersInUse.add(key);
+                    cs.put(b, counters.computeIfAbsent(key, k -> new BackendFlowCounters(vs.name(), pool.name(), b.name())));
                 }
                 inUse.addAll(list);
                 String algorithm = lc.algorithm() != null ? lc.algorithm() : pool.algorithm();
@@ -94,7 +112,7 @@ public final class L4Compiler {
         }
         // Backends gone from the configuration live on only in the flows that still use them.
         backends.values().removeIf(b -> !inUse.contains(b));
-        counters.keySet().removeIf(b -> !inUse.contains(b));
+        counters.keySet().removeIf(k -> !countersInUse.contains(k));
         return out;
     }
 
@@ -105,6 +123,10 @@ public final class L4Compiler {
 
     private Backend backend(String keyPrefix, PoolConfig pc, BackendConfig bc, int index) {
         io.fulcrum.proxy.runtime.HostPort hp = io.fulcrum.proxy.runtime.HostPort.parse(bc.address());
+        Backend live = shared.apply(pc.name(), bc.name());
+        if (live != null && live.host().equals(hp.host()) && live.port() == hp.port()) {
+            return live; // the proxy's compiler has applied this configuration to it already
+        }
         Backend b = backends.computeIfAbsent(keyPrefix + hp.host() + ":" + hp.port(),
                 k -> new Backend(pc.name(), bc.name(), hp.host(), hp.port(), index, bc.weight()));
         b.setConfiguredWeight(Math.min(bc.weight(), pc.weightBound()));

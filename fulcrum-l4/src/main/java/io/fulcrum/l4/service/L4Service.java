@@ -4,6 +4,7 @@ import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
 import io.fulcrum.core.event.EventLog;
+import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.l4.ConnectionTableSource;
 import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.l4.table.BackendFlowCounters;
@@ -62,7 +63,22 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     private final ChannelGroup serverChannels = new DefaultChannelGroup("l4-listeners", GlobalEventExecutor.INSTANCE);
     private final ChannelFactory<? extends SocketChannel> clientChannels =
             new ReflectiveChannelFactory<>(transport.clientChannelType());
-    private ConnectionTable table;
+    private volatile ConnectionTable table;
+    /** Backends whose failure closes their flows (SPEC 2.3 item 6: a failed backend's entries are purged). */
+    private final java.util.Set<Backend> purged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final io.fulcrum.core.backend.BackendListener purgeOnFailure = new io.fulcrum.core.backend.BackendListener() {
+        @Override
+        public void backendChanged(Backend backend) {
+        }
+
+        @Override
+        public void backendFailed(Backend backend) {
+            ConnectionTable t = table;
+            if (t != null) {
+                t.closeFlowsTo(backend, "backend failed");
+            }
+        }
+    };
     /** Created with the first binding: a node without virtual services runs no L4 threads. */
     private EventLoopGroup group;
     private int threads;
@@ -103,11 +119,28 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     }
 
     private Map<String, L4ListenerRuntime> compile(FulcrumConfig config) throws IOException {
+        Map<String, L4ListenerRuntime> runtimes;
         try {
-            return compiler.compile(config);
+            runtimes = compiler.compile(config);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
+        for (L4ListenerRuntime rt : runtimes.values()) {
+            for (Backend b : rt.backends()) {
+                if (purged.add(b)) {
+                    b.addListener(purgeOnFailure);
+                }
+            }
+        }
+        return runtimes;
+    }
+
+    /**
+     * Uses the proxy's live backends for the pools both share (by pool and backend name):
+     * health checks, operator drains and adaptive weights then steer L4 flows as well.
+     */
+    public void sharedBackends(java.util.function.BiFunction<String, String, Backend> lookup) {
+        compiler.sharedBackends(lookup);
     }
 
     /** Binds what is new, updates what stays, unbinds what is gone; keeps going past a failed bind. */

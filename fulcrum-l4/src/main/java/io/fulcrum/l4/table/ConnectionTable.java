@@ -52,6 +52,22 @@ public final class ConnectionTable {
         }
     }
 
+    /**
+     * Closes every flow that goes to {@code backend}, each on its own event loop: a failed
+     * backend's connection entries are purged at once so that its clients reconnect elsewhere.
+     */
+    public void closeFlowsTo(io.fulcrum.core.backend.Backend backend, String reason) {
+        for (Shard s : shards.values()) {
+            s.loop.execute(() -> {
+                for (FlowEntry e : s.entries) {
+                    if (e.backend == backend) {
+                        e.expiry.expire(e, reason);
+                    }
+                }
+            });
+        }
+    }
+
     /** Number of live flows. */
     public int size() {
         int n = 0;

@@ -1,0 +1,147 @@
+package io.fulcrum.app;
+
+import io.fulcrum.app.node.FulcrumNode;
+import io.fulcrum.control.config.ConfigLoader;
+import io.fulcrum.core.backend.BackendState;
+import io.fulcrum.health.HealthService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Health and the L4 router in one node: the router uses the same live backends as the
+ * health service, so a failed backend's L4 flows are closed at once and new flows avoid
+ * it, and a backend whose checks fail takes no new flow.
+ */
+class L4HealthNodeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final List<AutoCloseable> closeLater = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private FulcrumNode node;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+        for (AutoCloseable c : closeLater) {
+            c.close();
+        }
+    }
+
+    @Test
+    void aFailedBackendLosesItsFlowsAndNewFlowsGoElsewhere() throws Exception {
+        ServerSocket a = greeter("a");
+        ServerSocket b = greeter("b");
+        int port = Sockets.freePort();
+        node = FulcrumNode.create(ConfigLoader.parse("""
+                server:
+                  eventLoopThreads: 1
+                accessLog:
+                  enabled: false
+                pools:
+                  - name: tcp
+                    passiveHealth:
+                      enabled: false
+                    health:
+                      checks:
+                        - {type: tcp, interval: 100ms, timeout: 500ms, fall: 2, rise: 2}
+                    backends:
+                      - {name: a, address: 127.0.0.1:%d}
+                      - {name: b, address: 127.0.0.1:%d}
+                virtualServices:
+                  - name: svc
+                    vips: [127.0.0.2]
+                    listeners:
+                      - port: %d
+                        pool: tcp
+                """.formatted(a.getLocalPort(), b.getLocalPort(), port), "l4-health.yaml"), null);
+        node.start();
+
+        // One flow to a (round robin alternates, so one of the first two connections).
+        Socket toA = null;
+        for (int i = 0; i < 4 && toA == null; i++) {
+            Socket s = connect(port);
+            if (greeting(s).equals("a")) {
+                toA = s;
+            } else {
+                closeLater.add(s);
+            }
+        }
+        assertThat(toA).as("a flow to backend a").isNotNull();
+        InputStream fromA = toA.getInputStream();
+
+        // The operator fails a: its flow is closed at once, and new flows go to b.
+        assertThat(node.service(HealthService.class).fail("tcp", "a", "test", "tester")).isTrue();
+        assertThat(fromA.read()).as("the flow to the failed backend is closed").isEqualTo(-1);
+        toA.close();
+        for (int i = 0; i < 6; i++) {
+            try (Socket s = connect(port)) {
+                assertThat(greeting(s)).isEqualTo("b");
+            }
+        }
+
+        // Back in service, then down by its checks: a takes no new flow while it is down.
+        node.service(HealthService.class).restore("tcp", "a", "tester");
+        await().atMost(WAIT).until(() -> node.proxy().backend("tcp", "a").state() == BackendState.UP);
+        a.close();
+        await().atMost(WAIT).until(() -> node.proxy().backend("tcp", "a").state() == BackendState.DOWN);
+        assertThat(node.events().latest(200)).anyMatch(e -> e.kind().equals("backend.down")
+                && e.subject().equals("tcp/a"));
+        for (int i = 0; i < 6; i++) {
+            try (Socket s = connect(port)) {
+                assertThat(greeting(s)).isEqualTo("b");
+            }
+        }
+    }
+
+    private Socket connect(int port) throws IOException {
+        Socket s = new Socket("127.0.0.2", port);
+        s.setSoTimeout((int) WAIT.toMillis());
+        return s;
+    }
+
+    /** The first line a backend sends: its name. */
+    private static String greeting(Socket s) throws IOException {
+        StringBuilder line = new StringBuilder();
+        InputStream in = s.getInputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+
+    /** A TCP backend that greets each connection with its name and then holds it open. */
+    private ServerSocket greeter(String name) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeLater.add(server);
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    closeLater.add(s);
+                    OutputStream out = s.getOutputStream();
+                    out.write((name + "\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return server;
+    }
+}
