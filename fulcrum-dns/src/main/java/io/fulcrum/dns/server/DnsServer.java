@@ -44,8 +44,13 @@ public final class DnsServer implements AutoCloseable {
     static final int TCP_IDLE_SECONDS = 10;
     /** Largest UDP query read whole. */
     static final int MAX_QUERY = 4096;
-    /** Datagrams read per recvmmsg call (the read buffer, 32 KB, stays within the allocator's thread cache). */
-    static final int DATAGRAMS_PER_READ = 8;
+    /**
+     * Datagrams read per recvmmsg call. Under load a larger batch means fewer system calls per
+     * query (epoll_wait, recvmmsg, sendmmsg and Netty's getsockopt each happen once per batch):
+     * 32 gave 10–15% more queries/s than 8 in an A/B with dnsperf; 64 gave no more. The read
+     * buffer (128 KB) comes from the pooled allocator's arena rather than its thread cache.
+     */
+    static final int DATAGRAMS_PER_READ = 32;
     /**
      * The pooled allocator with thread caches: on an event loop a reply buffer then costs no
      * heap allocation at all (Netty 4.2's default adaptive allocator allocates per buffer).
@@ -156,7 +161,7 @@ public final class DnsServer implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .handler(new UdpQueryHandler(engine));
         if (epoll) {
-            // recvmmsg: one read fills a buffer with up to 8 datagrams of at most 4 KB each
+            // recvmmsg: one read fills a buffer with up to 32 datagrams of at most 4 KB each
             // (a longer query is cut and gets FORMERR); sendmmsg happens on each batch flush.
             b.option(EpollChannelOption.SO_REUSEPORT, true)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
