@@ -10,6 +10,7 @@ import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.l4.table.BackendFlowCounters;
 import io.fulcrum.l4.table.ConnectionTable;
 import io.fulcrum.l4.tcp.TcpFlow;
+import io.fulcrum.l4.tcp.direct.DirectTcpListener;
 import io.fulcrum.l4.udp.UdpFrontend;
 import io.fulcrum.proxy.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -20,6 +21,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -55,6 +58,7 @@ import java.util.concurrent.TimeUnit;
 public final class L4Service implements NodeService, ConnectionTableSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(L4Service.class);
+    private static final int BACKLOG = 4096;
 
     private final EventLog events;
     private final Transport transport = Transport.best();
@@ -160,7 +164,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         for (String key : List.copyOf(bindings.keySet())) {
             if (!wanted.containsKey(key)) {
                 Binding b = bindings.remove(key);
-                b.channel.close().syncUninterruptibly();
+                b.stop();
                 LOG.info("L4 {} stopped accepting", key);
                 publish("l4.unbound", key, "removed from the configuration");
             }
@@ -203,9 +207,13 @@ public final class L4Service implements NodeService, ConnectionTableSource {
                 ch = new Bootstrap().group(group).channel(type)
                         .handler(new UdpFrontend(() -> binding.runtime, table, type, vip))
                         .bind(address).sync().channel();
+            } else if ("epoll".equals(transport.name())) {
+                binding.direct = DirectTcpListener.bind(group, address, BACKLOG, () -> binding.runtime, vip, table,
+                        (loop, fd, runtime) -> channelRelay(loop, fd, vip, runtime));
+                ch = null;
             } else {
                 ch = new ServerBootstrap().group(group).channel(transport.serverChannelType())
-                        .option(ChannelOption.SO_BACKLOG, 4096)
+                        .option(ChannelOption.SO_BACKLOG, BACKLOG)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childOption(ChannelOption.AUTO_READ, false)
@@ -226,8 +234,10 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         }
         binding.channel = ch;
         bindings.put(key, binding);
-        serverChannels.add(ch);
-        LOG.info("virtual service {} serving {} on {}", rt.service(), rt.config().protocol(), ch.localAddress());
+        if (ch != null) {
+            serverChannels.add(ch);
+        }
+        LOG.info("virtual service {} serving {} on {}", rt.service(), rt.config().protocol(), binding.localAddress());
         publish("l4.bound", key, "virtual service " + rt.service());
     }
 
@@ -257,7 +267,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     /** Where each binding is, by key {@code tcp://127.0.0.2:80} (port 0 resolves here). */
     public Map<String, InetSocketAddress> boundAddresses() {
         Map<String, InetSocketAddress> m = new LinkedHashMap<>();
-        bindings.forEach((k, b) -> m.put(k, (InetSocketAddress) b.channel.localAddress()));
+        bindings.forEach((k, b) -> m.put(k, b.localAddress()));
         return m;
     }
 
@@ -297,6 +307,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         }
         running = false;
         serverChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        bindings.values().forEach(Binding::stop);
         // Shutting the event loops down closes every flow still open.
         bindings.clear();
         table.close();
@@ -306,13 +317,41 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         }
     }
 
+    /**
+     * A connection the direct relay does not take (TLS, PROXY protocol, splice): the accepted
+     * descriptor becomes a Netty channel relayed by {@link TcpFlow}.
+     */
+    private void channelRelay(IoEventLoop loop, int fd, String vip, L4ListenerRuntime rt) {
+        EpollSocketChannel ch = new EpollSocketChannel(fd);
+        ch.config().setAutoRead(false);
+        ch.config().setAllowHalfClosure(true);
+        TcpFlow.install(ch, vip, rt, table, clientChannels);
+        loop.register(ch);
+    }
+
     /** One bound (VIP, port, protocol) and the listener runtime new flows take. */
     private static final class Binding {
         volatile L4ListenerRuntime runtime;
+        /** A UDP socket, or a TCP listener on the NIO transport. */
         Channel channel;
+        /** A TCP listener on the epoll transport. */
+        DirectTcpListener direct;
 
         Binding(L4ListenerRuntime runtime) {
             this.runtime = runtime;
+        }
+
+        InetSocketAddress localAddress() {
+            return direct != null ? direct.localAddress() : (InetSocketAddress) channel.localAddress();
+        }
+
+        /** Stops accepting (or receiving); waits until done. */
+        void stop() {
+            if (direct != null) {
+                direct.stop();
+            } else {
+                channel.close().syncUninterruptibly();
+            }
         }
     }
 }

@@ -324,4 +324,71 @@ class TcpRouterTest {
         }
         await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
     }
+
+    @Test
+    void anEchoOfManyMegabytesSurvivesBackpressureBothWaysAndTheFinFollowsTheLastByte() throws Exception {
+        TcpBackend echo = server("e", Mode.RECORD);
+        int port = TcpBackend.freePort();
+        start(of(List.of(pool("p", null, null, backend(echo.address(), 1))),
+                List.of(service("echo", List.of("127.0.0.2"), tcp(port, "p")))));
+        int total = 12 * 1024 * 1024;
+        try (Socket s = connect("127.0.0.2", port)) {
+            // Small enough to back both directions up, but at least one loopback segment (64 KiB):
+            // a smaller window is never reopened by window updates once the router has closed its
+            // socket, and the kernel then trickles the tail out by zero-window probes.
+            s.setReceiveBufferSize(128 * 1024);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    byte[] block = new byte[50_000];
+                    for (int sent = 0; sent < total; sent += block.length) {
+                        int n = Math.min(block.length, total - sent);
+                        for (int i = 0; i < n; i++) {
+                            block[i] = (byte) ((sent + i) * 31);
+                        }
+                        s.getOutputStream().write(block, 0, n);
+                    }
+                    s.shutdownOutput();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[8192];
+            long got = 0;
+            int reads = 0;
+            int r;
+            while ((r = in.read(buf)) >= 0) {
+                for (int i = 0; i < r; i++) {
+                    if (buf[i] != (byte) ((got + i) * 31)) {
+                        throw new AssertionError("byte " + (got + i) + " differs");
+                    }
+                }
+                got += r;
+                if (++reads % 16 == 0) {
+                    Thread.sleep(2); // a slow reader: both directions back up through the router
+                }
+            }
+            writer.join();
+            assertThat(got).isEqualTo(total);
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
+        assertThat(echo.recorded()).hasSize(1);
+        assertThat(echo.recorded().peek()).hasSize(total);
+    }
+
+    @Test
+    void aClientResetClosesTheBackendConnectionAndRemovesTheEntry() throws Exception {
+        TcpBackend hold = server("h", Mode.ECHO_HOLD);
+        int port = TcpBackend.freePort();
+        start(of(List.of(pool("p", null, null, backend(hold.address(), 1))),
+                List.of(service("rst", List.of("127.0.0.2"), tcp(port, "p")))));
+        Socket s = connect("127.0.0.2", port);
+        assertThat(readLine(s.getInputStream())).isEqualTo("h");
+        assertThat(l4.connections(10)).hasSize(1);
+        s.setSoLinger(true, 0);
+        s.close(); // a reset, not a FIN
+        await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
+        await().atMost(Duration.ofSeconds(3)).until(() -> l4.backendCounters().stream()
+                .allMatch(c -> c.active() == 0 && c.fin() == 0 && c.completed() == 1));
+    }
 }
