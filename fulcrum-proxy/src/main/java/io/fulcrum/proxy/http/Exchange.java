@@ -11,6 +11,7 @@ import io.fulcrum.proxy.runtime.ListenerRuntime;
 import io.fulcrum.proxy.runtime.PoolRuntime;
 import io.fulcrum.proxy.runtime.RouteRuntime;
 import io.fulcrum.proxy.runtime.WaitQueue;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.HttpContent;
@@ -28,6 +29,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -409,6 +411,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         conn = c;
         c.owner = this;
         c.uses++;
+        c.headRequest = headRequest;
         Channel ch = c.channel;
         HttpHeaders h = request.headers();
         if (!h.contains(HttpHeaderNames.HOST)) {
@@ -558,7 +561,9 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse response) {
+        if (msg instanceof ResponseHead head) {
+            onResponseHead(head);
+        } else if (msg instanceof HttpResponse response) {
             onResponseHead(response);
             if (msg instanceof HttpContent content) {
                 onResponseBody(content);
@@ -597,6 +602,14 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             }
             return;
         }
+        finalResponseStarted(code);
+        rawBody = BODY_OBJECTS;
+        prepareResponseHead(r);
+        client.writeToClient(r);
+    }
+
+    /** The bookkeeping of a final (non-1xx) response head from the backend. */
+    private void finalResponseStarted(int code) {
         long now = System.nanoTime();
         responseStarted = true;
         status = code;
@@ -611,8 +624,146 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         } else {
             backend.recordSuccess();
         }
-        prepareResponseHead(r);
-        client.writeToClient(r);
+    }
+
+    /**
+     * A head from an HTTP/1.x backend ({@link ResponseFramer}). To an HTTP/1.x client a final
+     * response goes out as the backend's bytes with the proxy's changes; an HTTP/2 client, a 1xx
+     * and a 205 (whose framing the encoder rewrites) take the decoded path.
+     */
+    private void onResponseHead(ResponseHead head) {
+        if (head.invalid != null) {
+            LOG.debug("invalid response from {}: {}", backend.address(), head.invalid);
+            abandonBackend();
+            failAttempt("invalid response from " + backend.address(), true, false);
+            return;
+        }
+        int code = head.status;
+        if (code < 200 || code == 205 || !client.rawResponses()) {
+            onResponseHead(head.toHttpResponse());
+            return;
+        }
+        finalResponseStarted(code);
+        client.writeRawToClient(rawHead(head));
+    }
+
+    /**
+     * The response head for the client, made from the backend's: HTTP/1.1 status line, its header
+     * lines but the hop-by-hop ones, framing adjusted as {@link #prepareResponseHead} does for the
+     * decoded path, and the proxy's own headers.
+     */
+    private ByteBuf rawHead(ResponseHead head) {
+        backendKeepAlive = head.http10 ? head.connectionKeepAlive : !head.connectionClose;
+        boolean noBody = headRequest || status == 204 || status == 304;
+        boolean dropLength = status == 204; // as Netty's encoder does for a 204
+        boolean dropCoding = status == 204;
+        boolean addChunked = false;
+        rawBody = BODY_RAW;
+        if (!noBody && (head.transferEncoding || head.contentLength < 0)) {
+            dropLength = true; // a transfer coding overrides Content-Length (RFC 9112 section 6.3)
+            if (http10) {
+                // An HTTP/1.0 client reads to the end of the connection.
+                dropCoding = true;
+                closeClient = true;
+            } else {
+                rawBody = BODY_CHUNKED;
+                addChunked = !head.chunked;
+            }
+        }
+        String cookie = newStickyCookie == null ? null : route.stickiness().cookieName() + "=" + newStickyCookie
+                + "; Path=/; HttpOnly; SameSite=Lax";
+        ByteBuf out = client.channel.alloc().ioBuffer(head.size() + 64 + (cookie == null ? 0 : cookie.length() + 16));
+        head.writeStatusLine(out);
+        for (int i = 0, n = head.lineCount; i < n; i++) {
+            if (head.hopByHop(i) || (dropLength && head.lineNamed(i, "content-length"))
+                    || (dropCoding && head.lineNamed(i, "transfer-encoding"))) {
+                continue;
+            }
+            head.writeLine(i, out);
+            out.writeShort(ResponseHead.CRLF);
+        }
+        if (addChunked) {
+            out.writeBytes(TE_CHUNKED);
+        }
+        if (closeClient || !clientKeepAlive || client.slot().draining()) {
+            closeClient = true;
+            out.writeBytes(CONNECTION_CLOSE);
+        } else if (http10) {
+            out.writeBytes(CONNECTION_KEEP_ALIVE);
+        }
+        if (cookie != null) {
+            out.writeCharSequence("set-cookie: ", StandardCharsets.ISO_8859_1);
+            out.writeCharSequence(cookie, StandardCharsets.ISO_8859_1);
+            out.writeShort(ResponseHead.CRLF);
+        }
+        if (listener.via()) {
+            out.writeBytes(VIA);
+        }
+        out.writeShort(ResponseHead.CRLF);
+        return out;
+    }
+
+    private static final byte[] TE_CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_KEEP_ALIVE = "connection: keep-alive\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VIA = "via: 1.1 fulcrum\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** How the body of the response being relayed is written: as HTTP objects (to the encoder) or as bytes. */
+    private static final byte BODY_OBJECTS = 0;
+    /** As bytes, unchanged (Content-Length framing, or an HTTP/1.0 client reading to the close). */
+    private static final byte BODY_RAW = 1;
+    /** As bytes, in chunks this exchange frames itself. */
+    private static final byte BODY_CHUNKED = 2;
+    private byte rawBody;
+    /** A chunk written to the client still lacks its closing CRLF (it goes with the next chunk's size). */
+    private boolean chunkOpen;
+
+    /** Writes one body part of a response whose head went out as bytes; releases {@code content}. */
+    private void writeRawBody(HttpContent content, boolean last) {
+        ByteBuf data = content.content();
+        int n = data.readableBytes();
+        if (rawBody == BODY_RAW) {
+            if (n > 0) {
+                client.writeRawToClient(data);
+            } else {
+                content.release();
+            }
+            return;
+        }
+        ByteBuf framing = null;
+        if (n > 0) {
+            framing = client.channel.alloc().ioBuffer(20);
+            if (chunkOpen) {
+                framing.writeShort(ResponseHead.CRLF);
+            }
+            framing.writeCharSequence(Integer.toHexString(n), StandardCharsets.US_ASCII);
+            framing.writeShort(ResponseHead.CRLF);
+            client.writeRawToClient(framing);
+            client.writeRawToClient(data);
+            chunkOpen = true;
+        } else {
+            content.release();
+        }
+        if (last) {
+            HttpHeaders trailers = ((LastHttpContent) content).trailingHeaders();
+            ByteBuf end = client.channel.alloc().ioBuffer(trailers.isEmpty() ? 8 : 256);
+            if (chunkOpen) {
+                end.writeShort(ResponseHead.CRLF);
+                chunkOpen = false;
+            }
+            end.writeByte('0');
+            end.writeShort(ResponseHead.CRLF);
+            for (java.util.Map.Entry<String, String> t : trailers) {
+                end.writeCharSequence(t.getKey(), StandardCharsets.ISO_8859_1);
+                end.writeByte(':');
+                end.writeByte(' ');
+                end.writeCharSequence(t.getValue(), StandardCharsets.ISO_8859_1);
+                end.writeShort(ResponseHead.CRLF);
+            }
+            end.writeShort(ResponseHead.CRLF);
+            client.writeRawToClient(end);
+        }
     }
 
     private void prepareResponseHead(HttpResponse r) {
@@ -671,7 +822,11 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             return;
         }
         bytesOut += content.content().readableBytes();
-        client.writeToClient(content);
+        if (rawBody == BODY_OBJECTS) {
+            client.writeToClient(content);
+        } else {
+            writeRawBody(content, last);
+        }
         if (!client.channel.isWritable() && conn != null) {
             conn.channel.config().setAutoRead(false);
         }
