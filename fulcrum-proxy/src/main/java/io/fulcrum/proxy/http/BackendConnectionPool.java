@@ -12,7 +12,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.CombinedChannelDuplexHandler;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -92,7 +91,7 @@ public final class BackendConnectionPool {
                 }
                 // Responses are framed, not decoded: their heads are forwarded as bytes (ResponseFramer).
                 ch.pipeline().addLast("codec", new CombinedChannelDuplexHandler<>(new ResponseFramer(conn),
-                                new HttpRequestEncoder()))
+                                new Http1ClientEncoder()))
                         .addLast("backend", conn);
             }
         }).connect(backend.socketAddress());

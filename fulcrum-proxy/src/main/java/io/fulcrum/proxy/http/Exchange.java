@@ -5,6 +5,7 @@ import io.fulcrum.core.balance.PickContext;
 import io.fulcrum.core.sticky.StickyTable;
 import io.fulcrum.proxy.log.AccessLog;
 import io.fulcrum.proxy.log.AccessRecord;
+import io.fulcrum.proxy.http2.Http2BackendSessions;
 import io.fulcrum.proxy.observe.ExchangeObserver;
 import io.fulcrum.proxy.route.Router;
 import io.fulcrum.proxy.runtime.ListenerRuntime;
@@ -418,16 +419,24 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             h.set(HttpHeaderNames.HOST, backend.address());
         }
         sentNanos = System.nanoTime();
-        ch.write(request, ch.voidPromise());
-        if (!hasBody) {
+        // A bodiless request to an HTTP/1.x backend goes as ready-made bytes; the rest through the encoder.
+        ByteBuf head = hasBody || Http2BackendSessions.isStream(ch) ? null
+                : RequestHeadWriter.encode(request, ch.alloc());
+        if (head != null) {
+            ch.write(head, ch.voidPromise());
+        } else if (!hasBody) {
+            ch.write(request, ch.voidPromise());
             // A bodiless request is complete with its head; this also makes a retry a plain re-send.
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
-        } else if (bodyBuffer != null) {
-            HttpContent part;
-            while ((part = bodyBuffer.poll()) != null) {
-                ch.write(part, ch.voidPromise());
+        } else {
+            ch.write(request, ch.voidPromise());
+            if (bodyBuffer != null) {
+                HttpContent part;
+                while ((part = bodyBuffer.poll()) != null) {
+                    ch.write(part, ch.voidPromise());
+                }
+                bodyBuffered = 0;
             }
-            bodyBuffered = 0;
         }
         client.backendWritten(ch);
         if (clientPaused && ch.isWritable()) {
