@@ -105,6 +105,11 @@ public final class BackendConnectionPool {
 
     /** Returns a connection whose request completed cleanly; closes it when the pool for its backend is full. */
     void release(BackendConnection c, PoolRuntime pool) {
+        release(c, pool, System.nanoTime());
+    }
+
+    /** As {@link #release(BackendConnection, PoolRuntime)}, idle from {@code nowNanos}. */
+    void release(BackendConnection c, PoolRuntime pool, long nowNanos) {
         c.owner = null;
         if (!c.channel.isActive()) {
             return;
@@ -123,7 +128,7 @@ public final class BackendConnectionPool {
             return;
         }
         c.idle = true;
-        c.idleSinceNanos = System.nanoTime();
+        c.idleSinceNanos = nowNanos;
         c.idleTimeoutNanos = pool.keepAliveIdleNanos();
         q.addLast(c);
     }

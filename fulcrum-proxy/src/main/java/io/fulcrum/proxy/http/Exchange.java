@@ -13,8 +13,10 @@ import io.fulcrum.proxy.runtime.PoolRuntime;
 import io.fulcrum.proxy.runtime.RouteRuntime;
 import io.fulcrum.proxy.runtime.WaitQueue;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -54,7 +56,6 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private final ListenerRuntime listener;
     final HttpRequest request;
     private final long startNanos;
-    private final long startMillis;
     private final String method;
     private final String uri;
     private final String protocol;
@@ -112,7 +113,6 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         this.listener = listener;
         this.request = request;
         this.startNanos = nowNanos;
-        this.startMillis = System.currentTimeMillis();
         if (request != null) {
             this.method = request.method().name();
             this.uri = request.uri();
@@ -648,12 +648,25 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             return;
         }
         int code = head.status;
+        byte[] body = head.body;
         if (code < 200 || code == 205 || !client.rawResponses()) {
             onResponseHead(head.toHttpResponse());
+            if (body != null && !done && responseStarted) {
+                onResponseBody(new DefaultLastHttpContent(Unpooled.wrappedBuffer(body)));
+            }
             return;
         }
         finalResponseStarted(code);
-        client.writeRawToClient(rawHead(head));
+        ByteBuf out = rawHead(head, body == null ? 0 : body.length);
+        if (body == null) {
+            client.writeRawToClient(out);
+            return;
+        }
+        // A whole response: head and body leave in one buffer.
+        out.writeBytes(body);
+        bytesOut += body.length;
+        client.writeRawToClient(out);
+        responseComplete();
     }
 
     /**
@@ -661,7 +674,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
      * lines but the hop-by-hop ones, framing adjusted as {@link #prepareResponseHead} does for the
      * decoded path, and the proxy's own headers.
      */
-    private ByteBuf rawHead(ResponseHead head) {
+    private ByteBuf rawHead(ResponseHead head, int bodyBytes) {
         backendKeepAlive = head.http10 ? head.connectionKeepAlive : !head.connectionClose;
         boolean noBody = headRequest || status == 204 || status == 304;
         boolean dropLength = status == 204; // as Netty's encoder does for a 204
@@ -681,7 +694,8 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         }
         String cookie = newStickyCookie == null ? null : route.stickiness().cookieName() + "=" + newStickyCookie
                 + "; Path=/; HttpOnly; SameSite=Lax";
-        ByteBuf out = client.channel.alloc().ioBuffer(head.size() + 64 + (cookie == null ? 0 : cookie.length() + 16));
+        ByteBuf out = client.channel.alloc().ioBuffer(head.size() + 64 + bodyBytes
+                + (cookie == null ? 0 : cookie.length() + 16));
         head.writeStatusLine(out);
         for (int i = 0, n = head.lineCount; i < n; i++) {
             if (head.hopByHop(i) || (dropLength && head.lineNamed(i, "content-length"))
@@ -915,6 +929,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private void responseComplete() {
         // The backend's read-complete event comes after the connection went back to its pool: flush now.
         client.flushClient();
+        long now = System.nanoTime(); // one clock read for the pool and the exchange's end
         BackendConnection c = conn;
         conn = null;
         if (c != null) {
@@ -923,12 +938,12 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
                 c.channel.config().setAutoRead(true);
             }
             if (backendKeepAlive && requestComplete) {
-                client.backendPool.release(c, pool);
+                client.backendPool.release(c, pool, now);
             } else {
                 c.channel.close();
             }
         }
-        finish(closeClient || !requestComplete);
+        finish(closeClient || !requestComplete, now);
     }
 
     /** The backend connection closed or failed while this request used it. */
@@ -1049,6 +1064,11 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
      * @param close whether the client connection must close
      */
     void finish(boolean close) {
+        finish(close, System.nanoTime());
+    }
+
+    /** As {@link #finish(boolean)}, at {@code now} (the caller's clock reading). */
+    private void finish(boolean close, long now) {
         if (done) {
             return;
         }
@@ -1065,9 +1085,10 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         if (clientPaused) {
             resumeClient();
         }
-        long now = System.nanoTime();
         AccessLog log = client.slot().accessLog();
         if (log != null && log.enabled()) {
+            // The wall-clock start, derived only when logged: one clock read less per request.
+            long startMillis = System.currentTimeMillis() - (now - startNanos) / 1_000_000;
             log.log(new AccessRecord(startMillis, client.remote == null ? "-" : client.clientIp() + ":"
                     + client.remote.getPort(), listener.name(), route == null ? "-" : route.name(), method, uri,
                     protocol, status, bytesIn, bytesOut, backend == null ? "-" : backend.pool() + "/" + backend.name(),

@@ -16,7 +16,8 @@ import java.util.List;
  * Splits what an HTTP/1.x backend sends into responses: a {@link ResponseHead} (the head's
  * bytes plus the facts the proxy needs, not a decoded header map), then the body as
  * {@code HttpContent} parts (de-chunked) ending with a {@code LastHttpContent} (with the
- * trailers of a chunked body). It replaces Netty's response decoder on backend
+ * trailers of a chunked body) &mdash; except when the head carries the whole body itself
+ * ({@link ResponseHead#body}: no body, or a small one that was read with the head). It replaces Netty's response decoder on backend
  * connections: a head is scanned once and forwarded as bytes instead of being decoded
  * into a header map and encoded again (see docs/design/http-raw-head.md).
  *
@@ -33,6 +34,9 @@ final class ResponseFramer extends ByteToMessageDecoder {
     static final int MAX_HEAD_BYTES = 8192 + 65536;
     private static final int MAX_CHUNK_LINE = 8192;
     private static final int MAX_PART = 65536;
+    /** A body up to this size that arrived with its head is copied into the head's message. */
+    private static final int SMALL_BODY = 4096;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private enum State { HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UPGRADED, FAILED }
 
@@ -106,14 +110,21 @@ final class ResponseFramer extends ByteToMessageDecoder {
         } else if (status < 200) {
             out.add(LastHttpContent.EMPTY_LAST_CONTENT); // interim: the final response follows
         } else if (conn.headRequest || status == 204 || status == 304) {
-            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            h.body = NO_BYTES;
         } else if (h.transferEncoding) {
             state = h.chunked ? State.CHUNK_SIZE : State.UNTIL_CLOSE;
         } else if (h.contentLength > 0) {
-            remaining = h.contentLength;
-            state = State.FIXED;
+            if (h.contentLength <= SMALL_BODY && in.readableBytes() >= h.contentLength) {
+                // The common small response read whole: one message, and one buffer to the client.
+                byte[] body = new byte[(int) h.contentLength];
+                in.readBytes(body);
+                h.body = body;
+            } else {
+                remaining = h.contentLength;
+                state = State.FIXED;
+            }
         } else if (h.contentLength == 0) {
-            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            h.body = NO_BYTES;
         } else {
             state = State.UNTIL_CLOSE;
         }

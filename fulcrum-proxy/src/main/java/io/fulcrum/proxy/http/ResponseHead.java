@@ -48,6 +48,11 @@ final class ResponseHead {
     List<String> connectionTokens;
     /** The Upgrade header's value, or null. */
     String upgrade;
+    /**
+     * The whole body when it came with the head (no body, or a small one already read): the
+     * response is complete and no body parts follow. Null when body parts follow.
+     */
+    byte[] body;
 
     private ResponseHead(String invalid, byte[] bytes) {
         this.invalid = invalid;
