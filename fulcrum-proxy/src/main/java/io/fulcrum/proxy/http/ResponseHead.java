@@ -94,37 +94,51 @@ final class ResponseHead {
         statusCodeAt = 9;
         statusLineEnd = eol;
         int pos = next(eol, length);
-        while (true) {
-            int end = lineEnd(bytes, pos, length);
-            if (end < 0) {
+        byte[] b = bytes;
+        while (pos < length) {
+            // One pass per line: the name's token characters, the colon, the value's field bytes, the line end.
+            int start = pos;
+            int i = pos;
+            while (i < length && isTokenByte(b[i])) {
+                i++;
+            }
+            if (i == length) {
                 return "bad header line";
             }
-            if (end == pos) {
-                return null; // the empty line
+            if (i == pos) {
+                byte c = b[i];
+                if (c == '\n' || c == '\r' && i + 1 < length && b[i + 1] == '\n') {
+                    return null; // the empty line
+                }
+                return "bad header line"; // includes obs-fold: a line starting with white space
             }
-            String problem = header(pos, end);
+            if (b[i] != ':') {
+                return "bad header line"; // includes white space before the colon
+            }
+            int colon = i++;
+            while (i < length && FIELD[b[i] & 0xff]) {
+                i++;
+            }
+            int end;
+            if (i < length && b[i] == '\n') {
+                end = i;
+                pos = i + 1;
+            } else if (i + 1 < length && b[i] == '\r' && b[i + 1] == '\n') {
+                end = i;
+                pos = i + 2;
+            } else {
+                return "bad header value"; // a control character or a bare CR
+            }
+            String problem = header(start, colon, end);
             if (problem != null) {
                 return problem;
             }
-            pos = next(end, length);
         }
+        return "bad header line";
     }
 
-    /** One header line {@code [start, end)}: checked, recorded, and noted when it matters to the proxy. */
-    private String header(int start, int end) {
-        int colon = start;
-        while (colon < end && isTokenByte(bytes[colon])) {
-            colon++;
-        }
-        if (colon == start || colon == end || bytes[colon] != ':') {
-            // Includes obs-fold (a line starting with white space) and white space before the colon.
-            return "bad header line";
-        }
-        for (int i = colon + 1; i < end; i++) {
-            if (!isFieldByte(bytes[i])) {
-                return "bad header value";
-            }
-        }
+    /** One well-formed header line {@code [start, end)}: recorded, and noted when it matters to the proxy. */
+    private String header(int start, int colon, int end) {
         if (lineCount == lineStart.length) {
             int n = lineCount * 2;
             lineStart = java.util.Arrays.copyOf(lineStart, n);
@@ -412,5 +426,14 @@ final class ResponseHead {
 
     private static boolean isTokenByte(byte c) {
         return c > 0 && TCHAR[c];
+    }
+
+    /** {@link #isFieldByte} as a table, for the per-byte loop over header values. */
+    private static final boolean[] FIELD = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            FIELD[c] = isFieldByte((byte) c);
+        }
     }
 }
