@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
@@ -24,7 +25,7 @@ final class RequestHeadWriter {
             return new byte[4096];
         }
     };
-    private static final byte[] VERSION_CRLF = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] VERSION_CRLF = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private RequestHeadWriter() {
     }
@@ -85,6 +86,9 @@ final class RequestHeadWriter {
         int len = s.length();
         if (s instanceof AsciiString a) {
             System.arraycopy(a.array(), a.arrayOffset(), b, at, len);
+        } else if (s instanceof String str) {
+            // ISO-8859-1 maps every other character to '?', like the encoder; a bulk copy for Latin-1 strings.
+            System.arraycopy(str.getBytes(StandardCharsets.ISO_8859_1), 0, b, at, len);
         } else {
             for (int i = 0; i < len; i++) {
                 char c = s.charAt(i);

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -42,6 +43,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
 
     private final BackendConnection conn;
     private State state = State.HEAD;
+    private final HeadEndFinder headEnd = new HeadEndFinder();
     /** Bytes of the current head already searched for its end (a head split across reads). */
     private int scanned;
     private long remaining;
@@ -81,16 +83,17 @@ final class ResponseFramer extends ByteToMessageDecoder {
     private void head(ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
         int readable = in.readableBytes();
-        int end = headEnd(in, start + Math.max(0, scanned - 3), start + readable);
-        if (end < 0) {
-            scanned = readable;
+        int lf = in.forEachByte(start + scanned, readable - scanned, headEnd);
+        if (lf < 0) {
+            scanned = readable; // the finder keeps its place for the next read
             if (readable > MAX_HEAD_BYTES) {
                 fail(in, out, "response head larger than " + MAX_HEAD_BYTES + " bytes");
             }
             return;
         }
         scanned = 0;
-        int length = end - start;
+        headEnd.reset();
+        int length = lf + 1 - start;
         if (length > MAX_HEAD_BYTES) {
             fail(in, out, "response head larger than " + MAX_HEAD_BYTES + " bytes");
             return;
@@ -130,22 +133,32 @@ final class ResponseFramer extends ByteToMessageDecoder {
         }
     }
 
-    /** The index just past the empty line ending a head, searching from {@code from}; -1 when not there yet. */
-    private static int headEnd(ByteBuf in, int from, int limit) {
-        int i = from;
-        while (true) {
-            int lf = in.indexOf(i, limit, (byte) '\n');
-            if (lf < 0) {
-                return -1;
+    /**
+     * Finds the empty line that ends a head (LF LF or LF CR LF) in one pass over the buffer
+     * ({@code forEachByte} checks the buffer once, not per byte); keeps its place across reads.
+     */
+    private static final class HeadEndFinder implements ByteProcessor {
+
+        private static final int AFTER_LF = 0;
+        private static final int AFTER_LF_CR = 1;
+        private static final int IN_LINE = 2;
+        private int state = IN_LINE;
+
+        @Override
+        public boolean process(byte b) {
+            if (b == '\n') {
+                if (state != IN_LINE) {
+                    return false; // the LF of the empty line
+                }
+                state = AFTER_LF;
+            } else {
+                state = b == '\r' && state == AFTER_LF ? AFTER_LF_CR : IN_LINE;
             }
-            // An empty line: LF LF or LF CR LF.
-            if (lf + 1 < limit && in.getByte(lf + 1) == '\n') {
-                return lf + 2;
-            }
-            if (lf + 2 < limit && in.getByte(lf + 1) == '\r' && in.getByte(lf + 2) == '\n') {
-                return lf + 3;
-            }
-            i = lf + 1;
+            return true;
+        }
+
+        void reset() {
+            state = IN_LINE;
         }
     }
 

@@ -31,11 +31,9 @@ final class ResponseHead {
     /** Start of the reason phrase's line remainder: the status code's first digit. */
     int statusCodeAt;
     int statusLineEnd;
-    /** Header lines: start of the name, offset of the colon, end of the line (before CR LF). */
+    /** Header lines, three ints each: start of the name, offset of the colon, end of the line (before CR LF). */
     int lineCount;
-    int[] lineStart = new int[16];
-    int[] lineColon = new int[16];
-    int[] lineEnd = new int[16];
+    private int[] lines = new int[3 * 8];
 
     long contentLength = -1;
     int contentLengthCount;
@@ -139,15 +137,13 @@ final class ResponseHead {
 
     /** One well-formed header line {@code [start, end)}: recorded, and noted when it matters to the proxy. */
     private String header(int start, int colon, int end) {
-        if (lineCount == lineStart.length) {
-            int n = lineCount * 2;
-            lineStart = java.util.Arrays.copyOf(lineStart, n);
-            lineColon = java.util.Arrays.copyOf(lineColon, n);
-            lineEnd = java.util.Arrays.copyOf(lineEnd, n);
+        int at = lineCount * 3;
+        if (at == lines.length) {
+            lines = java.util.Arrays.copyOf(lines, at * 2);
         }
-        lineStart[lineCount] = start;
-        lineColon[lineCount] = colon;
-        lineEnd[lineCount] = end;
+        lines[at] = start;
+        lines[at + 1] = colon;
+        lines[at + 2] = end;
         lineCount++;
         switch (colon - start) {
             case 7 -> {
@@ -260,8 +256,8 @@ final class ResponseHead {
 
     /** Whether header line {@code i} is named {@code lowerName}. */
     boolean lineNamed(int i, String lowerName) {
-        int s = lineStart[i];
-        return lineColon[i] - s == lowerName.length() && nameIs(s, lowerName);
+        int s = lines[3 * i];
+        return lines[3 * i + 1] - s == lowerName.length() && nameIs(s, lowerName);
     }
 
     private boolean nameIs(int start, String lower) {
@@ -302,7 +298,7 @@ final class ResponseHead {
      * Proxy-Connection, TE and Upgrade (RFC 9110 section 7.6.1).
      */
     boolean hopByHop(int i) {
-        int len = lineColon[i] - lineStart[i];
+        int len = lines[3 * i + 1] - lines[3 * i];
         switch (len) {
             case 2:
                 if (lineNamed(i, "te")) {
@@ -341,7 +337,7 @@ final class ResponseHead {
 
     /** Copies header line {@code i} (without its line end) to {@code out}. */
     void writeLine(int i, ByteBuf out) {
-        out.writeBytes(bytes, lineStart[i], lineEnd[i] - lineStart[i]);
+        out.writeBytes(bytes, lines[3 * i], lines[3 * i + 2] - lines[3 * i]);
     }
 
     /** {@code "HTTP/1.1 "} and the status line from the status code on. */
@@ -353,7 +349,7 @@ final class ResponseHead {
 
     /** The head's size in bytes (an upper bound for what {@link #writeTo} copies of it). */
     int size() {
-        return lineCount == 0 ? statusLineEnd + 2 : lineEnd[lineCount - 1] + 4;
+        return lineCount == 0 ? statusLineEnd + 2 : lines[3 * lineCount - 1] + 4;
     }
 
     /** A decoded response with the same status, version and headers (for the paths that need HTTP objects). */
@@ -365,8 +361,9 @@ final class ResponseHead {
         HttpResponse r = new DefaultHttpResponse(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, st);
         HttpHeaders h = r.headers();
         for (int i = 0; i < lineCount; i++) {
-            String name = new String(bytes, lineStart[i], lineColon[i] - lineStart[i], StandardCharsets.ISO_8859_1);
-            h.add(name, value(lineColon[i], lineEnd[i]));
+            int start = lines[3 * i];
+            String name = new String(bytes, start, lines[3 * i + 1] - start, StandardCharsets.ISO_8859_1);
+            h.add(name, value(lines[3 * i + 1], lines[3 * i + 2]));
         }
         return r;
     }
