@@ -18,9 +18,10 @@ import java.util.List;
  * bytes plus the facts the proxy needs, not a decoded header map), then the body as
  * {@code HttpContent} parts (de-chunked) ending with a {@code LastHttpContent} (with the
  * trailers of a chunked body) &mdash; except when the head carries the whole body itself
- * ({@link ResponseHead#body}: no body, or a small one that was read with the head). It replaces Netty's response decoder on backend
- * connections: a head is scanned once and forwarded as bytes instead of being decoded
- * into a header map and encoded again (see docs/design/http-raw-head.md).
+ * ({@link ResponseHead#body}: no body, or a small one that was read with the head). It
+ * replaces Netty's response decoder on backend connections: a head is scanned once and
+ * forwarded as bytes instead of being decoded into a header map and encoded again (see
+ * docs/design/http-raw-head.md).
  *
  * <p>Body framing follows RFC 9112 section 6.3: no body for a HEAD request, 1xx, 204 and
  * 304; chunked when the final transfer coding is chunked; until the connection closes for

@@ -3,11 +3,14 @@ package io.fulcrum.proxy.http;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.Http2Config;
+import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.proxy.testing.RawHttp;
 import io.fulcrum.proxy.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -255,7 +258,8 @@ class RawResponseRelayTest {
                 Arguments.of("no colon", "HTTP/1.1 200 OK\r\nJunk\r\nContent-Length: 2\r\n\r\nok"),
                 Arguments.of("bad status line", "HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\nok"),
                 Arguments.of("not HTTP", "SSH-2.0-OpenSSH\r\n\r\n"),
-                Arguments.of("two Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok"),
+                Arguments.of("two Content-Length",
+                        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok"),
                 Arguments.of("Content-Length list", "HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nok"),
                 Arguments.of("negative Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: -2\r\n\r\nok"),
                 Arguments.of("control character", "HTTP/1.1 200 OK\r\nX-A: a\u0001b\r\nContent-Length: 2\r\n\r\nok"),
@@ -277,6 +281,45 @@ class RawResponseRelayTest {
         try (RawHttp c = new RawHttp(f.address())) {
             assertThat(c.send(get("/good")).read().body()).isEqualTo("good");
         }
+    }
+
+    @Test
+    void anHttp2ClientGetsTheSameResponsesDecoded() throws Exception {
+        Assumptions.assumeTrue(curlWorks(), "curl is not installed");
+        script("/cl", "HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: secret\r\nX-Keep: yes\r\n"
+                + "Content-Length: 5\r\n\r\nhello");
+        script("/chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+                "6\r\n world\r\n0\r\n\r\n");
+        try (ProxyFixture h2 = new ProxyFixture()) {
+            ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+                    List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
+            h2.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
+                    List.of(TestConfigs.pool("p", "round-robin",
+                            List.of(BackendConfig.of("127.0.0.1:" + backend.getLocalPort(), 1))))));
+            String base = "http://127.0.0.1:" + h2.address().getPort();
+            String cl = curl("-sS", "-i", "--http2-prior-knowledge", base + "/cl");
+            assertThat(cl).startsWith("HTTP/2 200").containsIgnoringCase("x-keep: yes")
+                    .doesNotContainIgnoringCase("x-hop").endsWith("\r\n\r\nhello");
+            String chunked = curl("-sS", "--http2-prior-knowledge", base + "/chunked");
+            assertThat(chunked).isEqualTo("hello world");
+        }
+    }
+
+    private static boolean curlWorks() {
+        try {
+            return new ProcessBuilder("curl", "--version").start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String curl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "--max-time", "10"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
     }
 
     @Test
