@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderResult;
@@ -299,7 +300,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
                 return;
             }
             if (trailers == null) {
-                trailers = new DefaultLastHttpContent();
+                trailers = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER); // nothing to release if abandoned
             }
             HttpHeaders t = trailers.trailingHeaders();
             try {
@@ -320,7 +321,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
         if (inHead) {
             out.add(ResponseHead.invalid(why));
         } else {
-            DefaultLastHttpContent failed = new DefaultLastHttpContent();
+            DefaultLastHttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
             failed.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(why)));
             out.add(failed);
         }
