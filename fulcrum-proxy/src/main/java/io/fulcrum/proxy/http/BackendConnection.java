@@ -27,6 +27,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     boolean idle;
     /** The client this connection's PROXY protocol header named (it serves no other), or null. */
     HttpProxyHandler proxiedFor;
+    /** The request now using this connection is a HEAD request (its response has no body). */
+    boolean headRequest;
 
     BackendConnection(Backend backend, BackendConnectionPool pool) {
         this.backend = backend;

@@ -11,8 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.channel.CombinedChannelDuplexHandler;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,8 +26,6 @@ import java.util.concurrent.TimeUnit;
  * of its own event loop, which keeps both sides of a request on one thread.
  */
 public final class BackendConnectionPool {
-
-    private static final int MAX_RESPONSE_HEADER_BYTES = 65536;
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
@@ -92,10 +89,9 @@ public final class BackendConnectionPool {
                 if (tls != null) {
                     ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend, pool.connectTimeoutMillis()));
                 }
-                ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
-                                .setMaxInitialLineLength(8192)
-                                .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
-                                .setMaxChunkSize(65536), false, false))
+                // Responses are framed, not decoded: their heads are forwarded as bytes (ResponseFramer).
+                ch.pipeline().addLast("codec", new CombinedChannelDuplexHandler<>(new ResponseFramer(conn),
+                                new Http1ClientEncoder()))
                         .addLast("backend", conn);
             }
         }).connect(backend.socketAddress());
@@ -109,6 +105,11 @@ public final class BackendConnectionPool {
 
     /** Returns a connection whose request completed cleanly; closes it when the pool for its backend is full. */
     void release(BackendConnection c, PoolRuntime pool) {
+        release(c, pool, System.nanoTime());
+    }
+
+    /** As {@link #release(BackendConnection, PoolRuntime)}, idle from {@code nowNanos}. */
+    void release(BackendConnection c, PoolRuntime pool, long nowNanos) {
         c.owner = null;
         if (!c.channel.isActive()) {
             return;
@@ -127,7 +128,7 @@ public final class BackendConnectionPool {
             return;
         }
         c.idle = true;
-        c.idleSinceNanos = System.nanoTime();
+        c.idleSinceNanos = nowNanos;
         c.idleTimeoutNanos = pool.keepAliveIdleNanos();
         q.addLast(c);
     }

@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.balance.PickContext;
 import io.fulcrum.core.sticky.StickyTable;
+import io.fulcrum.proxy.http2.Http2BackendSessions;
 import io.fulcrum.proxy.log.AccessLog;
 import io.fulcrum.proxy.log.AccessRecord;
 import io.fulcrum.proxy.observe.ExchangeObserver;
@@ -11,8 +12,11 @@ import io.fulcrum.proxy.runtime.ListenerRuntime;
 import io.fulcrum.proxy.runtime.PoolRuntime;
 import io.fulcrum.proxy.runtime.RouteRuntime;
 import io.fulcrum.proxy.runtime.WaitQueue;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -28,6 +32,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -51,7 +56,6 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private final ListenerRuntime listener;
     final HttpRequest request;
     private final long startNanos;
-    private final long startMillis;
     private final String method;
     private final String uri;
     private final String protocol;
@@ -109,7 +113,6 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         this.listener = listener;
         this.request = request;
         this.startNanos = nowNanos;
-        this.startMillis = System.currentTimeMillis();
         if (request != null) {
             this.method = request.method().name();
             this.uri = request.uri();
@@ -409,22 +412,31 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         conn = c;
         c.owner = this;
         c.uses++;
+        c.headRequest = headRequest;
         Channel ch = c.channel;
         HttpHeaders h = request.headers();
         if (!h.contains(HttpHeaderNames.HOST)) {
             h.set(HttpHeaderNames.HOST, backend.address());
         }
         sentNanos = System.nanoTime();
-        ch.write(request, ch.voidPromise());
-        if (!hasBody) {
+        // A bodiless request to an HTTP/1.x backend goes as ready-made bytes; the rest through the encoder.
+        ByteBuf head = hasBody || Http2BackendSessions.isStream(ch) ? null
+                : RequestHeadWriter.encode(request, ch.alloc());
+        if (head != null) {
+            ch.write(head, ch.voidPromise());
+        } else if (!hasBody) {
+            ch.write(request, ch.voidPromise());
             // A bodiless request is complete with its head; this also makes a retry a plain re-send.
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
-        } else if (bodyBuffer != null) {
-            HttpContent part;
-            while ((part = bodyBuffer.poll()) != null) {
-                ch.write(part, ch.voidPromise());
+        } else {
+            ch.write(request, ch.voidPromise());
+            if (bodyBuffer != null) {
+                HttpContent part;
+                while ((part = bodyBuffer.poll()) != null) {
+                    ch.write(part, ch.voidPromise());
+                }
+                bodyBuffered = 0;
             }
-            bodyBuffered = 0;
         }
         client.backendWritten(ch);
         if (clientPaused && ch.isWritable()) {
@@ -558,7 +570,9 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse response) {
+        if (msg instanceof ResponseHead head) {
+            onResponseHead(head);
+        } else if (msg instanceof HttpResponse response) {
             onResponseHead(response);
             if (msg instanceof HttpContent content) {
                 onResponseBody(content);
@@ -597,6 +611,14 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             }
             return;
         }
+        finalResponseStarted(code);
+        rawBody = BODY_OBJECTS;
+        prepareResponseHead(r);
+        client.writeToClient(r);
+    }
+
+    /** The bookkeeping of a final (non-1xx) response head from the backend. */
+    private void finalResponseStarted(int code) {
         long now = System.nanoTime();
         responseStarted = true;
         status = code;
@@ -611,8 +633,160 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         } else {
             backend.recordSuccess();
         }
-        prepareResponseHead(r);
-        client.writeToClient(r);
+    }
+
+    /**
+     * A head from an HTTP/1.x backend ({@link ResponseFramer}). To an HTTP/1.x client a final
+     * response goes out as the backend's bytes with the proxy's changes; an HTTP/2 client, a 1xx
+     * and a 205 (whose framing the encoder rewrites) take the decoded path.
+     */
+    private void onResponseHead(ResponseHead head) {
+        if (head.invalid != null) {
+            LOG.debug("invalid response from {}: {}", backend.address(), head.invalid);
+            abandonBackend();
+            failAttempt("invalid response from " + backend.address(), true, false);
+            return;
+        }
+        int code = head.status;
+        byte[] body = head.body;
+        if (code < 200 || code == 205 || !client.rawResponses()) {
+            onResponseHead(head.toHttpResponse());
+            if (body != null && !done && responseStarted) {
+                onResponseBody(new DefaultLastHttpContent(Unpooled.wrappedBuffer(body)));
+            }
+            return;
+        }
+        finalResponseStarted(code);
+        ByteBuf out = rawHead(head, body == null ? 0 : body.length);
+        if (body == null) {
+            client.writeRawToClient(out);
+            return;
+        }
+        // A whole response: head and body leave in one buffer.
+        out.writeBytes(body);
+        bytesOut += body.length;
+        client.writeRawToClient(out);
+        responseComplete();
+    }
+
+    /**
+     * The response head for the client, made from the backend's: HTTP/1.1 status line, its header
+     * lines but the hop-by-hop ones, framing adjusted as {@link #prepareResponseHead} does for the
+     * decoded path, and the proxy's own headers.
+     */
+    private ByteBuf rawHead(ResponseHead head, int bodyBytes) {
+        backendKeepAlive = head.http10 ? head.connectionKeepAlive : !head.connectionClose;
+        boolean noBody = headRequest || status == 204 || status == 304;
+        boolean dropLength = status == 204; // as Netty's encoder does for a 204
+        boolean dropCoding = status == 204;
+        boolean addChunked = false;
+        rawBody = BODY_RAW;
+        if (!noBody && (head.transferEncoding || head.contentLength < 0)) {
+            dropLength = true; // a transfer coding overrides Content-Length (RFC 9112 section 6.3)
+            if (http10) {
+                // An HTTP/1.0 client reads to the end of the connection.
+                dropCoding = true;
+                closeClient = true;
+            } else {
+                rawBody = BODY_CHUNKED;
+                addChunked = !head.chunked;
+            }
+        }
+        String cookie = newStickyCookie == null ? null : route.stickiness().cookieName() + "=" + newStickyCookie
+                + "; Path=/; HttpOnly; SameSite=Lax";
+        ByteBuf out = client.channel.alloc().ioBuffer(head.size() + 64 + bodyBytes
+                + (cookie == null ? 0 : cookie.length() + 16));
+        head.writeStatusLine(out);
+        for (int i = 0, n = head.lineCount; i < n; i++) {
+            if (head.hopByHop(i) || (dropLength && head.lineNamed(i, "content-length"))
+                    || (dropCoding && head.lineNamed(i, "transfer-encoding"))) {
+                continue;
+            }
+            head.writeLine(i, out);
+            out.writeShort(ResponseHead.CRLF);
+        }
+        if (addChunked) {
+            out.writeBytes(TE_CHUNKED);
+        }
+        if (closeClient || !clientKeepAlive || client.slot().draining()) {
+            closeClient = true;
+            out.writeBytes(CONNECTION_CLOSE);
+        } else if (http10) {
+            out.writeBytes(CONNECTION_KEEP_ALIVE);
+        }
+        if (cookie != null) {
+            out.writeCharSequence("set-cookie: ", StandardCharsets.ISO_8859_1);
+            out.writeCharSequence(cookie, StandardCharsets.ISO_8859_1);
+            out.writeShort(ResponseHead.CRLF);
+        }
+        if (listener.via()) {
+            out.writeBytes(VIA);
+        }
+        out.writeShort(ResponseHead.CRLF);
+        return out;
+    }
+
+    private static final byte[] TE_CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_KEEP_ALIVE = "connection: keep-alive\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VIA = "via: 1.1 fulcrum\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** How the body of the response being relayed is written: as HTTP objects (to the encoder) or as bytes. */
+    private static final byte BODY_OBJECTS = 0;
+    /** As bytes, unchanged (Content-Length framing, or an HTTP/1.0 client reading to the close). */
+    private static final byte BODY_RAW = 1;
+    /** As bytes, in chunks this exchange frames itself. */
+    private static final byte BODY_CHUNKED = 2;
+    private byte rawBody;
+    /** A chunk written to the client still lacks its closing CRLF (it goes with the next chunk's size). */
+    private boolean chunkOpen;
+
+    /** Writes one body part of a response whose head went out as bytes; releases {@code content}. */
+    private void writeRawBody(HttpContent content, boolean last) {
+        ByteBuf data = content.content();
+        int n = data.readableBytes();
+        if (rawBody == BODY_RAW) {
+            if (n > 0) {
+                client.writeRawToClient(data);
+            } else {
+                content.release();
+            }
+            return;
+        }
+        ByteBuf framing = null;
+        if (n > 0) {
+            framing = client.channel.alloc().ioBuffer(20);
+            if (chunkOpen) {
+                framing.writeShort(ResponseHead.CRLF);
+            }
+            framing.writeCharSequence(Integer.toHexString(n), StandardCharsets.US_ASCII);
+            framing.writeShort(ResponseHead.CRLF);
+            client.writeRawToClient(framing);
+            client.writeRawToClient(data);
+            chunkOpen = true;
+        } else {
+            content.release();
+        }
+        if (last) {
+            HttpHeaders trailers = ((LastHttpContent) content).trailingHeaders();
+            ByteBuf end = client.channel.alloc().ioBuffer(trailers.isEmpty() ? 8 : 256);
+            if (chunkOpen) {
+                end.writeShort(ResponseHead.CRLF);
+                chunkOpen = false;
+            }
+            end.writeByte('0');
+            end.writeShort(ResponseHead.CRLF);
+            for (java.util.Map.Entry<String, String> t : trailers) {
+                end.writeCharSequence(t.getKey(), StandardCharsets.ISO_8859_1);
+                end.writeByte(':');
+                end.writeByte(' ');
+                end.writeCharSequence(t.getValue(), StandardCharsets.ISO_8859_1);
+                end.writeShort(ResponseHead.CRLF);
+            }
+            end.writeShort(ResponseHead.CRLF);
+            client.writeRawToClient(end);
+        }
     }
 
     private void prepareResponseHead(HttpResponse r) {
@@ -671,7 +845,11 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             return;
         }
         bytesOut += content.content().readableBytes();
-        client.writeToClient(content);
+        if (rawBody == BODY_OBJECTS) {
+            client.writeToClient(content);
+        } else {
+            writeRawBody(content, last);
+        }
         if (!client.channel.isWritable() && conn != null) {
             conn.channel.config().setAutoRead(false);
         }
@@ -751,6 +929,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private void responseComplete() {
         // The backend's read-complete event comes after the connection went back to its pool: flush now.
         client.flushClient();
+        long now = System.nanoTime(); // one clock read for the pool and the exchange's end
         BackendConnection c = conn;
         conn = null;
         if (c != null) {
@@ -759,12 +938,12 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
                 c.channel.config().setAutoRead(true);
             }
             if (backendKeepAlive && requestComplete) {
-                client.backendPool.release(c, pool);
+                client.backendPool.release(c, pool, now);
             } else {
                 c.channel.close();
             }
         }
-        finish(closeClient || !requestComplete);
+        finish(closeClient || !requestComplete, now);
     }
 
     /** The backend connection closed or failed while this request used it. */
@@ -885,6 +1064,11 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
      * @param close whether the client connection must close
      */
     void finish(boolean close) {
+        finish(close, System.nanoTime());
+    }
+
+    /** As {@link #finish(boolean)}, at {@code now} (the caller's clock reading). */
+    private void finish(boolean close, long now) {
         if (done) {
             return;
         }
@@ -901,9 +1085,10 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         if (clientPaused) {
             resumeClient();
         }
-        long now = System.nanoTime();
         AccessLog log = client.slot().accessLog();
         if (log != null && log.enabled()) {
+            // The wall-clock start, derived only when logged: one clock read less per request.
+            long startMillis = System.currentTimeMillis() - (now - startNanos) / 1_000_000;
             log.log(new AccessRecord(startMillis, client.remote == null ? "-" : client.clientIp() + ":"
                     + client.remote.getPort(), listener.name(), route == null ? "-" : route.name(), method, uri,
                     protocol, status, bytesIn, bytesOut, backend == null ? "-" : backend.pool() + "/" + backend.name(),

@@ -17,7 +17,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -96,7 +96,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 .setStrictLineParsing(true);
         ChannelPipeline p = ch.pipeline();
         p.addLast("marker", new ClientReadMarker(handler));
-        p.addLast("codec", new HttpServerCodec(decoder));
+        Http1ServerCodec codec = new Http1ServerCodec(decoder);
+        handler.codec = codec;
+        p.addLast("codec", codec);
         p.addLast("proxy", handler);
         if (lr.config().acceptProxyProtocol()) {
             ProxyProtocolSupport.accept(ch, handler);
@@ -122,6 +124,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** One HTTP/2 stream rather than a connection: not counted as a connection. */
     private boolean stream;
+    /** The HTTP/1.x codec of this connection; null on an HTTP/2 stream. */
+    private Http1ServerCodec codec;
 
     private HttpProxyHandler(ListenerSlot slot, BackendConnectionPool backendPool) {
         this.slot = slot;
@@ -211,8 +215,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (current == null && !awaitingHeaders) {
             awaitingHeaders = true;
             headersSinceNanos = System.nanoTime();
+            clockOfThisRead = true;
         }
     }
+
+    /** {@link #headersSinceNanos} was read during the current read: a request decoded from it may reuse it. */
+    private boolean clockOfThisRead;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -235,6 +243,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         inReadBatch = false;
+        clockOfThisRead = false;
         Exchange ex = toDispatch;
         if (ex != null) {
             toDispatch = null;
@@ -298,10 +307,20 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     // ---- requests -------------------------------------------------------------------------------
 
     private void startRequest(HttpRequest request) {
-        long now = System.nanoTime();
+        long now;
+        if (clockOfThisRead) {
+            // The request's bytes arrived in this very read, microseconds ago: one clock read less.
+            clockOfThisRead = false;
+            now = headersSinceNanos;
+        } else {
+            now = System.nanoTime();
+        }
         ListenerRuntime lr = slot.runtime();
         Exchange ex = new Exchange(this, lr, request, now);
         current = ex;
+        if (codec != null) {
+            codec.answeringHead = HttpMethod.HEAD.equals(request.method());
+        }
         DecoderResult dr = request.decoderResult();
         if (dr.isFailure()) {
             ex.requestComplete = true; // the decoder discards the rest of the connection's input
@@ -341,6 +360,16 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     /** Writes (without flushing) to the client; the batch is flushed at the end of the backend's read. */
     void writeToClient(HttpObject msg) {
         ctx.write(msg, ctx.voidPromise());
+    }
+
+    /** Whether relayed responses may be written as bytes (an HTTP/1.x connection, not an HTTP/2 stream). */
+    boolean rawResponses() {
+        return codec != null;
+    }
+
+    /** Writes (without flushing) ready-made response bytes to the client; the codec lets them through. */
+    void writeRawToClient(io.netty.buffer.ByteBuf bytes) {
+        ctx.write(bytes, ctx.voidPromise());
     }
 
     void flushClient() {
@@ -560,6 +589,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             if (header > 0 && now - headersSinceNanos >= header) {
                 Exchange timedOut = new Exchange(this, lr, null, now);
                 current = timedOut;
+                if (codec != null) {
+                    codec.answeringHead = false;
+                }
                 timedOut.requestComplete = true;
                 respondError(timedOut, HttpResponseStatus.REQUEST_TIMEOUT, "request header not received in time",
                         true);
