@@ -2,6 +2,7 @@ package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.proxy.ReadSizing;
 import io.fulcrum.proxy.http2.Http2BackendSessions;
 import io.fulcrum.proxy.runtime.PoolRuntime;
 import io.fulcrum.proxy.tls.BackendTls;
@@ -43,7 +44,8 @@ public final class BackendConnectionPool {
         this.bootstrap = new Bootstrap().group(loop).channel(clientChannelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.AUTO_CLOSE, true);
+                .option(ChannelOption.AUTO_CLOSE, true)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, ReadSizing.PROXY);
         loop.scheduleWithFixedDelay(this::closeExpired, 1, 1, TimeUnit.SECONDS);
     }
 
