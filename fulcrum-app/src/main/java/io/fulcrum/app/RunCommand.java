@@ -82,6 +82,10 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
 
+        if (loaded.server().ownSession()) {
+            LOG.info("server.ownSession: {}", OwnSession.detach());
+        }
+
         // Installed before start() so that a Ctrl-C during start-up still stops cleanly.
         try (StopSignal stop = StopSignal.install(loaded.server().shutdownGrace().plus(STOP_MARGIN))) {
             try (FulcrumNode node = FulcrumNode.create(loaded, config.file())) {

@@ -58,6 +58,11 @@ final class FulcrumProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** The child's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

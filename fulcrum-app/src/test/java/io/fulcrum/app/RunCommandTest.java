@@ -5,12 +5,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /** {@code fulcrum run} in a real child process: refusal, bind failure, serving, and SIGTERM. */
@@ -64,5 +66,38 @@ class RunCommandTest {
             assertThat(p.stderr()).contains("stopped");
             assertThat(Sockets.listening(port)).isFalse();
         }
+    }
+
+    @Test
+    void ownSessionMovesTheProcessIntoASessionOfItsOwn() throws Exception {
+        assumeThat(Path.of("/proc/self/stat")).exists();
+        Path file = TestConfigs.write(dir, "own.yaml", "server:\n  ownSession: true\n" + TestConfigs.good(Sockets.freePort()));
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "run", "-c", file.toString())) {
+            await().atMost(LIMIT).until(() -> BOUND.matcher(p.stderr()).find() || !p.isAlive());
+            assertThat(p.stderr()).contains("server.ownSession: now in a session of its own");
+            assertThat(sessionOf(p.pid())).isEqualTo(p.pid());
+            p.terminate();
+            assertThat(p.waitFor(LIMIT)).as(p.stderr()).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void withoutOwnSessionTheProcessStaysInTheSessionThatStartedIt() throws Exception {
+        assumeThat(Path.of("/proc/self/stat")).exists();
+        Path file = TestConfigs.write(dir, "inherit.yaml", TestConfigs.good(Sockets.freePort()));
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "run", "-c", file.toString())) {
+            await().atMost(LIMIT).until(() -> BOUND.matcher(p.stderr()).find() || !p.isAlive());
+            assertThat(p.stderr()).doesNotContain("ownSession");
+            assertThat(sessionOf(p.pid())).isEqualTo(sessionOf(ProcessHandle.current().pid()));
+            p.terminate();
+            assertThat(p.waitFor(LIMIT)).as(p.stderr()).isEqualTo(0);
+        }
+    }
+
+    /** Field 6 of /proc/PID/stat, read after the command name (which may hold spaces). */
+    private static long sessionOf(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(after[3]); // state, ppid, pgrp, session
     }
 }

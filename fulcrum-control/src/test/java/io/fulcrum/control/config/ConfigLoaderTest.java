@@ -48,6 +48,7 @@ class ConfigLoaderTest {
               host: lb-7
               shutdownGrace: 30s
               stickyPurgeInterval: 2m
+              ownSession: true
             accessLog:
               enabled: false
               format: json
@@ -133,7 +134,7 @@ class ConfigLoaderTest {
     @Test
     void aFullFileBindsEveryField() throws ConfigException {
         FulcrumConfig expected = new FulcrumConfig(
-                new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2)),
+                new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2), true),
                 new AccessLogConfig(false, "json", "/var/log/fulcrum/access.log"),
                 List.of(new ListenerConfig("public", "[::]:8443", "http",
                         new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofHours(1)),
@@ -249,7 +250,7 @@ class ConfigLoaderTest {
         assertThat(e.path()).isEqualTo("server.colour");
         assertThat(e.line()).isEqualTo(lineOf(yaml, "colour"));
         assertThat(e.message()).isEqualTo("unknown field \"colour\"; valid fields: eventLoopThreads, site, host, "
-                + "shutdownGrace, stickyPurgeInterval");
+                + "shutdownGrace, stickyPurgeInterval, ownSession");
     }
 
     @Test
@@ -444,7 +445,7 @@ class ConfigLoaderTest {
                 "pools[0].backends[1].weight");
         assertThat(ex.getMessage()).isEqualTo(String.join("\n",
                 "edge.yaml:2:21: server.eventLoopThreads: must be between 0 and 256 (got 999); 0 means one per core",
-                "edge.yaml:9:3: accessLog.formt: unknown field \"formt\" (did you mean \"format\"?)",
+                "edge.yaml:" + lineOf(yaml, "formt: json") + ":3: accessLog.formt: unknown field \"formt\" (did you mean \"format\"?)",
                 "edge.yaml:" + lineOf(yaml, "pool: apii")
                         + ":15: listeners[0].routes[0].pool: no pool named \"apii\" (did you mean \"api\"?)",
                 "edge.yaml:" + lineOf(yaml, "connectTimeout")

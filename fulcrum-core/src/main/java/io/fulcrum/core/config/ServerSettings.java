@@ -10,13 +10,16 @@ import java.time.Duration;
  * @param host             the host name of this node; used by locality-aware balancing
  * @param shutdownGrace    how long a graceful shutdown waits for in-flight requests
  * @param stickyPurgeInterval how often expired sticky entries are purged
+ * @param ownSession       whether {@code fulcrum run} moves the process into a session of its own
+ *                         at start (as a daemonised HAProxy or NGINX is); read once, at start
  */
 public record ServerSettings(
         Integer eventLoopThreads,
         String site,
         String host,
         Duration shutdownGrace,
-        Duration stickyPurgeInterval) {
+        Duration stickyPurgeInterval,
+        Boolean ownSession) {
 
     public ServerSettings {
         eventLoopThreads = eventLoopThreads == null ? 0 : eventLoopThreads;
@@ -24,10 +27,11 @@ public record ServerSettings(
         host = host == null ? defaultHostName() : host;
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(10) : shutdownGrace;
         stickyPurgeInterval = stickyPurgeInterval == null ? Duration.ofSeconds(10) : stickyPurgeInterval;
+        ownSession = ownSession != null && ownSession;
     }
 
     public static ServerSettings defaults() {
-        return new ServerSettings(null, null, null, null, null);
+        return new ServerSettings(null, null, null, null, null, null);
     }
 
     private static String defaultHostName() {
