@@ -52,7 +52,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
-    private final Transport transport = Transport.best();
+    private final Transport transport;
     private final RuntimeCompiler compiler = new RuntimeCompiler();
     private final EventLoopGroup group;
     private final Map<EventLoop, BackendConnectionPool> backendPools = new IdentityHashMap<>();
@@ -71,6 +71,7 @@ public final class ProxyServer implements AutoCloseable {
     public ProxyServer(FulcrumConfig config) {
         this.state = compiler.compile(config);
         this.accessLog = new AccessLog(config.accessLog());
+        this.transport = Transport.forHttp(config.server().transport());
         this.group = transport.newGroup(config.server().eventLoopThreads(), "fulcrum-io");
         for (EventExecutor e : group) {
             EventLoop loop = (EventLoop) e;

@@ -12,12 +12,25 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The socket transport: Linux native epoll when it loads, the JDK's NIO otherwise.
+ * The socket transport: Linux native epoll when it loads, the JDK's NIO otherwise; Linux
+ * io_uring for the HTTP proxy when the configuration asks for it ({@code server.transport}).
  *
- * @param name              {@code epoll} or {@code nio}
+ * <p>Why io_uring is a choice and not the default: on the HTTP benchmark it halves the
+ * proxy's tail latency at the same or a higher rate (docs/benchmarks.md), because a round's
+ * sends and receives are submitted together and completions are collected in one system
+ * call; but it needs Linux 5.x or later with io_uring enabled ({@code kernel.io_uring_disabled}
+ * is often set on hardened hosts), and the L4 relay and DNS server are built on epoll.
+ *
+ * @param name              {@code epoll}, {@code io_uring} or {@code nio}
  * @param ioHandlerFactory  the event-loop I/O handler
  * @param serverChannelType listening socket class
  * @param clientChannelType connected socket class
@@ -26,6 +39,42 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                         Class<? extends ServerSocketChannel> serverChannelType,
                         Class<? extends SocketChannel> clientChannelType) {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+
+    /**
+     * The transport for the HTTP proxy, from {@code server.transport}: {@code auto} (the
+     * {@code fulcrum.transport} system property when set, else {@link #best()}), {@code epoll},
+     * {@code io_uring} or {@code nio}. A native transport that does not load here falls back to
+     * {@link #best()} with a warning that says why, so a file written for one host still starts
+     * on another.
+     */
+    public static Transport forHttp(String configured) {
+        String wanted = "auto".equals(configured) ? System.getProperty("fulcrum.transport", "auto") : configured;
+        switch (wanted) {
+            case "io_uring" -> {
+                if (IoUring.isAvailable()) {
+                    return new Transport("io_uring", IoUringIoHandler.newFactory(),
+                            IoUringServerSocketChannel.class, IoUringSocketChannel.class);
+                }
+                LOG.warn("server.transport io_uring is not available here ({}); using {}",
+                        IoUring.unavailabilityCause(), best().name());
+            }
+            case "epoll" -> {
+                if (!Epoll.isAvailable()) {
+                    LOG.warn("server.transport epoll is not available here ({}); using nio",
+                            Epoll.unavailabilityCause());
+                }
+            }
+            case "nio" -> {
+                return nio();
+            }
+            default -> {
+                // auto
+            }
+        }
+        return best();
+    }
+
     /** Epoll when available (and not disabled with {@code -Dfulcrum.transport=nio}), else NIO. */
     public static Transport best() {
         boolean wantNio = "nio".equalsIgnoreCase(System.getProperty("fulcrum.transport"));
@@ -33,6 +82,10 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
             return new Transport("epoll", new EpollKeepRegistered(EpollIoHandler.newFactory()), EpollServerSocketChannel.class,
                     EpollSocketChannel.class);
         }
+        return nio();
+    }
+
+    private static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 

@@ -63,6 +63,8 @@ public final class ConfigValidator {
     static final Set<String> HASH_SOURCES = Set.of("client-ip", "header", "cookie");
     static final Set<String> BACKEND_STATES = Set.of("up", "down", "draining", "disabled", "backup");
     static final Set<String> LOG_FORMATS = Set.of("text", "json");
+    /** Socket I/O choices for the HTTP proxy ({@code server.transport}). */
+    static final Set<String> TRANSPORTS = Set.of("auto", "epoll", "io_uring", "nio");
     static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     static final Set<String> ALPN_PROTOCOLS = Set.of("http/1.1", "h2");
 
@@ -208,6 +210,7 @@ public final class ConfigValidator {
             notBlank(SourceMap.field(p, "host"), s.host());
             nonNegative(SourceMap.field(p, "shutdownGrace"), s.shutdownGrace());
             positive(SourceMap.field(p, "stickyPurgeInterval"), s.stickyPurgeInterval());
+            oneOf(SourceMap.field(p, "transport"), s.transport(), TRANSPORTS);
         }
 
         private void checkAccessLog(AccessLogConfig a, String p) {

@@ -49,6 +49,7 @@ class ConfigLoaderTest {
               shutdownGrace: 30s
               stickyPurgeInterval: 2m
               ownSession: true
+              transport: io_uring
             accessLog:
               enabled: false
               format: json
@@ -134,7 +135,7 @@ class ConfigLoaderTest {
     @Test
     void aFullFileBindsEveryField() throws ConfigException {
         FulcrumConfig expected = new FulcrumConfig(
-                new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2), true),
+                new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2), true, "io_uring"),
                 new AccessLogConfig(false, "json", "/var/log/fulcrum/access.log"),
                 List.of(new ListenerConfig("public", "[::]:8443", "http",
                         new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofHours(1)),
@@ -244,13 +245,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnknownTransportIsRefusedWithTheChoicesAndTheLine() {
+        String yaml = with(FULL, "  transport: io_uring", "  transport: uring");
+        ConfigError e = onlyError(yaml);
+        assertThat(e.path()).isEqualTo("server.transport");
+        assertThat(e.line()).isEqualTo(lineOf(yaml, "transport: uring"));
+        assertThat(e.message()).startsWith("must be one of auto, epoll, io_uring, nio (got \"uring\")")
+                .contains("did you mean \"io_uring\"?");
+    }
+
+    @Test
     void unknownFieldWithNothingCloseListsTheValidFields() {
         String yaml = with(FULL, "  stickyPurgeInterval: 2m", "  stickyPurgeInterval: 2m\n  colour: blue");
         ConfigError e = onlyError(yaml);
         assertThat(e.path()).isEqualTo("server.colour");
         assertThat(e.line()).isEqualTo(lineOf(yaml, "colour"));
         assertThat(e.message()).isEqualTo("unknown field \"colour\"; valid fields: eventLoopThreads, site, host, "
-                + "shutdownGrace, stickyPurgeInterval, ownSession");
+                + "shutdownGrace, stickyPurgeInterval, ownSession, transport");
     }
 
     @Test

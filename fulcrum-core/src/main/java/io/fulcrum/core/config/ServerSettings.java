@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param stickyPurgeInterval how often expired sticky entries are purged
  * @param ownSession       whether {@code fulcrum run} moves the process into a session of its own
  *                         at start (as a daemonised HAProxy or NGINX is); read once, at start
+ * @param transport        socket I/O of the HTTP proxy: {@code auto}, {@code epoll}, {@code io_uring}
+ *                         or {@code nio}; read once, at start
  */
 public record ServerSettings(
         Integer eventLoopThreads,
@@ -19,7 +21,8 @@ public record ServerSettings(
         String host,
         Duration shutdownGrace,
         Duration stickyPurgeInterval,
-        Boolean ownSession) {
+        Boolean ownSession,
+        String transport) {
 
     public ServerSettings {
         eventLoopThreads = eventLoopThreads == null ? 0 : eventLoopThreads;
@@ -28,10 +31,11 @@ public record ServerSettings(
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(10) : shutdownGrace;
         stickyPurgeInterval = stickyPurgeInterval == null ? Duration.ofSeconds(10) : stickyPurgeInterval;
         ownSession = ownSession != null && ownSession;
+        transport = transport == null ? "auto" : transport;
     }
 
     public static ServerSettings defaults() {
-        return new ServerSettings(null, null, null, null, null, null);
+        return new ServerSettings(null, null, null, null, null, null, null);
     }
 
     private static String defaultHostName() {
