@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * The socket transport: Linux native epoll when it loads, the JDK's NIO otherwise; Linux
  * io_uring for the HTTP proxy when the configuration asks for it ({@code server.transport}).
  *
- * <p>Why io_uring is a choice and not the default: on the HTTP benchmark it halves the
- * proxy's tail latency at the same or a higher rate (docs/benchmarks.md), because a round's
- * sends and receives are submitted together and completions are collected in one system
- * call; but it needs Linux 5.x or later with io_uring enabled ({@code kernel.io_uring_disabled}
- * is often set on hardened hosts), and the L4 relay and DNS server are built on epoll.
+ * <p>Why io_uring is a choice and not the default: on the HTTP benchmark it gave a lower,
+ * steadier p99 than epoll at the same or a higher rate (docs/benchmarks.md), but it needs a
+ * kernel with io_uring enabled ({@code kernel.io_uring_disabled} is often set on hardened
+ * hosts and container runtimes filter it), and the L4 relay and DNS server are built on
+ * epoll. See docs/design/transports.md.
  *
  * @param name              {@code epoll}, {@code io_uring} or {@code nio}
  * @param ioHandlerFactory  the event-loop I/O handler
