@@ -12,16 +12,12 @@ import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.epoll.LinuxSocket;
-import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,42 +31,45 @@ import java.util.concurrent.TimeUnit;
  * exception with a stack trace per half-close and about twenty extra system calls per
  * connection (address look-ups, option reads, interest changes, {@code SHUT_RD}). That put the
  * L4 router at about half of HAProxy's new connections per second. This relay makes the system
- * calls a C proxy makes: accept, socket, connect, three interest changes, a receive and a send
- * per chunk, a shutdown per half-close, two closes.
+ * calls a C proxy makes: accept, socket, connect, one interest registration per socket, a
+ * receive and a send per chunk, a shutdown per half-close, two closes (see {@link SocketCalls}).
  *
- * <p>How it relays: each socket is watched level-triggered for what it can do next. A read
- * lands in the loop's scratch chunk and is sent to the other socket at once; when the kernel
- * takes only part of it, the flow keeps the chunk, stops reading that side and waits until the
- * other socket is writable (backpressure without a queue). An end of input is passed on as a
- * shutdown of the other socket's output once what precedes it is written, while the other
- * direction goes on (half-close); when both directions ended, or a socket failed, or the table
- * expired the entry, both close. The first backend that accepts the connection gets it: a
- * refused or timed-out connect moves to another backend, which is safe because nothing was
- * relayed yet. Everything runs on the flow's event loop.
+ * <p>How it relays: each socket is registered once, edge-triggered, for input, output and the
+ * peer's FIN, and the flow remembers what each edge said (readable, writable) until a call
+ * finds the socket empty or full. A read lands in the loop's scratch chunk and is sent to the
+ * other socket at once; when the kernel takes only part of it, the flow keeps the chunk, stops
+ * reading that side and writes the rest when the other socket reports room (backpressure
+ * without a queue). An end of input is passed on as a shutdown of the other socket's output
+ * once what precedes it is written, while the other direction goes on (half-close); when the
+ * FIN was reported together with the last bytes, those bytes are held back for it so both leave
+ * in one segment. When both directions ended, or a socket failed, or the table expired the
+ * entry, both close. The first backend that accepts the connection gets it: a refused or
+ * timed-out connect moves to another backend, which is safe because nothing was relayed yet.
+ * Everything runs on the flow's event loop.
  */
 public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectTcpFlow.class);
 
-    /** Reads per readiness event before other sockets get their turn (level-triggered). */
-    private static final int READS_PER_EVENT = 4;
+    /** Full chunks read from one socket per turn before other sockets get theirs. */
+    private static final int READS_PER_TURN = 4;
     private static final int IN = EpollIoOps.EPOLLIN.value();
     private static final int OUT = EpollIoOps.EPOLLOUT.value();
-    private static final int ET = EpollIoOps.EPOLLET.value();
     private static final int ERR = EpollIoOps.EPOLLERR.value();
+    /** The peer shut its output: its FIN is queued behind any data still unread. */
+    private static final int RDHUP = EpollIoOps.EPOLLRDHUP.value();
     /** EPOLLHUP: not among Netty's constants; its value is fixed by the Linux ABI. */
     private static final int HUP = 0x010;
-    /** The interest sets this relay uses, by bit mask (IN, OUT, ET), made once. */
-    private static final EpollIoOps[] OPS = new EpollIoOps[8];
-
-    static {
-        for (int i = 0; i < OPS.length; i++) {
-            int v = ((i & 1) != 0 ? IN : 0) | ((i & 2) != 0 ? OUT : 0) | ((i & 4) != 0 ? ET : 0);
-            // An empty set would take the socket out of epoll: edge-triggered alone keeps it in
-            // without asking for an event (errors and hang-ups are then reported once).
-            OPS[i] = EpollIoOps.valueOf(v == 0 ? ET : v);
-        }
-    }
+    /**
+     * What a socket is registered for: input, the peer's FIN and room to write, edge-triggered.
+     * Once set it never changes, so a connection costs one {@code epoll_ctl} per socket.
+     */
+    private static final EpollIoOps INTEREST = EpollIoOps.valueOf(IN | OUT | RDHUP | EpollIoOps.EPOLLET.value());
+    /**
+     * The client's first registration: without room to write, which a just-accepted socket has
+     * (its first edge would be a wasted event); added the first time a write to it falls short.
+     */
+    private static final EpollIoOps INPUT_ONLY = EpollIoOps.valueOf(IN | RDHUP | EpollIoOps.EPOLLET.value());
 
     private final IoEventLoop loop;
     private final L4ListenerRuntime rt;
@@ -87,10 +86,12 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
     private int attemptsLeft;
     private List<Backend> tried;
     private ScheduledFuture<?> connectTimer;
-    private boolean relaying;
+    /** What the client sent before the backend was connected (read at accept), or null. */
+    private RelayBuffers.Chunk firstBytes;
+    private int firstLength;
     private boolean closed;
 
-    private DirectTcpFlow(IoEventLoop loop, Socket clientSocket, InetSocketAddress source, String vip,
+    private DirectTcpFlow(IoEventLoop loop, int clientFd, InetSocketAddress source, String vip,
                           L4ListenerRuntime rt, ConnectionTable table) {
         this.loop = loop;
         this.rt = rt;
@@ -98,7 +99,8 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         this.buffers = RelayBuffers.current();
         this.source = source;
         this.timeouts = rt.timeoutsFor(vip);
-        this.client = new Side(clientSocket);
+        this.client = new Side(clientFd);
+        this.client.writable = true; // a just-accepted socket has room
         this.attemptsLeft = 1 + Math.max(0, rt.retries());
         long now = System.nanoTime();
         this.entry = new FlowEntry(rt.service(), vip, rt.config().port(), "tcp", source, now, timeouts.finNanos(),
@@ -114,12 +116,38 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
                 && !rt.config().acceptProxyProtocol() && !rt.config().splice();
     }
 
-    /** Starts relaying a just-accepted client socket; call on {@code loop}. */
-    public static void start(IoEventLoop loop, Socket clientSocket, InetSocketAddress source, String vip,
+    /** Starts relaying a just-accepted client socket, which the flow then owns; call on {@code loop}. */
+    public static void start(IoEventLoop loop, int clientFd, InetSocketAddress source, String vip,
                              L4ListenerRuntime rt, ConnectionTable table) {
-        DirectTcpFlow flow = new DirectTcpFlow(loop, clientSocket, source, vip, rt, table);
+        DirectTcpFlow flow = new DirectTcpFlow(loop, clientFd, source, vip, rt, table);
         table.add(loop, flow.entry);
+        flow.readFirstBytes();
         flow.connect();
+    }
+
+    /**
+     * Takes what the client already sent (a client that speaks first has usually sent its
+     * request by the time it is accepted), so that the backend connection can carry the
+     * handshake's last ACK on it (see {@link SocketCalls#delayAcks}).
+     */
+    private void readFirstBytes() {
+        RelayBuffers.Chunk chunk = buffers.scratch();
+        int n;
+        try {
+            n = SocketCalls.recv(client.fd, chunk.address, RelayBuffers.CHUNK_SIZE);
+        } catch (IOException | RuntimeException e) {
+            failed(client, e);
+            return;
+        }
+        if (n > 0) {
+            entry.bytesIn += n;
+            firstBytes = buffers.detachScratch();
+            firstLength = n;
+            client.readable = n == RelayBuffers.CHUNK_SIZE;
+        } else if (n == SocketCalls.EOF) {
+            // Closed before sending anything: nothing to relay.
+            closeAll();
+        }
     }
 
     // ---- connecting -----------------------------------------------------------------------------
@@ -140,10 +168,10 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         InetSocketAddress address = b.socketAddress();
         Side side;
         try {
-            Socket s = LinuxSocket.newSocketStream(address.getAddress() instanceof Inet6Address
-                    ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
-            side = new Side(s);
-            s.setTcpNoDelay(true);
+            side = new Side(SocketCalls.tcpSocket(address.getAddress()));
+            if (firstBytes != null) {
+                SocketCalls.delayAcks(side.fd);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} {}: cannot open a socket to {}: {}", rt.service(), rt.config().key(), b.address(),
                     e.toString());
@@ -156,8 +184,8 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         backend = side;
         boolean done;
         try {
+            done = SocketCalls.connect(side.fd, address);
             register(side);
-            done = side.socket.connect(address);
         } catch (IOException | RuntimeException e) {
             connectFailed(side, e);
             return;
@@ -165,7 +193,6 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         if (done) {
             connected(side);
         } else {
-            updateInterest(side);
             connectTimer = loop.schedule(() -> connectTimedOut(side), timeouts.connectMillis(), TimeUnit.MILLISECONDS);
         }
     }
@@ -182,18 +209,6 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
             }
         }
         return null;
-    }
-
-    private void finishConnect(Side side) {
-        try {
-            if (!side.socket.finishConnect()) {
-                return;
-            }
-        } catch (IOException | RuntimeException e) {
-            connectFailed(side, e);
-            return;
-        }
-        connected(side);
     }
 
     private void connectTimedOut(Side side) {
@@ -226,9 +241,28 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
     private void connected(Side side) {
         cancelConnectTimer();
         side.connecting = false;
+        side.writable = true;
         chosen.recordSuccess();
         entry.assign(chosen, rt.counters().get(chosen));
-        relaying = true;
+        if (firstBytes != null) {
+            RelayBuffers.Chunk chunk = firstBytes;
+            firstBytes = null;
+            int written;
+            try {
+                written = SocketCalls.send(side.fd, chunk.address, firstLength, false);
+            } catch (IOException | RuntimeException e) {
+                failed(side, e);
+                return;
+            }
+            if (written < firstLength) {
+                blocked(side);
+                side.pending = chunk;
+                side.pendingPos = written;
+                side.pendingLimit = firstLength;
+            } else {
+                buffers.give(chunk);
+            }
+        }
         try {
             register(client);
         } catch (IOException | RuntimeException e) {
@@ -236,13 +270,12 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
             closeAll();
             return;
         }
-        // The client usually sent its first bytes while the backend was being connected: read
-        // them now rather than after another wait.
-        readFrom(client);
-        if (!closed) {
-            updateInterest(client);
-            updateInterest(side);
+        if (firstLength == 0) {
+            // Nothing was there at accept; the client has often sent its first bytes since:
+            // read them now rather than after another wait (an empty socket costs one call).
+            client.readable = true;
         }
+        pump(client);
     }
 
     private void cancelConnectTimer() {
@@ -260,108 +293,181 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
             throw new IOException("cannot register with the event loop", f.cause());
         }
         side.registration = f.getNow();
+        side.watchingOutput = side != client;
+        side.registration.submit(side.watchingOutput ? INTEREST : INPUT_ONLY);
     }
 
     // ---- relaying -----------------------------------------------------------------------------
 
-    /** A readiness event on one of the two sockets. */
+    /** A readiness edge on one of the two sockets. */
     private void onEvent(Side side, int ready) {
         if (closed || (side != client && side != backend)) {
             return; // a failed connect attempt's late report
         }
         if (side.connecting) {
-            if ((ready & (OUT | ERR | HUP)) != 0) {
-                finishConnect(side);
+            if ((ready & (ERR | HUP)) != 0) {
+                IOException e = SocketCalls.connectError(side.fd);
+                connectFailed(side, e != null ? e : new IOException("connect failed"));
+                return;
             }
-            return;
+            if ((ready & OUT) == 0) {
+                return;
+            }
+            connected(side);
+            if (closed) {
+                return;
+            }
+            // Edge-triggered: input reported with the connect (a server that speaks first) is not reported again.
         }
         entry.lastNanos = System.nanoTime();
-        if ((ready & (OUT | ERR | HUP)) != 0 && side.pending != null) {
+        if ((ready & (IN | RDHUP | HUP | ERR)) != 0) {
+            side.readable = true; // a read finds the data, the end or the error
+        }
+        if ((ready & RDHUP) != 0) {
+            side.finQueued = true;
+        }
+        if ((ready & (OUT | ERR | HUP)) != 0) {
+            side.writable = true;
+        }
+        if (side.pending != null && side.writable) {
             flushPending(side);
             if (closed) {
                 return;
             }
         }
-        if ((ready & (IN | ERR | HUP)) != 0) {
-            if (!side.inputDone && side.peer.pending == null) {
-                readFrom(side);
-                if (closed) {
-                    return;
-                }
-            } else if ((ready & ERR) != 0 || ((ready & HUP) != 0 && side.inputDone && side.pending == null)) {
-                failed(side, null); // a reset, or a hang-up with nothing left to do on this socket
-                return;
-            } else if ((ready & HUP) != 0 && !side.edge) {
-                // Hung up while this side may not be read (the other socket is full): take the
-                // report once, edge-triggered, and read when the other side drains.
-                side.edge = true;
-            }
+        pump(side);
+        if ((ready & ERR) != 0 && !closed) {
+            // A reset or another socket error, reported once: what could be read was read.
+            failed(side, null);
         }
-        updateInterest(client);
-        updateInterest(backend);
     }
 
-    /** Moves bytes from {@code from} to its peer until the socket is empty, the peer is full, or the budget is spent. */
-    private void readFrom(Side from) {
+    /** Reads what {@code from} has while its peer can take it; comes back later if the turn ran out. */
+    private void pump(Side from) {
+        if (from.resumeQueued || !from.readable || from.inputDone || from.peer == null || from.peer.pending != null || from.peer.connecting) {
+            return;
+        }
+        if (readFrom(from) && !closed) {
+            // Still readable after a full turn: let the other sockets of the loop go first.
+            from.resumeQueued = true;
+            loop.execute(() -> {
+                from.resumeQueued = false;
+                if (!closed) {
+                    pump(from);
+                }
+            });
+        }
+    }
+
+    /**
+     * Moves bytes from {@code from} to its peer until the socket is empty, the peer is full, or
+     * the turn is spent.
+     *
+     * @return whether the turn was spent with the socket perhaps still holding data
+     */
+    private boolean readFrom(Side from) {
         Side to = from.peer;
-        int budget = from.edge ? Integer.MAX_VALUE : READS_PER_EVENT;
-        while (budget-- > 0) {
+        for (int turn = 0; turn < READS_PER_TURN; turn++) {
             RelayBuffers.Chunk chunk = buffers.scratch();
             int n;
             try {
-                n = from.socket.recvAddress(chunk.address, 0, RelayBuffers.CHUNK_SIZE);
+                n = SocketCalls.recv(from.fd, chunk.address, RelayBuffers.CHUNK_SIZE);
             } catch (IOException | RuntimeException e) {
                 failed(from, e);
-                return;
+                return false;
             }
-            if (n == 0) {
-                return; // nothing more for now
+            if (n == SocketCalls.AGAIN) {
+                from.readable = false;
+                return false;
             }
-            if (n < 0) {
+            if (n == SocketCalls.EOF) {
+                from.readable = false;
                 inputEnded(from);
-                return;
+                return false;
+            }
+            boolean last = false;
+            if (n < RelayBuffers.CHUNK_SIZE) {
+                // A short read emptied the socket. If its FIN was reported, take the end now so
+                // that the last bytes and the FIN leave together.
+                from.readable = false;
+                if (from.finQueued) {
+                    int m;
+                    try {
+                        m = SocketCalls.recv(from.fd, chunk.address + n, RelayBuffers.CHUNK_SIZE - n);
+                    } catch (IOException | RuntimeException e) {
+                        failed(from, e);
+                        return false;
+                    }
+                    if (m == SocketCalls.EOF) {
+                        last = true;
+                    } else if (m > 0) {
+                        n += m;
+                        from.readable = true;
+                    }
+                }
             }
             if (from == client) {
                 entry.bytesIn += n;
             } else {
                 entry.bytesOut += n;
             }
-            int written;
-            try {
-                written = to.socket.sendAddress(chunk.address, 0, n);
-            } catch (IOException | RuntimeException e) {
-                failed(to, e);
-                return;
+            int written = 0;
+            if (to.writable) {
+                try {
+                    written = SocketCalls.send(to.fd, chunk.address, n, last);
+                } catch (IOException | RuntimeException e) {
+                    failed(to, e);
+                    return false;
+                }
             }
             if (written < n) {
+                blocked(to);
                 to.pending = buffers.detachScratch();
                 to.pendingPos = written;
                 to.pendingLimit = n;
-                return; // reading resumes once the peer has taken the rest
             }
-            if (n < RelayBuffers.CHUNK_SIZE && !from.edge) {
-                return; // a short read: the socket is very likely empty
+            if (last) {
+                inputEnded(from); // shuts the peer's output now, or once the rest is written
+                return false;
+            }
+            if (to.pending != null || !from.readable) {
+                return false; // reading resumes once the peer has taken the rest, or on the next edge
             }
         }
+        return true;
     }
 
-    /** Writes what waits for {@code to}; once all is written, passes on a FIN that waited for it. */
+    /** Writes what waits for {@code to}; once all is written, reads on or passes on a FIN that waited for it. */
     private void flushPending(Side to) {
         int written;
         try {
-            written = to.socket.sendAddress(to.pending.address, to.pendingPos, to.pendingLimit);
+            // When the FIN follows these bytes, both leave together.
+            written = SocketCalls.send(to.fd, to.pending.address + to.pendingPos, to.pendingLimit - to.pendingPos,
+                    to.peer.inputDone);
         } catch (IOException | RuntimeException e) {
             failed(to, e);
             return;
         }
         to.pendingPos += written;
         if (to.pendingPos < to.pendingLimit) {
+            blocked(to);
             return;
         }
         buffers.give(to.pending);
         to.pending = null;
         if (to.peer.inputDone) {
             endOutput(to);
+        } else {
+            pump(to.peer); // its data waited for room here
+        }
+    }
+
+    /** A write fell short: wait for room, and make sure epoll reports it. */
+    private void blocked(Side to) {
+        to.writable = false;
+        if (!to.watchingOutput && to.registration != null) {
+            to.watchingOutput = true;
+            to.registration.submit(INTEREST); // reports room at once if there is some again
         }
     }
 
@@ -385,7 +491,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         }
         to.outputDone = true;
         try {
-            to.socket.shutdown(false, true);
+            SocketCalls.shutdownOutput(to.fd);
         } catch (IOException | RuntimeException e) {
             failed(to, e);
         }
@@ -400,33 +506,13 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         Side other = side.peer;
         if (other != null && other.pending != null && !other.outputDone) {
             try {
-                other.socket.sendAddress(other.pending.address, other.pendingPos, other.pendingLimit);
+                SocketCalls.send(other.fd, other.pending.address + other.pendingPos,
+                        other.pendingLimit - other.pendingPos, false);
             } catch (IOException | RuntimeException ignored) {
                 // it is closing anyway
             }
         }
         closeAll();
-    }
-
-    /** Asks epoll for what each socket can usefully report next; a system call only on change. */
-    private void updateInterest(Side side) {
-        if (side == null || closed || side.registration == null) {
-            return;
-        }
-        int mask = 0;
-        if (side.connecting || side.pending != null) {
-            mask |= 2;
-        }
-        if (relaying && !side.inputDone && side.peer.pending == null) {
-            mask |= 1;
-        }
-        if (side.edge) {
-            mask |= 4;
-        }
-        if (mask != side.mask) {
-            side.mask = mask;
-            side.registration.submit(OPS[mask]);
-        }
     }
 
     // ---- closing ------------------------------------------------------------------------------
@@ -448,6 +534,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
             closeSide(backend);
         }
         // Chunks still held are dropped, not reused: nothing else may write into them later.
+        firstBytes = null;
         client.pending = null;
         if (backend != null) {
             backend.pending = null;
@@ -456,8 +543,12 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
     }
 
     private static void closeSide(Side side) {
+        if (side.closed) {
+            return;
+        }
+        side.closed = true;
         try {
-            side.socket.close();
+            side.descriptor.close(); // through Netty's handle, which then knows it is closed
         } catch (IOException e) {
             // already closed
         }
@@ -500,32 +591,42 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         return source.getAddress().getHostAddress() + ":" + source.getPort() + " -> " + rt.service();
     }
 
-    /** One of the flow's two sockets, as epoll sees it, with the bytes waiting to be written to it. */
+    /** One of the flow's two sockets, as epoll reported it, with the bytes waiting to be written to it. */
     private final class Side implements EpollIoHandle {
-        final Socket socket;
+        final int fd;
+        /** Netty's handle on the descriptor, for the registration only (all calls go through {@link SocketCalls}). */
+        final FileDescriptor descriptor;
         Side peer;
         IoRegistration registration;
-        /** The interest mask last submitted (bits: 1 IN, 2 OUT, 4 ET); -1 before the first. */
-        int mask = -1;
         boolean connecting;
+        /** An input edge was reported and no read has found the socket empty since. */
+        boolean readable;
+        /** The socket had room when last written or reported. */
+        boolean writable;
+        /** Registered for room-to-write edges (the client only after its first short write). */
+        boolean watchingOutput;
+        /** The peer's FIN was reported: the end of input follows the data still unread. */
+        boolean finQueued;
+        /** A task will go on reading this socket (its turn ran out). */
+        boolean resumeQueued;
         /** End of input read. */
         boolean inputDone;
         /** Output shut down (FIN sent). */
         boolean outputDone;
-        /** Reported edge-triggered from now on (see {@link #onEvent}). */
-        boolean edge;
+        boolean closed;
         /** Bytes read from the peer that this socket has not taken yet. */
         RelayBuffers.Chunk pending;
         int pendingPos;
         int pendingLimit;
 
-        Side(Socket socket) {
-            this.socket = socket;
+        Side(int fd) {
+            this.fd = fd;
+            this.descriptor = new FileDescriptor(fd);
         }
 
         @Override
         public FileDescriptor fd() {
-            return socket;
+            return descriptor;
         }
 
         @Override

@@ -167,7 +167,7 @@ public final class DirectTcpListener implements EpollIoHandle {
 
     private void accepted(IoEventLoop target, int fd, InetSocketAddress remote, L4ListenerRuntime rt) {
         if (DirectTcpFlow.eligible(rt)) {
-            DirectTcpFlow.start(target, new Socket(fd), remote, vip, rt, table); // owns the descriptor now
+            DirectTcpFlow.start(target, fd, remote, vip, rt, table); // owns the descriptor now
             return;
         }
         try {
