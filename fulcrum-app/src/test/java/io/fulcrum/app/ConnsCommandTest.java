@@ -71,7 +71,7 @@ class ConnsCommandTest {
         }
         PoolConfig pool = new PoolConfig("echo", null, null, null, null, null, null, null, null, null, null, null,
                 List.of(BackendConfig.of("127.0.0.1:" + backend.getLocalPort(), 1)));
-        FulcrumConfig config = new FulcrumConfig(new ServerSettings(1, null, null, Duration.ofSeconds(1), null, null, null),
+        FulcrumConfig config = new FulcrumConfig(new ServerSettings(1, null, null, Duration.ofSeconds(1), null, null, null, null),
                 AccessLogConfig.off(), List.of(), List.of(pool), null,
                 List.of(new VirtualServiceConfig("svc", List.of("127.0.0.2"), null, null,
                         List.of(new L4ListenerConfig(port, "tcp", "echo", null, null, null, null, null, null, null)))));

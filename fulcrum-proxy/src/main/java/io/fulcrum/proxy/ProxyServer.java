@@ -71,7 +71,7 @@ public final class ProxyServer implements AutoCloseable {
     public ProxyServer(FulcrumConfig config) {
         this.state = compiler.compile(config);
         this.accessLog = new AccessLog(config.accessLog());
-        this.transport = Transport.forHttp(config.server().transport());
+        this.transport = Transport.forHttp(config.server().transport(), config.server().idleSpinPolls());
         this.group = transport.newGroup(config.server().eventLoopThreads(), "fulcrum-io");
         for (EventExecutor e : group) {
             EventLoop loop = (EventLoop) e;

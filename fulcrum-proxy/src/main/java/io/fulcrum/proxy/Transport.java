@@ -2,7 +2,9 @@ package io.fulcrum.proxy;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -30,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * hosts and container runtimes filter it), and the L4 relay and DNS server are built on
  * epoll. See docs/design/transports.md.
  *
+ * <p>An epoll transport can make its loops look for ready sockets a few more times before they
+ * sleep ({@code server.idleSpinPolls}, {@link SpinThenSleep}).
+ *
  * @param name              {@code epoll}, {@code io_uring} or {@code nio}
  * @param ioHandlerFactory  the event-loop I/O handler
  * @param serverChannelType listening socket class
@@ -49,6 +54,14 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
      * on another.
      */
     public static Transport forHttp(String configured) {
+        return forHttp(configured, 0);
+    }
+
+    /**
+     * As {@link #forHttp(String)}, with {@code server.idleSpinPolls} for an epoll transport (see
+     * {@link SpinThenSleep}; io_uring and NIO loops ignore it).
+     */
+    public static Transport forHttp(String configured, int idleSpinPolls) {
         String wanted = "auto".equals(configured) ? System.getProperty("fulcrum.transport", "auto") : configured;
         switch (wanted) {
             case "io_uring" -> {
@@ -57,7 +70,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                             IoUringServerSocketChannel.class, IoUringSocketChannel.class);
                 }
                 LOG.warn("server.transport io_uring is not available here ({}); using {}",
-                        IoUring.unavailabilityCause(), best().name());
+                        IoUring.unavailabilityCause(), best(idleSpinPolls).name());
             }
             case "epoll" -> {
                 if (!Epoll.isAvailable()) {
@@ -72,14 +85,26 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                 // auto
             }
         }
-        return best();
+        return best(idleSpinPolls);
     }
 
     /** Epoll when available (and not disabled with {@code -Dfulcrum.transport=nio}), else NIO. */
     public static Transport best() {
+        return best(0);
+    }
+
+    /**
+     * Epoll when available (and not disabled with {@code -Dfulcrum.transport=nio}), else NIO.
+     *
+     * @param idleSpinPolls non-blocking polls an epoll loop makes before it sleeps ({@link SpinThenSleep});
+     *                      0 sleeps at once
+     */
+    public static Transport best(int idleSpinPolls) {
         boolean wantNio = "nio".equalsIgnoreCase(System.getProperty("fulcrum.transport"));
         if (!wantNio && Epoll.isAvailable()) {
-            return new Transport("epoll", new EpollKeepRegistered(EpollIoHandler.newFactory()), EpollServerSocketChannel.class,
+            SelectStrategyFactory wait = idleSpinPolls > 0 ? () -> new SpinThenSleep(idleSpinPolls)
+                    : DefaultSelectStrategyFactory.INSTANCE;
+            return new Transport("epoll", new EpollKeepRegistered(EpollIoHandler.newFactory(0, wait)), EpollServerSocketChannel.class,
                     EpollSocketChannel.class);
         }
         return nio();

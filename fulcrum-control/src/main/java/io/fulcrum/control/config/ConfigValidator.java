@@ -51,6 +51,8 @@ public final class ConfigValidator {
 
     /** Most event-loop threads accepted. */
     public static final int MAX_EVENT_LOOP_THREADS = 256;
+    /** Most idle spin polls accepted (each is a non-blocking {@code epoll_wait}, under a microsecond). */
+    public static final int MAX_IDLE_SPIN_POLLS = 10000;
     /** Most retry attempts accepted. */
     public static final int MAX_RETRY_ATTEMPTS = 10;
     /** Most hash-ring points per unit of weight accepted. */
@@ -211,6 +213,8 @@ public final class ConfigValidator {
             nonNegative(SourceMap.field(p, "shutdownGrace"), s.shutdownGrace());
             positive(SourceMap.field(p, "stickyPurgeInterval"), s.stickyPurgeInterval());
             oneOf(SourceMap.field(p, "transport"), s.transport(), TRANSPORTS);
+            range(SourceMap.field(p, "idleSpinPolls"), s.idleSpinPolls(), 0, MAX_IDLE_SPIN_POLLS,
+                    "; 0 sleeps at once");
         }
 
         private void checkAccessLog(AccessLogConfig a, String p) {

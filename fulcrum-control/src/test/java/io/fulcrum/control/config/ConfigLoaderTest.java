@@ -50,6 +50,7 @@ class ConfigLoaderTest {
               stickyPurgeInterval: 2m
               ownSession: true
               transport: io_uring
+              idleSpinPolls: 32
             accessLog:
               enabled: false
               format: json
@@ -135,7 +136,7 @@ class ConfigLoaderTest {
     @Test
     void aFullFileBindsEveryField() throws ConfigException {
         FulcrumConfig expected = new FulcrumConfig(
-                new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2), true, "io_uring"),
+                new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2), true, "io_uring", 32),
                 new AccessLogConfig(false, "json", "/var/log/fulcrum/access.log"),
                 List.of(new ListenerConfig("public", "[::]:8443", "http",
                         new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofHours(1)),
@@ -255,13 +256,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aNegativeOrHugeSpinCountIsRefusedWithTheLine() {
+        for (String bad : List.of("-1", "100001")) {
+            String yaml = with(FULL, "  idleSpinPolls: 32", "  idleSpinPolls: " + bad);
+            ConfigError e = onlyError(yaml);
+            assertThat(e.path()).isEqualTo("server.idleSpinPolls");
+            assertThat(e.line()).isEqualTo(lineOf(yaml, "idleSpinPolls: " + bad));
+            assertThat(e.message()).contains("between 0 and 10000");
+        }
+    }
+
+    @Test
     void unknownFieldWithNothingCloseListsTheValidFields() {
         String yaml = with(FULL, "  stickyPurgeInterval: 2m", "  stickyPurgeInterval: 2m\n  colour: blue");
         ConfigError e = onlyError(yaml);
         assertThat(e.path()).isEqualTo("server.colour");
         assertThat(e.line()).isEqualTo(lineOf(yaml, "colour"));
         assertThat(e.message()).isEqualTo("unknown field \"colour\"; valid fields: eventLoopThreads, site, host, "
-                + "shutdownGrace, stickyPurgeInterval, ownSession, transport");
+                + "shutdownGrace, stickyPurgeInterval, ownSession, transport, idleSpinPolls");
     }
 
     @Test

@@ -14,6 +14,9 @@ import java.time.Duration;
  *                         at start (as a daemonised HAProxy or NGINX is); read once, at start
  * @param transport        socket I/O of the HTTP proxy: {@code auto}, {@code epoll}, {@code io_uring}
  *                         or {@code nio}; read once, at start
+ * @param idleSpinPolls    non-blocking polls an epoll event loop (HTTP proxy and L4 router) makes
+ *                         when it runs out of work, before it sleeps; 0 sleeps at once; read once,
+ *                         at start
  */
 public record ServerSettings(
         Integer eventLoopThreads,
@@ -22,7 +25,8 @@ public record ServerSettings(
         Duration shutdownGrace,
         Duration stickyPurgeInterval,
         Boolean ownSession,
-        String transport) {
+        String transport,
+        Integer idleSpinPolls) {
 
     public ServerSettings {
         eventLoopThreads = eventLoopThreads == null ? 0 : eventLoopThreads;
@@ -32,10 +36,11 @@ public record ServerSettings(
         stickyPurgeInterval = stickyPurgeInterval == null ? Duration.ofSeconds(10) : stickyPurgeInterval;
         ownSession = ownSession != null && ownSession;
         transport = transport == null ? "auto" : transport;
+        idleSpinPolls = idleSpinPolls == null ? 0 : idleSpinPolls;
     }
 
     public static ServerSettings defaults() {
-        return new ServerSettings(null, null, null, null, null, null, null);
+        return new ServerSettings(null, null, null, null, null, null, null, null);
     }
 
     private static String defaultHostName() {

@@ -61,11 +61,12 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     private static final int BACKLOG = 4096;
 
     private final EventLog events;
-    private final Transport transport = Transport.best();
+    /** Set at start from {@code server.idleSpinPolls}. */
+    private Transport transport = Transport.best();
     private final L4Compiler compiler = new L4Compiler();
     private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
     private final ChannelGroup serverChannels = new DefaultChannelGroup("l4-listeners", GlobalEventExecutor.INSTANCE);
-    private final ChannelFactory<? extends SocketChannel> clientChannels =
+    private ChannelFactory<? extends SocketChannel> clientChannels =
             new ReflectiveChannelFactory<>(transport.clientChannelType());
     private volatile ConnectionTable table;
     /** Backends whose failure closes their flows (SPEC 2.3 item 6: a failed backend's entries are purged). */
@@ -103,6 +104,8 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         Map<String, L4ListenerRuntime> runtimes = compile(config);
         table = new ConnectionTable(L4Compiler.sweepNanos(runtimes));
         threads = config.server().eventLoopThreads();
+        transport = Transport.best(config.server().idleSpinPolls());
+        clientChannels = new ReflectiveChannelFactory<>(transport.clientChannelType());
         running = true;
         try {
             applyBindings(config, runtimes);
