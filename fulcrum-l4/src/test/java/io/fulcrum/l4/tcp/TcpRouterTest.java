@@ -1,6 +1,7 @@
 package io.fulcrum.l4.tcp;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.ServerSettings;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
 import io.fulcrum.core.l4.ConnectionTableSource.BackendConnectionCounters;
@@ -103,6 +104,33 @@ class TcpRouterTest {
                 assertThat(c.fin()).isZero();
             }
             assertThat(completed).containsEntry(a.address(), 60L).containsEntry(b.address(), 40L);
+        });
+    }
+
+    @Test
+    void aClientThatSpeaksFirstGetsEachAnswerAndTheEndOnALoopThatSpinsBeforeSleeping() throws Exception {
+        TcpBackend answer = server("a", Mode.ANSWER_AND_CLOSE);
+        int port = TcpBackend.freePort();
+        FulcrumConfig base = of(List.of(pool("p", null, null, backend(answer.address(), 1))),
+                List.of(service("first", List.of("127.0.0.2"), tcp(port, "p"))));
+        ServerSettings spinning = new ServerSettings(1, "site-a", "node-a", Duration.ofSeconds(5),
+                Duration.ofMillis(100), null, null, 16);
+        start(new FulcrumConfig(spinning, base.accessLog(), base.listeners(), base.pools(), base.l4Timeouts(),
+                base.virtualServices()));
+        for (int i = 0; i < 200; i++) {
+            try (Socket s = connect("127.0.0.2", port)) {
+                // The request goes out at once: the relay usually finds it right after accept and
+                // connects with the handshake's last ACK held for it.
+                s.getOutputStream().write(("q" + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                // The backend answers and closes: the answer and the end arrive, nothing more.
+                String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertThat(all).isEqualTo("a:q" + i + "\n");
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(l4.openFlows()).isZero();
+            assertThat(l4.backendCounters()).singleElement()
+                    .satisfies(c -> assertThat(c.completed()).isEqualTo(200L));
         });
     }
 

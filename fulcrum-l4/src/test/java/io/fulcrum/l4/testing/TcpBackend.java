@@ -25,7 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TcpBackend implements AutoCloseable {
 
     /** What the backend does with a connection. */
-    public enum Mode { ECHO, ECHO_HOLD, COUNT_THEN_REPLY, RECORD, SEND_32MB }
+    /**
+     * What a connection gets: ECHO and ECHO_HOLD greet with the name first; ANSWER_AND_CLOSE
+     * waits for one line, answers {@code name:line} and closes at once (a client speaks first,
+     * the answer and the FIN leave together).
+     */
+    public enum Mode { ECHO, ECHO_HOLD, COUNT_THEN_REPLY, RECORD, SEND_32MB, ANSWER_AND_CLOSE }
 
     private final String name;
     private final Mode mode;
@@ -80,6 +85,15 @@ public final class TcpBackend implements AutoCloseable {
                 case COUNT_THEN_REPLY -> {
                     long n = in.transferTo(OutputStream.nullOutputStream());
                     out.write((name + ":" + n).getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+                case ANSWER_AND_CLOSE -> {
+                    StringBuilder line = new StringBuilder();
+                    int c;
+                    while ((c = in.read()) >= 0 && c != '\n') {
+                        line.append((char) c);
+                    }
+                    out.write((name + ":" + line + "\n").getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                 }
                 case SEND_32MB -> {
