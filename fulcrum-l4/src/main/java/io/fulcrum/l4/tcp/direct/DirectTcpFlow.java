@@ -53,6 +53,8 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
 
     /** Full chunks read from one socket per turn before other sockets get theirs. */
     private static final int READS_PER_TURN = 4;
+    /** What {@link #receive} returns when the socket failed (the flow is closed by then). */
+    private static final int FAILED = Integer.MIN_VALUE;
     private static final int IN = EpollIoOps.EPOLLIN.value();
     private static final int OUT = EpollIoOps.EPOLLOUT.value();
     private static final int ERR = EpollIoOps.EPOLLERR.value();
@@ -132,11 +134,8 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
      */
     private void readFirstBytes() {
         RelayBuffers.Chunk chunk = buffers.scratch();
-        int n;
-        try {
-            n = SocketCalls.recv(client.fd, chunk.address, RelayBuffers.CHUNK_SIZE);
-        } catch (IOException | RuntimeException e) {
-            failed(client, e);
+        int n = receive(client, chunk.address, RelayBuffers.CHUNK_SIZE);
+        if (n == FAILED) {
             return;
         }
         if (n > 0) {
@@ -369,11 +368,8 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         Side to = from.peer;
         for (int turn = 0; turn < READS_PER_TURN; turn++) {
             RelayBuffers.Chunk chunk = buffers.scratch();
-            int n;
-            try {
-                n = SocketCalls.recv(from.fd, chunk.address, RelayBuffers.CHUNK_SIZE);
-            } catch (IOException | RuntimeException e) {
-                failed(from, e);
+            int n = receive(from, chunk.address, RelayBuffers.CHUNK_SIZE);
+            if (n == FAILED) {
                 return false;
             }
             if (n == SocketCalls.AGAIN) {
@@ -391,11 +387,8 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
                 // that the last bytes and the FIN leave together.
                 from.readable = false;
                 if (from.finQueued) {
-                    int m;
-                    try {
-                        m = SocketCalls.recv(from.fd, chunk.address + n, RelayBuffers.CHUNK_SIZE - n);
-                    } catch (IOException | RuntimeException e) {
-                        failed(from, e);
+                    int m = receive(from, chunk.address + n, RelayBuffers.CHUNK_SIZE - n);
+                    if (m == FAILED) {
                         return false;
                     }
                     if (m == SocketCalls.EOF) {
@@ -435,6 +428,16 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
             }
         }
         return true;
+    }
+
+    /** A receive from {@code from}: the bytes, {@link SocketCalls#AGAIN}, {@link SocketCalls#EOF}, or {@link #FAILED} once the flow is closed. */
+    private int receive(Side from, long address, int length) {
+        try {
+            return SocketCalls.recv(from.fd, address, length);
+        } catch (IOException | RuntimeException e) {
+            failed(from, e);
+            return FAILED;
+        }
     }
 
     /** Writes what waits for {@code to}; once all is written, reads on or passes on a FIN that waited for it. */
