@@ -53,7 +53,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
 
     /** Full chunks read from one socket per turn before other sockets get theirs. */
     private static final int READS_PER_TURN = 4;
-    /** What {@link #receive} returns when the socket failed (the flow is closed by then). */
+    /** What {@link #receive} and {@link #send} return when the socket failed (the flow is closed by then). */
     private static final int FAILED = Integer.MIN_VALUE;
     private static final int IN = EpollIoOps.EPOLLIN.value();
     private static final int OUT = EpollIoOps.EPOLLOUT.value();
@@ -246,18 +246,12 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         if (firstBytes != null) {
             RelayBuffers.Chunk chunk = firstBytes;
             firstBytes = null;
-            int written;
-            try {
-                written = SocketCalls.send(side.fd, chunk.address, firstLength, false);
-            } catch (IOException | RuntimeException e) {
-                failed(side, e);
+            int written = send(side, chunk.address, firstLength, false);
+            if (written == FAILED) {
                 return;
             }
             if (written < firstLength) {
-                blocked(side);
-                side.pending = chunk;
-                side.pendingPos = written;
-                side.pendingLimit = firstLength;
+                keepUnsent(side, chunk, written, firstLength);
             } else {
                 buffers.give(chunk);
             }
@@ -343,7 +337,9 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
 
     /** Reads what {@code from} has while its peer can take it; comes back later if the turn ran out. */
     private void pump(Side from) {
-        if (from.resumeQueued || !from.readable || from.inputDone || from.peer == null || from.peer.pending != null || from.peer.connecting) {
+        Side to = from.peer;
+        if (from.resumeQueued || !from.readable || from.inputDone || to == null || to.pending != null
+                || to.connecting) {
             return;
         }
         if (readFrom(from) && !closed) {
@@ -404,20 +400,12 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
             } else {
                 entry.bytesOut += n;
             }
-            int written = 0;
-            if (to.writable) {
-                try {
-                    written = SocketCalls.send(to.fd, chunk.address, n, last);
-                } catch (IOException | RuntimeException e) {
-                    failed(to, e);
-                    return false;
-                }
+            int written = to.writable ? send(to, chunk.address, n, last) : SocketCalls.AGAIN;
+            if (written == FAILED) {
+                return false;
             }
             if (written < n) {
-                blocked(to);
-                to.pending = buffers.detachScratch();
-                to.pendingPos = written;
-                to.pendingLimit = n;
+                keepUnsent(to, buffers.detachScratch(), written, n);
             }
             if (last) {
                 inputEnded(from); // shuts the peer's output now, or once the rest is written
@@ -440,15 +428,35 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         }
     }
 
-    /** Writes what waits for {@code to}; once all is written, reads on or passes on a FIN that waited for it. */
-    private void flushPending(Side to) {
-        int written;
+    /**
+     * A send to {@code to}: the bytes the kernel took ({@link SocketCalls#AGAIN} when it is full),
+     * or {@link #FAILED} once the flow is closed.
+     *
+     * @param more the FIN follows at once: hold the bytes back for it ({@code MSG_MORE})
+     */
+    private int send(Side to, long address, int length, boolean more) {
         try {
-            // When the FIN follows these bytes, both leave together.
-            written = SocketCalls.send(to.fd, to.pending.address + to.pendingPos, to.pendingLimit - to.pendingPos,
-                    to.peer.inputDone);
+            return SocketCalls.send(to.fd, address, length, more);
         } catch (IOException | RuntimeException e) {
             failed(to, e);
+            return FAILED;
+        }
+    }
+
+    /** The kernel took {@code written} of the {@code limit} bytes in {@code chunk}: {@code to} keeps the rest and waits for room. */
+    private void keepUnsent(Side to, RelayBuffers.Chunk chunk, int written, int limit) {
+        blocked(to);
+        to.pending = chunk;
+        to.pendingPos = written;
+        to.pendingLimit = limit;
+    }
+
+    /** Writes what waits for {@code to}; once all is written, reads on or passes on a FIN that waited for it. */
+    private void flushPending(Side to) {
+        // When the FIN follows these bytes, both leave together.
+        int written = send(to, to.pending.address + to.pendingPos, to.pendingLimit - to.pendingPos,
+                to.peer.inputDone);
+        if (written == FAILED) {
             return;
         }
         to.pendingPos += written;

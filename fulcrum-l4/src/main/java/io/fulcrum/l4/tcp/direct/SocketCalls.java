@@ -114,18 +114,18 @@ final class SocketCalls {
             if (fd < 0) {
                 throw failure("socket", s);
             }
-            s.memory.set(ValueLayout.JAVA_INT, 0, 1);
-            if ((int) SETSOCKOPT.invokeExact(s.state, fd, IPPROTO_TCP, TCP_NODELAY, s.memory.address(), 4) < 0) {
-                IOException e = failure("setsockopt(TCP_NODELAY)", s);
-                close(fd);
-                throw e;
-            }
-            return fd;
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IOException(t);
         }
+        try {
+            setTcpOption(fd, TCP_NODELAY, 1, "TCP_NODELAY");
+        } catch (IOException e) {
+            close(fd);
+            throw e;
+        }
+        return fd;
     }
 
     /**
@@ -134,11 +134,15 @@ final class SocketCalls {
      * on it, so the server accepts the connection and reads its first bytes at once.
      */
     static void delayAcks(int fd) throws IOException {
+        setTcpOption(fd, TCP_QUICKACK, 0, "TCP_QUICKACK");
+    }
+
+    private static void setTcpOption(int fd, int option, int value, String name) throws IOException {
         Scratch s = SCRATCH.get();
         try {
-            s.memory.set(ValueLayout.JAVA_INT, 0, 0);
-            if ((int) SETSOCKOPT.invokeExact(s.state, fd, IPPROTO_TCP, TCP_QUICKACK, s.memory.address(), 4) < 0) {
-                throw failure("setsockopt(TCP_QUICKACK)", s);
+            s.memory.set(ValueLayout.JAVA_INT, 0, value);
+            if ((int) SETSOCKOPT.invokeExact(s.state, fd, IPPROTO_TCP, option, s.memory.address(), 4) < 0) {
+                throw failure("setsockopt(" + name + ")", s);
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -257,7 +261,7 @@ final class SocketCalls {
     }
 
     /** Closes a descriptor; an error (already closed) is ignored. */
-    static void close(int fd) {
+    private static void close(int fd) {
         Scratch s = SCRATCH.get();
         try {
             int ignored = (int) CLOSE.invokeExact(s.state, fd);
@@ -267,7 +271,7 @@ final class SocketCalls {
     }
 
     /** Writes {@code address} as a {@code sockaddr_in} or {@code sockaddr_in6}; returns its length. */
-    static int encode(InetSocketAddress address, MemorySegment sa) {
+    private static int encode(InetSocketAddress address, MemorySegment sa) {
         sa.asSlice(0, SOCKADDR_SIZE).fill((byte) 0);
         InetAddress a = address.getAddress();
         sa.set(ValueLayout.JAVA_SHORT, 0, (short) (a instanceof Inet6Address ? AF_INET6 : AF_INET));
