@@ -1,8 +1,8 @@
 package io.fulcrum.proxy;
 
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.epoll.Epoll;
@@ -69,8 +69,10 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                     return new Transport("io_uring", IoUringIoHandler.newFactory(),
                             IoUringServerSocketChannel.class, IoUringSocketChannel.class);
                 }
+                Transport fallback = best(idleSpinPolls);
                 LOG.warn("server.transport io_uring is not available here ({}); using {}",
-                        IoUring.unavailabilityCause(), best(idleSpinPolls).name());
+                        IoUring.unavailabilityCause(), fallback.name());
+                return fallback;
             }
             case "epoll" -> {
                 if (!Epoll.isAvailable()) {

@@ -61,13 +61,13 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     private static final int BACKLOG = 4096;
 
     private final EventLog events;
-    /** Set at start from {@code server.idleSpinPolls}. */
-    private Transport transport = Transport.best();
+    /** Set at start ({@code server.idleSpinPolls} shapes its event loops). */
+    private Transport transport;
     private final L4Compiler compiler = new L4Compiler();
     private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
     private final ChannelGroup serverChannels = new DefaultChannelGroup("l4-listeners", GlobalEventExecutor.INSTANCE);
-    private ChannelFactory<? extends SocketChannel> clientChannels =
-            new ReflectiveChannelFactory<>(transport.clientChannelType());
+    /** Backend connections of the channel relay; set at start with the transport. */
+    private ChannelFactory<? extends SocketChannel> clientChannels;
     private volatile ConnectionTable table;
     /** Backends whose failure closes their flows (SPEC 2.3 item 6: a failed backend's entries are purged). */
     private final java.util.Set<Backend> purged = java.util.concurrent.ConcurrentHashMap.newKeySet();
