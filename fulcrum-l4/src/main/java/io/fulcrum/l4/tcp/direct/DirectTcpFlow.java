@@ -77,6 +77,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
     private final L4ListenerRuntime rt;
     private final ConnectionTable table;
     private final RelayBuffers buffers;
+    private final SocketCalls calls;
     private final FlowTimeouts timeouts;
     private final FlowEntry entry;
     private final InetSocketAddress source;
@@ -99,6 +100,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         this.rt = rt;
         this.table = table;
         this.buffers = RelayBuffers.current();
+        this.calls = SocketCalls.current();
         this.source = source;
         this.timeouts = rt.timeoutsFor(vip);
         this.client = new Side(clientFd);
@@ -167,9 +169,9 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         InetSocketAddress address = b.socketAddress();
         Side side;
         try {
-            side = new Side(SocketCalls.tcpSocket(address.getAddress()));
+            side = new Side(calls.tcpSocket(address.getAddress()));
             if (firstBytes != null) {
-                SocketCalls.delayAcks(side.fd);
+                calls.delayAcks(side.fd);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} {}: cannot open a socket to {}: {}", rt.service(), rt.config().key(), b.address(),
@@ -183,7 +185,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         backend = side;
         boolean done;
         try {
-            done = SocketCalls.connect(side.fd, address);
+            done = calls.connect(side.fd, address);
             register(side);
         } catch (IOException | RuntimeException e) {
             connectFailed(side, e);
@@ -299,7 +301,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         }
         if (side.connecting) {
             if ((ready & (ERR | HUP)) != 0) {
-                IOException e = SocketCalls.connectError(side.fd);
+                IOException e = calls.connectError(side.fd);
                 connectFailed(side, e != null ? e : new IOException("connect failed"));
                 return;
             }
@@ -420,12 +422,12 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
 
     /** A receive from {@code from}: the bytes, {@link SocketCalls#AGAIN}, {@link SocketCalls#EOF}, or {@link #FAILED} once the flow is closed. */
     private int receive(Side from, long address, int length) {
-        try {
-            return SocketCalls.recv(from.fd, address, length);
-        } catch (IOException | RuntimeException e) {
-            failed(from, e);
+        int n = calls.recv(from.fd, address, length);
+        if (SocketCalls.isFailure(n)) {
+            failed(from, SocketCalls.failure("recv", n));
             return FAILED;
         }
+        return n;
     }
 
     /**
@@ -435,12 +437,12 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
      * @param more the FIN follows at once: hold the bytes back for it ({@code MSG_MORE})
      */
     private int send(Side to, long address, int length, boolean more) {
-        try {
-            return SocketCalls.send(to.fd, address, length, more);
-        } catch (IOException | RuntimeException e) {
-            failed(to, e);
+        int n = calls.send(to.fd, address, length, more);
+        if (SocketCalls.isFailure(n)) {
+            failed(to, SocketCalls.failure("send", n));
             return FAILED;
         }
+        return n;
     }
 
     /** The kernel took {@code written} of the {@code limit} bytes in {@code chunk}: {@code to} keeps the rest and waits for room. */
@@ -502,7 +504,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         }
         to.outputDone = true;
         try {
-            SocketCalls.shutdownOutput(to.fd);
+            calls.shutdownOutput(to.fd);
         } catch (IOException | RuntimeException e) {
             failed(to, e);
         }
@@ -516,12 +518,9 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         }
         Side other = side.peer;
         if (other != null && other.pending != null && !other.outputDone) {
-            try {
-                SocketCalls.send(other.fd, other.pending.address + other.pendingPos,
-                        other.pendingLimit - other.pendingPos, false);
-            } catch (IOException | RuntimeException ignored) {
-                // it is closing anyway
-            }
+            // Best effort: it is closing anyway, so a failure here changes nothing.
+            calls.send(other.fd, other.pending.address + other.pendingPos, other.pendingLimit - other.pendingPos,
+                    false);
         }
         closeAll();
     }

@@ -153,7 +153,11 @@ public final class DirectTcpListener implements EpollIoHandle {
             L4ListenerRuntime rt = runtime.get();
             IoEventLoop target = loops.get(nextLoop);
             nextLoop = nextLoop + 1 == loops.size() ? 0 : nextLoop + 1;
-            if (target == loop) {
+            if (target == loop && DirectTcpFlow.eligible(rt)) {
+                // The common case, without a detour through accepted(): the JIT then compiles the
+                // flow's start once, on its own, rather than once more inlined into accepted().
+                DirectTcpFlow.start(target, fd, remote, vip, rt, table);
+            } else if (target == loop) {
                 accepted(target, fd, remote, rt);
             } else {
                 try {

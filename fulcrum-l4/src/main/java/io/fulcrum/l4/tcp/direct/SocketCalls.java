@@ -11,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,7 +18,8 @@ import java.nio.ByteOrder;
 
 /**
  * The socket system calls of the direct relay, made through the JDK's foreign-function
- * interface on plain descriptors.
+ * interface on plain descriptors. One instance per event loop holds the native memory its
+ * calls need ({@link #current()}); a flow takes it once.
  *
  * <p>Why not Netty's socket wrapper: wrapping a descriptor asks the kernel for its address
  * family ({@code getsockname}), which cost the relay two system calls per connection, and its
@@ -29,8 +29,11 @@ import java.nio.ByteOrder;
  * thread-state transitions of an ordinary downcall are not needed.
  *
  * <p>Results follow Netty's convention: a read returns the bytes read, {@link #AGAIN} when the
- * socket is empty and {@link #EOF} at the end of input; a failure is an {@link IOException}
- * that names the call and the error.
+ * socket is empty and {@link #EOF} at the end of input. {@link #recv} and {@link #send} report a
+ * failure as a code below {@link #EOF} (see {@link #isFailure}), not as an exception: they run
+ * for every chunk relayed, and a catch block that a connection reset reaches for the first time
+ * makes the JIT throw away and recompile the relay's hottest method. The set-up calls throw an
+ * {@link IOException} that names the call and the error.
  */
 final class SocketCalls {
 
@@ -56,9 +59,12 @@ final class SocketCalls {
     private static final int EINTR = 4;
     private static final int EINPROGRESS = 115;
     private static final int SOCKADDR_SIZE = 28;
+    private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private static final MemoryLayout STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final long ERRNO = STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    /** Option values 0 and 1 for {@code setsockopt}, written once: a call passes their address. */
+    private static final MemorySegment OPTION_VALUES = Arena.global().allocate(8, 4);
     private static final MethodHandle SOCKET;
     private static final MethodHandle SETSOCKOPT;
     private static final MethodHandle GETSOCKOPT;
@@ -69,15 +75,16 @@ final class SocketCalls {
     private static final MethodHandle CLOSE;
     private static final MethodHandle STRERROR;
 
-    /** Per event loop: the errno the linker captures, and room for an option value and an address. */
-    private static final FastThreadLocal<Scratch> SCRATCH = new FastThreadLocal<>() {
+    private static final FastThreadLocal<SocketCalls> LOCAL = new FastThreadLocal<>() {
         @Override
-        protected Scratch initialValue() {
-            return new Scratch();
+        protected SocketCalls initialValue() {
+            return new SocketCalls();
         }
     };
 
     static {
+        OPTION_VALUES.set(ValueLayout.JAVA_INT, 0, 0);
+        OPTION_VALUES.set(ValueLayout.JAVA_INT, 4, 1);
         Linker linker = Linker.nativeLinker();
         SymbolLookup libc = linker.defaultLookup();
         ValueLayout.OfInt i = ValueLayout.JAVA_INT;
@@ -96,7 +103,20 @@ final class SocketCalls {
                         MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), i));
     }
 
+    /** Where the linker leaves errno after each call. */
+    private final MemorySegment state;
+    /** Room for an address ({@code connect}) or an option value ({@code getsockopt}). */
+    private final MemorySegment memory;
+
     private SocketCalls() {
+        Arena arena = Arena.ofAuto();
+        state = arena.allocate(STATE);
+        memory = arena.allocate(64, 8);
+    }
+
+    /** The calling event loop's instance. */
+    static SocketCalls current() {
+        return LOCAL.get();
     }
 
     private static MethodHandle handle(Linker linker, SymbolLookup libc, String name, FunctionDescriptor fd) {
@@ -104,23 +124,30 @@ final class SocketCalls {
                 Linker.Option.captureCallState("errno"), Linker.Option.critical(false));
     }
 
+    /** Whether a result of {@link #recv} or {@link #send} is a failure. */
+    static boolean isFailure(int result) {
+        return result < EOF;
+    }
+
+    /** The failure a {@link #recv} or {@link #send} result stands for, naming {@code call}. */
+    static IOException failure(String call, int result) {
+        return new IOException(call + " failed: " + describe(-1 - result));
+    }
+
     /** A non-blocking TCP socket for {@code address}'s family, with Nagle's algorithm off. */
-    static int tcpSocket(InetAddress address) throws IOException {
-        Scratch s = SCRATCH.get();
+    int tcpSocket(InetAddress address) throws IOException {
         int fd;
         try {
-            fd = (int) SOCKET.invokeExact(s.state, address instanceof Inet6Address ? AF_INET6 : AF_INET,
+            fd = (int) SOCKET.invokeExact(state, address instanceof Inet6Address ? AF_INET6 : AF_INET,
                     SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                throw failure("socket", s);
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
             throw new IOException(t);
         }
+        if (fd < 0) {
+            throw failure("socket");
+        }
         try {
-            setTcpOption(fd, TCP_NODELAY, 1, "TCP_NODELAY");
+            setTcpOption(fd, TCP_NODELAY, true, "TCP_NODELAY");
         } catch (IOException e) {
             close(fd);
             throw e;
@@ -133,21 +160,20 @@ final class SocketCalls {
      * before connecting, the handshake's last ACK waits for the first data segment and rides
      * on it, so the server accepts the connection and reads its first bytes at once.
      */
-    static void delayAcks(int fd) throws IOException {
-        setTcpOption(fd, TCP_QUICKACK, 0, "TCP_QUICKACK");
+    void delayAcks(int fd) throws IOException {
+        setTcpOption(fd, TCP_QUICKACK, false, "TCP_QUICKACK");
     }
 
-    private static void setTcpOption(int fd, int option, int value, String name) throws IOException {
-        Scratch s = SCRATCH.get();
+    private void setTcpOption(int fd, int option, boolean on, String name) throws IOException {
+        int r;
         try {
-            s.memory.set(ValueLayout.JAVA_INT, 0, value);
-            if ((int) SETSOCKOPT.invokeExact(s.state, fd, IPPROTO_TCP, option, s.memory.address(), 4) < 0) {
-                throw failure("setsockopt(" + name + ")", s);
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
+            r = (int) SETSOCKOPT.invokeExact(state, fd, IPPROTO_TCP, option,
+                    OPTION_VALUES.address() + (on ? 4 : 0), 4);
         } catch (Throwable t) {
             throw new IOException(t);
+        }
+        if (r < 0) {
+            throw failure("setsockopt(" + name + ")");
         }
     }
 
@@ -157,56 +183,55 @@ final class SocketCalls {
      * @return true when connected already, false when the connect goes on (the socket reports
      *         writable once done)
      */
-    static boolean connect(int fd, InetSocketAddress address) throws IOException {
-        Scratch s = SCRATCH.get();
-        int len = encode(address, s.memory);
+    boolean connect(int fd, InetSocketAddress address) throws IOException {
+        int len = encode(address);
+        int r;
         try {
-            int r;
             do {
-                r = (int) CONNECT.invokeExact(s.state, fd, s.memory.address(), len);
-            } while (r < 0 && errno(s) == EINTR);
-            if (r == 0) {
-                return true;
-            }
-            if (errno(s) == EINPROGRESS) {
-                return false;
-            }
-            throw failure("connect " + address, s);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
+                r = (int) CONNECT.invokeExact(state, fd, memory.address(), len);
+            } while (r < 0 && errno() == EINTR);
         } catch (Throwable t) {
             throw new IOException(t);
         }
+        if (r == 0) {
+            return true;
+        }
+        if (errno() == EINPROGRESS) {
+            return false;
+        }
+        throw failure("connect " + address);
     }
 
     /** Why a connect failed ({@code SO_ERROR}), or null when it succeeded. */
-    static IOException connectError(int fd) {
-        Scratch s = SCRATCH.get();
+    IOException connectError(int fd) {
+        memory.set(ValueLayout.JAVA_INT, 0, 0);
+        memory.set(ValueLayout.JAVA_INT, 8, 4);
+        int r;
         try {
-            s.memory.set(ValueLayout.JAVA_INT, 0, 0);
-            s.memory.set(ValueLayout.JAVA_INT, 8, 4);
-            int r = (int) GETSOCKOPT.invokeExact(s.state, fd, SOL_SOCKET, SO_ERROR, s.memory.address(),
-                    s.memory.address() + 8);
-            if (r < 0) {
-                return failure("getsockopt(SO_ERROR)", s);
-            }
-            int err = s.memory.get(ValueLayout.JAVA_INT, 0);
-            return err == 0 ? null : new IOException("connect failed: " + describe(err));
+            r = (int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ERROR, memory.address(), memory.address() + 8);
         } catch (Throwable t) {
             return new IOException(t);
         }
+        if (r < 0) {
+            return failure("getsockopt(SO_ERROR)");
+        }
+        int err = memory.get(ValueLayout.JAVA_INT, 0);
+        return err == 0 ? null : new IOException("connect failed: " + describe(err));
     }
 
-    /** Reads up to {@code length} bytes to {@code address}: the count, {@link #AGAIN} or {@link #EOF}. */
-    static int recv(int fd, long address, int length) throws IOException {
-        Scratch s = SCRATCH.get();
+    /**
+     * Reads up to {@code length} bytes to {@code address}.
+     *
+     * @return the count, {@link #AGAIN}, {@link #EOF}, or a failure ({@link #isFailure})
+     */
+    int recv(int fd, long address, int length) {
         long n;
         try {
             do {
-                n = (long) RECV.invokeExact(s.state, fd, address, (long) length, 0);
-            } while (n < 0 && errno(s) == EINTR);
+                n = (long) RECV.invokeExact(state, fd, address, (long) length, 0);
+            } while (n < 0 && errno() == EINTR);
         } catch (Throwable t) {
-            throw new IOException(t);
+            throw new IllegalStateException(t); // a downcall handle does not throw
         }
         if (n > 0) {
             return (int) n;
@@ -214,84 +239,81 @@ final class SocketCalls {
         if (n == 0) {
             return length == 0 ? AGAIN : EOF;
         }
-        if (errno(s) == EAGAIN) {
-            return AGAIN;
-        }
-        throw failure("recv", s);
+        int e = errno();
+        return e == EAGAIN ? AGAIN : -1 - e;
     }
 
     /**
      * Writes up to {@code length} bytes from {@code address}.
      *
      * @param more hold the bytes back for the FIN that follows at once ({@code MSG_MORE})
-     * @return the bytes the kernel took, {@link #AGAIN} when the socket's buffer is full
+     * @return the bytes the kernel took, {@link #AGAIN} when the socket's buffer is full, or a
+     *         failure ({@link #isFailure})
      */
-    static int send(int fd, long address, int length, boolean more) throws IOException {
-        Scratch s = SCRATCH.get();
+    int send(int fd, long address, int length, boolean more) {
         long n;
         int flags = more ? MSG_NOSIGNAL | MSG_MORE : MSG_NOSIGNAL;
         try {
             do {
-                n = (long) SEND.invokeExact(s.state, fd, address, (long) length, flags);
-            } while (n < 0 && errno(s) == EINTR);
+                n = (long) SEND.invokeExact(state, fd, address, (long) length, flags);
+            } while (n < 0 && errno() == EINTR);
         } catch (Throwable t) {
-            throw new IOException(t);
+            throw new IllegalStateException(t); // a downcall handle does not throw
         }
         if (n >= 0) {
             return (int) n;
         }
-        if (errno(s) == EAGAIN) {
-            return AGAIN;
-        }
-        throw failure("send", s);
+        int e = errno();
+        return e == EAGAIN ? AGAIN : -1 - e;
     }
 
     /** Shuts the socket's output: sends a FIN after what is queued. */
-    static void shutdownOutput(int fd) throws IOException {
-        Scratch s = SCRATCH.get();
+    void shutdownOutput(int fd) throws IOException {
+        int r;
         try {
-            if ((int) SHUTDOWN.invokeExact(s.state, fd, SHUT_WR) < 0) {
-                throw failure("shutdown", s);
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
+            r = (int) SHUTDOWN.invokeExact(state, fd, SHUT_WR);
         } catch (Throwable t) {
             throw new IOException(t);
+        }
+        if (r < 0) {
+            throw failure("shutdown");
         }
     }
 
     /** Closes a descriptor; an error (already closed) is ignored. */
-    private static void close(int fd) {
-        Scratch s = SCRATCH.get();
+    private void close(int fd) {
         try {
-            int ignored = (int) CLOSE.invokeExact(s.state, fd);
+            int ignored = (int) CLOSE.invokeExact(state, fd);
         } catch (Throwable ignored) {
             // nothing more to do
         }
     }
 
-    /** Writes {@code address} as a {@code sockaddr_in} or {@code sockaddr_in6}; returns its length. */
-    private static int encode(InetSocketAddress address, MemorySegment sa) {
-        sa.asSlice(0, SOCKADDR_SIZE).fill((byte) 0);
+    /** Writes {@code address} to {@link #memory} as a {@code sockaddr_in} or {@code sockaddr_in6}; returns its length. */
+    private int encode(InetSocketAddress address) {
         InetAddress a = address.getAddress();
-        sa.set(ValueLayout.JAVA_SHORT, 0, (short) (a instanceof Inet6Address ? AF_INET6 : AF_INET));
-        sa.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) address.getPort());
+        boolean v6 = a instanceof Inet6Address;
+        memory.set(ValueLayout.JAVA_LONG, 0, 0);
+        memory.set(ValueLayout.JAVA_LONG, 8, 0);
+        memory.set(ValueLayout.JAVA_SHORT, 0, (short) (v6 ? AF_INET6 : AF_INET));
+        memory.set(PORT, 2, (short) address.getPort());
         byte[] raw = a.getAddress();
-        if (a instanceof Inet6Address v6) {
-            MemorySegment.copy(raw, 0, sa, ValueLayout.JAVA_BYTE, 8, 16);
-            sa.set(ValueLayout.JAVA_INT_UNALIGNED, 24, v6.getScopeId());
+        if (v6) {
+            memory.set(ValueLayout.JAVA_LONG, 16, 0);
+            MemorySegment.copy(raw, 0, memory, ValueLayout.JAVA_BYTE, 8, 16);
+            memory.set(ValueLayout.JAVA_INT, 24, ((Inet6Address) a).getScopeId());
             return SOCKADDR_SIZE;
         }
-        MemorySegment.copy(raw, 0, sa, ValueLayout.JAVA_BYTE, 4, 4);
+        MemorySegment.copy(raw, 0, memory, ValueLayout.JAVA_BYTE, 4, 4);
         return 16;
     }
 
-    private static int errno(Scratch s) {
-        return (int) ERRNO.get(s.state, 0L);
+    private int errno() {
+        return state.get(ValueLayout.JAVA_INT, ERRNO);
     }
 
-    private static IOException failure(String call, Scratch s) {
-        return new IOException(call + " failed: " + describe(errno(s)));
+    private IOException failure(String call) {
+        return new IOException(call + " failed: " + describe(errno()));
     }
 
     private static String describe(int errno) {
@@ -299,18 +321,6 @@ final class SocketCalls {
             return ((MemorySegment) STRERROR.invokeExact(errno)).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
-        }
-    }
-
-    /** Native memory each event loop reuses for its calls. */
-    private static final class Scratch {
-        final MemorySegment state;
-        final MemorySegment memory;
-
-        Scratch() {
-            Arena arena = Arena.ofAuto();
-            state = arena.allocate(STATE);
-            memory = arena.allocate(64, 8);
         }
     }
 }
