@@ -89,9 +89,6 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
     private int attemptsLeft;
     private List<Backend> tried;
     private ScheduledFuture<?> connectTimer;
-    /** What the client sent before the backend was connected (read at accept), or null. */
-    private RelayBuffers.Chunk firstBytes;
-    private int firstLength;
     private boolean closed;
 
     private DirectTcpFlow(IoEventLoop loop, int clientFd, InetSocketAddress source, String vip,
@@ -125,30 +122,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
                              L4ListenerRuntime rt, ConnectionTable table) {
         DirectTcpFlow flow = new DirectTcpFlow(loop, clientFd, source, vip, rt, table);
         table.add(loop, flow.entry);
-        flow.readFirstBytes();
         flow.connect();
-    }
-
-    /**
-     * Takes what the client already sent (a client that speaks first has usually sent its
-     * request by the time it is accepted), so that the backend connection can carry the
-     * handshake's last ACK on it (see {@link SocketCalls#delayAcks}).
-     */
-    private void readFirstBytes() {
-        RelayBuffers.Chunk chunk = buffers.scratch();
-        int n = receive(client, chunk.address, RelayBuffers.CHUNK_SIZE);
-        if (n == FAILED) {
-            return;
-        }
-        if (n > 0) {
-            entry.bytesIn += n;
-            firstBytes = buffers.detachScratch();
-            firstLength = n;
-            client.readable = n == RelayBuffers.CHUNK_SIZE;
-        } else if (n == SocketCalls.EOF) {
-            // Closed before sending anything: nothing to relay.
-            closeAll();
-        }
     }
 
     // ---- connecting -----------------------------------------------------------------------------
@@ -170,9 +144,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         Side side;
         try {
             side = new Side(calls.tcpSocket(address.getAddress()));
-            if (firstBytes != null) {
-                calls.delayAcks(side.fd);
-            }
+            calls.delayAcks(side.fd); // see connected()
         } catch (IOException | RuntimeException e) {
             LOG.warn("{} {}: cannot open a socket to {}: {}", rt.service(), rt.config().key(), b.address(),
                     e.toString());
@@ -245,19 +217,6 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         side.writable = true;
         chosen.recordSuccess();
         entry.assign(chosen, rt.counters().get(chosen));
-        if (firstBytes != null) {
-            RelayBuffers.Chunk chunk = firstBytes;
-            firstBytes = null;
-            int written = send(side, chunk.address, firstLength, false);
-            if (written == FAILED) {
-                return;
-            }
-            if (written < firstLength) {
-                keepUnsent(side, chunk, written, firstLength);
-            } else {
-                buffers.give(chunk);
-            }
-        }
         try {
             register(client);
         } catch (IOException | RuntimeException e) {
@@ -265,12 +224,23 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
             closeAll();
             return;
         }
-        if (firstLength == 0) {
-            // Nothing was there at accept; the client has often sent its first bytes since:
-            // read them now rather than after another wait (an empty socket costs one call).
-            client.readable = true;
-        }
+        // A client that speaks first has usually sent its first bytes by now: read them at once
+        // rather than after another wait (an empty socket costs one call). Sent now, they carry
+        // the handshake's last ACK, which the backend socket held back (delayAcks), so the
+        // backend accepts the connection and reads them in one wake-up.
+        client.readable = true;
         pump(client);
+        if (!closed) {
+            // Acknowledge as usual from here on. With nothing sent (a server that speaks first,
+            // or a slow client) this sends the held-back ACK, so the backend does not wait for its
+            // connection; otherwise it only ends the delaying, so the backend's answer is
+            // acknowledged at once rather than late enough for the backend to send it again.
+            try {
+                calls.ackNow(side.fd);
+            } catch (IOException | RuntimeException e) {
+                failed(side, e);
+            }
+        }
     }
 
     private void cancelConnectTimer() {
@@ -544,7 +514,6 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
             closeSide(backend);
         }
         // Chunks still held are dropped, not reused: nothing else may write into them later.
-        firstBytes = null;
         client.pending = null;
         if (backend != null) {
             backend.pending = null;

@@ -158,10 +158,21 @@ final class SocketCalls {
     /**
      * Lets the kernel delay acknowledgements on {@code fd} ({@code TCP_QUICKACK} off): set
      * before connecting, the handshake's last ACK waits for the first data segment and rides
-     * on it, so the server accepts the connection and reads its first bytes at once.
+     * on it, so the server accepts the connection and reads its first bytes at once. Left
+     * alone, the kernel sends that ACK only after 200 ms, and goes on delaying the ACKs of
+     * what the server sends: call {@link #ackNow} once the first bytes are sent, or when none
+     * are coming.
      */
     void delayAcks(int fd) throws IOException {
         setTcpOption(fd, TCP_QUICKACK, false, "TCP_QUICKACK");
+    }
+
+    /**
+     * Back to acknowledging at once on {@code fd} ({@code TCP_QUICKACK} on): an ACK the kernel
+     * holds back leaves now.
+     */
+    void ackNow(int fd) throws IOException {
+        setTcpOption(fd, TCP_QUICKACK, true, "TCP_QUICKACK");
     }
 
     private void setTcpOption(int fd, int option, boolean on, String name) throws IOException {
