@@ -48,18 +48,13 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
 
     /**
      * The transport for the HTTP proxy, from {@code server.transport}: {@code auto} (the
-     * {@code fulcrum.transport} system property when set, else {@link #best()}), {@code epoll},
+     * {@code fulcrum.transport} system property when set, else {@link #best(int)}), {@code epoll},
      * {@code io_uring} or {@code nio}. A native transport that does not load here falls back to
-     * {@link #best()} with a warning that says why, so a file written for one host still starts
-     * on another.
-     */
-    public static Transport forHttp(String configured) {
-        return forHttp(configured, 0);
-    }
-
-    /**
-     * As {@link #forHttp(String)}, with {@code server.idleSpinPolls} for an epoll transport (see
-     * {@link SpinThenSleep}; io_uring and NIO loops ignore it).
+     * {@link #best(int)} with a warning that says why, so a file written for one host still
+     * starts on another.
+     *
+     * @param idleSpinPolls {@code server.idleSpinPolls} for an epoll transport (see
+     *                      {@link SpinThenSleep}); io_uring and NIO loops ignore it
      */
     public static Transport forHttp(String configured, int idleSpinPolls) {
         String wanted = "auto".equals(configured) ? System.getProperty("fulcrum.transport", "auto") : configured;
@@ -88,11 +83,6 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
             }
         }
         return best(idleSpinPolls);
-    }
-
-    /** Epoll when available (and not disabled with {@code -Dfulcrum.transport=nio}), else NIO. */
-    public static Transport best() {
-        return best(0);
     }
 
     /**
