@@ -6,6 +6,7 @@ import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.backend.WeightOrigin;
 import io.fulcrum.core.event.Event;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class AdminNodeTest {
     void aDrainThroughTheApiSurvivesReloadAndRestart() throws Exception {
         try (NamedBackend a = NamedBackend.start("a"); NamedBackend b = NamedBackend.start("b");
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            int port = Sockets.freePort();
+            int port = FreePorts.tcp();
             Path file = Files.writeString(dir.resolve("fulcrum.yaml"), """
                     server:
                       shutdownGrace: 200ms
@@ -99,7 +100,7 @@ class AdminNodeTest {
         try (NamedBackend a = NamedBackend.start("a"); NamedBackend b = NamedBackend.start("b");
              NamedBackend c = NamedBackend.start("c");
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            int port = Sockets.freePort();
+            int port = FreePorts.tcp();
             Path file = Files.writeString(dir.resolve("fulcrum.yaml"), """
                     server:
                       shutdownGrace: 200ms

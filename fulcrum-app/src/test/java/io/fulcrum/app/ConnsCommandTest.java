@@ -10,6 +10,7 @@ import io.fulcrum.core.config.ServerSettings;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
 import io.fulcrum.l4.service.L4Service;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,10 +66,7 @@ class ConnsCommandTest {
                 }
             }
         });
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = FreePorts.tcp();
         PoolConfig pool = new PoolConfig("echo", null, null, null, null, null, null, null, null, null, null, null,
                 List.of(BackendConfig.of("127.0.0.1:" + backend.getLocalPort(), 1)));
         FulcrumConfig config = new FulcrumConfig(new ServerSettings(1, null, null, Duration.ofSeconds(1), null, null, null, null),

@@ -5,6 +5,7 @@ import io.fulcrum.control.reload.ConfigFileWatcher;
 import io.fulcrum.control.reload.ConfigReloader;
 import io.fulcrum.control.reload.ReloadResult;
 import io.fulcrum.proxy.ProxyServer;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,7 @@ class FileWatchReloadTest {
     }
 
     private Path startOn(NamedBackend backend) throws Exception {
-        port = Sockets.freePort();
+        port = FreePorts.tcp();
         Path file = Files.writeString(dir.resolve("fulcrum.yaml"), ReloadTestConfigs.routingTo(port, backend));
         var config = ConfigLoader.load(file);
         proxy = new ProxyServer(config);

@@ -6,6 +6,7 @@ import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.event.Event;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.gslb.SiteStateService;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,7 @@ import org.xbill.DNS.Type;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,7 +73,7 @@ class GslbDnsAcrossSitesTest {
         b = new TestSite("b", 2);
         c = new TestSite("c", 3);
         sites.addAll(List.of(a, b, c));
-        dnsPort = freeUdpAndTcpPort(a.ip);
+        dnsPort = FreePorts.tcpAndUdp(a.ip);
         for (TestSite s : sites) {
             String yaml = s.yaml(sites) + (s == a ? dnsSection() + ADMIN_SECTION : "");
             s.node = FulcrumNode.create(ConfigLoader.parse(yaml, "site-" + s.name + ".yaml"), null);
@@ -196,33 +194,6 @@ class GslbDnsAcrossSitesTest {
         return log.latest(EventLog.DEFAULT_CAPACITY).stream().filter(e -> e.kind().equals(kind)).toList();
     }
 
-    private static int freeTcpPort(String ip) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort(String ip) throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, 0))) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** A port free for both UDP and TCP on this address (DNS serves both on one port). */
-    private static int freeUdpAndTcpPort(String ip) throws IOException {
-        for (int i = 0; i < 20; i++) {
-            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(ip, 0))) {
-                int port = u.getLocalPort();
-                try (ServerSocket t = new ServerSocket(port, 1, InetAddress.getByName(ip))) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no port free for both UDP and TCP on " + ip);
-    }
-
     /** One site: its address, its ports, its HTTP backend and (once started) its node. */
     private static final class TestSite implements AutoCloseable {
 
@@ -237,8 +208,8 @@ class GslbDnsAcrossSitesTest {
         TestSite(String name, int n) throws IOException {
             this.name = name;
             this.ip = "127.0." + n + ".1";
-            this.webPort = freeTcpPort(ip);
-            this.gslbPort = freeUdpPort(ip);
+            this.webPort = FreePorts.tcp(ip);
+            this.gslbPort = FreePorts.udp(ip);
             startBackend(0);
             this.backendPort = backend.getAddress().getPort();
         }

@@ -4,16 +4,13 @@ import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.gslb.SiteStateService;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,14 +24,8 @@ class HandoffCommandTest {
 
     @Test
     void printsTheTableOfARunningNode() throws Exception {
-        int web;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            web = s.getLocalPort();
-        }
-        int udp;
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            udp = s.getLocalPort();
-        }
+        int web = FreePorts.tcp();
+        int udp = FreePorts.udp("127.0.0.1");
         Path secret = Files.writeString(dir.resolve("secret-a-b"), "a-shared-secret-of-some-length\n");
         String yaml = """
                 listeners:

@@ -4,6 +4,7 @@ import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.health.HealthService;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,7 @@ class L4HealthNodeTest {
     void aFailedBackendLosesItsFlowsAndNewFlowsGoElsewhere() throws Exception {
         ServerSocket a = greeter("a");
         ServerSocket b = greeter("b");
-        int port = Sockets.freePort();
+        int port = FreePorts.tcp();
         node = FulcrumNode.create(ConfigLoader.parse("""
                 server:
                   eventLoopThreads: 1

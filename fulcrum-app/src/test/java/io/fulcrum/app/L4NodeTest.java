@@ -4,6 +4,7 @@ import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.l4.ConnectionTableSource;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +79,7 @@ class L4NodeTest {
                 }
             }
         });
-        int port = Sockets.freePort();
+        int port = FreePorts.tcp();
         FulcrumConfig first = ConfigLoader.parse(yaml(echo.getLocalPort(), port, "127.0.0.2"), "l4.yaml");
         node = FulcrumNode.create(first, null);
         node.start();

@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -52,7 +53,7 @@ class ReloadCommandTest {
 
     @Test
     void sighupFromTheReloadCommandAppliesTheChangedFile() throws Exception {
-        int port = Sockets.freePort();
+        int port = FreePorts.tcp();
         Path pidFile = dir.resolve("fulcrum.pid");
         try (NamedBackend one = NamedBackend.start("one");
              NamedBackend two = NamedBackend.start("two");

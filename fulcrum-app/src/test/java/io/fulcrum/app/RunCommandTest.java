@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,7 @@ class RunCommandTest {
 
     @Test
     void invalidFileExitsTwoAndBindsNothing() throws Exception {
-        int port = Sockets.freePort();
+        int port = FreePorts.tcp();
         String yaml = TestConfigs.badWeight(port);
         Path file = TestConfigs.write(dir, "bad.yaml", yaml);
         try (FulcrumProcess p = FulcrumProcess.start(dir, "run", "-c", file.toString())) {
@@ -52,7 +53,7 @@ class RunCommandTest {
 
     @Test
     void servesUntilSigtermThenExitsZeroAndReleasesThePort() throws Exception {
-        Path file = TestConfigs.write(dir, "good.yaml", TestConfigs.good(Sockets.freePort()));
+        Path file = TestConfigs.write(dir, "good.yaml", TestConfigs.good(FreePorts.tcp()));
         try (FulcrumProcess p = FulcrumProcess.start(dir, "run", "-c", file.toString())) {
             await().atMost(LIMIT).until(() -> BOUND.matcher(p.stderr()).find() || !p.isAlive());
             Matcher m = BOUND.matcher(p.stderr());
@@ -71,7 +72,7 @@ class RunCommandTest {
     @Test
     void ownSessionMovesTheProcessIntoASessionOfItsOwn() throws Exception {
         assumeThat(Path.of("/proc/self/stat")).exists();
-        Path file = TestConfigs.write(dir, "own.yaml", "server:\n  ownSession: true\n" + TestConfigs.good(Sockets.freePort()));
+        Path file = TestConfigs.write(dir, "own.yaml", "server:\n  ownSession: true\n" + TestConfigs.good(FreePorts.tcp()));
         try (FulcrumProcess p = FulcrumProcess.start(dir, "run", "-c", file.toString())) {
             await().atMost(LIMIT).until(() -> BOUND.matcher(p.stderr()).find() || !p.isAlive());
             assertThat(p.stderr()).contains("server.ownSession: now in a session of its own");
@@ -84,7 +85,7 @@ class RunCommandTest {
     @Test
     void withoutOwnSessionTheProcessStaysInTheSessionThatStartedIt() throws Exception {
         assumeThat(Path.of("/proc/self/stat")).exists();
-        Path file = TestConfigs.write(dir, "inherit.yaml", TestConfigs.good(Sockets.freePort()));
+        Path file = TestConfigs.write(dir, "inherit.yaml", TestConfigs.good(FreePorts.tcp()));
         try (FulcrumProcess p = FulcrumProcess.start(dir, "run", "-c", file.toString())) {
             await().atMost(LIMIT).until(() -> BOUND.matcher(p.stderr()).find() || !p.isAlive());
             assertThat(p.stderr()).doesNotContain("ownSession");

@@ -1,2 +1,5 @@
-/** Test support shared by every module: a JUnit extension that fails a test class on a Netty buffer leak. */
+/**
+ * Test support shared by every module: a JUnit extension that fails a test class on a Netty
+ * buffer leak, and ports for listeners that no other socket will take first.
+ */
 package io.fulcrum.testsupport;

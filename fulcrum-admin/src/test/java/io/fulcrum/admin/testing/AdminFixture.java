@@ -1,5 +1,6 @@
 package io.fulcrum.admin.testing;
 
+import io.fulcrum.testsupport.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +13,6 @@ public final class AdminFixture {
     public static final String READ_TOKEN = "read-secret-0123456789";
 
     private AdminFixture() {
-    }
-
-    /** A port free on 127.0.0.1 now (listeners must name a real port). */
-    public static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     public static Path write(Path dir, List<NamedBackend> backends) throws IOException {
@@ -44,7 +38,7 @@ public final class AdminFixture {
                   - name: app
                     algorithm: round-robin
                     backends:
-                """.formatted(freePort()));
+                """.formatted(FreePorts.tcp()));
         for (NamedBackend b : backends) {
             y.append("      - name: ").append(b.name()).append("\n        address: ").append(b.address()).append('\n');
         }

@@ -3,6 +3,7 @@ package io.fulcrum.app.node;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.dns.DnsService;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -13,30 +14,13 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A node started from a configuration with a {@code dns:} section serves DNS, and a reload changes the answers. */
 class DnsNodeTest {
-
-    private static int freeUdpAndTcpPort() throws IOException {
-        for (int i = 0; i < 20; i++) {
-            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-                int port = u.getLocalPort();
-                try (ServerSocket t = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free port");
-    }
 
     private static String config(int httpPort, int dnsPort, String address) {
         return """
@@ -59,8 +43,8 @@ class DnsNodeTest {
 
     @Test
     void theNodeServesDnsAndReloadsIt() throws Exception {
-        int http = freeUdpAndTcpPort();
-        int dns = freeUdpAndTcpPort();
+        int http = FreePorts.tcpAndUdp("127.0.0.1");
+        int dns = FreePorts.tcpAndUdp("127.0.0.1");
         FulcrumConfig first = ConfigLoader.parse(config(http, dns, "192.0.2.1"), "node.yaml");
         try (FulcrumNode node = FulcrumNode.create(first, null)) {
             node.start();

@@ -4,6 +4,7 @@ import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.health.HealthService;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -19,10 +20,7 @@ class HealthInNodeTest {
 
     @Test
     void theNodeChecksItsBackendsAndLogsTheirChanges() throws Exception {
-        int proxyPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            proxyPort = probe.getLocalPort();
-        }
+        int proxyPort = FreePorts.tcp();
         ServerSocket origin = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(() -> {
             while (!origin.isClosed()) {

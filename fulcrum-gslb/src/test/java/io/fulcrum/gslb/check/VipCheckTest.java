@@ -1,6 +1,7 @@
 package io.fulcrum.gslb.check;
 
 import com.sun.net.httpserver.HttpServer;
+import io.fulcrum.testsupport.FreePorts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -61,10 +62,7 @@ class VipCheckTest {
     @Test
     void tcpChecksConnectAndRefusedPortsFail() throws Exception {
         assertThat(probe("tcp", server.getAddress().getPort()).run().get(5, TimeUnit.SECONDS).ok()).isTrue();
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = FreePorts.tcp();
         ProbeResult refused = probe("tcp", closed).run().get(5, TimeUnit.SECONDS);
         assertThat(refused.ok()).isFalse();
         assertThat(refused.detail()).contains("connect failed");

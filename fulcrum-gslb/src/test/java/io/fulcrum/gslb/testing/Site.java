@@ -7,13 +7,11 @@ import io.fulcrum.core.event.Event;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.gslb.SiteStateService;
 import io.fulcrum.proxy.ProxyServer;
+import io.fulcrum.testsupport.FreePorts;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +48,8 @@ public final class Site implements AutoCloseable {
     public Site(String name, int n) throws IOException {
         this.name = name;
         this.ip = "127.0." + n + ".1";
-        this.webPort = freeTcpPort(ip);
-        this.gslbPort = freeUdpPort(ip);
+        this.webPort = FreePorts.tcp(ip);
+        this.gslbPort = FreePorts.udp(ip);
         for (int i = 0; i < 2; i++) {
             HttpServer s = HttpServer.create(new InetSocketAddress(ip, 0), 16);
             byte[] body = ("served by " + name + "\n").getBytes(StandardCharsets.UTF_8);
@@ -185,18 +183,6 @@ public final class Site implements AutoCloseable {
         }
         for (HttpServer b : backends) {
             b.stop(0);
-        }
-    }
-
-    private static int freeTcpPort(String ip) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort(String ip) throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, 0))) {
-            return s.getLocalPort();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.fulcrum.health.check;
 
 import io.fulcrum.health.testing.FlakyOrigin;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,10 +62,9 @@ class CheckTypesTest {
         assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    /** A port nothing listens on (and, being outside the ephemeral range, nothing will). */
+    private static int closedPort() {
+        return FreePorts.tcp();
     }
 
     @Test

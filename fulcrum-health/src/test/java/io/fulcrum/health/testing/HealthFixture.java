@@ -7,6 +7,7 @@ import io.fulcrum.core.event.Event;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.health.HealthService;
 import io.fulcrum.proxy.ProxyServer;
+import io.fulcrum.testsupport.FreePorts;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,20 +44,13 @@ public final class HealthFixture implements AutoCloseable {
     /** Same, with extra YAML for the route (for example its stickiness). */
     public HealthFixture start(String poolsYaml, String routeExtra) throws Exception {
         this.routeExtra = routeExtra;
-        this.port = freePort();
+        this.port = FreePorts.tcp();
         FulcrumConfig config = config(poolsYaml, routeExtra, port);
         proxy = new ProxyServer(config);
         proxy.start();
         health = new HealthService(proxy, events);
         health.start(config);
         return this;
-    }
-
-    /** A port the OS says is free now. */
-    public static int freePort() throws java.io.IOException {
-        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** The configuration for this pools section: one listener on {@code port} whose route goes to the first pool. */

@@ -5,6 +5,7 @@ import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.l4.service.L4Service;
 import io.fulcrum.l4.testing.TcpBackend;
 import io.fulcrum.l4.testing.TcpBackend.Mode;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class ProxyProtocolTest {
 
     private int start(String send, boolean accept) throws IOException {
         recorder = new TcpBackend("r", Mode.RECORD);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         L4ListenerConfig listener = new L4ListenerConfig(port, "tcp", "p", null, null, accept, null, null, null, null);
         FulcrumConfig config = of(List.of(pool("p", null, send, backend(recorder.address(), 1))),
                 List.of(service("pp", List.of("127.0.0.2"), listener)));
@@ -137,7 +138,7 @@ class ProxyProtocolTest {
     void anIpv6VipSendsATcp6V2Header() throws Exception {
         Assumptions.assumeTrue(ipv6Loopback(), "no IPv6 loopback here");
         recorder = new TcpBackend("r", Mode.RECORD);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         l4 = new L4Service(null);
         l4.start(of(List.of(pool("p", null, "v2", backend(recorder.address(), 1))),
                 List.of(service("six", List.of("::1"), tcp(port, "p")))));

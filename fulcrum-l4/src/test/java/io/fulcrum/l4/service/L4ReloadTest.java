@@ -5,6 +5,7 @@ import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
 import io.fulcrum.l4.testing.TcpBackend;
 import io.fulcrum.l4.testing.TcpBackend.Mode;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,8 +77,8 @@ class L4ReloadTest {
         TcpBackend a = server("a");
         TcpBackend b = server("b");
         TcpBackend c = server("c");
-        int port = TcpBackend.freePort();
-        int otherPort = TcpBackend.freePort();
+        int port = FreePorts.tcp();
+        int otherPort = FreePorts.tcp();
         PoolConfig ab = pool("p", "weighted-round-robin", null, backend(a.address(), 1), backend(b.address(), 1));
         l4 = new L4Service(null);
         l4.start(config(port, List.of("127.0.0.2"), ab));

@@ -9,6 +9,7 @@ import io.fulcrum.core.l4.ConnectionTableSource.ConnectionEntry;
 import io.fulcrum.l4.service.L4Service;
 import io.fulcrum.l4.testing.TcpBackend;
 import io.fulcrum.l4.testing.TcpBackend.Mode;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +83,7 @@ class TcpRouterTest {
     void connectionSharesFollowWeightsOnEachVip() throws Exception {
         TcpBackend a = server("a", Mode.ECHO);
         TcpBackend b = server("b", Mode.ECHO);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         start(of(List.of(pool("p", "weighted-round-robin", null, backend(a.address(), 3), backend(b.address(), 2))),
                 List.of(service("web", List.of("127.0.0.2", "127.0.0.3"), tcp(port, "p")))));
         Map<String, Integer> counts = new HashMap<>();
@@ -110,7 +111,7 @@ class TcpRouterTest {
     @Test
     void aClientThatSpeaksFirstGetsEachAnswerAndTheEndOnALoopThatSpinsBeforeSleeping() throws Exception {
         TcpBackend answer = server("a", Mode.ANSWER_AND_CLOSE);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         FulcrumConfig base = of(List.of(pool("p", null, null, backend(answer.address(), 1))),
                 List.of(service("first", List.of("127.0.0.2"), tcp(port, "p"))));
         ServerSettings spinning = new ServerSettings(1, "site-a", "node-a", Duration.ofSeconds(5),
@@ -137,7 +138,7 @@ class TcpRouterTest {
     @Test
     void aServerThatSpeaksFirstGreetsAClientThatHasSentNothing() throws Exception {
         TcpBackend greeter = server("g", Mode.ECHO); // greets with its name on accept
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         start(of(List.of(pool("p", null, null, backend(greeter.address(), 1))),
                 List.of(service("greet", List.of("127.0.0.2"), tcp(port, "p")))));
         List<Long> waits = new ArrayList<>();
@@ -160,7 +161,7 @@ class TcpRouterTest {
     @Test
     void halfCloseLetsTheOtherDirectionFinish() throws Exception {
         TcpBackend counter = server("c", Mode.COUNT_THEN_REPLY);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         start(of(List.of(pool("p", null, null, backend(counter.address(), 1))),
                 List.of(service("half", List.of("127.0.0.2"), tcp(port, "p")))));
         try (Socket s = connect("127.0.0.2", port)) {
@@ -175,22 +176,22 @@ class TcpRouterTest {
     @Test
     void trafficToAnUnownedAddressOrPortIsRefused() throws Exception {
         TcpBackend a = server("a", Mode.ECHO);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         start(of(List.of(pool("p", null, null, backend(a.address(), 1))),
                 List.of(service("web", List.of("127.0.0.2"), tcp(port, "p")))));
         try (Socket s = connect("127.0.0.2", port)) {
             assertThat(readLine(s.getInputStream())).isEqualTo("a");
         }
         assertThatThrownBy(() -> connect("127.0.0.9", port).close()).isInstanceOf(ConnectException.class);
-        int other = TcpBackend.freePort();
+        int other = FreePorts.tcp();
         assertThatThrownBy(() -> connect("127.0.0.2", other).close()).isInstanceOf(ConnectException.class);
     }
 
     @Test
     void aFailedConnectMovesOnToTheNextBackend() throws Exception {
         TcpBackend live = server("live", Mode.ECHO);
-        int dead = TcpBackend.freePort(); // nothing listens there
-        int port = TcpBackend.freePort();
+        int dead = FreePorts.tcp(); // nothing listens there
+        int port = FreePorts.tcp();
         // Passive health off: every other connection tries the dead backend first.
         var noEjection = new io.fulcrum.core.config.PoolConfig("p", "round-robin", null, null, null, null, null, null,
                 new io.fulcrum.core.config.RetryConfig(2, true, true), null,
@@ -223,7 +224,7 @@ class TcpRouterTest {
     @Test
     void tableTracksActiveThenFinAndPurgesFinEntriesAfterFinTimeout() throws Exception {
         TcpBackend echo = server("e", Mode.ECHO_HOLD);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         L4ListenerConfig listener = new L4ListenerConfig(port, "tcp", "p", null,
                 timeouts(null, Duration.ofMillis(400), Duration.ofSeconds(30)), null, null, null, null, null);
         start(of(List.of(pool("p", null, null, backend(echo.address(), 1))),
@@ -264,7 +265,7 @@ class TcpRouterTest {
     @Test
     void idleActiveEntriesArePurgedAfterStaleTimeoutAtTheVipLevel() throws Exception {
         TcpBackend echo = server("e", Mode.ECHO);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         var vipTimeouts = new io.fulcrum.core.config.l4.VipTimeoutsConfig("127.0.0.3",
                 timeouts(null, null, Duration.ofMillis(500)));
         start(of(List.of(pool("p", null, null, backend(echo.address(), 1))),
@@ -285,8 +286,8 @@ class TcpRouterTest {
 
     @Test
     void noSelectableBackendClosesTheClient() throws Exception {
-        int port = TcpBackend.freePort();
-        start(of(List.of(pool("p", null, null, backend("127.0.0.1:" + TcpBackend.freePort(), 0))),
+        int port = FreePorts.tcp();
+        start(of(List.of(pool("p", null, null, backend("127.0.0.1:" + FreePorts.tcp(), 0))),
                 List.of(service("web", List.of("127.0.0.2"), tcp(port, "p")))));
         try (Socket s = connect("127.0.0.2", port)) {
             assertThat(s.getInputStream().read()).isEqualTo(-1);
@@ -299,8 +300,8 @@ class TcpRouterTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "splice needs epoll");
         TcpBackend counter = server("c", Mode.COUNT_THEN_REPLY);
         TcpBackend echo = server("e", Mode.ECHO);
-        int port = TcpBackend.freePort();
-        int echoPort = TcpBackend.freePort();
+        int port = FreePorts.tcp();
+        int echoPort = FreePorts.tcp();
         L4ListenerConfig spliced = new L4ListenerConfig(port, "tcp", "count", null, null, null, null, null, true, null);
         L4ListenerConfig splicedEcho = new L4ListenerConfig(echoPort, "tcp", "echo", null, null, null, null, null, true,
                 null);
@@ -334,8 +335,8 @@ class TcpRouterTest {
     @Test
     void thePortLevelIdleTimeoutWinsOverTheServiceLevel() throws Exception {
         TcpBackend echo = server("e", Mode.ECHO);
-        int quiet = TcpBackend.freePort();
-        int patient = TcpBackend.freePort();
+        int quiet = FreePorts.tcp();
+        int patient = FreePorts.tcp();
         L4ListenerConfig shortIdle = new L4ListenerConfig(quiet, "tcp", "p", null,
                 timeouts(Duration.ofMillis(300), null, null), null, null, null, null, null);
         start(of(List.of(pool("p", null, null, backend(echo.address(), 1))),
@@ -353,7 +354,7 @@ class TcpRouterTest {
     @Test
     void aSlowClientGetsEveryByteOfALargeTransfer() throws Exception {
         TcpBackend sender = server("s", Mode.SEND_32MB);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         start(of(List.of(pool("p", null, null, backend(sender.address(), 1))),
                 List.of(service("big", List.of("127.0.0.2"), tcp(port, "p")))));
         try (Socket s = connect("127.0.0.2", port)) {
@@ -379,7 +380,7 @@ class TcpRouterTest {
     @Test
     void anEchoOfManyMegabytesSurvivesBackpressureBothWaysAndTheFinFollowsTheLastByte() throws Exception {
         TcpBackend echo = server("e", Mode.RECORD);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         start(of(List.of(pool("p", null, null, backend(echo.address(), 1))),
                 List.of(service("echo", List.of("127.0.0.2"), tcp(port, "p")))));
         int total = 12 * 1024 * 1024;
@@ -430,7 +431,7 @@ class TcpRouterTest {
     @Test
     void aClientResetClosesTheBackendConnectionAndRemovesTheEntry() throws Exception {
         TcpBackend hold = server("h", Mode.ECHO_HOLD);
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         start(of(List.of(pool("p", null, null, backend(hold.address(), 1))),
                 List.of(service("rst", List.of("127.0.0.2"), tcp(port, "p")))));
         Socket s = connect("127.0.0.2", port);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -131,14 +130,6 @@ public final class TcpBackend implements AutoCloseable {
         closed.countDown();
         for (Socket s : open) {
             s.close();
-        }
-    }
-
-    /** A port that was free a moment ago on 127.0.0.1 (VIPs on 127.0.0.x bind the same number). */
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return s.getLocalPort();
         }
     }
 }

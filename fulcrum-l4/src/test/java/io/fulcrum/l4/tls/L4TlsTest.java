@@ -7,6 +7,7 @@ import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.l4.service.L4Service;
 import io.fulcrum.l4.testing.TcpBackend;
 import io.fulcrum.l4.testing.TcpBackend.Mode;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,7 +82,7 @@ class L4TlsTest {
     }
 
     private int start(String backendAddress, TlsConfig tls, BackendTlsConfig backendTls) throws IOException {
-        int port = TcpBackend.freePort();
+        int port = FreePorts.tcp();
         L4ListenerConfig listener = new L4ListenerConfig(port, "tcp", "p", null, null, null, tls, backendTls, null,
                 null);
         FulcrumConfig config = of(List.of(pool("p", null, null, backend(backendAddress, 1))),

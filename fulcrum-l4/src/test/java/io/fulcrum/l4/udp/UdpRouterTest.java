@@ -5,6 +5,7 @@ import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.L4TimeoutsConfig;
 import io.fulcrum.l4.service.L4Service;
 import io.fulcrum.l4.testing.TcpBackend;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +117,7 @@ class UdpRouterTest {
     void sessionsFollowWeightsAndRepliesComeFromTheVip() throws Exception {
         UdpEcho a = echo("a");
         UdpEcho b = echo("b");
-        int port = start(udp(TcpBackend.freePort(), "p", false), a, b);
+        int port = start(udp(FreePorts.udp("127.0.0.1"), "p", false), a, b);
         Map<String, Integer> counts = new HashMap<>();
         // All clients stay open until the end, so no two of them share a port (and a session).
         List<DatagramSocket> open = new ArrayList<>();
@@ -150,7 +151,7 @@ class UdpRouterTest {
     @Test
     void idleSessionsExpireAfterTheSessionTimeout() throws Exception {
         UdpEcho a = echo("a");
-        int port = TcpBackend.freePort();
+        int port = FreePorts.udp("127.0.0.1");
         L4ListenerConfig listener = new L4ListenerConfig(port, "udp", "p", null,
                 new L4TimeoutsConfig(null, null, null, null, Duration.ofMillis(300)), null, null, null, null, null);
         start(listener, a);
@@ -170,7 +171,7 @@ class UdpRouterTest {
     void theHashOptionSendsAClientToTheSameBackendAcrossSessionsAndRouters() throws Exception {
         UdpEcho a = echo("a");
         UdpEcho b = echo("b");
-        int port = start(udp(TcpBackend.freePort(), "p", true), a, b);
+        int port = start(udp(FreePorts.udp("127.0.0.1"), "p", true), a, b);
         Map<Integer, String> first = new HashMap<>();
         List<DatagramSocket> clients = new ArrayList<>();
         try {
@@ -199,7 +200,7 @@ class UdpRouterTest {
     void aReloadKeepsLiveSessionsOnTheirBackendAndSendsNewOnesToTheNewPool() throws Exception {
         UdpEcho a = echo("a");
         UdpEcho b = echo("b");
-        int port = TcpBackend.freePort();
+        int port = FreePorts.udp("127.0.0.1");
         start(udp(port, "p", false), a);
         try (DatagramSocket old = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
              DatagramSocket fresh = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {

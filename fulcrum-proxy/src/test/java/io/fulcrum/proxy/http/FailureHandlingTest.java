@@ -14,10 +14,10 @@ import io.fulcrum.core.config.TimeoutsConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.proxy.testing.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
+import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,7 +95,7 @@ class FailureHandlingTest {
     @Test
     void connectFailureIsRetriedOnAnotherBackend() throws Exception {
         TestBackend a = f.backend("a");
-        int deadPort = freePort();
+        int deadPort = FreePorts.tcp();
         var dead = new BackendConfig("dead", "127.0.0.1:" + deadPort, 1, null, null, null, null, null);
         f.start(single(poolWithRetries("p", "round-robin", 1, List.of(dead, backend(a, 1)))));
         for (int i = 0; i < 10; i++) {
@@ -108,7 +108,7 @@ class FailureHandlingTest {
 
     @Test
     void noRetryMeans502WithAReason() throws Exception {
-        int deadPort = freePort();
+        int deadPort = FreePorts.tcp();
         var dead = new BackendConfig("dead", "127.0.0.1:" + deadPort, 1, null, null, null, null, null);
         f.start(single(poolWithRetries("p", "round-robin", 0, List.of(dead))));
         HttpResponse<String> r = f.get("/");
@@ -240,11 +240,5 @@ class FailureHandlingTest {
             seen.add(f.get("/").body());
         }
         assertThat(seen).contains("a", "b");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }
