@@ -156,12 +156,13 @@ final class SocketCalls {
     }
 
     /**
-     * Lets the kernel delay acknowledgements on {@code fd} ({@code TCP_QUICKACK} off): set
-     * before connecting, the handshake's last ACK waits for the first data segment and rides
-     * on it, so the server accepts the connection and reads its first bytes at once. Left
-     * alone, the kernel sends that ACK only after 200 ms, and goes on delaying the ACKs of
-     * what the server sends: call {@link #ackNow} once the first bytes are sent, or when none
-     * are coming.
+     * Lets the kernel delay acknowledgements on {@code fd} ({@code TCP_QUICKACK} off), so an
+     * ACK waits for data going the other way and rides on it. On an accepted socket: the ACK
+     * of the client's first bytes leaves with the answer. Set before connecting: the
+     * handshake's last ACK waits for the first data segment, so the server accepts the
+     * connection and reads its first bytes at once; left alone, the kernel sends that ACK only
+     * after 200 ms, and goes on delaying the ACKs of what the server sends, so call
+     * {@link #ackNow} once the first bytes are sent, or when none are coming.
      */
     void delayAcks(int fd) throws IOException {
         setTcpOption(fd, TCP_QUICKACK, false, "TCP_QUICKACK");
