@@ -24,6 +24,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.fulcrum.l4.testing.L4Configs.backend;
 import static io.fulcrum.l4.testing.L4Configs.of;
@@ -156,6 +160,55 @@ class TcpRouterTest {
         // the backend accepts (and greets) only then. The median keeps one slow run from counting.
         waits.sort(null);
         assertThat(waits.get(waits.size() / 2)).as("median ms to the greeting, of %s", waits).isLessThan(100L);
+    }
+
+    @Test
+    void manyConnectionsTradingShortMessagesOnOneLoopEachGetTheirOwnAnswersInOrder() throws Exception {
+        // One event loop, many flows: the relay leaves short reads for the end of the loop's
+        // turn, so one turn holds bytes of several flows at once; none may go to another flow,
+        // be lost, or overtake what came before it.
+        TcpBackend echo = server("e", Mode.ECHO);
+        int port = FreePorts.tcp();
+        FulcrumConfig base = of(List.of(pool("p", null, null, backend(echo.address(), 1))),
+                List.of(service("chat", List.of("127.0.0.2"), tcp(port, "p"))));
+        ServerSettings oneLoop = new ServerSettings(1, "site-a", "node-a", Duration.ofSeconds(5),
+                Duration.ofMillis(100), null, null, 0);
+        start(new FulcrumConfig(oneLoop, base.accessLog(), base.listeners(), base.pools(), base.l4Timeouts(),
+                base.virtualServices()));
+        int clients = 24;
+        int rounds = 150;
+        List<Future<Integer>> done = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            for (int c = 0; c < clients; c++) {
+                String id = "c" + c;
+                done.add(pool.submit(() -> {
+                    try (Socket s = connect("127.0.0.2", port)) {
+                        InputStream in = s.getInputStream();
+                        assertThat(readLine(in)).isEqualTo("e");
+                        for (int r = 0; r < rounds; r++) {
+                            // Two lines in one write, then one more: answers come back as sent.
+                            String a = id + "-" + r + "-a";
+                            String b = id + "-" + r + "-b";
+                            String d = id + "-" + r + "-" + "x".repeat(r % 40);
+                            s.getOutputStream().write((a + "\n" + b + "\n").getBytes(StandardCharsets.US_ASCII));
+                            s.getOutputStream().write((d + "\n").getBytes(StandardCharsets.US_ASCII));
+                            assertThat(readLine(in)).isEqualTo(a);
+                            assertThat(readLine(in)).isEqualTo(b);
+                            assertThat(readLine(in)).isEqualTo(d);
+                        }
+                    }
+                    return rounds;
+                }));
+            }
+            for (Future<Integer> f : done) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(rounds);
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(l4.openFlows()).isZero();
+            assertThat(l4.backendCounters()).singleElement()
+                    .satisfies(c -> assertThat(c.completed()).isEqualTo((long) clients));
+        });
     }
 
     @Test
