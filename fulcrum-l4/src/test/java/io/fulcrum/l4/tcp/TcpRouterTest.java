@@ -67,6 +67,14 @@ class TcpRouterTest {
         l4.start(config);
     }
 
+    /** Starts {@code base} on a single event loop that polls {@code idleSpinPolls} more times before it sleeps. */
+    private void startOnOneLoop(FulcrumConfig base, int idleSpinPolls) throws IOException {
+        ServerSettings oneLoop = new ServerSettings(1, "site-a", "node-a", Duration.ofSeconds(5),
+                Duration.ofMillis(100), null, null, idleSpinPolls);
+        start(new FulcrumConfig(oneLoop, base.accessLog(), base.listeners(), base.pools(), base.l4Timeouts(),
+                base.virtualServices()));
+    }
+
     private static Socket connect(String vip, int port) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress(vip, port), 2000);
@@ -116,12 +124,8 @@ class TcpRouterTest {
     void aClientThatSpeaksFirstGetsEachAnswerAndTheEndOnALoopThatSpinsBeforeSleeping() throws Exception {
         TcpBackend answer = server("a", Mode.ANSWER_AND_CLOSE);
         int port = FreePorts.tcp();
-        FulcrumConfig base = of(List.of(pool("p", null, null, backend(answer.address(), 1))),
-                List.of(service("first", List.of("127.0.0.2"), tcp(port, "p"))));
-        ServerSettings spinning = new ServerSettings(1, "site-a", "node-a", Duration.ofSeconds(5),
-                Duration.ofMillis(100), null, null, 16);
-        start(new FulcrumConfig(spinning, base.accessLog(), base.listeners(), base.pools(), base.l4Timeouts(),
-                base.virtualServices()));
+        startOnOneLoop(of(List.of(pool("p", null, null, backend(answer.address(), 1))),
+                List.of(service("first", List.of("127.0.0.2"), tcp(port, "p")))), 16);
         for (int i = 0; i < 200; i++) {
             try (Socket s = connect("127.0.0.2", port)) {
                 // The request goes out at once: the relay usually finds it when the backend
@@ -169,12 +173,8 @@ class TcpRouterTest {
         // be lost, or overtake what came before it.
         TcpBackend echo = server("e", Mode.ECHO);
         int port = FreePorts.tcp();
-        FulcrumConfig base = of(List.of(pool("p", null, null, backend(echo.address(), 1))),
-                List.of(service("chat", List.of("127.0.0.2"), tcp(port, "p"))));
-        ServerSettings oneLoop = new ServerSettings(1, "site-a", "node-a", Duration.ofSeconds(5),
-                Duration.ofMillis(100), null, null, 0);
-        start(new FulcrumConfig(oneLoop, base.accessLog(), base.listeners(), base.pools(), base.l4Timeouts(),
-                base.virtualServices()));
+        startOnOneLoop(of(List.of(pool("p", null, null, backend(echo.address(), 1))),
+                List.of(service("chat", List.of("127.0.0.2"), tcp(port, "p")))), 0);
         int clients = 24;
         int rounds = 150;
         List<Future<Integer>> done = new ArrayList<>();
