@@ -45,10 +45,10 @@ import java.util.concurrent.TimeUnit;
  * rest when the other socket reports room (backpressure without a queue). An end of input is
  * passed on as a shutdown of the other socket's output once what precedes it is written, while
  * the other direction goes on (half-close); when the FIN was reported together with the last
- * bytes, those bytes are held back for it so both leave in one segment. When both directions ended, or a socket failed, or the table expired the
- * entry, both close. The first backend that accepts the connection gets it: a refused or
- * timed-out connect moves to another backend, which is safe because nothing was relayed yet.
- * Everything runs on the flow's event loop.
+ * bytes, those bytes are held back for it so both leave in one segment. When both directions
+ * ended, or a socket failed, or the table expired the entry, both close. The first backend that
+ * accepts the connection gets it: a refused or timed-out connect moves to another backend,
+ * which is safe because nothing was relayed yet. Everything runs on the flow's event loop.
  */
 public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
 
