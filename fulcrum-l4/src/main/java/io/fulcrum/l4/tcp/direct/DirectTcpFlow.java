@@ -107,8 +107,6 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
     private List<Backend> tried;
     /** The connect timeout while connecting; then, while the backend's ACK is held, that hold's end. */
     private ScheduledFuture<?> timer;
-    /** Set while the backend's connect completes: what the client sent goes out at once (see {@link #connected}). */
-    private boolean sendAtOnce;
     private boolean closed;
 
     private DirectTcpFlow(IoEventLoop loop, int clientFd, InetSocketAddress source, String vip,
@@ -259,11 +257,10 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         // the handshake's last ACK, which the backend socket held back (delayAcks), so the
         // backend accepts the connection and reads them in one wake-up.
         client.readable = true;
-        sendAtOnce = true; // the bytes must leave before the ACK is released below
+        side.ackHeld = true; // so the bytes leave at once and the ACK is released behind them (readFrom)
         pump(client);
-        sendAtOnce = false;
-        if (closed) {
-            return;
+        if (closed || !side.ackHeld) {
+            return; // the client's first bytes went out with the ACK
         }
         if (entry.bytesIn == 0 && !client.inputDone) {
             // Nothing from the client yet: it was accepted on its handshake's ACK and its first
@@ -273,11 +270,10 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
             // once for each (new connections per second +6-9% against HAProxy,
             // docs/benchmarks.md). A server that speaks first waits at most ACK_HOLD_MICROS
             // for its connection to be accepted.
-            side.ackHeld = true;
             timer = loop.schedule(this::releaseHeldAck, ACK_HOLD_MICROS, TimeUnit.MICROSECONDS);
             return;
         }
-        ackNow(side);
+        releaseHeldAck(); // the client ended its input without sending anything
     }
 
     /** The client sent nothing within {@link #ACK_HOLD_MICROS}, or its first bytes were just sent: the backend gets its ACK. */
@@ -436,7 +432,7 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
             }
             // The client's first bytes, while the backend's ACK is held for them, leave at once:
             // the ACK is released right behind them.
-            if (n < RelayBuffers.CHUNK_SIZE && !last && !sendAtOnce && !to.ackHeld && to.writable) {
+            if (n < RelayBuffers.CHUNK_SIZE && !last && !to.ackHeld && to.writable) {
                 sendAtEndOfTurn(to, n);
                 return false; // reading resumes once those bytes are written
             }
