@@ -36,7 +36,9 @@ import java.util.concurrent.Callable;
                 "Serves until SIGINT or SIGTERM."
         },
         exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.LIST_OK, ExitCodes.LIST_FAILURE, ExitCodes.LIST_INVALID})
+        exitCodeList = {ExitCodes.LIST_STOPPED,
+                "1:could not start (for example the listen address is in use)",
+                "2:invalid command line (no token, an unreadable token file, a bad --listen); nothing was started"})
 public final class AgentCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger("fulcrum");

@@ -50,7 +50,7 @@ import java.util.stream.Stream;
                         + "(and loaded); Ctrl-C stops everything and deletes that file."
         },
         exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.LIST_OK, "1:could not start (for example the port is in use: try --port 0)",
+        exitCodeList = {ExitCodes.LIST_STOPPED, "1:could not start (for example the port is in use: try --port 0)",
                 "2:invalid command line"})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -148,7 +148,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (admin != null && admin.url() != null) {
             out.println("dashboard: " + admin.url() + " (token: " + token + ")");
             out.println("api: curl -H 'Authorization: Bearer " + token + "' " + admin.url() + "api/v1/backends");
-            out.println("ctl: FULCRUM_ADMIN=" + admin.url() + " FULCRUM_TOKEN=" + token + " fulcrum ctl backends");
+            out.println("ctl: FULCRUM_ADMIN=" + admin.url() + " FULCRUM_TOKEN=" + token + " " + Invocation.command()
+                    + " ctl backends");
         }
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -16,7 +16,9 @@ public final class ExitCodes {
     public static final int INVALID = 2;
 
     static final String HEADING = "%nExit codes:%n";
-    static final String LIST_OK = "0:success; run and demo: stopped cleanly by SIGINT or SIGTERM";
+    static final String LIST_OK = "0:success";
+    /** For the commands that serve until signalled (run, demo, agent). */
+    static final String LIST_STOPPED = "0:stopped cleanly by SIGINT or SIGTERM";
     static final String LIST_FAILURE = "1:could not start (for example an address already in use), "
             + "did not stop in time, or an internal error";
     static final String LIST_INVALID = "2:invalid configuration or command line; nothing was started";

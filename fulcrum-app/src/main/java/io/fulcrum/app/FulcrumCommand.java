@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
         name = "fulcrum",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Fulcrum, a software traffic manager: L7 proxy and load balancer.",
+        description = {"Fulcrum, a software traffic manager: an HTTP (L7) and TCP/UDP (L4) proxy and "
+                + "load balancer, an authoritative DNS server for global server load balancing (GSLB) "
+                + "between sites, and the health checks and adaptive weights that steer them."},
         subcommands = {
                 RunCommand.class,
                 ReloadCommand.class,

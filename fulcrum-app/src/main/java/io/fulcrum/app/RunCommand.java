@@ -44,7 +44,7 @@ import java.util.concurrent.Callable;
                         + "configuration keeps serving."
         },
         exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.LIST_OK, ExitCodes.LIST_FAILURE, ExitCodes.LIST_INVALID})
+        exitCodeList = {ExitCodes.LIST_STOPPED, ExitCodes.LIST_FAILURE, ExitCodes.LIST_INVALID})
 public final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger("fulcrum");

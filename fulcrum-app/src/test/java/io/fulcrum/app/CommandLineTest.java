@@ -37,6 +37,21 @@ class CommandLineTest {
     }
 
     @Test
+    void topLevelHelpNamesEveryRoleNotOnlyTheHttpProxy() {
+        assertThat(execute("--help")).isZero();
+        assertThat(out.toString()).contains("L4", "DNS", "GSLB", "health checks");
+    }
+
+    @Test
+    void agentHelpListsTheAgentsOwnExitCodes() {
+        assertThat(execute("agent", "--help")).isZero();
+        String help = out.toString();
+        assertThat(help.substring(help.indexOf("Exit codes:")))
+                .contains("stopped cleanly by SIGINT or SIGTERM", "no token")
+                .doesNotContain("run and demo");
+    }
+
+    @Test
     void versionWithoutAManifestIsDev() {
         assertThat(execute("version")).isZero();
         assertThat(out.toString()).startsWith("fulcrum dev\nJava ");

@@ -34,6 +34,7 @@ class DemoCommandTest {
     private static final Pattern PROXY = Pattern.compile("(?m)^proxy: (http://127\\.0\\.0\\.1:(\\d+)/)$");
     private static final Pattern CONFIG = Pattern.compile("(?m)^config: (.+)$");
     private static final Pattern BACKEND = Pattern.compile("(?m)^backend (\\w+) \\(weight \\d+\\): http://127\\.0\\.0\\.1:(\\d+)/$");
+    private static final Pattern CTL = Pattern.compile("(?m)^ctl: (.+ ctl backends)$");
     private static final Pattern H1 = Pattern.compile("<h1>(\\w+)</h1>");
 
     @Test
@@ -61,6 +62,7 @@ class DemoCommandTest {
             assertThat(Files.readString(configFile)).contains("smooth-weighted-round-robin");
             assertThat(printed).contains("Press Ctrl-C to stop.").doesNotContain("in a browser");
             assertThat(printed).containsPattern("(?m)^dashboard: http://127\\.0\\.0\\.1:\\d+/ \\(token: \\S+\\)$");
+            assertCtlLineRunsAsPrinted(printed);
             List<Integer> backendPorts = new ArrayList<>();
             Matcher backend = BACKEND.matcher(printed);
             while (backend.find()) {
@@ -107,6 +109,23 @@ class DemoCommandTest {
                 demo.join(Duration.ofSeconds(30));
             }
         }
+    }
+
+    /**
+     * The printed {@code ctl} line is run by a shell exactly as a user would paste it, and
+     * lists the demo's three backends (it once named a {@code fulcrum} command that is not on PATH).
+     */
+    private static void assertCtlLineRunsAsPrinted(String printed) throws Exception {
+        Matcher ctl = CTL.matcher(printed);
+        assertThat(ctl.find()).as("ctl line in:%n%s", printed).isTrue();
+        Process shell = new ProcessBuilder("bash", "-c", ctl.group(1))
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String output = new String(shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(shell.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(shell.exitValue()).as("exit code of '%s'; output:%n%s", ctl.group(1), output).isZero();
+        assertThat(output).contains("alpha", "beta", "gamma");
     }
 
     private static String backendName(String page) {
