@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side authoritative DNS throughput: gdnsd and PowerDNS (bind backend) vs the project (CANDIDATE_PORT).
 # Zone example.test with www A records; dnsperf, 10 s per round, interleaved.
-# Project copy of ../shared/bench/dns-anchors.sh with one knob more: QNAME, the name asked
+# Project copy of dns-anchors.sh, the anchor script kept beside the repository
+# (../shared/bench), with one knob more: QNAME, the name asked
 # (default www.example.test). QNAME=gslb.example.test asks the candidate's GSLB record
 # (bench/dns.yaml); gdnsd and PowerDNS serve that name as two plain A records, the
 # nearest static equivalent, so every target answers NOERROR.

@@ -15,7 +15,7 @@ C=${C:-50}; H2C=${H2C:-10}; M=${M:-10}; D=${D:-6}; R=${R:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 W=$(mktemp -d /tmp/httpsbench.XXXX)
 for cmd in nginx haproxy wrk h2load openssl; do
-  command -v $cmd >/dev/null || { echo "missing $cmd: run ../shared/bench/install.sh" >&2; exit 1; }
+  command -v $cmd >/dev/null || { echo "missing $cmd (Debian packages: nginx haproxy wrk nghttp2-client openssl)" >&2; exit 1; }
 done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=bench.test \
   -addext "subjectAltName=DNS:bench.test,IP:127.0.0.1" -keyout $W/site.key -out $W/site.crt 2>/dev/null

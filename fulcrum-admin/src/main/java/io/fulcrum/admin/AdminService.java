@@ -145,7 +145,7 @@ public final class AdminService implements NodeService {
 
     /**
      * The weight the operator fixed for this backend, or {@code null} when none is fixed
-     * (an adaptive weight manager must leave a fixed weight alone, SPEC 2.2 item 6).
+     * (an adaptive weight manager must leave a fixed weight alone, requirements 2.2 item 6).
      */
     public Integer fixedWeight(String pool, String backend) {
         var o = state.data().backends().get(pool + "/" + backend);

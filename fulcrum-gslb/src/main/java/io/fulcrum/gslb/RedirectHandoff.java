@@ -6,7 +6,7 @@ import io.fulcrum.gslb.site.GslbSettings;
 import io.fulcrum.proxy.http.Handoff;
 
 /**
- * The proxy's redirect hand-off (SPEC 2.5 item 6): a request that a local VIP cannot serve
+ * The proxy's redirect hand-off (requirements 2.5 item 6): a request that a local VIP cannot serve
  * is redirected (302 or 307) to the next eligible site of the hand-off table, rotating by
  * its shares, or refused when no other site is up. Only listeners named by the own site's
  * VIPs hand off (all listeners when no VIP names one). Reads only volatile snapshots, so it

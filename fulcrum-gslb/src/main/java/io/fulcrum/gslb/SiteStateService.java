@@ -53,7 +53,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The GSLB site state of this node (SPEC 2.5 items 3-7): checks the other sites' VIPs,
+ * The GSLB site state of this node (requirements 2.5 items 3-7): checks the other sites' VIPs,
  * exchanges UPDATE and EVENT messages with the configured peers, computes the ordered
  * hand-off table, and gives the proxy its redirect hand-off. Implements the
  * {@link SiteStateView} that the DNS policies read.

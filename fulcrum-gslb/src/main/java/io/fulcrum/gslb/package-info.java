@@ -1,5 +1,5 @@
 /**
- * GSLB between sites (SPEC 2.5 items 3-7): the {@link io.fulcrum.gslb.SiteStateService}
+ * GSLB between sites (requirements 2.5 items 3-7): the {@link io.fulcrum.gslb.SiteStateService}
  * that checks the other sites, runs the site-state protocol with its peers, computes the
  * hand-off table, and redirects requests the local proxy cannot serve.
  */

@@ -30,7 +30,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The monitor and manager roles of a node (SPEC 2.1 items 6-8, 2.2 items 5-6, 2.3
+ * The monitor and manager roles of a node (requirements 2.1 items 6-8, 2.2 items 5-6, 2.3
  * items 3 and 6): runs every pool's active checks, polls host agents, recomputes
  * adaptive weights, applies time-window rules, weight schedules and slow start, and
  * tells failed backends from drained ones. Every change lands on the live
@@ -167,7 +167,7 @@ public final class HealthService implements NodeService, HealthContext {
         }
     }
 
-    // ---- operator actions (SPEC 2.3 item 6) -------------------------------------------------------------------
+    // ---- operator actions (requirements 2.3 item 6) -----------------------------------------------------------
 
     /**
      * Takes a backend out on purpose: it keeps its live connections and sticky sessions,

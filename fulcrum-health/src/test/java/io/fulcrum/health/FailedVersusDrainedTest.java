@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * SPEC 2.3 item 6: a failed backend stops at once and loses its sticky entries (and
+ * requirements 2.3 item 6: a failed backend stops at once and loses its sticky entries (and
  * listeners are told, so the L4 router purges its flows); a drained one keeps its
  * sessions, optionally takes new ones until a deadline, and is reported when empty.
  */

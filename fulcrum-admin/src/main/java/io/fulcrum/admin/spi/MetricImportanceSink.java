@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * A node service that recomputes weights from metrics (the manager's feedback loop,
- * SPEC 2.2 item 6) and takes the operator's importance of each metric class. The admin
+ * requirements 2.2 item 6) and takes the operator's importance of each metric class. The admin
  * service hands it the persisted values at start, after every reload and on every change.
  */
 public interface MetricImportanceSink {

@@ -3,7 +3,7 @@ package io.fulcrum.core.balance;
 import io.fulcrum.core.backend.Backend;
 
 /**
- * Locality-preferring weighted round robin (SPEC 2.4 item 4): weighted round
+ * Locality-preferring weighted round robin (requirements 2.4 item 4): weighted round
  * robin over the selectable backends on this node's host; if there is none, over
  * those in this node's site; otherwise over all. Each level is its own
  * {@link WeightedRoundRobin}; a blank local host or site disables that level.

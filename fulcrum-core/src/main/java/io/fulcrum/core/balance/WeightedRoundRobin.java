@@ -5,7 +5,7 @@ import io.fulcrum.core.backend.Backend;
 import java.util.function.Predicate;
 
 /**
- * Weighted round robin with descending eligible weights (SPEC 2.2 item 4): walk
+ * Weighted round robin with descending eligible weights (requirements 2.2 item 4): walk
  * the servers in list order; a server is eligible when its weight is at least
  * the current eligible weight; after each full pass the eligible weight drops by
  * one, and restarts at the maximum weight after reaching zero. Weights 3 and 2

@@ -3,7 +3,7 @@ package io.fulcrum.core.config;
 import java.time.Duration;
 
 /**
- * Session stickiness of a route (SPEC 2.1 item 5).
+ * Session stickiness of a route (requirements 2.1 item 5).
  *
  * @param enabled    on/off
  * @param mode       {@code source}: key = host name + client IP; {@code cookie}: key = a random session id

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Session stickiness (SPEC 2.1 items 5 and 6): client key to backend, each entry
+ * Session stickiness (requirements 2.1 items 5 and 6): client key to backend, each entry
  * living until {@code timeout} after its last use.
  *
  * <p>Thread-safe. {@link #lookup} allocates nothing: a hit moves the entry's

@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Client subnet to site, each entry valid until its expiry; a hit moves the expiry to
- * now + timeout (SPEC 2.1 item 5). Bounded: when full, expired entries are purged, and
+ * now + timeout (requirements 2.1 item 5). Bounded: when full, expired entries are purged, and
  * if it is still full new subnets are not remembered.
  */
 public final class StickyTable {

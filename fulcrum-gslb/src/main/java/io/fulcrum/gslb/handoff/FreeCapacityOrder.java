@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The small-deployment mode (SPEC 2.5 item 7, three sites or fewer): instead of the
+ * The small-deployment mode (requirements 2.5 item 7, three sites or fewer): instead of the
  * response-time table, sites are ordered by their free capacity
  * ({@code 1 - active / max}), most free first, and shares follow the free fractions.
  */

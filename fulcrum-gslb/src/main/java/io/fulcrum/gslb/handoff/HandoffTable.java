@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The ordered hand-off table (SPEC 2.5 item 5). From every site's preference list,
+ * The ordered hand-off table (requirements 2.5 item 5). From every site's preference list,
  * {@code total_weight(site) = Σ_k OHW_k × (number of lists with the site at position k)}
  * and {@code share = total_weight / Σ total_weights}. Sites seen as down are left out.
  *

@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Established TCP connections of this host whose local port is one of the service
  * ports, read from {@code /proc/net/tcp} and {@code /proc/net/tcp6}: the agent's
- * shadow table (SPEC 2.2 item 9) and its connection counts.
+ * shadow table (requirements 2.2 item 9) and its connection counts.
  */
 public final class ProcConnections {
 

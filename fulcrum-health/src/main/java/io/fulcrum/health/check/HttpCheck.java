@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * HTTP or HTTPS synthetic request (SPEC 2.1 item 7): a {@code GET} with
+ * HTTP or HTTPS synthetic request (requirements 2.1 item 7): a {@code GET} with
  * {@code Connection: close}, timed phase by phase (DNS, connect + TLS, first byte,
  * total, response size), passing when the status is accepted and the body contains
  * the expected text. The response is read up to {@link #MAX_RESPONSE_BYTES}.

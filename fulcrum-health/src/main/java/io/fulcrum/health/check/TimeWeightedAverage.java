@@ -3,7 +3,7 @@ package io.fulcrum.health.check;
 /**
  * An average whose memory is a time span, not a sample count: each sample pulls the
  * average towards itself by {@code 1 - exp(-dt / tau)}, where dt is the time since
- * the previous sample. Checks that run rarely therefore weigh more each (SPEC 2.5
+ * the previous sample. Checks that run rarely therefore weigh more each (requirements 2.5
  * item 3, "time-weighted average response time"). Thread-safe.
  */
 public final class TimeWeightedAverage {

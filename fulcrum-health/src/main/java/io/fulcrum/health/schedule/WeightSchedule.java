@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A pool's scheduled criteria sets (SPEC 2.3 item 3), ordered by start time: the
+ * A pool's scheduled criteria sets (requirements 2.3 item 3), ordered by start time: the
  * latest set that has started is in force.
  */
 public final class WeightSchedule {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The weight computation of SPEC 2.2 item 6, pure and deterministic. For each
+ * The weight computation of requirements 2.2 item 6, pure and deterministic. For each
  * backend {@code b} and metric class {@code i} with data:
  * <pre>
  *   NWV_i(b) = AW + (CWP(b) - MP_i(b)) / SF

@@ -1,2 +1,2 @@
-/** The manager's adaptive weight loop (SPEC 2.2 item 6). */
+/** The manager's adaptive weight loop (requirements 2.2 item 6). */
 package io.fulcrum.health.weights;

@@ -69,7 +69,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     /** Backend connections of the channel relay; set at start with the transport. */
     private ChannelFactory<? extends SocketChannel> clientChannels;
     private volatile ConnectionTable table;
-    /** Backends whose failure closes their flows (SPEC 2.3 item 6: a failed backend's entries are purged). */
+    /** Backends whose failure closes their flows (requirements 2.3 item 6: a failed backend's entries are purged). */
     private final java.util.Set<Backend> purged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final io.fulcrum.core.backend.BackendListener purgeOnFailure = new io.fulcrum.core.backend.BackendListener() {
         @Override

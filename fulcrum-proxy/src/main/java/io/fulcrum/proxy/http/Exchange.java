@@ -211,7 +211,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         }
     }
 
-    /** 503, or a redirect to another site when the GSLB hand-off has one (SPEC 2.5 item 6). */
+    /** 503, or a redirect to another site when the GSLB hand-off has one (requirements 2.5 item 6). */
     private void unavailable(String detail) {
         Handoff.Redirect r = client.slot().handoff().redirect(listener.name(), host, uri);
         if (r == null) {

@@ -1,7 +1,7 @@
 package io.fulcrum.proxy.http;
 
 /**
- * The GSLB redirect hand-off (SPEC 2.5 item 6): consulted only when a request cannot be
+ * The GSLB redirect hand-off (requirements 2.5 item 6): consulted only when a request cannot be
  * served here (no healthy backend, or every backend at its max connections with a full
  * queue), never for a request that is accepted normally. Set on the
  * {@link io.fulcrum.proxy.ProxyServer}; the default sends no one away.

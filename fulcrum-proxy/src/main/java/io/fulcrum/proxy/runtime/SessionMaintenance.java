@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Periodic housekeeping of sticky sessions (SPEC 2.1 items 5 and 6): purges
+ * Periodic housekeeping of sticky sessions (requirements 2.1 items 5 and 6): purges
  * expired entries, removes the entries of failed or ejected backends so their
  * clients move, and reports a draining backend as drained once it has neither
  * sticky sessions nor requests in flight. Runs on a control thread, never on an

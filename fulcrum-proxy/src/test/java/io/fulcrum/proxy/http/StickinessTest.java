@@ -25,7 +25,7 @@ import static io.fulcrum.proxy.testing.TestConfigs.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Session stickiness (SPEC 2.1 item 5) and graceful drain (item 6) over real sockets. */
+/** Session stickiness (requirements 2.1 item 5) and graceful drain (item 6) over real sockets. */
 class StickinessTest {
 
     private final ProxyFixture f = new ProxyFixture();

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The manager's weight loop for one pool (SPEC 2.2 item 6):
+ * The manager's weight loop for one pool (requirements 2.2 item 6):
  * {@code NWV_i = AW + (CWP - MP_i) / SF}, {@code NW = sum(NWV_i * w_i)}.
  *
  * @param enabled    on/off

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A weight and membership set that takes effect at a planned moment (SPEC 2.3 item 3).
+ * A weight and membership set that takes effect at a planned moment (requirements 2.3 item 3).
  * The latest set whose start time has passed is in force; before the first, the
  * configured weights are.
  *
