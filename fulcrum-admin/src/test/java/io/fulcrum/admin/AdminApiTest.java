@@ -285,6 +285,18 @@ class AdminApiTest {
     void theConnectionTableIsServedFromAnyServiceThatHasOne() throws Exception {
         node.close();
         node = TestNode.start(file, new FakeL4());
+        // The service is there on every node; only virtual services in the configuration make L4 a feature.
+        assertThat(http.json("GET", api("status"), READ_TOKEN, null, 200).get("features").get("l4").asBoolean()).isFalse();
+        node.close();
+        Files.writeString(file, Files.readString(file) + """
+                virtualServices:
+                  - name: vip1
+                    vips: [127.0.0.1]
+                    listeners:
+                      - port: %d
+                        pool: app
+                """.formatted(io.fulcrum.testsupport.FreePorts.tcp()));
+        node = TestNode.start(file, new FakeL4());
         JsonNode c = http.json("GET", api("connections"), READ_TOKEN, null, 200);
         assertThat(c.get("active").asLong()).isEqualTo(2);
         assertThat(c.get("entries").get(0).get("client").asText()).isEqualTo("10.0.0.1:5000");

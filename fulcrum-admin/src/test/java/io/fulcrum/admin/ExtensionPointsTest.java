@@ -11,11 +11,13 @@ import io.fulcrum.admin.testing.TestNode;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.gslb.SiteStateView;
 import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.testsupport.FreePorts;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +64,25 @@ class ExtensionPointsTest {
     void sitesHandoffReadOnlyViewsMetricsAndImportanceComeFromTheServicesThatHaveThem() throws Exception {
         List<NamedBackend> backends = List.of(NamedBackend.start("one"));
         OtherPart other = new OtherPart();
-        try (Http http = new Http(); TestNode node = TestNode.start(AdminFixture.write(dir, backends), other)) {
+        Path file = AdminFixture.write(dir, backends);
+        // The parts report themselves as features only when the configuration turns them on.
+        Files.writeString(file, Files.readString(file) + """
+                gslb:
+                  site: local
+                  bind: 127.0.0.1:%d
+                  sites:
+                    - name: local
+                      vips:
+                        - address: 127.0.0.1:80
+                dns:
+                  listen: ["127.0.0.1:%d"]
+                  zones:
+                    - name: example.test
+                      soa: {mname: ns1.example.test., rname: hostmaster.example.test., serial: 1}
+                      records:
+                        - {name: "@", type: NS, value: ns1.example.test.}
+                """.formatted(FreePorts.udp("127.0.0.1"), FreePorts.tcpAndUdp("127.0.0.1")));
+        try (Http http = new Http(); TestNode node = TestNode.start(file, other)) {
             var base = node.adminUri().resolve("api/v1/");
             JsonNode sites = http.json("GET", base.resolve("gslb/sites"), AdminFixture.READ_TOKEN, null, 200);
             assertThat(sites).extracting(s -> s.get("name").asText()).contains("near", "local");
@@ -78,6 +98,7 @@ class ExtensionPointsTest {
             JsonNode features = http.json("GET", base.resolve("status"), AdminFixture.READ_TOKEN, null, 200).get("features");
             assertThat(features.get("gslb").asBoolean()).isTrue();
             assertThat(features.get("dns").asBoolean()).isTrue();
+            assertThat(features.get("l4").asBoolean()).isFalse();
             assertThat(http.get(node.adminUri().resolve("metrics")))
                     .contains("fulcrum_dns_queries_total{policy=\"geo\",rcode=\"NOERROR\",type=\"A\"} 42");
             http.json("PUT", base.resolve("pools/app/importance"), AdminFixture.ADMIN_TOKEN, "{\"service\":3}", 200);

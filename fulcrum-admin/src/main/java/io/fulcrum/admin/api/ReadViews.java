@@ -7,6 +7,7 @@ import io.fulcrum.admin.state.AdminState;
 import io.fulcrum.admin.state.StateData;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.backend.BackendState;
+import io.fulcrum.core.backend.CheckReport;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -61,13 +62,17 @@ final class ReadViews {
         return m;
     }
 
-    /** Which optional parts run here, so clients know which endpoints answer. */
+    /**
+     * Which optional parts the configuration in force turns on, so clients (the dashboard)
+     * show only those. A node builds the L4, GSLB and DNS services whatever its configuration
+     * says (a reload may turn them on), so a service being there says nothing: its section does.
+     */
     Map<String, Boolean> features() {
+        FulcrumConfig c = node.config();
         Map<String, Boolean> f = new LinkedHashMap<>();
-        f.put("l4", find(ConnectionTableSource.class) != null);
-        f.put("gslb", find(SiteStateView.class) != null);
-        f.put("dns", node.services().stream().anyMatch(s -> s instanceof io.fulcrum.admin.spi.AdminReadable r
-                && r.adminPath().startsWith("dns")));
+        f.put("l4", !c.virtualServices().isEmpty());
+        f.put("gslb", c.gslb().enabled());
+        f.put("dns", c.dns().enabled());
         return f;
     }
 
@@ -217,6 +222,8 @@ final class ReadViews {
         m.put("address", b.address());
         m.put("state", b.state().name().toLowerCase(java.util.Locale.ROOT));
         m.put("health", health(b, now));
+        m.put("healthReason", b.healthReason());
+        m.put("lastCheck", lastCheck(b.lastCheck()));
         m.put("weight", b.weight());
         m.put("configuredWeight", b.configuredWeight());
         m.put("weightOrigin", weightOrigin(p, b));
@@ -242,6 +249,21 @@ final class ReadViews {
         m.put("labels", b.labels());
         m.put("addedByApi", state.data().added().getOrDefault(p.name(), List.of()).stream()
                 .anyMatch(x -> x.name().equals(b.name())));
+        return m;
+    }
+
+    /** The latest active check: which, passed or not, what it saw or why it failed, and when; null before any. */
+    private static Map<String, Object> lastCheck(CheckReport r) {
+        if (r == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("check", r.check());
+        m.put("ok", r.ok());
+        m.put("detail", r.detail());
+        m.put("time", r.time().toString());
+        m.put("consecutive", r.consecutive());
+        m.put("totalMillis", round(r.totalNanos() / 1e6));
         return m;
     }
 

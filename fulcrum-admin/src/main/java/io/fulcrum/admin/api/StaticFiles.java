@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The dashboard's files and the OpenAPI document, all read from the jar (nothing from a
  * CDN): {@code /} and {@code /ui/*} from {@code io/fulcrum/admin/dashboard/}, Chart.js
- * from its WebJar under {@code /webjars/*}, and {@code /api/openapi.yaml}.
+ * from its WebJar under {@code /webjars/*}, {@code /api/openapi.yaml}, and the icon at
+ * {@code /favicon.ico}, where browsers and other tools look for it whatever the page says.
  */
 public final class StaticFiles {
 
@@ -32,6 +33,8 @@ public final class StaticFiles {
             resource = DASHBOARD + path.substring(4);
         } else if (path.startsWith("/webjars/")) {
             resource = WEBJARS + path.substring(9);
+        } else if (path.equals("/favicon.ico")) {
+            resource = DASHBOARD + "favicon.ico";
         } else if (path.equals("/api/openapi.yaml")) {
             resource = "io/fulcrum/admin/api/openapi.yaml";
         } else {
@@ -69,6 +72,9 @@ public final class StaticFiles {
         }
         if (name.endsWith(".svg")) {
             return "image/svg+xml";
+        }
+        if (name.endsWith(".ico")) {
+            return "image/x-icon";
         }
         return "application/octet-stream";
     }

@@ -79,10 +79,13 @@
       renderPools(pools);
       renderBackends(backends);
       renderCharts(stats);
-      await renderSites(status);
+      // Only the parts this node's configuration turns on get a panel (a reload may change that).
+      $('#sites-panel').classList.toggle('hidden', !status.features.gslb);
+      $('#gslb').classList.toggle('hidden', !status.features.gslb);
+      $('#l4').classList.toggle('hidden', !status.features.l4);
+      if (status.features.gslb) await renderSites();
       if (status.features.l4) {
         const c = await api('GET', 'connections?limit=1');
-        $('#l4').classList.remove('hidden');
         $('#l4-summary').textContent = 'active ' + c.active + ', fin ' + c.fin + ', completed ' + c.completed;
       }
       document.body.dataset.refreshed = String(Date.now());
@@ -92,9 +95,11 @@
     }
   }
 
+  // Each route is its own inline box, so a long list wraps between routes inside the panel.
   function renderServices(services) {
     fill($('#services tbody'), services.map(s => el('tr', {}, el('td', {}, s.name), el('td', {}, s.kind),
-      el('td', {}, s.boundAddress || s.bind || '-'), el('td', {}, (s.routes || []).join(', ')))));
+      el('td', {}, s.boundAddress || s.bind || '-'),
+      el('td', { class: 'routes' }, ...(s.routes || []).map(r => el('span', { class: 'route' }, r))))));
   }
 
   function renderPools(pools) {
@@ -102,19 +107,26 @@
       el('td', { class: 'num' }, p.backendsUp + '/' + p.backendsTotal), el('td', { class: 'num' }, p.requestsPerSecond))));
   }
 
-  async function renderSites(status) {
-    if (!status.features.gslb) {
-      fill($('#sites tbody'), [el('tr', {}, el('td', {}, status.site), el('td', {}, 'yes (this node)'),
-        el('td', {}, '-'), el('td', {}, '-'))]);
-      return;
-    }
+  async function renderSites() {
     const [sites, handoff] = await Promise.all([api('GET', 'gslb/sites'), api('GET', 'gslb/handoff')]);
     fill($('#sites tbody'), sites.map(s => el('tr', {}, el('td', {}, s.name + (s.local ? ' (here)' : '')),
       el('td', {}, s.up ? 'yes' : 'no'), el('td', {}, s.responseTimeMillis == null ? '-' : s.responseTimeMillis + ' ms'),
       el('td', {}, s.handoffShare == null ? '-' : (100 * s.handoffShare).toFixed(1) + '%'))));
-    $('#gslb').classList.remove('hidden');
-    fill($('#handoff tbody'), Object.entries(handoff.shares).map(([site, share]) =>
-      el('tr', {}, el('td', {}, site), el('td', { class: 'num' }, (100 * share).toFixed(1) + '%'))));
+    const shares = Object.entries(handoff.shares);
+    fill($('#handoff tbody'), shares.length ? shares.map(([site, share]) =>
+      el('tr', {}, el('td', {}, site), el('td', { class: 'num' }, (100 * share).toFixed(1) + '%')))
+      : [el('tr', {}, el('td', { colSpan: 2, class: 'muted' }, 'no hand-off table computed yet'))]);
+  }
+
+  // The latest active check under the health badge when it failed: which check, why, and when.
+  function checkNote(b) {
+    const c = b.lastCheck;
+    if (!c || c.ok) return '';
+    const at = new Date(c.time);
+    const ago = Math.max(0, Math.round((Date.now() - at.getTime()) / 1000));
+    return el('div', { class: 'check-failed' }, c.check + ' check failed: ' + c.detail,
+      el('span', { class: 'check-time' }, ' at ' + at.toLocaleTimeString() + ' (' + ago + ' s ago' +
+        (c.consecutive > 1 ? ', ' + c.consecutive + ' in a row' : '') + ')'));
   }
 
   // Rows are updated in place, so a weight being typed keeps its value and focus across refreshes.
@@ -133,7 +145,7 @@
       }
       tr.dataset.health = b.health;
       const cells = [b.pool, b.name, b.address,
-        el('span', { class: 'health health-' + b.health }, b.health),
+        [el('span', { class: 'health health-' + b.health, title: b.healthReason || '' }, b.health), checkNote(b)],
         [String(b.weight), ' ', el('span', { class: 'origin' }, b.weightOrigin)],
         b.activeRequests, b.openConnections, b.totalRequests, b.requestsPerSecond,
         b.latencyMillis.p50, b.latencyMillis.p99, b.stickySessions];
@@ -158,7 +170,7 @@
     const base = 'pools/' + encodeURIComponent(b.pool) + '/backends/' + encodeURIComponent(b.name);
     const num = (cls) => el('td', { class: 'num' + (cls ? ' ' + cls : '') });
     return el('tr', { 'data-backend': id },
-      el('td', {}), el('td', {}), el('td', {}), el('td', {}), el('td', {}),
+      el('td', {}), el('td', {}), el('td', {}), el('td', { class: 'health-cell' }), el('td', {}),
       num(), num(), num('total'), num(), num(), num(), num(),
       el('td', { class: 'actions' },
         button('Drain', 'action-drain', () => act('POST', base + '/drain')),
