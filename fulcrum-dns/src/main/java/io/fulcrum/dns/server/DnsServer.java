@@ -42,7 +42,10 @@ public final class DnsServer implements AutoCloseable {
     static final int MAX_TCP_CONNECTIONS = 1024;
     /** Seconds a TCP connection may stay idle (RFC 7766 suggests seconds, not minutes). */
     static final int TCP_IDLE_SECONDS = 10;
-    /** Largest UDP query read whole. */
+    /**
+     * Largest UDP query answered; a longer one gets FORMERR. Each datagram is read into one
+     * byte more than this, so that a longer one shows as such (the kernel cuts it silently).
+     */
     static final int MAX_QUERY = 4096;
     /**
      * Datagrams read per recvmmsg call. Under load a larger batch means fewer system calls per
@@ -161,13 +164,14 @@ public final class DnsServer implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .handler(new UdpQueryHandler(engine));
         if (epoll) {
-            // recvmmsg: one read fills a buffer with up to 32 datagrams of at most 4 KB each
+            // recvmmsg: one read fills a buffer with up to 32 datagrams of at most 4 KB + 1 each
             // (a longer query is cut and gets FORMERR); sendmmsg happens on each batch flush.
             b.option(EpollChannelOption.SO_REUSEPORT, true)
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * DATAGRAMS_PER_READ));
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY + 1)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator((MAX_QUERY + 1) * DATAGRAMS_PER_READ));
         } else {
-            b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
+            b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY + 1));
         }
         Channel ch = await(b.bind(address), address, "UDP");
         channels.add(ch);

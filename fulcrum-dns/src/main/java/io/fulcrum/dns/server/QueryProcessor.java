@@ -33,7 +33,8 @@ public final class QueryProcessor {
     }
 
     /**
-     * The reply to the message in {@code in}, or {@code null} when none is due.
+     * The reply to the message in {@code in}, or {@code null} when none is due (a response, or
+     * a message shorter than a header).
      *
      * @param client the client's address (for geo without ECS, and sticky)
      * @param tcp    whether it came over TCP (then the reply starts with its length)
@@ -41,27 +42,24 @@ public final class QueryProcessor {
     public ByteBuf answer(ByteBuf in, InetAddress client, boolean tcp, ByteBufAllocator alloc) {
         var stats = engine.stats();
         Query.Status status = QueryParser.parse(in, q);
+        if (status == Query.Status.DROP) {
+            stats.dropped();
+            return null;
+        }
+        if (!tcp && in.readableBytes() > DnsServer.MAX_QUERY) {
+            status = Query.Status.FORMERR; // over the limit: the socket read one byte more to tell
+        }
         int payload = engine.udpPayloadSize();
         int limit = tcp ? Dns.MAX_MESSAGE : q.edns ? Math.min(q.udpSize, payload) : Dns.CLASSIC_UDP_SIZE;
-        int rcode;
-        switch (status) {
-            case DROP -> {
-                stats.dropped();
-                return null;
-            }
-            case FORMERR -> rcode = Dns.RCODE_FORMERR;
-            case NOTIMP -> rcode = Dns.RCODE_NOTIMP;
-            case REFUSED -> rcode = Dns.RCODE_REFUSED;
-            case BADVERS -> rcode = Dns.RCODE_BADVERS;
-            default -> rcode = -1;
-        }
+        int rcode = switch (status) {
+            case FORMERR -> Dns.RCODE_FORMERR;
+            case NOTIMP -> Dns.RCODE_NOTIMP;
+            case REFUSED -> Dns.RCODE_REFUSED;
+            case BADVERS -> Dns.RCODE_BADVERS;
+            default -> -1;
+        };
         if (rcode >= 0) {
-            boolean withQuestion = status != Query.Status.FORMERR && q.nameLength > 0;
-            ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + (withQuestion ? ReplyWriter.errorLength(q) : 12));
-            int start = begin(out, tcp);
-            ReplyWriter.error(in, out, q, rcode, withQuestion, payload);
-            stats.reply(rcode);
-            return end(out, start, tcp);
+            return error(in, rcode, tcp, alloc, payload);
         }
         stats.query(q.type, tcp);
         ZoneSnapshot snap = engine.snapshot();
@@ -125,10 +123,14 @@ public final class QueryProcessor {
                 break;
             }
         }
+        return error(in, Dns.RCODE_REFUSED, tcp, alloc, payload);
+    }
+
+    private ByteBuf error(ByteBuf in, int rcode, boolean tcp, ByteBufAllocator alloc, int payload) {
         ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.errorLength(q));
         int start = begin(out, tcp);
-        ReplyWriter.error(in, out, q, Dns.RCODE_REFUSED, true, payload);
-        stats.reply(Dns.RCODE_REFUSED);
+        ReplyWriter.error(in, out, q, rcode, payload);
+        engine.stats().reply(rcode);
         return end(out, start, tcp);
     }
 

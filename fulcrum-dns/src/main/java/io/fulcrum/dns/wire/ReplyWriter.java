@@ -98,25 +98,23 @@ public final class ReplyWriter {
 
     /**
      * Writes an error reply (FORMERR, REFUSED, NOTIMP, BADVERS): the header, the question
-     * when it was parsed, and OPT when the query had one.
-     *
-     * @param withQuestion whether the question was parsed and may be echoed
+     * when the query had one that could be read, and OPT when it had a readable one
+     * (RFC 6891 6.1.1: an EDNS query gets an EDNS reply, errors included).
      */
-    public static void error(ByteBuf in, ByteBuf out, Query q, int rcode, boolean withQuestion, int payload) {
+    public static void error(ByteBuf in, ByteBuf out, Query q, int rcode, int payload) {
         out.writeShort(q.id);
         int opcodeBits = q.flags & 0x7800;
         out.writeShort(Dns.FLAG_QR | opcodeBits | (q.flags & Dns.FLAG_RD) | (rcode & 0xF));
-        out.writeShort(withQuestion ? 1 : 0);
+        out.writeShort(q.question ? 1 : 0);
         out.writeShort(0);
         out.writeShort(0);
-        boolean opt = q.edns && withQuestion;
-        out.writeShort(opt ? 1 : 0);
-        if (withQuestion) {
+        out.writeShort(q.edns ? 1 : 0);
+        if (q.question) {
             out.writeBytes(in, in.readerIndex() + Dns.HEADER_LENGTH, q.nameLength);
             out.writeShort(q.type);
             out.writeShort(q.qclass);
         }
-        if (opt) {
+        if (q.edns) {
             writeOpt(out, q, rcode >> 4, 0, payload);
         }
     }
