@@ -27,9 +27,13 @@ public final class QueryProcessor {
 
     private final DnsEngine engine;
     private final Query q = new Query();
+    /** Scratch for the name {@code *.<closest encloser>}: the asterisk label, then the encloser. */
+    private final byte[] wildcardName = new byte[256];
 
     public QueryProcessor(DnsEngine engine) {
         this.engine = engine;
+        wildcardName[0] = 1;
+        wildcardName[1] = '*';
     }
 
     /**
@@ -65,33 +69,11 @@ public final class QueryProcessor {
         ZoneSnapshot snap = engine.snapshot();
         NameNode node = snap.node(q.name, q.nameLength, q.nameHash);
         if (node != null) {
-            GslbRecord g = node.gslb();
-            byte[] body;
-            int scope = 0;
-            if (g != null && g.answers(q.type)) {
-                int loc = 0;
-                long subnet = 0;
-                if (g.usesGeo() || g.usesSticky()) {
-                    int[] placed = place(client, g.usesGeo(), g.usesSticky());
-                    loc = placed[0];
-                    scope = placed[1];
-                    subnet = this.subnet;
-                }
-                SiteStateView view = engine.siteState();
-                body = g.reply(q.type, Location.classOf(loc), subnet, view, g.usesSticky() ? System.currentTimeMillis() : 0);
-                stats.gslb(g.chainArray());
-            } else {
-                body = node.reply(q.type);
-            }
-            ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.cachedLength(body, q, limit));
-            int start = begin(out, tcp);
-            if (ReplyWriter.cached(in, out, body, q, scope, payload, limit)) {
-                stats.truncated();
-            }
-            stats.reply(body[3] & 0xF);
-            return end(out, start, tcp);
+            return fromNode(node, false, in, client, tcp, alloc, payload, limit);
         }
-        // Not an exact name: an upper-tier delegation above it, else NXDOMAIN in its zone, else REFUSED.
+        // Not an exact name. Its closest encloser (the nearest existing ancestor, RFC 4592) decides:
+        // an upper-tier delegation there refers it; else a wildcard child of it answers; else NXDOMAIN.
+        // No ancestor in a zone: REFUSED.
         int len = q.nameLength;
         for (int i = (q.name[0] & 0xFF) + 1; i < len; i += (q.name[i] & 0xFF) + 1) {
             NameNode above = snap.nodeAt(q.name, i, len - i);
@@ -109,6 +91,10 @@ public final class QueryProcessor {
             }
             Zone zone = snap.zoneAt(q.name, i, len - i);
             if (zone != null || above != null) {
+                NameNode wildcard = wildcardBelow(snap, i);
+                if (wildcard != null) {
+                    return fromNode(wildcard, true, in, client, tcp, alloc, payload, limit);
+                }
                 Zone z = zone != null ? zone : above.zone();
                 ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.negativeLength(q, z.soaTail(), limit));
                 int start = begin(out, tcp);
@@ -124,6 +110,52 @@ public final class QueryProcessor {
             }
         }
         return error(in, Dns.RCODE_REFUSED, tcp, alloc, payload);
+    }
+
+    /**
+     * The reply from a name's node: its static reply for the type, or its GSLB answer for
+     * this client. {@code synthesized}: the node is a wildcard standing in for the query
+     * name (RFC 4592), whose replies are rewritten for it.
+     */
+    private ByteBuf fromNode(NameNode node, boolean synthesized, ByteBuf in, InetAddress client, boolean tcp,
+                             ByteBufAllocator alloc, int payload, int limit) {
+        var stats = engine.stats();
+        GslbRecord g = node.gslb();
+        byte[] body;
+        int scope = 0;
+        if (g != null && g.answers(q.type)) {
+            int loc = 0;
+            long subnet = 0;
+            if (g.usesGeo() || g.usesSticky()) {
+                int[] placed = place(client, g.usesGeo(), g.usesSticky());
+                loc = placed[0];
+                scope = placed[1];
+                subnet = this.subnet;
+            }
+            SiteStateView view = engine.siteState();
+            body = g.reply(q.type, Location.classOf(loc), subnet, view, g.usesSticky() ? System.currentTimeMillis() : 0);
+            stats.gslb(g.chainArray());
+        } else {
+            body = node.reply(q.type);
+        }
+        int length = synthesized ? ReplyWriter.synthesizedLength(body, q, limit)
+                : ReplyWriter.cachedLength(body, q, limit);
+        ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + length);
+        int start = begin(out, tcp);
+        boolean truncated = synthesized ? ReplyWriter.synthesized(in, out, body, q, scope, payload, limit)
+                : ReplyWriter.cached(in, out, body, q, scope, payload, limit);
+        if (truncated) {
+            stats.truncated();
+        }
+        stats.reply(body[3] & 0xF);
+        return end(out, start, tcp);
+    }
+
+    /** The node of {@code *.<the query name's suffix at offset>}, or {@code null}. */
+    private NameNode wildcardBelow(ZoneSnapshot snap, int offset) {
+        int suffix = q.nameLength - offset;
+        System.arraycopy(q.name, offset, wildcardName, 2, suffix);
+        return snap.nodeAt(wildcardName, 0, 2 + suffix);
     }
 
     private ByteBuf error(ByteBuf in, int rcode, boolean tcp, ByteBufAllocator alloc, int payload) {
