@@ -133,7 +133,7 @@ public final class SnapshotBuilder {
             SoaConfig s = zc.soa() == null ? SoaConfig.defaults() : zc.soa();
             Name mname = s.mname() == null ? name("ns1", apex, path) : name(s.mname(), apex, path + ".soa.mname");
             Name rname = s.rname() == null ? name("hostmaster", apex, path)
-                    : name(s.rname().replaceFirst("@", "."), apex, path + ".soa.rname");
+                    : mailbox(s.rname(), apex, path + ".soa.rname");
             soa = new SOARecord(apex, DClass.IN, defaultTtl, mname, rname, s.serial(), s.refresh().toSeconds(),
                     s.retry().toSeconds(), s.expire().toSeconds(), s.minimum().toSeconds());
             records.removeIf(r -> r instanceof SOARecord);
@@ -188,6 +188,26 @@ public final class SnapshotBuilder {
         } catch (TextParseException e) {
             throw new IllegalArgumentException(path + ": not a valid DNS name \"" + text + "\": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The SOA RNAME of a mailbox written {@code user@host} (the local part one label, its
+     * dots escaped, RFC 1035 8; the host fully qualified, as in any e-mail address), or of
+     * a domain name written as such (relative to the zone without a final dot).
+     */
+    private static Name mailbox(String text, Name apex, String path) {
+        int at = text.indexOf('@');
+        if (at < 0) {
+            return name(text, apex, path);
+        }
+        String local = text.substring(0, at);
+        String host = text.substring(at + 1);
+        if (local.isEmpty() || host.isEmpty() || host.indexOf('@') >= 0) {
+            throw new IllegalArgumentException(path + ": not a valid mailbox \"" + text
+                    + "\" (write user@host, or a domain name)");
+        }
+        Name domain = name(host.endsWith(".") ? host : host + ".", Name.root, path);
+        return name(local.replace("\\", "\\\\").replace(".", "\\."), domain, path);
     }
 
     private List<Site> sites(DnsConfig config) {
