@@ -47,6 +47,8 @@ class WildcardTest {
                         - {name: "*.alias", type: CNAME, value: www}
                         - {name: www, type: A, value: 192.0.2.10}
                         - {name: "*.mx", type: MX, value: "10 mail.example.test."}
+                        - {name: to-wild, type: CNAME, value: target.wild}
+                        - {name: mx-to-wild, type: MX, value: "10 smtp.wild.example.test."}
                         - {name: mail, type: A, value: 192.0.2.25}
                         - {name: "*.big", type: TXT, values: [%s]}
                     - name: apex.test
@@ -131,6 +133,17 @@ class WildcardTest {
         assertThat(answers(mx)).containsExactly(
                 "a-rather-long-label.and-another.mx.example.test. 60 IN MX 10 mail.example.test.",
                 "mail.example.test. 60 IN A 192.0.2.25");
+    }
+
+    @Test
+    void aCnameToANameAWildcardCoversCarriesTheSynthesisedRecords() throws Exception {
+        assertThat(answers(server.dig("+noall", "+answer", "to-wild.example.test", "A"))).containsExactlyInAnyOrder(
+                "to-wild.example.test. 60 IN CNAME target.wild.example.test.",
+                "target.wild.example.test. 60 IN A 192.0.2.77", "target.wild.example.test. 60 IN A 192.0.2.78");
+        // And an MX target it covers gets its addresses in the additional section.
+        assertThat(answers(server.dig("+noall", "+additional", "mx-to-wild.example.test", "MX")))
+                .containsExactlyInAnyOrder("smtp.wild.example.test. 60 IN A 192.0.2.77",
+                        "smtp.wild.example.test. 60 IN A 192.0.2.78");
     }
 
     @Test

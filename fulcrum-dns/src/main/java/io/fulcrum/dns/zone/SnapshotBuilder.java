@@ -386,7 +386,7 @@ public final class SnapshotBuilder {
                 case Dns.TYPE_SRV -> RecordConversion.srvTarget(r);
                 default -> null;
             };
-            Owner t = target == null ? null : owners.get(key(target));
+            Owner t = target == null ? null : resolve(target);
             if (t != null) {
                 for (int at : new int[] {Dns.TYPE_A, Dns.TYPE_AAAA}) {
                     for (RecordData a : t.sets.getOrDefault(at, List.of())) {
@@ -406,7 +406,7 @@ public final class SnapshotBuilder {
             List<RecordData> cname = o.sets.get(Dns.TYPE_CNAME);
             if (cname != null) {
                 m.answer(cname.getFirst());
-                o = owners.get(key(RecordConversion.target(cname.getFirst())));
+                o = resolve(RecordConversion.target(cname.getFirst()));
                 continue;
             }
             if (qtype == Dns.TYPE_ANY) {
@@ -417,6 +417,35 @@ public final class SnapshotBuilder {
             break;
         }
         return m.toBytes();
+    }
+
+    /**
+     * The records a name has, as a query for it would find them: its own, else those a
+     * wildcard synthesises for it (RFC 4592: {@code *.<closest encloser>}, owned by the
+     * name), else {@code null}. For CNAME targets and additional addresses.
+     */
+    private Owner resolve(byte[] name) {
+        Owner exact = owners.get(key(name));
+        if (exact != null) {
+            return exact;
+        }
+        for (int i = (name[0] & 0xFF) + 1; i < name.length; i += (name[i] & 0xFF) + 1) {
+            if (owners.containsKey(key(java.util.Arrays.copyOfRange(name, i, name.length)))) {
+                byte[] wildcardName = new byte[2 + name.length - i];
+                wildcardName[0] = 1;
+                wildcardName[1] = '*';
+                System.arraycopy(name, i, wildcardName, 2, name.length - i);
+                Owner wildcard = owners.get(key(wildcardName));
+                if (wildcard == null) {
+                    return null;
+                }
+                Owner synthesised = new Owner(name, wildcard.zone);
+                wildcard.sets.forEach((type, set) -> synthesised.sets.put(type,
+                        set.stream().map(r -> new RecordData(name, r.type(), r.ttl(), r.parts())).toList()));
+                return synthesised;
+            }
+        }
+        return null;
     }
 
     private static int[] ints(List<Integer> list) {
