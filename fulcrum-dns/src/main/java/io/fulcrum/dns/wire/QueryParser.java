@@ -3,8 +3,9 @@ package io.fulcrum.dns.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Parses the header, question and OPT record of a query by hand, reading the buffer in
- * place and filling a reused {@link Query}: the hot path allocates nothing.
+ * Parses a query by hand (its header, question and OPT record; the other records are
+ * skipped), reading the buffer in place and filling a reused {@link Query}: the hot path
+ * allocates nothing.
  */
 public final class QueryParser {
 
@@ -20,8 +21,9 @@ public final class QueryParser {
      * client's SOA in its authority section, RFC 1995 3); bytes after the last record are
      * malformed.
      *
-     * @return how it went; whatever the status, {@code q.id} and {@code q.flags} are set, and
-     *         {@code q.question} and {@code q.edns} say what an error reply may echo
+     * @return how it went; unless the packet is shorter than a header, {@code q.id} and
+     *         {@code q.flags} are set, and {@code q.question} and {@code q.edns} say what an
+     *         error reply may echo
      */
     public static Query.Status parse(ByteBuf in, Query q) {
         q.reset();
