@@ -74,6 +74,10 @@ class AuthoritativeAnswersTest {
                         - {name: 10.2.0.192.in-addr, type: PTR, value: www.example.test.}
                     - name: files.test
                       file: %s
+                    - name: mailbox.test
+                      soa: {rname: hostmaster@example.org}
+                    - name: dotted.test
+                      soa: {rname: "john.doe@example.org."}
                 """.formatted(zoneFile));
     }
 
@@ -118,6 +122,18 @@ class AuthoritativeAnswersTest {
         assertThat(server.dig("+short", "1.2.0.192.in-addr.files.test", "PTR").strip()).isEqualTo("host.files.test.");
         // MX answers carry the target's address in the additional section.
         assertThat(server.dig("+noall", "+additional", "files.test", "MX")).contains("mail.files.test.").contains("192.0.2.25");
+    }
+
+    @Test
+    void anSoaMailboxWrittenUserAtHostIsThatMailbox() throws Exception {
+        // RFC 1035 8: the local part is the first label (its dots escaped), the host is absolute.
+        assertThat(server.dig("+short", "mailbox.test", "SOA").strip())
+                .isEqualTo("ns1.mailbox.test. hostmaster.example.org. 1 3600 600 604800 60");
+        assertThat(server.dig("+short", "dotted.test", "SOA").strip())
+                .isEqualTo("ns1.dotted.test. john\\.doe.example.org. 1 3600 600 604800 60");
+        SOARecord soa = (SOARecord) server.query("dotted.test.", Type.SOA).getSection(Section.ANSWER).getFirst();
+        assertThat(soa.getAdmin().labels()).isEqualTo(4);
+        assertThat(soa.getAdmin().getLabelString(0)).isEqualTo("john\\.doe");
     }
 
     @Test

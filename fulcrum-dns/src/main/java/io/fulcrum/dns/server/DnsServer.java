@@ -20,7 +20,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -42,7 +41,16 @@ public final class DnsServer implements AutoCloseable {
     static final int MAX_TCP_CONNECTIONS = 1024;
     /** Seconds a TCP connection may stay idle (RFC 7766 suggests seconds, not minutes). */
     static final int TCP_IDLE_SECONDS = 10;
-    /** Largest UDP query read whole. */
+    /**
+     * Milliseconds one TCP message may take to arrive, from its first byte to its last (a
+     * client on any real path sends a query in one or two round trips; Knot's tcp-io-timeout
+     * is 500 ms).
+     */
+    static final long TCP_MESSAGE_MILLIS = 3000;
+    /**
+     * Largest UDP query answered; a longer one gets FORMERR. Each datagram is read into one
+     * byte more than this, so that a longer one shows as such (the kernel cuts it silently).
+     */
     static final int MAX_QUERY = 4096;
     /**
      * Datagrams read per recvmmsg call. Under load a larger batch means fewer system calls per
@@ -132,7 +140,7 @@ public final class DnsServer implements AutoCloseable {
                         ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
-                                .addLast(new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2))
+                                .addLast(new TcpMessageDecoder(TCP_MESSAGE_MILLIS))
                                 .addLast(new TcpQueryHandler(engine));
                     }
                 });
@@ -161,13 +169,14 @@ public final class DnsServer implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .handler(new UdpQueryHandler(engine));
         if (epoll) {
-            // recvmmsg: one read fills a buffer with up to 32 datagrams of at most 4 KB each
+            // recvmmsg: one read fills a buffer with up to 32 datagrams of at most 4 KB + 1 each
             // (a longer query is cut and gets FORMERR); sendmmsg happens on each batch flush.
             b.option(EpollChannelOption.SO_REUSEPORT, true)
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * DATAGRAMS_PER_READ));
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY + 1)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator((MAX_QUERY + 1) * DATAGRAMS_PER_READ));
         } else {
-            b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
+            b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY + 1));
         }
         Channel ch = await(b.bind(address), address, "UDP");
         channels.add(ch);

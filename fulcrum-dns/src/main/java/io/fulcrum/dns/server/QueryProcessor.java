@@ -27,13 +27,18 @@ public final class QueryProcessor {
 
     private final DnsEngine engine;
     private final Query q = new Query();
+    /** Scratch for the name {@code *.<closest encloser>}: the asterisk label, then the encloser. */
+    private final byte[] wildcardName = new byte[256];
 
     public QueryProcessor(DnsEngine engine) {
         this.engine = engine;
+        wildcardName[0] = 1;
+        wildcardName[1] = '*';
     }
 
     /**
-     * The reply to the message in {@code in}, or {@code null} when none is due.
+     * The reply to the message in {@code in}, or {@code null} when none is due (a response, or
+     * a message shorter than a header).
      *
      * @param client the client's address (for geo without ECS, and sticky)
      * @param tcp    whether it came over TCP (then the reply starts with its length)
@@ -41,59 +46,34 @@ public final class QueryProcessor {
     public ByteBuf answer(ByteBuf in, InetAddress client, boolean tcp, ByteBufAllocator alloc) {
         var stats = engine.stats();
         Query.Status status = QueryParser.parse(in, q);
+        if (status == Query.Status.DROP) {
+            stats.dropped();
+            return null;
+        }
+        if (!tcp && in.readableBytes() > DnsServer.MAX_QUERY) {
+            status = Query.Status.FORMERR; // over the limit: the socket read one byte more to tell
+        }
         int payload = engine.udpPayloadSize();
         int limit = tcp ? Dns.MAX_MESSAGE : q.edns ? Math.min(q.udpSize, payload) : Dns.CLASSIC_UDP_SIZE;
-        int rcode;
-        switch (status) {
-            case DROP -> {
-                stats.dropped();
-                return null;
-            }
-            case FORMERR -> rcode = Dns.RCODE_FORMERR;
-            case NOTIMP -> rcode = Dns.RCODE_NOTIMP;
-            case REFUSED -> rcode = Dns.RCODE_REFUSED;
-            case BADVERS -> rcode = Dns.RCODE_BADVERS;
-            default -> rcode = -1;
-        }
+        int rcode = switch (status) {
+            case FORMERR -> Dns.RCODE_FORMERR;
+            case NOTIMP -> Dns.RCODE_NOTIMP;
+            case REFUSED -> Dns.RCODE_REFUSED;
+            case BADVERS -> Dns.RCODE_BADVERS;
+            default -> -1;
+        };
         if (rcode >= 0) {
-            boolean withQuestion = status != Query.Status.FORMERR && q.nameLength > 0;
-            ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + (withQuestion ? ReplyWriter.errorLength(q) : 12));
-            int start = begin(out, tcp);
-            ReplyWriter.error(in, out, q, rcode, withQuestion, payload);
-            stats.reply(rcode);
-            return end(out, start, tcp);
+            return error(in, rcode, tcp, alloc, payload);
         }
         stats.query(q.type, tcp);
         ZoneSnapshot snap = engine.snapshot();
         NameNode node = snap.node(q.name, q.nameLength, q.nameHash);
         if (node != null) {
-            GslbRecord g = node.gslb();
-            byte[] body;
-            int scope = 0;
-            if (g != null && g.answers(q.type)) {
-                int loc = 0;
-                long subnet = 0;
-                if (g.usesGeo() || g.usesSticky()) {
-                    int[] placed = place(client, g.usesGeo(), g.usesSticky());
-                    loc = placed[0];
-                    scope = placed[1];
-                    subnet = this.subnet;
-                }
-                SiteStateView view = engine.siteState();
-                body = g.reply(q.type, Location.classOf(loc), subnet, view, g.usesSticky() ? System.currentTimeMillis() : 0);
-                stats.gslb(g.chainArray());
-            } else {
-                body = node.reply(q.type);
-            }
-            ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.cachedLength(body, q, limit));
-            int start = begin(out, tcp);
-            if (ReplyWriter.cached(in, out, body, q, scope, payload, limit)) {
-                stats.truncated();
-            }
-            stats.reply(body[3] & 0xF);
-            return end(out, start, tcp);
+            return fromNode(node, false, in, client, tcp, alloc, payload, limit);
         }
-        // Not an exact name: an upper-tier delegation above it, else NXDOMAIN in its zone, else REFUSED.
+        // Not an exact name. Its closest encloser (the nearest existing ancestor, RFC 4592) decides:
+        // an upper-tier delegation there refers it; else a wildcard child of it answers; else NXDOMAIN.
+        // No ancestor in a zone: REFUSED.
         int len = q.nameLength;
         for (int i = (q.name[0] & 0xFF) + 1; i < len; i += (q.name[i] & 0xFF) + 1) {
             NameNode above = snap.nodeAt(q.name, i, len - i);
@@ -111,6 +91,10 @@ public final class QueryProcessor {
             }
             Zone zone = snap.zoneAt(q.name, i, len - i);
             if (zone != null || above != null) {
+                NameNode wildcard = wildcardBelow(snap, i);
+                if (wildcard != null) {
+                    return fromNode(wildcard, true, in, client, tcp, alloc, payload, limit);
+                }
                 Zone z = zone != null ? zone : above.zone();
                 ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.negativeLength(q, z.soaTail(), limit));
                 int start = begin(out, tcp);
@@ -125,10 +109,60 @@ public final class QueryProcessor {
                 break;
             }
         }
+        return error(in, Dns.RCODE_REFUSED, tcp, alloc, payload);
+    }
+
+    /**
+     * The reply from a name's node: its static reply for the type, or its GSLB answer for
+     * this client. {@code synthesized}: the node is a wildcard standing in for the query
+     * name (RFC 4592), whose replies are rewritten for it.
+     */
+    private ByteBuf fromNode(NameNode node, boolean synthesized, ByteBuf in, InetAddress client, boolean tcp,
+                             ByteBufAllocator alloc, int payload, int limit) {
+        var stats = engine.stats();
+        GslbRecord g = node.gslb();
+        byte[] body;
+        int scope = 0;
+        if (g != null && g.answers(q.type)) {
+            int loc = 0;
+            long subnet = 0;
+            if (g.usesGeo() || g.usesSticky()) {
+                int[] placed = place(client, g.usesGeo(), g.usesSticky());
+                loc = placed[0];
+                scope = placed[1];
+                subnet = this.subnet;
+            }
+            SiteStateView view = engine.siteState();
+            body = g.reply(q.type, Location.classOf(loc), subnet, view, g.usesSticky() ? System.currentTimeMillis() : 0);
+            stats.gslb(g.chainArray());
+        } else {
+            body = node.reply(q.type);
+        }
+        int length = synthesized ? ReplyWriter.synthesizedLength(body, q, limit)
+                : ReplyWriter.cachedLength(body, q, limit);
+        ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + length);
+        int start = begin(out, tcp);
+        boolean truncated = synthesized ? ReplyWriter.synthesized(in, out, body, q, scope, payload, limit)
+                : ReplyWriter.cached(in, out, body, q, scope, payload, limit);
+        if (truncated) {
+            stats.truncated();
+        }
+        stats.reply(body[3] & 0xF);
+        return end(out, start, tcp);
+    }
+
+    /** The node of {@code *.<the query name's suffix at offset>}, or {@code null}. */
+    private NameNode wildcardBelow(ZoneSnapshot snap, int offset) {
+        int suffix = q.nameLength - offset;
+        System.arraycopy(q.name, offset, wildcardName, 2, suffix);
+        return snap.nodeAt(wildcardName, 0, 2 + suffix);
+    }
+
+    private ByteBuf error(ByteBuf in, int rcode, boolean tcp, ByteBufAllocator alloc, int payload) {
         ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.errorLength(q));
         int start = begin(out, tcp);
-        ReplyWriter.error(in, out, q, Dns.RCODE_REFUSED, true, payload);
-        stats.reply(Dns.RCODE_REFUSED);
+        ReplyWriter.error(in, out, q, rcode, payload);
+        engine.stats().reply(rcode);
         return end(out, start, tcp);
     }
 

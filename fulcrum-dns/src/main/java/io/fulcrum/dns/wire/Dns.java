@@ -1,6 +1,6 @@
 package io.fulcrum.dns.wire;
 
-/** Numbers of the DNS protocol used by the server (RFC 1035, 3596, 2782, 6891, 7871). */
+/** Numbers of the DNS protocol used by the server (RFC 1035, 3596, 2782, 6891, 7871, 7873). */
 public final class Dns {
 
     public static final int TYPE_A = 1;
@@ -20,6 +20,8 @@ public final class Dns {
     public static final int CLASS_IN = 1;
     public static final int CLASS_ANY = 255;
 
+    public static final int OPCODE_QUERY = 0;
+
     public static final int RCODE_NOERROR = 0;
     public static final int RCODE_FORMERR = 1;
     public static final int RCODE_SERVFAIL = 2;
@@ -30,6 +32,8 @@ public final class Dns {
     public static final int RCODE_BADVERS = 16;
 
     public static final int OPTION_ECS = 8;
+    /** DNS Cookies (RFC 7873): a client cookie of 8 bytes, then a server cookie of 8 to 32. */
+    public static final int OPTION_COOKIE = 10;
 
     /** Header flag bits (second and third header bytes as one short). */
     public static final int FLAG_QR = 0x8000;

@@ -12,6 +12,12 @@ import java.util.Map;
  */
 public final class MessageBuilder {
 
+    /**
+     * Highest offset a compression pointer may point to: 0x3FFF, less room for the reply to
+     * move by a longer question name when it is written for a name a wildcard covers.
+     */
+    private static final int MAX_POINTER_TARGET = 0x3FFF - 255;
+
     private byte[] buf = new byte[512];
     private int pos;
     private final Map<String, Integer> offsets = new HashMap<>();
@@ -111,7 +117,7 @@ public final class MessageBuilder {
                 put16(0xC000 | at);
                 return;
             }
-            if (pos < 0x3FFF) {
+            if (pos <= MAX_POINTER_TARGET) {
                 offsets.put(key, pos);
             }
             int len = wire[i];

@@ -25,6 +25,11 @@ public final class Query {
     public int id;
     /** Header flags (opcode, RD…) as sent. */
     public int flags;
+    /**
+     * Whether the message has exactly one question and it was read whole: an error reply
+     * echoes it then (RFC 1035 4.1.2; what resolvers match replies by).
+     */
+    public boolean question;
     /** Wire length of the question name, final zero included; it starts at offset 12. */
     public int nameLength;
     /** The question name in lower case, wire form. */
@@ -34,7 +39,10 @@ public final class Query {
     public int type;
     public int qclass;
 
-    /** Whether an OPT record was present. */
+    /**
+     * Whether an OPT record was present and its fixed part could be read: every reply,
+     * errors included, then carries one (RFC 6891 6.1.1).
+     */
     public boolean edns;
     /** The client's advertised UDP payload size (512 at least). */
     public int udpSize;
@@ -55,6 +63,7 @@ public final class Query {
     void reset() {
         id = 0;
         flags = 0;
+        question = false;
         nameLength = 0;
         nameHash = 0;
         type = 0;

@@ -3,8 +3,9 @@ package io.fulcrum.dns.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Parses the header, question and OPT record of a query by hand, reading the buffer in
- * place and filling a reused {@link Query}: the hot path allocates nothing.
+ * Parses a query by hand (its header, question and OPT record; the other records are
+ * skipped), reading the buffer in place and filling a reused {@link Query}: the hot path
+ * allocates nothing.
  */
 public final class QueryParser {
 
@@ -14,14 +15,21 @@ public final class QueryParser {
     /**
      * Parses the message in {@code in} from its reader index to its writer index.
      *
-     * @return how it went; on {@code FORMERR} and the like, {@code q.id} and {@code q.flags} are set
+     * <p>Every section is read before the RCODE is decided, so that an error reply can echo
+     * the question and the OPT record whenever they were readable (RFC 6891 6.1.1).
+     * Records in the answer and authority sections are skipped (an IXFR query carries the
+     * client's SOA in its authority section, RFC 1995 3); bytes after the last record are
+     * malformed.
+     *
+     * @return how it went; unless the packet is shorter than a header, {@code q.id} and
+     *         {@code q.flags} are set, and {@code q.question} and {@code q.edns} say what an
+     *         error reply may echo
      */
     public static Query.Status parse(ByteBuf in, Query q) {
         q.reset();
         int base = in.readerIndex();
         int end = in.writerIndex();
-        int length = end - base;
-        if (length < Dns.HEADER_LENGTH) {
+        if (end - base < Dns.HEADER_LENGTH) {
             return Query.Status.DROP;
         }
         q.id = in.getUnsignedShort(base);
@@ -34,27 +42,85 @@ public final class QueryParser {
         int an = in.getUnsignedShort(base + 6);
         int ns = in.getUnsignedShort(base + 8);
         int ar = in.getUnsignedShort(base + 10);
-        if (opcode != 0) {
-            return Query.Status.NOTIMP;
+
+        int p = base + Dns.HEADER_LENGTH;
+        for (int i = 0; i < qd && p >= 0; i++) {
+            p = i == 0 ? readQuestion(in, p, end, q) : skipQuestion(in, p, end);
         }
-        if (qd != 1 || an != 0 || ns != 0) {
+        q.question = p >= 0 && qd == 1;
+        for (int r = 0; r < an + ns && p >= 0; r++) {
+            p = skipRecord(in, p, end);
+        }
+        // Additional section: at most one OPT (RFC 6891); other records are skipped.
+        boolean badOpt = false;
+        int version = 0;
+        for (int r = 0; r < ar && p >= 0; r++) {
+            int owner = p;
+            p = skipName(in, p, end);
+            if (p < 0 || p + 10 > end) {
+                p = -1;
+                break;
+            }
+            int type = in.getUnsignedShort(p);
+            int rdata = p + 10;
+            int rdlen = in.getUnsignedShort(p + 8);
+            if (rdata + rdlen > end) {
+                p = -1;
+                break;
+            }
+            if (type == Dns.TYPE_OPT) {
+                if (q.edns || in.getUnsignedByte(owner) != 0) {
+                    badOpt = true; // a second OPT, or one not owned by the root
+                } else {
+                    long ttl = in.getUnsignedInt(p + 4);
+                    q.edns = true;
+                    q.udpSize = Math.max(Dns.CLASSIC_UDP_SIZE, in.getUnsignedShort(p + 2));
+                    q.dnssecOk = (ttl & 0x8000) != 0;
+                    version = (int) ((ttl >> 16) & 0xFF);
+                    // The options of another EDNS version are not ours to judge.
+                    if (version == 0 && !parseOptions(in, rdata, rdata + rdlen, q)) {
+                        badOpt = true;
+                    }
+                }
+            }
+            p = rdata + rdlen;
+        }
+        boolean wellFormed = p == end && !badOpt; // p < end: trailing bytes
+        if (wellFormed && version != 0) {
+            return Query.Status.BADVERS;
+        }
+        if (opcode != Dns.OPCODE_QUERY) {
+            return Query.Status.NOTIMP; // whatever its sections hold: their format is not ours to judge
+        }
+        if (!wellFormed || !q.question || an != 0 || q.type == Dns.TYPE_OPT) {
             return Query.Status.FORMERR;
         }
-        // The question name: labels only (no compression pointer can precede it).
-        int p = base + Dns.HEADER_LENGTH;
+        if (q.qclass != Dns.CLASS_IN && q.qclass != Dns.CLASS_ANY) {
+            return Query.Status.REFUSED;
+        }
+        if (q.type == Dns.TYPE_AXFR || q.type == Dns.TYPE_IXFR || (q.type >= 128 && q.type < 255)) {
+            return Query.Status.NOTIMP;
+        }
+        return Query.Status.OK;
+    }
+
+    /**
+     * Reads the first question into {@code q}: its name lower-cased, with its hash, then type
+     * and class. The name must be plain labels (no compression pointer can precede it).
+     *
+     * @return the offset after the question, or -1 when malformed
+     */
+    private static int readQuestion(ByteBuf in, int p, int end, Query q) {
         int n = 0;
         int h = NameHash.start();
         byte[] name = q.name;
         while (true) {
             if (p >= end) {
-                return Query.Status.FORMERR;
+                return -1;
             }
             int len = in.getUnsignedByte(p);
-            if (len > 63) {
-                return Query.Status.FORMERR;
-            }
-            if (n + len + 1 > 255 || p + 1 + len > end) {
-                return Query.Status.FORMERR;
+            if (len > 63 || n + len + 1 > 255 || p + 1 + len > end) {
+                return -1;
             }
             name[n++] = (byte) len;
             h = NameHash.step(h, len);
@@ -72,58 +138,30 @@ public final class QueryParser {
             }
             p += len;
         }
+        if (p + 4 > end) {
+            return -1;
+        }
         q.nameLength = n;
         q.nameHash = h;
-        if (p + 4 > end) {
-            return Query.Status.FORMERR;
-        }
         q.type = in.getUnsignedShort(p);
         q.qclass = in.getUnsignedShort(p + 2);
-        p += 4;
-        // Additional section: at most one OPT (RFC 6891); other records are skipped.
-        boolean sawOpt = false;
-        for (int r = 0; r < ar; r++) {
-            int ownerStart = p;
-            p = skipName(in, p, end);
-            if (p < 0 || p + 10 > end) {
-                return Query.Status.FORMERR;
-            }
-            int type = in.getUnsignedShort(p);
-            int rclass = in.getUnsignedShort(p + 2);
-            long ttl = in.getUnsignedInt(p + 4);
-            int rdlen = in.getUnsignedShort(p + 8);
-            p += 10;
-            if (p + rdlen > end) {
-                return Query.Status.FORMERR;
-            }
-            if (type == Dns.TYPE_OPT) {
-                if (sawOpt || in.getUnsignedByte(ownerStart) != 0) {
-                    return Query.Status.FORMERR;
-                }
-                sawOpt = true;
-                q.edns = true;
-                q.udpSize = Math.max(Dns.CLASSIC_UDP_SIZE, rclass);
-                q.dnssecOk = (ttl & 0x8000) != 0;
-                int version = (int) ((ttl >> 16) & 0xFF);
-                if (!parseOptions(in, p, p + rdlen, q)) {
-                    return Query.Status.FORMERR;
-                }
-                if (version != 0) {
-                    return Query.Status.BADVERS;
-                }
-            }
-            p += rdlen;
+        return p + 4;
+    }
+
+    /** Skips a further question; returns the offset after it, or -1 when malformed. */
+    private static int skipQuestion(ByteBuf in, int p, int end) {
+        p = skipName(in, p, end);
+        return p < 0 || p + 4 > end ? -1 : p + 4;
+    }
+
+    /** Skips a resource record; returns the offset after it, or -1 when malformed. */
+    private static int skipRecord(ByteBuf in, int p, int end) {
+        p = skipName(in, p, end);
+        if (p < 0 || p + 10 > end) {
+            return -1;
         }
-        if (q.type == Dns.TYPE_OPT) {
-            return Query.Status.FORMERR;
-        }
-        if (q.qclass != Dns.CLASS_IN && q.qclass != Dns.CLASS_ANY) {
-            return Query.Status.REFUSED;
-        }
-        if (q.type == Dns.TYPE_AXFR || q.type == Dns.TYPE_IXFR || (q.type >= 128 && q.type < 255)) {
-            return Query.Status.NOTIMP;
-        }
-        return Query.Status.OK;
+        int next = p + 10 + in.getUnsignedShort(p + 8);
+        return next <= end ? next : -1;
     }
 
     private static boolean parseOptions(ByteBuf in, int p, int end, Query q) {
@@ -137,7 +175,12 @@ public final class QueryParser {
             if (p + len > end) {
                 return false;
             }
-            if (code == Dns.OPTION_ECS) {
+            if (code == Dns.OPTION_COOKIE) {
+                // RFC 7873 5.2.2: a client cookie alone (8 bytes), or with a server cookie of 8 to 32 bytes.
+                if (len != 8 && (len < 16 || len > 40)) {
+                    return false;
+                }
+            } else if (code == Dns.OPTION_ECS) {
                 if (q.ecs || len < 4) {
                     return false;
                 }

@@ -6,7 +6,8 @@ import io.netty.buffer.ByteBuf;
  * Writes the reply to one query into an outgoing buffer: a cached reply with the ID,
  * the RD bit and the case of the question name patched in, and an OPT record appended
  * when the query had one; or a short error reply; or, when the reply does not fit the
- * client's UDP size, a truncated one (TC set, question and OPT only).
+ * client's UDP size, a truncated one (TC set, question and OPT only). A cached reply
+ * built for a wildcard name can be written for a name it covers ({@link #synthesized}).
  */
 public final class ReplyWriter {
 
@@ -40,21 +41,121 @@ public final class ReplyWriter {
         boolean truncated = full > limit;
         if (truncated) {
             out.writeBytes(body, 0, q.questionEnd());
-            out.setShort(start + 2, out.getUnsignedShort(start + 2) | Dns.FLAG_TC);
-            out.setLong(start + 4, 0);
-            out.setShort(start + 4, 1);
+            truncate(out, start);
         } else {
             out.writeBytes(body);
         }
-        out.setShort(start, q.id);
-        out.setByte(start + 2, (out.getByte(start + 2) & ~0x01) | ((q.flags >> 8) & 0x01));
         // The question as the client wrote it (replies compress their names against its name).
         out.setBytes(start + Dns.HEADER_LENGTH, in, in.readerIndex() + Dns.HEADER_LENGTH, q.nameLength + 4);
+        finish(out, start, q, scope, payload);
+        return truncated;
+    }
+
+    /** How many bytes {@link #synthesized} will write. */
+    public static int synthesizedLength(byte[] body, Query q, int limit) {
+        int full = body.length - questionNameLength(body) + q.nameLength + q.optLength();
+        return full <= limit ? full : q.questionEnd() + q.optLength();
+    }
+
+    /**
+     * Writes a reply synthesised from a wildcard (RFC 4592 3.3.1): a cached reply built for
+     * the wildcard's own name ({@code *.<closest encloser>}) is written with the query's name
+     * in its question, so the records it owns (their owners are compression pointers to the
+     * question name) are owned by the query name. Everything after the question moves by
+     * the difference of the two names' lengths, and so does every compression pointer to it
+     * or to the closest encloser's labels; only pointers to the whole question name stay.
+     *
+     * @param body a reply built by {@link MessageBuilder} for the wildcard name
+     * @return whether the reply was truncated
+     */
+    public static boolean synthesized(ByteBuf in, ByteBuf out, byte[] body, Query q, int scope, int payload,
+                                      int limit) {
+        int start = out.writerIndex();
+        int wildcardLength = questionNameLength(body);
+        int bodyAfterQuestion = Dns.HEADER_LENGTH + wildcardLength + 4;
+        boolean truncated = body.length - wildcardLength + q.nameLength + q.optLength() > limit;
+        out.writeBytes(body, 0, Dns.HEADER_LENGTH);
+        out.writeBytes(in, in.readerIndex() + Dns.HEADER_LENGTH, q.nameLength + 4);
+        if (truncated) {
+            truncate(out, start);
+        } else {
+            out.writeBytes(body, bodyAfterQuestion, body.length - bodyAfterQuestion);
+            movePointers(out, start, start + q.questionEnd(), q.nameLength - wildcardLength);
+        }
+        finish(out, start, q, scope, payload);
+        return truncated;
+    }
+
+    /** Sets TC and keeps only the question (the client retries over TCP). */
+    private static void truncate(ByteBuf out, int start) {
+        out.setShort(start + 2, out.getUnsignedShort(start + 2) | Dns.FLAG_TC);
+        out.setLong(start + 4, 0);
+        out.setShort(start + 4, 1);
+    }
+
+    /** Patches the query's ID and RD bit into a reply and appends the OPT record when the query had one. */
+    private static void finish(ByteBuf out, int start, Query q, int scope, int payload) {
+        out.setShort(start, q.id);
+        out.setByte(start + 2, (out.getByte(start + 2) & ~0x01) | ((q.flags >> 8) & 0x01));
         if (q.edns) {
             out.setShort(start + 10, out.getUnsignedShort(start + 10) + 1);
             writeOpt(out, q, 0, scope, payload);
         }
-        return truncated;
+    }
+
+    /** Wire length of the question name of an encoded reply (plain labels, from offset 12). */
+    private static int questionNameLength(byte[] body) {
+        int p = Dns.HEADER_LENGTH;
+        while (body[p] != 0) {
+            p += (body[p] & 0xFF) + 1;
+        }
+        return p + 1 - Dns.HEADER_LENGTH;
+    }
+
+    /**
+     * Adds {@code delta} to every compression pointer in the records of the message at
+     * {@code start} (they begin at {@code p}) except pointers to the question name itself.
+     * Names are compressed in owners and in the RDATA of NS, CNAME, PTR, MX and SOA only
+     * (RFC 3597 4), which is where {@link MessageBuilder} compresses them.
+     */
+    private static void movePointers(ByteBuf out, int start, int p, int delta) {
+        if (delta == 0) {
+            return;
+        }
+        int records = out.getUnsignedShort(start + 6) + out.getUnsignedShort(start + 8)
+                + out.getUnsignedShort(start + 10);
+        for (int r = 0; r < records; r++) {
+            p = moveName(out, p, delta);
+            int type = out.getUnsignedShort(p);
+            int rdata = p + 10;
+            switch (type) {
+                case Dns.TYPE_NS, Dns.TYPE_CNAME, Dns.TYPE_PTR -> moveName(out, rdata, delta);
+                case Dns.TYPE_MX -> moveName(out, rdata + 2, delta);
+                case Dns.TYPE_SOA -> moveName(out, moveName(out, rdata, delta), delta);
+                default -> {
+                    // no compressed names
+                }
+            }
+            p = rdata + out.getUnsignedShort(p + 8);
+        }
+    }
+
+    /** Moves the pointer ending the name at {@code p}, if any; returns the offset after the name. */
+    private static int moveName(ByteBuf out, int p, int delta) {
+        while (true) {
+            int len = out.getUnsignedByte(p);
+            if ((len & 0xC0) == 0xC0) {
+                int target = out.getUnsignedShort(p) & 0x3FFF;
+                if (target != Dns.HEADER_LENGTH) {
+                    out.setShort(p, 0xC000 | (target + delta));
+                }
+                return p + 2;
+            }
+            if (len == 0) {
+                return p + 1;
+            }
+            p += len + 1;
+        }
     }
 
     /**
@@ -98,25 +199,23 @@ public final class ReplyWriter {
 
     /**
      * Writes an error reply (FORMERR, REFUSED, NOTIMP, BADVERS): the header, the question
-     * when it was parsed, and OPT when the query had one.
-     *
-     * @param withQuestion whether the question was parsed and may be echoed
+     * when the query had one that could be read, and OPT when it had a readable one
+     * (RFC 6891 6.1.1: an EDNS query gets an EDNS reply, errors included).
      */
-    public static void error(ByteBuf in, ByteBuf out, Query q, int rcode, boolean withQuestion, int payload) {
+    public static void error(ByteBuf in, ByteBuf out, Query q, int rcode, int payload) {
         out.writeShort(q.id);
         int opcodeBits = q.flags & 0x7800;
         out.writeShort(Dns.FLAG_QR | opcodeBits | (q.flags & Dns.FLAG_RD) | (rcode & 0xF));
-        out.writeShort(withQuestion ? 1 : 0);
+        out.writeShort(q.question ? 1 : 0);
         out.writeShort(0);
         out.writeShort(0);
-        boolean opt = q.edns && withQuestion;
-        out.writeShort(opt ? 1 : 0);
-        if (withQuestion) {
+        out.writeShort(q.edns ? 1 : 0);
+        if (q.question) {
             out.writeBytes(in, in.readerIndex() + Dns.HEADER_LENGTH, q.nameLength);
             out.writeShort(q.type);
             out.writeShort(q.qclass);
         }
-        if (opt) {
+        if (q.edns) {
             writeOpt(out, q, rcode >> 4, 0, payload);
         }
     }

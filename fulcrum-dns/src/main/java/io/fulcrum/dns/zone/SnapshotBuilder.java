@@ -133,7 +133,7 @@ public final class SnapshotBuilder {
             SoaConfig s = zc.soa() == null ? SoaConfig.defaults() : zc.soa();
             Name mname = s.mname() == null ? name("ns1", apex, path) : name(s.mname(), apex, path + ".soa.mname");
             Name rname = s.rname() == null ? name("hostmaster", apex, path)
-                    : name(s.rname().replaceFirst("@", "."), apex, path + ".soa.rname");
+                    : mailbox(s.rname(), apex, path + ".soa.rname");
             soa = new SOARecord(apex, DClass.IN, defaultTtl, mname, rname, s.serial(), s.refresh().toSeconds(),
                     s.retry().toSeconds(), s.expire().toSeconds(), s.minimum().toSeconds());
             records.removeIf(r -> r instanceof SOARecord);
@@ -188,6 +188,26 @@ public final class SnapshotBuilder {
         } catch (TextParseException e) {
             throw new IllegalArgumentException(path + ": not a valid DNS name \"" + text + "\": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The SOA RNAME of a mailbox written {@code user@host} (the local part one label, its
+     * dots escaped, RFC 1035 8; the host fully qualified, as in any e-mail address), or of
+     * a domain name written as such (relative to the zone without a final dot).
+     */
+    private static Name mailbox(String text, Name apex, String path) {
+        int at = text.indexOf('@');
+        if (at < 0) {
+            return name(text, apex, path);
+        }
+        String local = text.substring(0, at);
+        String host = text.substring(at + 1);
+        if (local.isEmpty() || host.isEmpty() || host.indexOf('@') >= 0) {
+            throw new IllegalArgumentException(path + ": not a valid mailbox \"" + text
+                    + "\" (write user@host, or a domain name)");
+        }
+        Name domain = name(host.endsWith(".") ? host : host + ".", Name.root, path);
+        return name(local.replace("\\", "\\\\").replace(".", "\\."), domain, path);
     }
 
     private List<Site> sites(DnsConfig config) {
@@ -366,7 +386,7 @@ public final class SnapshotBuilder {
                 case Dns.TYPE_SRV -> RecordConversion.srvTarget(r);
                 default -> null;
             };
-            Owner t = target == null ? null : owners.get(key(target));
+            Owner t = target == null ? null : resolve(target);
             if (t != null) {
                 for (int at : new int[] {Dns.TYPE_A, Dns.TYPE_AAAA}) {
                     for (RecordData a : t.sets.getOrDefault(at, List.of())) {
@@ -386,7 +406,7 @@ public final class SnapshotBuilder {
             List<RecordData> cname = o.sets.get(Dns.TYPE_CNAME);
             if (cname != null) {
                 m.answer(cname.getFirst());
-                o = owners.get(key(RecordConversion.target(cname.getFirst())));
+                o = resolve(RecordConversion.target(cname.getFirst()));
                 continue;
             }
             if (qtype == Dns.TYPE_ANY) {
@@ -397,6 +417,35 @@ public final class SnapshotBuilder {
             break;
         }
         return m.toBytes();
+    }
+
+    /**
+     * The records a name has, as a query for it would find them: its own, else those a
+     * wildcard synthesises for it (RFC 4592: {@code *.<closest encloser>}, owned by the
+     * name), else {@code null}. For CNAME targets and additional addresses.
+     */
+    private Owner resolve(byte[] name) {
+        Owner exact = owners.get(key(name));
+        if (exact != null) {
+            return exact;
+        }
+        for (int i = (name[0] & 0xFF) + 1; i < name.length; i += (name[i] & 0xFF) + 1) {
+            if (owners.containsKey(key(java.util.Arrays.copyOfRange(name, i, name.length)))) {
+                byte[] wildcardName = new byte[2 + name.length - i];
+                wildcardName[0] = 1;
+                wildcardName[1] = '*';
+                System.arraycopy(name, i, wildcardName, 2, name.length - i);
+                Owner wildcard = owners.get(key(wildcardName));
+                if (wildcard == null) {
+                    return null;
+                }
+                Owner synthesised = new Owner(name, wildcard.zone);
+                wildcard.sets.forEach((type, set) -> synthesised.sets.put(type,
+                        set.stream().map(r -> new RecordData(name, r.type(), r.ttl(), r.parts())).toList()));
+                return synthesised;
+            }
+        }
+        return null;
     }
 
     private static int[] ints(List<Integer> list) {

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The query path allocates (almost) nothing beyond the pooled reply buffer: measured in
- * bytes this thread allocates per query (a memory count, not a timing), for a static name
- * and a GSLB name, with EDNS and a client subnet.
+ * bytes this thread allocates per query (a memory count, not a timing), for a static name,
+ * a GSLB name and a name a wildcard covers, with EDNS and a client subnet.
  */
 class HotPathAllocationTest {
 
@@ -38,7 +38,9 @@ class HotPathAllocationTest {
                   listen: ["127.0.0.1:5353"]
                   zones:
                     - name: example.test
-                      records: [{name: www, type: A, values: [192.0.2.10, 192.0.2.11]}]
+                      records:
+                        - {name: www, type: A, values: [192.0.2.10, 192.0.2.11]}
+                        - {name: "*.wild", type: A, values: [192.0.2.12]}
                   sites:
                     - {name: east, region: ARIN, vips: [192.0.2.20]}
                     - {name: west, region: RIPE, vips: [192.0.2.30]}
@@ -71,7 +73,7 @@ class HotPathAllocationTest {
 
     private static void measure(QueryProcessor p, io.netty.buffer.ByteBufAllocator alloc) throws Exception {
         InetAddress client = InetAddress.ofLiteral("81.2.69.1");
-        for (String name : List.of("www.example.test.", "gslb.example.test.")) {
+        for (String name : List.of("www.example.test.", "gslb.example.test.", "synthesised.wild.example.test.")) {
             Message q = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
             q.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ClientSubnetOption(24,
                     InetAddress.ofLiteral("198.51.100.0")))), Section.ADDITIONAL);

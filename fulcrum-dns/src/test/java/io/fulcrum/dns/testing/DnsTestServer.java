@@ -113,6 +113,12 @@ public final class DnsTestServer implements AutoCloseable {
                 "+time=3"), args));
     }
 
+    /** Runs kdig as {@link #kdig} and returns its output whatever its exit status (1 after an error reply). */
+    public String kdigAnyExit(String... args) throws Exception {
+        return Tools.output(Tools.with(List.of("kdig", "@127.0.0.1", "-p", String.valueOf(port), "+retry=0",
+                "+time=3"), args));
+    }
+
     /** Type number of a mnemonic. */
     public static int type(String mnemonic) {
         return Type.value(mnemonic);

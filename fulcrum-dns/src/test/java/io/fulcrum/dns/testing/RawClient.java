@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * A plain UDP client for many queries in a row: one socket, dnsjava to build and read the
- * messages (with an EDNS Client Subnet option when asked).
+ * messages (with an EDNS Client Subnet option when asked), or raw bytes both ways.
  */
 public final class RawClient implements AutoCloseable {
 
@@ -52,6 +52,15 @@ public final class RawClient implements AutoCloseable {
                 return m;
             }
         }
+    }
+
+    /** Sends these bytes as one datagram and returns the reply's bytes (whatever its ID). */
+    public byte[] exchange(byte[] query) throws IOException {
+        socket.send(new DatagramPacket(query, query.length, server));
+        byte[] buf = new byte[65535];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        socket.receive(p);
+        return Arrays.copyOf(buf, p.getLength());
     }
 
     /** The first address of the answer, as text. */

@@ -27,6 +27,19 @@ public final class Tools {
 
     /** Runs a command for at most {@code seconds} and returns its standard output; fails on a non-zero exit. */
     public static String run(List<String> command, int seconds) throws IOException, InterruptedException {
+        return run(command, seconds, true);
+    }
+
+    /**
+     * Runs a command for at most 20 s and returns its output whatever its exit status (kdig
+     * exits with 1 when the server answers with an error).
+     */
+    public static String output(List<String> command) throws IOException, InterruptedException {
+        return run(command, 20, false);
+    }
+
+    private static String run(List<String> command, int seconds, boolean checkExit)
+            throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         InputStream in = p.getInputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -43,7 +56,7 @@ public final class Tools {
         }
         reader.join(2000);
         String text = out.toString(StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
+        if (checkExit && p.exitValue() != 0) {
             throw new IOException(command + " exited with " + p.exitValue() + ":\n" + text);
         }
         return text;

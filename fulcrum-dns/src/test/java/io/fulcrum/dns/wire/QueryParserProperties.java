@@ -41,6 +41,28 @@ class QueryParserProperties {
                 Arbitraries.integers().between(0, 32), address).as(Case::new);
     }
 
+    @Property(tries = 200)
+    void authorityRecordsAreSkippedAndTrailingBytesRefused(@ForAll("queries") Case c,
+                                                          @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 40)
+                                                          int trailing) throws Exception {
+        Message q = Message.newQuery(Record.newRecord(Name.fromString(c.name()), c.type(), DClass.IN));
+        q.addRecord(new org.xbill.DNS.SOARecord(Name.fromString(c.name()), DClass.IN, 60, Name.fromString("ns."),
+                Name.fromString("h."), 7, 1, 1, 1, 1), Section.AUTHORITY);
+        if (c.edns()) {
+            q.addRecord(new OPTRecord(c.udpSize(), 0, 0), Section.ADDITIONAL);
+        }
+        byte[] wire = q.toWire();
+        Query parsed = new Query();
+        assertThat(QueryParser.parse(Unpooled.wrappedBuffer(wire), parsed)).isEqualTo(Query.Status.OK);
+        assertThat(parsed.type).isEqualTo(c.type());
+        assertThat(parsed.edns).isEqualTo(c.edns());
+
+        byte[] longer = Arrays.copyOf(wire, wire.length + trailing);
+        assertThat(QueryParser.parse(Unpooled.wrappedBuffer(longer), parsed)).isEqualTo(Query.Status.FORMERR);
+        assertThat(parsed.question).as("the question can still be echoed").isTrue();
+        assertThat(parsed.edns).as("and the OPT").isEqualTo(c.edns());
+    }
+
     @Property(tries = 300)
     void parsesWhatDnsjavaWrites(@ForAll("queries") Case c) throws Exception {
         Message q = Message.newQuery(Record.newRecord(Name.fromString(c.name()), c.type(), DClass.IN));

@@ -6,7 +6,7 @@ import java.time.Duration;
  * The SOA record of an inline zone.
  *
  * @param mname   primary name server; default {@code ns1.<zone>}
- * @param rname   mailbox of the person responsible, as a name; default {@code hostmaster.<zone>}
+ * @param rname   mailbox of the person responsible, as a name or {@code user@host}; default {@code hostmaster.<zone>}
  * @param serial  serial number
  * @param refresh secondary refresh interval
  * @param retry   secondary retry interval
