@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         description = "Print the GSLB hand-off table of a running node (asked over the site-state protocol).",
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {"0:the table was printed", "1:the node did not answer in time",
-                "2:invalid configuration, no gslb section, or unknown key id"})
+                "2:invalid configuration, no gslb section, no peer to sign with, or unknown key id"})
 public final class HandoffCommand implements Callable<Integer> {
 
     @Spec
@@ -55,8 +55,16 @@ public final class HandoffCommand implements Callable<Integer> {
         GslbSettings settings;
         try {
             GslbConfig g = config.load().config().gslb();
-            if (!g.enabled() || g.peers().isEmpty()) {
-                err.println(config.file() + ": no gslb section with a site and at least one peer");
+            if (!g.enabled()) {
+                err.println(config.file() + ": no gslb section (gslb.site): this node has no hand-off table");
+                err.flush();
+                return ExitCodes.INVALID;
+            }
+            if (g.peers().isEmpty()) {
+                // The node answers only signed queries, and the keys are the peers' shared secrets.
+                err.println(config.file() + ": the gslb section of site " + g.site() + " has no peers, so there is"
+                        + " no key to sign the query with (gslb.peers[].secret); ask the admin API instead:"
+                        + " fulcrum ctl handoff");
                 err.flush();
                 return ExitCodes.INVALID;
             }

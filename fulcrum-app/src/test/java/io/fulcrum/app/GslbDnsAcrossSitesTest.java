@@ -1,5 +1,7 @@
 package io.fulcrum.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
@@ -10,6 +12,7 @@ import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -21,6 +24,8 @@ import org.xbill.DNS.Type;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,10 +35,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -42,19 +50,25 @@ import static org.awaitility.Awaitility.await;
  * its own real HTTP backend and the site-state service talking to the two other sites.
  * Site a also serves DNS: a GSLB record over the three sites with the policy
  * {@code [up, weighted]}. When site b's backend dies, b's VIP fails a's checks and the
- * DNS answers of a leave b out; when it comes back, so does b.
+ * DNS answers of a leave b out; when it comes back, so does b. Two more records read the
+ * site state: {@code shared} spreads by the hand-off table (equal thirds: every site is
+ * in two lists of two, with weights 1 and 1), {@code fast} orders by response time (b's
+ * backend answers after 100 ms, c's after 200 ms, a's at once).
  */
 class GslbDnsAcrossSitesTest {
 
     /** Generous: the machine may be loaded; the checks run every 250 ms. */
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String GSLB_NAME = "app.example.test.";
+    /** The answers a client gets from a quiet resolver: one query at a time, about 10 to 20 a second. */
+    private static final int SLOW_QUERIES = 99;
 
     private final List<TestSite> sites = new ArrayList<>();
     private TestSite a;
     private TestSite b;
     private TestSite c;
     private int dnsPort;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN_TOKEN = "e2e-admin-token-0123456789";
     /** Site a also runs the admin API, to show its peers and DNS statistics. */
     private static final String ADMIN_SECTION = """
@@ -69,9 +83,9 @@ class GslbDnsAcrossSitesTest {
 
     @BeforeEach
     void startThreeSites() throws Exception {
-        a = new TestSite("a", 1);
-        b = new TestSite("b", 2);
-        c = new TestSite("c", 3);
+        a = new TestSite("a", 1, 0);
+        b = new TestSite("b", 2, 100);
+        c = new TestSite("c", 3, 200);
         sites.addAll(List.of(a, b, c));
         dnsPort = FreePorts.tcpAndUdp(a.ip);
         for (TestSite s : sites) {
@@ -138,6 +152,70 @@ class GslbDnsAcrossSitesTest {
         assertThat(adminGet(admin + "metrics")).contains("fulcrum_dns_queries_total{type=\"A\"}");
     }
 
+    @Test
+    void aSiteThatIsDownIsStillListedAndNoOtherSiteIsMadeUp() throws Exception {
+        SiteStateService atA = a.node.service(SiteStateService.class);
+        String admin = a.node.service(io.fulcrum.admin.AdminService.class).url();
+        b.stopBackend();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(atA.siteUp("b")).isFalse();
+            assertThat(atA.handoffShares()).containsOnlyKeys("a", "c");
+        });
+
+        // The admin API: every site of the gslb section, b down, a the only local one, no "local" site.
+        JsonNode sites = JSON.readTree(adminGet(admin + "api/v1/gslb/sites"));
+        Map<String, JsonNode> byName = new TreeMap<>();
+        sites.forEach(site -> byName.put(site.get("name").asText(), site));
+        assertThat(byName).containsOnlyKeys("a", "b", "c");
+        assertThat(byName.get("b").get("up").asBoolean()).isFalse();
+        assertThat(byName.get("b").get("handoffShare").isNull()).isTrue();
+        assertThat(byName.get("c").get("up").asBoolean()).isTrue();
+        assertThat(byName.get("a").get("local").asBoolean()).isTrue();
+        assertThat(byName.get("b").get("local").asBoolean()).isFalse();
+
+        // fulcrum ctl sites prints the same rows.
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = FulcrumCommand.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        assertThat(cmd.execute("ctl", "--server", admin, "--token", ADMIN_TOKEN, "sites")).as(err.toString()).isZero();
+        List<String[]> rows = out.toString().strip().lines().skip(1).map(l -> l.trim().split("\\s+")).toList();
+        assertThat(rows).extracting(r -> r[0]).containsExactly("a", "b", "c");
+        assertThat(rows.get(1)).as("the row of b").containsSequence("b", "false", "false");
+        assertThat(rows.get(0)).as("the row of a").containsSequence("a", "true", "true");
+    }
+
+    @Test
+    void handOffSharesHoldAtALowQueryRateWhileChecksAndUpdatesArrive() throws Exception {
+        SiteStateService atA = a.node.service(SiteStateService.class);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(atA.handoffShares()).containsOnlyKeys("a", "b", "c")
+                .allSatisfy((site, share) -> assertThat(share).isCloseTo(1 / 3.0, within(1e-9))));
+        long updates = atA.received(io.fulcrum.gslb.peer.MessageType.UPDATE);
+        Map<String, Integer> counts = new TreeMap<>();
+        for (int i = 0; i < SLOW_QUERIES; i++) {
+            counts.merge(dig("shared.example.test").strip(), 1, Integer::sum);
+            Thread.sleep(50);
+        }
+        // The site state kept changing hands meanwhile: UPDATEs every 300 ms from each peer, checks every 250 ms.
+        assertThat(atA.received(io.fulcrum.gslb.peer.MessageType.UPDATE)).isGreaterThan(updates + 10);
+        assertThat(atA.handoffShares()).containsOnlyKeys("a", "b", "c");
+        // Equal thirds over 99 answers: 33 each, give or take one.
+        assertThat(counts).containsOnlyKeys(a.ip, b.ip, c.ip);
+        assertThat(counts.values()).as("answers per site: %s", counts).allSatisfy(n -> assertThat(n).isBetween(32, 34));
+    }
+
+    @Test
+    void latencyRanksTheOwnSiteByItsMeasuredTime() {
+        SiteStateService atA = a.node.service(SiteStateService.class);
+        // a checks its own VIP as it checks b's and c's: its backend answers at once, b's after
+        // 100 ms, c's after 200 ms. Unmeasured, a would come last.
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+                assertThat(dig("fast.example.test").lines().toList()).containsExactly(a.ip, b.ip, c.ip));
+        assertThat(atA.responseTimeMillis("a")).isPresent();
+        assertThat(atA.responseTimeMillis("a").getAsDouble()).isLessThan(atA.responseTimeMillis("b").getAsDouble());
+    }
+
     private String adminGet(String url) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(Duration.ofSeconds(5)).build(),
@@ -147,6 +225,18 @@ class GslbDnsAcrossSitesTest {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
+
+    /** {@code dig +short NAME A} at site a's DNS server: a fresh query each time. */
+    private String dig(String name) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("dig", "@" + a.ip, "-p", String.valueOf(dnsPort), "+short", "+tries=1",
+                "+time=3", name, "A").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("dig " + name + " failed: " + text);
+        }
+        return text;
+    }
 
     /** Site a's DNS: one zone with a GSLB record over the three sites, VIPs = the site addresses. */
     private String dnsSection() {
@@ -167,6 +257,8 @@ class GslbDnsAcrossSitesTest {
         sb.append("""
                   gslb:
                     - {name: app.example.test, policy: [up, weighted], answers: 3, ttl: 1s}
+                    - {name: shared.example.test, policy: [up, handoff], answers: 1, ttl: 1s}
+                    - {name: fast.example.test, policy: [up, latency], answers: 3, ttl: 1s}
                 """);
         return sb.toString();
     }
@@ -202,11 +294,14 @@ class GslbDnsAcrossSitesTest {
         final int webPort;
         final int gslbPort;
         final int backendPort;
+        /** How long the backend waits before it answers. */
+        final long delayMillis;
         HttpServer backend;
         FulcrumNode node;
 
-        TestSite(String name, int n) throws IOException {
+        TestSite(String name, int n, long delayMillis) throws IOException {
             this.name = name;
+            this.delayMillis = delayMillis;
             this.ip = "127.0." + n + ".1";
             this.webPort = FreePorts.tcp(ip);
             this.gslbPort = FreePorts.udp(ip);
@@ -227,6 +322,11 @@ class GslbDnsAcrossSitesTest {
             byte[] body = ("served by " + name + "\n").getBytes(StandardCharsets.UTF_8);
             s.createContext("/", ex -> {
                 ex.getRequestBody().readAllBytes();
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 ex.sendResponseHeaders(200, body.length);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(body);
@@ -264,11 +364,13 @@ class GslbDnsAcrossSitesTest {
                     gslb:
                       site: %s
                       bind: %s:%d
+                      handoffWeights: [1, 1]
                       checks:
                         interval: 250ms
                         timeout: 1s
                         fall: 2
                         rise: 2
+                        halfLife: 1s
                       sites:
                     """.formatted(vip(), ip, backendPort, name, ip, gslbPort));
             for (TestSite s : all) {

@@ -73,6 +73,41 @@ class HandoffCommandTest {
     }
 
     @Test
+    void aSectionWithoutPeersIsToldApartFromNoSection() throws Exception {
+        String yaml = """
+                listeners:
+                  - name: web
+                    bind: 127.0.0.1:%d
+                    routes:
+                      - name: all
+                        pool: app
+                pools:
+                  - name: app
+                    backends:
+                      - address: 127.0.0.1:9
+                gslb:
+                  site: a
+                  sites:
+                    - name: a
+                      vips:
+                        - address: 127.0.0.1:%d
+                          listener: web
+                    - name: b
+                      vips:
+                        - address: 127.0.0.2:8080
+                """.formatted(FreePorts.tcp(), FreePorts.tcp());
+        Path file = Files.writeString(dir.resolve("alone.yaml"), yaml);
+        StringWriter err = new StringWriter();
+        CommandLine cmd = FulcrumCommand.commandLine();
+        cmd.setErr(new PrintWriter(err));
+        assertThat(cmd.execute("handoff", "-c", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).doesNotContain("no gslb section")
+                .contains("the gslb section of site a has no peers")
+                .contains("no key to sign the query with")
+                .contains("fulcrum ctl handoff");
+    }
+
+    @Test
     void refusesAFileWithoutGslb() throws Exception {
         Path file = TestConfigs.write(dir, "plain.yaml", TestConfigs.good(8080));
         StringWriter err = new StringWriter();

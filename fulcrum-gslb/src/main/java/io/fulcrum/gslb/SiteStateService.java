@@ -25,6 +25,8 @@ import io.fulcrum.gslb.peer.SiteReport;
 import io.fulcrum.gslb.peer.WireCodec;
 import io.fulcrum.gslb.site.GslbSettings;
 import io.fulcrum.gslb.site.LocalCapacity;
+import io.fulcrum.gslb.site.SettledValues;
+import io.fulcrum.gslb.site.ViewAnswers;
 import io.fulcrum.proxy.ProxyServer;
 import io.fulcrum.proxy.http.Handoff;
 import io.netty.channel.EventLoop;
@@ -93,6 +95,13 @@ public final class SiteStateService implements NodeService, SiteStateView {
     private volatile ReplayWindow replay;
     /** Remote VIP health by site (immutable map of fixed lists). */
     private volatile Map<String, List<VipHealth>> remote = Map.of();
+    /** The own site's VIPs, checked like the remote ones so that its response time is measured too. */
+    private volatile List<VipHealth> own = List.of();
+    /** Response times and remaining capacities per site as the view publishes them (moved past a margin only). */
+    private final SettledValues times = SettledValues.responseTimes();
+    private final SettledValues capacities = SettledValues.capacities();
+    /** What the view answered when the version last moved; {@code null} forces the next move. Loop only. */
+    private ViewAnswers published;
     private volatile LocalCapacity local = new LocalCapacity(List.of(), false, List.of());
     private volatile Set<String> down = Set.of();
     private volatile List<String> advertised = List.of();
@@ -185,18 +194,21 @@ public final class SiteStateService implements NodeService, SiteStateView {
     private void begin(GslbSettings s, PeerTransport bound) {
         GslbConfig c = s.config();
         Map<String, List<VipHealth>> health = new LinkedHashMap<>();
+        List<VipHealth> ownHealth = List.of();
         long halfLife = c.checks().halfLife().toNanos();
         for (SiteConfig site : c.sites()) {
-            if (site.name().equals(s.self())) {
-                continue;
-            }
             List<VipHealth> list = new ArrayList<>();
             for (VipConfig vip : site.vips()) {
                 list.add(new VipHealth(site.name(), vip.address(), c.checks().fall(), c.checks().rise(), halfLife));
             }
-            health.put(site.name(), List.copyOf(list));
+            if (site.name().equals(s.self())) {
+                ownHealth = List.copyOf(list);
+            } else {
+                health.put(site.name(), List.copyOf(list));
+            }
         }
         Map<String, List<VipHealth>> checked = Map.copyOf(health);
+        List<VipHealth> ownChecked = ownHealth;
         ReplayWindow window = new ReplayWindow(c.maxClockSkew().toMillis());
         // The state is swapped on the service's thread, so no task there sees half of it.
         onLoop(() -> {
@@ -204,6 +216,10 @@ public final class SiteStateService implements NodeService, SiteStateView {
             replay = window;
             settings = s;
             remote = checked;
+            own = ownChecked;
+            times.clear();
+            capacities.clear();
+            published = null;
             peers.keySet().retainAll(peerSites(s));
             down = Set.of();
             advertised = List.of();
@@ -221,24 +237,25 @@ public final class SiteStateService implements NodeService, SiteStateView {
     private void schedule(GslbSettings s) {
         GslbConfig c = s.config();
         long interval = c.checks().interval().toMillis();
-        for (List<VipHealth> list : remote.values()) {
-            for (VipHealth h : list) {
-                VipConfig vip = vipConfig(c, h.site(), h.vip());
-                InetSocketAddress address = GslbSettings.address(vip.address());
-                String hostHeader = vip.hostHeader() != null ? vip.hostHeader() : vip.address();
-                VipProbe probe = new VipProbe(group, address, vip.check(), vip.path(), hostHeader,
-                        c.checks().timeout().toMillis());
-                boolean[] running = new boolean[1];
-                tasks.add(loop.scheduleWithFixedDelay(() -> {
-                    if (!running[0]) {
-                        running[0] = true;
-                        probe.run().thenAccept(r -> loop.execute(() -> {
-                            running[0] = false;
-                            onProbe(h, r);
-                        }));
-                    }
-                }, 0, interval, TimeUnit.MILLISECONDS));
-            }
+        // The own VIPs too: the same checks give the own site a measured response time.
+        List<VipHealth> probed = new ArrayList<>(own);
+        remote.values().forEach(probed::addAll);
+        for (VipHealth h : probed) {
+            VipConfig vip = vipConfig(c, h.site(), h.vip());
+            InetSocketAddress address = GslbSettings.address(vip.address());
+            String hostHeader = vip.hostHeader() != null ? vip.hostHeader() : vip.address();
+            VipProbe probe = new VipProbe(group, address, vip.check(), vip.path(), hostHeader,
+                    c.checks().timeout().toMillis());
+            boolean[] running = new boolean[1];
+            tasks.add(loop.scheduleWithFixedDelay(() -> {
+                if (!running[0]) {
+                    running[0] = true;
+                    probe.run().thenAccept(r -> loop.execute(() -> {
+                        running[0] = false;
+                        onProbe(h, r);
+                    }));
+                }
+            }, 0, interval, TimeUnit.MILLISECONDS));
         }
         tasks.add(loop.scheduleWithFixedDelay(this::evaluateLocal, interval, interval, TimeUnit.MILLISECONDS));
         for (GslbSettings.Peer p : s.peers()) {
@@ -267,6 +284,10 @@ public final class SiteStateService implements NodeService, SiteStateView {
                 transport = null;
                 settings = null;
                 remote = Map.of();
+                own = List.of();
+                times.clear();
+                capacities.clear();
+                published = null;
                 table = HandoffTable.EMPTY;
                 shares = Map.of();
                 rotation = new HandoffRotation(HandoffTable.EMPTY, Set.of());
@@ -290,16 +311,37 @@ public final class SiteStateService implements NodeService, SiteStateView {
     // ---- checks and local state (on the gslb loop) ----------------------------------------------
 
     private void onProbe(VipHealth h, ProbeResult r) {
-        if (settings == null || remote.get(h.site()) == null || !remote.get(h.site()).contains(h)) {
+        List<VipHealth> current = settings == null ? null
+                : own.contains(h) ? own : remote.get(h.site());
+        if (current == null || !current.contains(h)) {
             return; // a probe of a configuration since replaced
         }
         boolean changed = h.record(r, System.nanoTime());
-        version.incrementAndGet();
+        times.settle(h.site(), measuredMillis(current));
         if (changed) {
             events.publish(h.up() ? "gslb.vip.up" : "gslb.vip.down", h.site() + "/" + h.vip(),
                     h.up() ? "VIP passes its checks again" : "VIP fails its checks: " + r.detail(),
                     Map.of("check", r.detail()));
             recompute();
+        } else {
+            publishChanges();
+        }
+    }
+
+    /**
+     * Moves the view's version when what the view answers has changed since it last moved:
+     * readers rebuild what they derived from it (DNS answers) on real changes only, not on
+     * every check or UPDATE.
+     */
+    private void publishChanges() {
+        GslbSettings s = settings;
+        if (s == null) {
+            return;
+        }
+        ViewAnswers now = ViewAnswers.of(this, s.config());
+        if (!now.equals(published)) {
+            published = now;
+            version.incrementAndGet();
         }
     }
 
@@ -311,9 +353,8 @@ public final class SiteStateService implements NodeService, SiteStateView {
         LocalCapacity before = local;
         LocalCapacity now = LocalCapacity.read(s.ownSite(), proxy.runtime(), System.nanoTime());
         local = now;
-        if (!now.vips().equals(before.vips())) {
-            version.incrementAndGet();
-        }
+        capacities.settle(s.self(), measuredCapacity(s.self()));
+        publishChanges();
         if (now.limitHit() != before.limitHit()) {
             if (now.limitHit()) {
                 String reason = "local limit: no healthy server, or all at max connections, on "
@@ -367,7 +408,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
             }
             events.publish("gslb.table.changed", s.self(), "hand-off table recomputed", details);
         }
-        version.incrementAndGet();
+        publishChanges();
         for (String site : newlyDown) {
             if (!site.equals(s.self())) {
                 sendAll(MessageType.EVENT, "site " + site + " unreachable");
@@ -409,14 +450,14 @@ public final class SiteStateService implements NodeService, SiteStateView {
         if (s == null) {
             return;
         }
-        Map<String, Double> times = new HashMap<>();
-        for (String site : remote.keySet()) {
-            OptionalDouble t = responseTimeMillis(site);
-            if (t.isPresent()) {
-                times.put(site, t.getAsDouble());
+        Map<String, Double> measured = new HashMap<>();
+        for (var e : remote.entrySet()) {
+            double t = measuredMillis(e.getValue());
+            if (!Double.isNaN(t)) {
+                measured.put(e.getKey(), t);
             }
         }
-        List<String> next = PreferenceLists.of(s.self(), times, advertised);
+        List<String> next = PreferenceLists.of(s.self(), measured, advertised);
         if (!next.equals(advertised)) {
             advertised = next;
             recompute();
@@ -517,6 +558,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
         } else {
             st.updates.incrementAndGet();
         }
+        capacities.settle(m.sender(), measuredCapacity(m.sender()));
         recompute();
     }
 
@@ -607,12 +649,17 @@ public final class SiteStateService implements NodeService, SiteStateView {
         return host.equals(asked);
     }
 
+    /**
+     * The site's response time as this site measures it (own site included), published
+     * only once it has moved past the reordering margin ({@link SettledValues#responseTimes()}).
+     */
     @Override
     public OptionalDouble responseTimeMillis(String site) {
-        List<VipHealth> list = remote.get(site);
-        if (list == null) {
-            return OptionalDouble.empty();
-        }
+        return settings == null ? OptionalDouble.empty() : times.get(site);
+    }
+
+    /** The mean of the VIPs' time-weighted averages, NaN when none is measured yet. */
+    private static double measuredMillis(List<VipHealth> list) {
         double sum = 0;
         int n = 0;
         for (VipHealth h : list) {
@@ -622,26 +669,38 @@ public final class SiteStateService implements NodeService, SiteStateView {
                 n++;
             }
         }
-        return n == 0 ? OptionalDouble.empty() : OptionalDouble.of(sum / n);
+        return n == 0 ? Double.NaN : sum / n;
     }
 
+    /**
+     * The site's remaining connections (own: read from the proxy; peers: as reported),
+     * published only once they have moved past a margin ({@link SettledValues#capacities()}).
+     */
     @Override
     public OptionalLong remainingCapacity(String site) {
-        GslbSettings s = settings;
-        if (s == null) {
+        if (settings == null) {
             return OptionalLong.empty();
         }
+        OptionalDouble c = capacities.get(site);
+        return c.isPresent() ? OptionalLong.of((long) c.getAsDouble()) : OptionalLong.empty();
+    }
+
+    /** The site's remaining connections as last read or reported, NaN when unknown. */
+    private double measuredCapacity(String site) {
+        GslbSettings s = settings;
         long r;
-        if (site.equals(s.self())) {
+        if (s == null) {
+            return Double.NaN;
+        } else if (site.equals(s.self())) {
             r = local.remaining();
         } else {
             PeerState st = peers.get(site);
             if (st == null || st.report == null) {
-                return OptionalLong.empty();
+                return Double.NaN;
             }
             r = LocalCapacity.remaining(st.report.capacity());
         }
-        return r < 0 ? OptionalLong.empty() : OptionalLong.of(r);
+        return r < 0 ? Double.NaN : r;
     }
 
     @Override

@@ -282,6 +282,32 @@ class ThreeSitesTest {
                 .hasMessageContaining("no answer");
     }
 
+    @Test
+    void theOwnSiteIsMeasuredByTheSameChecksAsTheOthers() {
+        awaitAllUpWithFullTables();
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (Site s : all) {
+                // Its own VIP answers through its own proxy: an HTTP check like the ones of the other sites.
+                assertThat(s.service().responseTimeMillis(s.name)).as("%s measured itself", s.name).isPresent();
+            }
+        });
+        assertThat(a.service().responseTimeMillis("a").getAsDouble()).isPositive();
+    }
+
+    @Test
+    void checksAndUpdatesThatChangeNothingLeaveTheVersionAlone() {
+        awaitAllUpWithFullTables();
+        long version = a.service().version();
+        long updates = a.service().received(MessageType.UPDATE);
+        // Two peers send every 200 ms and three VIPs are checked every 200 ms: well over 100
+        // check results and UPDATEs, each of which used to move the version.
+        await().atMost(WAIT).until(() -> a.service().received(MessageType.UPDATE) >= updates + 60);
+        long moves = a.service().version() - version;
+        long updatesSeen = a.service().received(MessageType.UPDATE) - updates;
+        // What may still move it is real: a capacity caught with a check in flight, a time past the margin.
+        assertThat(moves).as("version moves for %d UPDATEs", updatesSeen).isLessThan(updatesSeen / 2);
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private void awaitAllUpWithFullTables() {

@@ -351,11 +351,20 @@ final class ReadViews {
         return out;
     }
 
-    /** GSLB sites as this node sees them; 404 until a site-state service runs here. */
+    /**
+     * GSLB sites as this node sees them, up or down: every site of the {@code gslb}
+     * section, of the hand-off table, and of the backends, and this node's own site
+     * ({@code server.site}, the same name as {@code gslb.site}); 404 until a site-state
+     * service runs here.
+     */
     List<Map<String, Object>> sites() {
         SiteStateView view = siteState();
         TreeSet<String> names = new TreeSet<>(view.handoffShares().keySet());
         names.add(node.config().server().site());
+        // The table leaves out sites that are down; the configuration still names them.
+        for (var site : node.config().gslb().sites()) {
+            names.add(site.name());
+        }
         for (Backend b : node.proxy().runtime().pools().values().stream().flatMap(p -> p.backends().stream()).toList()) {
             if (!b.site().isEmpty()) {
                 names.add(b.site());

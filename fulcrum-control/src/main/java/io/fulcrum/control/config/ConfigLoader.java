@@ -96,6 +96,10 @@ public final class ConfigLoader {
 
         RecordBinder binder = new RecordBinder();
         FulcrumConfig config = binder.bindRoot(FulcrumConfig.class, map);
+        // One name for the node's site: without server.site, the gslb section's site is it.
+        if (config.gslb().enabled() && !binder.sources().has(SourceMap.field("server", "site"))) {
+            config = config.withServer(config.server().withSite(config.gslb().site()));
+        }
         ConfigValidator.Result result = ConfigValidator.validate(config, binder.sources());
 
         List<ConfigError> errors = new ArrayList<>(binder.errors());

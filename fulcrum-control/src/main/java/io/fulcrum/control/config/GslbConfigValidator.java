@@ -69,6 +69,11 @@ final class GslbConfigValidator {
             error.accept(SourceMap.field(p, "site"), "no site named \"" + g.site() + "\" in gslb.sites"
                     + Suggestions.didYouMean(g.site(), sitePaths.keySet()));
         }
+        if (g.enabled() && !g.site().equals(config.server().site())) {
+            error.accept(SourceMap.field(p, "site"), "\"" + g.site() + "\" differs from server.site \""
+                    + config.server().site() + "\": both name this node's site; leave server.site out (it then"
+                    + " takes gslb.site) or write the same name in both");
+        }
         if (g.peers().size() > GslbConfig.MAX_PEERS) {
             error.accept(SourceMap.field(p, "peers"), "at most " + GslbConfig.MAX_PEERS + " peers (got "
                     + g.peers().size() + ")");

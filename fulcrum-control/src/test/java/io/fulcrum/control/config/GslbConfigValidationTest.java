@@ -128,6 +128,22 @@ class GslbConfigValidationTest {
     }
 
     @Test
+    void serverSiteAndGslbSiteAreOneSetting() throws Exception {
+        // Left out, server.site is the gslb section's site: no second, made-up "local" site.
+        assertThat(ConfigLoader.parse(GOOD, ConfigTestSupport.SOURCE).server().site()).isEqualTo("paris");
+        assertThat(ConfigLoader.parse("server:\n  site: paris\n" + GOOD, ConfigTestSupport.SOURCE).server().site())
+                .isEqualTo("paris");
+        // Two different names for this node's site are refused, at gslb.site's line.
+        for (String other : List.of("lyon", "local")) {
+            String yaml = "server:\n  site: " + other + "\n" + GOOD;
+            ConfigError e = onlyError(yaml);
+            assertThat(e.path()).isEqualTo("gslb.site");
+            assertThat(e.line()).isEqualTo(lineOf(yaml, "site: paris"));
+            assertThat(e.message()).contains("\"" + other + "\"").contains("server.site").contains("\"paris\"");
+        }
+    }
+
+    @Test
     void unknownKeysInTheSectionAreRefused() {
         ConfigError e = onlyError(with(GOOD, "handoffWeights:", "handofWeights:"));
         assertThat(e.path()).isEqualTo("gslb.handofWeights");

@@ -74,6 +74,12 @@ public record FulcrumConfig(
         this(server, accessLog, listeners, pools, null, null, null, null, admin);
     }
 
+    /** This configuration with other process settings. */
+    public FulcrumConfig withServer(ServerSettings otherServer) {
+        return new FulcrumConfig(otherServer, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns,
+                admin);
+    }
+
     /** The pool with this name, or {@code null}. */
     public PoolConfig pool(String name) {
         for (PoolConfig p : pools) {

@@ -7,6 +7,7 @@ import java.time.Duration;
  *
  * @param eventLoopThreads number of Netty event-loop threads; 0 means one per core
  * @param site             the site (data centre, zone) this node runs in; used by locality-aware balancing
+ *                         and, with GSLB, the same name as {@code gslb.site} (the loader fills it in)
  * @param host             the host name of this node; used by locality-aware balancing
  * @param shutdownGrace    how long a graceful shutdown waits for in-flight requests
  * @param stickyPurgeInterval how often expired sticky entries are purged
@@ -37,6 +38,12 @@ public record ServerSettings(
         ownSession = ownSession != null && ownSession;
         transport = transport == null ? "auto" : transport;
         idleSpinPolls = idleSpinPolls == null ? 0 : idleSpinPolls;
+    }
+
+    /** These settings with another site name. */
+    public ServerSettings withSite(String otherSite) {
+        return new ServerSettings(eventLoopThreads, otherSite, host, shutdownGrace, stickyPurgeInterval, ownSession,
+                transport, idleSpinPolls);
     }
 
     public static ServerSettings defaults() {

@@ -8,13 +8,15 @@ import io.fulcrum.dns.wire.RecordData;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One GSLB name, compiled: its sites, policy chain and answer size, and a cache of encoded
  * answers per (query type, client location class), each valid for one version of the site
- * state. A lower-tier record answers A/AAAA with VIPs (AA, short TTL); an upper-tier
+ * state. The place in each slot's rotation outlives the answer sets: a rebuild (a new
+ * version) goes on from where the last answer left off, so the answers follow the weights
+ * however few queries come between two versions. A lower-tier record answers A/AAAA with VIPs (AA, short TTL); an upper-tier
  * record refers every query to lower-tier GSLB nodes spread over the sites (NS with glue,
  * long TTL).
  */
@@ -39,6 +41,8 @@ public final class GslbRecord {
     private final StickyTable sticky;
     private final boolean geo;
     private final AtomicReferenceArray<AnswerSet> cache = new AtomicReferenceArray<>(2 * Location.CLASSES);
+    /** Per slot of {@link #cache}: the answers given so far, i.e. the place in the rotation. */
+    private final AtomicIntegerArray cursors = new AtomicIntegerArray(2 * Location.CLASSES);
 
     /**
      * @param name        owner, lower-case wire form
@@ -89,7 +93,6 @@ public final class GslbRecord {
         final byte[][] rotation;
         final int[] firstSite;
         final byte[][] pinned;
-        final AtomicInteger cursor = new AtomicInteger();
 
         AnswerSet(SiteStateView view, long version, byte[][] rotation, int[] firstSite, byte[][] pinned) {
             this.view = view;
@@ -152,7 +155,7 @@ public final class GslbRecord {
             if (site >= 0 && set.pinned[site] != null) {
                 return set.pinned[site];
             }
-            int i = Math.floorMod(set.cursor.getAndIncrement(), set.rotation.length);
+            int i = Math.floorMod(cursors.getAndIncrement(slot), set.rotation.length);
             if (set.firstSite[i] >= 0) {
                 sticky.put(subnet, set.firstSite[i], nowMillis);
             }
@@ -162,7 +165,7 @@ public final class GslbRecord {
         if (rotation.length == 1) {
             return rotation[0];
         }
-        return rotation[Math.floorMod(set.cursor.getAndIncrement(), rotation.length)];
+        return rotation[Math.floorMod(cursors.getAndIncrement(slot), rotation.length)];
     }
 
     /** Client subnets in the sticky table (0 without {@code sticky}). */

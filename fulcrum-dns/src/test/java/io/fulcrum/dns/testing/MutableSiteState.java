@@ -57,6 +57,12 @@ public final class MutableSiteState implements SiteStateView {
         return this;
     }
 
+    /** Moves the version without changing any answer, as a check result or an UPDATE that changes nothing may. */
+    public MutableSiteState touch() {
+        version.incrementAndGet();
+        return this;
+    }
+
     @Override
     public boolean siteUp(String site) {
         return !downSites.contains(site);
