@@ -98,6 +98,9 @@ final class Changes {
                 : "failed by the operator: " + Names.printable((String) reason);
         apply(who, AdminState.override(pool, backend, o -> new StateData.BackendOverride("down", o.weight())),
                 "backend.fail", pool + "/" + backend, why, Map.of());
+        // Its sticky sessions go now, not at the next periodic pass (the L4 router purges its
+        // flows itself when the backend turns down).
+        node.proxy().runSessionMaintenance();
         return views.backend(views.poolRuntime(pool), views.backendObject(pool, backend));
     }
 
