@@ -136,6 +136,21 @@ class AdminHardeningTest {
     }
 
     @Test
+    void aMalformedHeadGets400AndTheConnectionEnds() throws Exception {
+        start("");
+        RawClient c = connect();
+        c.send("GET /api/v1/status HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer " + ADMIN_TOKEN
+                + "\r\nContent-Length: twelve\r\n\r\n");
+        assertThat(c.read().status()).isEqualTo(400);
+        assertThat(c.closedByServer()).isTrue();
+        RawClient d = connect();
+        d.send("GET /api/v1/%zz HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer " + ADMIN_TOKEN + "\r\n\r\n");
+        RawClient.Response r = d.read();
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body()).contains("malformed path");
+    }
+
+    @Test
     void aHeadTrickledSlowerThanTheHeaderTimeoutIsCutOff() throws Exception {
         start("  headerTimeout: 1s\n");
         RawClient c = connect();

@@ -125,15 +125,31 @@ final class RequestReader extends ChannelDuplexHandler {
 
     private void onHead(ChannelHandlerContext ctx, HttpRequest head) {
         skipToEnd = false;
-        boolean hasBody = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
-        boolean keepAlive = HttpUtil.isKeepAlive(head);
         if (head.decoderResult().isFailure()) {
             refuse(ctx, null, AdminApi.error(400, "malformed request: " + head.decoderResult().cause().getMessage()), true);
             return;
         }
+        long declared;
+        try {
+            declared = HttpUtil.getContentLength(head, 0L);
+        } catch (NumberFormatException e) {
+            refuse(ctx, null, AdminApi.error(400, "malformed Content-Length"), true);
+            return;
+        }
+        boolean hasBody = HttpUtil.isTransferEncodingChunked(head) || declared > 0;
+        boolean keepAlive = HttpUtil.isKeepAlive(head);
         QueryStringDecoder qs = new QueryStringDecoder(head.uri());
+        String path;
+        List<String> segments;
         Map<String, String> query = new HashMap<>();
-        qs.parameters().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.getFirst()));
+        try {
+            path = qs.path();
+            segments = segments(qs.rawPath());
+            qs.parameters().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.getFirst()));
+        } catch (IllegalArgumentException e) {
+            refuse(ctx, null, AdminApi.error(400, "malformed path: " + e.getMessage()), hasBody);
+            return;
+        }
         Map<String, String> headers = new HashMap<>();
         for (String h : List.of("accept", "content-type", "last-event-id")) {
             String v = head.headers().get(h);
@@ -143,14 +159,7 @@ final class RequestReader extends ChannelDuplexHandler {
         }
         TokenAuthenticator.Result who = auth.get().check(head.headers().get(HttpHeaderNames.AUTHORIZATION));
         String method = head.method().name();
-        ApiRequest req = new ApiRequest(method, qs.path(), query, headers, new byte[0], who.principal());
-        List<String> segments;
-        try {
-            segments = segments(qs.rawPath());
-        } catch (IllegalArgumentException e) {
-            refuse(ctx, req, AdminApi.error(400, "malformed path: " + e.getMessage()), hasBody);
-            return;
-        }
+        ApiRequest req = new ApiRequest(method, path, query, headers, new byte[0], who.principal());
 
         ApiEndpoint endpoint = null;
         Map<String, String> params = Map.of();
@@ -163,12 +172,12 @@ final class RequestReader extends ChannelDuplexHandler {
             EndpointTable.Match m = api.endpoints().find(method, segments);
             switch (m) {
                 case EndpointTable.NotFound nf -> {
-                    refuse(ctx, req, AdminApi.error(404, "no such endpoint: " + method + " " + qs.path()
+                    refuse(ctx, req, AdminApi.error(404, "no such endpoint: " + method + " " + path
                             + " (GET /api/v1/help lists them)"), hasBody);
                     return;
                 }
                 case EndpointTable.WrongMethod wm -> {
-                    refuse(ctx, req, AdminApi.error(405, method + " is not served at " + qs.path() + "; use "
+                    refuse(ctx, req, AdminApi.error(405, method + " is not served at " + path + "; use "
                             + wm.allowHeader()).with("Allow", wm.allowHeader()), hasBody);
                     return;
                 }
@@ -188,12 +197,11 @@ final class RequestReader extends ChannelDuplexHandler {
                 refuse(ctx, req, AdminApi.error(405, "only GET and HEAD here").with("Allow", ALLOW_STATIC), hasBody);
                 return;
             }
-            if (qs.path().equals("/metrics") && !metricsOpen.get() && !who.ok()) {
+            if (path.equals("/metrics") && !metricsOpen.get() && !who.ok()) {
                 refuse(ctx, req, unauthorized(who.problem()), hasBody);
                 return;
             }
         }
-        long declared = HttpUtil.getContentLength(head, 0L);
         if (declared > limit) {
             refuse(ctx, req, tooLarge(endpoint, limit), true);
             return;
