@@ -30,6 +30,11 @@ import java.util.function.Supplier;
  * The admin server's socket: its own single-threaded event loop (never the proxy's), a
  * worker pool of virtual threads for the answers, and optional TLS built the same way
  * as a listener's.
+ *
+ * <p>Each connection passes, in order: {@link ConnectionLimit} (the cap on open
+ * connections), TLS, an idle timer, the HTTP codec, {@link RequestReader} (decides on
+ * each request from its head: token, endpoint, role, body limit, head timeout) and
+ * {@link AdminHandler} (answers, in request order).
  */
 public final class AdminHttpServer implements AutoCloseable {
 
