@@ -86,6 +86,7 @@ public final class AdminService implements NodeService {
             last[0] = now;
         }, LiveStats.SAMPLE_MILLIS, LiveStats.SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         api.pushImportance();
+        api.scheduleDeadlines();
         configure(config.admin());
     }
 
@@ -120,7 +121,8 @@ public final class AdminService implements NodeService {
         }
         int port = Integer.parseInt(next.bind().substring(colon + 1));
         server = AdminHttpServer.start(host, port, next.tls(), () -> auth, api, new MetricsEndpoint(registry),
-                node.events(), () -> this.config.metricsWithoutToken());
+                node.events(), () -> this.config.metricsWithoutToken(),
+                () -> new AdminHttpServer.Limits(this.config.maxConnections(), this.config.headerTimeout()));
         LOG.info("admin API and dashboard on {}://{}/", next.tls() != null ? "https" : "http",
                 hostPort(server.address()));
     }
@@ -164,6 +166,9 @@ public final class AdminService implements NodeService {
         }
         if (sampler != null) {
             sampler.shutdownNow();
+        }
+        if (api != null) {
+            api.close();
         }
         if (eventJson != null) {
             eventJson.close();

@@ -177,7 +177,7 @@ class AdminApiTest {
         assertThat(Set.copyOf(traffic("d", 8))).containsExactlyInAnyOrder("alpha", "beta");
         JsonNode gamma = http.json("GET", api("pools/app/backends/gamma"), ADMIN_TOKEN, null, 200);
         assertThat(gamma.get("weight").asInt()).isZero();
-        assertThat(gamma.get("weightOrigin").asText()).isEqualTo("fixed");
+        assertThat(gamma.get("weightOrigin").asText()).isEqualTo("operator");
         http.json("PUT", api("pools/app/backends/gamma/weight"), ADMIN_TOKEN, "{\"adaptive\":true}", 200);
         assertThat(node.proxy().backend("app", "gamma").weight()).isEqualTo(1);
         assertThat(http.send("PUT", api("pools/app/backends/gamma/weight"), ADMIN_TOKEN, "{\"weight\":-1}").statusCode())
@@ -221,7 +221,7 @@ class AdminApiTest {
         assertThat(pool.backend("beta").weight()).isEqualTo(5);
         assertThat(pool.backend("delta").weight()).isEqualTo(2);
         JsonNode beta = http.json("GET", api("pools/app/backends/beta"), READ_TOKEN, null, 200);
-        assertThat(beta.get("weightOrigin").asText()).isEqualTo("fixed");
+        assertThat(beta.get("weightOrigin").asText()).isEqualTo("operator");
     }
 
     @Test

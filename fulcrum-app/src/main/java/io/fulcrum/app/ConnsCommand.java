@@ -65,7 +65,8 @@ public final class ConnsCommand implements Callable<Integer> {
         String bearer = first(token, env.apply("FULCRUM_TOKEN"), null);
         URI uri;
         try {
-            uri = URI.create(base.endsWith("/") ? base : base + "/").resolve("api/v1/connections?limit=" + limit);
+            uri = URI.create(base.endsWith("/") ? base : base + "/").resolve(io.fulcrum.admin.api.ApiEndpoint.CONNECTIONS.expand()
+                    .substring(1) + "?limit=" + limit);
         } catch (IllegalArgumentException e) {
             err.println("fulcrum conns: invalid server URL " + base + ": " + e.getMessage());
             return 2;

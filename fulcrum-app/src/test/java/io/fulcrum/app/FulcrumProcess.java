@@ -26,7 +26,21 @@ final class FulcrumProcess implements AutoCloseable {
     }
 
     static FulcrumProcess start(Path workDir, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        return start(workDir, List.of(), args);
+    }
+
+    /**
+     * Starts it as {@code nohup} does: SIGHUP ignored, a disposition the child inherits
+     * ({@code trap '' HUP} in a bash wrapper that then {@code exec}s the JVM, so the process
+     * id is the JVM's).
+     */
+    static FulcrumProcess startWithSighupIgnored(Path workDir, String... args) throws IOException {
+        return start(workDir, List.of("bash", "-c", "trap '' HUP; exec \"$0\" \"$@\""), args);
+    }
+
+    private static FulcrumProcess start(Path workDir, List<String> wrapper, String... args) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-Xmx256m",

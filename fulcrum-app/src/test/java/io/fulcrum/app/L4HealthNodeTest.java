@@ -109,6 +109,83 @@ class L4HealthNodeTest {
         }
     }
 
+    /**
+     * {@code POST .../fail} through the admin API does what a failed health check does to
+     * L4 flows: the flow to the failed backend is closed at once, new flows go elsewhere,
+     * and {@code enable} brings it back.
+     */
+    @Test
+    void failingABackendThroughTheAdminApiClosesItsFlows() throws Exception {
+        ServerSocket a = greeter("a");
+        ServerSocket b = greeter("b");
+        int port = FreePorts.tcp();
+        String token = "l4-admin-token-0123456789";
+        java.nio.file.Path stateDir = java.nio.file.Files.createTempDirectory("l4-admin");
+        closeLater.add(() -> {
+            try (var files = java.nio.file.Files.walk(stateDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        });
+        node = FulcrumNode.create(ConfigLoader.parse("""
+                server:
+                  eventLoopThreads: 1
+                accessLog:
+                  enabled: false
+                pools:
+                  - name: tcp
+                    passiveHealth:
+                      enabled: false
+                    backends:
+                      - {name: a, address: 127.0.0.1:%d}
+                      - {name: b, address: 127.0.0.1:%d}
+                virtualServices:
+                  - name: svc
+                    vips: [127.0.0.2]
+                    listeners:
+                      - port: %d
+                        pool: tcp
+                admin:
+                  bind: 127.0.0.1:0
+                  stateFile: %s
+                  tokens:
+                    - {name: ops, role: admin, token: %s}
+                """.formatted(a.getLocalPort(), b.getLocalPort(), port, stateDir.resolve("state.json"), token),
+                "l4-admin.yaml"), null);
+        node.start();
+        java.net.URI admin = java.net.URI.create(node.service(io.fulcrum.admin.AdminService.class).url());
+
+        Socket toA = null;
+        for (int i = 0; i < 4 && toA == null; i++) {
+            Socket s = connect(port);
+            if (greeting(s).equals("a")) {
+                toA = s;
+            } else {
+                closeLater.add(s);
+            }
+        }
+        assertThat(toA).as("a flow to backend a").isNotNull();
+        InputStream fromA = toA.getInputStream();
+
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(admin.resolve("api/v1/pools/tcp/backends/a/fail"))
+                    .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(fromA.read()).as("the flow to the failed backend is closed").isEqualTo(-1);
+            toA.close();
+            for (int i = 0; i < 6; i++) {
+                try (Socket s = connect(port)) {
+                    assertThat(greeting(s)).isEqualTo("b");
+                }
+            }
+            var enable = http.send(java.net.http.HttpRequest.newBuilder(admin.resolve("api/v1/pools/tcp/backends/a/enable"))
+                    .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(enable.statusCode()).isEqualTo(200);
+            assertThat(node.proxy().backend("tcp", "a").state()).isEqualTo(BackendState.UP);
+        }
+    }
+
     private Socket connect(int port) throws IOException {
         Socket s = new Socket("127.0.0.2", port);
         s.setSoTimeout((int) WAIT.toMillis());

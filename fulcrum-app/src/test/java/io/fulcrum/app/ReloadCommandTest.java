@@ -93,6 +93,38 @@ class ReloadCommandTest {
         }
     }
 
+    /**
+     * Under {@code nohup} a process starts with SIGHUP ignored, and the JVM keeps an
+     * inherited ignore unless told otherwise: SIGHUP then reloaded nothing. Here the child
+     * starts with SIGHUP ignored as {@code nohup} leaves it, and the signal still reloads.
+     */
+    @Test
+    void sighupReloadsInAProcessStartedWithSighupIgnoredAsUnderNohup() throws Exception {
+        int port = FreePorts.tcp();
+        Path pidFile = dir.resolve("fulcrum.pid");
+        try (NamedBackend one = NamedBackend.start("one");
+             NamedBackend two = NamedBackend.start("two");
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            Path file = Files.writeString(dir.resolve("fulcrum.yaml"), ReloadTestConfigs.routingTo(port, one));
+            try (FulcrumProcess p = FulcrumProcess.startWithSighupIgnored(dir, "run", "-c", file.toString(), "--no-watch",
+                    "--pid-file", pidFile.toString())) {
+                await().atMost(LIMIT).until(() -> Files.exists(pidFile) || !p.isAlive());
+                assertThat(p.isAlive()).as(p.stderr()).isTrue();
+                assertThat(Files.readString(pidFile).trim()).isEqualTo(Long.toString(p.pid()));
+                assertThat(get(http, port)).isEqualTo("200 one");
+
+                Files.writeString(file, ReloadTestConfigs.routingTo(port, two));
+                assertThat(execute("reload", "--pid-file", pidFile.toString())).as(err.toString()).isZero();
+                await().atMost(LIMIT).until(() -> get(http, port).equals("200 two"));
+                assertThat(p.isAlive()).isTrue();
+                assertThat(p.stderr()).contains("SIGHUP was ignored when the process started");
+
+                p.terminate();
+                assertThat(p.waitFor(LIMIT)).as(p.stderr()).isZero();
+            }
+        }
+    }
+
     @Test
     void aProcessThatDoesNotExistIsAClearErrorExitingOne() throws Exception {
         Process gone = new ProcessBuilder("true").start();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.fulcrum.admin.AdminNode;
-import io.fulcrum.admin.auth.Principal;
 import io.fulcrum.admin.metrics.ProxyMetrics;
 import io.fulcrum.admin.spi.AdminReadable;
 import io.fulcrum.admin.state.AdminState;
@@ -14,14 +13,20 @@ import io.fulcrum.core.event.Event;
 import io.fulcrum.core.lifecycle.NodeService;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import static io.fulcrum.admin.api.ApiEndpoint.*;
+
 /**
- * Routes admin API requests to the read views and the changes, enforcing the roles:
- * every {@code /api/v1} request needs a token, and anything but {@code GET} (and the
- * side-effect-free validation) needs the admin role.
+ * The handlers of the {@link ApiEndpoint admin endpoints}: each endpoint's handler is
+ * bound here, once, to the read views or the changes. Who may call what is decided from
+ * the endpoint table before a handler runs ({@link RequestReader}); a handler only
+ * does its endpoint's work.
  */
 public final class AdminApi {
 
@@ -33,14 +38,87 @@ public final class AdminApi {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
 
+    /** What an endpoint does with a request and its path parameters. */
+    @FunctionalInterface
+    interface Handler {
+        Object handle(ApiRequest req, Map<String, String> path) throws IOException;
+    }
+
     private final AdminNode node;
     private final ReadViews views;
     private final Changes changes;
+    private final EndpointTable table;
+    private final Map<ApiEndpoint, Handler> handlers = new EnumMap<>(ApiEndpoint.class);
 
     public AdminApi(AdminNode node, AdminState state, ProxyMetrics metrics) {
         this.node = node;
         this.views = new ReadViews(node, state, metrics);
         this.changes = new Changes(node, state, views);
+        this.table = new EndpointTable(this::servesExtension);
+        bind();
+        for (ApiEndpoint e : ApiEndpoint.values()) {
+            if (e != EVENT_STREAM && !handlers.containsKey(e)) {
+                throw new IllegalStateException("no handler for " + e.method() + " " + e.path());
+            }
+        }
+    }
+
+    private void bind() {
+        handlers.put(HELP, (r, p) -> help());
+        handlers.put(WHOAMI, (r, p) -> Map.of("name", r.principal().name(),
+                "role", r.principal().role().name().toLowerCase(Locale.ROOT)));
+        handlers.put(STATUS, (r, p) -> views.status());
+        handlers.put(SERVICES, (r, p) -> views.services());
+        handlers.put(LISTENERS, (r, p) -> views.listeners());
+        handlers.put(ROUTES, (r, p) -> views.routes());
+        handlers.put(ROUTE, (r, p) -> views.route(p.get("listener"), p.get("route")));
+        handlers.put(SET_STICKINESS, (r, p) -> changes.stickiness(r.principal(), p.get("listener"), p.get("route"), body(r)));
+        handlers.put(POOLS, (r, p) -> views.pools());
+        handlers.put(POOL, (r, p) -> views.pool(views.poolRuntime(p.get("pool"))));
+        handlers.put(IMPORTANCE, (r, p) -> views.pool(views.poolRuntime(p.get("pool"))).get("importance"));
+        handlers.put(SET_IMPORTANCE, (r, p) -> changes.importance(r.principal(), p.get("pool"), body(r)));
+        handlers.put(POOL_BACKENDS, (r, p) -> {
+            var pool = views.poolRuntime(p.get("pool"));
+            return pool.backends().stream().map(b -> views.backend(pool, b)).toList();
+        });
+        handlers.put(ADD_BACKEND, (r, p) -> changes.add(r.principal(), p.get("pool"), body(r)));
+        handlers.put(BACKEND, (r, p) -> views.backend(views.poolRuntime(p.get("pool")),
+                views.backendObject(p.get("pool"), p.get("backend"))));
+        handlers.put(REMOVE_BACKEND, (r, p) -> {
+            changes.remove(r.principal(), p.get("pool"), p.get("backend"));
+            return null;
+        });
+        handlers.put(DRAIN, (r, p) -> changes.drain(r.principal(), p.get("pool"), p.get("backend"), body(r)));
+        handlers.put(FAIL, (r, p) -> changes.fail(r.principal(), p.get("pool"), p.get("backend"), body(r)));
+        handlers.put(ENABLE, (r, p) -> changes.enable(r.principal(), p.get("pool"), p.get("backend")));
+        handlers.put(DISABLE, (r, p) -> changes.disable(r.principal(), p.get("pool"), p.get("backend")));
+        handlers.put(SET_WEIGHT, (r, p) -> changes.weight(r.principal(), p.get("pool"), p.get("backend"), body(r)));
+        handlers.put(BACKENDS, (r, p) -> views.backends());
+        handlers.put(STICKY, (r, p) -> views.sticky(r.param("route", null), r.intParam("limit", 100, 1, 10_000)));
+        handlers.put(CONNECTIONS, (r, p) -> views.connections(r.intParam("limit", 100, 1, 10_000)));
+        handlers.put(EVENTS, (r, p) -> {
+            long after = r.intParam("after", 0, 0, Integer.MAX_VALUE);
+            int limit = r.intParam("limit", 200, 1, 10_000);
+            return after > 0 ? node.events().since(after, limit) : node.events().latest(limit);
+        });
+        handlers.put(STATS, (r, p) -> views.stats(r.intParam("points", 120, 1, 300)));
+        handlers.put(STATE, (r, p) -> views.state());
+        handlers.put(RELOAD, (r, p) -> changes.reload(r.principal()));
+        handlers.put(VALIDATE, (r, p) -> Changes.validate(r.bodyText()));
+        handlers.put(GSLB_SITES, (r, p) -> views.sites());
+        handlers.put(GSLB_HANDOFF, (r, p) -> views.handoff());
+        handlers.put(EXTENSION, (r, p) -> {
+            Object snapshot = extension(p.get("extension"));
+            if (snapshot == null) {
+                throw new ApiException(404, "no such endpoint: GET " + r.path());
+            }
+            return snapshot;
+        });
+    }
+
+    /** The endpoint table requests are routed by. */
+    EndpointTable endpoints() {
+        return table;
     }
 
     /** Hands the persisted metric importance to the services that take it (after start and reloads). */
@@ -48,19 +126,27 @@ public final class AdminApi {
         changes.pushImportance();
     }
 
-    /** Answers one {@code /api/v1/...} request (not the event stream). */
-    public ApiResponse handle(ApiRequest req) {
+    /** Puts operator changes that wait for a time (drain deadlines) on the clock. */
+    public void scheduleDeadlines() {
+        changes.scheduleDeadlines();
+    }
+
+    /** Stops the clock of {@link #scheduleDeadlines}. */
+    public void close() {
+        changes.close();
+    }
+
+    /**
+     * Answers an accepted call to {@code endpoint} (on a worker thread): the handler's
+     * result as JSON, {@code 204} when it returns nothing, {@code 201} for an added backend.
+     */
+    ApiResponse answer(ApiEndpoint endpoint, Map<String, String> path, ApiRequest req) {
         try {
-            if (req.principal() == null) {
-                return error(401, "a bearer token is required (Authorization: Bearer <token>)")
-                        .with("WWW-Authenticate", "Bearer realm=\"fulcrum\"");
-            }
-            Object result = route(req);
+            Object result = handlers.get(endpoint).handle(req, path);
             if (result == null) {
                 return new ApiResponse(204, "application/json", new byte[0], Map.of());
             }
-            return ApiResponse.json(req.method().equals("POST") && req.segments().size() == 5
-                    && req.segments().get(4).equals("backends") ? 201 : 200, JSON.writeValueAsString(result));
+            return ApiResponse.json(endpoint == ADD_BACKEND ? 201 : 200, JSON.writeValueAsString(result));
         } catch (ApiException e) {
             return error(e.status(), e.getMessage());
         } catch (IOException e) {
@@ -68,154 +154,39 @@ public final class AdminApi {
         }
     }
 
-    private Object route(ApiRequest req) throws IOException {
-        List<String> s = req.segments();
-        String m = req.method();
-        if (s.size() < 3 || !s.get(0).equals("api") || !s.get(1).equals("v1")) {
-            throw new ApiException(404, "no such endpoint: " + req.path());
+    /** {@code GET /api/v1/help}: the endpoint table, and the extension paths this node serves. */
+    private Map<String, Object> help() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ApiEndpoint e : ApiEndpoint.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("method", e.method());
+            m.put("path", e.path());
+            m.put("role", e.role().name().toLowerCase(Locale.ROOT));
+            m.put("help", e.help());
+            m.put("params", e.params());
+            m.put("maxBodyBytes", e.maxBody());
+            list.add(m);
         }
-        List<String> p = s.subList(2, s.size());
-        boolean get = m.equals("GET") || m.equals("HEAD");
-        if (!get && !(m.equals("POST") && p.equals(List.of("config", "validate")))) {
-            requireAdmin(req.principal());
-        }
-        String first = p.get(0);
-        switch (first) {
-            case "whoami":
-                return Map.of("name", req.principal().name(), "role", req.principal().role().name().toLowerCase(java.util.Locale.ROOT));
-            case "status":
-                return views.status();
-            case "services":
-                return views.services();
-            case "listeners":
-                if (p.size() == 1) {
-                    return views.listeners();
-                }
-                if (p.size() == 5 && p.get(2).equals("routes") && p.get(4).equals("stickiness")) {
-                    return stickiness(req, p.get(1), p.get(3));
-                }
-                break;
-            case "routes":
-                if (p.size() == 1) {
-                    return views.routes();
-                }
-                break;
-            case "backends":
-                return views.backends();
-            case "sticky":
-                return views.sticky(req.param("route", null), req.intParam("limit", 100, 1, 10_000));
-            case "connections":
-                return views.connections(req.intParam("limit", 100, 1, 10_000));
-            case "events":
-                if (p.size() == 1) {
-                    long after = req.intParam("after", 0, 0, Integer.MAX_VALUE);
-                    int limit = req.intParam("limit", 200, 1, 10_000);
-                    return after > 0 ? node.events().since(after, limit) : node.events().latest(limit);
-                }
-                break;
-            case "stats":
-                return views.stats(req.intParam("points", 120, 1, 300));
-            case "state":
-                return views.state();
-            case "reload":
-                if (m.equals("POST") && p.size() == 1) {
-                    return changes.reload(req.principal());
-                }
-                break;
-            case "config":
-                if (m.equals("POST") && p.size() == 2 && p.get(1).equals("validate")) {
-                    return Changes.validate(req.bodyText());
-                }
-                break;
-            case "gslb":
-                if (p.size() == 2 && p.get(1).equals("sites")) {
-                    return views.sites();
-                }
-                if (p.size() == 2 && p.get(1).equals("handoff")) {
-                    return views.handoff();
-                }
-                break;
-            case "pools":
-                return pools(req, p);
-            default:
-                break;
-        }
-        Object extension = extension(String.join("/", p));
-        if (extension != null) {
-            return extension;
-        }
-        throw new ApiException(404, "no such endpoint: " + m + " " + req.path());
-    }
-
-    /** Routes under {@code /api/v1/pools}. */
-    private Object pools(ApiRequest req, List<String> p) throws IOException {
-        String m = req.method();
-        if (p.size() == 1) {
-            return views.pools();
-        }
-        String pool = p.get(1);
-        if (p.size() == 2) {
-            return views.pool(views.poolRuntime(pool));
-        }
-        if (p.size() == 3 && p.get(2).equals("importance")) {
-            if (m.equals("PUT")) {
-                return changes.importance(req.principal(), pool, body(req));
+        List<String> extensions = new ArrayList<>();
+        for (NodeService s : node.services()) {
+            if (s instanceof AdminReadable r) {
+                extensions.add(r.adminPath());
             }
-            return views.pool(views.poolRuntime(pool)).get("importance");
         }
-        if (!p.get(2).equals("backends")) {
-            throw new ApiException(404, "no such endpoint: " + req.path());
-        }
-        if (p.size() == 3) {
-            if (m.equals("POST")) {
-                return changes.add(req.principal(), pool, body(req));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("endpoints", list);
+        out.put("extensions", extensions);
+        return out;
+    }
+
+    /** Whether some service serves this extension path (asked on the event loop: no snapshot is taken). */
+    private boolean servesExtension(String path) {
+        for (NodeService s : node.services()) {
+            if (s instanceof AdminReadable r && r.adminPath().equals(path)) {
+                return true;
             }
-            return views.poolRuntime(pool).backends().stream().map(b -> views.backend(views.poolRuntime(pool), b)).toList();
         }
-        String backend = p.get(3);
-        if (p.size() == 4) {
-            if (m.equals("DELETE")) {
-                changes.remove(req.principal(), pool, backend);
-                return null;
-            }
-            return views.backend(views.poolRuntime(pool), views.backendObject(pool, backend));
-        }
-        if (p.size() == 5) {
-            return switch (p.get(4)) {
-                case "drain" -> post(m, () -> changes.drain(req.principal(), pool, backend));
-                case "enable" -> post(m, () -> changes.enable(req.principal(), pool, backend));
-                case "disable" -> post(m, () -> changes.disable(req.principal(), pool, backend));
-                case "weight" -> {
-                    if (!m.equals("PUT") && !m.equals("POST")) {
-                        throw new ApiException(405, "use PUT");
-                    }
-                    yield changes.weight(req.principal(), pool, backend, body(req));
-                }
-                default -> throw new ApiException(404, "no such endpoint: " + req.path());
-            };
-        }
-        throw new ApiException(404, "no such endpoint: " + req.path());
-    }
-
-    /** {@code GET|PUT /api/v1/listeners/{listener}/routes/{route}/stickiness}. */
-    private Object stickiness(ApiRequest req, String listener, String route) throws IOException {
-        if (req.method().equals("PUT")) {
-            return changes.stickiness(req.principal(), listener, route, body(req));
-        }
-        return views.routes().stream()
-                .filter(r -> listener.equals(r.get("listener")) && route.equals(r.get("name"))).findFirst()
-                .orElseThrow(() -> new ApiException(404, "no route " + listener + "/" + route));
-    }
-
-    private interface Action {
-        Object run() throws IOException;
-    }
-
-    private static Object post(String method, Action a) throws IOException {
-        if (!method.equals("POST")) {
-            throw new ApiException(405, "use POST");
-        }
-        return a.run();
+        return false;
     }
 
     private Object extension(String path) {
@@ -227,24 +198,19 @@ public final class AdminApi {
         return null;
     }
 
-    private static void requireAdmin(Principal p) {
-        if (!p.role().mayChange()) {
-            throw new ApiException(403, "token " + p.name() + " has the read role; changes need the admin role");
-        }
-    }
-
     private static Map<String, Object> body(ApiRequest req) {
         if (req.body().length == 0) {
             return Map.of();
         }
         try {
-            return JSON.readValue(req.body(), OBJECT);
+            Map<String, Object> m = JSON.readValue(req.body(), OBJECT);
+            return m == null ? Map.of() : m;
         } catch (IOException e) {
             throw new ApiException(400, "the body must be a JSON object");
         }
     }
 
-    /** An error answer: {@code {"error": "..."}}. */
+    /** An error answer: {@code {"status": N, "error": "..."}}. */
     public static ApiResponse error(int status, String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", status);

@@ -1,10 +1,7 @@
 package io.fulcrum.admin.api;
 
-import io.fulcrum.admin.auth.Principal;
-import io.fulcrum.admin.auth.TokenAuthenticator;
 import io.fulcrum.core.event.Event;
 import io.fulcrum.core.event.EventLog;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,104 +9,89 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
- * One admin connection. Requests are copied off the buffers on the event loop and
- * answered on a worker thread (changes compile configurations and write files), except
- * the event stream, which subscribes to the event log and writes each event as a
+ * Answers one admin connection's calls ({@link AdminCall}s from {@link RequestReader}) on
+ * a worker thread (changes compile configurations and write files), in request order,
+ * except the event stream, which subscribes to the event log and writes each event as a
  * server-sent event as it is published.
  */
-final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class AdminHandler extends SimpleChannelInboundHandler<AdminCall> {
 
-    private final Supplier<TokenAuthenticator> auth;
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+
     private final AdminApi api;
     private final StaticFiles files;
     private final MetricsEndpoint metrics;
     private final EventLog events;
     private final Executor workers;
-    private final Supplier<Boolean> metricsOpen;
     /** The last answer in progress on this connection. */
-    private java.util.concurrent.CompletableFuture<Void> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-    AdminHandler(Supplier<TokenAuthenticator> auth, AdminApi api, StaticFiles files, MetricsEndpoint metrics,
-                 EventLog events, Executor workers, Supplier<Boolean> metricsOpen) {
-        this.auth = auth;
+    AdminHandler(AdminApi api, StaticFiles files, MetricsEndpoint metrics, EventLog events, Executor workers) {
         this.api = api;
         this.files = files;
         this.metrics = metrics;
         this.events = events;
         this.workers = workers;
-        this.metricsOpen = metricsOpen;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        QueryStringDecoder qs = new QueryStringDecoder(msg.uri());
-        Map<String, String> query = new HashMap<>();
-        qs.parameters().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.getFirst()));
-        Map<String, String> headers = new HashMap<>();
-        for (String h : List.of("accept", "content-type", "last-event-id")) {
-            String v = msg.headers().get(h);
-            if (v != null) {
-                headers.put(h, v);
-            }
-        }
-        Principal principal = auth.get().authenticate(msg.headers().get(HttpHeaderNames.AUTHORIZATION));
-        ApiRequest req = new ApiRequest(msg.method().name(), qs.path(), query, headers,
-                ByteBufUtil.getBytes(msg.content()), principal);
-        boolean keepAlive = HttpUtil.isKeepAlive(msg);
-        if (req.path().equals("/api/v1/events/stream") && req.method().equals("GET")) {
-            if (principal == null) {
-                write(ctx, AdminApi.error(401, "a bearer token is required"), false, req.method());
-            } else {
-                stream(ctx, req);
-            }
+    protected void channelRead0(ChannelHandlerContext ctx, AdminCall call) {
+        ApiRequest req = call.request();
+        if (call.refusal() == null && call.endpoint() == ApiEndpoint.EVENT_STREAM) {
+            stream(ctx, req);
             return;
         }
         // Answers go out in request order even when a client pipelines: each waits for the one before.
-        tail = tail.thenRunAsync(() -> {
-            ApiResponse r;
-            try {
-                r = answer(req);
-            } catch (RuntimeException e) {
-                r = AdminApi.error(500, e.toString());
-            }
-            write(ctx, r, keepAlive, req.method());
-        }, workers);
+        tail = tail.thenRunAsync(() -> write(ctx, answerSafely(call), call.keepAlive(), req.method()), workers)
+                .exceptionally(e -> {
+                    LOG.error("admin answer to {} {} not written: {}", req.method(), req.path(), e.toString(), e);
+                    ctx.close();
+                    return null;
+                });
     }
 
-    private ApiResponse answer(ApiRequest req) {
-        String path = req.path();
-        if (path.startsWith("/api/v1/")) {
-            return api.handle(req);
+    /**
+     * The answer to a call, whatever its handler throws: an {@link Error} as much as an
+     * exception gets {@code 500} and a log line, and the connection's later answers still go out.
+     */
+    private ApiResponse answerSafely(AdminCall call) {
+        try {
+            return answer(call);
+        } catch (Throwable e) {
+            ApiRequest r = call.request();
+            LOG.error("admin request {} {} failed: {}", r.method(), r.path(), e.toString(), e);
+            return AdminApi.error(500, "internal error: " + e);
         }
-        if (path.equals("/metrics")) {
-            if (!metricsOpen.get() && req.principal() == null) {
-                return AdminApi.error(401, "a bearer token is required");
-            }
+    }
+
+    private ApiResponse answer(AdminCall call) {
+        if (call.refusal() != null) {
+            return call.refusal();
+        }
+        ApiRequest req = call.request();
+        if (call.endpoint() != null) {
+            return api.answer(call.endpoint(), call.params(), req);
+        }
+        if (req.path().equals("/metrics")) {
             return metrics.scrape();
         }
-        if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
-            return AdminApi.error(405, "only GET here");
-        }
-        ApiResponse f = files.get(path);
-        return f != null ? f : AdminApi.error(404, "not found: " + path);
+        ApiResponse f = files.get(req.path());
+        return f != null ? f : AdminApi.error(404, "not found: " + req.path());
     }
 
     private static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, String method) {

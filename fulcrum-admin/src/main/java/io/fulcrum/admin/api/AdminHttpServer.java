@@ -14,13 +14,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +30,14 @@ import java.util.function.Supplier;
  * The admin server's socket: its own single-threaded event loop (never the proxy's), a
  * worker pool of virtual threads for the answers, and optional TLS built the same way
  * as a listener's.
+ *
+ * <p>Each connection passes, in order: {@link ConnectionLimit} (the cap on open
+ * connections), TLS, an idle timer, the HTTP codec, {@link RequestReader} (decides on
+ * each request from its head: token, endpoint, role, body limit, head timeout) and
+ * {@link AdminHandler} (answers, in request order).
  */
 public final class AdminHttpServer implements AutoCloseable {
 
-    /** Largest request body accepted (a configuration to validate fits easily). */
-    static final int MAX_BODY = 4 * 1024 * 1024;
     /** Idle connections are closed after this long. */
     static final long IDLE_SECONDS = 300;
 
@@ -49,13 +52,23 @@ public final class AdminHttpServer implements AutoCloseable {
     }
 
     /**
+     * What the server enforces on its connections, read for each new connection (so a
+     * reload changes them without a re-bind).
+     *
+     * @param maxConnections most connections open at once
+     * @param headTimeout    how long a request head may take
+     */
+    public record Limits(int maxConnections, Duration headTimeout) {
+    }
+
+    /**
      * Binds and starts serving.
      *
      * @throws IOException when the address cannot be bound or the TLS settings cannot be loaded
      */
     public static AdminHttpServer start(String host, int port, TlsConfig tls, Supplier<TokenAuthenticator> auth,
                                         AdminApi api, MetricsEndpoint metrics, EventLog events,
-                                        Supplier<Boolean> metricsOpen) throws IOException {
+                                        Supplier<Boolean> metricsOpen, Supplier<Limits> limits) throws IOException {
         TlsRuntime tlsRuntime;
         try {
             tlsRuntime = tls == null ? null : TlsRuntime.compile(tls);
@@ -66,21 +79,23 @@ public final class AdminHttpServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fulcrum-admin-", 0).factory());
         StaticFiles files = new StaticFiles();
+        ConnectionLimit connectionLimit = new ConnectionLimit(() -> limits.get().maxConnections(), tlsRuntime != null);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(connectionLimit);
                         if (tlsRuntime != null) {
                             TlsPipeline.install(ch, tlsRuntime);
                         }
                         // A connection silent both ways for five minutes is closed (event streams send a
-                        // comment every 15 s, so they stay).
+                        // comment every 15 s, so they stay). Heads have their own, shorter timer.
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec())
-                                .addLast(new HttpObjectAggregator(MAX_BODY))
-                                .addLast(new AdminHandler(auth, api, files, metrics, events, workers, metricsOpen));
+                                .addLast(new RequestReader(auth, api, metricsOpen, limits.get().headTimeout()))
+                                .addLast(new AdminHandler(api, files, metrics, events, workers));
                     }
                 });
         try {

@@ -3,7 +3,6 @@ package io.fulcrum.admin.api;
 import io.fulcrum.admin.auth.Principal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,10 +41,5 @@ public record ApiRequest(String method, String path, Map<String, String> query, 
         } catch (NumberFormatException e) {
             throw new ApiException(400, "query parameter " + name + " must be a number");
         }
-    }
-
-    /** The segments of the path ({@code /api/v1/pools/web} gives {@code [api, v1, pools, web]}). */
-    public List<String> segments() {
-        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -11,6 +11,7 @@ import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.control.config.ConfigUnits;
 import io.fulcrum.control.config.ConfigValidator;
 import io.fulcrum.control.config.LoadedConfig;
+import io.fulcrum.control.config.Names;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
@@ -20,7 +21,15 @@ import io.fulcrum.core.config.StickinessConfig;
 import io.fulcrum.core.event.Event;
 import io.fulcrum.core.lifecycle.NodeService;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -40,9 +49,15 @@ final class Changes {
 
     private static final Set<String> STICKY_MODES = Set.of("source", "cookie");
 
+    private static final Logger LOG = LoggerFactory.getLogger(Changes.class);
+
     private final AdminNode node;
     private final AdminState state;
     private final ReadViews views;
+    /** Re-applies the configuration at drain deadlines. */
+    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("fulcrum-admin-deadlines").daemon(true).unstarted(r));
+    private final List<ScheduledFuture<?>> deadlines = new ArrayList<>();
 
     Changes(AdminNode node, AdminState state, ReadViews views) {
         this.node = node;
@@ -50,11 +65,97 @@ final class Changes {
         this.views = views;
     }
 
-    synchronized Map<String, Object> drain(Principal who, String pool, String backend) throws IOException {
+    /**
+     * Drains a backend: no new sessions from now, or, with {@code until}, from then on (it
+     * takes new flows and sessions normally until that time; the overlay switches the state
+     * when it comes, and {@link #scheduleDeadlines} re-applies the configuration then).
+     */
+    synchronized Map<String, Object> drain(Principal who, String pool, String backend, Map<String, Object> body)
+            throws IOException {
         views.backendObject(pool, backend);
-        apply(who, AdminState.override(pool, backend, o -> new StateData.BackendOverride("draining", o.weight())),
-                "backend.drain", pool + "/" + backend, "drained by the operator: no new sessions", Map.of());
+        Instant from = until(body.get("until"));
+        Map<String, String> details = from == null ? Map.of() : Map.of("until", from.toString());
+        apply(who, AdminState.override(pool, backend, o -> new StateData.BackendOverride("draining", o.weight(), from)),
+                "backend.drain", pool + "/" + backend, from == null ? "drained by the operator: no new sessions"
+                        : "drain by the operator: new sessions until " + from + ", none after", details);
+        scheduleDeadlines();
         return views.backend(views.poolRuntime(pool), views.backendObject(pool, backend));
+    }
+
+    /**
+     * Fails a backend: it takes nothing, and whatever is bound to it (sticky sessions, L4
+     * flows) is purged at once, exactly as when its health checks fail: the state
+     * {@code down} makes the proxy and the L4 router treat it as failed.
+     */
+    synchronized Map<String, Object> fail(Principal who, String pool, String backend, Map<String, Object> body)
+            throws IOException {
+        views.backendObject(pool, backend);
+        Object reason = body.get("reason");
+        if (reason != null && !(reason instanceof String)) {
+            throw new ApiException(400, "reason must be a string");
+        }
+        String why = reason == null || ((String) reason).isBlank() ? "failed by the operator"
+                : "failed by the operator: " + Names.printable((String) reason);
+        apply(who, AdminState.override(pool, backend, o -> new StateData.BackendOverride("down", o.weight())),
+                "backend.fail", pool + "/" + backend, why, Map.of());
+        // Its sticky sessions go now, not at the next periodic pass (the L4 router purges its
+        // flows itself when the backend turns down).
+        node.proxy().runSessionMaintenance();
+        return views.backend(views.poolRuntime(pool), views.backendObject(pool, backend));
+    }
+
+    /** A drain's {@code until}: an instant, or a delay from now such as {@code "10m"}; {@code null} = now. */
+    private static Instant until(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String text) || text.isBlank()) {
+            throw new ApiException(400, "until must be a time (2026-01-01T12:00:00Z) or a delay (10m)");
+        }
+        Instant at;
+        try {
+            at = Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException notAnInstant) {
+            try {
+                at = Instant.now().plus(ConfigUnits.parseDuration(text));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "until must be a time (2026-01-01T12:00:00Z) or a delay (10m): "
+                        + e.getMessage());
+            }
+        }
+        return at.isAfter(Instant.now()) ? at : null;
+    }
+
+    /**
+     * Re-applies the configuration when each pending drain deadline comes, so that the
+     * overlay puts the drain in force then (also after a restart: deadlines are kept in the
+     * state file).
+     */
+    synchronized void scheduleDeadlines() {
+        for (ScheduledFuture<?> f : deadlines) {
+            f.cancel(false);
+        }
+        deadlines.clear();
+        Instant now = Instant.now();
+        for (StateData.BackendOverride o : state.data().backends().values()) {
+            if (o.from() != null && o.from().isAfter(now)) {
+                long delay = Duration.between(now, o.from()).toMillis() + 1;
+                deadlines.add(clock.schedule(this::deadlineReached, delay, TimeUnit.MILLISECONDS));
+            }
+        }
+    }
+
+    private void deadlineReached() {
+        try {
+            node.reapply();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("a drain deadline came but the configuration could not be re-applied: {}", e.toString(), e);
+        }
+    }
+
+    /** Stops the deadline clock. */
+    void close() {
+        clock.shutdownNow();
     }
 
     synchronized Map<String, Object> disable(Principal who, String pool, String backend) throws IOException {
@@ -87,7 +188,7 @@ final class Changes {
             weight = n.intValue();
         }
         Integer fixed = weight;
-        apply(who, AdminState.override(pool, backend, o -> new StateData.BackendOverride(o.state(), fixed)),
+        apply(who, AdminState.override(pool, backend, o -> new StateData.BackendOverride(o.state(), fixed, o.from())),
                 "backend.weight", pool + "/" + backend,
                 adaptive ? "weight back to configured/adaptive" : "weight fixed by the operator",
                 adaptive ? Map.of("weight", "adaptive") : Map.of("weight", String.valueOf(weight)));
@@ -100,17 +201,59 @@ final class Changes {
         if (!(address instanceof String a) || a.isBlank()) {
             throw new ApiException(400, "give at least {\"address\": \"host:port\"}");
         }
-        String name = body.get("name") instanceof String n && !n.isBlank() ? n : a;
+        Object given = body.get("name");
+        if (given != null && !(given instanceof String)) {
+            throw new ApiException(400, "name must be a string");
+        }
+        String name = given != null ? (String) given : a;
+        // The same rule as the configuration's: the name is a path segment and a word of log lines.
+        String problem = given != null ? Names.backendNameProblem(name) : null;
+        if (problem != null) {
+            throw new ApiException(400, "name " + problem);
+        }
         if (views.poolRuntime(pool).backend(name) != null) {
             throw new ApiException(409, "pool " + pool + " already has a backend named " + name);
         }
-        Integer weight = body.get("weight") instanceof Number n ? n.intValue() : null;
-        Integer max = body.get("maxConnections") instanceof Number n ? n.intValue() : null;
-        String st = body.get("state") instanceof String s ? s : null;
-        BackendConfig bc = new BackendConfig(name, a, weight, max, null, null, null, st);
-        apply(who, AdminState.add(pool, bc), "backend.add", pool + "/" + name, "added by the operator",
-                Map.of("address", a, "weight", String.valueOf(bc.weight())));
+        Integer weight = wholeNumber(body, "weight");
+        Integer max = wholeNumber(body, "maxConnections");
+        String st = text(body, "state");
+        String site = text(body, "site");
+        String host = text(body, "host");
+        BackendConfig bc = new BackendConfig(name, a, weight, max, site, host, null, st);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("address", a);
+        details.put("weight", String.valueOf(bc.weight()));
+        if (site != null) {
+            details.put("site", site);
+        }
+        if (host != null) {
+            details.put("host", host);
+        }
+        apply(who, AdminState.add(pool, bc), "backend.add", pool + "/" + name, "added by the operator", details);
         return views.backend(views.poolRuntime(pool), views.backendObject(pool, name));
+    }
+
+    private static Integer wholeNumber(Map<String, Object> body, String field) {
+        Object v = body.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < 0
+                || ((Number) v).longValue() > Integer.MAX_VALUE) {
+            throw new ApiException(400, field + " must be a whole number >= 0");
+        }
+        return ((Number) v).intValue();
+    }
+
+    private static String text(Map<String, Object> body, String field) {
+        Object v = body.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw new ApiException(400, field + " must be a string");
+        }
+        return s;
     }
 
     synchronized void remove(Principal who, String pool, String backend) throws IOException {

@@ -8,6 +8,7 @@ import io.fulcrum.admin.state.StateData;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.backend.CheckReport;
+import io.fulcrum.core.backend.WeightOrigin;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -143,6 +144,12 @@ final class ReadViews {
         return out;
     }
 
+    /** One route, as in {@link #routes()}. */
+    Map<String, Object> route(String listener, String route) {
+        return routes().stream().filter(r -> listener.equals(r.get("listener")) && route.equals(r.get("name")))
+                .findFirst().orElseThrow(() -> new ApiException(404, "no route " + listener + "/" + route));
+    }
+
     private static Map<String, Object> stickiness(RouteRuntime r) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("enabled", r.stickiness().enabled());
@@ -227,6 +234,7 @@ final class ReadViews {
         m.put("weight", b.weight());
         m.put("configuredWeight", b.configuredWeight());
         m.put("weightOrigin", weightOrigin(p, b));
+        m.put("weightReason", weightReason(p, b));
         m.put("drained", b.isDrained());
         boolean ejected = b.isEjected(now);
         m.put("ejected", ejected);
@@ -246,6 +254,7 @@ final class ReadViews {
         lat.put("ewma", round(b.ewmaNanos() / 1e6));
         m.put("latencyMillis", lat);
         m.put("site", b.site());
+        m.put("host", b.hostName());
         m.put("labels", b.labels());
         m.put("addedByApi", state.data().added().getOrDefault(p.name(), List.of()).stream()
                 .anyMatch(x -> x.name().equals(b.name())));
@@ -282,12 +291,33 @@ final class ReadViews {
         return s.name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * Where the backend's weight comes from, as the part that set it recorded it on the
+     * backend: {@code config}, {@code fixed} (configured as fixed), {@code adaptive},
+     * {@code slow-start}, {@code schedule}, {@code hold}, or {@code operator} (a weight fixed
+     * through this API, while nothing else has replaced it).
+     */
     private String weightOrigin(PoolRuntime p, Backend b) {
+        WeightOrigin origin = b.weightOrigin();
         StateData.BackendOverride o = state.data().backends().get(p.name() + "/" + b.name());
-        if (o != null && o.weight() != null) {
-            return "fixed";
+        boolean operatorWeight = o != null && o.weight() != null;
+        if (operatorWeight && (origin == WeightOrigin.CONFIGURED || origin == WeightOrigin.FIXED
+                || origin == WeightOrigin.OPERATOR)) {
+            return "operator";
         }
-        return b.weight() != b.configuredWeight() ? "adaptive" : "config";
+        return switch (origin) {
+            case CONFIGURED -> "config";
+            case SLOW_START -> "slow-start";
+            default -> origin.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private String weightReason(PoolRuntime p, Backend b) {
+        String origin = weightOrigin(p, b);
+        if (origin.equals("operator")) {
+            return "fixed through the admin API";
+        }
+        return b.weightReason().isEmpty() ? (origin.equals("config") ? "configured weight" : "") : b.weightReason();
     }
 
     private int stickyCount(Backend b) {

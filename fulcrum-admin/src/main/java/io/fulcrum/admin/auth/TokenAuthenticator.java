@@ -40,7 +40,15 @@ public final class TokenAuthenticator {
             if (secret == null || secret.isBlank()) {
                 throw new IOException("admin token " + t.name() + " has no secret");
             }
-            known.add(new Known(sha256(secret.strip()), new Principal(t.name(), Role.parse(t.role()))));
+            byte[] digest = sha256(secret.strip());
+            for (Known k : known) {
+                // Checked here too (not only by validation): a token file or variable may change after it.
+                if (MessageDigest.isEqual(k.digest, digest)) {
+                    throw new IOException("admin token " + t.name() + " has the same secret as token "
+                            + k.principal.name() + ": every token needs a secret of its own");
+                }
+            }
+            known.add(new Known(digest, new Principal(t.name(), Role.parse(t.role()))));
         }
         return new TokenAuthenticator(known);
     }
@@ -60,11 +68,33 @@ public final class TokenAuthenticator {
         return t.tokenEnv() == null ? null : System.getenv(t.tokenEnv());
     }
 
-    /** The principal of an {@code Authorization} header value, or {@code null} when it is missing or wrong. */
-    public Principal authenticate(String authorization) {
-        if (authorization == null || authorization.length() < 8
-                || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
+    /**
+     * The outcome of checking one {@code Authorization} header.
+     *
+     * @param principal who sent it, or {@code null} when refused
+     * @param problem   why it is refused (for the client), or {@code null} when accepted
+     */
+    public record Result(Principal principal, String problem) {
+        /** Whether a token was accepted. */
+        public boolean ok() {
+            return principal != null;
+        }
+    }
+
+    /** Message for a request without credentials. */
+    public static final String MISSING = "a bearer token is required (Authorization: Bearer <token>)";
+    /** Message for credentials of another scheme. */
+    public static final String NOT_BEARER = "the Authorization header must be Bearer <token>";
+    /** Message for a bearer token that matches no configured token. */
+    public static final String INVALID = "the bearer token is not valid";
+
+    /** Checks an {@code Authorization} header value: missing, of another scheme, unknown, or whose token. */
+    public Result check(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return new Result(null, MISSING);
+        }
+        if (authorization.length() < 8 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return new Result(null, NOT_BEARER);
         }
         byte[] digest = sha256(authorization.substring(7).strip());
         Principal found = null;
@@ -73,7 +103,12 @@ public final class TokenAuthenticator {
                 found = k.principal;
             }
         }
-        return found;
+        return found != null ? new Result(found, null) : new Result(null, INVALID);
+    }
+
+    /** The principal of an {@code Authorization} header value, or {@code null} when it is missing or wrong. */
+    public Principal authenticate(String authorization) {
+        return check(authorization).principal();
     }
 
     /** Whether any token is configured. */

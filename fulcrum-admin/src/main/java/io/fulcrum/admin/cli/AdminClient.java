@@ -2,6 +2,7 @@ package io.fulcrum.admin.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fulcrum.admin.api.ApiEndpoint;
 
 import java.io.IOException;
 import java.net.URI;
@@ -45,6 +46,20 @@ public final class AdminClient {
         public int status() {
             return status;
         }
+    }
+
+    /**
+     * Calls an endpoint of the table.
+     *
+     * @param endpoint   which one
+     * @param query      the query string without {@code ?} (already encoded), or {@code null}
+     * @param body       the JSON body (any Jackson-serialisable value), or {@code null}
+     * @param pathValues the values of its path parameters, in order
+     */
+    public JsonNode call(ApiEndpoint endpoint, String query, Object body, String... pathValues) throws IOException {
+        String path = endpoint.expand(pathValues) + (query == null || query.isEmpty() ? "" : "?" + query);
+        return send(endpoint.method(), path, body == null ? (endpoint.method().equals("GET")
+                || endpoint.method().equals("DELETE") ? null : "") : JSON.writeValueAsString(body), "application/json");
     }
 
     public JsonNode get(String path) throws IOException {
@@ -106,7 +121,8 @@ public final class AdminClient {
 
     /** Follows the event stream, calling {@code onEvent} with each event's JSON until interrupted. */
     public void follow(long after, Consumer<JsonNode> onEvent) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("api/v1/events/stream" + (after >= 0 ? "?after=" + after : "")))
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(ApiEndpoint.EVENT_STREAM.expand().substring(1)
+                        + (after >= 0 ? "?after=" + after : "")))
                 .header("Accept", "text/event-stream");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

@@ -3,6 +3,7 @@ package io.fulcrum.admin.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fulcrum.admin.api.ApiEndpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,10 +40,10 @@ import static io.fulcrum.admin.cli.Table.col;
                 CtlCommand.Routes.class, CtlCommand.Pools.class, CtlCommand.Backends.class,
                 CtlCommand.Sticky.class, CtlCommand.Connections.class, CtlCommand.Events.class,
                 CtlCommand.Sites.class, CtlCommand.Handoff.class, CtlCommand.Drain.class,
-                CtlCommand.Enable.class, CtlCommand.Disable.class, CtlCommand.Weight.class,
+                CtlCommand.Fail.class, CtlCommand.Enable.class, CtlCommand.Disable.class, CtlCommand.Weight.class,
                 CtlCommand.Add.class, CtlCommand.Remove.class, CtlCommand.Stickiness.class,
                 CtlCommand.Importance.class, CtlCommand.Reload.class, CtlCommand.Validate.class,
-                CtlCommand.State.class, CtlCommand.Get.class, CommandLine.HelpCommand.class},
+                CtlCommand.State.class, CtlCommand.Endpoints.class, CtlCommand.Get.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the server refused or could not be reached", "2:invalid command line"})
 public final class CtlCommand implements Callable<Integer> {
@@ -131,6 +132,18 @@ public final class CtlCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        private final List<ApiEndpoint> calls;
+
+        /** @param calls the endpoints this command calls (checked against the endpoint table by a test) */
+        Action(ApiEndpoint... calls) {
+            this.calls = List.of(calls);
+        }
+
+        /** The endpoints of the table this command calls. */
+        List<ApiEndpoint> calls() {
+            return calls;
+        }
+
         abstract JsonNode run(AdminClient client) throws IOException;
 
         /** Prints the answer as a table (default: pretty JSON). */
@@ -167,15 +180,23 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "status", description = "Node summary: site, files, which parts run.")
     static final class Status extends Action {
+        Status() {
+            super(ApiEndpoint.STATUS);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.get("api/v1/status");
+            return c.call(ApiEndpoint.STATUS, null, null);
         }
     }
 
     @Command(name = "services", description = "Virtual services (HTTP listeners, and L4 services when the router runs).")
     static final class Services extends Action {
+        Services() {
+            super(ApiEndpoint.SERVICES);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.get("api/v1/services");
+            return c.call(ApiEndpoint.SERVICES, null, null);
         }
 
         @Override
@@ -187,8 +208,12 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "listeners", description = "HTTP listeners and where they are bound.")
     static final class Listeners extends Action {
+        Listeners() {
+            super(ApiEndpoint.LISTENERS);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.get("api/v1/listeners");
+            return c.call(ApiEndpoint.LISTENERS, null, null);
         }
 
         @Override
@@ -200,8 +225,12 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "routes", description = "Routes with their pool and stickiness.")
     static final class Routes extends Action {
+        Routes() {
+            super(ApiEndpoint.ROUTES);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.get("api/v1/routes");
+            return c.call(ApiEndpoint.ROUTES, null, null);
         }
 
         @Override
@@ -214,8 +243,12 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "pools", description = "Pools with their algorithm and how many backends are up.")
     static final class Pools extends Action {
+        Pools() {
+            super(ApiEndpoint.POOLS);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.get("api/v1/pools");
+            return c.call(ApiEndpoint.POOLS, null, null);
         }
 
         @Override
@@ -228,11 +261,15 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "backends", description = "Backends: health, weight and its origin, connections, requests/s, latency.")
     static final class Backends extends Action {
+        Backends() {
+            super(ApiEndpoint.BACKENDS, ApiEndpoint.POOL_BACKENDS);
+        }
+
         @Parameters(arity = "0..1", paramLabel = "POOL", description = "Only this pool.")
         String pool;
 
         JsonNode run(AdminClient c) throws IOException {
-            return c.get(pool == null ? "api/v1/backends" : "api/v1/pools/" + enc(pool) + "/backends");
+            return pool == null ? c.call(ApiEndpoint.BACKENDS, null, null) : c.call(ApiEndpoint.POOL_BACKENDS, null, null, pool);
         }
 
         @Override
@@ -243,13 +280,17 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "sticky", description = "Sticky-session entries.")
     static final class Sticky extends Action {
+        Sticky() {
+            super(ApiEndpoint.STICKY);
+        }
+
         @Option(names = "--route", paramLabel = "LISTENER/ROUTE", description = "Only this route.")
         String route;
         @Option(names = "--limit", defaultValue = "100")
         int limit;
 
         JsonNode run(AdminClient c) throws IOException {
-            return c.get("api/v1/sticky?limit=" + limit + (route == null ? "" : "&route=" + enc(route)));
+            return c.call(ApiEndpoint.STICKY, "limit=" + limit + (route == null ? "" : "&route=" + enc(route)), null);
         }
 
         @Override
@@ -262,11 +303,15 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "connections", description = "The L4 connection table (when the L4 router runs).")
     static final class Connections extends Action {
+        Connections() {
+            super(ApiEndpoint.CONNECTIONS);
+        }
+
         @Option(names = "--limit", defaultValue = "100")
         int limit;
 
         JsonNode run(AdminClient c) throws IOException {
-            return c.get("api/v1/connections?limit=" + limit);
+            return c.call(ApiEndpoint.CONNECTIONS, "limit=" + limit, null);
         }
 
         @Override
@@ -281,6 +326,10 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "events", description = "Recent events; --follow streams new ones.")
     static final class Events extends Action {
+        Events() {
+            super(ApiEndpoint.EVENTS, ApiEndpoint.EVENT_STREAM);
+        }
+
         @Option(names = "--after", defaultValue = "0", description = "Only events after this sequence number.")
         long after;
         @Option(names = "--limit", defaultValue = "50")
@@ -297,7 +346,7 @@ public final class CtlCommand implements Callable<Integer> {
                 });
                 return AdminClient.JSON.createArrayNode();
             }
-            return c.get("api/v1/events?limit=" + limit + (after > 0 ? "&after=" + after : ""));
+            return c.call(ApiEndpoint.EVENTS, "limit=" + limit + (after > 0 ? "&after=" + after : ""), null);
         }
 
         static String line(JsonNode e) {
@@ -317,8 +366,12 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "sites", description = "GSLB sites (when the site-state service runs).")
     static final class Sites extends Action {
+        Sites() {
+            super(ApiEndpoint.GSLB_SITES);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.get("api/v1/gslb/sites");
+            return c.call(ApiEndpoint.GSLB_SITES, null, null);
         }
 
         @Override
@@ -330,8 +383,12 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "handoff", description = "The GSLB hand-off table.")
     static final class Handoff extends Action {
+        Handoff() {
+            super(ApiEndpoint.GSLB_HANDOFF);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.get("api/v1/gslb/handoff");
+            return c.call(ApiEndpoint.GSLB_HANDOFF, null, null);
         }
     }
 
@@ -341,8 +398,13 @@ public final class CtlCommand implements Callable<Integer> {
         @Parameters(index = "1", paramLabel = "BACKEND")
         String backend;
 
-        String path(String verb) {
-            return "api/v1/pools/" + enc(pool) + "/backends/" + enc(backend) + "/" + verb;
+        BackendAction(ApiEndpoint endpoint) {
+            super(endpoint);
+        }
+
+        /** Calls this command's endpoint for the backend. */
+        JsonNode call(AdminClient c, Object body) throws IOException {
+            return c.call(calls().getFirst(), null, body, pool, backend);
         }
 
         @Override
@@ -351,24 +413,56 @@ public final class CtlCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "drain", description = "Drain a backend: no new sessions; its sticky sessions and connections finish.")
+    @Command(name = "drain", description = "Drain a backend: no new sessions (from now, or after --until); "
+            + "its sticky sessions and connections finish.")
     static final class Drain extends BackendAction {
+        @Option(names = "--until", paramLabel = "TIME|DELAY",
+                description = "Take new sessions until then (2026-01-01T12:00:00Z, or a delay like 10m), then none.")
+        String until;
+
+        Drain() {
+            super(ApiEndpoint.DRAIN);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.post(path("drain"), null);
+            return call(c, until == null ? null : Map.of("until", until));
         }
     }
 
-    @Command(name = "enable", description = "Enable a backend (back to up).")
-    static final class Enable extends BackendAction {
+    @Command(name = "fail", description = "Fail a backend: it takes nothing, and its sticky sessions and L4 flows "
+            + "are dropped at once (as when its health checks fail). `enable` ends it.")
+    static final class Fail extends BackendAction {
+        @Option(names = "--reason", description = "Why, for the event log.")
+        String reason;
+
+        Fail() {
+            super(ApiEndpoint.FAIL);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.post(path("enable"), null);
+            return call(c, reason == null ? null : Map.of("reason", reason));
+        }
+    }
+
+    @Command(name = "enable", description = "Enable a backend (back to its configured state; ends a drain or failure).")
+    static final class Enable extends BackendAction {
+        Enable() {
+            super(ApiEndpoint.ENABLE);
+        }
+
+        JsonNode run(AdminClient c) throws IOException {
+            return call(c, null);
         }
     }
 
     @Command(name = "disable", description = "Disable a backend: it takes nothing new.")
     static final class Disable extends BackendAction {
+        Disable() {
+            super(ApiEndpoint.DISABLE);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.post(path("disable"), null);
+            return call(c, null);
         }
     }
 
@@ -377,12 +471,16 @@ public final class CtlCommand implements Callable<Integer> {
         @Parameters(index = "2", paramLabel = "N|adaptive")
         String weight;
 
+        Weight() {
+            super(ApiEndpoint.SET_WEIGHT);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
             if (weight.equals("adaptive")) {
-                return c.put(path("weight"), Map.of("adaptive", true));
+                return call(c, Map.of("adaptive", true));
             }
             try {
-                return c.put(path("weight"), Map.of("weight", Integer.parseInt(weight)));
+                return call(c, Map.of("weight", Integer.parseInt(weight)));
             } catch (NumberFormatException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "weight must be a number or 'adaptive'");
             }
@@ -401,6 +499,14 @@ public final class CtlCommand implements Callable<Integer> {
         Integer weight;
         @Option(names = "--max-connections")
         Integer maxConnections;
+        @Option(names = "--site", description = "The site it runs in (locality-aware balancing).")
+        String site;
+        @Option(names = "--host", description = "The host it runs on (locality-aware balancing).")
+        String host;
+
+        Add() {
+            super(ApiEndpoint.ADD_BACKEND);
+        }
 
         JsonNode run(AdminClient c) throws IOException {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -414,7 +520,13 @@ public final class CtlCommand implements Callable<Integer> {
             if (maxConnections != null) {
                 body.put("maxConnections", maxConnections);
             }
-            return c.post("api/v1/pools/" + enc(pool) + "/backends", body);
+            if (site != null) {
+                body.put("site", site);
+            }
+            if (host != null) {
+                body.put("host", host);
+            }
+            return c.call(ApiEndpoint.ADD_BACKEND, null, body, pool);
         }
 
         @Override
@@ -425,8 +537,12 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "remove", description = "Remove a backend from a pool.")
     static final class Remove extends BackendAction {
+        Remove() {
+            super(ApiEndpoint.REMOVE_BACKEND);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.delete("api/v1/pools/" + enc(pool) + "/backends/" + enc(backend));
+            return call(c, null);
         }
 
         @Override
@@ -450,6 +566,10 @@ public final class CtlCommand implements Callable<Integer> {
         @Option(names = "--cookie-name")
         String cookieName;
 
+        Stickiness() {
+            super(ApiEndpoint.SET_STICKINESS);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
             Map<String, Object> body = new LinkedHashMap<>();
             if (enabled != null) {
@@ -464,7 +584,7 @@ public final class CtlCommand implements Callable<Integer> {
             if (cookieName != null) {
                 body.put("cookieName", cookieName);
             }
-            return c.put("api/v1/listeners/" + enc(listener) + "/routes/" + enc(route) + "/stickiness", body);
+            return c.call(ApiEndpoint.SET_STICKINESS, null, body, listener, route);
         }
     }
 
@@ -475,15 +595,23 @@ public final class CtlCommand implements Callable<Integer> {
         @Parameters(index = "1..*", arity = "0..*", paramLabel = "METRIC=VALUE", description = "none: clear")
         Map<String, Double> values = new LinkedHashMap<>();
 
+        Importance() {
+            super(ApiEndpoint.SET_IMPORTANCE);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.put("api/v1/pools/" + enc(pool) + "/importance", values);
+            return c.call(ApiEndpoint.SET_IMPORTANCE, null, values, pool);
         }
     }
 
     @Command(name = "reload", description = "Reload the configuration file.")
     static final class Reload extends Action {
+        Reload() {
+            super(ApiEndpoint.RELOAD);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.post("api/v1/reload", null);
+            return c.call(ApiEndpoint.RELOAD, null, null);
         }
     }
 
@@ -492,8 +620,12 @@ public final class CtlCommand implements Callable<Integer> {
         @Parameters(paramLabel = "FILE")
         Path file;
 
+        Validate() {
+            super(ApiEndpoint.VALIDATE);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            JsonNode r = c.postText("api/v1/config/validate", Files.readString(file));
+            JsonNode r = c.postText(ApiEndpoint.VALIDATE.expand(), Files.readString(file));
             if (!r.path("valid").asBoolean()) {
                 PrintWriter out = spec.commandLine().getOut();
                 table(out, r);
@@ -517,8 +649,32 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "state", description = "The operator's persisted changes (the state file).")
     static final class State extends Action {
+        State() {
+            super(ApiEndpoint.STATE);
+        }
+
         JsonNode run(AdminClient c) throws IOException {
-            return c.get("api/v1/state");
+            return c.call(ApiEndpoint.STATE, null, null);
+        }
+    }
+
+    @Command(name = "endpoints", description = "Every endpoint of the admin API (GET /api/v1/help).")
+    static final class Endpoints extends Action {
+        Endpoints() {
+            super(ApiEndpoint.HELP);
+        }
+
+        JsonNode run(AdminClient c) throws IOException {
+            return c.call(ApiEndpoint.HELP, null, null);
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            Table.print(out, a.get("endpoints"), List.of(col("METHOD", "method"), col("PATH", "path"),
+                    col("ROLE", "role"), col("MAX_BODY", "maxBodyBytes"), col("WHAT", "help")));
+            if (!a.path("extensions").isEmpty()) {
+                out.println("extensions (GET /api/v1/<path>): " + a.path("extensions"));
+            }
         }
     }
 
@@ -526,6 +682,12 @@ public final class CtlCommand implements Callable<Integer> {
     static final class Get extends Action {
         @Parameters(paramLabel = "PATH", description = "Path under /api/v1/")
         String path;
+
+        /** Any read endpoint, by its path. */
+        Get() {
+            super(java.util.Arrays.stream(ApiEndpoint.values()).filter(e -> e.method().equals("GET"))
+                    .toArray(ApiEndpoint[]::new));
+        }
 
         JsonNode run(AdminClient c) throws IOException {
             return c.get("api/v1/" + (path.startsWith("/") ? path.substring(1) : path));

@@ -167,6 +167,7 @@ public final class AdminState implements UnaryOperator<FulcrumConfig> {
         if (state.isEmpty()) {
             return config;
         }
+        java.time.Instant now = java.time.Instant.now();
         Set<String> removed = new LinkedHashSet<>(state.removed());
         List<PoolConfig> pools = new ArrayList<>();
         for (PoolConfig pc : config.pools()) {
@@ -187,9 +188,10 @@ public final class AdminState implements UnaryOperator<FulcrumConfig> {
             List<BackendConfig> changed = new ArrayList<>(backends.size());
             for (BackendConfig bc : backends) {
                 StateData.BackendOverride o = state.backends().get(pc.name() + "/" + bc.name());
+                String st = o == null ? null : o.stateAt(now);
                 changed.add(o == null ? bc : Records.with(bc, Map.of(
                         "weight", o.weight() != null ? o.weight() : bc.weight(),
-                        "state", o.state() != null ? o.state() : bc.state())));
+                        "state", st != null ? st : bc.state())));
             }
             pools.add(Records.with(pc, "backends", changed));
         }

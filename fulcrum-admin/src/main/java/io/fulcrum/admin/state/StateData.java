@@ -41,12 +41,25 @@ public record StateData(Map<String, BackendOverride> backends, Map<String, List<
     /**
      * What the operator set on one backend.
      *
-     * @param state  {@code up}, {@code draining} or {@code disabled}; {@code null} = as configured
+     * @param state  {@code up}, {@code draining}, {@code disabled} or {@code down} (failed); {@code null} = as configured
      * @param weight a fixed weight; {@code null} = as configured (adaptive when a weight manager runs)
+     * @param from   when {@code state} takes effect; {@code null} = at once. Until then the configured
+     *               state applies (a drain with a deadline takes new sessions until it)
      */
-    public record BackendOverride(String state, Integer weight) {
+    public record BackendOverride(String state, Integer weight, java.time.Instant from) {
+
+        /** An override in force at once. */
+        public BackendOverride(String state, Integer weight) {
+            this(state, weight, null);
+        }
+
         public boolean isEmpty() {
             return state == null && weight == null;
+        }
+
+        /** The state in force at {@code now}: {@code state}, or {@code null} (as configured) before {@code from}. */
+        public String stateAt(java.time.Instant now) {
+            return from == null || !now.isBefore(from) ? state : null;
         }
     }
 }

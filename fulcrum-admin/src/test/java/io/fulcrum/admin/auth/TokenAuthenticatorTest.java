@@ -29,4 +29,21 @@ class TokenAuthenticatorTest {
         assertThat(auth.authenticate(null)).isNull();
         assertThat(AdminToken.of("ops", "admin", "s3cret-0123456789").toString()).doesNotContain("s3cret");
     }
+
+    @Test
+    void aMissingTokenAnotherSchemeAndAnUnknownTokenAreToldApart() throws Exception {
+        TokenAuthenticator auth = TokenAuthenticator.of(List.of(AdminToken.of("ops", "admin", "s3cret-0123456789")));
+        assertThat(auth.check(null).problem()).isEqualTo(TokenAuthenticator.MISSING);
+        assertThat(auth.check("Basic czNjcmV0").problem()).isEqualTo(TokenAuthenticator.NOT_BEARER);
+        assertThat(auth.check("Bearer nope-0123456789").problem()).isEqualTo(TokenAuthenticator.INVALID);
+        assertThat(auth.check("Bearer s3cret-0123456789").ok()).isTrue();
+    }
+
+    @Test
+    void twoTokensWithOneSecretAreRefusedNamingThemNotTheSecret() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TokenAuthenticator.of(List.of(
+                        AdminToken.of("ops", "admin", "same-0123456789"), AdminToken.of("view", "read", " same-0123456789"))))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("view").hasMessageContaining("ops").hasMessageNotContaining("same-0123456789");
+    }
 }

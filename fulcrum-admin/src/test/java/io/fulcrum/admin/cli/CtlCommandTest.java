@@ -104,6 +104,37 @@ class CtlCommandTest {
     }
 
     @Test
+    void failDrainWithADeadlineAddWithLocalityAndTheEndpointList() throws Exception {
+        String server = node.adminUri().toString();
+        String admin = AdminFixture.ADMIN_TOKEN;
+        assertThat(ctl("--server", server, "--token", admin, "fail", "app", "alpha", "--reason", "disk gone")).isZero();
+        assertThat(out.toString()).contains("alpha").contains("down");
+        assertThat(node.proxy().backend("app", "alpha").state()).isEqualTo(BackendState.DOWN);
+        assertThat(node.events().latest(10)).anyMatch(e -> e.kind().equals("admin.backend.fail")
+                && e.reason().contains("disk gone"));
+
+        assertThat(ctl("--server", server, "--token", admin, "--json", "drain", "app", "beta", "--until", "1h")).isZero();
+        assertThat(AdminClient.JSON.readTree(out.toString()).get("health").asText()).isEqualTo("up");
+        assertThat(node.proxy().backend("app", "beta").state()).isEqualTo(BackendState.UP);
+        assertThat(ctl("--server", server, "--token", admin, "state")).isZero();
+        assertThat(out.toString()).contains("\"from\"");
+        assertThat(ctl("--server", server, "--token", admin, "drain", "app", "beta", "--until", "whenever")).isEqualTo(1);
+        assertThat(err.toString()).contains("400").contains("until");
+
+        assertThat(ctl("--server", server, "--token", admin, "add", "app", "127.0.0.1:1", "--name", "far",
+                "--site", "west", "--host", "h9")).isZero();
+        assertThat(node.proxy().backend("app", "far").site()).isEqualTo("west");
+        assertThat(node.proxy().backend("app", "far").hostName()).isEqualTo("h9");
+
+        assertThat(ctl("--server", server, "--token", AdminFixture.READ_TOKEN, "endpoints")).isZero();
+        assertThat(out.toString()).contains("METHOD").contains("/api/v1/pools/{pool}/backends/{backend}/fail")
+                .contains("admin");
+        // ctl shows where each weight comes from.
+        assertThat(ctl("--server", server, "--token", admin, "weight", "app", "gamma", "3")).isZero();
+        assertThat(out.toString()).contains("operator");
+    }
+
+    @Test
     void serverAndTokenComeFromTheEnvironmentOrTheCtlFile() throws Exception {
         String server = node.adminUri().toString();
         CtlCommand.env = Map.of("FULCRUM_ADMIN", server, "FULCRUM_TOKEN", AdminFixture.READ_TOKEN)::get;

@@ -16,6 +16,15 @@ public final class AdminFixture {
     }
 
     public static Path write(Path dir, List<NamedBackend> backends) throws IOException {
+        return write(dir, backends, "");
+    }
+
+    /**
+     * The same, with more fields of the admin section.
+     *
+     * @param adminFields YAML lines indented by two spaces, like {@code "  maxConnections: 3\n"}
+     */
+    public static Path write(Path dir, List<NamedBackend> backends, String adminFields) throws IOException {
         StringBuilder y = new StringBuilder("""
                 server:
                   shutdownGrace: 200ms
@@ -52,7 +61,7 @@ public final class AdminFixture {
                     - name: viewer
                       role: read
                       token: %s
-                """.formatted(ADMIN_TOKEN, READ_TOKEN));
+                """.formatted(ADMIN_TOKEN, READ_TOKEN)).append(adminFields);
         Path file = dir.resolve("fulcrum.yaml");
         Files.writeString(file, y);
         return file;

@@ -104,7 +104,7 @@ class DashboardBrowserTest {
             weight.sendKeys("5");
             driver.findElement(By.cssSelector("tr[data-backend='demo/gamma'] button.action-weight")).click();
             await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(
-                    By.cssSelector("tr[data-backend='demo/gamma'] td:nth-child(5)")).getText().equals("5 fixed"));
+                    By.cssSelector("tr[data-backend='demo/gamma'] td:nth-child(5)")).getText().equals("5 operator"));
 
             // The charts: Chart.js drew one line per backend with the sampled history.
             JavascriptExecutor js = (JavascriptExecutor) driver;

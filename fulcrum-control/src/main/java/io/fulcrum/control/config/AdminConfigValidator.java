@@ -49,7 +49,13 @@ final class AdminConfigValidator {
         if (admin.tokens().isEmpty()) {
             warn.accept(SourceMap.field(path, "tokens"), "no tokens: the admin API answers nothing but /metrics");
         }
+        atLeastOne(SourceMap.field(path, "maxConnections"), admin.maxConnections(), error);
+        if (admin.headerTimeout().isZero() || admin.headerTimeout().isNegative()) {
+            error.accept(SourceMap.field(path, "headerTimeout"), "must be longer than 0 (got "
+                    + ConfigUnits.formatDuration(admin.headerTimeout()) + ")");
+        }
         Map<String, String> names = new HashMap<>();
+        Map<String, String> secrets = new HashMap<>();
         for (int i = 0; i < admin.tokens().size(); i++) {
             String p = SourceMap.index(SourceMap.field(path, "tokens"), i);
             AdminToken t = admin.tokens().get(i);
@@ -63,6 +69,16 @@ final class AdminConfigValidator {
                 error.accept(SourceMap.field(p, "role"), "must be one of read, admin (got \"" + t.role() + "\")");
             }
             checkSecret(t, p, error, warn);
+            // One secret, one token: otherwise the first token listed would silently decide the role
+            // (and the actor named in events) of whoever holds it.
+            String secret = readableSecret(t);
+            if (secret != null) {
+                String first = secrets.putIfAbsent(secret, p + " (" + t.name() + ")");
+                if (first != null) {
+                    error.accept(SourceMap.field(p, secretField(t)), "the same secret as the token at " + first
+                            + ": every token needs a secret of its own");
+                }
+            }
         }
         if (admin.stateFile() == null || admin.stateFile().isBlank()) {
             error.accept(SourceMap.field(path, "stateFile"), "must not be empty");
@@ -101,6 +117,37 @@ final class AdminConfigValidator {
         if (t.tokenEnv() != null && (System.getenv(t.tokenEnv()) == null || System.getenv(t.tokenEnv()).isBlank())) {
             error.accept(SourceMap.field(p, "tokenEnv"), "environment variable " + t.tokenEnv() + " is not set");
         }
+    }
+
+    private static void atLeastOne(String path, int value, BiConsumer<String, String> error) {
+        if (value < 1) {
+            error.accept(path, "must be >= 1 (got " + value + ")");
+        }
+    }
+
+    /** The field that holds a token's secret source. */
+    private static String secretField(AdminToken t) {
+        return t.token() != null ? "token" : t.tokenFile() != null ? "tokenFile" : "tokenEnv";
+    }
+
+    /**
+     * The token's secret as the admin server will compare it (first line of a token file,
+     * stripped), or {@code null} when it cannot be read (reported by {@link #checkSecret}).
+     */
+    private static String readableSecret(AdminToken t) {
+        String s = null;
+        if (t.token() != null) {
+            s = t.token();
+        } else if (t.tokenFile() != null) {
+            try {
+                s = Files.readAllLines(Path.of(t.tokenFile())).stream().findFirst().orElse(null);
+            } catch (java.io.IOException | InvalidPathException | java.io.UncheckedIOException e) {
+                return null;
+            }
+        } else if (t.tokenEnv() != null) {
+            s = System.getenv(t.tokenEnv());
+        }
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     /** Returns the host when {@code host:port} is well formed, else reports and returns null. */

@@ -508,8 +508,12 @@ public final class ConfigValidator {
             if (b.name() != null) {
                 boolean named = !b.name().equals(b.address()) || sources.has(SourceMap.field(p, "name"));
                 String namePath = named ? SourceMap.field(p, "name") : addressPath;
+                // An unnamed backend is named after its address, which the address rules above cover.
+                String problem = named ? Names.backendNameProblem(b.name()) : null;
                 if (b.name().isBlank()) {
                     error(namePath, "must not be empty (leave it out to use the address as the name)");
+                } else if (problem != null) {
+                    error(namePath, problem);
                 } else if (names.containsKey(b.name())) {
                     error(namePath, (named ? "duplicate backend name \"" + b.name() + "\""
                             : "duplicate backend address " + b.name() + " (give each a distinct name if this is meant)")

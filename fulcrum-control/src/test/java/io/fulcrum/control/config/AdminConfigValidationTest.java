@@ -73,4 +73,38 @@ class AdminConfigValidationTest {
         assertThat(loaded.warnings()).extracting(ConfigError::path).contains("admin.bind", "admin.tokens[0].token");
         assertThat(loaded.warnings().toString()).doesNotContain("short\"");
     }
+    @Test
+    void oneSecretForTwoTokensIsRefusedWhereverTheSecretsComeFrom(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("t"), "shared-secret-0123456789\n");
+        String yaml = BASE + """
+                admin:
+                  tokens:
+                    - {name: ops, role: admin, token: shared-secret-0123456789}
+                    - {name: viewer, role: read, tokenFile: %s}
+                """.formatted(file);
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "t")).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).singleElement().satisfies(x -> {
+                assertThat(x.path()).isEqualTo("admin.tokens[1].tokenFile");
+                assertThat(x.message()).contains("same secret as the token at admin.tokens[0] (ops)");
+            });
+            assertThat(e.getMessage()).doesNotContain("shared-secret");
+        });
+    }
+
+    @Test
+    void theConnectionCapAndTheHeadTimeoutHaveDefaultsAndBounds() throws Exception {
+        String tokens = """
+                  tokens:
+                    - {name: ops, role: admin, token: abcdefghijklmnopqrstu}
+                """;
+        var admin = ConfigLoader.parse(BASE + "admin:\n" + tokens, "t").admin();
+        assertThat(admin.maxConnections()).isEqualTo(64);
+        assertThat(admin.headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(ConfigLoader.parse(BASE + "admin:\n  maxConnections: 5\n  headerTimeout: 2s\n" + tokens, "t")
+                .admin().headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThatThrownBy(() -> ConfigLoader.parse(BASE + "admin:\n  maxConnections: 0\n  headerTimeout: 0s\n" + tokens, "t"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors().stream().map(ConfigError::path))
+                        .containsExactlyInAnyOrder("admin.maxConnections", "admin.headerTimeout"));
+    }
 }

@@ -544,6 +544,22 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void backendNamesFollowTheRuleTheAdminApiSharesToo() {
+        java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("\"a/b\"", "must not contain '/': it names the backend in admin API paths (got \"a/b\")");
+        refused.put("\"../x\"", "must not contain '/': it names the backend in admin API paths (got \"../x\")");
+        refused.put("\"a\\nb\"", "must not contain white space or control characters (got \"a\\nb\")");
+        refused.put("\"two words\"", "must not contain white space or control characters (got \"two words\")");
+        refused.put("\"..\"", "must not be \"..\"");
+        refused.forEach((name, message) -> {
+            ConfigError e = errorAfter("- name: w2", "- name: " + name, "pools[0].backends[1].name", "- name: " + name);
+            assertThat(e.message()).as(name).isEqualTo(message);
+        });
+        assertThat(Names.backendNameProblem("web-1.example:8080")).isNull();
+        assertThat(Names.backendNameProblem("[fd00::1]:80")).isNull();
+    }
+
+    @Test
     void backendNamesAreUniqueInAPool() {
         ConfigError named = errorAfter("- name: w2", "- name: w1", "pools[0].backends[1].name", "- name: w1\n        address: web-2");
         assertThat(named.message()).isEqualTo("duplicate backend name \"w1\" in this pool (also at "

@@ -2,6 +2,7 @@ package io.fulcrum.core.config.admin;
 
 import io.fulcrum.core.config.TlsConfig;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,15 +16,22 @@ import java.util.List;
  * @param stateFile where changes made through the API are kept so that a restart keeps them;
  *                  relative paths are resolved next to the configuration file
  *                  (default {@code fulcrum-state.json} there)
- * @param metrics   whether {@code /metrics} answers without a token (default {@code true}, like most exporters)
+ * @param metricsWithoutToken whether {@code /metrics} answers without a token (default {@code true}, like most exporters)
+ * @param maxConnections most connections open at once; more are refused at once (default 64)
+ * @param headerTimeout  how long a connection may take to send a complete request head, from its opening or
+ *                       from the previous answer (default 10 s); a slower one is closed
  */
 public record AdminConfig(Boolean enabled, String bind, TlsConfig tls, List<AdminToken> tokens, String stateFile,
-                          Boolean metricsWithoutToken) {
+                          Boolean metricsWithoutToken, Integer maxConnections, Duration headerTimeout) {
 
     /** The address used when {@code bind} is not given. */
     public static final String DEFAULT_BIND = "127.0.0.1:9900";
     /** The state file name used when {@code stateFile} is not given. */
     public static final String DEFAULT_STATE_FILE = "fulcrum-state.json";
+    /** The connection cap used when {@code maxConnections} is not given. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 64;
+    /** The head timeout used when {@code headerTimeout} is not given. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
     public AdminConfig {
         enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -31,10 +39,12 @@ public record AdminConfig(Boolean enabled, String bind, TlsConfig tls, List<Admi
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         stateFile = stateFile == null ? DEFAULT_STATE_FILE : stateFile;
         metricsWithoutToken = metricsWithoutToken == null ? Boolean.TRUE : metricsWithoutToken;
+        maxConnections = maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections;
+        headerTimeout = headerTimeout == null ? DEFAULT_HEADER_TIMEOUT : headerTimeout;
     }
 
     /** What a configuration without an {@code admin} section means: no admin server. */
     public static AdminConfig disabled() {
-        return new AdminConfig(false, null, null, null, null, null);
+        return new AdminConfig(false, null, null, null, null, null, null, null);
     }
 }
