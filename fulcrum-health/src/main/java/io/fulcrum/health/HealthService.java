@@ -64,6 +64,16 @@ public final class HealthService implements NodeService, HealthContext {
         }
 
         @Override
+        public void backendEjected(Backend backend, String reason) {
+            if (monitors.containsKey(backend.pool())) {
+                return; // a pool with health settings reports its ejections itself (PoolMonitor)
+            }
+            long forMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(backend.ejectedUntilNanos() - System.nanoTime()));
+            events.publish("backend.ejected", key(backend), "passive health: " + reason,
+                    Map.of("forMillis", Long.toString(forMillis)));
+        }
+
+        @Override
         public void backendDrained(Backend backend) {
             events.publish("backend.drained", backend.pool() + "/" + backend.name(),
                     "draining backend is empty: no sticky sessions and no requests left; it can be shut down", Map.of());

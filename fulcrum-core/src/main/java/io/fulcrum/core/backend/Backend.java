@@ -337,6 +337,13 @@ public final class Backend {
         return false;
     }
 
+    /** Tells listeners why this backend was just ejected ({@link BackendListener#backendEjected}). */
+    public void reportEjection(String reason) {
+        for (BackendListener l : listeners) {
+            l.backendEjected(this, reason);
+        }
+    }
+
     /** Ends an ejection early (used by active health checks when they see the backend up). */
     public void clearEjection() {
         if (ejectedUntilNanos != 0) {

@@ -15,6 +15,13 @@ public interface BackendListener {
     default void backendFailed(Backend backend) {
     }
 
+    /**
+     * Passive health has just ejected {@code backend} (until {@link Backend#ejectedUntilNanos()});
+     * {@code reason} is the failure that tipped it. Called on the proxy's event loop: must not block.
+     */
+    default void backendEjected(Backend backend, String reason) {
+    }
+
     /** {@code backend} is draining and now empty: no sticky sessions and no requests left. */
     default void backendDrained(Backend backend) {
     }

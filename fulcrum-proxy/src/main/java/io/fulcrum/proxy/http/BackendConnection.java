@@ -29,6 +29,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     HttpProxyHandler proxiedFor;
     /** The request now using this connection is a HEAD request (its response has no body). */
     boolean headRequest;
+    /** The response framer of an HTTP/1.x connection; null on an HTTP/2 stream. */
+    ResponseFramer framer;
 
     BackendConnection(Backend backend, BackendConnectionPool pool) {
         this.backend = backend;

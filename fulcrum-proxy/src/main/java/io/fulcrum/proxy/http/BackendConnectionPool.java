@@ -120,7 +120,8 @@ public final class BackendConnectionPool {
             c.channel.close(); // an HTTP/2 stream serves one request; its connection stays for the next
             return;
         }
-        if (!pool.config().keepAlive().enabled()) {
+        if (!pool.config().keepAlive().enabled() || c.framer != null && c.framer.hasUnreadBytes()) {
+            // Bytes after a complete response would answer the next request on this connection.
             c.channel.close();
             return;
         }

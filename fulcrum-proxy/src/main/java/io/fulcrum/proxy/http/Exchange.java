@@ -83,7 +83,14 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private Backend firstTried;
     private Backend[] retried;
     private int attempts;
+    /** When the request head went to the current backend (its response time is measured from here). */
     private long sentNanos;
+    /**
+     * When the last byte of the request was handed to the current backend connection, 0 while the
+     * body is still arriving: the response timeout runs from here, so a slow upload is not taken
+     * for a slow backend.
+     */
+    private long requestSentNanos;
     long backendMicros = -1;
 
     boolean responseStarted;
@@ -106,6 +113,8 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     /** The byte relay after a 101, or null. */
     private TunnelRelay tunnel;
     boolean done;
+    /** The client went away (closed, or reset its stream) before the exchange ended. */
+    private boolean abandonedByClient;
     String error;
 
     Exchange(HttpProxyHandler client, ListenerRuntime listener, HttpRequest request, long nowNanos) {
@@ -213,7 +222,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
 
     /** 503, or a redirect to another site when the GSLB hand-off has one (requirements 2.5 item 6). */
     private void unavailable(String detail) {
-        Handoff.Redirect r = client.slot().handoff().redirect(listener.name(), host, uri);
+        Handoff.Redirect r = client.slot().handoff().redirect(listener.name(), host, request.uri());
         if (r == null) {
             client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, detail, false);
         } else {
@@ -371,6 +380,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
 
     private void connectTo(Backend b) {
         backend = b;
+        requestSentNanos = 0; // a retry's response timer starts when this attempt has the request
         noteTried(b);
         b.requestStarted();
         counted = true;
@@ -413,12 +423,16 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         c.owner = this;
         c.uses++;
         c.headRequest = headRequest;
+        if (c.framer != null) {
+            c.framer.expectResponse();
+        }
         Channel ch = c.channel;
         HttpHeaders h = request.headers();
         if (!h.contains(HttpHeaderNames.HOST)) {
             h.set(HttpHeaderNames.HOST, backend.address());
         }
         sentNanos = System.nanoTime();
+        requestSentNanos = !hasBody || requestComplete ? sentNanos : 0; // a complete body goes out below
         // A bodiless request to an HTTP/1.x backend goes as ready-made bytes; the rest through the encoder.
         ByteBuf head = hasBody || Http2BackendSessions.isStream(ch) ? null
                 : RequestHeadWriter.encode(request, ch.alloc());
@@ -447,11 +461,15 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
 
     /** One attempt failed before any response byte; retry on another backend when allowed, else answer 502. */
     private void failAttempt(String why, boolean countFailure, boolean retryAllowed) {
+        failAttempt(why, countFailure, retryAllowed, HttpResponseStatus.BAD_GATEWAY);
+    }
+
+    /** As above, answering {@code finalStatus} when no retry is made. */
+    private void failAttempt(String why, boolean countFailure, boolean retryAllowed, HttpResponseStatus finalStatus) {
         long now = System.nanoTime();
         error = why;
-        if (countFailure && pool.recordFailure(backend, now)) {
-            LOG.warn("backend {} ejected after {} consecutive failures (last: {})", backend,
-                    pool.config().passiveHealth().consecutiveFailures(), why);
+        if (countFailure) {
+            pool.recordFailure(backend, now, why);
         }
         releaseCount();
         if (retryAllowed && attempts <= pool.config().retries().attempts()) {
@@ -461,7 +479,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
                 return;
             }
         }
-        client.respondError(this, HttpResponseStatus.BAD_GATEWAY, why, false);
+        client.respondError(this, finalStatus, why, false);
     }
 
     private void releaseCount() {
@@ -516,11 +534,21 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             }
             return;
         }
+        if (last && hasForbiddenTrailer((LastHttpContent) part)) {
+            part.release();
+            abandonBackend();
+            client.respondError(this, HttpResponseStatus.BAD_REQUEST, "framing or routing field in trailers", true);
+            return;
+        }
         BackendConnection c = conn;
         if (c != null) {
             Channel ch = c.channel;
             ch.write(part, ch.voidPromise());
             client.backendWritten(ch);
+            if (last) {
+                requestSentNanos = System.nanoTime();
+                client.armTimerBy(nextDeadline());
+            }
             if (!ch.isWritable()) {
                 pauseClient();
             }
@@ -534,6 +562,17 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
                 pauseClient();
             }
         }
+    }
+
+    /**
+     * Whether the trailers hold a field that framing or routing depend on (RFC 9110 section 6.5.1):
+     * a backend that merges trailers into the head would act on them. The HTTP/1.1 decoder already
+     * drops Content-Length and Transfer-Encoding from trailers; HTTP/2 trailers arrive unfiltered.
+     */
+    private static boolean hasForbiddenTrailer(LastHttpContent last) {
+        HttpHeaders t = last.trailingHeaders();
+        return !t.isEmpty() && (t.contains(HttpHeaderNames.HOST) || t.contains(HttpHeaderNames.CONTENT_LENGTH)
+                || t.contains(HttpHeaderNames.TRANSFER_ENCODING));
     }
 
     private void pauseClient() {
@@ -629,7 +668,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         backendMicros = (now - sentNanos) / 1000;
         backend.recordResponseTime(now - sentNanos);
         if (code >= 500 && pool.config().passiveHealth().count5xx()) {
-            pool.recordFailure(backend, now);
+            pool.recordFailure(backend, now, "5xx response");
         } else {
             backend.recordSuccess();
         }
@@ -839,7 +878,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             content.release();
             abandonBackend();
             error = "invalid response body from " + backend.address();
-            pool.recordFailure(backend, System.nanoTime());
+            pool.recordFailure(backend, System.nanoTime(), error);
             finish(true);
             client.closeClient();
             return;
@@ -962,7 +1001,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             failAttempt(why, !reused, retryable);
         } else {
             error = "backend " + backend.address() + " closed mid-response";
-            pool.recordFailure(backend, System.nanoTime());
+            pool.recordFailure(backend, System.nanoTime(), error);
             finish(true);
             client.closeClient();
         }
@@ -989,8 +1028,8 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         if (waiting && pool != null) {
             next = Math.min(next, queuedAtNanos + pool.queueTimeoutNanos());
         }
-        if (!responseStarted && sentNanos != 0 && pool != null && pool.responseTimeoutNanos() > 0) {
-            next = Math.min(next, sentNanos + pool.responseTimeoutNanos());
+        if (!responseStarted && requestSentNanos != 0 && pool != null && pool.responseTimeoutNanos() > 0) {
+            next = Math.min(next, requestSentNanos + pool.responseTimeoutNanos());
         }
         return next;
     }
@@ -1008,8 +1047,8 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         }
         long req = listener.requestNanos();
         boolean requestExpired = req > 0 && now - startNanos >= req;
-        boolean responseExpired = !responseStarted && sentNanos != 0 && pool.responseTimeoutNanos() > 0
-                && now - sentNanos >= pool.responseTimeoutNanos();
+        boolean responseExpired = !responseStarted && requestSentNanos != 0 && pool.responseTimeoutNanos() > 0
+                && now - requestSentNanos >= pool.responseTimeoutNanos();
         if (!requestExpired && !responseExpired) {
             return;
         }
@@ -1024,18 +1063,36 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             client.closeClient();
             return;
         }
-        boolean backendSlow = backend != null && (conn != null || connecting);
+        // The backend is late only once it has the whole request, or while it holds the upload back
+        // (not reading); a client still sending its body is the client's delay, not the backend's.
+        boolean backendSlow = backend != null && (connecting || conn != null
+                && (requestSentNanos != 0 || !conn.channel.isWritable()));
+        if (responseExpired && !requestExpired && retryOnResponseTimeout()) {
+            abandonBackend();
+            failAttempt("backend " + backend.address() + " did not answer in time", true, true,
+                    HttpResponseStatus.GATEWAY_TIMEOUT);
+            return;
+        }
         abandonBackend();
         if (pool != null && backend == null) {
             client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
                     true);
         } else if (backendSlow) {
-            pool.recordFailure(backend, now);
-            client.respondError(this, HttpResponseStatus.GATEWAY_TIMEOUT, "backend " + backend.address()
-                    + " did not answer in time", true);
+            String why = "backend " + backend.address() + " did not answer in time";
+            pool.recordFailure(backend, now, why);
+            client.respondError(this, HttpResponseStatus.GATEWAY_TIMEOUT, why, true);
         } else {
             client.respondError(this, HttpResponseStatus.REQUEST_TIMEOUT, "request not completed in time", true);
         }
+    }
+
+    /**
+     * Whether a response timeout may try another backend: the pool allows it, the request is
+     * idempotent and has no body (it can be sent again as it was), and attempts are left.
+     */
+    private boolean retryOnResponseTimeout() {
+        var retries = pool.config().retries();
+        return retries.onResponseTimeout() && isIdempotent() && !hasBody && attempts <= retries.attempts();
     }
 
     // ---- the end --------------------------------------------------------------------------------
@@ -1055,6 +1112,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         }
         abandonBackend();
         error = error == null ? "client closed the connection" : error;
+        abandonedByClient = true;
         finish(true);
     }
 
@@ -1087,18 +1145,25 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         }
         AccessLog log = client.slot().accessLog();
         if (log != null && log.enabled()) {
-            // The wall-clock start, derived only when logged: one clock read less per request.
-            long startMillis = System.currentTimeMillis() - (now - startNanos) / 1_000_000;
-            log.log(new AccessRecord(startMillis, client.remote == null ? "-" : client.clientIp() + ":"
-                    + client.remote.getPort(), listener.name(), route == null ? "-" : route.name(), method, uri,
-                    protocol, status, bytesIn, bytesOut, backend == null ? "-" : backend.pool() + "/" + backend.name(),
-                    attempts, (now - startNanos) / 1000, backendMicros, error));
+            String clientForLog = client.remote == null ? "-" : client.clientIp() + ":" + client.remote.getPort();
+            if (!abandonedByClient || client.logAbandoned(now, clientForLog)) {
+                logRecord(log, now, clientForLog);
+            }
         }
         ExchangeObserver observer = client.slot().observer();
         if (observer != null) {
             observer.exchangeFinished(listener, route, backend, status, now - startNanos, backendMicros, bytesIn, bytesOut);
         }
         client.exchangeFinished(this, closeClient, now);
+    }
+
+    private void logRecord(AccessLog log, long now, String clientForLog) {
+        // The wall-clock start, derived only when logged: one clock read less per request.
+        long startMillis = System.currentTimeMillis() - (now - startNanos) / 1_000_000;
+        log.log(new AccessRecord(startMillis, clientForLog, listener.name(), route == null ? "-" : route.name(),
+                method, uri, protocol, status, bytesIn, bytesOut,
+                backend == null ? "-" : backend.pool() + "/" + backend.name(), attempts, (now - startNanos) / 1000,
+                backendMicros, error));
     }
 
     // ---- PickContext ----------------------------------------------------------------------------

@@ -24,8 +24,8 @@ final class HeaderRewriter {
 
     /**
      * Removes hop-by-hop headers, including those a Connection header names, as found
-     * by {@code scan} (of these same headers). Framing headers (Content-Length,
-     * Transfer-Encoding) are left for the caller.
+     * by {@code scan} (of these same headers). Host, Content-Length and Transfer-Encoding are
+     * never removed, even when Connection names them; framing is left for the caller.
      */
     static void removeHopByHop(HttpHeaders h, HeaderScan scan) {
         String connection = scan.connection;
@@ -36,10 +36,10 @@ final class HeaderRewriter {
                 int comma = connection.indexOf(',', start);
                 int end = comma < 0 ? len : comma;
                 String token = connection.substring(start, end).trim();
-                // Framing headers are never removed this way: that would open a smuggling hole.
+                // Framing and routing headers are never removed this way: a client naming them would open a
+                // smuggling hole (Content-Length, Transfer-Encoding) or strip the Host the backend serves.
                 if (!token.isEmpty() && !token.equalsIgnoreCase("close") && !token.equalsIgnoreCase("keep-alive")
-                        && !token.equalsIgnoreCase("content-length")
-                        && !token.equalsIgnoreCase("transfer-encoding")) {
+                        && !isEndToEndOnly(token)) {
                     h.remove(token);
                 }
                 start = end + 1;
@@ -52,6 +52,12 @@ final class HeaderRewriter {
             h.remove(HttpHeaderNames.TE);
             h.remove(HttpHeaderNames.UPGRADE);
         }
+    }
+
+    /** Host, Content-Length and Transfer-Encoding: never hop-by-hop, whatever Connection says. */
+    static boolean isEndToEndOnly(String lowerOrMixedName) {
+        return lowerOrMixedName.equalsIgnoreCase("host") || lowerOrMixedName.equalsIgnoreCase("content-length")
+                || lowerOrMixedName.equalsIgnoreCase("transfer-encoding");
     }
 
     /** Appends the client to X-Forwarded-For ({@code xff}: its current value, or null) and sets the other two. */

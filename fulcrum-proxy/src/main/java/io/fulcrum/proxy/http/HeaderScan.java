@@ -22,6 +22,8 @@ final class HeaderScan {
     int hostCount;
     String connection;
     boolean transferEncoding;
+    /** Transfer-Encoding header lines seen. */
+    int transferEncodingCount;
     String transferEncodingValue;
     String contentLength;
     int contentLengthCount;
@@ -37,6 +39,7 @@ final class HeaderScan {
         hostCount = 0;
         connection = null;
         transferEncoding = false;
+        transferEncodingCount = 0;
         transferEncodingValue = null;
         contentLength = null;
         contentLengthCount = 0;
@@ -91,6 +94,7 @@ final class HeaderScan {
                 case 17 -> {
                     if (is(name, HttpHeaderNames.TRANSFER_ENCODING)) {
                         transferEncoding = true;
+                        transferEncodingCount++;
                         transferEncodingValue = e.getValue().toString();
                     }
                 }
@@ -141,6 +145,11 @@ final class HeaderScan {
         int comma = v.lastIndexOf(',');
         String last = comma < 0 ? v : v.substring(comma + 1).trim();
         return last.equalsIgnoreCase("chunked");
+    }
+
+    /** The (last) Transfer-Encoding header is exactly {@code chunked}, white space aside. */
+    boolean onlyChunked() {
+        return transferEncoding && transferEncodingValue.strip().equalsIgnoreCase("chunked");
     }
 
     /** Content-Length as a number; -1 when absent or unparseable. */

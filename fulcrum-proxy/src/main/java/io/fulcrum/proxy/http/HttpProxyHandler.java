@@ -116,14 +116,18 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
      * Installs the request handling on one HTTP/2 stream, whose pipeline already turns frames
      * into HTTP objects; the stream's connection is counted by its HTTP/2 handlers, not here.
      */
-    public static void installOnStream(Channel stream, ListenerSlot slot, BackendConnectionPool backendPool) {
+    public static void installOnStream(Channel stream, ListenerSlot slot, BackendConnectionPool backendPool,
+                                       AbandonedStreamLog abandonedLog) {
         HttpProxyHandler handler = new HttpProxyHandler(slot, backendPool);
         handler.stream = true;
+        handler.abandonedLog = abandonedLog;
         stream.pipeline().addLast("proxy", handler);
     }
 
     /** One HTTP/2 stream rather than a connection: not counted as a connection. */
     private boolean stream;
+    /** On an HTTP/2 stream: its connection's bound on log lines for abandoned streams; else null. */
+    private AbandonedStreamLog abandonedLog;
     /** The HTTP/1.x codec of this connection; null on an HTTP/2 stream. */
     private Http1ServerCodec codec;
 
@@ -328,10 +332,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         requestScan.scan(request.headers());
-        String problem = RequestChecks.problem(request, requestScan);
-        if (problem != null) {
+        RequestChecks.Refusal refusal = RequestChecks.refusal(request, requestScan, stream);
+        if (refusal != null) {
             ex.requestComplete = true;
-            respondError(ex, HttpResponseStatus.BAD_REQUEST, problem, true);
+            respondError(ex, refusal.status(), refusal.reason(), true);
             return;
         }
         armTimerBy(ex.nextDeadline());
@@ -504,6 +508,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /**
+     * Whether the access record of a request the client abandoned is written on its own: always
+     * on HTTP/1.x, within its connection's bound on an HTTP/2 stream ({@link AbandonedStreamLog}).
+     */
+    boolean logAbandoned(long nowNanos, String clientForLog) {
+        return abandonedLog == null || abandonedLog.admit(nowNanos, clientForLog);
+    }
+
     String clientIp() {
         String ip = clientIp;
         if (ip == null) {
@@ -616,26 +628,72 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     /** Request checks beyond what the decoder enforces (kept in one place for review). */
     static final class RequestChecks {
 
+        /** A request refused before routing: the status and the reason given to the client and the log. */
+        record Refusal(HttpResponseStatus status, String reason) {
+        }
+
+        private static final Refusal BAD_VERSION = new Refusal(HttpResponseStatus.BAD_REQUEST, "bad HTTP version");
+        private static final Refusal UNSUPPORTED_VERSION = new Refusal(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+                "only HTTP/1.0 and HTTP/1.1 are accepted here");
+        private static final Refusal CONNECT = new Refusal(HttpResponseStatus.NOT_IMPLEMENTED,
+                "CONNECT is not supported");
+        private static final Refusal SEVERAL_HOSTS = bad("several Host headers");
+        private static final Refusal NO_HOST = bad("missing Host header");
+        private static final Refusal LENGTH_AND_CODING = bad("both Content-Length and Transfer-Encoding");
+        private static final Refusal SEVERAL_CODINGS = bad("several Transfer-Encoding headers");
+        private static final Refusal NOT_JUST_CHUNKED = bad("transfer coding other than chunked");
+        private static final Refusal SEVERAL_LENGTHS = bad("several Content-Length headers");
+
         private RequestChecks() {
         }
 
-        /** A reason to refuse the request with 400, or null when it is acceptable. */
-        static String problem(HttpRequest request, HeaderScan scan) {
+        private static Refusal bad(String reason) {
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, reason);
+        }
+
+        /**
+         * Why the request is refused, or null when it is acceptable. An acceptable absolute-form
+         * target has been rewritten to origin-form with its authority as Host ({@link RequestTarget}).
+         *
+         * @param http2 the request came on an HTTP/2 stream
+         */
+        static Refusal refusal(HttpRequest request, HeaderScan scan, boolean http2) {
+            if (!http2) {
+                // The decoder hands out its two constants only for the exact "HTTP/1.0" and "HTTP/1.1"; anything
+                // else ("http/1.1", "HTTP/1.2") is a new instance. Other major versions (the HTTP/2 preface's
+                // "PRI * HTTP/2.0", "HTTP/9.9") are not HTTP/1 at all and must not be rewritten to it.
+                HttpVersion v = request.protocolVersion();
+                if (v != HttpVersion.HTTP_1_1 && v != HttpVersion.HTTP_1_0) {
+                    return v.majorVersion() == 1 ? BAD_VERSION : UNSUPPORTED_VERSION;
+                }
+            }
             if (scan.hostCount > 1) {
-                return "several Host headers";
+                return SEVERAL_HOSTS;
             }
             if (scan.hostCount == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-                return "missing Host header";
+                return NO_HOST;
+            }
+            if (HttpMethod.CONNECT.equals(request.method())) {
+                return CONNECT; // no tunnel to offer; forwarding it would let the next hop open one
             }
             // The decoder already refuses these shapes; checking again costs little and guards against a
             // change of decoder settings opening a request-smuggling hole.
             if (scan.transferEncoding && scan.contentLengthCount > 0) {
-                return "both Content-Length and Transfer-Encoding";
+                return LENGTH_AND_CODING;
+            }
+            // Only "chunked" alone is unambiguous: "gzip, chunked", "identity, chunked" or two headers may be
+            // framed differently by the next hop, and Fulcrum decodes no other coding anyway.
+            if (scan.transferEncodingCount > 1) {
+                return SEVERAL_CODINGS;
+            }
+            if (scan.transferEncoding && !scan.onlyChunked()) {
+                return NOT_JUST_CHUNKED;
             }
             if (scan.contentLengthCount > 1) {
-                return "several Content-Length headers";
+                return SEVERAL_LENGTHS;
             }
-            return null;
+            String target = RequestTarget.normalize(request, scan, http2);
+            return target == null ? null : bad(target);
         }
     }
 

@@ -30,6 +30,10 @@ import java.util.List;
  * ends HTTP on the connection: what follows is passed on as raw bytes. A malformed head is
  * reported as an invalid {@link ResponseHead}, a malformed body as a failed
  * {@code LastHttpContent}; nothing further is read from the connection after either.
+ *
+ * <p>A byte that arrives when no response is due (between a complete response and the next
+ * request) closes the connection, and a connection with bytes left after a complete response
+ * is not pooled ({@link #hasUnreadBytes}): those bytes would otherwise answer the next request.
  */
 final class ResponseFramer extends ByteToMessageDecoder {
 
@@ -41,10 +45,14 @@ final class ResponseFramer extends ByteToMessageDecoder {
     private static final int SMALL_BODY = 4096;
     private static final byte[] NO_BYTES = new byte[0];
 
-    private enum State { HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UPGRADED, FAILED }
+    /**
+     * IDLE: no request is waiting for its response (before the first request, and after each
+     * complete response): any byte then is the backend breaking the protocol.
+     */
+    private enum State { IDLE, HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UPGRADED, FAILED }
 
     private final BackendConnection conn;
-    private State state = State.HEAD;
+    private State state = State.IDLE;
     private final HeadEndFinder headEnd = new HeadEndFinder();
     /** Bytes of the current head already searched for its end (a head split across reads). */
     private int scanned;
@@ -54,11 +62,39 @@ final class ResponseFramer extends ByteToMessageDecoder {
 
     ResponseFramer(BackendConnection conn) {
         this.conn = conn;
+        conn.framer = this;
+    }
+
+    /** Final responses still due: requests sent and not yet answered (Fulcrum sends one at a time). */
+    private int awaited;
+
+    /** A request has been sent on the connection: its response may come. */
+    void expectResponse() {
+        awaited++;
+        if (state == State.IDLE) {
+            state = State.HEAD;
+        }
+    }
+
+    /** A final response is complete: the next one is due only if another request was sent. */
+    private void responseDone() {
+        awaited--;
+        state = awaited > 0 ? State.HEAD : State.IDLE;
+    }
+
+    /**
+     * Whether bytes beyond the complete response just delivered are already buffered (a body
+     * to a HEAD, a second response nobody asked for): the connection cannot serve another
+     * request, as those bytes would be taken for its response.
+     */
+    boolean hasUnreadBytes() {
+        return internalBuffer().isReadable();
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         switch (state) {
+            case IDLE -> unexpected(ctx, in);
             case HEAD -> head(in, out);
             case FIXED -> fixed(in, out);
             case UNTIL_CLOSE -> out.add(new DefaultHttpContent(in.readRetainedSlice(in.readableBytes())));
@@ -77,7 +113,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
             decode(ctx, in, out);
         }
         if (state == State.UNTIL_CLOSE) {
-            state = State.HEAD;
+            responseDone();
             out.add(LastHttpContent.EMPTY_LAST_CONTENT); // the close ends the body
         }
     }
@@ -116,6 +152,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
             out.add(LastHttpContent.EMPTY_LAST_CONTENT); // interim: the final response follows
         } else if (conn.headRequest || status == 204 || status == 304) {
             h.body = NO_BYTES;
+            responseDone();
         } else if (h.transferEncoding) {
             state = h.chunked ? State.CHUNK_SIZE : State.UNTIL_CLOSE;
         } else if (h.contentLength > 0) {
@@ -124,12 +161,14 @@ final class ResponseFramer extends ByteToMessageDecoder {
                 byte[] body = new byte[(int) h.contentLength];
                 in.readBytes(body);
                 h.body = body;
+                responseDone();
             } else {
                 remaining = h.contentLength;
                 state = State.FIXED;
             }
         } else if (h.contentLength == 0) {
             h.body = NO_BYTES;
+            responseDone();
         } else {
             state = State.UNTIL_CLOSE;
         }
@@ -172,7 +211,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
         ByteBuf part = in.readRetainedSlice(n);
         remaining -= n;
         if (remaining == 0) {
-            state = State.HEAD;
+            responseDone();
             out.add(new DefaultLastHttpContent(part));
         } else {
             out.add(new DefaultHttpContent(part));
@@ -203,19 +242,8 @@ final class ResponseFramer extends ByteToMessageDecoder {
             }
             size = size * 16 + d;
         }
-        // After the digits: optional white space, then ';' extensions, then CR LF (or LF).
-        for (int j = i; j < lf; j++) {
-            byte c = in.getByte(j);
-            if (c == ';') {
-                break;
-            }
-            if (c != ' ' && c != '\t' && !(c == '\r' && j == lf - 1)) {
-                digits = 0;
-                break;
-            }
-        }
-        if (digits == 0) {
-            fail(in, out, "bad chunk size");
+        if (digits == 0 || !chunkLineRest(in, i, lf)) {
+            fail(in, out, "bad chunk size line");
             return;
         }
         in.readerIndex(lf + 1);
@@ -229,6 +257,85 @@ final class ResponseFramer extends ByteToMessageDecoder {
             state = State.CHUNK_DATA;
             chunkData(in, out);
         }
+    }
+
+    /**
+     * Whether what follows a chunk size up to the line's LF at {@code lf} is well-formed
+     * (RFC 9112 section 7.1.1): optional white space, extensions {@code ;name[=token|"quoted"]},
+     * and CR right before the LF. A bare LF, a control byte or a stray character anywhere would
+     * let another parser find the chunk's data elsewhere.
+     */
+    private static boolean chunkLineRest(ByteBuf in, int from, int lf) {
+        int end = lf - 1;
+        if (end < from || in.getByte(end) != '\r') {
+            return false;
+        }
+        int j = skipOws(in, from, end);
+        while (j < end) {
+            if (in.getByte(j) != ';') {
+                return false;
+            }
+            j = skipOws(in, j + 1, end);
+            int name = j;
+            j = skipToken(in, j, end);
+            if (j == name) {
+                return false;
+            }
+            j = skipOws(in, j, end);
+            if (j < end && in.getByte(j) == '=') {
+                j = skipOws(in, j + 1, end);
+                if (j < end && in.getByte(j) == '"') {
+                    j = skipQuoted(in, j + 1, end);
+                    if (j < 0) {
+                        return false;
+                    }
+                } else {
+                    int value = j;
+                    j = skipToken(in, j, end);
+                    if (j == value) {
+                        return false;
+                    }
+                }
+                j = skipOws(in, j, end);
+            }
+        }
+        return true;
+    }
+
+    private static int skipOws(ByteBuf in, int j, int end) {
+        while (j < end && (in.getByte(j) == ' ' || in.getByte(j) == '\t')) {
+            j++;
+        }
+        return j;
+    }
+
+    private static int skipToken(ByteBuf in, int j, int end) {
+        while (j < end && ResponseHead.isTokenByte(in.getByte(j))) {
+            j++;
+        }
+        return j;
+    }
+
+    /** The index after the closing quote of a quoted-string whose content starts at {@code j}; -1 if bad. */
+    private static int skipQuoted(ByteBuf in, int j, int end) {
+        while (j < end) {
+            byte c = in.getByte(j);
+            if (c == '"') {
+                return j + 1;
+            }
+            if (c == '\\') {
+                j++;
+                if (j == end) {
+                    return -1;
+                }
+                c = in.getByte(j);
+            }
+            if (c >= 0 && c < 0x20 && c != '\t' || c == 0x7f) {
+                return -1;
+            }
+            j++;
+        }
+        return -1;
     }
 
     private void chunkData(ByteBuf in, List<Object> out) {
@@ -250,9 +357,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
         }
         int i = in.readerIndex();
         byte c = in.getByte(i);
-        if (c == '\n') {
-            in.skipBytes(1);
-        } else if (c == '\r') {
+        if (c == '\r') {
             if (r < 2) {
                 return;
             }
@@ -286,7 +391,7 @@ final class ResponseFramer extends ByteToMessageDecoder {
             }
             in.readerIndex(lf + 1);
             if (end == start) {
-                state = State.HEAD;
+                responseDone();
                 LastHttpContent last = trailers == null ? LastHttpContent.EMPTY_LAST_CONTENT : trailers;
                 trailers = null;
                 out.add(last);
@@ -311,6 +416,13 @@ final class ResponseFramer extends ByteToMessageDecoder {
                 return;
             }
         }
+    }
+
+    /** Bytes while no response is due: the connection is closed (it is never handed out again). */
+    private void unexpected(ChannelHandlerContext ctx, ByteBuf in) {
+        state = State.FAILED;
+        in.skipBytes(in.readableBytes());
+        ctx.close();
     }
 
     /** Reports a malformed response and reads nothing more from this connection. */

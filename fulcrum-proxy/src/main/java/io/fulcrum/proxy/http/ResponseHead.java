@@ -106,7 +106,9 @@ final class ResponseHead {
             if (i == pos) {
                 byte c = b[i];
                 if (c == '\n' || c == '\r' && i + 1 < length && b[i + 1] == '\n') {
-                    return null; // the empty line
+                    // The empty line. A coding list that does not end with chunked leaves the body's end to
+                    // the close, and the client would get that list plus Fulcrum's own chunked: refused.
+                    return transferEncoding && !chunked ? "final transfer coding not chunked" : null;
                 }
                 return "bad header line"; // includes obs-fold: a line starting with white space
             }
@@ -172,8 +174,7 @@ final class ResponseHead {
             case 17 -> {
                 if (nameIs(start, "transfer-encoding")) {
                     transferEncoding = true;
-                    // The final coding decides; a later line (or list element) replaces an earlier one.
-                    chunked = lastTokenIs(colon + 1, end, "chunked");
+                    return codings(colon + 1, end);
                 }
             }
             default -> {
@@ -216,6 +217,42 @@ final class ResponseHead {
         }
     }
 
+    /**
+     * Checks one Transfer-Encoding line's codings (several lines form one list): each a known
+     * coding without parameters, chunked once and last (RFC 9112 section 6.1). Anything else
+     * cannot be framed the same way by Fulcrum and the client, and is refused (502).
+     */
+    private String codings(int from, int end) {
+        int s = from;
+        while (s <= end) {
+            int comma = s;
+            while (comma < end && bytes[comma] != ',') {
+                comma++;
+            }
+            int a = s;
+            int z = comma;
+            while (a < z && isOws(bytes[a])) {
+                a++;
+            }
+            while (z > a && isOws(bytes[z - 1])) {
+                z--;
+            }
+            if (z > a) {
+                if (chunked) {
+                    return "transfer coding after chunked";
+                }
+                if (equalsLower(a, z, "chunked")) {
+                    chunked = true;
+                } else if (!equalsLower(a, z, "gzip") && !equalsLower(a, z, "x-gzip") && !equalsLower(a, z, "deflate")
+                        && !equalsLower(a, z, "compress") && !equalsLower(a, z, "x-compress")) {
+                    return "unknown transfer coding";
+                }
+            }
+            s = comma + 1;
+        }
+        return null;
+    }
+
     private long contentLength(int from, int end) {
         int a = from;
         int z = end;
@@ -237,21 +274,6 @@ final class ResponseHead {
             v = v * 10 + d;
         }
         return v;
-    }
-
-    private boolean lastTokenIs(int from, int end, String token) {
-        int z = end;
-        while (z > from && isOws(bytes[z - 1])) {
-            z--;
-        }
-        int a = z;
-        while (a > from && bytes[a - 1] != ',') {
-            a--;
-        }
-        while (a < z && isOws(bytes[a])) {
-            a++;
-        }
-        return equalsLower(a, z, token);
     }
 
     /** Whether header line {@code i} is named {@code lowerName}. */
@@ -294,7 +316,7 @@ final class ResponseHead {
 
     /**
      * Whether header line {@code i} is hop-by-hop: Connection and the headers it names
-     * (never the framing headers: that would open a smuggling hole), Keep-Alive,
+     * (never Host or the framing headers: that would open a smuggling hole), Keep-Alive,
      * Proxy-Connection, TE and Upgrade (RFC 9110 section 7.6.1).
      */
     boolean hopByHop(int i) {
@@ -327,7 +349,7 @@ final class ResponseHead {
         if (tokens != null) {
             for (int t = 0; t < tokens.size(); t++) {
                 String token = tokens.get(t);
-                if (!token.equals("content-length") && !token.equals("transfer-encoding") && lineNamed(i, token)) {
+                if (!HeaderRewriter.isEndToEndOnly(token) && lineNamed(i, token)) {
                     return true;
                 }
             }
@@ -421,7 +443,7 @@ final class ResponseHead {
         }
     }
 
-    private static boolean isTokenByte(byte c) {
+    static boolean isTokenByte(byte c) {
         return c > 0 && TCHAR[c];
     }
 

@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http2;
 
+import io.fulcrum.proxy.http.AbandonedStreamLog;
 import io.fulcrum.proxy.http.HttpProxyHandler;
 import io.fulcrum.proxy.http.ListenerSlot;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * against the listener's limit, closes it (GOAWAY first) after the listener's idle
  * timeout without any stream, and on graceful shutdown sends GOAWAY so the client opens
  * no new stream while those in flight finish. It also drops the connection-level frames
- * (SETTINGS, PING, GOAWAY...) the multiplexer passes on, which the codec already answered.
+ * (SETTINGS, PING, GOAWAY...) the multiplexer passes on, which the codec already answered,
+ * and writes the summary of abandoned streams' log lines ({@link AbandonedStreamLog}) at the end.
  */
 final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
 
@@ -34,8 +36,16 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
     private long idleSinceNanos = System.nanoTime();
     private ScheduledFuture<?> idleTimer;
 
-    Http2ConnectionGuard(ListenerSlot slot) {
+    /** The connection's bound on access-log lines for streams the client abandons. */
+    private final AbandonedStreamLog abandonedStreams;
+
+    Http2ConnectionGuard(ListenerSlot slot, AbandonedStreamLog abandonedStreams) {
         this.slot = slot;
+        this.abandonedStreams = abandonedStreams;
+    }
+
+    AbandonedStreamLog abandonedStreamLog() {
+        return abandonedStreams;
     }
 
     @Override
@@ -70,6 +80,7 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         uncount();
+        abandonedStreams.connectionClosed(ctx.executor());
         ctx.fireChannelInactive();
     }
 

@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.http2;
 
 import io.fulcrum.core.config.Http2Config;
+import io.fulcrum.proxy.http.AbandonedStreamLog;
 import io.fulcrum.proxy.http.BackendConnectionPool;
 import io.fulcrum.proxy.http.HttpProxyHandler;
 import io.fulcrum.proxy.http.ListenerSlot;
@@ -69,7 +70,7 @@ public final class Http2Pipelines {
      * the prior-knowledge preface); the connection is counted against the listener's limit here.
      */
     public static void installServer(ChannelPipeline p, ListenerSlot slot, BackendConnectionPool backendPool) {
-        Http2ConnectionGuard guard = new Http2ConnectionGuard(slot);
+        Http2ConnectionGuard guard = new Http2ConnectionGuard(slot, new AbandonedStreamLog(slot));
         p.addLast(CODEC, serverCodec(slot.runtime().config().http2()));
         p.addLast(MUX, new Http2MultiplexHandler(streamInitializer(slot, backendPool, guard)));
         p.addLast(GUARD, guard);
@@ -77,7 +78,7 @@ public final class Http2Pipelines {
 
     /** The handlers an h2c upgrade appends after the codec it receives (multiplexer and guard). */
     static ChannelHandler[] upgradeHandlers(ListenerSlot slot, BackendConnectionPool backendPool) {
-        Http2ConnectionGuard guard = new Http2ConnectionGuard(slot);
+        Http2ConnectionGuard guard = new Http2ConnectionGuard(slot, new AbandonedStreamLog(slot));
         return new ChannelHandler[] {new Http2MultiplexHandler(streamInitializer(slot, backendPool, guard)), guard};
     }
 
@@ -90,7 +91,7 @@ public final class Http2Pipelines {
                 ChannelPipeline sp = stream.pipeline();
                 sp.addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
                 sp.addLast("h2-adapter", new Http2StreamAdapter());
-                HttpProxyHandler.installOnStream(stream, slot, backendPool);
+                HttpProxyHandler.installOnStream(stream, slot, backendPool, guard.abandonedStreamLog());
             }
         };
     }

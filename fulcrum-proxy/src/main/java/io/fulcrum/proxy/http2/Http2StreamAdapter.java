@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -32,7 +33,8 @@ import io.netty.util.ReferenceCountUtil;
  * the request handling (like the HTTP/1.1 decoder) expects a head and then the end of
  * the body, so it is split. Netty's extension headers ({@code x-http2-*}) are removed so
  * they never reach a backend, and the version becomes {@code HTTP/2.0} so that the access
- * log and {@code Via} say what the client spoke.
+ * log and {@code Via} say what the client spoke. A {@code :scheme} other than http or https
+ * marks the request failed, so it is answered 400 like a malformed HTTP/1.1 request.
  *
  * <p>Outbound: an interim response (103...) relayed from a backend is made a full message
  * and the empty end marker after it dropped, as HTTP/2 sends it as one HEADERS frame; the
@@ -60,6 +62,10 @@ final class Http2StreamAdapter extends ChannelDuplexHandler {
             return;
         }
         HttpHeaders h = req.headers();
+        // RFC 9113 section 8.3.1: a proxy serves http and https; any other :scheme is not a request for it.
+        String scheme = h.get(ExtensionHeaderNames.SCHEME.text());
+        DecoderResult badScheme = scheme == null || scheme.equals("http") || scheme.equals("https") ? null
+                : DecoderResult.failure(new IllegalArgumentException(":scheme " + scheme));
         for (CharSequence name : EXTENSION_HEADERS) {
             h.remove(name);
         }
@@ -70,12 +76,18 @@ final class Http2StreamAdapter extends ChannelDuplexHandler {
                 h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
             }
             HttpRequest head = new DefaultHttpRequest(HTTP_2, full.method(), full.uri(), h);
+            if (badScheme != null) {
+                head.setDecoderResult(badScheme);
+            }
             LastHttpContent end = new DefaultLastHttpContent(body, full.trailingHeaders());
             ctx.fireChannelRead(head);
             ctx.fireChannelRead(end);
             return;
         }
         req.setProtocolVersion(HTTP_2);
+        if (badScheme != null) {
+            req.setDecoderResult(badScheme);
+        }
         ctx.fireChannelRead(req);
     }
 

@@ -3,6 +3,8 @@ package io.fulcrum.proxy.runtime;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.balance.LoadBalancer;
 import io.fulcrum.core.config.PoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,8 @@ import java.util.Map;
  * its wait queue, plus the pool settings pre-converted to nanoseconds.
  */
 public final class PoolRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolRuntime.class);
 
     private final PoolConfig config;
     private final List<Backend> backends;
@@ -61,13 +65,20 @@ public final class PoolRuntime {
     /** TLS towards this pool's backends, or {@code null} for cleartext. */
     public io.fulcrum.proxy.tls.BackendTls backendTls() { return backendTls; }
 
-    /** Feeds one failed attempt to passive health; true when it ejected the backend. */
-    public boolean recordFailure(Backend b, long nowNanos) {
+    /**
+     * Feeds one failed attempt to passive health; true when it ejected the backend, which is then
+     * logged and reported to the backend's listeners (the health service makes it an event).
+     *
+     * @param why the failure, as the access log gives it
+     */
+    public boolean recordFailure(Backend b, long nowNanos, String why) {
         var ph = config.passiveHealth();
-        if (!ph.enabled()) {
+        if (!ph.enabled() || !b.recordFailure(nowNanos, ph.consecutiveFailures(), ejectNanos, maxEjectNanos)) {
             return false;
         }
-        return b.recordFailure(nowNanos, ph.consecutiveFailures(), ejectNanos, maxEjectNanos);
+        LOG.warn("backend {} ejected after {} consecutive failures (last: {})", b, ph.consecutiveFailures(), why);
+        b.reportEjection(why);
+        return true;
     }
 
     /** Whether some backend could take the request once a slot frees (so waiting in the queue makes sense). */

@@ -30,8 +30,17 @@ class ResponseFramerTest {
     private record Seen(int status, String body, String trailers) {
     }
 
+    /** A framer that awaits {@code responses} final responses (as if that many requests had been sent). */
+    private static ResponseFramer expecting(BackendConnection conn, int responses) {
+        ResponseFramer framer = new ResponseFramer(conn);
+        for (int i = 0; i < responses; i++) {
+            framer.expectResponse();
+        }
+        return framer;
+    }
+
     private static List<Seen> frame(List<byte[]> reads) {
-        EmbeddedChannel ch = new EmbeddedChannel(new ResponseFramer(new BackendConnection(null, null)));
+        EmbeddedChannel ch = new EmbeddedChannel(expecting(new BackendConnection(null, null), 4));
         for (byte[] r : reads) {
             ch.writeInbound(Unpooled.wrappedBuffer(r));
         }
@@ -97,7 +106,7 @@ class ResponseFramerTest {
 
     @Test
     void theHeadKnowsItsFramingAndHopByHopLines() {
-        EmbeddedChannel ch = new EmbeddedChannel(new ResponseFramer(new BackendConnection(null, null)));
+        EmbeddedChannel ch = new EmbeddedChannel(expecting(new BackendConnection(null, null), 1));
         ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nConnection: Keep-Alive, X-Hop\r\nX-Hop: 1\r\n"
                 + "Content-Length: 3\r\nKeep-Alive: timeout=5\r\nX-Keep: 2\r\n\r\nabc", StandardCharsets.ISO_8859_1));
         ResponseHead h = ch.readInbound();
@@ -120,7 +129,7 @@ class ResponseFramerTest {
     void aHeadRequestsResponseHasNoBodyWhateverItsLength() {
         BackendConnection conn = new BackendConnection(null, null);
         conn.headRequest = true;
-        EmbeddedChannel ch = new EmbeddedChannel(new ResponseFramer(conn));
+        EmbeddedChannel ch = new EmbeddedChannel(expecting(conn, 1));
         ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n",
                 StandardCharsets.ISO_8859_1));
         ResponseHead h = ch.readInbound();
@@ -131,7 +140,7 @@ class ResponseFramerTest {
 
     @Test
     void aLargeOrIncompleteBodyFollowsInParts() {
-        EmbeddedChannel ch = new EmbeddedChannel(new ResponseFramer(new BackendConnection(null, null)));
+        EmbeddedChannel ch = new EmbeddedChannel(expecting(new BackendConnection(null, null), 2));
         String big = "x".repeat(5000);
         ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + big
                 + "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab", StandardCharsets.ISO_8859_1));
@@ -150,7 +159,7 @@ class ResponseFramerTest {
 
     @Test
     void aBadChunkSizeIsAFailedLastPart() {
-        EmbeddedChannel ch = new EmbeddedChannel(new ResponseFramer(new BackendConnection(null, null)));
+        EmbeddedChannel ch = new EmbeddedChannel(expecting(new BackendConnection(null, null), 1));
         ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
                 StandardCharsets.ISO_8859_1));
         assertThat((Object) ch.readInbound()).isInstanceOf(ResponseHead.class);
@@ -158,5 +167,83 @@ class ResponseFramerTest {
         assertThat(last.decoderResult().isFailure()).isTrue();
         last.release();
         ch.finishAndReleaseAll();
+    }
+
+    /** Issue 24 item 2: what comes after a complete response cannot be the next request's answer. */
+    @Test
+    void bytesAfterACompleteResponseAreSeenAndCloseTheConnection() {
+        BackendConnection conn = new BackendConnection(null, null);
+        ResponseFramer framer = expecting(conn, 1);
+        List<Boolean> unreadAtHead = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(framer, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                unreadAtHead.add(framer.hasUnreadBytes());
+                ctx.fireChannelRead(msg);
+            }
+        });
+        ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged", StandardCharsets.ISO_8859_1));
+        ResponseHead first = ch.readInbound();
+        assertThat(new String(first.body, StandardCharsets.ISO_8859_1)).isEqualTo("ok");
+        assertThat(unreadAtHead).containsExactly(true); // the pool is told not to keep the connection
+        assertThat((Object) ch.readInbound()).isNull(); // the unsolicited response is never delivered
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
+    }
+
+    /** Issue 24 item 6: only known codings, chunked once and last; anything else is an invalid head (502). */
+    @Test
+    void unknownOrMisplacedTransferCodingsMakeAnInvalidHead() {
+        for (String te : List.of("Transfer-Encoding: xchunked", "Transfer-Encoding: gzip",
+                "Transfer-Encoding: chunked, gzip", "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked",
+                "Transfer-Encoding: identity, chunked", "Transfer-Encoding: chunked;q=1")) {
+            assertThat(headFor(te).invalid).as(te).isNotNull();
+        }
+        for (String te : List.of("Transfer-Encoding: chunked", "Transfer-Encoding: gzip, chunked",
+                "Transfer-Encoding: gzip\r\nTransfer-Encoding: Chunked")) {
+            ResponseHead h = headFor(te);
+            assertThat(h.invalid).as(te).isNull();
+            assertThat(h.chunked).as(te).isTrue();
+        }
+    }
+
+    private static ResponseHead headFor(String teLines) {
+        EmbeddedChannel ch = new EmbeddedChannel(expecting(new BackendConnection(null, null), 1));
+        ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\n" + teLines + "\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        ResponseHead h = ch.readInbound();
+        ch.finishAndReleaseAll();
+        return h;
+    }
+
+    /** Issue 24 item 6: a chunk line is size, well-formed extensions and CRLF, nothing else. */
+    @Test
+    void aChunkLineMustEndWithCrlfAndHoldOnlyWellFormedExtensions() {
+        for (String bad : List.of("5;a\nb\r\nhello\r\n0\r\n\r\n", "5\nhello\r\n0\r\n\r\n",
+                "5;a\u0001\r\nhello\r\n0\r\n\r\n", "5;\r\nhello\r\n0\r\n\r\n", "5 x\r\nhello\r\n0\r\n\r\n",
+                "5\r\nhello\n0\r\n\r\n")) {
+            assertThat(chunkedBody(bad)).as(bad).isNull();
+        }
+        assertThat(chunkedBody("5 ; a=b ;c=\"x;\\\"y\"\r\nhello\r\n0\r\n\r\n")).isEqualTo("hello");
+    }
+
+    /** The de-chunked body, or null when the framer reported a malformed body. */
+    private static String chunkedBody(String body) {
+        EmbeddedChannel ch = new EmbeddedChannel(expecting(new BackendConnection(null, null), 1));
+        ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body,
+                StandardCharsets.ISO_8859_1));
+        assertThat((Object) ch.readInbound()).isInstanceOf(ResponseHead.class);
+        StringBuilder sb = new StringBuilder();
+        boolean failed = false;
+        Object m;
+        while ((m = ch.readInbound()) != null) {
+            HttpContent c = (HttpContent) m;
+            failed |= c.decoderResult().isFailure();
+            sb.append(c.content().toString(StandardCharsets.ISO_8859_1));
+            c.release();
+        }
+        ch.finishAndReleaseAll();
+        return failed ? null : sb.toString();
     }
 }

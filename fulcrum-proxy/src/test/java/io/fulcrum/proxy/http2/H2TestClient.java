@@ -17,6 +17,7 @@ import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -82,6 +83,26 @@ final class H2TestClient implements AutoCloseable {
         if (!reading) {
             stream.read(); // one read: the response head and the first bytes arrive, then nothing more
         }
+        return r;
+    }
+
+    /**
+     * A request with exactly these HEADERS (pseudo-headers included, nothing added), then an
+     * optional body and optional trailers; the last frame sent ends the stream.
+     */
+    Response send(Http2Headers headers, byte[] body, Http2Headers trailers) {
+        Response r = new Response();
+        Http2StreamChannel stream = new Http2StreamChannelBootstrap(parent).handler(r).open().syncUninterruptibly()
+                .getNow();
+        r.stream = stream;
+        stream.write(new DefaultHttp2HeadersFrame(headers, body == null && trailers == null));
+        if (body != null) {
+            stream.write(new DefaultHttp2DataFrame(io.netty.buffer.Unpooled.wrappedBuffer(body), trailers == null));
+        }
+        if (trailers != null) {
+            stream.write(new DefaultHttp2HeadersFrame(trailers, true));
+        }
+        stream.flush();
         return r;
     }
 
