@@ -84,6 +84,18 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
+     * Compiles a configuration exactly as the constructor and {@link #apply} do (certificates and
+     * keys, TLS to backends, balancers, routes) and drops the result: binds and starts nothing.
+     * {@code fulcrum validate} runs this so that a file it accepts is one this server starts with.
+     *
+     * @throws IllegalArgumentException what the compilation refuses (an
+     *                                  {@link io.fulcrum.core.config.InvalidFieldException} names the field)
+     */
+    public static void check(FulcrumConfig config) {
+        new RuntimeCompiler().compile(config);
+    }
+
+    /**
      * Binds every listener and starts serving.
      *
      * @throws IOException when a listener cannot be bound (the message names the listener and address)

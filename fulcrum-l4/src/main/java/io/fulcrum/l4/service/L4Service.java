@@ -99,6 +99,17 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         return "l4";
     }
 
+    /**
+     * Compiles the virtual services of a configuration as {@link #start} and {@link #apply} do
+     * (certificates, keys, backend TLS, balancers) and drops the result: binds nothing.
+     *
+     * @throws IllegalArgumentException what the compilation refuses (an
+     *                                  {@link io.fulcrum.core.config.InvalidFieldException} names the field)
+     */
+    public static void check(FulcrumConfig config) {
+        new L4Compiler().compile(config);
+    }
+
     @Override
     public synchronized void start(FulcrumConfig config) throws IOException {
         Map<String, L4ListenerRuntime> runtimes = compile(config);
