@@ -1,6 +1,7 @@
 package io.fulcrum.dns;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.gslb.SiteStateView;
@@ -64,6 +65,24 @@ public final class DnsService implements NodeService {
     /** Where the server listens (ports resolved); empty when off. */
     public synchronized List<InetSocketAddress> boundAddresses() {
         return server == null ? List.of() : server.boundAddresses();
+    }
+
+    /**
+     * Compiles the {@code dns} section as {@link #apply} does (zones, zone files, GSLB records)
+     * and opens its geo database, then drops both: binds nothing.
+     *
+     * @throws InvalidFieldException what the compilation refuses, naming the field
+     */
+    public static void check(FulcrumConfig config) {
+        SnapshotBuilder.build(config.dns());
+        String geo = config.dns().geoDatabase();
+        if (geo != null) {
+            try {
+                CountryDatabase.open(geo).close();
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidFieldException("dns.geoDatabase", "cannot open " + geo + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override
