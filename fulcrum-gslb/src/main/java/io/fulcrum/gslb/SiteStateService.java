@@ -1,6 +1,7 @@
 package io.fulcrum.gslb;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.core.config.gslb.SiteConfig;
 import io.fulcrum.core.config.gslb.VipConfig;
@@ -117,6 +118,23 @@ public final class SiteStateService implements NodeService, SiteStateView {
     @Override
     public String name() {
         return "gslb";
+    }
+
+    /**
+     * Resolves the {@code gslb} section as {@link #start} and {@link #apply} do (peer addresses,
+     * secret files) and drops the result: binds nothing.
+     *
+     * @throws InvalidFieldException when a peer's secret cannot be read
+     */
+    public static void check(FulcrumConfig config) {
+        if (!config.gslb().enabled()) {
+            return;
+        }
+        try {
+            GslbSettings.of(config.gslb());
+        } catch (IOException e) {
+            throw new InvalidFieldException("gslb.peers", e.getMessage(), e);
+        }
     }
 
     @Override
