@@ -309,7 +309,7 @@ public final class ConfigValidator {
                 CertificateConfig c = t.certificates().get(k);
                 String cp = SourceMap.index(certsPath, k);
                 readableFile(SourceMap.field(cp, "certFile"), c.certFile(), "the PEM certificate chain");
-                readableFile(SourceMap.field(cp, "keyFile"), c.keyFile(), "the PEM (PKCS#8) private key");
+                readableFile(SourceMap.field(cp, "keyFile"), c.keyFile(), "the PEM private key");
             }
             String protocolsPath = SourceMap.field(p, "protocols");
             if (t.protocols().isEmpty()) {
