@@ -6,6 +6,7 @@ import io.fulcrum.control.config.ConfigException;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.core.config.InvalidFieldException;
+import io.fulcrum.core.lifecycle.BindFailedException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -51,12 +52,16 @@ public final class ConfigFileOption {
 
     /**
      * One line for a failure while starting: {@code FILE:LINE:COL: field.path: reason} when the
-     * failure names a field of the file, else its message.
+     * failure names a field of the file (one it cannot compile, an address it cannot bind), else
+     * its message.
      */
     public String startFailure(LoadedConfig loaded, Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof InvalidFieldException f) {
                 return loaded.locations().locate(f).format(file.toString());
+            }
+            if (t instanceof BindFailedException b) {
+                return loaded.locations().locate(b.field(), b.getMessage()).format(file.toString());
             }
         }
         String message = failure.getMessage();

@@ -5,6 +5,7 @@ import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.gslb.SiteStateView;
+import io.fulcrum.core.lifecycle.BindFailedException;
 import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.dns.geo.CountryDatabase;
 import io.fulcrum.dns.geo.GeoLocator;
@@ -126,7 +127,11 @@ public final class DnsService implements NodeService {
             server.close();
             server = null;
         } else if (rebind && next.enabled()) {
-            nextServer.start();
+            try {
+                nextServer.start();
+            } catch (IOException e) {
+                throw new BindFailedException("dns.listen", e.getMessage(), e);
+            }
             server = nextServer;
             LOG.info("dns: listening on {} (udp+tcp, {} thread(s), {})", server.boundAddresses(), next.threads(),
                     server.nativeTransport() ? "epoll" : "nio");

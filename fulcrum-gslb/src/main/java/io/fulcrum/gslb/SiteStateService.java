@@ -7,6 +7,7 @@ import io.fulcrum.core.config.gslb.SiteConfig;
 import io.fulcrum.core.config.gslb.VipConfig;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.gslb.SiteStateView;
+import io.fulcrum.core.lifecycle.BindFailedException;
 import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.gslb.check.ProbeResult;
 import io.fulcrum.gslb.check.VipHealth;
@@ -197,7 +198,11 @@ public final class SiteStateService implements NodeService, SiteStateView {
                     NioIoHandler.newFactory());
             loop = group.next();
         }
-        return PeerTransport.bind(group, GslbSettings.address(s.config().bind()), this::onDatagram);
+        try {
+            return PeerTransport.bind(group, GslbSettings.address(s.config().bind()), this::onDatagram);
+        } catch (IOException e) {
+            throw new BindFailedException("gslb.bind", e.getMessage(), e);
+        }
     }
 
     private void begin(GslbSettings s, PeerTransport bound) {

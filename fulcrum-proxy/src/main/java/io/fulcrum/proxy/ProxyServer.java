@@ -3,6 +3,7 @@ package io.fulcrum.proxy;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.core.lifecycle.BindFailedException;
 import io.fulcrum.proxy.http.BackendConnectionPool;
 import io.fulcrum.proxy.http.Handoff;
 import io.fulcrum.proxy.http.HttpProxyHandler;
@@ -139,7 +140,8 @@ public final class ProxyServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding listener " + lc.name(), e);
         } catch (Exception e) {
-            throw new IOException("listener " + lc.name() + " cannot bind " + lc.bind() + ": " + e.getMessage(), e);
+            throw new BindFailedException("listeners[" + state.config().listeners().indexOf(lc) + "].bind",
+                    "listener " + lc.name() + " cannot bind " + lc.bind() + ": " + e.getMessage(), e);
         }
     }
 

@@ -27,8 +27,13 @@ public final class FieldLocations {
 
     /** The problem at the line of its field, or of the nearest enclosing field that was written. */
     public ConfigError locate(InvalidFieldException problem) {
-        Loc l = sources.find(problem.field());
-        return new ConfigError(problem.field(), l.line(), l.column(), problem.reason());
+        return locate(problem.field(), problem.reason());
+    }
+
+    /** A problem with this field, at its line (or that of the nearest enclosing field that was written). */
+    public ConfigError locate(String field, String message) {
+        Loc l = sources.find(field);
+        return new ConfigError(field, l.line(), l.column(), message);
     }
 
     /**
