@@ -71,6 +71,7 @@ public final class ProxyServer implements AutoCloseable {
     /** Builds the runtime from a validated configuration; binds nothing yet. */
     public ProxyServer(FulcrumConfig config) {
         this.state = compiler.compile(config);
+        warnUnverifiedBackends(config);
         this.accessLog = new AccessLog(config.accessLog());
         this.transport = Transport.forHttp(config.server().transport(), config.server().idleSpinPolls());
         this.group = transport.newGroup(config.server().eventLoopThreads(), "fulcrum-io");
@@ -157,6 +158,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("the proxy is shut down; a configuration cannot be applied");
         }
         RuntimeState next = compiler.compile(config);
+        warnUnverifiedBackends(config);
         AccessLog oldLog = accessLog;
         AccessLog newLog = config.accessLog().equals(state.config().accessLog()) ? oldLog
                 : new AccessLog(config.accessLog());
@@ -196,6 +198,16 @@ public final class ProxyServer implements AutoCloseable {
         }
         if (bindFailure != null) {
             throw bindFailure;
+        }
+    }
+
+    /** Logged at every apply (and not by {@link #check}, whose caller warns in its own words). */
+    private static void warnUnverifiedBackends(FulcrumConfig config) {
+        for (var pool : config.pools()) {
+            if (pool.tls() != null && !pool.tls().verify()) {
+                LOG.warn("pool {}: TLS certificates of its backends are NOT verified (tls.verify: false); anyone on "
+                        + "the path to them can read and change this traffic", pool.name());
+            }
         }
     }
 

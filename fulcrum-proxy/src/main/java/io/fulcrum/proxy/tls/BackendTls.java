@@ -12,8 +12,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
 import java.io.File;
@@ -25,8 +23,6 @@ import java.util.List;
  * (so a reload re-reads the files), and the name each connection sends as SNI and verifies.
  */
 public final class BackendTls {
-
-    private static final Logger LOG = LoggerFactory.getLogger(BackendTls.class);
 
     private final SslContext context;
     private final String serverName;
@@ -60,8 +56,6 @@ public final class BackendTls {
             } // else the JDK's default trust store
             b.endpointIdentificationAlgorithm("HTTPS");
         } else {
-            LOG.warn("pool {}: TLS certificates of its backends are NOT verified (tls.verify: false); anyone on "
-                    + "the path to them can read and change this traffic", pool);
             b.trustManager(InsecureTrustManagerFactory.INSTANCE);
             b.endpointIdentificationAlgorithm(null);
         }
