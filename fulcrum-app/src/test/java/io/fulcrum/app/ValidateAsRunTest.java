@@ -111,6 +111,29 @@ class ValidateAsRunTest {
         }
     }
 
+    @Test
+    void anAgentTokenFileThatCannotBeReadIsRefusedByValidateAtItsLine() throws Exception {
+        // A directory passes the "is it readable" test of the validator; only reading it fails.
+        Path tokenDir = java.nio.file.Files.createDirectory(dir.resolve("token.d"));
+        String yaml = TestConfigs.good(FreePorts.tcp()).replace("""
+                  - name: app
+                    backends:
+                """, """
+                  - name: app
+                    health:
+                      agent:
+                        tokenFile: %s
+                    backends:
+                """.formatted(tokenDir));
+        Path file = TestConfigs.write(dir, "agent.yaml", yaml);
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", file.toString())) {
+            assertThat(p.waitFor(LIMIT)).as(p.stderr()).isEqualTo(2);
+            assertThat(p.stderr().lines().toList()).singleElement().asString()
+                    .startsWith(file + ":" + TestConfigs.lineOf(yaml, "tokenFile:") + ":20: "
+                            + "pools[0].health.agent.tokenFile: cannot read " + tokenDir);
+        }
+    }
+
     /** A lower-tier node's DNS: the zone delegated to it, with its GSLB name at the apex. */
     private static String apexGslb(int dnsPort, String tier) {
         return """
