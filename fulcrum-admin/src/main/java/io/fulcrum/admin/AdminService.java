@@ -9,8 +9,10 @@ import io.fulcrum.admin.metrics.ProxyMetrics;
 import io.fulcrum.admin.spi.MetricsSource;
 import io.fulcrum.admin.state.AdminState;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.admin.AdminConfig;
 import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.proxy.tls.TlsRuntime;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
@@ -60,6 +62,31 @@ public final class AdminService implements NodeService {
     @Override
     public String name() {
         return "admin";
+    }
+
+    /**
+     * Loads what {@link #start} and {@link #apply} load from the {@code admin} section (token
+     * secrets, the TLS certificates) and drops it: binds nothing.
+     *
+     * @throws InvalidFieldException naming the field that cannot be loaded
+     */
+    public static void check(FulcrumConfig config) {
+        AdminConfig admin = config.admin();
+        if (!admin.enabled()) {
+            return;
+        }
+        try {
+            TokenAuthenticator.of(admin.tokens());
+        } catch (IOException e) {
+            throw new InvalidFieldException("admin.tokens", e.getMessage(), e);
+        }
+        if (admin.tls() != null) {
+            try {
+                TlsRuntime.compile(admin.tls());
+            } catch (InvalidFieldException e) {
+                throw e.within("admin.tls");
+            }
+        }
     }
 
     @Override

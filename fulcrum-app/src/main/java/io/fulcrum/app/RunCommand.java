@@ -6,6 +6,7 @@ import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.control.reload.ConfigFileWatcher;
 import io.fulcrum.control.reload.ConfigReloader;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.app.node.FulcrumNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +73,9 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         FulcrumConfig loaded;
+        LoadedConfig checked;
         try {
-            LoadedConfig checked = config.load();
+            checked = config.loadCompiled();
             config.warningLines(checked).forEach(w -> LOG.warn("configuration: {}", w));
             loaded = checked.config();
         } catch (ConfigException e) {
@@ -88,13 +90,17 @@ public final class RunCommand implements Callable<Integer> {
 
         // Installed before start() so that a Ctrl-C during start-up still stops cleanly.
         try (StopSignal stop = StopSignal.install(loaded.server().shutdownGrace().plus(STOP_MARGIN))) {
-            try (FulcrumNode node = FulcrumNode.create(loaded, config.file())) {
+            FulcrumNode created;
+            try {
+                created = FulcrumNode.create(loaded, config.file());
+            } catch (RuntimeException e) {
+                return cannotStart(err, checked, e);
+            }
+            try (FulcrumNode node = created) {
                 try {
                     node.start();
-                } catch (IOException e) {
-                    err.println("fulcrum: cannot start: " + e.getMessage());
-                    err.flush();
-                    return ExitCodes.FAILURE;
+                } catch (IOException | RuntimeException e) {
+                    return cannotStart(err, checked, e);
                 }
                 LOG.info("fulcrum {} running {} ({})", VersionProvider.version(), config.file(),
                         ConfigSummary.of(loaded));
@@ -143,6 +149,22 @@ public final class RunCommand implements Callable<Integer> {
             LOG.info("stopped");
             return ExitCodes.OK;
         }
+    }
+
+    /**
+     * Reports a failure to start in one line, never a stack trace: at the field of the file it
+     * names when it names one (then the file is what is wrong, exit 2), else as it is (exit 1).
+     */
+    private int cannotStart(PrintWriter err, LoadedConfig checked, Exception e) {
+        boolean field = false;
+        for (Throwable t = e; t != null && !field; t = t.getCause()) {
+            field = t instanceof InvalidFieldException;
+        }
+        String line = config.startFailure(checked, e);
+        err.println(field ? line : "fulcrum: cannot start: " + line);
+        err.flush();
+        LOG.debug("start-up failure", e);
+        return field ? ExitCodes.INVALID : ExitCodes.FAILURE;
     }
 
     private static void logBoundAddresses(Map<String, InetSocketAddress> bound) {

@@ -13,8 +13,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code fulcrum validate -c FILE}: checks a configuration file without starting anything.
  *
- * <p>On success prints {@code FILE: OK} and a one-line summary; otherwise prints the
- * loader's report (each problem with its line, column and field path) on stderr.
+ * <p>The file is read, validated and compiled as {@code run} would start it (certificates
+ * and keys, zones and GSLB records, virtual services, peer and admin secrets), short of
+ * binding sockets. On success prints {@code FILE: OK} and a one-line summary; otherwise
+ * prints every problem on stderr, one line each with its line, column and field path.
  * Warnings (allowed but probably unintended) go to stderr and do not fail the check.
  */
 @Command(
@@ -37,7 +39,7 @@ public final class ValidateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LoadedConfig loaded;
         try {
-            loaded = config.load();
+            loaded = config.loadCompiled();
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.flush();

@@ -51,6 +51,17 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aBackendWrittenAsAUrlIsToldToWriteHostColonPort() throws Exception {
+        String yaml = TestConfigs.good(8080).replace("address: 127.0.0.1:9", "address: http://10.0.0.2:8080");
+        Path file = TestConfigs.write(dir, "url.yaml", yaml);
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", file.toString())) {
+            assertThat(p.waitFor(LIMIT)).isEqualTo(2);
+            assertThat(p.stderr().strip()).isEqualTo(file + ":" + TestConfigs.lineOf(yaml, "http://") + ":18: pools[0].backends[0].address: write host:port, "
+                    + "not a URL: 10.0.0.2:8080 (got \"http://10.0.0.2:8080\")");
+        }
+    }
+
+    @Test
     void missingFileIsRefused() throws Exception {
         try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", dir.resolve("absent.yaml").toString())) {
             assertThat(p.waitFor(LIMIT)).isEqualTo(2);

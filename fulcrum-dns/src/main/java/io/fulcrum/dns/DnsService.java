@@ -1,9 +1,11 @@
 package io.fulcrum.dns;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.gslb.SiteStateView;
+import io.fulcrum.core.lifecycle.BindFailedException;
 import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.dns.geo.CountryDatabase;
 import io.fulcrum.dns.geo.GeoLocator;
@@ -66,6 +68,24 @@ public final class DnsService implements NodeService {
         return server == null ? List.of() : server.boundAddresses();
     }
 
+    /**
+     * Compiles the {@code dns} section as {@link #apply} does (zones, zone files, GSLB records)
+     * and opens its geo database, then drops both: binds nothing.
+     *
+     * @throws InvalidFieldException what the compilation refuses, naming the field
+     */
+    public static void check(FulcrumConfig config) {
+        SnapshotBuilder.build(config.dns());
+        String geo = config.dns().geoDatabase();
+        if (geo != null) {
+            try {
+                CountryDatabase.open(geo).close();
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidFieldException("dns.geoDatabase", "cannot open " + geo + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     @Override
     public synchronized void start(FulcrumConfig config) throws IOException {
         apply(config);
@@ -107,7 +127,11 @@ public final class DnsService implements NodeService {
             server.close();
             server = null;
         } else if (rebind && next.enabled()) {
-            nextServer.start();
+            try {
+                nextServer.start();
+            } catch (IOException e) {
+                throw new BindFailedException("dns.listen", e.getMessage(), e);
+            }
             server = nextServer;
             LOG.info("dns: listening on {} (udp+tcp, {} thread(s), {})", server.boundAddresses(), next.threads(),
                     server.nativeTransport() ? "epoll" : "nio");

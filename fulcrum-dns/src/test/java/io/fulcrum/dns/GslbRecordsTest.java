@@ -240,6 +240,61 @@ class GslbRecordsTest {
         }
     }
 
+    /** A lower-tier node serves the zone the upper tier delegated to it: the GSLB name is that zone's apex. */
+    private static final String APEX_ZONE = """
+            dns:
+              listen: ["127.0.0.1:5353"]
+              zones:
+                - name: app.example.test
+                  records:
+                    - {name: "@", type: NS, value: gns1.east.example.test.}
+                    - {name: "@", type: MX, value: "10 mail.example.test."}
+            """;
+
+    @Test
+    void aLowerTierRecordAtAZoneApexAnswersAddressesBesideTheZonesOwnRecords() throws Exception {
+        try (DnsTestServer s = DnsTestServer.start(APEX_ZONE + THREE_SITES + """
+                  gslb:
+                    - {name: app.example.test, policy: [up, failover], failoverOrder: [west, east], ttl: 30s}
+                """)) {
+            String a = s.dig("+norec", "app.example.test", "A");
+            assertThat(a).contains("status: NOERROR").contains(" aa")
+                    .containsPattern("app\\.example\\.test\\.\\s+30\\s+IN\\s+A\\s+192\\.0\\.2\\.20");
+            assertThat(s.dig("+short", "app.example.test", "AAAA").lines().toList()).contains("2001:db8::20");
+            // The zone's SOA and NS stay at the apex; MX too; another type is NODATA with the SOA.
+            assertThat(s.dig("+short", "app.example.test", "SOA")).startsWith("ns1.app.example.test. hostmaster.");
+            assertThat(s.dig("+short", "app.example.test", "NS").strip()).isEqualTo("gns1.east.example.test.");
+            assertThat(s.dig("+short", "app.example.test", "MX").strip()).isEqualTo("10 mail.example.test.");
+            String txt = s.dig("+norec", "app.example.test", "TXT");
+            assertThat(txt).contains("status: NOERROR").contains("ANSWER: 0").contains("AUTHORITY: 1")
+                    .containsPattern("IN\\s+SOA\\s+ns1\\.app\\.example\\.test\\.");
+            // Below the apex the zone answers as ever.
+            assertThat(s.dig("+norec", "www.app.example.test", "A")).contains("status: NXDOMAIN");
+        }
+    }
+
+    @Test
+    void aGslbRecordCannotShareItsNameWithAddressesNorAnUpperTierTakeAZoneApex() {
+        String withAddress = APEX_ZONE + "        - {name: \"@\", type: A, value: 192.0.2.99}\n" + THREE_SITES + """
+                  gslb:
+                    - {name: app.example.test}
+                """;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DnsService.check(DnsTestServer.config(withAddress)))
+                .isInstanceOfSatisfying(io.fulcrum.core.config.InvalidFieldException.class, e -> {
+                    assertThat(e.field()).isEqualTo("dns.gslb[0].name");
+                    assertThat(e.reason()).contains("already has A records");
+                });
+        String upper = APEX_ZONE + THREE_SITES + """
+                  gslb:
+                    - {name: app.example.test, tier: upper}
+                """;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DnsService.check(DnsTestServer.config(upper)))
+                .isInstanceOfSatisfying(io.fulcrum.core.config.InvalidFieldException.class, e -> {
+                    assertThat(e.field()).isEqualTo("dns.gslb[0].name");
+                    assertThat(e.reason()).contains("is the apex of zone app.example.test");
+                });
+    }
+
     @Test
     void aReloadSwapsTheZonesAndDropsCachedAnswers() throws Exception {
         try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """

@@ -1,11 +1,13 @@
 package io.fulcrum.gslb;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.core.config.gslb.SiteConfig;
 import io.fulcrum.core.config.gslb.VipConfig;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.gslb.SiteStateView;
+import io.fulcrum.core.lifecycle.BindFailedException;
 import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.gslb.check.ProbeResult;
 import io.fulcrum.gslb.check.VipHealth;
@@ -128,6 +130,23 @@ public final class SiteStateService implements NodeService, SiteStateView {
         return "gslb";
     }
 
+    /**
+     * Resolves the {@code gslb} section as {@link #start} and {@link #apply} do (peer addresses,
+     * secret files) and drops the result: binds nothing.
+     *
+     * @throws InvalidFieldException when a peer's secret cannot be read
+     */
+    public static void check(FulcrumConfig config) {
+        if (!config.gslb().enabled()) {
+            return;
+        }
+        try {
+            GslbSettings.of(config.gslb());
+        } catch (IOException e) {
+            throw new InvalidFieldException("gslb.peers", e.getMessage(), e);
+        }
+    }
+
     @Override
     public synchronized void start(FulcrumConfig config) throws IOException {
         if (config.gslb().enabled()) {
@@ -188,7 +207,11 @@ public final class SiteStateService implements NodeService, SiteStateView {
                     NioIoHandler.newFactory());
             loop = group.next();
         }
-        return PeerTransport.bind(group, GslbSettings.address(s.config().bind()), this::onDatagram);
+        try {
+            return PeerTransport.bind(group, GslbSettings.address(s.config().bind()), this::onDatagram);
+        } catch (IOException e) {
+            throw new BindFailedException("gslb.bind", e.getMessage(), e);
+        }
     }
 
     private void begin(GslbSettings s, PeerTransport bound) {

@@ -5,6 +5,7 @@ import io.fulcrum.core.backend.BackendListener;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.backend.WeightOrigin;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.event.Event;
 import io.fulcrum.core.event.EventLog;
@@ -98,6 +99,30 @@ public final class HealthService implements NodeService, HealthContext {
     @Override
     public String name() {
         return "health";
+    }
+
+    /**
+     * Compiles the health settings of every pool as {@link #apply} does (time-window rules, weight
+     * schedules, agent token files) and drops them: starts no check.
+     *
+     * @throws InvalidFieldException naming the pool's {@code health} section that does not compile
+     */
+    public static void check(FulcrumConfig config) {
+        for (int i = 0; i < config.pools().size(); i++) {
+            PoolConfig pc = config.pools().get(i);
+            if (!pc.health().active()) {
+                continue;
+            }
+            String path = "pools[" + i + "].health";
+            try {
+                PoolMonitor.compile(pc.health());
+            } catch (IOException e) { // the one file it reads
+                throw new InvalidFieldException(path + ".agent.tokenFile", "cannot read "
+                        + pc.health().agent().tokenFile() + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new InvalidFieldException(path, String.valueOf(e.getMessage()), e);
+            }
+        }
     }
 
     @Override

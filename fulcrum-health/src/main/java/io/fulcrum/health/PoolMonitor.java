@@ -60,22 +60,37 @@ final class PoolMonitor {
         this.ctx = ctx;
     }
 
+    /** What a pool's health settings compile to: its time-window rules, weight schedule and agent token. */
+    record Compiled(List<TimeWindow> rules, WeightSchedule schedule, String agentToken) {
+    }
+
+    /**
+     * Compiles a pool's health settings (also {@link HealthService#check}'s work).
+     *
+     * @throws IOException when the agent's token file cannot be read
+     */
+    static Compiled compile(PoolHealthConfig h) throws IOException {
+        List<TimeWindow> rules = new ArrayList<>();
+        for (int i = 0; i < h.rules().size(); i++) {
+            TimeWindowRuleConfig r = h.rules().get(i);
+            rules.add(new TimeWindow(r, i));
+        }
+        AgentClientConfig agent = h.agent();
+        String token = agent == null ? null
+                : agent.tokenFile() != null ? Files.readString(Path.of(agent.tokenFile())).strip() : agent.token();
+        return new Compiled(List.copyOf(rules), new WeightSchedule(h.schedules()), token);
+    }
+
     /** Takes the pool's (new) configuration and live backends; keeps what it knew of backends that stay. */
     synchronized void apply(PoolConfig pc, List<Backend> live) throws IOException {
         PoolHealthConfig old = config;
         PoolHealthConfig h = pc.health();
         this.config = h;
         this.weightBound = pc.weightBound();
-        List<TimeWindow> compiled = new ArrayList<>();
-        for (int i = 0; i < h.rules().size(); i++) {
-            TimeWindowRuleConfig r = h.rules().get(i);
-            compiled.add(new TimeWindow(r, i));
-        }
-        this.rules = List.copyOf(compiled);
-        this.schedule = new WeightSchedule(h.schedules());
-        AgentClientConfig agent = h.agent();
-        this.token = agent == null ? null
-                : agent.tokenFile() != null ? Files.readString(Path.of(agent.tokenFile())).strip() : agent.token();
+        Compiled compiled = compile(h);
+        this.rules = compiled.rules();
+        this.schedule = compiled.schedule();
+        this.token = compiled.agentToken();
 
         Map<Backend, BackendHealth> next = new LinkedHashMap<>();
         for (Backend b : live) {

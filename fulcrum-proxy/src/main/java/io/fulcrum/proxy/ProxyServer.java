@@ -3,6 +3,7 @@ package io.fulcrum.proxy;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.core.lifecycle.BindFailedException;
 import io.fulcrum.proxy.http.BackendConnectionPool;
 import io.fulcrum.proxy.http.Handoff;
 import io.fulcrum.proxy.http.HttpProxyHandler;
@@ -70,6 +71,7 @@ public final class ProxyServer implements AutoCloseable {
     /** Builds the runtime from a validated configuration; binds nothing yet. */
     public ProxyServer(FulcrumConfig config) {
         this.state = compiler.compile(config);
+        warnUnverifiedBackends(config);
         this.accessLog = new AccessLog(config.accessLog());
         this.transport = Transport.forHttp(config.server().transport(), config.server().idleSpinPolls());
         this.group = transport.newGroup(config.server().eventLoopThreads(), "fulcrum-io");
@@ -81,6 +83,18 @@ public final class ProxyServer implements AutoCloseable {
                 .name("fulcrum-sessions").daemon(true).unstarted(r));
         long purge = Math.max(10, config.server().stickyPurgeInterval().toMillis());
         control.scheduleWithFixedDelay(new SessionMaintenance(() -> state), purge, purge, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Compiles a configuration exactly as the constructor and {@link #apply} do (certificates and
+     * keys, TLS to backends, balancers, routes) and drops the result: binds and starts nothing.
+     * {@code fulcrum validate} runs this so that a file it accepts is one this server starts with.
+     *
+     * @throws IllegalArgumentException what the compilation refuses (an
+     *                                  {@link io.fulcrum.core.config.InvalidFieldException} names the field)
+     */
+    public static void check(FulcrumConfig config) {
+        new RuntimeCompiler().compile(config);
     }
 
     /**
@@ -127,7 +141,8 @@ public final class ProxyServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding listener " + lc.name(), e);
         } catch (Exception e) {
-            throw new IOException("listener " + lc.name() + " cannot bind " + lc.bind() + ": " + e.getMessage(), e);
+            throw new BindFailedException("listeners[" + state.config().listeners().indexOf(lc) + "].bind",
+                    "listener " + lc.name() + " cannot bind " + lc.bind() + ": " + e.getMessage(), e);
         }
     }
 
@@ -143,6 +158,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("the proxy is shut down; a configuration cannot be applied");
         }
         RuntimeState next = compiler.compile(config);
+        warnUnverifiedBackends(config);
         AccessLog oldLog = accessLog;
         AccessLog newLog = config.accessLog().equals(state.config().accessLog()) ? oldLog
                 : new AccessLog(config.accessLog());
@@ -182,6 +198,16 @@ public final class ProxyServer implements AutoCloseable {
         }
         if (bindFailure != null) {
             throw bindFailure;
+        }
+    }
+
+    /** Logged at every apply (and not by {@link #check}, whose caller warns in its own words). */
+    private static void warnUnverifiedBackends(FulcrumConfig config) {
+        for (var pool : config.pools()) {
+            if (pool.tls() != null && !pool.tls().verify()) {
+                LOG.warn("pool {}: TLS certificates of its backends are NOT verified (tls.verify: false); anyone on "
+                        + "the path to them can read and change this traffic", pool.name());
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.fulcrum.admin.api;
 
 import io.fulcrum.admin.auth.TokenAuthenticator;
 import io.fulcrum.core.config.TlsConfig;
+import io.fulcrum.core.lifecycle.BindFailedException;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.proxy.tls.TlsPipeline;
 import io.fulcrum.proxy.tls.TlsRuntime;
@@ -107,7 +108,8 @@ public final class AdminHttpServer implements AutoCloseable {
             throw new IOException("interrupted while binding the admin server", e);
         } catch (Exception e) {
             shutdown(group, workers);
-            throw new IOException("admin server cannot bind " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new BindFailedException("admin.bind", "admin server cannot bind " + host + ":" + port + ": "
+                    + e.getMessage(), e);
         }
     }
 

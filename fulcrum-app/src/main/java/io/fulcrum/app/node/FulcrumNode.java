@@ -4,8 +4,13 @@ import io.fulcrum.admin.AdminNode;
 import io.fulcrum.admin.AdminService;
 import io.fulcrum.admin.state.AdminState;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.dns.DnsService;
+import io.fulcrum.gslb.SiteStateService;
+import io.fulcrum.health.HealthService;
+import io.fulcrum.l4.service.L4Service;
 import io.fulcrum.proxy.ProxyServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -82,6 +88,33 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         health.operatorFixedWeights((pool, backend) -> admin.fixedWeight(pool, backend) != null);
         node.add(admin);
         return node;
+    }
+
+    /**
+     * Compiles everything {@link #create} and {@link #start} compile from a configuration, short of
+     * binding a socket or starting a thread, and drops it: the proxy's runtime (listener certificates
+     * and keys, TLS to backends, balancers), the pools' health settings, the virtual services, the
+     * site-state peers' secrets, the DNS zones and GSLB records, the admin API's tokens and
+     * certificate. {@code fulcrum validate} and {@code fulcrum run} both go through it, so a file that
+     * validates is a file that starts; a service added to {@link #create} that compiles something
+     * adds its check here.
+     *
+     * @return the first problem of each part that refuses the configuration; empty when all compile
+     */
+    public static List<InvalidFieldException> check(FulcrumConfig config) {
+        List<Consumer<FulcrumConfig>> parts = List.of(ProxyServer::check, HealthService::check, L4Service::check,
+                SiteStateService::check, DnsService::check, AdminService::check);
+        List<InvalidFieldException> problems = new ArrayList<>();
+        for (Consumer<FulcrumConfig> part : parts) {
+            try {
+                part.accept(config);
+            } catch (InvalidFieldException e) {
+                problems.add(e);
+            } catch (RuntimeException e) { // a refusal that names no field: reported for the whole file
+                problems.add(new InvalidFieldException("", String.valueOf(e.getMessage()), e));
+            }
+        }
+        return problems;
     }
 
     /** Adds a service to start after the proxy (before {@link #start()}). */

@@ -112,7 +112,7 @@ public final class ConfigLoader {
             errors.sort(FILE_ORDER);
             throw new ConfigException(source, errors);
         }
-        return new LoadedConfig(config, result.warnings());
+        return new LoadedConfig(config, result.warnings(), new FieldLocations(source, binder.sources()));
     }
 
     private static String read(Path file) throws ConfigException {

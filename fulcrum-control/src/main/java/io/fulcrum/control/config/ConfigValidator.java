@@ -309,7 +309,7 @@ public final class ConfigValidator {
                 CertificateConfig c = t.certificates().get(k);
                 String cp = SourceMap.index(certsPath, k);
                 readableFile(SourceMap.field(cp, "certFile"), c.certFile(), "the PEM certificate chain");
-                readableFile(SourceMap.field(cp, "keyFile"), c.keyFile(), "the PEM (PKCS#8) private key");
+                readableFile(SourceMap.field(cp, "keyFile"), c.keyFile(), "the PEM private key");
             }
             String protocolsPath = SourceMap.field(p, "protocols");
             if (t.protocols().isEmpty()) {
@@ -704,6 +704,10 @@ public final class ConfigValidator {
             if (s.isEmpty()) {
                 return fail("must not be empty; write host:port, e.g. " + example);
             }
+            int scheme = s.indexOf("://");
+            if (scheme >= 0) {
+                return fail(notAUrl(text, s.substring(0, scheme), s.substring(scheme + 3)));
+            }
             String host;
             String port;
             boolean v6 = false;
@@ -728,8 +732,12 @@ public final class ConfigValidator {
                     return fail("missing port: write host:port, e.g. " + example + " (got \"" + text + "\")");
                 }
                 if (s.indexOf(':') != colon) {
-                    return fail("an IPv6 address needs brackets: write [" + s.substring(0, colon) + "]:"
-                            + s.substring(colon + 1) + " (got \"" + text + "\")");
+                    if (isIpv6(s.substring(0, colon))) {
+                        return fail("an IPv6 address needs brackets: write [" + s.substring(0, colon) + "]:"
+                                + s.substring(colon + 1) + " (got \"" + text + "\")");
+                    }
+                    return fail("not host:port: too many colons; write host:port, e.g. " + example
+                            + ", and an IPv6 address in brackets, e.g. [::1]:8080 (got \"" + text + "\")");
                 }
                 host = s.substring(0, colon);
                 port = s.substring(colon + 1);
@@ -762,6 +770,20 @@ public final class ConfigValidator {
                 return fail(problem + " (got \"" + text + "\")");
             }
             return new HostPort(host.toLowerCase(Locale.ROOT), p, false, null);
+        }
+
+        /** The hint for {@code scheme://authority/path}: the host:port it means, without scheme or path. */
+        private static String notAUrl(String text, String scheme, String rest) {
+            int slash = rest.indexOf('/');
+            String authority = slash < 0 ? rest : rest.substring(0, slash);
+            String lower = scheme.toLowerCase(Locale.ROOT);
+            boolean hasPort = authority.startsWith("[") ? authority.contains("]:") : authority.contains(":");
+            if (!hasPort && (lower.equals("http") || lower.equals("https")) && !authority.isEmpty()) {
+                authority = authority + (lower.equals("http") ? ":80" : ":443");
+            }
+            String write = authority.isEmpty() ? "host:port" : authority;
+            return "write host:port, not a URL: " + write + " (got \"" + text + "\")"
+                    + (lower.equals("https") ? "; TLS to a pool's backends is its tls section" : "");
         }
 
         private static HostPort fail(String error) {

@@ -527,6 +527,10 @@ class ConfigValidatorTest {
             "':80'           | a backend address needs a host, e.g. 10.0.0.5:8080 (got \":80\")",
             "10.0.1.1:99999  | the port must be between 1 and 65535 (got 99999)",
             "'fd00::1:80'    | an IPv6 address needs brackets: write [fd00::1]:80 (got \"fd00::1:80\")",
+            "'http://10.0.0.2:8080' | write host:port, not a URL: 10.0.0.2:8080 (got \"http://10.0.0.2:8080\")",
+            "'http://app.internal/health' | write host:port, not a URL: app.internal:80 (got \"http://app.internal/health\")",
+            "'https://[fd00::2]/' | write host:port, not a URL: [fd00::2]:443 (got \"https://[fd00::2]/\"); TLS to a pool's backends is its tls section",
+            "'a:b:80'        | not host:port: too many colons; write host:port, e.g. 10.0.0.5:8080, and an IPv6 address in brackets, e.g. [::1]:8080 (got \"a:b:80\")",
     })
     void backendAddressIsHostColonPort(String address, String message) {
         ConfigError e = errorAfter("address: 10.0.1.1:80", "address: " + address, "pools[1].backends[0].address",

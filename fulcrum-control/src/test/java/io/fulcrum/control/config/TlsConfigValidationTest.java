@@ -124,7 +124,7 @@ class TlsConfigValidationTest {
                 """.formatted(cert));
         ConfigError e = onlyError(text);
         assertThat(e.path()).isEqualTo("listeners[0].tls.certificates[0].keyFile");
-        assertThat(e.message()).isEqualTo("required: the path of the PEM (PKCS#8) private key");
+        assertThat(e.message()).isEqualTo("required: the path of the PEM private key");
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.List;
  * @param serverName name sent as SNI and checked against the backend's certificate; {@code null} =
  *                   the backend's own host (an IP address is checked against the certificate's IP names)
  * @param certFile   client certificate chain (PEM) presented to backends that ask for one, or {@code null}
- * @param keyFile    the client certificate's private key (PEM, PKCS#8, unencrypted)
+ * @param keyFile    the client certificate's private key (unencrypted PEM: PKCS#8, PKCS#1 RSA or SEC1 EC)
  * @param protocols  TLS versions offered (default {@code TLSv1.2} and {@code TLSv1.3})
  */
 public record BackendTlsConfig(String caFile, Boolean verify, String serverName, String certFile, String keyFile,

@@ -1,5 +1,6 @@
 package io.fulcrum.dns.zone;
 
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.config.dns.GslbRecordConfig;
 import io.fulcrum.core.config.dns.NodeConfig;
@@ -35,7 +36,7 @@ import java.util.TreeMap;
 /**
  * Builds a {@link ZoneSnapshot} from the {@code dns:} configuration: reads zone files
  * (dnsjava's master-file parser) and inline records, then encodes every static reply.
- * Problems are reported as {@link IllegalArgumentException}s naming the field path.
+ * Problems are reported as {@link InvalidFieldException}s naming the field path.
  */
 public final class SnapshotBuilder {
 
@@ -94,7 +95,7 @@ public final class SnapshotBuilder {
                     records.add(r);
                 }
             } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException(path + ".file: cannot read zone file " + zc.file() + ": "
+                throw new InvalidFieldException(path + ".file", "cannot read zone file " + zc.file() + ": "
                         + e.getMessage(), e);
             }
         }
@@ -103,20 +104,20 @@ public final class SnapshotBuilder {
             String rp = path + ".records[" + i + "]";
             int type = Type.value(rc.type() == null ? "" : rc.type().toUpperCase(Locale.ROOT));
             if (type < 0 || !SUPPORTED.contains(type) || type == Dns.TYPE_SOA) {
-                throw new IllegalArgumentException(rp + ".type: must be one of NS, A, AAAA, CNAME, TXT, MX, SRV, PTR"
+                throw new InvalidFieldException(rp + ".type", "must be one of NS, A, AAAA, CNAME, TXT, MX, SRV, PTR"
                         + " (got \"" + rc.type() + "\")");
             }
             Name owner = "@".equals(rc.name()) ? apex : name(rc.name(), apex, rp + ".name");
             long ttl = rc.ttl() == null ? defaultTtl : rc.ttl().toSeconds();
             List<String> values = rc.allValues();
             if (values.isEmpty()) {
-                throw new IllegalArgumentException(rp + ".value: required");
+                throw new InvalidFieldException(rp + ".value", "required");
             }
             for (String v : values) {
                 try {
                     records.add(Record.fromString(owner, type, DClass.IN, ttl, v, apex));
                 } catch (IOException | RuntimeException e) {
-                    throw new IllegalArgumentException(rp + ".value: not a valid " + rc.type() + " value \"" + v
+                    throw new InvalidFieldException(rp + ".value", "not a valid " + rc.type() + " value \"" + v
                             + "\": " + e.getMessage(), e);
                 }
             }
@@ -146,7 +147,7 @@ public final class SnapshotBuilder {
         Zone zone = new Zone(apex.toWireCanonical(), apex.toString(true), negative, RecordConversion.soaTail(negative));
         for (Zone z : zones) {
             if (key(z.apex()).equals(key(zone.apex()))) {
-                throw new IllegalArgumentException(path + ".name: zone " + zone.displayName() + " is defined twice");
+                throw new InvalidFieldException(path + ".name", "zone " + zone.displayName() + " is defined twice");
             }
         }
         zones.add(zone);
@@ -155,21 +156,21 @@ public final class SnapshotBuilder {
                 continue;
             }
             if (!r.getName().subdomain(apex)) {
-                throw new IllegalArgumentException(path + ": record " + r.getName() + " is outside zone " + apex);
+                throw new InvalidFieldException(path, "record " + r.getName() + " is outside zone " + apex);
             }
             if (!SUPPORTED.contains(r.getType())) {
-                throw new IllegalArgumentException(path + ": record type " + Type.string(r.getType()) + " of "
+                throw new InvalidFieldException(path, "record type " + Type.string(r.getType()) + " of "
                         + r.getName() + " is not served (supported: SOA, NS, A, AAAA, CNAME, TXT, MX, SRV, PTR)");
             }
             if (r.getType() == Dns.TYPE_SOA && !r.getName().equals(apex)) {
-                throw new IllegalArgumentException(path + ": SOA record at " + r.getName() + " is not at the apex");
+                throw new InvalidFieldException(path, "SOA record at " + r.getName() + " is not at the apex");
             }
             owner(r.getName().toWireCanonical(), zone).sets.computeIfAbsent(r.getType(), t -> new ArrayList<>())
                     .add(RecordConversion.of(r));
         }
         for (Owner o : owners.values()) {
             if (o.zone == zone && o.sets.containsKey(Dns.TYPE_CNAME) && o.sets.size() > 1) {
-                throw new IllegalArgumentException(path + ": " + text(o.name) + " has a CNAME and other records");
+                throw new InvalidFieldException(path, text(o.name) + " has a CNAME and other records");
             }
         }
     }
@@ -186,7 +187,7 @@ public final class SnapshotBuilder {
         try {
             return Name.fromString(text, origin);
         } catch (TextParseException e) {
-            throw new IllegalArgumentException(path + ": not a valid DNS name \"" + text + "\": " + e.getMessage(), e);
+            throw new InvalidFieldException(path, "not a valid DNS name \"" + text + "\": " + e.getMessage(), e);
         }
     }
 
@@ -254,7 +255,7 @@ public final class SnapshotBuilder {
             }
             return InetAddress.ofLiteral(host).getAddress();
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException(path + ": not an IP address \"" + literal + "\"");
+            throw new InvalidFieldException(path, "not an IP address \"" + literal + "\"");
         }
     }
 
@@ -263,11 +264,13 @@ public final class SnapshotBuilder {
         byte[] wire = n.toWireCanonical();
         Zone zone = zoneOf(wire);
         if (zone == null) {
-            throw new IllegalArgumentException(path + ".name: " + n + " is not inside any of dns.zones");
+            throw new InvalidFieldException(path + ".name", n + " is not inside any of dns.zones");
         }
         Owner o = owner(wire, zone);
-        if (!o.sets.isEmpty() || o.gslb != null) {
-            throw new IllegalArgumentException(path + ".name: " + n + " already has records");
+        boolean upper = "upper".equals(gc.tier());
+        String clash = clash(o, zone, upper);
+        if (clash != null) {
+            throw new InvalidFieldException(path + ".name", n + " " + clash);
         }
         List<Site> sites = new ArrayList<>();
         if (gc.sites().isEmpty()) {
@@ -276,7 +279,7 @@ public final class SnapshotBuilder {
             for (int i = 0; i < gc.sites().size(); i++) {
                 SiteConfig sc = config.site(gc.sites().get(i));
                 if (sc == null) {
-                    throw new IllegalArgumentException(path + ".sites[" + i + "]: no site \"" + gc.sites().get(i)
+                    throw new InvalidFieldException(path + ".sites[" + i + "]", "no site \"" + gc.sites().get(i)
                             + "\" in dns.sites");
                 }
                 sites.add(allSites.get(config.sites().indexOf(sc)));
@@ -286,18 +289,46 @@ public final class SnapshotBuilder {
         for (int i = 0; i < gc.policy().size(); i++) {
             Policy p = Policy.parse(gc.policy().get(i));
             if (p == null) {
-                throw new IllegalArgumentException(path + ".policy[" + i + "]: unknown policy \"" + gc.policy().get(i)
+                throw new InvalidFieldException(path + ".policy[" + i + "]", "unknown policy \"" + gc.policy().get(i)
                         + "\"");
             }
             chain.add(p);
         }
-        boolean upper = "upper".equals(gc.tier());
         List<String> failover = gc.failoverOrder().isEmpty() ? sites.stream().map(Site::name).toList()
                 : gc.failoverOrder();
         GslbRecord record = new GslbRecord(wire, n.toString(true), upper, gc.ttl().toSeconds(), sites, chain, failover,
                 gc.answers(), zone.negativeSoa(), gc.stickyTimeout().toMillis(), config.stickyEntries());
         o.gslb = record;
         gslb.add(record);
+    }
+
+    /**
+     * Why a GSLB record cannot be put at this name, or {@code null}. A lower-tier record answers
+     * A, AAAA and ANY itself and leaves every other type to the zone's data at its name: at a
+     * zone's apex (a lower-tier node serving the zone delegated to it) the SOA and NS stay, and
+     * so do MX or TXT anywhere. An upper-tier record delegates its name, so it takes it whole.
+     */
+    private static String clash(Owner o, Zone zone, boolean upper) {
+        if (o.gslb != null) {
+            return "already has a GSLB record";
+        }
+        boolean apex = key(o.name).equals(key(zone.apex()));
+        if (upper) {
+            if (apex) {
+                return "is the apex of zone " + zone.displayName() + ": an upper-tier record delegates its name "
+                        + "to the sites' nodes, which the zone cannot do at its own apex (delegate from the "
+                        + "parent zone, or make this record tier: lower)";
+            }
+            return o.sets.isEmpty() ? null : "already has records (an upper-tier record delegates the name, "
+                    + "so it can have none of its own)";
+        }
+        for (int type : new int[] {Dns.TYPE_A, Dns.TYPE_AAAA, Dns.TYPE_CNAME}) {
+            if (o.sets.containsKey(type)) {
+                return "already has " + Type.string(type) + " records (a GSLB record answers A and AAAA at its "
+                        + "name itself; remove them)";
+            }
+        }
+        return null;
     }
 
     /** The zone with the longest apex that is a suffix of this name. */
@@ -342,9 +373,6 @@ public final class SnapshotBuilder {
     private NameNode node(Owner o) {
         byte[] nodata = new MessageBuilder(o.name, 0, true, Dns.RCODE_NOERROR).authority(o.zone.negativeSoa())
                 .toBytes();
-        if (o.gslb != null) {
-            return new NameNode(o.name, o.zone, new int[0], new byte[0][], nodata, nodata, o.gslb);
-        }
         List<Integer> types = new ArrayList<>();
         List<byte[]> replies = new ArrayList<>();
         List<RecordData> cname = o.sets.get(Dns.TYPE_CNAME);
@@ -371,7 +399,8 @@ public final class SnapshotBuilder {
             }
         }
         byte[] anyReply = o.sets.isEmpty() ? nodata : any.toBytes();
-        return new NameNode(o.name, o.zone, ints(types), replies.toArray(new byte[0][]), anyReply, nodata, null);
+        // A GSLB name answers its own types (see clash); the zone's records answer the others.
+        return new NameNode(o.name, o.zone, ints(types), replies.toArray(new byte[0][]), anyReply, nodata, o.gslb);
     }
 
     /** An answer of one RRset, with the addresses of the NS, MX and SRV targets we serve in additional. */

@@ -7,6 +7,7 @@ import io.fulcrum.core.balance.BalancerSpec;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.l4.BackendTlsConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
@@ -59,22 +60,36 @@ public final class L4Compiler {
 
     /**
      * @return listener runtimes by {@code service|protocol/port}, in configuration order
-     * @throws IllegalArgumentException when a certificate or a CA file cannot be loaded
+     * @throws IllegalArgumentException when a certificate or a CA file cannot be loaded (an
+     *                                  {@link InvalidFieldException} naming the field)
      */
     public synchronized Map<String, L4ListenerRuntime> compile(FulcrumConfig config) {
         Map<String, L4ListenerRuntime> out = new LinkedHashMap<>();
         Set<Backend> inUse = new HashSet<>();
         Set<CounterKey> countersInUse = new HashSet<>();
-        for (VirtualServiceConfig vs : config.virtualServices()) {
+        for (int v = 0; v < config.virtualServices().size(); v++) {
+            VirtualServiceConfig vs = config.virtualServices().get(v);
             L4TimeoutsConfig serviceLevel = vs.timeouts().over(config.l4Timeouts().over(L4TimeoutsConfig.BUILT_IN));
-            for (L4ListenerConfig lc : vs.listeners()) {
+            for (int l = 0; l < vs.listeners().size(); l++) {
+                L4ListenerConfig lc = vs.listeners().get(l);
+                String path = "virtualServices[" + v + "].listeners[" + l + "]";
                 PoolConfig pool = config.pool(lc.pool());
                 if (pool == null) {
                     throw new IllegalArgumentException("virtual service " + vs.name() + " " + lc.key()
                             + " refers to unknown pool " + lc.pool());
                 }
-                TlsRuntime tls = lc.tls() == null ? null : TlsRuntime.compile(lc.tls());
-                SslContext backendTls = backendContext(lc.backendTls());
+                TlsRuntime tls;
+                SslContext backendTls;
+                try {
+                    tls = lc.tls() == null ? null : TlsRuntime.compile(lc.tls());
+                } catch (InvalidFieldException e) {
+                    throw e.within(path + ".tls");
+                }
+                try {
+                    backendTls = backendContext(lc.backendTls());
+                } catch (InvalidFieldException e) {
+                    throw e.within(path + ".backendTls");
+                }
                 String keyPrefix = vs.name() + "|" + lc.key() + "|";
                 List<Backend> list = new ArrayList<>();
                 Map<Backend, BackendFlowCounters> cs = new IdentityHashMap<>();
@@ -160,8 +175,9 @@ public final class L4Compiler {
             }
             return b.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot build the backend TLS context"
-                    + (bt.caFile().isEmpty() ? "" : " with CA file " + bt.caFile()) + ": " + e.getMessage(), e);
+            throw new InvalidFieldException(bt.caFile().isEmpty() ? "" : "caFile", "cannot build the backend TLS "
+                    + "context" + (bt.caFile().isEmpty() ? "" : " with CA file " + bt.caFile()) + ": "
+                    + e.getMessage(), e);
         }
     }
 

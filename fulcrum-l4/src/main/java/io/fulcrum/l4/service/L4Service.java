@@ -6,6 +6,7 @@ import io.fulcrum.core.config.l4.VirtualServiceConfig;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.l4.ConnectionTableSource;
+import io.fulcrum.core.lifecycle.BindFailedException;
 import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.l4.table.BackendFlowCounters;
 import io.fulcrum.l4.table.ConnectionTable;
@@ -99,6 +100,17 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         return "l4";
     }
 
+    /**
+     * Compiles the virtual services of a configuration as {@link #start} and {@link #apply} do
+     * (certificates, keys, backend TLS, balancers) and drops the result: binds nothing.
+     *
+     * @throws IllegalArgumentException what the compilation refuses (an
+     *                                  {@link io.fulcrum.core.config.InvalidFieldException} names the field)
+     */
+    public static void check(FulcrumConfig config) {
+        new L4Compiler().compile(config);
+    }
+
     @Override
     public synchronized void start(FulcrumConfig config) throws IOException {
         Map<String, L4ListenerRuntime> runtimes = compile(config);
@@ -154,13 +166,17 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     private void applyBindings(FulcrumConfig config, Map<String, L4ListenerRuntime> runtimes) throws IOException {
         Map<String, L4ListenerRuntime> wanted = new LinkedHashMap<>();
         Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
-        for (VirtualServiceConfig vs : config.virtualServices()) {
+        Map<String, String> fields = new LinkedHashMap<>(); // where each address was written, for a failure
+        for (int v = 0; v < config.virtualServices().size(); v++) {
+            VirtualServiceConfig vs = config.virtualServices().get(v);
             for (L4ListenerConfig lc : vs.listeners()) {
                 L4ListenerRuntime rt = runtimes.get(vs.name() + "|" + lc.key());
-                for (String vip : vs.vips()) {
+                for (int i = 0; i < vs.vips().size(); i++) {
+                    String vip = vs.vips().get(i);
                     String key = bindingKey(vip, lc);
                     wanted.put(key, rt);
                     addresses.put(key, new InetSocketAddress(InetAddress.getByName(vip), lc.port()));
+                    fields.putIfAbsent(key, "virtualServices[" + v + "].vips[" + i + "]");
                 }
             }
         }
@@ -183,7 +199,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
                 bind(e.getKey(), addresses.get(e.getKey()), e.getValue());
             } catch (IOException ex) {
                 LOG.error("{}", ex.getMessage());
-                first = first == null ? ex : first;
+                first = first == null ? new BindFailedException(fields.get(e.getKey()), ex.getMessage(), ex) : first;
             }
         }
         if (first != null) {

@@ -6,6 +6,7 @@ import io.fulcrum.core.balance.BalancerRegistry;
 import io.fulcrum.core.balance.BalancerSpec;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -37,16 +38,22 @@ public final class RuntimeCompiler {
      * Builds a snapshot.
      *
      * @throws IllegalArgumentException when the configuration refers to something that does not exist
-     *                                  (a validated configuration never does), or when a listener's
-     *                                  certificate or key cannot be loaded
+     *                                  (a validated configuration never does), or an
+     *                                  {@link InvalidFieldException} naming the field when a certificate or
+     *                                  key cannot be loaded
      */
     public synchronized RuntimeState compile(FulcrumConfig config) {
         // Certificates are read and SSL contexts built first (a bad file fails before any live state
         // changes), and here, never on an event loop.
         Map<String, TlsRuntime> tls = new HashMap<>();
-        for (ListenerConfig lc : config.listeners()) {
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig lc = config.listeners().get(i);
             if (lc.tls() != null) {
-                tls.put(lc.name(), TlsRuntime.compile(lc.tls()));
+                try {
+                    tls.put(lc.name(), TlsRuntime.compile(lc.tls()));
+                } catch (InvalidFieldException e) {
+                    throw e.within("listeners[" + i + "].tls");
+                }
             }
         }
         Map<String, BackendTls> backendTls = BackendTlsCompiler.compileAll(config);

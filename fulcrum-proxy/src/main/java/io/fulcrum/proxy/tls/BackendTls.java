@@ -2,6 +2,7 @@ package io.fulcrum.proxy.tls;
 
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.BackendTlsConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -11,12 +12,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
 import java.io.File;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -25,8 +23,6 @@ import java.util.List;
  * (so a reload re-reads the files), and the name each connection sends as SNI and verifies.
  */
 public final class BackendTls {
-
-    private static final Logger LOG = LoggerFactory.getLogger(BackendTls.class);
 
     private final SslContext context;
     private final String serverName;
@@ -41,36 +37,41 @@ public final class BackendTls {
      *
      * @param pool the pool's name, for messages
      * @param alpn application protocols to offer, empty for none
-     * @throws IllegalArgumentException when a file cannot be loaded or the client key does not match
+     * @throws InvalidFieldException when a file cannot be loaded or the client key does not match, naming
+     *                               the field within the pool's {@code tls} section ({@code caFile},
+     *                               {@code certFile}, {@code keyFile})
      */
     public static BackendTls compile(String pool, BackendTlsConfig cfg, List<String> alpn) {
-        try {
-            SslContextBuilder b = SslContextBuilder.forClient()
-                    .sslProvider(SslContexts.provider())
-                    .protocols(cfg.protocols());
-            if (cfg.verify()) {
-                if (cfg.caFile() != null) {
+        SslContextBuilder b = SslContextBuilder.forClient()
+                .sslProvider(SslContexts.provider())
+                .protocols(cfg.protocols());
+        if (cfg.verify()) {
+            if (cfg.caFile() != null) {
+                try {
                     b.trustManager(new File(cfg.caFile()));
-                } // else the JDK's default trust store
-                b.endpointIdentificationAlgorithm("HTTPS");
-            } else {
-                LOG.warn("pool {}: TLS certificates of its backends are NOT verified (tls.verify: false); anyone on "
-                        + "the path to them can read and change this traffic", pool);
-                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-                b.endpointIdentificationAlgorithm(null);
-            }
-            if (cfg.certFile() != null) {
-                KeyMatch.check(Path.of(cfg.certFile()), Path.of(cfg.keyFile()));
-                b.keyManager(new File(cfg.certFile()), new File(cfg.keyFile()));
-            }
-            if (!alpn.isEmpty()) {
-                b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
-            }
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidFieldException("caFile", "cannot read the certificate authorities in "
+                            + cfg.caFile() + ": " + e.getMessage(), e);
+                }
+            } // else the JDK's default trust store
+            b.endpointIdentificationAlgorithm("HTTPS");
+        } else {
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            b.endpointIdentificationAlgorithm(null);
+        }
+        if (cfg.certFile() != null) {
+            CertifiedKey pair = CertifiedKey.read(cfg.certFile(), cfg.keyFile());
+            b.keyManager(pair.key(), pair.chain());
+        }
+        if (!alpn.isEmpty()) {
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+        }
+        try {
             return new BackendTls(b.build(), cfg.serverName());
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("pool " + pool + ": cannot set up TLS to its backends: "
+            throw new InvalidFieldException("", "pool " + pool + ": cannot set up TLS to its backends: "
                     + e.getMessage(), e);
         }
     }

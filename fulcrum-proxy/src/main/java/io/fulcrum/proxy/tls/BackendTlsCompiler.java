@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.tls;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.PoolConfig;
 
 import java.util.HashMap;
@@ -16,14 +17,20 @@ public final class BackendTlsCompiler {
     /**
      * Pool name to its compiled backend TLS, for the pools that have {@code tls}.
      *
-     * @throws IllegalArgumentException when a pool's TLS files cannot be loaded
+     * @throws InvalidFieldException when a pool's TLS files cannot be loaded, naming the field
+     *                               ({@code pools[1].tls.keyFile})
      */
     public static Map<String, BackendTls> compileAll(FulcrumConfig config) {
         Map<String, BackendTls> m = new HashMap<>();
-        for (PoolConfig pc : config.pools()) {
+        for (int i = 0; i < config.pools().size(); i++) {
+            PoolConfig pc = config.pools().get(i);
             if (pc.tls() != null) {
                 List<String> alpn = "h2".equals(pc.protocol()) ? List.of("h2") : List.of("http/1.1");
-                m.put(pc.name(), BackendTls.compile(pc.name(), pc.tls(), alpn));
+                try {
+                    m.put(pc.name(), BackendTls.compile(pc.name(), pc.tls(), alpn));
+                } catch (InvalidFieldException e) {
+                    throw e.within("pools[" + i + "].tls");
+                }
             }
         }
         return m;

@@ -57,6 +57,15 @@ public final class CertificateNames {
 
     /** The first certificate of a PEM file. */
     static X509Certificate leaf(Path pemChain) {
+        return chain(pemChain)[0];
+    }
+
+    /**
+     * Every certificate of a PEM file, in file order (the server's own first).
+     *
+     * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+     */
+    static X509Certificate[] chain(Path pemChain) {
         try (InputStream in = Files.newInputStream(pemChain)) {
             List<X509Certificate> certs = new ArrayList<>();
             for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
@@ -65,7 +74,7 @@ public final class CertificateNames {
             if (certs.isEmpty()) {
                 throw new IllegalArgumentException(pemChain + " holds no certificate");
             }
-            return certs.getFirst();
+            return certs.toArray(new X509Certificate[0]);
         } catch (IOException | CertificateException e) {
             throw new IllegalArgumentException("cannot read certificate " + pemChain + ": " + e.getMessage(), e);
         }

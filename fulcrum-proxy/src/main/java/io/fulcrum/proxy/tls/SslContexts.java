@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.tls;
 
 import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.TlsConfig;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -12,8 +13,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.SSLException;
-import java.io.File;
-import java.nio.file.Path;
 
 /**
  * Builds server {@link SslContext}s: OpenSSL (BoringSSL through netty-tcnative) when it
@@ -33,8 +32,8 @@ public final class SslContexts {
     /**
      * A server context presenting one certificate with the listener's protocols and ALPN.
      *
-     * @throws IllegalArgumentException when the certificate or key cannot be loaded, or the key does not
-     *                                  belong to the certificate
+     * @throws InvalidFieldException naming {@code certFile} or {@code keyFile} when a file cannot be loaded
+     *                               or the key does not belong to the certificate
      */
     public static SslContext server(CertificateConfig cert, TlsConfig tls) {
         return server(cert, tls, provider());
@@ -42,9 +41,11 @@ public final class SslContexts {
 
     /** Like {@link #server(CertificateConfig, TlsConfig)} with a chosen provider. */
     static SslContext server(CertificateConfig cert, TlsConfig tls, SslProvider provider) {
-        KeyMatch.check(Path.of(cert.certFile()), Path.of(cert.keyFile()));
+        // The key is read here (not by Netty, which reads only PKCS#8 without BouncyCastle), so PKCS#1 and
+        // SEC1 keys work with both providers.
+        CertifiedKey pair = CertifiedKey.read(cert.certFile(), cert.keyFile());
         try {
-            SslContextBuilder b = SslContextBuilder.forServer(new File(cert.certFile()), new File(cert.keyFile()))
+            SslContextBuilder b = SslContextBuilder.forServer(pair.key(), pair.chain())
                     .sslProvider(provider)
                     .protocols(tls.protocols());
             if (tls.alpn().contains(ApplicationProtocolNames.HTTP_2)) {
@@ -58,7 +59,7 @@ public final class SslContexts {
             }
             return b.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot load certificate " + cert.certFile() + " with key "
+            throw new InvalidFieldException("", "cannot load certificate " + cert.certFile() + " with key "
                     + cert.keyFile() + ": " + e.getMessage(), e);
         }
     }

@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.tls;
 
 import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.TlsConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
@@ -34,7 +35,9 @@ public final class TlsRuntime {
     /**
      * Loads every certificate of a listener.
      *
-     * @throws IllegalArgumentException when a certificate or key cannot be loaded
+     * @throws InvalidFieldException when a certificate or key cannot be loaded, naming the field within the
+     *                               {@code tls} section ({@code certificates[1].keyFile}); the caller adds
+     *                               where that section is
      */
     public static TlsRuntime compile(TlsConfig tls) {
         return compile(tls, SslContexts.provider());
@@ -44,12 +47,18 @@ public final class TlsRuntime {
     static TlsRuntime compile(TlsConfig tls, SslProvider provider) {
         List<CertificateConfig> certs = tls.certificates();
         if (certs.isEmpty()) {
-            throw new IllegalArgumentException("a TLS listener needs at least one certificate");
+            throw new InvalidFieldException("certificates", "a TLS listener needs at least one certificate");
         }
         SslContext first = null;
         Map<String, SslContext> byName = new LinkedHashMap<>();
-        for (CertificateConfig cert : certs) {
-            SslContext ctx = SslContexts.server(cert, tls, provider);
+        for (int i = 0; i < certs.size(); i++) {
+            CertificateConfig cert = certs.get(i);
+            SslContext ctx;
+            try {
+                ctx = SslContexts.server(cert, tls, provider);
+            } catch (InvalidFieldException e) {
+                throw e.within("certificates[" + i + "]");
+            }
             first = first == null ? ctx : first;
             for (String name : CertificateNames.of(Path.of(cert.certFile()))) {
                 byName.putIfAbsent(name, ctx); // a name in two certificates goes to the earlier one

@@ -63,6 +63,36 @@ public final class TestCertificates {
         return new Pair(cert, key);
     }
 
+    /** The same certificate with its RSA key rewritten as PKCS#1 ({@code BEGIN RSA PRIVATE KEY}), as older tools write it. */
+    public static Pair withPkcs1Key(Pair rsa, Path dir, String file) throws IOException, InterruptedException {
+        Path key = dir.resolve(file + ".key");
+        openssl("pkey", "-in", rsa.key().toString(), "-traditional", "-out", key.toString());
+        return new Pair(rsa.cert(), key);
+    }
+
+    /**
+     * A self-signed P-256 certificate whose key is SEC1 ({@code BEGIN EC PRIVATE KEY}) after an
+     * {@code EC PARAMETERS} block, as {@code openssl ecparam -genkey} writes it.
+     */
+    public static Pair ecSelfSigned(Path dir, String file, String cn, String san) throws IOException, InterruptedException {
+        Path cert = dir.resolve(file + ".crt");
+        Path key = dir.resolve(file + ".key");
+        openssl("ecparam", "-name", "prime256v1", "-genkey", "-out", key.toString());
+        openssl("req", "-x509", "-key", key.toString(), "-days", "2", "-subj", "/CN=" + cn, "-addext",
+                "subjectAltName=" + san, "-out", cert.toString());
+        return new Pair(cert, key);
+    }
+
+    private static void openssl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("openssl failed: " + out);
+        }
+    }
+
     /** A client context that trusts exactly these certificates. */
     public static SSLContext trusting(Pair... pairs) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");

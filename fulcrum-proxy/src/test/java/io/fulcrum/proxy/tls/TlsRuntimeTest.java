@@ -86,8 +86,49 @@ class TlsRuntimeTest {
                 .hasMessageContaining("does not belong to the certificate");
         assertThatThrownBy(() -> TlsRuntime.compile(new TlsConfig(
                 List.of(new CertificateConfig(a.cert().toString(), a.cert().toString())), null, null)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PKCS#8");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds no PEM private key");
         assertThatThrownBy(() -> TlsRuntime.compile(new TlsConfig(List.of(), null, null)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void pkcs1RsaAndSec1EcKeysLoadAsOpenSslReadsThem(SslProvider provider) throws Exception {
+        Assumptions.assumeTrue(provider == SslProvider.JDK || OpenSsl.isAvailable(), "OpenSSL does not load here");
+        TestCertificates.Pair rsa1 = TestCertificates.withPkcs1Key(a, dir, "a-pkcs1");
+        TestCertificates.Pair ec = TestCertificates.ecSelfSigned(dir, "ec", "ec.test", "DNS:ec.test");
+        assertThat(Files.readString(rsa1.key())).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+        assertThat(Files.readString(ec.key())).startsWith("-----BEGIN EC PARAMETERS-----")
+                .contains("-----BEGIN EC PRIVATE KEY-----");
+
+        TlsRuntime t = TlsRuntime.compile(new TlsConfig(List.of(rsa1.config(), ec.config()), null, null), provider);
+
+        assertThat(t.names()).containsOnlyKeys("a.test", "a2.test", "ec.test");
+        assertThat(t.mapping().map("ec.test")).isNotSameAs(t.defaultContext());
+    }
+
+    @Test
+    void aMismatchedOrUnreadableKeyNamesItsFieldWithinTheTlsSection() throws Exception {
+        TestCertificates.Pair ec = TestCertificates.ecSelfSigned(dir, "ec2", "ec2.test", "DNS:ec2.test");
+        Path encrypted = dir.resolve("encrypted.key");
+        Files.writeString(encrypted, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> TlsRuntime.compile(new TlsConfig(
+                List.of(a.config(), new CertificateConfig(a.cert().toString(), ec.key().toString())), null, null)))
+                .isInstanceOfSatisfying(io.fulcrum.core.config.InvalidFieldException.class, e -> {
+                    assertThat(e.field()).isEqualTo("certificates[1].keyFile");
+                    assertThat(e.reason()).contains(ec.key().toString()).contains("does not belong to the certificate")
+                            .contains("an EC key, the certificate's is RSA");
+                });
+        assertThatThrownBy(() -> TlsRuntime.compile(new TlsConfig(
+                List.of(new CertificateConfig(a.cert().toString(), encrypted.toString())), null, null)))
+                .isInstanceOfSatisfying(io.fulcrum.core.config.InvalidFieldException.class, e -> {
+                    assertThat(e.field()).isEqualTo("certificates[0].keyFile");
+                    assertThat(e.reason()).contains("encrypted");
+                });
+        Path garbage = Files.writeString(dir.resolve("garbage2.pem"), "not a certificate");
+        assertThatThrownBy(() -> TlsRuntime.compile(new TlsConfig(
+                List.of(new CertificateConfig(garbage.toString(), a.key().toString())), null, null)))
+                .isInstanceOfSatisfying(io.fulcrum.core.config.InvalidFieldException.class,
+                        e -> assertThat(e.field()).isEqualTo("certificates[0].certFile"));
     }
 }
