@@ -29,6 +29,11 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     HttpProxyHandler proxiedFor;
     /** The request now using this connection is a HEAD request (its response has no body). */
     boolean headRequest;
+    /**
+     * Its pool's {@link BackendConnectionPool#retire retirement count} for the backend when it was
+     * opened: a connection opened before its pool's protocol, TLS or PROXY header changed is not reused.
+     */
+    int generation;
 
     BackendConnection(Backend backend, BackendConnectionPool pool) {
         this.backend = backend;

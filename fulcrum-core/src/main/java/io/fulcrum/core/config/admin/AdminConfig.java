@@ -14,10 +14,11 @@ import java.util.List;
  * @param tokens    bearer tokens and their roles
  * @param stateFile where changes made through the API are kept so that a restart keeps them;
  *                  relative paths are resolved next to the configuration file
- *                  (default {@code fulcrum-state.json} there)
+ *                  (default {@code fulcrum-state.json} there); read once, at start
  * @param metrics   whether {@code /metrics} answers without a token (default {@code true}, like most exporters)
  */
-public record AdminConfig(Boolean enabled, String bind, TlsConfig tls, List<AdminToken> tokens, String stateFile,
+public record AdminConfig(Boolean enabled, String bind, TlsConfig tls, List<AdminToken> tokens,
+                          @io.fulcrum.core.config.RestartRequired String stateFile,
                           Boolean metricsWithoutToken) {
 
     /** The address used when {@code bind} is not given. */
