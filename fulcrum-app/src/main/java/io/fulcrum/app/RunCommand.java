@@ -100,7 +100,7 @@ public final class RunCommand implements Callable<Integer> {
                         ConfigSummary.of(loaded));
                 logBoundAddresses(node.boundAddresses());
 
-                ConfigReloader reloader = new ConfigReloader(config.file(), loaded, node::apply);
+                ConfigReloader reloader = node.reloader(); // the node's one reload path
                 ReloadSignal hup = ReloadSignal.install(() -> reloader.reload("SIGHUP"));
                 ConfigFileWatcher watcher = null;
                 PidFile pid = null;
