@@ -124,23 +124,29 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
     public synchronized void apply(FulcrumConfig config) throws IOException {
         given = config;
         config = RestartRequiredFields.keep(startedWith, overlay.apply(config));
+        List<IOException> failures = new ArrayList<>();
         try {
             proxy.apply(config);
+        } catch (IOException e) {
+            failures.add(e); // a listener that could not bind: the other sections still apply
         } finally {
             config = proxy.runtime().config(); // what the proxy could put into service
             current = config;
         }
-        IOException first = null;
         for (NodeService service : started) {
             try {
                 service.apply(config);
             } catch (IOException e) {
                 LOG.warn("{}: {}", service.name(), e.getMessage());
-                first = first == null ? e : first;
+                failures.add(e);
             }
         }
-        if (first != null) {
-            throw first;
+        if (!failures.isEmpty()) {
+            // One message naming every part that failed (each listener, each service).
+            IOException all = new IOException(String.join("; ", failures.stream().map(Throwable::getMessage).toList()),
+                    failures.getFirst());
+            failures.stream().skip(1).forEach(all::addSuppressed);
+            throw all;
         }
     }
 
