@@ -64,6 +64,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-watch", description = "Do not reload when the file changes (SIGHUP and `fulcrum reload` still do).")
     private boolean noWatch;
 
+    /** The node once it exists, for the stop signal's time limit. */
+    private volatile FulcrumNode serving;
+
     @Option(names = "--pid-file", paramLabel = "FILE",
             description = "Write the process id here while serving (for `fulcrum reload --pid-file`); removed on exit.")
     private Path pidFile;
@@ -87,8 +90,12 @@ public final class RunCommand implements Callable<Integer> {
         }
 
         // Installed before start() so that a Ctrl-C during start-up still stops cleanly.
-        try (StopSignal stop = StopSignal.install(loaded.server().shutdownGrace().plus(STOP_MARGIN))) {
+        FulcrumConfig first = loaded;
+        // The limit is read when the signal comes: a reload may have changed shutdownGrace.
+        try (StopSignal stop = StopSignal.install(() -> (serving != null ? serving.config() : first)
+                .server().shutdownGrace().plus(STOP_MARGIN))) {
             try (FulcrumNode node = FulcrumNode.create(loaded, config.file())) {
+                serving = node;
                 try {
                     node.start();
                 } catch (IOException e) {
