@@ -37,9 +37,10 @@ public interface AdminNode {
      * file change or SIGHUP): validated, compared section by section, applied, logged and
      * published. Never throws.
      *
-     * @param trigger what asked, for the log and the event ({@code admin API (token ops)})
+     * @param trigger what asked, for the log and the event ({@code admin API})
+     * @param actor   who asked: the token's name, the actor of the {@code config.reload} event
      */
-    ReloadResult reload(String trigger);
+    ReloadResult reload(String trigger, String actor);
 
     /**
      * Puts a configuration into service on the proxy and every service. The node lays the

@@ -179,7 +179,7 @@ final class Changes {
             throw new ApiException(409, "this node was not started from a file");
         }
         // The node's one reloader: the same validation, diff, log line and event as SIGHUP.
-        ReloadResult r = node.reload("admin API (" + who.name() + ")");
+        ReloadResult r = node.reload("admin API", who.name());
         switch (r.outcome()) {
             case REFUSED -> throw new ApiException(422, r.message());
             case FAILED -> throw new ApiException(500, "reload failed: " + r.message());

@@ -91,8 +91,8 @@ public final class TestNode implements AdminNode, AutoCloseable {
     }
 
     @Override
-    public io.fulcrum.control.reload.ReloadResult reload(String trigger) {
-        return reloader.reload(trigger);
+    public io.fulcrum.control.reload.ReloadResult reload(String trigger, String actor) {
+        return reloader.reload(trigger, actor);
     }
 
     @Override

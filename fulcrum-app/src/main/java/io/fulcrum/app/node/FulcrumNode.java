@@ -154,9 +154,14 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
      * Reloads the configuration file (a file change, SIGHUP, the admin API all come here).
      * Never throws; the result says per section what changed.
      */
-    @Override
     public ReloadResult reload(String trigger) {
         return reloader.reload(trigger);
+    }
+
+    /** Like {@link #reload(String)}, asked by an operator (named as the event's actor). */
+    @Override
+    public ReloadResult reload(String trigger, String actor) {
+        return reloader.reload(trigger, actor);
     }
 
     /**

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Reloads are serialized (one at a time, whichever trigger asked), so two triggers in
  * quick succession apply in order rather than racing. Each attempt is logged in one line
  * naming what changed per section, published as a {@code config.reload} event whose
- * details hold the same per section, returned as a {@link ReloadResult} and counted.
+ * details hold the same per section (and the outcome and trigger), returned as a {@link ReloadResult} and counted.
  * Fields only read at start ({@link io.fulcrum.core.config.RestartRequired}) are named in
  * a warning that they need a restart.
  *
@@ -87,8 +87,17 @@ public final class ConfigReloader implements AutoCloseable {
      *
      * @param trigger what asked for the reload, for the log ({@code SIGHUP}, {@code file changed})
      */
-    public synchronized ReloadResult reload(String trigger) {
-        return attempt(trigger, () -> {
+    public ReloadResult reload(String trigger) {
+        return reload(trigger, Event.SYSTEM);
+    }
+
+    /**
+     * Like {@link #reload(String)}, asked by an operator.
+     *
+     * @param actor who asked, named as the actor of the {@code config.reload} event (a token name)
+     */
+    public synchronized ReloadResult reload(String trigger, String actor) {
+        return attempt(trigger, actor, () -> {
             if (file == null) {
                 throw new ConfigException("<config>", List.of(new ConfigError("", 0, 0,
                         "this node was not started from a file; there is nothing to reload")));
@@ -106,7 +115,7 @@ public final class ConfigReloader implements AutoCloseable {
      * @param trigger   what asked for it
      */
     public synchronized ReloadResult offer(FulcrumConfig candidate, String source, String trigger) {
-        return attempt(trigger, () -> {
+        return attempt(trigger, Event.SYSTEM, () -> {
             ConfigValidator.Result r = ConfigValidator.validate(candidate);
             if (!r.ok()) {
                 throw new ConfigException(source, r.errors());
@@ -120,7 +129,7 @@ public final class ConfigReloader implements AutoCloseable {
         LoadedConfig load() throws ConfigException;
     }
 
-    private ReloadResult attempt(String trigger, Candidate candidate, String source) {
+    private ReloadResult attempt(String trigger, String actor, Candidate candidate, String source) {
         if (closed) {
             LOG.info("reload ({}) ignored: stopping", trigger);
             return new ReloadResult(ReloadResult.Outcome.STOPPED, trigger, "stopping", null, List.of());
@@ -139,7 +148,7 @@ public final class ConfigReloader implements AutoCloseable {
         } else {
             failures.incrementAndGet();
         }
-        publish(result, source);
+        publish(result, source, actor);
         return result;
     }
 
@@ -190,20 +199,21 @@ public final class ConfigReloader implements AutoCloseable {
         return new ReloadResult(ReloadResult.Outcome.APPLIED, trigger, changes.summary(), changes, warnings);
     }
 
-    private void publish(ReloadResult result, String source) {
+    private void publish(ReloadResult result, String source, String actor) {
         if (events == null) {
             return;
         }
         try {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            details.put("trigger", result.trigger());
             if (result.changes() != null) {
                 details.putAll(result.changes().bySection());
             }
             String reason = result.outcome() == ReloadResult.Outcome.APPLIED
                     || result.outcome() == ReloadResult.Outcome.UNCHANGED ? result.message()
                     : firstLine(result.message());
-            events.publish(new Event(0, Instant.now(), "config.reload", source, reason, result.trigger(), details));
+            events.publish(new Event(0, Instant.now(), "config.reload", source, reason, actor, details));
         } catch (RuntimeException e) {
             LOG.warn("cannot publish the reload event: {}", e.toString());
         }

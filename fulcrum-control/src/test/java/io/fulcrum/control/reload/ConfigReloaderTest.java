@@ -153,8 +153,8 @@ class ConfigReloaderTest {
         assertThat(result.changes().restartRequired()).containsExactly("server.eventLoopThreads");
         var event = events.latest(1).getFirst();
         assertThat(event.kind()).isEqualTo("config.reload");
-        assertThat(event.actor()).isEqualTo("SIGHUP");
-        assertThat(event.details()).containsEntry("outcome", "applied")
+        assertThat(event.actor()).isEqualTo("system");
+        assertThat(event.details()).containsEntry("outcome", "applied").containsEntry("trigger", "SIGHUP")
                 .containsEntry("pools", "pools[app].backends[a].weight 1->3")
                 .containsEntry("server", "needs a restart: server.eventLoopThreads");
     }
