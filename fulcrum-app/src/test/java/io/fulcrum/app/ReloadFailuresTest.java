@@ -125,6 +125,58 @@ class ReloadFailuresTest {
     }
 
     /**
+     * DNS moved to a port in use keeps answering on its old one (and with the new zone
+     * data), the reload names it as failed; once the port is free the same file moves it.
+     * Before, the old sockets were closed first and DNS went silent.
+     */
+    @Test
+    void dnsMovedToAPortInUseKeepsAnsweringOnTheOldOne() throws Exception {
+        int port = FreePorts.tcp();
+        int dns = FreePorts.tcpAndUdp("127.0.0.1");
+        try (NamedBackend one = NamedBackend.start("one");
+             java.net.DatagramSocket taken = new java.net.DatagramSocket(
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int busy = taken.getLocalPort();
+            String base = ReloadTestConfigs.routingTo(port, one) + """
+                    dns:
+                      listen: ["127.0.0.1:%d"]
+                      zones:
+                        - name: example.test
+                          soa: {mname: ns1.example.test., rname: hostmaster@example.test}
+                          records:
+                            - {name: www, type: A, value: %s}
+                    """;
+            Path file = Files.writeString(dir.resolve("fulcrum.yaml"), base.formatted(dns, "192.0.2.10"));
+            Path pidFile = dir.resolve("fulcrum.pid");
+            try (FulcrumProcess p = FulcrumProcess.start(dir, "run", "-c", file.toString(), "--no-watch",
+                    "--pid-file", pidFile.toString())) {
+                await().atMost(LIMIT).until(() -> !p.isAlive() || Files.exists(pidFile));
+                assertThat(p.isAlive()).as(p.stderr()).isTrue();
+                assertThat(dig(dns)).isEqualTo("192.0.2.10");
+
+                replace(file, base.formatted(busy, "192.0.2.99"));
+                sighup(p);
+                await().atMost(LIMIT).untilAsserted(() -> assertThat(p.stderr())
+                        .contains("the DNS server keeps [127.0.0.1:" + dns + "]"));
+                assertThat(dig(dns)).isEqualTo("192.0.2.99");
+
+                taken.close();
+                sighup(p);
+                await().atMost(LIMIT).until(() -> dig(busy).equals("192.0.2.99"));
+                await().atMost(LIMIT).until(() -> !dig(dns).equals("192.0.2.99"));
+            }
+        }
+    }
+
+    private static String dig(int port) throws Exception {
+        Process d = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(port), "www.example.test", "A",
+                "+short", "+time=1", "+tries=1").redirectErrorStream(true).start();
+        String out = new String(d.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        d.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /**
      * Moving a listener to an address in use used to close the old socket first and then
      * fail to bind the new one: the listener was gone. Now the new address is bound first;
      * on failure the listener keeps serving on the old one, the reload is reported failed
