@@ -1,5 +1,6 @@
 package io.fulcrum.admin;
 
+import io.fulcrum.control.reload.ReloadResult;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.lifecycle.NodeService;
@@ -30,6 +31,16 @@ public interface AdminNode {
 
     /** Every service beside the proxy, in start order. */
     List<NodeService> services();
+
+    /**
+     * Reloads the configuration file through the node's one reloader (the same path as a
+     * file change or SIGHUP): validated, compared section by section, applied, logged and
+     * published. Never throws.
+     *
+     * @param trigger what asked, for the log and the event ({@code admin API})
+     * @param actor   who asked: the token's name, the actor of the {@code config.reload} event
+     */
+    ReloadResult reload(String trigger, String actor);
 
     /**
      * Puts a configuration into service on the proxy and every service. The node lays the

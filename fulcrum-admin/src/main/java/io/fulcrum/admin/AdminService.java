@@ -39,6 +39,9 @@ public final class AdminService implements NodeService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
 
+    /** How long a replaced admin server finishes the requests it is answering. */
+    private static final java.time.Duration RETIRE_GRACE = java.time.Duration.ofSeconds(2);
+
     private final AdminNode node;
     private final AdminState state;
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -46,6 +49,8 @@ public final class AdminService implements NodeService {
     private AdminApi api;
     private volatile TokenAuthenticator auth;
     private volatile AdminConfig config;
+    /** The settings the running admin server was bound with ({@code null} while none runs). */
+    private AdminConfig bound;
     private AdminHttpServer server;
     private ScheduledExecutorService sampler;
     private EventJsonLog eventJson;
@@ -124,34 +129,84 @@ public final class AdminService implements NodeService {
     }
 
     private void configure(AdminConfig next) throws IOException {
-        AdminConfig prev = this.config;
         // Requests are measured only while someone can read the numbers.
         node.proxy().observeExchanges(next.enabled() ? metrics : null);
         this.auth = TokenAuthenticator.of(next.enabled() ? next.tokens() : java.util.List.of());
         this.config = next;
-        boolean rebind = prev == null || !prev.enabled() || !next.enabled() || !prev.bind().equals(next.bind())
-                || !Objects.equals(prev.tls(), next.tls());
-        if (!rebind && server != null) {
+        AdminConfig was = bound; // what the running server was bound with (null: none runs)
+        boolean rebind = was == null ? next.enabled()
+                : !next.enabled() || !was.bind().equals(next.bind()) || !Objects.equals(was.tls(), next.tls());
+        if (!rebind) {
             return;
         }
-        if (server != null) {
-            server.close();
-            server = null;
-        }
+        AdminHttpServer old = server;
         if (!next.enabled()) {
+            server = null;
+            bound = null;
+            retire(old);
             return;
         }
-        int colon = next.bind().lastIndexOf(':');
-        String host = next.bind().substring(0, colon);
+        // The new address first: when it cannot be bound the old server keeps answering.
+        try {
+            server = bindServer(next);
+        } catch (IOException e) {
+            if (old == null || !samePort(was, next)) {
+                throw keeping(e, old, was);
+            }
+            // Same port (a TLS switch, a move between wildcard and one address): free it, retry.
+            old.close();
+            old = null;
+            try {
+                server = bindServer(next);
+            } catch (IOException again) {
+                server = bindServer(was);
+                throw keeping(again, server, was);
+            }
+        }
+        bound = next;
+        retire(old);
+        LOG.info("admin API and dashboard on {}://{}/", next.tls() != null ? "https" : "http",
+                hostPort(server.address()));
+    }
+
+    private AdminHttpServer bindServer(AdminConfig c) throws IOException {
+        int colon = c.bind().lastIndexOf(':');
+        String host = c.bind().substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        int port = Integer.parseInt(next.bind().substring(colon + 1));
-        server = AdminHttpServer.start(host, port, next.tls(), () -> auth, api, new MetricsEndpoint(registry),
+        int port = Integer.parseInt(c.bind().substring(colon + 1));
+        return AdminHttpServer.start(host, port, c.tls(), () -> auth, api, new MetricsEndpoint(registry),
                 node.events(), () -> this.config.metricsWithoutToken(),
                 () -> new AdminHttpServer.Limits(this.config.maxConnections(), this.config.headerTimeout()));
-        LOG.info("admin API and dashboard on {}://{}/", next.tls() != null ? "https" : "http",
-                hostPort(server.address()));
+    }
+
+    private static boolean samePort(AdminConfig a, AdminConfig b) {
+        return a != null && a.bind().substring(a.bind().lastIndexOf(':')).equals(b.bind().substring(b.bind().lastIndexOf(':')));
+    }
+
+    private static IOException keeping(IOException e, AdminHttpServer kept, AdminConfig prev) {
+        return kept == null ? e : new IOException("admin: cannot bind the new address (" + e.getMessage()
+                + "); the admin server keeps " + prev.bind(), e);
+    }
+
+    /**
+     * Closes a replaced admin server a moment later, off this thread: the request that moved
+     * it (a reload through this very API) still gets its answer. It stops accepting at once.
+     */
+    private static void retire(AdminHttpServer old) {
+        if (old == null) {
+            return;
+        }
+        old.stopAccepting();
+        Thread.ofVirtual().name("fulcrum-admin-retire").start(() -> {
+            try {
+                Thread.sleep(RETIRE_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            old.close();
+        });
     }
 
     /** Where the admin server listens, or {@code null} when it does not run. */
@@ -203,6 +258,7 @@ public final class AdminService implements NodeService {
         if (server != null) {
             server.close();
             server = null;
+            bound = null;
         }
     }
 

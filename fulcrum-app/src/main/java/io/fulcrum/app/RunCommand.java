@@ -65,6 +65,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-watch", description = "Do not reload when the file changes (SIGHUP and `fulcrum reload` still do).")
     private boolean noWatch;
 
+    /** The node once it exists, for the stop signal's time limit. */
+    private volatile FulcrumNode serving;
+
     @Option(names = "--pid-file", paramLabel = "FILE",
             description = "Write the process id here while serving (for `fulcrum reload --pid-file`); removed on exit.")
     private Path pidFile;
@@ -89,7 +92,10 @@ public final class RunCommand implements Callable<Integer> {
         }
 
         // Installed before start() so that a Ctrl-C during start-up still stops cleanly.
-        try (StopSignal stop = StopSignal.install(loaded.server().shutdownGrace().plus(STOP_MARGIN))) {
+        FulcrumConfig first = loaded;
+        // The limit is read when the signal comes: a reload may have changed shutdownGrace.
+        try (StopSignal stop = StopSignal.install(() -> (serving != null ? serving.config() : first)
+                .server().shutdownGrace().plus(STOP_MARGIN))) {
             FulcrumNode created;
             try {
                 created = FulcrumNode.create(loaded, config.file());
@@ -97,6 +103,7 @@ public final class RunCommand implements Callable<Integer> {
                 return cannotStart(err, checked, e);
             }
             try (FulcrumNode node = created) {
+                serving = node;
                 try {
                     node.start();
                 } catch (IOException | RuntimeException e) {
@@ -106,7 +113,7 @@ public final class RunCommand implements Callable<Integer> {
                         ConfigSummary.of(loaded));
                 logBoundAddresses(node.boundAddresses());
 
-                ConfigReloader reloader = new ConfigReloader(config.file(), loaded, node::apply);
+                ConfigReloader reloader = node.reloader(); // the node's one reload path
                 ReloadSignal hup = ReloadSignal.install(() -> reloader.reload("SIGHUP"));
                 ConfigFileWatcher watcher = null;
                 PidFile pid = null;

@@ -28,12 +28,13 @@ final class StopSignal implements AutoCloseable {
 
     private final CountDownLatch requested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final Duration cleanupLimit;
+    /** Read when the signal comes: a reload may have changed {@code server.shutdownGrace} since start. */
+    private final java.util.function.Supplier<Duration> cleanupLimit;
     private final Thread hook;
     private volatile boolean signalled;
     private boolean interrupted;
 
-    private StopSignal(Duration cleanupLimit) {
+    private StopSignal(java.util.function.Supplier<Duration> cleanupLimit) {
         this.cleanupLimit = cleanupLimit;
         this.hook = Thread.ofPlatform().name("fulcrum-shutdown").unstarted(this::onShutdown);
     }
@@ -41,9 +42,15 @@ final class StopSignal implements AutoCloseable {
     /**
      * Starts listening for SIGINT/SIGTERM.
      *
-     * @param cleanupLimit how long the command may take to stop after a signal before the process exits anyway
+     * @param cleanupLimit how long the command may take to stop after a signal before the process exits
+     *                     anyway; asked when the signal comes
      */
     static StopSignal install(Duration cleanupLimit) {
+        return install(() -> cleanupLimit);
+    }
+
+    /** Like {@link #install(Duration)} with a limit read when the signal comes. */
+    static StopSignal install(java.util.function.Supplier<Duration> cleanupLimit) {
         StopSignal signal = new StopSignal(cleanupLimit);
         Runtime.getRuntime().addShutdownHook(signal.hook);
         return signal;
@@ -87,10 +94,11 @@ final class StopSignal implements AutoCloseable {
         signalled = true;
         requested.countDown();
         int exitCode = ExitCodes.OK;
+        Duration limit = cleanupLimit.get();
         try {
-            if (!finished.await(cleanupLimit.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!finished.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.error("shutdown did not finish within {}; exiting anyway",
-                        ConfigUnits.formatDuration(cleanupLimit));
+                        ConfigUnits.formatDuration(limit));
                 exitCode = ExitCodes.FAILURE;
             }
         } catch (InterruptedException e) {

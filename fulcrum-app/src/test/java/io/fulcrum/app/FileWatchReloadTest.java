@@ -91,7 +91,7 @@ class FileWatchReloadTest {
         Files.writeString(file, ReloadTestConfigs.routingTo(port, two));
         await().atMost(LIMIT).until(() -> reloader.successes() == 1);
         assertThat(reloader.lastResult().outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
-        assertThat(reloader.lastResult().message()).isEqualTo("backends added [app/two], removed [app/one]");
+        assertThat(reloader.lastResult().message()).isEqualTo("pools[app].backends added [two], pools[app].backends removed [one]");
         assertThat(get()).isEqualTo("two");
 
         Files.writeString(file, ReloadTestConfigs.invalid(port, one));

@@ -76,7 +76,7 @@ class ReloadCommandTest {
                 await().atMost(LIMIT).until(() -> get(http, port).equals("200 two"));
                 // Logged once every service beside the proxy has taken the file too.
                 await().atMost(LIMIT).untilAsserted(() ->
-                        assertThat(p.stderr()).contains("backends added [app/two], removed [app/one]"));
+                        assertThat(p.stderr()).contains("pools[app].backends added [two], pools[app].backends removed [one]"));
 
                 // An invalid file is refused; the running configuration keeps serving.
                 Files.writeString(file, ReloadTestConfigs.invalid(port, one));

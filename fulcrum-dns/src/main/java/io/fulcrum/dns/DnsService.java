@@ -107,14 +107,6 @@ public final class DnsService implements NodeService {
         }
         boolean rebind = server == null || !next.listen().equals(current.listen())
                 || !next.threads().equals(current.threads());
-        DnsServer nextServer = server;
-        if (rebind && next.enabled()) {
-            if (server != null) {
-                server.close(); // the same ports are bound again below
-                server = null;
-            }
-            nextServer = new DnsServer(engine, addresses(next.listen()), next.threads());
-        }
         engine.udpPayloadSize(next.udpPayloadSize());
         keepStickyClients(engine.snapshot(), snapshot);
         engine.snapshot(snapshot);
@@ -123,18 +115,25 @@ public final class DnsService implements NodeService {
             closeQuietly(database);
             database = nextDb;
         }
+        IOException bindFailure = null;
         if (!next.enabled() && server != null) {
             server.close();
             server = null;
         } else if (rebind && next.enabled()) {
             try {
-                nextServer.start();
+                server = rebind(next);
+                LOG.info("dns: listening on {} (udp+tcp, {} thread(s), {})", server.boundAddresses(), next.threads(),
+                        server.nativeTransport() ? "epoll" : "nio");
             } catch (IOException e) {
-                throw new BindFailedException("dns.listen", e.getMessage(), e);
+                if (server == null) {
+                    throw new BindFailedException("dns.listen", e.getMessage(), e);
+                }
+                // The old sockets keep answering (with the new zones); the next apply tries again.
+                bindFailure = new BindFailedException("dns.listen", "cannot listen on " + next.listen() + " (" + e.getMessage()
+                        + "); the DNS server keeps " + current.listen(), e);
+                next = new DnsConfig(current.listen(), current.threads(), next.udpPayloadSize(), next.geoDatabase(),
+                        next.stickyEntries(), next.zones(), next.sites(), next.gslb());
             }
-            server = nextServer;
-            LOG.info("dns: listening on {} (udp+tcp, {} thread(s), {})", server.boundAddresses(), next.threads(),
-                    server.nativeTransport() ? "epoll" : "nio");
         }
         current = next;
         if (events != null && next.enabled()) {
@@ -142,6 +141,54 @@ public final class DnsService implements NodeService {
                     "zones", String.valueOf(snapshot.zones().size()),
                     "gslbRecords", String.valueOf(snapshot.gslbRecords().size())));
         }
+        if (bindFailure != null) {
+            throw bindFailure;
+        }
+    }
+
+    /**
+     * Binds the new listen addresses before letting go of the old ones, so a failure (an
+     * address in use) leaves the running server answering. Addresses it shares with the old
+     * server bind beside it with SO_REUSEPORT; where that is not available (NIO), the old
+     * server is closed first and started again should the new one still fail.
+     */
+    private DnsServer rebind(DnsConfig next) throws IOException {
+        DnsServer old = server;
+        DnsServer fresh = new DnsServer(engine, addresses(next.listen()), next.threads());
+        try {
+            fresh.start();
+        } catch (IOException first) {
+            if (old == null || !sharesAPort(current.listen(), next.listen())) {
+                throw first;
+            }
+            old.close();
+            server = null;
+            try {
+                fresh = new DnsServer(engine, addresses(next.listen()), next.threads());
+                fresh.start();
+            } catch (IOException again) {
+                DnsServer back = new DnsServer(engine, addresses(current.listen()), current.threads());
+                back.start();
+                server = back;
+                throw again;
+            }
+            return fresh;
+        }
+        if (old != null) {
+            old.close();
+        }
+        return fresh;
+    }
+
+    private static boolean sharesAPort(List<String> before, List<String> after) throws IOException {
+        for (InetSocketAddress a : addresses(before)) {
+            for (InetSocketAddress b : addresses(after)) {
+                if (a.getPort() == b.getPort()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Sticky clients survive a reload for the records and sites that remain. */

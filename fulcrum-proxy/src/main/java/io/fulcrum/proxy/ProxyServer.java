@@ -113,6 +113,13 @@ public final class ProxyServer implements AutoCloseable {
         ListenerSlot slot = new ListenerSlot(state.listeners().get(lc.name()), accessLog);
         slot.handoff(handoff);
         slot.observer(observer);
+        Channel ch = bindChannel(lc, slot);
+        slots.put(lc.name(), slot);
+        serverChannels.put(lc.name(), ch);
+    }
+
+    /** Binds {@code lc}'s address for {@code slot}; registers nothing. */
+    private Channel bindChannel(ListenerConfig lc, ListenerSlot slot) throws IOException {
         HostPort hp = HostPort.parse(lc.bind());
         ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -133,10 +140,9 @@ public final class ProxyServer implements AutoCloseable {
                 });
         try {
             Channel ch = b.bind(new InetSocketAddress(hp.host(), hp.port())).sync().channel();
-            slots.put(lc.name(), slot);
-            serverChannels.put(lc.name(), ch);
             LOG.info("listener {} serving {} on {}", lc.name(), lc.tls() != null ? "HTTPS" : "HTTP",
                     ch.localAddress());
+            return ch;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding listener " + lc.name(), e);
@@ -151,36 +157,72 @@ public final class ProxyServer implements AutoCloseable {
      * loops) and published in one step; listeners that appeared are bound, those that
      * disappeared stop accepting (their open connections finish).
      *
-     * @throws IOException when a new listener cannot be bound (the rest of the change stays applied)
+     * <p>A listener whose {@code bind} moved binds its new address before it lets go of the
+     * old one. When the new address cannot be bound (in use, say), the listener keeps its old
+     * socket and its old {@code bind}: the configuration in effect ({@link #runtime()}) says
+     * so, and the next apply tries the move again.
+     *
+     * <p>Idle backend connections of pools whose protocol, TLS or PROXY header changed are
+     * not reused: the next request opens one the new way.
+     *
+     * @throws IOException when a listener cannot bind (the rest of the change stays applied)
      */
     public synchronized void apply(FulcrumConfig config) throws IOException {
         if (stopped) {
             throw new IllegalStateException("the proxy is shut down; a configuration cannot be applied");
         }
+        RuntimeState previous = state;
         RuntimeState next = compiler.compile(config);
         warnUnverifiedBackends(config);
         AccessLog oldLog = accessLog;
-        AccessLog newLog = config.accessLog().equals(state.config().accessLog()) ? oldLog
+        AccessLog newLog = config.accessLog().equals(previous.config().accessLog()) ? oldLog
                 : new AccessLog(config.accessLog());
-        state = next;
-        accessLog = newLog;
         IOException bindFailure = null;
         try {
+            // Moved listeners: the new address first, so a failure leaves the old one serving.
+            Map<String, Channel> moved = new LinkedHashMap<>();
+            Map<String, String> keptBinds = new LinkedHashMap<>();
+            for (var e : slots.entrySet()) {
+                var lr = next.listeners().get(e.getKey());
+                String oldBind = e.getValue().runtime().config().bind();
+                if (lr != null && !lr.config().bind().equals(oldBind)) {
+                    try {
+                        moved.put(e.getKey(), bindMoved(lr.config(), e.getValue()));
+                    } catch (IOException ex) {
+                        LOG.error("{}; listener {} keeps serving on {}", ex.getMessage(), e.getKey(), oldBind);
+                        bindFailure = bindFailure == null ? new IOException(ex.getMessage()
+                                + "; listener " + e.getKey() + " keeps " + oldBind, ex) : bindFailure;
+                        keptBinds.put(e.getKey(), oldBind);
+                    }
+                }
+            }
+            if (!keptBinds.isEmpty()) {
+                next = compiler.compile(withBinds(config, keptBinds));
+            }
+            state = next;
+            accessLog = newLog;
             for (String name : Map.copyOf(slots).keySet()) {
                 ListenerSlot slot = slots.get(name);
                 var lr = next.listeners().get(name);
-                if (lr != null && lr.config().bind().equals(slot.runtime().config().bind())) {
-                    slot.update(lr, newLog);
-                } else {
-                    // Gone or moved: stop accepting here. Its open connections finish on the snapshot
-                    // they started with (they are on their way out and get no later changes).
+                if (lr == null) {
+                    // Gone: stop accepting here. Its open connections finish on the snapshot they
+                    // started with (they are on their way out and get no later changes).
                     slots.remove(name);
                     serverChannels.remove(name).close().syncUninterruptibly();
                     slot.update(slot.runtime(), newLog);
                     LOG.info("listener {} stopped accepting on {}", name, slot.runtime().config().bind());
+                    continue;
                 }
+                Channel newChannel = moved.get(name);
+                if (newChannel != null) {
+                    Channel old = serverChannels.put(name, newChannel);
+                    old.close().syncUninterruptibly();
+                    LOG.info("listener {} moved from {} to {}", name, slot.runtime().config().bind(),
+                            lr.config().bind());
+                }
+                slot.update(lr, newLog);
             }
-            for (ListenerConfig lc : config.listeners()) {
+            for (ListenerConfig lc : next.config().listeners()) {
                 if (!serverChannels.containsKey(lc.name())) {
                     try {
                         bind(lc);
@@ -191,6 +233,7 @@ public final class ProxyServer implements AutoCloseable {
                     }
                 }
             }
+            retireChangedConnections(previous, next);
         } finally {
             if (newLog != oldLog) {
                 oldLog.close();
@@ -209,6 +252,65 @@ public final class ProxyServer implements AutoCloseable {
                         + "the path to them can read and change this traffic", pool.name());
             }
         }
+    }
+
+    /**
+     * Binds a moved listener's new address. When that fails and the old address has the same
+     * port (a move between a wildcard and a specific address overlaps it), lets go of the old
+     * socket first and, should the new bind still fail, binds the old address again.
+     */
+    private Channel bindMoved(ListenerConfig lc, ListenerSlot slot) throws IOException {
+        try {
+            return bindChannel(lc, slot);
+        } catch (IOException first) {
+            ListenerConfig was = slot.runtime().config();
+            if (HostPort.parse(was.bind()).port() != HostPort.parse(lc.bind()).port()) {
+                throw first;
+            }
+            Channel old = serverChannels.get(lc.name());
+            old.close().syncUninterruptibly();
+            try {
+                return bindChannel(lc, slot);
+            } catch (IOException second) {
+                serverChannels.put(lc.name(), bindChannel(was, slot));
+                throw second;
+            }
+        }
+    }
+
+    /** {@code config} with these listeners' {@code bind} put back to the address they keep. */
+    private static FulcrumConfig withBinds(FulcrumConfig config, Map<String, String> binds) {
+        java.util.List<ListenerConfig> listeners = new java.util.ArrayList<>();
+        for (ListenerConfig lc : config.listeners()) {
+            String keep = binds.get(lc.name());
+            listeners.add(keep == null ? lc : new ListenerConfig(lc.name(), keep, lc.protocol(), lc.timeouts(),
+                    lc.limits(), lc.forwarded(), lc.routes(), lc.tls(), lc.http2(), lc.acceptProxyProtocol()));
+        }
+        return new FulcrumConfig(config.server(), config.accessLog(), listeners, config.pools(), config.l4Timeouts(),
+                config.virtualServices(), config.gslb(), config.dns(), config.admin());
+    }
+
+    /** Tells every event loop to stop reusing connections of pools that now connect differently. */
+    private void retireChangedConnections(RuntimeState previous, RuntimeState next) {
+        java.util.Set<Backend> retired = new java.util.HashSet<>();
+        for (var e : next.pools().entrySet()) {
+            var before = previous.pools().get(e.getKey());
+            if (before != null && !sameConnections(before.config(), e.getValue().config())) {
+                retired.addAll(before.backends());
+                retired.addAll(e.getValue().backends());
+            }
+        }
+        if (retired.isEmpty()) {
+            return;
+        }
+        java.util.Set<Backend> set = java.util.Set.copyOf(retired);
+        backendPools.forEach((loop, pool) -> loop.execute(() -> pool.retire(set)));
+    }
+
+    /** Whether two pool settings open backend connections the same way. */
+    private static boolean sameConnections(io.fulcrum.core.config.PoolConfig a, io.fulcrum.core.config.PoolConfig b) {
+        return a.protocol().equals(b.protocol()) && java.util.Objects.equals(a.tls(), b.tls())
+                && a.proxyProtocol().equals(b.proxyProtocol());
     }
 
     /** Sets the GSLB redirect hand-off used when a listener cannot serve a request ({@code null}: none). */

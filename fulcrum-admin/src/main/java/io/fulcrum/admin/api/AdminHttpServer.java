@@ -118,6 +118,11 @@ public final class AdminHttpServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** Stops accepting connections; those open are served until {@link #close()}. */
+    public void stopAccepting() {
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

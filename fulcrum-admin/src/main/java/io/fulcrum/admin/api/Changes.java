@@ -12,6 +12,7 @@ import io.fulcrum.control.config.ConfigUnits;
 import io.fulcrum.control.config.ConfigValidator;
 import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.control.config.Names;
+import io.fulcrum.control.reload.ReloadResult;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
@@ -320,20 +321,21 @@ final class Changes {
         if (node.configFile() == null) {
             throw new ApiException(409, "this node was not started from a file");
         }
-        try {
-            LoadedConfig loaded = ConfigLoader.loadWithWarnings(node.configFile());
-            node.apply(loaded.config());
-            node.events().publish(new Event(0, Instant.now(), "config.reload", node.configFile().toString(),
-                    "reloaded through the admin API", who.name(), Map.of()));
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("outcome", "applied");
-            out.put("warnings", loaded.warnings().stream().map(w -> w.format(null)).toList());
-            return out;
-        } catch (ConfigException e) {
-            throw new ApiException(422, e.getMessage());
-        } catch (IOException e) {
-            throw new ApiException(500, "reload partly failed: " + e.getMessage());
+        // The node's one reloader: the same validation, diff, log line and event as SIGHUP.
+        ReloadResult r = node.reload("admin API", who.name());
+        switch (r.outcome()) {
+            case REFUSED -> throw new ApiException(422, r.message());
+            case FAILED -> throw new ApiException(500, "reload failed: " + r.message());
+            case STOPPED -> throw new ApiException(503, "the node is stopping");
+            default -> {
+            }
         }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("outcome", r.outcome() == ReloadResult.Outcome.APPLIED ? "applied" : "unchanged");
+        out.put("changes", r.changes().bySection());
+        out.put("restartRequired", r.changes().restartRequired());
+        out.put("warnings", r.warnings());
+        return out;
     }
 
     /** Checks a configuration text without applying it. */

@@ -30,6 +30,7 @@ public final class TestNode implements AdminNode, AutoCloseable {
     private final List<NodeService> services = new ArrayList<>();
     private volatile FulcrumConfig current;
     private FulcrumConfig given;
+    private final io.fulcrum.control.reload.ConfigReloader reloader;
 
     private TestNode(Path file, FulcrumConfig config, List<NodeService> extra) {
         this.file = file;
@@ -40,6 +41,7 @@ public final class TestNode implements AdminNode, AutoCloseable {
         this.admin = new AdminService(this, state);
         services.add(admin);
         services.addAll(extra);
+        this.reloader = new io.fulcrum.control.reload.ConfigReloader(file, config, this::apply, events);
     }
 
     /** Loads {@code file} and starts a node on it, with extra services beside the admin one. */
@@ -86,6 +88,11 @@ public final class TestNode implements AdminNode, AutoCloseable {
         for (NodeService s : services) {
             s.apply(c);
         }
+    }
+
+    @Override
+    public io.fulcrum.control.reload.ReloadResult reload(String trigger, String actor) {
+        return reloader.reload(trigger, actor);
     }
 
     @Override

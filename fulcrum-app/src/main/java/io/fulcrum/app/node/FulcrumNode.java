@@ -3,6 +3,9 @@ package io.fulcrum.app.node;
 import io.fulcrum.admin.AdminNode;
 import io.fulcrum.admin.AdminService;
 import io.fulcrum.admin.state.AdminState;
+import io.fulcrum.control.reload.ConfigReloader;
+import io.fulcrum.control.reload.ReloadResult;
+import io.fulcrum.control.reload.RestartRequiredFields;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.event.EventLog;
@@ -48,12 +51,18 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
     private final UnaryOperator<FulcrumConfig> overlay;
     /** The last configuration given, before the overlay (what {@link #reapply()} applies again). */
     private FulcrumConfig given;
+    /** The first configuration: fields read only at start keep its values ({@link RestartRequiredFields}). */
+    private final FulcrumConfig startedWith;
+    /** The one path every new configuration takes: file watch, SIGHUP, the admin API, a store. */
+    private final ConfigReloader reloader;
 
     private FulcrumNode(FulcrumConfig config, Path configFile, UnaryOperator<FulcrumConfig> overlay) {
         this.events = new EventLog();
         this.overlay = overlay;
         this.given = config;
+        this.reloader = new ConfigReloader(configFile, config, this::apply, events);
         config = overlay.apply(config);
+        this.startedWith = config;
         this.proxy = new ProxyServer(config);
         this.configFile = configFile;
         this.current = config;
@@ -137,24 +146,68 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         }
     }
 
-    /** Applies a validated configuration to the proxy, then to every service. */
+    /**
+     * Applies a validated configuration to the proxy, then to every service. Fields read
+     * only at start keep their running values; a listener that could not move keeps its
+     * old address (see {@code ProxyServer.apply}), and {@link #config()} says so.
+     *
+     * <p>New configurations from outside go through {@link #reload} or {@link #offer}, which
+     * compare, log and publish; this is what they call to put one into service.
+     */
     public synchronized void apply(FulcrumConfig config) throws IOException {
         given = config;
-        config = overlay.apply(config);
-        proxy.apply(config);
-        current = config;
-        IOException first = null;
+        config = RestartRequiredFields.keep(startedWith, overlay.apply(config));
+        List<IOException> failures = new ArrayList<>();
+        try {
+            proxy.apply(config);
+        } catch (IOException e) {
+            failures.add(e); // a listener that could not bind: the other sections still apply
+        } finally {
+            config = proxy.runtime().config(); // what the proxy could put into service
+            current = config;
+        }
         for (NodeService service : started) {
             try {
                 service.apply(config);
             } catch (IOException e) {
                 LOG.warn("{}: {}", service.name(), e.getMessage());
-                first = first == null ? e : first;
+                failures.add(e);
             }
         }
-        if (first != null) {
-            throw first;
+        if (!failures.isEmpty()) {
+            // One message naming every part that failed (each listener, each service).
+            IOException all = new IOException(String.join("; ", failures.stream().map(Throwable::getMessage).toList()),
+                    failures.getFirst());
+            failures.stream().skip(1).forEach(all::addSuppressed);
+            throw all;
         }
+    }
+
+    /**
+     * Reloads the configuration file (a file change, SIGHUP, the admin API all come here).
+     * Never throws; the result says per section what changed.
+     */
+    public ReloadResult reload(String trigger) {
+        return reloader.reload(trigger);
+    }
+
+    /** Like {@link #reload(String)}, asked by an operator (named as the event's actor). */
+    @Override
+    public ReloadResult reload(String trigger, String actor) {
+        return reloader.reload(trigger, actor);
+    }
+
+    /**
+     * Puts a configuration that came from elsewhere (a configuration store) into service
+     * through the same reloader as the file: validated, compared, logged, published.
+     */
+    public ReloadResult offer(FulcrumConfig candidate, String source, String trigger) {
+        return reloader.offer(candidate, source, trigger);
+    }
+
+    /** The node's reloader (its baseline is the last configuration given, before the operator's changes). */
+    public ConfigReloader reloader() {
+        return reloader;
     }
 
     /** Applies the last configuration again, with the overlay as it is now (after an operator's change). */
@@ -205,11 +258,14 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         return proxy.boundAddresses();
     }
 
-    /** Closes the services in reverse order, then shuts the proxy down gracefully. */
+    /** Stops reloading, closes the services in reverse order, then shuts the proxy down gracefully. */
     @Override
-    public synchronized void close() {
-        closeStarted();
-        proxy.close();
+    public void close() {
+        reloader.close(); // outside the node's lock: waits for a reload in progress, which takes it
+        synchronized (this) {
+            closeStarted();
+            proxy.close();
+        }
     }
 
     private void closeStarted() {

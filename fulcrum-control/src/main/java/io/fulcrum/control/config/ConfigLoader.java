@@ -43,6 +43,12 @@ public final class ConfigLoader {
 
     private static final String TOP_LEVEL_FIELDS = "server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin";
 
+    /**
+     * Largest configuration file read (64 MiB): far above any real configuration (a zone
+     * of a hundred thousand records is a few MB), far below what would strain the heap.
+     */
+    public static final int MAX_FILE_BYTES = 64 << 20;
+
     private ConfigLoader() {
     }
 
@@ -119,7 +125,7 @@ public final class ConfigLoader {
         String source = file.toString();
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = readBounded(file, source);
         } catch (NoSuchFileException e) {
             throw single(source, "", Loc.NONE, "no such file");
         } catch (AccessDeniedException e) {
@@ -137,6 +143,30 @@ public final class ConfigLoader {
         } catch (CharacterCodingException e) {
             throw single(source, "", Loc.NONE, "not UTF-8 text");
         }
+    }
+
+    /**
+     * The file's bytes, refused past {@link #MAX_FILE_BYTES} before anything is read: a huge
+     * file would otherwise exhaust the heap of the process that is serving. The limit holds
+     * for a file that grows while it is read, too.
+     */
+    private static byte[] readBounded(Path file, String source) throws IOException, ConfigException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw tooLarge(source, size);
+        }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw tooLarge(source, bytes.length);
+            }
+            return bytes;
+        }
+    }
+
+    private static ConfigException tooLarge(String source, long size) {
+        return single(source, "", Loc.NONE, "the file is " + size + " bytes; a configuration file may be at most "
+                + MAX_FILE_BYTES + " bytes (" + (MAX_FILE_BYTES >> 20) + " MiB)");
     }
 
     private static ConfigException single(String source, String path, Loc loc, String message) {

@@ -125,8 +125,8 @@ public final class ConfigFileWatcher implements AutoCloseable {
     private void fire() {
         try {
             onChange.run();
-        } catch (RuntimeException e) {
-            LOG.error("handling a change of {} failed", file, e);
+        } catch (Throwable e) { // an Error too: one failed reload must not end the watch
+            LOG.error("handling a change of {} failed; still watching", file, e);
         }
     }
 

@@ -34,23 +34,87 @@ class ConfigChangesTest {
 
         ConfigChanges c = ConfigChanges.between(before, after);
 
-        assertThat(c.listenersRemoved()).containsExactly("admin");
-        assertThat(c.listenersChanged()).containsExactly("web");
-        assertThat(c.poolsChanged()).containsExactly("app");
-        assertThat(c.backendsAdded()).containsExactly("app/c");
-        assertThat(c.backendsRemoved()).containsExactly("app/a");
-        assertThat(c.backendsReweighted()).containsExactly("app/b 2->5");
-        assertThat(c.backendsChanged()).containsExactly("app/d");
-        assertThat(c.summary()).isEqualTo("listeners removed [admin], changed [web]; pools changed [app]; "
-                + "backends added [app/c], removed [app/a], re-weighted [app/b 2->5], changed [app/d]");
+        assertThat(c.section("listeners").changes())
+                .containsExactly("listeners removed [admin]", "listeners[web].bind changed");
+        assertThat(c.section("pools").changes()).containsExactly(
+                "pools[app].algorithm changed",
+                "pools[app].backends added [c]",
+                "pools[app].backends removed [a]",
+                "pools[app].backends[b].weight 2->5",
+                "pools[app].backends[d].maxConnections 0->10");
+        assertThat(c.sections()).extracting(ConfigChanges.Section::name).containsExactly("listeners", "pools");
+    }
+
+    /** Today's bug: a pool's connection settings compared through a constructor that drops them. */
+    @Test
+    void aPoolsProtocolProxyHeaderAndTlsAreChanges() throws Exception {
+        String base = yaml("", backend("a", 1));
+        FulcrumConfig before = parse(base);
+        FulcrumConfig after = parse(base.replace("    backends:",
+                "    protocol: h2c\n    proxyProtocol: v1\n    backends:"));
+
+        ConfigChanges c = ConfigChanges.between(before, after);
+
+        assertThat(c.isEmpty()).isFalse();
+        assertThat(c.section("pools").changes())
+                .containsExactly("pools[app].protocol changed", "pools[app].proxyProtocol changed");
+    }
+
+    /** Sections today's diff never looked at: DNS, virtual services, L4 timeouts, admin. */
+    @Test
+    void everySectionOfTheConfigurationIsCompared() throws Exception {
+        String base = yaml("", backend("a", 1)) + """
+                l4Timeouts:
+                  idle: 60s
+                virtualServices:
+                  - name: vs
+                    vips: [127.0.0.1]
+                    listeners:
+                      - port: 7000
+                        pool: app
+                dns:
+                  listen: ["127.0.0.1:5353"]
+                  zones:
+                    - name: example.com
+                      soa: {mname: ns1.example.com., rname: hostmaster@example.com}
+                      records:
+                        - {name: www, type: A, value: 192.0.2.10}
+                admin:
+                  bind: 127.0.0.1:9900
+                """;
+        FulcrumConfig before = parse(base);
+        FulcrumConfig after = parse(base.replace("idle: 60s", "idle: 5s").replace("192.0.2.10", "192.0.2.99")
+                .replace("vips: [127.0.0.1]", "vips: [127.0.0.1, 127.0.0.2]")
+                .replace("      - port: 7000\n", "      - port: 7000\n        pool: app\n      - port: 7001\n")
+                .replace("bind: 127.0.0.1:9900", "bind: 127.0.0.1:9901"));
+
+        ConfigChanges c = ConfigChanges.between(before, after);
+
+        assertThat(c.sections()).extracting(ConfigChanges.Section::name)
+                .containsExactly("l4Timeouts", "virtualServices", "dns", "admin");
+        assertThat(c.section("l4Timeouts").changes()).containsExactly("l4Timeouts.idle 1m->5s");
+        assertThat(c.section("virtualServices").changes()).containsExactly(
+                "virtualServices[vs].vips added [127.0.0.2]", "virtualServices[vs].listeners added [tcp/7001]");
+        assertThat(c.section("dns").summary()).contains("dns.zones[example.com].records");
+        assertThat(c.section("admin").changes()).containsExactly("admin.bind changed");
     }
 
     @Test
-    void aBackendThatMovedIsRemovedAndAdded() throws Exception {
-        FulcrumConfig before = parse(yaml("", backend("a", 1)));
-        FulcrumConfig after = parse(yaml("", backend("a", 1).replace("127.0.0.1:", "127.0.0.2:")));
+    void aFieldReadOnlyAtStartIsNamedAsNeedingARestart() throws Exception {
+        String base = yaml("", backend("a", 1));
+        FulcrumConfig before = parse(base);
+        FulcrumConfig after = parse("server:\n  eventLoopThreads: 3\n  transport: nio\n  shutdownGrace: 2s\n" + base);
+
         ConfigChanges c = ConfigChanges.between(before, after);
-        assertThat(c.backendsAdded()).containsExactly("app/a");
-        assertThat(c.backendsRemoved()).containsExactly("app/a");
+
+        assertThat(c.section("server").changes()).containsExactly("server.shutdownGrace 10s->2s");
+        assertThat(c.restartRequired()).containsExactly("server.eventLoopThreads", "server.transport");
+        assertThat(c.summary()).isEqualTo(
+                "server.shutdownGrace 10s->2s, needs a restart: server.eventLoopThreads, server.transport");
+        FulcrumConfig effective = RestartRequiredFields.keep(before, after);
+        assertThat(effective.server().eventLoopThreads()).isEqualTo(before.server().eventLoopThreads());
+        assertThat(effective.server().transport()).isEqualTo(before.server().transport());
+        assertThat(effective.server().shutdownGrace()).isEqualTo(after.server().shutdownGrace());
+        assertThat(effective.pools()).isEqualTo(after.pools());
     }
 }

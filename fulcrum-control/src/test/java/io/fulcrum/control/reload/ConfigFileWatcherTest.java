@@ -61,6 +61,22 @@ class ConfigFileWatcherTest {
         staysAt(1);
     }
 
+    /** An Error from the callback (a reload that ran out of memory) fails that call only: watching goes on. */
+    @Test
+    void anErrorInTheCallbackDoesNotEndTheWatch() throws Exception {
+        Path file = Files.writeString(dir.resolve("fulcrum.yaml"), "v1\n");
+        watcher = ConfigFileWatcher.start(file, DEBOUNCE, () -> {
+            if (changes.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Java heap space (thrown by the test)");
+            }
+        });
+        Files.writeString(file, "v2\n");
+        await().atMost(LIMIT).until(() -> changes.get() >= 1);
+        Thread.sleep(DEBOUNCE.toMillis() * 2);
+        Files.writeString(file, "v3\n");
+        await().atMost(LIMIT).until(() -> changes.get() >= 2);
+    }
+
     @Test
     void aBurstOfWritesGivesOneCall() throws Exception {
         Path file = watch();

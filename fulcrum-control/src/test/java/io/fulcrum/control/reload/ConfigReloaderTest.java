@@ -75,13 +75,88 @@ class ConfigReloaderTest {
         assertThat(applied).hasSize(1);
         assertThat(applied.getFirst().listeners()).extracting(l -> l.name()).containsExactly("web", "admin");
         assertThat(r.current()).isSameAs(applied.getFirst());
-        assertThat(result.message())
-                .isEqualTo("listeners added [admin]; backends added [app/c], removed [app/a], re-weighted [app/b 1->3]");
+        assertThat(result.message()).isEqualTo("listeners added [admin]; pools[app].backends added [c], "
+                + "pools[app].backends removed [a], pools[app].backends[b].weight 1->3");
         assertThat(r.successes()).isEqualTo(1);
         assertThat(r.failures()).isZero();
 
         write(r, yaml("", backend("b", 3) + backend("c", 1)));
         assertThat(r.reload("test").message()).isEqualTo("listeners removed [admin]");
+    }
+
+    @Test
+    void anErrorWhileApplyingFailsThatReloadOnlyAndTheNextOneWorks() throws Exception {
+        Path file = Files.writeString(dir.resolve("fulcrum.yaml"), yaml("", backend("a", 1)));
+        AtomicInteger calls = new AtomicInteger();
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), c -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Java heap space (thrown by the test)");
+            }
+            applied.add(c);
+        });
+        Files.writeString(file, yaml("", backend("a", 2)));
+
+        ReloadResult failed = r.reload("test");
+        assertThat(failed.outcome()).isEqualTo(ReloadResult.Outcome.FAILED);
+        assertThat(failed.message()).contains("OutOfMemoryError");
+
+        assertThat(r.reload("test").outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+        assertThat(applied).hasSize(1);
+    }
+
+    @Test
+    void aFileLargerThanTheLimitIsRefusedNamingTheFileAndTheLimit() throws Exception {
+        ConfigReloader r = reloaderFor(yaml("", backend("a", 1)));
+        // Sparse: two gigabytes that take no disk; reading them whole would exhaust the heap.
+        try (var raf = new java.io.RandomAccessFile(r.file().toFile(), "rw")) {
+            raf.setLength(2L << 30);
+        }
+
+        ReloadResult result = r.reload("test");
+
+        assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.REFUSED);
+        assertThat(result.message()).contains(r.file().toString()).contains("2147483648 bytes")
+                .contains("at most " + ConfigLoader.MAX_FILE_BYTES + " bytes (64 MiB)");
+        write(r, yaml("", backend("a", 2)));
+        assertThat(r.reload("test").outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+    }
+
+    @Test
+    void anOfferedConfigurationTakesTheSamePathAsTheFile() throws Exception {
+        ConfigReloader r = reloaderFor(yaml("", backend("a", 1)));
+        FulcrumConfig candidate = ConfigLoader.parse(yaml("", backend("a", 4)), "store");
+        FulcrumConfig invalid = ConfigLoader.parse(yaml("", backend("a", 4)), "store");
+        invalid = new FulcrumConfig(invalid.server(), invalid.accessLog(), invalid.listeners(), java.util.List.of());
+
+        ReloadResult refused = r.offer(invalid, "store rev 1", "store");
+        assertThat(refused.outcome()).isEqualTo(ReloadResult.Outcome.REFUSED);
+        assertThat(refused.message()).contains("store rev 1");
+        assertThat(applied).isEmpty();
+
+        ReloadResult result = r.offer(candidate, "store rev 2", "store");
+        assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+        assertThat(result.message()).isEqualTo("pools[app].backends[a].weight 1->4");
+        assertThat(applied).containsExactly(candidate);
+        assertThat(r.offer(candidate, "store rev 3", "store").outcome()).isEqualTo(ReloadResult.Outcome.UNCHANGED);
+    }
+
+    @Test
+    void eachAttemptIsPublishedWithWhatChangedPerSection() throws Exception {
+        Path file = Files.writeString(dir.resolve("fulcrum.yaml"), yaml("", backend("a", 1)));
+        io.fulcrum.core.event.EventLog events = new io.fulcrum.core.event.EventLog();
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), applied::add, events);
+        Files.writeString(file, yaml("", backend("a", 3)).replace("listeners:",
+                "server:\n  eventLoopThreads: 3\nlisteners:"));
+
+        ReloadResult result = r.reload("SIGHUP");
+
+        assertThat(result.changes().restartRequired()).containsExactly("server.eventLoopThreads");
+        var event = events.latest(1).getFirst();
+        assertThat(event.kind()).isEqualTo("config.reload");
+        assertThat(event.actor()).isEqualTo("system");
+        assertThat(event.details()).containsEntry("outcome", "applied").containsEntry("trigger", "SIGHUP")
+                .containsEntry("pools", "pools[app].backends[a].weight 1->3")
+                .containsEntry("server", "needs a restart: server.eventLoopThreads");
     }
 
     @Test

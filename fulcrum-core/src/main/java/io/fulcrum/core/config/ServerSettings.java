@@ -5,12 +5,12 @@ import java.time.Duration;
 /**
  * Process-wide settings.
  *
- * @param eventLoopThreads number of Netty event-loop threads; 0 means one per core
+ * @param eventLoopThreads number of Netty event-loop threads; 0 means one per core; read once, at start
  * @param site             the site (data centre, zone) this node runs in; used by locality-aware balancing
  *                         and, with GSLB, the same name as {@code gslb.site} (the loader fills it in)
  * @param host             the host name of this node; used by locality-aware balancing
  * @param shutdownGrace    how long a graceful shutdown waits for in-flight requests
- * @param stickyPurgeInterval how often expired sticky entries are purged
+ * @param stickyPurgeInterval how often expired sticky entries are purged; read once, at start
  * @param ownSession       whether {@code fulcrum run} moves the process into a session of its own
  *                         at start (as a daemonised HAProxy or NGINX is); read once, at start
  * @param transport        socket I/O of the HTTP proxy: {@code auto}, {@code epoll}, {@code io_uring}
@@ -20,14 +20,14 @@ import java.time.Duration;
  *                         at start
  */
 public record ServerSettings(
-        Integer eventLoopThreads,
+        @RestartRequired Integer eventLoopThreads,
         String site,
         String host,
         Duration shutdownGrace,
-        Duration stickyPurgeInterval,
-        Boolean ownSession,
-        String transport,
-        Integer idleSpinPolls) {
+        @RestartRequired Duration stickyPurgeInterval,
+        @RestartRequired Boolean ownSession,
+        @RestartRequired String transport,
+        @RestartRequired Integer idleSpinPolls) {
 
     public ServerSettings {
         eventLoopThreads = eventLoopThreads == null ? 0 : eventLoopThreads;

@@ -31,6 +31,11 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     boolean headRequest;
     /** The response framer of an HTTP/1.x connection; null on an HTTP/2 stream. */
     ResponseFramer framer;
+    /**
+     * Its pool's {@link BackendConnectionPool#retire retirement count} for the backend when it was
+     * opened: a connection opened before its pool's protocol, TLS or PROXY header changed is not reused.
+     */
+    int generation;
 
     BackendConnection(Backend backend, BackendConnectionPool pool) {
         this.backend = backend;

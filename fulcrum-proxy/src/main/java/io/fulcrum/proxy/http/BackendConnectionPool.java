@@ -32,6 +32,8 @@ public final class BackendConnectionPool {
     private final Bootstrap bootstrap;
     private final Map<Backend, ArrayDeque<BackendConnection>> idle = new HashMap<>();
     private final Map<Long, Bootstrap> byConnectTimeout = new HashMap<>();
+    /** Per backend, how often {@link #retire} was called: connections of an older count are not reused. */
+    private final Map<Backend, Integer> generations = new HashMap<>();
     /** HTTP/2 connections for pools with protocol h2c or h2. */
     private final Http2BackendSessions h2 = new Http2BackendSessions();
 
@@ -76,8 +78,32 @@ public final class BackendConnectionPool {
         return null;
     }
 
+    /**
+     * Stops reusing what is open to these backends: their pool now opens connections differently
+     * (another protocol, TLS or PROXY header), so the idle ones close now and the busy ones when
+     * their request ends. Called on this pool's event loop when a reload changed those settings.
+     */
+    public void retire(java.util.Collection<Backend> backends) {
+        for (Backend b : backends) {
+            generations.merge(b, 1, Integer::sum);
+            ArrayDeque<BackendConnection> q = idle.remove(b);
+            if (q != null) {
+                for (BackendConnection c : q) {
+                    c.idle = false;
+                    c.channel.close();
+                }
+            }
+        }
+        h2.retire(backends);
+    }
+
+    private int generation(Backend backend) {
+        return generations.getOrDefault(backend, 0);
+    }
+
     /** Opens a new connection; the future completes on this pool's event loop. */
     ChannelFuture connect(Backend backend, PoolRuntime pool, BackendConnection conn) {
+        conn.generation = generation(backend);
         Bootstrap b = byConnectTimeout.computeIfAbsent(pool.connectTimeoutMillis(), ms -> bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, ms)));
         if (!PoolConfig.HTTP1.equals(pool.config().protocol())) {
@@ -120,8 +146,10 @@ public final class BackendConnectionPool {
             c.channel.close(); // an HTTP/2 stream serves one request; its connection stays for the next
             return;
         }
-        if (!pool.config().keepAlive().enabled() || c.framer != null && c.framer.hasUnreadBytes()) {
-            // Bytes after a complete response would answer the next request on this connection.
+        if (!pool.config().keepAlive().enabled() || c.generation != generation(c.backend)
+                || c.framer != null && c.framer.hasUnreadBytes()) {
+            // Opened the old way (protocol, TLS or PROXY header changed), or bytes after a
+            // complete response that would answer the next request on this connection.
             c.channel.close();
             return;
         }

@@ -195,6 +195,24 @@ public final class Http2BackendSessions {
         idle.forEach(s -> s.parent.close());
     }
 
+    /**
+     * Opens no more streams on the connections to these backends (their pool's protocol or TLS
+     * changed): idle ones close now, busy ones after their last stream.
+     */
+    public void retire(java.util.Collection<Backend> backends) {
+        for (Backend b : backends) {
+            List<Session> list = sessions.remove(b);
+            if (list != null) {
+                for (Session s : List.copyOf(list)) {
+                    s.retired = true;
+                    if (s.streams == 0) {
+                        s.parent.close();
+                    }
+                }
+            }
+        }
+    }
+
     /** Connections open to {@code backend} (for tests and inspection). */
     public int connections(Backend backend) {
         List<Session> list = sessions.get(backend);
@@ -214,6 +232,8 @@ public final class Http2BackendSessions {
         int streams;
         long idleSinceNanos = System.nanoTime();
         long idleTimeoutNanos;
+        /** Its pool's settings changed: it takes no new stream and closes after its last one. */
+        boolean retired;
 
         boolean hasRoom() {
             if (!parent.isActive() && ready.isDone()) {
@@ -229,6 +249,9 @@ public final class Http2BackendSessions {
         void streamClosed() {
             streams--;
             idleSinceNanos = System.nanoTime();
+            if (retired && streams == 0) {
+                parent.close();
+            }
         }
     }
 

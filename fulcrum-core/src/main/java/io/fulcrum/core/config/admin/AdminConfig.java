@@ -15,13 +15,14 @@ import java.util.List;
  * @param tokens    bearer tokens and their roles
  * @param stateFile where changes made through the API are kept so that a restart keeps them;
  *                  relative paths are resolved next to the configuration file
- *                  (default {@code fulcrum-state.json} there)
+ *                  (default {@code fulcrum-state.json} there); read once, at start
  * @param metricsWithoutToken whether {@code /metrics} answers without a token (default {@code true}, like most exporters)
  * @param maxConnections most connections open at once; more are refused at once (default 64)
  * @param headerTimeout  how long a connection may take to send a complete request head, from its opening or
  *                       from the previous answer (default 10 s); a slower one is closed
  */
-public record AdminConfig(Boolean enabled, String bind, TlsConfig tls, List<AdminToken> tokens, String stateFile,
+public record AdminConfig(Boolean enabled, String bind, TlsConfig tls, List<AdminToken> tokens,
+                          @io.fulcrum.core.config.RestartRequired String stateFile,
                           Boolean metricsWithoutToken, Integer maxConnections, Duration headerTimeout) {
 
     /** The address used when {@code bind} is not given. */
