@@ -246,6 +246,11 @@ class ConfigReloaderTest {
         io.fulcrum.core.event.Event event = events.latest(1).getFirst();
         assertThat(event.details()).containsEntry("outcome", "refused");
         assertThat(event.reason()).isEqualTo(result.message());
+        // A store's candidate goes through the same check; it has no lines, only its source and the field.
+        ReloadResult offered = r.offer(ConfigLoader.parse(refused, "store"), "store rev 2", "test");
+        assertThat(offered.outcome()).isEqualTo(ReloadResult.Outcome.REFUSED);
+        assertThat(offered.message()).isEqualTo("store rev 2: pools[0].backends[0].weight: seven cannot be compiled");
+        assertThat(applied).isEmpty();
 
         Files.writeString(file, yaml(ADMIN, backend("a", 2)));
         ReloadResult next = r.reload("test");
