@@ -66,8 +66,8 @@ public final class ConfigReloader implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param file    the configuration file {@link #reload} reads, or {@code null} when the node
-     *                was not started from a file (then only {@link #offer} gives candidates)
+     * @param file         the configuration file {@link #reload} reads, or {@code null} when the node
+     *                     was not started from a file (then only {@link #offer} gives candidates)
      * @param current      the configuration serving now (the baseline for the first comparison)
      * @param compileCheck compiles a valid candidate as the node would run it; what it refuses is
      *                     refused before the applier sees it
