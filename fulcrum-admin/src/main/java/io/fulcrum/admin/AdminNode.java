@@ -1,5 +1,6 @@
 package io.fulcrum.admin;
 
+import io.fulcrum.control.reload.CompileCheck;
 import io.fulcrum.control.reload.ReloadResult;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.event.EventLog;
@@ -41,6 +42,13 @@ public interface AdminNode {
      * @param actor   who asked: the token's name, the actor of the {@code config.reload} event
      */
     ReloadResult reload(String trigger, String actor);
+
+    /**
+     * Compiles a configuration as this node would run it (every service's part, short of binding),
+     * the same check {@code fulcrum validate}, {@code fulcrum run} and every reload make; the
+     * admin API's validate answers with what it refuses.
+     */
+    CompileCheck compileCheck();
 
     /**
      * Puts a configuration into service on the proxy and every service. The node lays the

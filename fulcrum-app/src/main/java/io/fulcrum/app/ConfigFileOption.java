@@ -5,6 +5,7 @@ import io.fulcrum.control.config.ConfigError;
 import io.fulcrum.control.config.ConfigException;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.control.config.LoadedConfig;
+import io.fulcrum.control.reload.CompileCheck;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.lifecycle.BindFailedException;
 import picocli.CommandLine.Option;
@@ -42,12 +43,8 @@ public final class ConfigFileOption {
      * @throws ConfigException naming each problem's line, column and field path, whichever step found it
      */
     public LoadedConfig loadCompiled() throws ConfigException {
-        LoadedConfig loaded = load();
-        List<InvalidFieldException> problems = FulcrumNode.check(loaded.config());
-        if (!problems.isEmpty()) {
-            throw loaded.locations().refusal(problems);
-        }
-        return loaded;
+        CompileCheck asRun = FulcrumNode::check; // the check every reload makes too
+        return asRun.compiled(load());
     }
 
     /**

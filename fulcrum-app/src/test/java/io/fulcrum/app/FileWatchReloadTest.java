@@ -69,7 +69,7 @@ class FileWatchReloadTest {
         var config = ConfigLoader.load(file);
         proxy = new ProxyServer(config);
         proxy.start();
-        reloader = new ConfigReloader(file, config, proxy::apply);
+        reloader = new ConfigReloader(file, config, io.fulcrum.app.node.FulcrumNode::check, proxy::apply, null);
         watcher = ConfigFileWatcher.start(file, Duration.ofMillis(250), () -> reloader.reload("file changed"));
         return file;
     }

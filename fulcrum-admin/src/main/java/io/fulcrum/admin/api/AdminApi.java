@@ -104,7 +104,7 @@ public final class AdminApi {
         handlers.put(STATS, (r, p) -> views.stats(r.intParam("points", 120, 1, 300)));
         handlers.put(STATE, (r, p) -> views.state());
         handlers.put(RELOAD, (r, p) -> changes.reload(r.principal()));
-        handlers.put(VALIDATE, (r, p) -> Changes.validate(r.bodyText()));
+        handlers.put(VALIDATE, (r, p) -> changes.validate(r.bodyText()));
         handlers.put(GSLB_SITES, (r, p) -> views.sites());
         handlers.put(GSLB_HANDOFF, (r, p) -> views.handoff());
         handlers.put(EXTENSION, (r, p) -> {

@@ -338,11 +338,15 @@ final class Changes {
         return out;
     }
 
-    /** Checks a configuration text without applying it. */
-    static Map<String, Object> validate(String yaml) {
+    /**
+     * Checks a configuration text without applying it: loaded, validated and compiled by the
+     * node's check, as {@code fulcrum validate} and a reload check a file, so a text this
+     * accepts is one a reload puts into service.
+     */
+    Map<String, Object> validate(String yaml) {
         Map<String, Object> out = new LinkedHashMap<>();
         try {
-            LoadedConfig loaded = ConfigLoader.parseWithWarnings(yaml, "request");
+            LoadedConfig loaded = node.compileCheck().compiled(ConfigLoader.parseWithWarnings(yaml, "request"));
             out.put("valid", true);
             out.put("errors", List.of());
             out.put("warnings", loaded.warnings().stream().map(Changes::error).toList());

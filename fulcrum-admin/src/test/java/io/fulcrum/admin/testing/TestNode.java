@@ -41,7 +41,7 @@ public final class TestNode implements AdminNode, AutoCloseable {
         this.admin = new AdminService(this, state);
         services.add(admin);
         services.addAll(extra);
-        this.reloader = new io.fulcrum.control.reload.ConfigReloader(file, config, this::apply, events);
+        this.reloader = new io.fulcrum.control.reload.ConfigReloader(file, config, compileCheck(), this::apply, events);
     }
 
     /** Loads {@code file} and starts a node on it, with extra services beside the admin one. */
@@ -77,6 +77,23 @@ public final class TestNode implements AdminNode, AutoCloseable {
     @Override
     public List<NodeService> services() {
         return services;
+    }
+
+    /** The parts of {@code FulcrumNode.check} this node runs: the proxy's and the admin server's. */
+    @Override
+    public io.fulcrum.control.reload.CompileCheck compileCheck() {
+        return config -> {
+            List<io.fulcrum.core.config.InvalidFieldException> problems = new ArrayList<>();
+            for (java.util.function.Consumer<FulcrumConfig> part
+                    : List.<java.util.function.Consumer<FulcrumConfig>>of(ProxyServer::check, AdminService::check)) {
+                try {
+                    part.accept(config);
+                } catch (io.fulcrum.core.config.InvalidFieldException e) {
+                    problems.add(e);
+                }
+            }
+            return problems;
+        };
     }
 
     @Override

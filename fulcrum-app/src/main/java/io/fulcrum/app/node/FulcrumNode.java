@@ -3,6 +3,7 @@ package io.fulcrum.app.node;
 import io.fulcrum.admin.AdminNode;
 import io.fulcrum.admin.AdminService;
 import io.fulcrum.admin.state.AdminState;
+import io.fulcrum.control.reload.CompileCheck;
 import io.fulcrum.control.reload.ConfigReloader;
 import io.fulcrum.control.reload.ReloadResult;
 import io.fulcrum.control.reload.RestartRequiredFields;
@@ -60,7 +61,7 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         this.events = new EventLog();
         this.overlay = overlay;
         this.given = config;
-        this.reloader = new ConfigReloader(configFile, config, this::apply, events);
+        this.reloader = new ConfigReloader(configFile, config, FulcrumNode::check, this::apply, events);
         config = overlay.apply(config);
         this.startedWith = config;
         this.proxy = new ProxyServer(config);
@@ -105,8 +106,9 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
      * and keys, TLS to backends, balancers), the pools' health settings, the virtual services, the
      * site-state peers' secrets, the DNS zones and GSLB records, the admin API's tokens and
      * certificate. {@code fulcrum validate} and {@code fulcrum run} both go through it, so a file that
-     * validates is a file that starts; a service added to {@link #create} that compiles something
-     * adds its check here.
+     * validates is a file that starts; every reload and the admin API's validate make the same
+     * check ({@link #compileCheck()}) before anything is applied. A service added to {@link #create}
+     * that compiles something adds its check here.
      *
      * @return the first problem of each part that refuses the configuration; empty when all compile
      */
@@ -124,6 +126,12 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
             }
         }
         return problems;
+    }
+
+    /** {@link #check}, for the admin API's validate (the reloader is given it at construction). */
+    @Override
+    public CompileCheck compileCheck() {
+        return FulcrumNode::check;
     }
 
     /** Adds a service to start after the proxy (before {@link #start()}). */
@@ -199,7 +207,7 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
 
     /**
      * Puts a configuration that came from elsewhere (a configuration store) into service
-     * through the same reloader as the file: validated, compared, logged, published.
+     * through the same reloader as the file: validated, compiled, compared, logged, published.
      */
     public ReloadResult offer(FulcrumConfig candidate, String source, String trigger) {
         return reloader.offer(candidate, source, trigger);

@@ -25,10 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * candidate: a file change, SIGHUP and {@code fulcrum reload} through {@link #reload}
  * (which reads the configuration file), the admin API likewise, and a configuration
  * store (etcd, say) through {@link #offer} with a configuration it fetched. The
- * candidate is validated, compared with what is serving section by section
- * ({@link ConfigChanges}), and only when it differs handed to a {@link ConfigApplier};
- * an invalid candidate is refused with its errors logged and the running configuration
- * keeps serving.
+ * candidate is validated, compiled by the node's {@link CompileCheck} (certificates and
+ * keys, zones, GSLB records, secrets: what {@code fulcrum validate} and {@code fulcrum run}
+ * compile), compared with what is serving section by section ({@link ConfigChanges}), and
+ * only when it differs handed to a {@link ConfigApplier}. A candidate that fails validation
+ * or compilation is refused before any part of it is applied, with each problem logged as
+ * {@code validate} prints it ({@code file:line:column: field.path: reason}), and the running
+ * configuration keeps serving, every section of it.
  *
  * <p>Reloads are serialized (one at a time, whichever trigger asked), so two triggers in
  * quick succession apply in order rather than racing. Each attempt is logged in one line
@@ -50,6 +53,7 @@ public final class ConfigReloader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
 
     private final Path file;
+    private final CompileCheck compileCheck;
     private final ConfigApplier applier;
     private final EventLog events;
     private final AtomicLong successes = new AtomicLong();
@@ -62,28 +66,27 @@ public final class ConfigReloader implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param file    the configuration file {@link #reload} reads, or {@code null} when the node
-     *                was not started from a file (then only {@link #offer} gives candidates)
-     * @param current the configuration serving now (the baseline for the first comparison)
-     * @param applier puts a new configuration into service
-     * @param events  where each attempt is published, or {@code null}
+     * @param file         the configuration file {@link #reload} reads, or {@code null} when the node
+     *                     was not started from a file (then only {@link #offer} gives candidates)
+     * @param current      the configuration serving now (the baseline for the first comparison)
+     * @param compileCheck compiles a valid candidate as the node would run it; what it refuses is
+     *                     refused before the applier sees it
+     * @param applier      puts a new configuration into service
+     * @param events       where each attempt is published, or {@code null}
      */
-    public ConfigReloader(Path file, FulcrumConfig current, ConfigApplier applier, EventLog events) {
+    public ConfigReloader(Path file, FulcrumConfig current, CompileCheck compileCheck, ConfigApplier applier,
+                          EventLog events) {
         this.file = file;
         this.current = Objects.requireNonNull(current, "current");
+        this.compileCheck = Objects.requireNonNull(compileCheck, "compileCheck");
         this.applier = Objects.requireNonNull(applier, "applier");
         this.events = events;
         this.tlsFiles = TlsFiles.stamp(current);
     }
 
-    /** A reloader that publishes no events. */
-    public ConfigReloader(Path file, FulcrumConfig current, ConfigApplier applier) {
-        this(file, current, applier, null);
-    }
-
     /**
-     * Reads the configuration file and applies it if it is valid and differs from what is
-     * serving. Never throws: every outcome is logged and returned.
+     * Reads the configuration file and applies it if it is valid, compiles and differs from
+     * what is serving. Never throws: every outcome is logged and returned.
      *
      * @param trigger what asked for the reload, for the log ({@code SIGHUP}, {@code file changed})
      */
@@ -107,8 +110,8 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     /**
-     * Validates a configuration that came from elsewhere (a configuration store) and
-     * applies it like a reloaded file. Never throws.
+     * Validates and compiles a configuration that came from elsewhere (a configuration store)
+     * and applies it like a reloaded file. Never throws.
      *
      * @param candidate the configuration to put into service
      * @param source    where it came from, for the log ({@code etcd /fulcrum/config rev 42})
@@ -155,10 +158,12 @@ public final class ConfigReloader implements AutoCloseable {
     private ReloadResult load(String trigger, Candidate candidate, String source) {
         LoadedConfig loaded;
         try {
-            loaded = candidate.load();
+            loaded = compileCheck.compiled(candidate.load());
         } catch (ConfigException e) {
-            LOG.error("reload refused: {} ({}; the previous configuration keeps serving)", e.getMessage(), trigger);
-            return new ReloadResult(ReloadResult.Outcome.REFUSED, trigger, e.getMessage(), null, List.of());
+            // Named by this reloader's source: a store's candidate has no file of its own to name.
+            String why = new ConfigException(source, e.errors()).getMessage();
+            LOG.error("reload refused: {} ({}; the previous configuration keeps serving)", why, trigger);
+            return new ReloadResult(ReloadResult.Outcome.REFUSED, trigger, why, null, List.of());
         } catch (RuntimeException e) {
             String why = "cannot load " + source + ": " + e;
             LOG.error("reload refused: {} ({}; the previous configuration keeps serving)", why, trigger, e);

@@ -26,7 +26,11 @@ public record ReloadResult(Outcome outcome, String trigger, String message, Conf
         APPLIED,
         /** The candidate is valid and equal to the configuration already serving; nothing was done. */
         UNCHANGED,
-        /** The candidate failed to load or validate; the previous configuration keeps serving unchanged. */
+        /**
+         * The candidate failed to load, validate or compile (a key that does not belong to its
+         * certificate, a zone that does not build); nothing of it was applied, the previous
+         * configuration keeps serving unchanged.
+         */
         REFUSED,
         /**
          * The candidate is valid but part of it could not be put into service (a listener that cannot

@@ -2,6 +2,7 @@ package io.fulcrum.control.reload;
 
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link ConfigReloader}: valid files are applied with a change summary, invalid ones refused, reloads serialized. */
 class ConfigReloaderTest {
+
+    /** A compile check that finds nothing to refuse (these tests are about what comes after it). */
+    static final CompileCheck COMPILES = config -> List.of();
 
     @TempDir
     Path dir;
@@ -57,7 +61,7 @@ class ConfigReloaderTest {
 
     private ConfigReloader reloaderFor(String initial) throws Exception {
         Path file = Files.writeString(dir.resolve("fulcrum.yaml"), initial);
-        return new ConfigReloader(file, ConfigLoader.load(file), applied::add);
+        return new ConfigReloader(file, ConfigLoader.load(file), COMPILES, applied::add, null);
     }
 
     private void write(ConfigReloader r, String yaml) throws IOException {
@@ -88,12 +92,12 @@ class ConfigReloaderTest {
     void anErrorWhileApplyingFailsThatReloadOnlyAndTheNextOneWorks() throws Exception {
         Path file = Files.writeString(dir.resolve("fulcrum.yaml"), yaml("", backend("a", 1)));
         AtomicInteger calls = new AtomicInteger();
-        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), c -> {
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), COMPILES, c -> {
             if (calls.incrementAndGet() == 1) {
                 throw new OutOfMemoryError("Java heap space (thrown by the test)");
             }
             applied.add(c);
-        });
+        }, null);
         Files.writeString(file, yaml("", backend("a", 2)));
 
         ReloadResult failed = r.reload("test");
@@ -144,7 +148,7 @@ class ConfigReloaderTest {
     void eachAttemptIsPublishedWithWhatChangedPerSection() throws Exception {
         Path file = Files.writeString(dir.resolve("fulcrum.yaml"), yaml("", backend("a", 1)));
         io.fulcrum.core.event.EventLog events = new io.fulcrum.core.event.EventLog();
-        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), applied::add, events);
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), COMPILES, applied::add, events);
         Files.writeString(file, yaml("", backend("a", 3)).replace("listeners:",
                 "server:\n  eventLoopThreads: 3\nlisteners:"));
 
@@ -198,11 +202,11 @@ class ConfigReloaderTest {
     void anApplierFailureIsCountedAndTheNextReloadRetries() throws Exception {
         Path file = Files.writeString(dir.resolve("fulcrum.yaml"), yaml("", backend("a", 1)));
         AtomicInteger calls = new AtomicInteger();
-        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), c -> {
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), COMPILES, c -> {
             if (calls.incrementAndGet() == 1) {
                 throw new IOException("listener admin cannot bind 127.0.0.1:8081: in use");
             }
-        });
+        }, null);
         Files.writeString(file, yaml(ADMIN, backend("a", 1)));
 
         ReloadResult failed = r.reload("test");
@@ -214,6 +218,44 @@ class ConfigReloaderTest {
         assertThat(retried.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
         assertThat(calls).hasValue(2);
         assertThat(r.reload("test").outcome()).isEqualTo(ReloadResult.Outcome.UNCHANGED);
+    }
+
+    /**
+     * What the node's compile check refuses (here: a backend weight it cannot put into service) is
+     * refused before the applier sees any of it, at the field's line as {@code validate} prints it,
+     * and the baseline stays the running configuration: the next reload compares with it.
+     */
+    @Test
+    void aCandidateTheCompileCheckRefusesIsNeverAppliedAndIsReportedAtItsLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("fulcrum.yaml"), yaml("", backend("a", 1)));
+        io.fulcrum.core.event.EventLog events = new io.fulcrum.core.event.EventLog();
+        CompileCheck refusesWeight7 = config -> config.pools().getFirst().backends().getFirst().weight() == 7
+                ? List.of(new InvalidFieldException("pools[0].backends[0].weight", "seven cannot be compiled"))
+                : List.of();
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), refusesWeight7, applied::add, events);
+        String refused = yaml(ADMIN, backend("a", 7));
+        Files.writeString(file, refused);
+
+        ReloadResult result = r.reload("test");
+        assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.REFUSED);
+        int line = refused.lines().toList().indexOf("        weight: 7") + 1;
+        assertThat(result.message()).isEqualTo(file + ":" + line + ":17: pools[0].backends[0].weight: seven cannot be compiled");
+        assertThat(applied).isEmpty();
+        assertThat(r.current().listeners()).hasSize(1);
+        assertThat(r.failures()).isEqualTo(1);
+        io.fulcrum.core.event.Event event = events.latest(1).getFirst();
+        assertThat(event.details()).containsEntry("outcome", "refused");
+        assertThat(event.reason()).isEqualTo(result.message());
+        // A store's candidate goes through the same check; it has no lines, only its source and the field.
+        ReloadResult offered = r.offer(ConfigLoader.parse(refused, "store"), "store rev 2", "test");
+        assertThat(offered.outcome()).isEqualTo(ReloadResult.Outcome.REFUSED);
+        assertThat(offered.message()).isEqualTo("store rev 2: pools[0].backends[0].weight: seven cannot be compiled");
+        assertThat(applied).isEmpty();
+
+        Files.writeString(file, yaml(ADMIN, backend("a", 2)));
+        ReloadResult next = r.reload("test");
+        assertThat(next.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+        assertThat(next.message()).contains("listeners added [admin]").contains("weight 1->2");
     }
 
     @Test
@@ -232,7 +274,7 @@ class ConfigReloaderTest {
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
         AtomicInteger version = new AtomicInteger(2);
-        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), c -> {
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), COMPILES, c -> {
             if (inside.incrementAndGet() > 1) {
                 overlaps.incrementAndGet();
             }
@@ -245,7 +287,7 @@ class ConfigReloaderTest {
             } finally {
                 inside.decrementAndGet();
             }
-        });
+        }, null);
         Files.writeString(file, yaml("", backend("a", 2)));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

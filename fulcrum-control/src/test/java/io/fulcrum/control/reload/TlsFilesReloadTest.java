@@ -37,7 +37,7 @@ class TlsFilesReloadTest {
                       - address: 127.0.0.1:8443
                 """.formatted(ca));
         List<FulcrumConfig> applied = new CopyOnWriteArrayList<>();
-        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), applied::add);
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), ConfigReloaderTest.COMPILES, applied::add, null);
 
         assertThat(r.reload("test").outcome()).isEqualTo(ReloadResult.Outcome.UNCHANGED);
         assertThat(applied).isEmpty();
