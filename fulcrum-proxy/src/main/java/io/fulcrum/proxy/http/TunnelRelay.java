@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The raw byte relay between a client and a backend connection after a
- * {@code 101 Switching Protocols} (WebSocket or any other {@code Upgrade}).
+ * {@code 101 Switching Protocols} (WebSocket or any other {@code Upgrade}), or after the
+ * {@code 200} to a CONNECT (then the backend connection is plain TCP without a codec).
  *
  * <p>One handler per channel, both on the same event loop. What one side reads is
  * written to the other; reading from a side pauses while the other is not writable.
