@@ -181,10 +181,11 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         host = scan.host != null ? scan.host : Router.hostOf(request);
         if (request.method().equals(HttpMethod.CONNECT) && client.rawResponses()) {
             // Accepted by the request checks (the listener opted in, the port is allowed). Bytes the
-            // client sends before the 200 are held: they belong to the tunnel, not to HTTP.
+            // client sends before the 200 are held raw: they belong to the tunnel, not to HTTP.
             connectTunnel = true;
             holdForUpgrade = true;
             pauseClient();
+            client.stopDecoding();
             client.dispatchAtBatchEnd(this);
             return;
         }
@@ -990,13 +991,6 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
      * The backend's request count stays held until the tunnel closes; the exchange is logged then.
      */
     private void openTunnel(BackendConnection c) {
-        if (client.hasPipelined()) {
-            // Bytes after the CONNECT went through the HTTP decoder: they cannot be relayed as sent.
-            c.channel.close();
-            client.respondError(this, HttpResponseStatus.BAD_REQUEST,
-                    "client sent data before the tunnel was established", true);
-            return;
-        }
         long now = System.nanoTime();
         responseStarted = true;
         status = 200;
@@ -1010,6 +1004,17 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         clientPaused = false;
         TunnelRelay t = new TunnelRelay(client.channel, c.channel, listener.idleNanos(), this);
         tunnel = t;
+        ArrayDeque<Object> early = client.takePipelined();
+        if (early != null) {
+            // Sent before the 200 (a client that does not wait): relayed first, as it was sent.
+            for (Object o : early) {
+                if (o instanceof ByteBuf b) {
+                    t.heldFromClient(b);
+                } else {
+                    ReferenceCountUtil.release(o);
+                }
+            }
+        }
         // The backend connection has no codec: the relay goes first in its pipeline.
         t.install("codec", new String[] {"marker", "codec"}, "codec", new String[0]);
         t.start();

@@ -300,6 +300,25 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         return pipelined != null && !pipelined.isEmpty();
     }
 
+    /**
+     * A CONNECT was accepted: the HTTP decoder is removed, so what the client sends after the
+     * head (already read, or still to come) is never parsed as HTTP. Those bytes reach this
+     * handler raw and wait with the pipelined messages until the tunnel takes them.
+     */
+    void stopDecoding() {
+        if (codec != null) {
+            codec.removeInboundHandler();
+        }
+    }
+
+    /** Takes what was read after the current request (see {@link #stopDecoding}); null when nothing was. */
+    ArrayDeque<Object> takePipelined() {
+        ArrayDeque<Object> q = pipelined;
+        pipelined = null;
+        pausedForPipelining = false;
+        return q;
+    }
+
     private void releasePipelined() {
         if (pipelined != null) {
             Object m;

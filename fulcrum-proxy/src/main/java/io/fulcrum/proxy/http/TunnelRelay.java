@@ -94,6 +94,14 @@ final class TunnelRelay {
         }
     }
 
+    /**
+     * Bytes the client sent before the relay was installed (after a CONNECT head, read while the
+     * backend connection was opening): held ahead of anything read later and written at {@link #start()}.
+     */
+    void heldFromClient(ByteBuf bytes) {
+        client.hold(bytes);
+    }
+
     /** Starts relaying: held bytes are written, both sides read, the idle timer runs. */
     void start() {
         started = true;
@@ -231,15 +239,11 @@ final class TunnelRelay {
                 buf.release();
                 return;
             }
-            bytesRead += buf.readableBytes();
             if (!started) {
-                // Left in a decoder at the switch: written once the relay starts.
-                if (pending == null) {
-                    pending = new ArrayDeque<>(2);
-                }
-                pending.add(buf);
+                hold(buf); // left in a decoder at the switch: written once the relay starts
                 return;
             }
+            bytesRead += buf.readableBytes();
             lastActivityNanos = System.nanoTime();
             peer.ctx.write(buf, peer.ctx.voidPromise());
             if (!peer.channel.isWritable()) {
@@ -310,6 +314,14 @@ final class TunnelRelay {
                     closeBoth(true); // no half-close on this kind of channel: end the tunnel
                 }
             });
+        }
+
+        private void hold(ByteBuf buf) {
+            bytesRead += buf.readableBytes();
+            if (pending == null) {
+                pending = new ArrayDeque<>(2);
+            }
+            pending.add(buf);
         }
 
         private void drainPending() {

@@ -141,6 +141,28 @@ class ConnectTunnelTest {
         awaitBackendReleased();
     }
 
+    /**
+     * A client that does not wait for the 200 (its first tunnel bytes in the same packet as the
+     * CONNECT head): those bytes are not HTTP and reach the backend exactly as sent, control bytes
+     * and CRLFs included, ahead of what follows.
+     */
+    @Test
+    void bytesSentWithTheConnectHeadAreRelayedAsTheyWereSent() throws Exception {
+        startWithEcho(enabled());
+        byte[] early = "\u0016\u0003\u0001\u0000\u0005GET / HTTP/1.1\r\n\r\n\u0000\u00ff".getBytes(
+                StandardCharsets.ISO_8859_1);
+        byte[] head = CONNECT.getBytes(StandardCharsets.US_ASCII);
+        byte[] both = new byte[head.length + early.length];
+        System.arraycopy(head, 0, both, 0, head.length);
+        System.arraycopy(early, 0, both, head.length, early.length);
+        try (RawHttp c = new RawHttp(f.address())) {
+            assertThat(c.send(both).readHead().status()).isEqualTo(200);
+            assertThat(c.readBytes(early.length)).isEqualTo(early);
+            c.send("after");
+            assertThat(new String(c.readBytes(5), StandardCharsets.US_ASCII)).isEqualTo("after");
+        }
+    }
+
     @Test
     void aPortNotAllowedIsForbiddenAndNoBackendIsContacted() throws Exception {
         startWithEcho(new ConnectConfig(true, List.of(443, 8443)));
