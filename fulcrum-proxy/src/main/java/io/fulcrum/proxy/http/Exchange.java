@@ -413,7 +413,9 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         BackendConnection fresh = new BackendConnection(b, client.backendPool);
         fresh.proxiedFor = proxiedFor;
         connecting = true;
-        sentNanos = System.nanoTime(); // a tunnel's backend time is its connect time
+        if (connectTunnel) {
+            sentNanos = System.nanoTime(); // a tunnel's backend time is its connect time
+        }
         ChannelFuture f = connectTunnel ? client.backendPool.connectTunnel(b, pool, fresh)
                 : client.backendPool.connect(b, pool, fresh);
         if (f.isDone()) {

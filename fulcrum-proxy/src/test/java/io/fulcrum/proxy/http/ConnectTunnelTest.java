@@ -31,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -161,6 +162,28 @@ class ConnectTunnelTest {
             c.send("after");
             assertThat(new String(c.readBytes(5), StandardCharsets.US_ASCII)).isEqualTo("after");
         }
+    }
+
+    /** One access-log record per tunnel, when it closes: status 200, the bytes of each direction, the backend. */
+    @Test
+    void theTunnelIsLoggedOnceWhenItCloses() throws Exception {
+        echo = new EchoBackend();
+        Path file = dir.resolve("access.log");
+        FulcrumConfig c0 = config(enabled(), echo.port());
+        f.start(new FulcrumConfig(c0.server(), new AccessLogConfig(true, "json", file.toString()), c0.listeners(),
+                c0.pools()));
+        try (RawHttp c = new RawHttp(f.address())) {
+            assertThat(c.send(CONNECT).readHead().status()).isEqualTo(200);
+            c.send("ping-1");
+            c.readBytes(6);
+            c.shutdownOutput();
+            c.readToEnd();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 1);
+        assertThat(Files.readAllLines(file).getFirst()).contains("\"method\":\"CONNECT\"",
+                "\"uri\":\"tunnel.example:443\"", "\"status\":200", "\"bytes_in\":6",
+                "\"bytes_out\":" + (6 + EchoBackend.END_OF_INPUT.length()), "\"backend\":\"p/a\"");
+        awaitBackendReleased();
     }
 
     @Test
