@@ -46,9 +46,9 @@ import static org.awaitility.Awaitility.await;
  * CONNECT tunnels on a listener that opted in ({@code listeners[].connect}), over real sockets:
  * a raw client (and curl with {@code --proxytunnel}) asks for {@code tunnel.example:443}, the
  * proxy opens TCP to a backend of the matched route's pool, answers 200, and relays raw bytes
- * with half-close. HAProxy 2.6 in {@code mode http} forwards CONNECT to its server instead (it
- * tunnels only with {@code option http-use-proxy-header} setups towards a forward proxy); Envoy
- * with {@code upgrade_configs: CONNECT} and {@code connect_config} terminates it as here.
+ * with half-close. HAProxy 2.6 ({@code mode http}, default options) forwards the CONNECT to its
+ * server as it was (see {@link HostileRequestTest}); this is the model of Envoy's terminating
+ * CONNECT ({@code upgrade_configs: CONNECT} with {@code connect_config}).
  */
 class ConnectTunnelTest {
 
