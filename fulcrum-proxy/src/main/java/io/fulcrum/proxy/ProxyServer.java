@@ -284,7 +284,8 @@ public final class ProxyServer implements AutoCloseable {
         for (ListenerConfig lc : config.listeners()) {
             String keep = binds.get(lc.name());
             listeners.add(keep == null ? lc : new ListenerConfig(lc.name(), keep, lc.protocol(), lc.timeouts(),
-                    lc.limits(), lc.forwarded(), lc.routes(), lc.tls(), lc.http2(), lc.acceptProxyProtocol()));
+                    lc.limits(), lc.forwarded(), lc.routes(), lc.tls(), lc.http2(), lc.acceptProxyProtocol(),
+                    lc.connect()));
         }
         return new FulcrumConfig(config.server(), config.accessLog(), listeners, config.pools(), config.l4Timeouts(),
                 config.virtualServices(), config.gslb(), config.dns(), config.admin());

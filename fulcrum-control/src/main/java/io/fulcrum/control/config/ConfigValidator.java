@@ -5,6 +5,7 @@ import io.fulcrum.core.balance.BalancerRegistry;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.core.config.ConnectConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HashKeyConfig;
 import io.fulcrum.core.config.KeepAliveConfig;
@@ -259,6 +260,7 @@ public final class ConfigValidator {
             if (l.tls() != null) {
                 checkTls(l.tls(), SourceMap.field(p, "tls"));
             }
+            checkConnect(l.connect(), SourceMap.field(p, "connect"));
 
             String routesPath = SourceMap.field(p, "routes");
             if (l.routes().isEmpty()) {
@@ -296,6 +298,29 @@ public final class ConfigValidator {
                             + " comes first and matches every request");
                 } else if (matchesEverything(r.match())) {
                     catchAll = rp;
+                }
+            }
+        }
+
+        /** The CONNECT opt-in: every allowed port a TCP port, named once, and at least one when enabled. */
+        private void checkConnect(ConnectConfig c, String p) {
+            String portsPath = SourceMap.field(p, "allowedPorts");
+            if (c.enabled() && c.allowedPorts().isEmpty()) {
+                error(portsPath, "an empty list allows no port, so every CONNECT would get 403; list the ports "
+                        + "tunnels may go to, e.g. [443], or set enabled: false");
+            }
+            Map<Integer, String> seen = new HashMap<>();
+            for (int k = 0; k < c.allowedPorts().size(); k++) {
+                String pp = SourceMap.index(portsPath, k);
+                Integer port = c.allowedPorts().get(k);
+                if (port == null) {
+                    error(pp, "required: a port number 1-65535");
+                    continue;
+                }
+                range(pp, port, 1, 65535, "");
+                String before = seen.putIfAbsent(port, pp);
+                if (before != null) {
+                    error(pp, "port " + port + " is listed twice" + also(before));
                 }
             }
         }

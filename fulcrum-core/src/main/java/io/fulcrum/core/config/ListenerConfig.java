@@ -17,6 +17,7 @@ import java.util.List;
  * @param http2     HTTP/2 towards clients (h2 through ALPN, h2c) and its limits
  * @param acceptProxyProtocol read a PROXY protocol v1 or v2 header first on every connection; its client
  *                  address is then used for X-Forwarded-For, Forwarded and the access log
+ * @param connect   whether HTTP/1.1 CONNECT opens a TCP tunnel to a backend (off by default: refused)
  */
 public record ListenerConfig(
         String name,
@@ -28,7 +29,8 @@ public record ListenerConfig(
         List<RouteConfig> routes,
         TlsConfig tls,
         Http2Config http2,
-        Boolean acceptProxyProtocol) {
+        Boolean acceptProxyProtocol,
+        ConnectConfig connect) {
 
     public ListenerConfig {
         http2 = http2 == null ? Http2Config.defaults() : http2;
@@ -38,32 +40,40 @@ public record ListenerConfig(
         forwarded = forwarded == null ? ForwardedHeadersConfig.defaults() : forwarded;
         routes = routes == null ? List.of() : List.copyOf(routes);
         acceptProxyProtocol = acceptProxyProtocol != null && acceptProxyProtocol;
+        connect = connect == null ? ConnectConfig.defaults() : connect;
+    }
+
+    /** A listener that refuses CONNECT (the default). */
+    public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
+                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls,
+                          Http2Config http2, Boolean acceptProxyProtocol) {
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, http2, acceptProxyProtocol, null);
     }
 
     /** A plain-HTTP listener (no TLS). */
     public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
                           ForwardedHeadersConfig forwarded, List<RouteConfig> routes) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, null, null, null);
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, null, null, null, null);
     }
 
     /** A listener with the default HTTP/2 settings that reads no PROXY protocol header. */
     public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
                           ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null, null);
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null, null, null);
     }
 
     /** A listener with these HTTP/2 settings that reads no PROXY protocol header. */
     public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
                           ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls,
                           Http2Config http2) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, http2, null);
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, http2, null, null);
     }
 
     /** A listener with the default HTTP/2 settings. */
     public ListenerConfig(String name, String bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
                           ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls,
                           Boolean acceptProxyProtocol) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null, acceptProxyProtocol);
+        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null, acceptProxyProtocol, null);
     }
 
     /** Whether this listener terminates TLS. */

@@ -131,6 +131,27 @@ public final class BackendConnectionPool {
         return tls == null ? f : BackendTls.handshaken(f);
     }
 
+    /**
+     * Opens a plain TCP connection for a CONNECT tunnel: no TLS, no HTTP codec, never pooled.
+     * The pool's connect timeout and PROXY protocol header apply; its protocol and TLS do not
+     * (the client speaks its own protocol, usually TLS, end to end through the tunnel).
+     */
+    ChannelFuture connectTunnel(Backend backend, PoolRuntime pool, BackendConnection conn) {
+        Bootstrap b = byConnectTimeout.computeIfAbsent(pool.connectTimeoutMillis(), ms -> bootstrap.clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, ms)));
+        ChannelFuture f = b.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                conn.channel = ch;
+                ch.pipeline().addLast("backend", conn);
+            }
+        }).connect(backend.socketAddress());
+        if (conn.proxiedFor != null) {
+            ProxyProtocolSupport.sendWhenConnected(f, pool.config().proxyProtocol(), conn.proxiedFor);
+        }
+        return f;
+    }
+
     /** Returns a connection whose request completed cleanly; closes it when the pool for its backend is full. */
     void release(BackendConnection c, PoolRuntime pool) {
         release(c, pool, System.nanoTime());

@@ -110,7 +110,17 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private String upgrade;
     /** Client reading is held until the answer to an upgrade request (its bytes after a 101 are not HTTP). */
     private boolean holdForUpgrade;
-    /** The byte relay after a 101, or null. */
+    /**
+     * A CONNECT the listener accepted: the backend gets a plain TCP connection and no request,
+     * and the client a 200 once it is up (see {@link #openTunnel}).
+     */
+    private boolean connectTunnel;
+
+    /** Whether this is a CONNECT (one that gets no tunnel closes the connection: tunnel bytes may follow). */
+    boolean isConnect() {
+        return request != null && HttpMethod.CONNECT.equals(request.method());
+    }
+    /** The byte relay after a 101 or a CONNECT's 200, or null. */
     private TunnelRelay tunnel;
     boolean done;
     /** The client went away (closed, or reset its stream) before the exchange ended. */
@@ -169,6 +179,16 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         }
         pool = route.pool();
         host = scan.host != null ? scan.host : Router.hostOf(request);
+        if (request.method().equals(HttpMethod.CONNECT) && client.rawResponses()) {
+            // Accepted by the request checks (the listener opted in, the port is allowed). Bytes the
+            // client sends before the 200 are held raw: they belong to the tunnel, not to HTTP.
+            connectTunnel = true;
+            holdForUpgrade = true;
+            pauseClient();
+            client.stopDecoding();
+            client.dispatchAtBatchEnd(this);
+            return;
+        }
 
         if (scan.upgrade != null && !http10 && !hasBody && request.method().equals(HttpMethod.GET)
                 && scan.connectionHas("upgrade")) {
@@ -385,7 +405,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         b.requestStarted();
         counted = true;
         HttpProxyHandler proxiedFor = "none".equals(pool.config().proxyProtocol()) ? null : client;
-        BackendConnection c = client.backendPool.acquire(b, proxiedFor);
+        BackendConnection c = connectTunnel ? null : client.backendPool.acquire(b, proxiedFor);
         if (c != null) {
             attach(c);
             return;
@@ -393,7 +413,11 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         BackendConnection fresh = new BackendConnection(b, client.backendPool);
         fresh.proxiedFor = proxiedFor;
         connecting = true;
-        ChannelFuture f = client.backendPool.connect(b, pool, fresh);
+        if (connectTunnel) {
+            sentNanos = System.nanoTime(); // a tunnel's backend time is its connect time
+        }
+        ChannelFuture f = connectTunnel ? client.backendPool.connectTunnel(b, pool, fresh)
+                : client.backendPool.connect(b, pool, fresh);
         if (f.isDone()) {
             onConnected(fresh, f);
         } else {
@@ -404,9 +428,14 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private void onConnected(BackendConnection fresh, ChannelFuture f) {
         connecting = false;
         if (done || fresh.backend != backend) {
-            // The request ended while connecting; an unused fresh connection is still worth keeping.
+            // The request ended while connecting; an unused fresh connection is still worth keeping
+            // (a tunnel's raw one is not: it has no HTTP codec).
             if (f.isSuccess()) {
-                client.backendPool.release(fresh, pool);
+                if (connectTunnel) {
+                    fresh.channel.close();
+                } else {
+                    client.backendPool.release(fresh, pool);
+                }
             }
             return;
         }
@@ -415,7 +444,11 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
                     pool.config().retries().onConnectFailure());
             return;
         }
-        attach(fresh);
+        if (connectTunnel) {
+            openTunnel(fresh);
+        } else {
+            attach(fresh);
+        }
     }
 
     private void attach(BackendConnection c) {
@@ -948,6 +981,44 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         TunnelRelay t = new TunnelRelay(client.channel, c.channel, listener.idleNanos(), this);
         tunnel = t;
         t.install("codec", new String[] {"marker", "codec"}, "codec", new String[] {"codec"});
+        t.start();
+    }
+
+    private static final byte[] CONNECT_ESTABLISHED = "HTTP/1.1 200 Connection established\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The TCP connection for a CONNECT is up: the client gets {@code 200} (no framing headers,
+     * RFC 9110 section 9.3.6) and both connections become the same raw relay an upgrade uses.
+     * The backend's request count stays held until the tunnel closes; the exchange is logged then.
+     */
+    private void openTunnel(BackendConnection c) {
+        long now = System.nanoTime();
+        responseStarted = true;
+        status = 200;
+        backendMicros = (now - sentNanos) / 1000;
+        backend.recordSuccess();
+        client.writeRawToClient(Unpooled.wrappedBuffer(CONNECT_ESTABLISHED));
+        client.flushClient();
+
+        client.forgetBackend(c.channel);
+        holdForUpgrade = false;
+        clientPaused = false;
+        TunnelRelay t = new TunnelRelay(client.channel, c.channel, listener.idleNanos(), this);
+        tunnel = t;
+        ArrayDeque<Object> early = client.takePipelined();
+        if (early != null) {
+            // Sent before the 200 (a client that does not wait): relayed first, as it was sent.
+            for (Object o : early) {
+                if (o instanceof ByteBuf b) {
+                    t.heldFromClient(b);
+                } else {
+                    ReferenceCountUtil.release(o);
+                }
+            }
+        }
+        // The backend connection has no codec: the relay goes first in its pipeline.
+        t.install("codec", new String[] {"marker", "codec"}, "codec", new String[0]);
         t.start();
     }
 

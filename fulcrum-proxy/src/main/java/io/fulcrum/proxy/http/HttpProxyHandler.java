@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.core.config.ConnectConfig;
 import io.fulcrum.proxy.runtime.ListenerRuntime;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -299,6 +300,25 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         return pipelined != null && !pipelined.isEmpty();
     }
 
+    /**
+     * A CONNECT was accepted: the HTTP decoder is removed, so what the client sends after the
+     * head (already read, or still to come) is never parsed as HTTP. Those bytes reach this
+     * handler raw and wait with the pipelined messages until the tunnel takes them.
+     */
+    void stopDecoding() {
+        if (codec != null) {
+            codec.removeInboundHandler();
+        }
+    }
+
+    /** Takes what was read after the current request (see {@link #stopDecoding}); null when nothing was. */
+    ArrayDeque<Object> takePipelined() {
+        ArrayDeque<Object> q = pipelined;
+        pipelined = null;
+        pausedForPipelining = false;
+        return q;
+    }
+
     private void releasePipelined() {
         if (pipelined != null) {
             Object m;
@@ -332,7 +352,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         requestScan.scan(request.headers());
-        RequestChecks.Refusal refusal = RequestChecks.refusal(request, requestScan, stream);
+        RequestChecks.Refusal refusal = RequestChecks.refusal(request, requestScan, stream, lr.config().connect());
         if (refusal != null) {
             ex.requestComplete = true;
             respondError(ex, refusal.status(), refusal.reason(), true);
@@ -441,9 +461,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             ex.finish(true);
             return;
         }
-        // A request whose body is still arriving cannot be told apart from the next one: close.
+        // A request whose body is still arriving cannot be told apart from the next one: close. So is
+        // a CONNECT that got no tunnel: a client may have sent tunnel bytes right after it.
         boolean mustClose = close || closeWhenIdle || slot.draining() || !ex.clientKeepAlive
-                || (ex.hasBody && !ex.requestComplete);
+                || (ex.hasBody && !ex.requestComplete) || ex.isConnect();
         ex.status = status.code();
         ex.error = detail;
         ex.responseStarted = true;
@@ -637,6 +658,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 "only HTTP/1.0 and HTTP/1.1 are accepted here");
         private static final Refusal CONNECT = new Refusal(HttpResponseStatus.NOT_IMPLEMENTED,
                 "CONNECT is not supported");
+        private static final Refusal CONNECT_OVER_HTTP2 = new Refusal(HttpResponseStatus.NOT_IMPLEMENTED,
+                "CONNECT is not supported over HTTP/2; use HTTP/1.1");
         private static final Refusal SEVERAL_HOSTS = bad("several Host headers");
         private static final Refusal NO_HOST = bad("missing Host header");
         private static final Refusal LENGTH_AND_CODING = bad("both Content-Length and Transfer-Encoding");
@@ -655,9 +678,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
          * Why the request is refused, or null when it is acceptable. An acceptable absolute-form
          * target has been rewritten to origin-form with its authority as Host ({@link RequestTarget}).
          *
-         * @param http2 the request came on an HTTP/2 stream
+         * A CONNECT is accepted only over HTTP/1.x on a listener that opted in ({@link ConnectTarget}).
+         *
+         * @param http2   the request came on an HTTP/2 stream
+         * @param connect the listener's CONNECT setting
          */
-        static Refusal refusal(HttpRequest request, HeaderScan scan, boolean http2) {
+        static Refusal refusal(HttpRequest request, HeaderScan scan, boolean http2, ConnectConfig connect) {
             if (!http2) {
                 // The decoder hands out its two constants only for the exact "HTTP/1.0" and "HTTP/1.1"; anything
                 // else ("http/1.1", "HTTP/1.2") is a new instance. Other major versions (the HTTP/2 preface's
@@ -674,7 +700,19 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 return NO_HOST;
             }
             if (HttpMethod.CONNECT.equals(request.method())) {
-                return CONNECT; // no tunnel to offer; forwarding it would let the next hop open one
+                // Never forwarded: that would let the next hop open a tunnel no one configured.
+                if (!connect.enabled()) {
+                    return CONNECT;
+                }
+                if (http2) {
+                    return CONNECT_OVER_HTTP2; // RFC 9113 section 8.5 tunnels are not offered
+                }
+                ConnectTarget.Outcome o = ConnectTarget.check(request, scan, connect);
+                if (o.problem() == null) {
+                    return null;
+                }
+                return new Refusal(o.problem() == ConnectTarget.Problem.PORT_NOT_ALLOWED
+                        ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST, o.reason());
             }
             // The decoder already refuses these shapes; checking again costs little and guards against a
             // change of decoder settings opening a request-smuggling hole.

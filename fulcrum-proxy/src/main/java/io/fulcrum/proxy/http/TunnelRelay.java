@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The raw byte relay between a client and a backend connection after a
- * {@code 101 Switching Protocols} (WebSocket or any other {@code Upgrade}).
+ * {@code 101 Switching Protocols} (WebSocket or any other {@code Upgrade}), or after the
+ * {@code 200} to a CONNECT (then the backend connection is plain TCP without a codec).
  *
  * <p>One handler per channel, both on the same event loop. What one side reads is
  * written to the other; reading from a side pauses while the other is not writable.
@@ -91,6 +92,14 @@ final class TunnelRelay {
                 p.remove(n);
             }
         }
+    }
+
+    /**
+     * Bytes the client sent before the relay was installed (after a CONNECT head, read while the
+     * backend connection was opening): held ahead of anything read later and written at {@link #start()}.
+     */
+    void heldFromClient(ByteBuf bytes) {
+        client.hold(bytes);
     }
 
     /** Starts relaying: held bytes are written, both sides read, the idle timer runs. */
@@ -230,15 +239,11 @@ final class TunnelRelay {
                 buf.release();
                 return;
             }
-            bytesRead += buf.readableBytes();
             if (!started) {
-                // Left in a decoder at the switch: written once the relay starts.
-                if (pending == null) {
-                    pending = new ArrayDeque<>(2);
-                }
-                pending.add(buf);
+                hold(buf); // left in a decoder at the switch: written once the relay starts
                 return;
             }
+            bytesRead += buf.readableBytes();
             lastActivityNanos = System.nanoTime();
             peer.ctx.write(buf, peer.ctx.voidPromise());
             if (!peer.channel.isWritable()) {
@@ -309,6 +314,14 @@ final class TunnelRelay {
                     closeBoth(true); // no half-close on this kind of channel: end the tunnel
                 }
             });
+        }
+
+        private void hold(ByteBuf buf) {
+            bytesRead += buf.readableBytes();
+            if (pending == null) {
+                pending = new ArrayDeque<>(2);
+            }
+            pending.add(buf);
         }
 
         private void drainPending() {

@@ -2,6 +2,7 @@ package io.fulcrum.proxy.http2;
 
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
+import io.fulcrum.core.config.ConnectConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
@@ -47,12 +48,17 @@ class Http2HostileRequestTest {
         origin = ScriptedOrigin.start();
         origin.hang("/hang");
         accessLog = dir.resolve("access.log");
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
-                List.of(new RouteConfig("public", new RouteMatch(List.of("public.example"), null, null, null, null),
-                        "p", null)), null, new Http2Config(true, null, null, null));
+        ListenerConfig l = listener(null);
         f.start(new FulcrumConfig(TestConfigs.server(), new AccessLogConfig(true, "text", accessLog.toString()),
                 List.of(l), List.of(TestConfigs.pool("p", "round-robin",
                         List.of(BackendConfig.of(origin.address(), 1))))));
+    }
+
+    /** The h2c listener with its one route, and this CONNECT setting. */
+    private static ListenerConfig listener(ConnectConfig connect) {
+        return new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+                List.of(new RouteConfig("public", new RouteMatch(List.of("public.example"), null, null, null, null),
+                        "p", null)), null, new Http2Config(true, null, null, null), null, connect);
     }
 
     @AfterEach
@@ -95,6 +101,24 @@ class Http2HostileRequestTest {
             assertThat(status(c.send(connect, null, null))).isEqualTo("501");
         }
         assertThat(origin.seen()).isEmpty();
+    }
+
+    /**
+     * A listener that opts in to CONNECT tunnels them over HTTP/1.1 only: an HTTP/2 CONNECT
+     * (RFC 9113 section 8.5) still gets 501 on its stream and reaches no backend; the connection
+     * keeps serving.
+     */
+    @Test
+    void connectStaysRefusedOverHttp2WhereTheListenerOptsIn() throws Exception {
+        f.proxy().apply(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(),
+                List.of(listener(new ConnectConfig(true, null))),
+                List.of(TestConfigs.pool("p", "round-robin", List.of(BackendConfig.of(origin.address(), 1))))));
+        try (H2TestClient c = new H2TestClient(f.address())) {
+            Http2Headers connect = new DefaultHttp2Headers().method("CONNECT").authority("public.example:443");
+            assertThat(status(c.send(connect, null, null))).isEqualTo("501");
+            assertThat(status(c.send(get("http", "/after"), null, null))).isEqualTo("200");
+        }
+        assertThat(origin.seen()).extracting(ScriptedOrigin.Seen::target).containsExactly("/after");
     }
 
     /** Item 10: {@code :scheme ftp} was accepted and forwarded. HAProxy 2.6: forwarded too (200). */
