@@ -1,7 +1,7 @@
 package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.balance.PickContext;
+import io.fulcrum.core.retry.RetryState;
 import io.fulcrum.core.sticky.StickyTable;
 import io.fulcrum.proxy.http2.Http2BackendSessions;
 import io.fulcrum.proxy.log.AccessLog;
@@ -45,12 +45,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * the same loop's pool, so no state here is shared between threads (except
  * {@link #wake()}, which hops back to the loop).
  */
-final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner {
+final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
     /** Request body bytes buffered while no backend connection is ready, before reading pauses. */
     private static final int MAX_BUFFERED_BODY = 256 * 1024;
-    private static final int MAX_TRIED = 12;
 
     private final HttpProxyHandler client;
     private final ListenerRuntime listener;
@@ -79,10 +78,6 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private boolean counted;
     private BackendConnection conn;
     private boolean connecting;
-    /** Backends tried so far: the first in a field, the rest (retries only) in an array made when needed. */
-    private Backend firstTried;
-    private Backend[] retried;
-    private int attempts;
     /** When the request head went to the current backend (its response time is measured from here). */
     private long sentNanos;
     /**
@@ -96,7 +91,6 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     boolean responseStarted;
     private boolean interimResponse;
     private boolean forwardInterim;
-    private long pickNanos;
     private boolean backendKeepAlive;
     boolean closeClient;
     int status;
@@ -230,7 +224,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             sendTo(b);
             return;
         }
-        if (attempts > 0) {
+        if (attempts() > 0) {
             client.respondError(this, HttpResponseStatus.BAD_GATEWAY,
                     error == null ? "no backend left to try" : error, false);
         } else if (pool.anyHealthyButFull(now)) {
@@ -252,7 +246,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     }
 
     private Backend choose(long now) {
-        pickNanos = now;
+        pickAt(now);
         if (!route.stickiness().enabled()) {
             return pickFresh(now);
         }
@@ -303,51 +297,9 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         return true;
     }
 
-    /** A backend from the balancer that this request has not tried yet. */
+    /** A backend from the balancer that this request has not tried yet (any untried one for a hashing balancer). */
     private Backend pickFresh(long now) {
-        for (int i = 0; i < 3; i++) {
-            Backend b = pool.balancer().pick(this);
-            if (b == null) {
-                return null;
-            }
-            if (!wasTried(b)) {
-                return b;
-            }
-        }
-        // Hashing balancers keep answering the same backend: take any other that can serve.
-        for (Backend b : pool.backends()) {
-            if (b.isSelectable(now) && !wasTried(b)) {
-                return b;
-            }
-        }
-        return null;
-    }
-
-    private boolean wasTried(Backend b) {
-        if (attempts == 0) {
-            return false;
-        }
-        if (firstTried == b) {
-            return true;
-        }
-        for (int i = 0; i < attempts - 1 && i < MAX_TRIED; i++) {
-            if (retried[i] == b) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void noteTried(Backend b) {
-        if (attempts == 0) {
-            firstTried = b;
-        } else if (attempts - 1 < MAX_TRIED) {
-            if (retried == null) {
-                retried = new Backend[MAX_TRIED];
-            }
-            retried[attempts - 1] = b;
-        }
-        attempts++;
+        return pickUntried(pool.balancer(), 3, pool.backends());
     }
 
     // ---- queue ----------------------------------------------------------------------------------
@@ -505,7 +457,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             pool.recordFailure(backend, now, why);
         }
         releaseCount();
-        if (retryAllowed && attempts <= pool.config().retries().attempts()) {
+        if (retryAllowed && mayRetry(pool.config().retries().attempts())) {
             Backend next = choose(now);
             if (next != null) {
                 connectTo(next);
@@ -1163,7 +1115,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
      */
     private boolean retryOnResponseTimeout() {
         var retries = pool.config().retries();
-        return retries.onResponseTimeout() && isIdempotent() && !hasBody && attempts <= retries.attempts();
+        return retries.onResponseTimeout() && isIdempotent() && !hasBody && mayRetry(retries.attempts());
     }
 
     // ---- the end --------------------------------------------------------------------------------
@@ -1233,11 +1185,11 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         long startMillis = System.currentTimeMillis() - (now - startNanos) / 1_000_000;
         log.log(new AccessRecord(startMillis, clientForLog, listener.name(), route == null ? "-" : route.name(),
                 method, uri, protocol, status, bytesIn, bytesOut,
-                backend == null ? "-" : backend.pool() + "/" + backend.name(), attempts, (now - startNanos) / 1000,
+                backend == null ? "-" : backend.pool() + "/" + backend.name(), attempts(), (now - startNanos) / 1000,
                 backendMicros, error));
     }
 
-    // ---- PickContext ----------------------------------------------------------------------------
+    // ---- PickContext (the pick time is RetryState's) ----------------------------------------------------------------------------
 
     @Override
     public byte[] clientAddress() {
@@ -1258,11 +1210,6 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             }
         }
         return null;
-    }
-
-    @Override
-    public long nowNanos() {
-        return pickNanos;
     }
 
     private static String rootMessage(Throwable t) {
