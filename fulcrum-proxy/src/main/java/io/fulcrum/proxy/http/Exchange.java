@@ -2,7 +2,6 @@ package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.retry.RetryState;
-import io.fulcrum.core.sticky.StickyTable;
 import io.fulcrum.proxy.http2.Http2BackendSessions;
 import io.fulcrum.proxy.log.AccessLog;
 import io.fulcrum.proxy.log.AccessRecord;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One request on its way through the proxy: routing, stickiness, the backend
@@ -250,51 +248,23 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         if (!route.stickiness().enabled()) {
             return pickFresh(now);
         }
-        StickyTable table = route.sticky();
-        long timeout = route.stickyTimeoutNanos();
-        String key = stickyKey();
+        String key = route.stickyByCookie() ? StickySessions.cookieKey(route, this)
+                : StickySessions.sourceKey(host, client.clientIp());
         if (key != null) {
-            Backend b = table.lookup(key, now, timeout);
-            if (b != null && b.acceptsStickySession(now) && !wasTried(b) && pool.backend(b.name()) == b) {
+            Backend b = StickySessions.bound(route, pool, key, this, now);
+            if (b != null) {
                 return b;
             }
         }
         Backend b = pickFresh(now);
         if (b != null) {
             if (key == null) {
-                key = newSessionId();
+                key = StickySessions.newSessionId();
                 newStickyCookie = key;
             }
-            table.store(key, b, now, timeout);
+            StickySessions.bind(route, key, b, now);
         }
         return b;
-    }
-
-    /** Source mode: host + client IP. Cookie mode: the session id the client presents, if well-formed. */
-    private String stickyKey() {
-        if (route.stickyByCookie()) {
-            String id = cookie(route.stickiness().cookieName());
-            return id != null && isSessionId(id) ? id : null;
-        }
-        return (host == null ? "" : host) + '|' + client.clientIp();
-    }
-
-    private static String newSessionId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
-    }
-
-    private static boolean isSessionId(String s) {
-        if (s.length() != 32) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A backend from the balancer that this request has not tried yet (any untried one for a hashing balancer). */
@@ -716,8 +686,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
                 addChunked = !head.chunked;
             }
         }
-        String cookie = newStickyCookie == null ? null : route.stickiness().cookieName() + "=" + newStickyCookie
-                + "; Path=/; HttpOnly; SameSite=Lax";
+        String cookie = newStickyCookie == null ? null : StickySessions.setCookie(route, newStickyCookie);
         ByteBuf out = client.channel.alloc().ioBuffer(head.size() + 64 + bodyBytes
                 + (cookie == null ? 0 : cookie.length() + 16));
         head.writeStatusLine(out);
@@ -838,8 +807,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         if (newStickyCookie != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, route.stickiness().cookieName() + "=" + newStickyCookie
-                    + "; Path=/; HttpOnly; SameSite=Lax");
+            h.add(HttpHeaderNames.SET_COOKIE, StickySessions.setCookie(route, newStickyCookie));
         }
         if (listener.via()) {
             HeaderRewriter.addVia(h, "1.1");
@@ -914,8 +882,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         h.set(HttpHeaderNames.UPGRADE, proto);
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (newStickyCookie != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, route.stickiness().cookieName() + "=" + newStickyCookie
-                    + "; Path=/; HttpOnly; SameSite=Lax");
+            h.add(HttpHeaderNames.SET_COOKIE, StickySessions.setCookie(route, newStickyCookie));
         }
         if (listener.via()) {
             HeaderRewriter.addVia(h, "1.1");
