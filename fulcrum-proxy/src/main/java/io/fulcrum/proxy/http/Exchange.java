@@ -665,27 +665,15 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
 
     /**
      * The response head for the client, made from the backend's: HTTP/1.1 status line, its header
-     * lines but the hop-by-hop ones, framing adjusted as {@link #prepareResponseHead} does for the
-     * decoded path, and the proxy's own headers.
+     * lines but the hop-by-hop ones, framing as {@link ClientFraming} decides (as for the decoded
+     * path), and the proxy's own headers.
      */
     private ByteBuf rawHead(ResponseHead head, int bodyBytes) {
         backendKeepAlive = head.http10 ? head.connectionKeepAlive : !head.connectionClose;
-        boolean noBody = headRequest || status == 204 || status == 304;
-        boolean dropLength = status == 204; // as Netty's encoder does for a 204
-        boolean dropCoding = status == 204;
-        boolean addChunked = false;
-        rawBody = BODY_RAW;
-        if (!noBody && (head.transferEncoding || head.contentLength < 0)) {
-            dropLength = true; // a transfer coding overrides Content-Length (RFC 9112 section 6.3)
-            if (http10) {
-                // An HTTP/1.0 client reads to the end of the connection.
-                dropCoding = true;
-                closeClient = true;
-            } else {
-                rawBody = BODY_CHUNKED;
-                addChunked = !head.chunked;
-            }
-        }
+        int framing = framing(head.transferEncoding || head.contentLength < 0, head.chunked);
+        boolean dropLength = (framing & ClientFraming.DROP_LENGTH) != 0;
+        boolean dropCoding = (framing & ClientFraming.DROP_CODING) != 0;
+        rawBody = (framing & ClientFraming.CHUNKED_BODY) != 0 ? BODY_CHUNKED : BODY_RAW;
         String cookie = newStickyCookie == null ? null : StickySessions.setCookie(route, newStickyCookie);
         ByteBuf out = client.channel.alloc().ioBuffer(head.size() + 64 + bodyBytes
                 + (cookie == null ? 0 : cookie.length() + 16));
@@ -698,13 +686,12 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             head.writeLine(i, out);
             out.writeShort(ResponseHead.CRLF);
         }
-        if (addChunked) {
+        if ((framing & ClientFraming.ADD_CHUNKED) != 0) {
             out.writeBytes(TE_CHUNKED);
         }
-        if (closeClient || !clientKeepAlive || client.slot().draining()) {
-            closeClient = true;
+        if (closeClient) {
             out.writeBytes(CONNECTION_CLOSE);
-        } else if (http10) {
+        } else if ((framing & ClientFraming.KEEP_ALIVE) != 0) {
             out.writeBytes(CONNECTION_KEEP_ALIVE);
         }
         if (cookie != null) {
@@ -717,6 +704,17 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         }
         out.writeShort(ResponseHead.CRLF);
         return out;
+    }
+
+    /**
+     * Decides the framing of the final response towards the client ({@link ClientFraming}) and
+     * notes whether the client connection closes after it.
+     */
+    private int framing(boolean lengthUnknown, boolean chunked) {
+        int f = ClientFraming.decide(headRequest, status, lengthUnknown, chunked, http10,
+                closeClient || !clientKeepAlive || client.slot().draining());
+        closeClient = (f & ClientFraming.CLOSE) != 0;
+        return f;
     }
 
     private static final byte[] TE_CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -747,15 +745,8 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             }
             return;
         }
-        ByteBuf framing = null;
         if (n > 0) {
-            framing = client.channel.alloc().ioBuffer(20);
-            if (chunkOpen) {
-                framing.writeShort(ResponseHead.CRLF);
-            }
-            framing.writeCharSequence(Integer.toHexString(n), StandardCharsets.US_ASCII);
-            framing.writeShort(ResponseHead.CRLF);
-            client.writeRawToClient(framing);
+            client.writeRawToClient(ClientFraming.chunkStart(client.channel.alloc(), n, chunkOpen));
             client.writeRawToClient(data);
             chunkOpen = true;
         } else {
@@ -763,22 +754,8 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         }
         if (last) {
             HttpHeaders trailers = ((LastHttpContent) content).trailingHeaders();
-            ByteBuf end = client.channel.alloc().ioBuffer(trailers.isEmpty() ? 8 : 256);
-            if (chunkOpen) {
-                end.writeShort(ResponseHead.CRLF);
-                chunkOpen = false;
-            }
-            end.writeByte('0');
-            end.writeShort(ResponseHead.CRLF);
-            for (java.util.Map.Entry<String, String> t : trailers) {
-                end.writeCharSequence(t.getKey(), StandardCharsets.ISO_8859_1);
-                end.writeByte(':');
-                end.writeByte(' ');
-                end.writeCharSequence(t.getValue(), StandardCharsets.ISO_8859_1);
-                end.writeShort(ResponseHead.CRLF);
-            }
-            end.writeShort(ResponseHead.CRLF);
-            client.writeRawToClient(end);
+            client.writeRawToClient(ClientFraming.lastChunk(client.channel.alloc(), trailers, chunkOpen));
+            chunkOpen = false;
         }
     }
 
@@ -789,21 +766,19 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         backendKeepAlive = scan.keepAlive(r.protocolVersion().equals(HttpVersion.HTTP_1_0));
         HeaderRewriter.removeHopByHop(h, scan);
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
-        boolean noBody = headRequest || status == 204 || status == 304;
-        if (!noBody && scan.contentLength == null) {
-            boolean chunked = scan.chunked();
-            if (http10) {
-                // An HTTP/1.0 client reads to the end of the connection.
-                h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-                closeClient = true;
-            } else if (!chunked) {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
+        int framing = framing(scan.transferEncoding || scan.contentLength == null, scan.chunked());
+        if ((framing & ClientFraming.DROP_LENGTH) != 0 && scan.contentLength != null) {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
         }
-        if (closeClient || !clientKeepAlive || client.slot().draining()) {
-            closeClient = true;
+        if ((framing & ClientFraming.DROP_CODING) != 0 && scan.transferEncoding) {
+            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        if ((framing & ClientFraming.ADD_CHUNKED) != 0) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if (closeClient) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
+        } else if ((framing & ClientFraming.KEEP_ALIVE) != 0) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         if (newStickyCookie != null) {
