@@ -148,14 +148,16 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         long contentLength = chunked ? -1 : scan.contentLengthValue();
         hasBody = chunked || contentLength > 0;
 
-        String expect = scan.expect;
-        if (expect != null) {
-            if (!http10 && HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
+        switch (ExpectContinue.of(scan.expect, http10)) {
+            case ExpectContinue.CONTINUE -> {
                 expectContinue = true;
-                h.remove(HttpHeaderNames.EXPECT); // Fulcrum answers 100 itself once it has a backend
-            } else {
+                h.remove(HttpHeaderNames.EXPECT);
+            }
+            case ExpectContinue.REFUSE -> {
                 client.respondError(this, HttpResponseStatus.EXPECTATION_FAILED, "unsupported Expect", true);
                 return;
+            }
+            default -> {
             }
         }
         long maxBody = listener.maxBodyBytes();
@@ -308,7 +310,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
     private void sendTo(Backend b) {
         if (expectContinue) {
             expectContinue = false;
-            client.sendContinue();
+            ExpectContinue.send(client.ctx);
         }
         connectTo(b);
     }
@@ -598,7 +600,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             // The decoder follows a 1xx head with an empty end marker. 100 Continue is Fulcrum's own
             // business with the client and is dropped; others (103 Early Hints) are passed on.
             interimResponse = true;
-            forwardInterim = code != 100;
+            forwardInterim = ExpectContinue.forwards(code);
             if (forwardInterim) {
                 r.setProtocolVersion(HttpVersion.HTTP_1_1);
                 client.writeToClient(r);

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -479,12 +478,6 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(r, ctx.voidPromise());
         }
         ex.finish(mustClose);
-    }
-
-    /** Sends {@code 100 Continue} to a client that asked for it. */
-    void sendContinue() {
-        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                Unpooled.EMPTY_BUFFER), ctx.voidPromise());
     }
 
     /**
