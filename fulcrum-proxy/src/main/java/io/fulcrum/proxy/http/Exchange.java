@@ -184,16 +184,11 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             return;
         }
 
-        if (scan.upgrade != null && !http10 && !hasBody && request.method().equals(HttpMethod.GET)
-                && scan.connectionHas("upgrade")) {
-            upgrade = scan.upgrade;
-        }
+        upgrade = TunnelSwitch.requested(scan, http10, hasBody, request.method());
         HeaderRewriter.removeHopByHop(h, scan);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (upgrade != null) {
-            // The only hop-by-hop headers passed on: the backend decides whether to switch.
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            h.set(HttpHeaderNames.UPGRADE, upgrade);
+            TunnelSwitch.askBackend(h, upgrade);
             holdForUpgrade = true;
             pauseClient();
         }
@@ -848,16 +843,8 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         backend.recordResponseTime(now - sentNanos);
         backend.recordSuccess();
 
+        TunnelSwitch.acceptedSwitch(r, client.responseScan, upgrade);
         HttpHeaders h = r.headers();
-        HeaderScan scan = client.responseScan;
-        scan.scan(h);
-        String proto = scan.upgrade != null ? scan.upgrade : upgrade;
-        HeaderRewriter.removeHopByHop(h, scan);
-        h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        h.set(HttpHeaderNames.UPGRADE, proto);
-        r.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (newStickyCookie != null) {
             h.add(HttpHeaderNames.SET_COOKIE, StickySessions.setCookie(route, newStickyCookie));
         }
@@ -874,14 +861,10 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         client.forgetBackend(c.channel);
         holdForUpgrade = false;
         clientPaused = false;
-        TunnelRelay t = new TunnelRelay(client.channel, c.channel, listener.idleNanos(), this);
+        TunnelRelay t = TunnelSwitch.installAfterSwitch(client.channel, c.channel, listener.idleNanos(), this);
         tunnel = t;
-        t.install("codec", new String[] {"marker", "codec"}, "codec", new String[] {"codec"});
         t.start();
     }
-
-    private static final byte[] CONNECT_ESTABLISHED = "HTTP/1.1 200 Connection established\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII);
 
     /**
      * The TCP connection for a CONNECT is up: the client gets {@code 200} (no framing headers,
@@ -894,27 +877,16 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         status = 200;
         backendMicros = (now - sentNanos) / 1000;
         backend.recordSuccess();
-        client.writeRawToClient(Unpooled.wrappedBuffer(CONNECT_ESTABLISHED));
+        client.writeRawToClient(TunnelSwitch.connectEstablished());
         client.flushClient();
 
         client.forgetBackend(c.channel);
         holdForUpgrade = false;
         clientPaused = false;
-        TunnelRelay t = new TunnelRelay(client.channel, c.channel, listener.idleNanos(), this);
+        // What the client sent before the 200 (a client that does not wait) is relayed first.
+        TunnelRelay t = TunnelSwitch.installAfterConnect(client.channel, c.channel, listener.idleNanos(), this,
+                client.takePipelined());
         tunnel = t;
-        ArrayDeque<Object> early = client.takePipelined();
-        if (early != null) {
-            // Sent before the 200 (a client that does not wait): relayed first, as it was sent.
-            for (Object o : early) {
-                if (o instanceof ByteBuf b) {
-                    t.heldFromClient(b);
-                } else {
-                    ReferenceCountUtil.release(o);
-                }
-            }
-        }
-        // The backend connection has no codec: the relay goes first in its pipeline.
-        t.install("codec", new String[] {"marker", "codec"}, "codec", new String[0]);
         t.start();
     }
 
