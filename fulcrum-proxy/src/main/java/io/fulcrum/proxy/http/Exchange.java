@@ -16,6 +16,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -24,7 +25,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -51,23 +51,23 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
 
     private final HttpProxyHandler client;
     private final ListenerRuntime listener;
-    final HttpRequest request;
+    private final HttpRequest request;
     private final long startNanos;
     private final String method;
     private final String uri;
     private final String protocol;
 
-    RouteRuntime route;
+    private RouteRuntime route;
     private PoolRuntime pool;
     private String host;
 
-    boolean clientKeepAlive = true;
+    private boolean clientKeepAlive = true;
     private boolean http10;
     private boolean headRequest;
-    boolean hasBody;
-    boolean requestComplete;
+    private boolean hasBody;
+    private boolean requestComplete;
     private boolean expectContinue;
-    long bytesIn;
+    private long bytesIn;
     private ArrayDeque<HttpContent> bodyBuffer;
     private long bodyBuffered;
     private boolean clientPaused;
@@ -84,15 +84,15 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
      * for a slow backend.
      */
     private long requestSentNanos;
-    long backendMicros = -1;
+    private long backendMicros = -1;
 
-    boolean responseStarted;
+    private boolean responseStarted;
     private boolean interimResponse;
     private boolean forwardInterim;
     private boolean backendKeepAlive;
-    boolean closeClient;
-    int status;
-    long bytesOut;
+    private boolean closeClient;
+    private int status;
+    private long bytesOut;
     private String newStickyCookie;
 
     private boolean waiting;
@@ -109,15 +109,30 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
     private boolean connectTunnel;
 
     /** Whether this is a CONNECT (one that gets no tunnel closes the connection: tunnel bytes may follow). */
-    boolean isConnect() {
+    private boolean isConnect() {
         return request != null && HttpMethod.CONNECT.equals(request.method());
+    }
+
+    /** Whether the exchange ended (answered or aborted); its request body may still be arriving. */
+    boolean finished() {
+        return done;
+    }
+
+    /** Whether the whole request (head and body) has been read from the client. */
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    /** Whether the client connection closes after this exchange. */
+    boolean closesClient() {
+        return closeClient;
     }
     /** The byte relay after a 101 or a CONNECT's 200, or null. */
     private TunnelRelay tunnel;
-    boolean done;
+    private boolean done;
     /** The client went away (closed, or reset its stream) before the exchange ended. */
     private boolean abandonedByClient;
-    String error;
+    private String error;
 
     Exchange(HttpProxyHandler client, ListenerRuntime listener, HttpRequest request, long nowNanos) {
         this.client = client;
@@ -154,7 +169,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
                 h.remove(HttpHeaderNames.EXPECT);
             }
             case ExpectContinue.REFUSE -> {
-                client.respondError(this, HttpResponseStatus.EXPECTATION_FAILED, "unsupported Expect", true);
+                respondError(HttpResponseStatus.EXPECTATION_FAILED, "unsupported Expect", true);
                 return;
             }
             default -> {
@@ -162,13 +177,13 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         }
         long maxBody = listener.maxBodyBytes();
         if (maxBody > 0 && contentLength > maxBody) {
-            client.respondError(this, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + maxBody,
+            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + maxBody,
                     true);
             return;
         }
         route = listener.router().route(request);
         if (route == null) {
-            client.respondError(this, HttpResponseStatus.NOT_FOUND, "no route", false);
+            respondError(HttpResponseStatus.NOT_FOUND, "no route", false);
             return;
         }
         pool = route.pool();
@@ -220,7 +235,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             return;
         }
         if (attempts() > 0) {
-            client.respondError(this, HttpResponseStatus.BAD_GATEWAY,
+            respondError(HttpResponseStatus.BAD_GATEWAY,
                     error == null ? "no backend left to try" : error, false);
         } else if (pool.anyHealthyButFull(now)) {
             enqueue(now);
@@ -233,9 +248,9 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
     private void unavailable(String detail) {
         Handoff.Redirect r = client.slot().handoff().redirect(listener.name(), host, request.uri());
         if (r == null) {
-            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, detail, false);
+            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, detail, false);
         } else {
-            client.respondError(this, HttpResponseStatus.valueOf(r.status()), detail + "; handed off", false,
+            respondError(HttpResponseStatus.valueOf(r.status()), detail + "; handed off", false,
                     r.location());
         }
     }
@@ -295,7 +310,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
                 } else if (now - queuedAtNanos < pool.queueTimeoutNanos() && pool.anyHealthyButFull(now)) {
                     enqueue(now);
                 } else {
-                    client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend available", false);
+                    respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend available", false);
                 }
             }
         });
@@ -431,7 +446,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
                 return;
             }
         }
-        client.respondError(this, finalStatus, why, false);
+        respondError(finalStatus, why, false);
     }
 
     private void releaseCount() {
@@ -460,7 +475,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             part.release();
             requestComplete = true;
             abandonBackend();
-            client.respondError(this, HttpResponseStatus.BAD_REQUEST, "malformed request body", true);
+            respondError(HttpResponseStatus.BAD_REQUEST, "malformed request body", true);
             return;
         }
         boolean last = part instanceof LastHttpContent;
@@ -471,7 +486,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             part.release();
             requestComplete = true;
             abandonBackend();
-            client.respondError(this, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + maxBody,
+            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + maxBody,
                     true);
             return;
         }
@@ -489,7 +504,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         if (last && hasForbiddenTrailer((LastHttpContent) part)) {
             part.release();
             abandonBackend();
-            client.respondError(this, HttpResponseStatus.BAD_REQUEST, "framing or routing field in trailers", true);
+            respondError(HttpResponseStatus.BAD_REQUEST, "framing or routing field in trailers", true);
             return;
         }
         BackendConnection c = conn;
@@ -833,7 +848,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         if (client.hasPipelined()) {
             // The client sent more HTTP after its upgrade request: its bytes cannot be relayed as they were.
             abandonBackend();
-            client.respondError(this, HttpResponseStatus.BAD_GATEWAY, "client sent data before the protocol switch",
+            respondError(HttpResponseStatus.BAD_GATEWAY, "client sent data before the protocol switch",
                     true);
             return;
         }
@@ -980,7 +995,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         if (waiting && now - queuedAtNanos >= pool.queueTimeoutNanos()) {
             waiting = false;
             pool.queue().remove(this);
-            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
+            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
                     false);
             return;
         }
@@ -1014,14 +1029,14 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         }
         abandonBackend();
         if (pool != null && backend == null) {
-            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
+            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
                     true);
         } else if (backendSlow) {
             String why = "backend " + backend.address() + " did not answer in time";
             pool.recordFailure(backend, now, why);
-            client.respondError(this, HttpResponseStatus.GATEWAY_TIMEOUT, why, true);
+            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, why, true);
         } else {
-            client.respondError(this, HttpResponseStatus.REQUEST_TIMEOUT, "request not completed in time", true);
+            respondError(HttpResponseStatus.REQUEST_TIMEOUT, "request not completed in time", true);
         }
     }
 
@@ -1032,6 +1047,50 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
     private boolean retryOnResponseTimeout() {
         var retries = pool.config().retries();
         return retries.onResponseTimeout() && isIdempotent() && !hasBody && mayRetry(retries.attempts());
+    }
+
+    // ---- the proxy's own answers ----------------------------------------------------------------
+
+    /**
+     * Refuses a request found unacceptable before routing (malformed, a refused check, a header
+     * that never came): nothing more of it is read as a body, and the connection closes.
+     */
+    void refuse(HttpResponseStatus status, String reason) {
+        requestComplete = true;
+        respondError(status, reason, true);
+    }
+
+    /**
+     * Answers with a response Fulcrum produced itself and finishes the exchange.
+     *
+     * @param close close the connection after it (always for malformed input)
+     */
+    void respondError(HttpResponseStatus status, String detail, boolean close) {
+        respondError(status, detail, close, null);
+    }
+
+    /** As above, with a {@code Location} header when {@code location} is not null (a hand-off redirect). */
+    private void respondError(HttpResponseStatus status, String detail, boolean close, String location) {
+        if (responseStarted) {
+            // Part of a response already went out: the only honest signal left is closing.
+            error = error == null ? detail : error;
+            finish(true);
+            return;
+        }
+        // A request whose body is still arriving cannot be told apart from the next one: close. So is
+        // a CONNECT that got no tunnel: a client may have sent tunnel bytes right after it.
+        boolean mustClose = close || client.closesAfterCurrent() || !clientKeepAlive || (hasBody && !requestComplete)
+                || isConnect();
+        this.status = status.code();
+        error = detail;
+        responseStarted = true;
+        FullHttpResponse r = ErrorResponses.of(status, detail, mustClose);
+        if (location != null) {
+            r.headers().set(HttpHeaderNames.LOCATION, location);
+        }
+        bytesOut = r.content().readableBytes();
+        client.writeOwnResponse(r, mustClose);
+        finish(mustClose);
     }
 
     // ---- the end --------------------------------------------------------------------------------
