@@ -42,7 +42,7 @@ public abstract class ConnectAttempts extends RetryState {
      *
      * @return whether another backend may be tried
      */
-    protected final boolean connectFailed(L4ListenerRuntime rt, Backend b) {
+    protected final boolean retryAfterFailedConnect(L4ListenerRuntime rt, Backend b) {
         rt.ejection().recordFailure(b, System.nanoTime());
         return mayRetry(rt.retries());
     }

@@ -135,7 +135,7 @@ public final class TcpFlow extends ConnectAttempts implements FlowEntry.Expiry {
     private void connected(ChannelFuture f, Backend b) {
         if (!f.isSuccess()) {
             f.channel().close(); // a failed connect leaves its socket open (Bootstrap would close it on failure)
-            boolean retry = connectFailed(rt, b);
+            boolean retry = retryAfterFailedConnect(rt, b);
             LOG.debug("{} {}: connect to {} failed: {}", rt.service(), rt.config().key(), b.address(),
                     f.cause().toString());
             if (retry && !closing && client.isActive()) {

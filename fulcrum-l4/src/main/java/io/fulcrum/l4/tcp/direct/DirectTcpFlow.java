@@ -200,7 +200,7 @@ public final class DirectTcpFlow extends ConnectAttempts implements FlowEntry.Ex
         closeSide(side);
         backend = null;
         Backend b = chosen;
-        boolean retry = connectFailed(rt, b);
+        boolean retry = retryAfterFailedConnect(rt, b);
         LOG.debug("{} {}: connect to {} failed: {}", rt.service(), rt.config().key(), b.address(), cause.toString());
         if (retry) {
             connect();
