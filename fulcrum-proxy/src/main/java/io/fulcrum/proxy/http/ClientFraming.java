@@ -2,6 +2,8 @@ package io.fulcrum.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,10 @@ final class ClientFraming {
     static final int ADD_CHUNKED = 1 << 5;
 
     private static final short CRLF = ResponseHead.CRLF;
+    private static final byte[] TE_CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_KEEP_ALIVE = "connection: keep-alive\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
 
     private ClientFraming() {
     }
@@ -69,6 +75,56 @@ final class ClientFraming {
             f |= KEEP_ALIVE;
         }
         return f;
+    }
+
+    /**
+     * The raw path: writes the client's head made from the backend's — HTTP/1.1 status line, the
+     * header lines but the hop-by-hop ones and those {@code framing} drops, then the framing and
+     * connection lines it adds. The caller adds its own header lines and the empty line.
+     */
+    static void writeHead(ResponseHead head, int framing, ByteBuf out) {
+        boolean dropLength = (framing & DROP_LENGTH) != 0;
+        boolean dropCoding = (framing & DROP_CODING) != 0;
+        head.writeStatusLine(out);
+        for (int i = 0, n = head.lineCount; i < n; i++) {
+            if (head.hopByHop(i) || (dropLength && head.lineNamed(i, "content-length"))
+                    || (dropCoding && head.lineNamed(i, "transfer-encoding"))) {
+                continue;
+            }
+            head.writeLine(i, out);
+            out.writeShort(CRLF);
+        }
+        if ((framing & ADD_CHUNKED) != 0) {
+            out.writeBytes(TE_CHUNKED);
+        }
+        if ((framing & CLOSE) != 0) {
+            out.writeBytes(CONNECTION_CLOSE);
+        } else if ((framing & KEEP_ALIVE) != 0) {
+            out.writeBytes(CONNECTION_KEEP_ALIVE);
+        }
+    }
+
+    /**
+     * The decoded path: applies {@code framing} to a response's headers, whose hop-by-hop
+     * headers are already removed.
+     *
+     * @param scan the scan of those headers
+     */
+    static void apply(int framing, HttpHeaders h, HeaderScan scan) {
+        if ((framing & DROP_LENGTH) != 0 && scan.contentLength != null) {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
+        if ((framing & DROP_CODING) != 0 && scan.transferEncoding) {
+            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        if ((framing & ADD_CHUNKED) != 0) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if ((framing & CLOSE) != 0) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if ((framing & KEEP_ALIVE) != 0) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
     }
 
     /**

@@ -683,29 +683,11 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
     private ByteBuf rawHead(ResponseHead head, int bodyBytes) {
         backendKeepAlive = head.http10 ? head.connectionKeepAlive : !head.connectionClose;
         int framing = framing(head.transferEncoding || head.contentLength < 0, head.chunked);
-        boolean dropLength = (framing & ClientFraming.DROP_LENGTH) != 0;
-        boolean dropCoding = (framing & ClientFraming.DROP_CODING) != 0;
         rawBody = (framing & ClientFraming.CHUNKED_BODY) != 0 ? BODY_CHUNKED : BODY_RAW;
         String cookie = newStickyCookie == null ? null : StickySessions.setCookie(route, newStickyCookie);
         ByteBuf out = client.channel.alloc().ioBuffer(head.size() + 64 + bodyBytes
                 + (cookie == null ? 0 : cookie.length() + 16));
-        head.writeStatusLine(out);
-        for (int i = 0, n = head.lineCount; i < n; i++) {
-            if (head.hopByHop(i) || (dropLength && head.lineNamed(i, "content-length"))
-                    || (dropCoding && head.lineNamed(i, "transfer-encoding"))) {
-                continue;
-            }
-            head.writeLine(i, out);
-            out.writeShort(ResponseHead.CRLF);
-        }
-        if ((framing & ClientFraming.ADD_CHUNKED) != 0) {
-            out.writeBytes(TE_CHUNKED);
-        }
-        if (closeClient) {
-            out.writeBytes(CONNECTION_CLOSE);
-        } else if ((framing & ClientFraming.KEEP_ALIVE) != 0) {
-            out.writeBytes(CONNECTION_KEEP_ALIVE);
-        }
+        ClientFraming.writeHead(head, framing, out);
         if (cookie != null) {
             out.writeCharSequence("set-cookie: ", StandardCharsets.ISO_8859_1);
             out.writeCharSequence(cookie, StandardCharsets.ISO_8859_1);
@@ -729,10 +711,6 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         return f;
     }
 
-    private static final byte[] TE_CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONNECTION_KEEP_ALIVE = "connection: keep-alive\r\n"
-            .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VIA = "via: 1.1 fulcrum\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** How the body of the response being relayed is written: as HTTP objects (to the encoder) or as bytes. */
@@ -778,21 +756,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         backendKeepAlive = scan.keepAlive(r.protocolVersion().equals(HttpVersion.HTTP_1_0));
         HeaderRewriter.removeHopByHop(h, scan);
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
-        int framing = framing(scan.transferEncoding || scan.contentLength == null, scan.chunked());
-        if ((framing & ClientFraming.DROP_LENGTH) != 0 && scan.contentLength != null) {
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        }
-        if ((framing & ClientFraming.DROP_CODING) != 0 && scan.transferEncoding) {
-            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        }
-        if ((framing & ClientFraming.ADD_CHUNKED) != 0) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        if (closeClient) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if ((framing & ClientFraming.KEEP_ALIVE) != 0) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
+        ClientFraming.apply(framing(scan.transferEncoding || scan.contentLength == null, scan.chunked()), h, scan);
         if (newStickyCookie != null) {
             h.add(HttpHeaderNames.SET_COOKIE, StickySessions.setCookie(route, newStickyCookie));
         }

@@ -62,6 +62,58 @@ class ClientFramingTest {
     }
 
     @Test
+    void theRawHeadDropsHopByHopAndOverriddenFramingLinesAndAddsItsOwn() {
+        ResponseHead head = parse("HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: 1\r\nContent-Length: 3\r\n"
+                + "Transfer-Encoding: chunked\r\nX-Keep: yes\r\n\r\n");
+        ByteBuf out = ALLOC.buffer();
+        ClientFraming.writeHead(head, ClientFraming.decide(false, 200, true, head.chunked, false, false), out);
+        assertThat(text(out)).isEqualTo("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Keep: yes\r\n");
+
+        ResponseHead toClose = parse("HTTP/1.1 200 OK\r\nX-Keep: yes\r\n\r\n");
+        ByteBuf chunked = ALLOC.buffer();
+        ClientFraming.writeHead(toClose, ClientFraming.decide(false, 200, true, false, false, false), chunked);
+        assertThat(text(chunked)).isEqualTo("HTTP/1.1 200 OK\r\nX-Keep: yes\r\ntransfer-encoding: chunked\r\n");
+    }
+
+    @Test
+    void theRawHeadTellsAnHttp10ClientToKeepOrClose() {
+        ResponseHead head = parse("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+        ByteBuf keep = ALLOC.buffer();
+        ClientFraming.writeHead(head, ClientFraming.decide(false, 204, false, false, true, false), keep);
+        assertThat(text(keep)).isEqualTo("HTTP/1.1 204 No Content\r\nconnection: keep-alive\r\n");
+        ByteBuf close = ALLOC.buffer();
+        ClientFraming.writeHead(head, ClientFraming.decide(false, 204, false, false, true, true), close);
+        assertThat(text(close)).isEqualTo("HTTP/1.1 204 No Content\r\nconnection: close\r\n");
+    }
+
+    @Test
+    void theDecodedPathAppliesTheSameDecision() {
+        HttpHeaders h = new DefaultHttpHeaders().add("Content-Length", "3").add("Transfer-Encoding", "gzip")
+                .add("X-Keep", "yes");
+        HeaderScan scan = new HeaderScan();
+        scan.scan(h);
+        ClientFraming.apply(ClientFraming.decide(false, 200, true, scan.chunked(), false, true), h, scan);
+        assertThat(h.get("content-length")).isNull();
+        assertThat(h.get("transfer-encoding")).isEqualTo("chunked");
+        assertThat(h.get("connection")).isEqualTo("close");
+        assertThat(h.get("x-keep")).isEqualTo("yes");
+
+        HttpHeaders old = new DefaultHttpHeaders().add("Transfer-Encoding", "chunked");
+        HeaderScan oldScan = new HeaderScan();
+        oldScan.scan(old);
+        ClientFraming.apply(ClientFraming.decide(false, 200, true, true, true, false), old, oldScan);
+        assertThat(old.get("transfer-encoding")).as("an HTTP/1.0 client reads to the close").isNull();
+        assertThat(old.get("connection")).isEqualTo("close");
+    }
+
+    private static ResponseHead parse(String head) {
+        byte[] b = head.getBytes(StandardCharsets.ISO_8859_1);
+        ResponseHead h = ResponseHead.parse(b, b.length);
+        assertThat(h.invalid).isNull();
+        return h;
+    }
+
+    @Test
     void chunksAreSizedInHexAndClosedBeforeTheNext() {
         assertThat(text(ClientFraming.chunkStart(ALLOC, 26, false))).isEqualTo("1a\r\n");
         assertThat(text(ClientFraming.chunkStart(ALLOC, 5, true))).isEqualTo("\r\n5\r\n");
