@@ -13,6 +13,7 @@ import io.fulcrum.core.config.l4.BackendTlsConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.L4TimeoutsConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
+import io.fulcrum.core.retry.Ejection;
 import io.fulcrum.l4.table.BackendFlowCounters;
 import io.fulcrum.proxy.tls.TlsRuntime;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
@@ -122,7 +123,8 @@ public final class L4Compiler {
                 out.put(vs.name() + "|" + lc.key(), new L4ListenerRuntime(vs.name(), lc, pool, List.copyOf(list),
                         Map.copyOf(cs), BalancerRegistry.create(algorithm, spec), Map.copyOf(timeouts),
                         pool.retries().onConnectFailure() ? pool.retries().attempts() : 0, send, tls, backendTls,
-                        lc.backendTls() == null ? "" : lc.backendTls().serverName()));
+                        lc.backendTls() == null ? "" : lc.backendTls().serverName(),
+                        Ejection.of(pool.passiveHealth())));
             }
         }
         // Backends gone from the configuration live on only in the flows that still use them.

@@ -4,6 +4,7 @@ import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.balance.LoadBalancer;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
+import io.fulcrum.core.retry.Ejection;
 import io.fulcrum.l4.table.BackendFlowCounters;
 import io.fulcrum.proxy.tls.TlsRuntime;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
@@ -30,11 +31,13 @@ import java.util.Map;
  * @param tls           TLS termination, or {@code null}
  * @param backendTls    client context for TLS to backends, or {@code null}
  * @param backendSni    SNI / verified name for backends; empty = each backend's host
+ * @param ejection      the pool's passive health, as a failed connect applies it
  */
 public record L4ListenerRuntime(String service, L4ListenerConfig config, PoolConfig pool, List<Backend> backends,
                                 Map<Backend, BackendFlowCounters> counters, LoadBalancer balancer,
                                 Map<String, FlowTimeouts> timeouts, int retries, HAProxyProtocolVersion sendProxy,
-                                TlsRuntime tls, SslContext backendTls, String backendSni) {
+                                TlsRuntime tls, SslContext backendTls, String backendSni,
+                                Ejection ejection) {
 
     /** Timeouts for one of the service's VIPs. */
     public FlowTimeouts timeoutsFor(String vip) {
