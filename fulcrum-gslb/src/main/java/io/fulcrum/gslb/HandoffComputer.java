@@ -28,24 +28,24 @@ final class HandoffComputer {
     }
 
     /**
-     * {@code state} with its preference list, down sites and hand-off table computed from its
-     * measurements and the peers' reports.
+     * {@code state} with its down sites and hand-off table computed from its other fields.
+     * The own row of the table is the preference list as advertised ({@code state.preferences()}),
+     * not a fresher one: every site must compute from the lists the others have.
      */
     static SiteState handoff(SiteState state) {
         if (state.settings() == null) {
             return state;
         }
-        List<String> preferences = preferences(state);
         Set<String> down = new HashSet<>();
         for (SiteConfig site : state.settings().config().sites()) {
             if (!state.siteUp(site.name())) {
                 down.add(site.name());
             }
         }
-        return state.withHandoff(preferences, down, table(state, preferences, down));
+        return state.withHandoff(down, table(state, down));
     }
 
-    private static HandoffTable table(SiteState state, List<String> preferences, Set<String> down) {
+    private static HandoffTable table(SiteState state, Set<String> down) {
         GslbConfig c = state.settings().config();
         String self = state.settings().self();
         if (c.preferFreeCapacity() && c.sites().size() <= 3) {
@@ -64,7 +64,7 @@ final class HandoffComputer {
             return FreeCapacityOrder.compute(free, down);
         }
         Map<String, List<String>> lists = new HashMap<>();
-        lists.put(self, preferences);
+        lists.put(self, state.preferences());
         for (Map.Entry<String, PeerStatus> e : state.peers().entrySet()) {
             SiteReport r = e.getValue().report();
             if (r != null) {
@@ -75,10 +75,11 @@ final class HandoffComputer {
     }
 
     /**
-     * The preference list this site advertises now: the other sites by the response time of
-     * their VIPs as measured here, fastest first, reordered only past a margin.
+     * The preference list to advertise next: the other sites by the response time of their
+     * VIPs as measured here, fastest first, reordered only past a margin. Computed when a
+     * report is about to go out, so the own row is always the list the peers have.
      */
-    private static List<String> preferences(SiteState state) {
+    static List<String> preferences(SiteState state) {
         Map<String, Double> measured = new HashMap<>();
         for (Map.Entry<String, List<VipState>> e : state.remoteVips().entrySet()) {
             double t = state.measuredMillis(e.getKey());

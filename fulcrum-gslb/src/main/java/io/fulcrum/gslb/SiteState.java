@@ -57,18 +57,19 @@ public record SiteState(GslbSettings settings, long version, Map<String, List<Vi
     /** A configuration just applied: nothing measured yet, what the peers reported kept. */
     static SiteState started(GslbSettings settings, long version, Map<String, List<VipState>> vips,
                              Map<String, PeerStatus> peers) {
-        return off(version).measured(settings, vips, NOTHING_READ, peers);
+        return off(version).measured(settings, vips, NOTHING_READ, peers, List.of());
     }
 
     /**
-     * This state with new inputs: the VIPs, the local capacity and the peers, with every
-     * site's time and capacity settled against the published ones. The hand-off (preference
-     * list, down sites, table) is left to {@link HandoffComputer}.
+     * This state with new inputs: the VIPs, the local capacity, the peers and the preference
+     * list this site advertises, with every site's time and capacity settled against the
+     * published ones. The hand-off ({@code down}, {@code table}) is left to
+     * {@link HandoffComputer}.
      */
     SiteState measured(GslbSettings s, Map<String, List<VipState>> vipsNow, LocalCapacity localNow,
-                       Map<String, PeerStatus> peersNow) {
+                       Map<String, PeerStatus> peersNow, List<String> preferencesNow) {
         SiteState next = new SiteState(s, version, Map.copyOf(vipsNow), localNow, Map.copyOf(peersNow),
-                preferences, down, table, shares, rotation, times, capacities);
+                List.copyOf(preferencesNow), down, table, shares, rotation, times, capacities);
         SettledValues t = s == settings ? times : times.cleared();
         SettledValues c = s == settings ? capacities : capacities.cleared();
         for (SiteConfig site : s.config().sites()) {
@@ -80,9 +81,9 @@ public record SiteState(GslbSettings settings, long version, Map<String, List<Vi
     }
 
     /** This state with a hand-off computed from it; the rotation goes on while the table stays. */
-    SiteState withHandoff(List<String> preferencesNow, Set<String> downNow, HandoffTable tableNow) {
+    SiteState withHandoff(Set<String> downNow, HandoffTable tableNow) {
         boolean same = tableNow.equals(table);
-        return new SiteState(settings, version, vips, local, peers, List.copyOf(preferencesNow), Set.copyOf(downNow),
+        return new SiteState(settings, version, vips, local, peers, preferences, Set.copyOf(downNow),
                 same ? table : tableNow,
                 same ? shares : Collections.unmodifiableMap(tableNow.shares()),
                 same ? rotation : new HandoffRotation(tableNow, settings == null ? Set.of() : Set.of(settings.self())),

@@ -284,20 +284,28 @@ public final class SiteStateService implements NodeService, SiteStateView {
         } else if (limitChanged) {
             events.publish("gslb.limit.cleared", s.self(), "local VIPs can take requests again", Map.of());
         }
-        refresh(now);
+        refresh(now, before.preferences());
         if (limitChanged) {
             protocol.sendAll(now.limitHit() ? MessageType.EVENT : MessageType.UPDATE, now.limitHit() ? reason : "");
         }
     }
 
-    /** This site's report as it goes to the peers now. */
+    /** This site's report as it goes to the peers now, with the preference list brought up to date first. */
     private SiteReport reportForPeers() {
+        SiteState st = state;
+        if (st.settings() != null) {
+            List<String> next = HandoffComputer.preferences(st);
+            if (!next.equals(st.preferences())) {
+                refresh(st.local(), next);
+            }
+        }
         Runtime rt = Runtime.getRuntime();
         return state.report(rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
     }
 
     private void refresh() {
-        refresh(state.local());
+        SiteState st = state;
+        refresh(st.local(), st.preferences());
     }
 
     /**
@@ -305,13 +313,14 @@ public final class SiteStateService implements NodeService, SiteStateView {
      * only when an answer of the view changed, so DNS rebuilds on real changes only), and
      * announces what changed.
      */
-    private void refresh(LocalCapacity local) {
+    private void refresh(LocalCapacity local, List<String> preferences) {
         SiteState before = state;
         GslbSettings s = before.settings();
         if (s == null || monitor == null) {
             return;
         }
-        SiteState next = HandoffComputer.handoff(before.measured(s, vipStates(s), local, protocol.peers()));
+        SiteState next = HandoffComputer.handoff(before.measured(s, vipStates(s), local, protocol.peers(),
+                preferences));
         boolean moved = !ViewAnswers.of(next, s.config()).equals(ViewAnswers.of(before, s.config()));
         next = next.withVersion(moved ? before.version() + 1 : before.version());
         state = next;

@@ -78,7 +78,11 @@ class SiteStatePublicationTest {
                       vips:
                         - address: 127.0.0.1:%d
                           check: {type: http, interval: 10ms, timeout: 1s, rise: 1, fall: 1}
-                """.formatted(FreePorts.tcp(), web, FreePorts.udp("127.0.0.1"), web, web), "a.yaml");
+                  peers:
+                    # Nobody listens there: the UPDATEs only make a advertise (and use) its preference list.
+                    - {site: b, address: "127.0.0.1:%d", interval: 20ms, secret: publication-test-secret-0123}
+                """.formatted(FreePorts.tcp(), web, FreePorts.udp("127.0.0.1"), web, web, FreePorts.udp("127.0.0.1")),
+                "a.yaml");
         proxy = new ProxyServer(config);
         proxy.start();
         service = new SiteStateService(proxy, new EventLog());
