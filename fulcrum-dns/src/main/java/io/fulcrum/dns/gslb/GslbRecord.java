@@ -267,7 +267,8 @@ public final class GslbRecord {
 
     /** The current referral for a name below this record (not cached). */
     public byte[] referralBelow(byte[] qname, int qtype, int locationClass, SiteStateView view) {
-        List<Site[]> orders = SiteOrdering.orders(sites, chain, failoverOrder, geo ? locationClass : 0, view, false);
+        List<Site[]> orders = SiteOrdering.orders(sites, chain, failoverOrder, geo ? locationClass : 0,
+                view.snapshot(), false); // the whole order from one moment of the site state
         byte[] body = referral(qname, orders.getFirst());
         body[12 + qname.length] = (byte) (qtype >> 8);
         body[12 + qname.length + 1] = (byte) qtype;
