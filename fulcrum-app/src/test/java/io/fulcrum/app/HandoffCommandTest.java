@@ -49,7 +49,7 @@ class HandoffCommandTest {
                     - name: b
                       vips:
                         - address: 127.0.0.2:%d
-                          check: tcp
+                          check: {type: tcp}
                   peers:
                     - site: b
                       address: 127.0.0.2:%d

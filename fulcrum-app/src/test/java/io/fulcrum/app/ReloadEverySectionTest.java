@@ -81,12 +81,11 @@ class ReloadEverySectionTest {
                 gslb:
                   site: a
                   bind: 127.0.0.1:%d
-                  checks: {interval: 200ms, timeout: 1s}
                   sites:
                     - name: a
-                      vips: [{address: "127.0.0.1:%d", listener: web}]
+                      vips: [{address: "127.0.0.1:%d", listener: web, check: {type: tcp, interval: 200ms}}]
                     - name: b
-                      vips: [{address: "%s", check: tcp}]
+                      vips: [{address: "%s", check: {type: tcp, interval: 200ms, timeout: 1s}}]
                 """.formatted(gslbPort, web, remoteVip.address());
         return """
                 server:

@@ -70,6 +70,14 @@ final class HealthConfigValidator {
         }
     }
 
+    /**
+     * Checks one active check's settings at path {@code p}: a pool's {@code health.checks[i]}
+     * or a GSLB VIP's {@code check}, which take the same check types.
+     */
+    static void checkCheck(HealthCheckConfig c, String p, BiConsumer<String, String> error) {
+        new HealthConfigValidator(error).checkCheck(c, p);
+    }
+
     private void checkCheck(HealthCheckConfig c, String p) {
         if (!CHECK_TYPES.contains(c.type())) {
             error.accept(SourceMap.field(p, "type"), "unknown check type \"" + c.type() + "\""

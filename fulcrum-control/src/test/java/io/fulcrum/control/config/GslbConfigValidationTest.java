@@ -2,6 +2,8 @@ package io.fulcrum.control.config;
 
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.gslb.GslbConfig;
+import io.fulcrum.core.config.gslb.VipConfig;
+import io.fulcrum.core.config.health.HealthCheckConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -32,8 +34,7 @@ class GslbConfigValidationTest {
               bind: 0.0.0.0:4790
               handoffWeights: [6, 4, 2, 1]
               checks:
-                interval: 2s
-                fall: 3
+                halfLife: 10s
               redirect:
                 enabled: true
                 status: 302
@@ -49,7 +50,12 @@ class GslbConfigValidationTest {
                   redirectTo: https://tokyo.example.com
                   vips:
                     - address: 10.0.2.1:80
-                      check: tcp
+                      check:
+                        type: dns
+                        port: 53
+                        query: www.tokyo.example.com
+                        expect: 10.0.2.1
+                        fall: 3
               peers:
                 - site: tokyo
                   address: 10.0.2.1:4790
@@ -64,8 +70,17 @@ class GslbConfigValidationTest {
         assertThat(g.enabled()).isTrue();
         assertThat(g.site()).isEqualTo("paris");
         assertThat(g.handoffWeights()).containsExactly(6, 4, 2, 1);
-        assertThat(g.checks().interval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(g.checks().rise()).isEqualTo(2);
+        assertThat(g.checks().halfLife()).isEqualTo(Duration.ofSeconds(10));
+        // A VIP's check is a pool's check: any type, its own rise and fall.
+        HealthCheckConfig tokyo = g.siteNamed("tokyo").vips().getFirst().check();
+        assertThat(tokyo.type()).isEqualTo("dns");
+        assertThat(tokyo.query()).isEqualTo("www.tokyo.example.com");
+        assertThat(tokyo.port()).isEqualTo(53);
+        assertThat(tokyo.fall()).isEqualTo(3);
+        assertThat(tokyo.rise()).isEqualTo(2);
+        // Named no check: GET / passing on a 2xx only.
+        assertThat(g.siteNamed("paris").vips().getFirst().check()).isEqualTo(VipConfig.DEFAULT_CHECK);
+        assertThat(VipConfig.DEFAULT_CHECK.expectStatus()).isEqualTo("200-299");
         assertThat(g.redirect().status()).isEqualTo(302);
         assertThat(g.siteNamed("tokyo").redirectBase()).isEqualTo("https://tokyo.example.com");
         assertThat(g.siteNamed("paris").redirectBase()).isEqualTo("http://10.0.1.1:80");
@@ -111,20 +126,49 @@ class GslbConfigValidationTest {
         List<ConfigError> errors = errorsOf(with(with(with(GOOD, "[6, 4, 2, 1]", "[6, 65, 2, 1]"),
                 "status: 302", "status: 301"), "fall: 3", "fall: 0"));
         assertThat(errors).extracting(ConfigError::path).containsExactlyInAnyOrder(
-                "gslb.handoffWeights[1]", "gslb.redirect.status", "gslb.checks.fall");
+                "gslb.handoffWeights[1]", "gslb.redirect.status", "gslb.sites[1].vips[0].check.fall");
         assertThat(errors).allSatisfy(err -> assertThat(err.line()).isPositive());
     }
 
     @Test
     void vipProblemsNameTheirFields() {
-        assertThat(onlyError(with(GOOD, "check: tcp", "check: icmp")).path())
-                .isEqualTo("gslb.sites[1].vips[0].check");
+        ConfigError type = onlyError(with(GOOD, "type: dns", "type: dnss"));
+        assertThat(type.path()).isEqualTo("gslb.sites[1].vips[0].check.type");
+        assertThat(type.message()).contains("did you mean").contains("dns");
+        assertThat(onlyError(with(GOOD, "query: www.tokyo.example.com", "recordType: A")).path())
+                .isEqualTo("gslb.sites[1].vips[0].check.query");
+        assertThat(onlyError(withParisCheck("{type: http, path: health}")).path())
+                .isEqualTo("gslb.sites[0].vips[0].check.path");
         assertThat(onlyError(with(GOOD, "listener: web", "listener: api")).path())
                 .isEqualTo("gslb.sites[0].vips[0].listener");
         assertThat(onlyError(with(GOOD, "\"48.85,2.35\"", "\"north\"")).path())
                 .isEqualTo("gslb.sites[0].coordinates");
         assertThat(onlyError(with(GOOD, "address: 10.0.2.1:80", "address: 10.0.2.1")).path())
                 .isEqualTo("gslb.sites[1].vips[0].address");
+    }
+
+    @Test
+    void aVipTakesEveryCheckTypeAPoolTakes() throws Exception {
+        for (String check : List.of("{type: tcp}", "{type: http, expectBody: ok}", "{type: https, verify: true}",
+                "{type: tls}", "{type: dns, query: www.tokyo.example.com}", "{type: icmp}",
+                "{type: udp, send: ping, expect: pong}")) {
+            String yaml = withParisCheck(check);
+            assertThat(ConfigLoader.parse(yaml, ConfigTestSupport.SOURCE).gslb().siteNamed("paris").vips().getFirst()
+                    .check().type()).isEqualTo(check.substring(7, check.indexOf(',') > 0 ? check.indexOf(',')
+                    : check.indexOf('}')));
+        }
+    }
+
+    /** GOOD with this check (YAML) on paris's VIP. */
+    private static String withParisCheck(String check) {
+        return with(GOOD, "address: 10.0.1.1:80\n", "address: 10.0.1.1:80\n          check: " + check + "\n");
+    }
+
+    @Test
+    void theFormerOneWordCheckIsRefusedWithTheFieldsItTakes() {
+        ConfigError e = onlyError(withParisCheck("http"));
+        assertThat(e.path()).isEqualTo("gslb.sites[0].vips[0].check");
+        assertThat(e.message()).contains("expected a mapping").contains("type").contains("expectBody");
     }
 
     @Test

@@ -275,4 +275,21 @@ class CheckTypesTest {
         avg.add(300, 100_000);    // after many time constants the new sample dominates
         assertThat(avg.get()).isEqualTo(300);
     }
+
+    @Test
+    void aHalfLifeAverageGivesASampleHalfItsWeightOneHalfLifeLater() {
+        java.time.Duration halfLife = java.time.Duration.ofSeconds(10);
+        TimeWeightedAverage avg = TimeWeightedAverage.withHalfLife(halfLife);
+        assertThat(avg.get()).isEqualTo(-1);
+        avg.add(1_000_000, 0);
+        avg.add(0, halfLife.toNanos());
+        assertThat(avg.get()).isBetween(499_999L, 500_001L);
+        // Samples at the same instant move it no further: no time has passed.
+        TimeWeightedAverage burst = TimeWeightedAverage.withHalfLife(halfLife);
+        burst.add(1_000_000, 0);
+        for (int i = 0; i < 100; i++) {
+            burst.add(0, 0);
+        }
+        assertThat(burst.get()).isEqualTo(1_000_000);
+    }
 }
