@@ -11,7 +11,8 @@ package io.fulcrum.core.extension;
  *
  * @param name     the extension's name in its kind
  * @param settings its settings (of the factory's {@link ExtensionFactory#settingsType()});
- *                 {@code null} for the defaults
+ *                 {@code null} for the defaults (the configuration binder keeps settings equal to the
+ *                 defaults as {@code null}, so that two ways of writing the same choice compare equal)
  * @param <F>      the kind, i.e. the factory interface its registry holds
  */
 public record ExtensionConfig<F extends ExtensionFactory<?>>(String name, Record settings) {

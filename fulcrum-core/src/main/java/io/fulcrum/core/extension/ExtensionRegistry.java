@@ -137,7 +137,12 @@ public final class ExtensionRegistry<F extends ExtensionFactory<?>> {
 
     /** The message for a name that is not registered: it lists the known ones. */
     public String unknown(String name) {
-        return "unknown " + kind + " \"" + name + "\"; known: " + String.join(", ", names());
+        return unknown(name, "");
+    }
+
+    /** Like {@link #unknown(String)}, with a hint after the name, e.g. {@code  (did you mean "maglev"?)}. */
+    public String unknown(String name, String hint) {
+        return "unknown " + kind + " \"" + name + "\"" + hint + "; known: " + String.join(", ", names());
     }
 
     /**
