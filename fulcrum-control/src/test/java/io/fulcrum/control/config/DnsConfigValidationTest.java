@@ -46,7 +46,8 @@ class DnsConfigValidationTest {
         assertThat(c.dns().threads()).isEqualTo(1);
         assertThat(c.dns().udpPayloadSize()).isEqualTo(1232);
         GslbRecordConfig g = c.dns().gslb().getFirst();
-        assertThat(g.policy()).containsExactly("up", "geo", "weighted");
+        assertThat(g.policy()).extracting(io.fulcrum.core.extension.ExtensionConfig::name)
+                .containsExactly("up", "geo", "weighted");
         assertThat(g.ttl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(g.answers()).isEqualTo(2);
         assertThat(c.dns().zones().getFirst().ttl()).isEqualTo(Duration.ofSeconds(60));

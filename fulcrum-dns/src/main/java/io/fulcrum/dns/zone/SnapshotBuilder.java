@@ -1,6 +1,7 @@
 package io.fulcrum.dns.zone;
 
 import io.fulcrum.core.config.InvalidFieldException;
+import io.fulcrum.core.config.dns.PolicyStep;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.config.dns.GslbRecordConfig;
 import io.fulcrum.core.config.dns.NodeConfig;
@@ -287,10 +288,12 @@ public final class SnapshotBuilder {
         }
         List<Policy> chain = new ArrayList<>();
         for (int i = 0; i < gc.policy().size(); i++) {
-            Policy p = Policy.parse(gc.policy().get(i));
+            String step = gc.policy().get(i).name();
+            Policy p = Policy.parse(step);
             if (p == null) {
-                throw new InvalidFieldException(path + ".policy[" + i + "]", "unknown policy \"" + gc.policy().get(i)
-                        + "\"");
+                throw new InvalidFieldException(path + ".policy[" + i + "]", PolicyStep.registry().find(step).isPresent()
+                        ? "the DNS service has no implementation of the policy step \"" + step + "\""
+                        : PolicyStep.registry().unknown(step));
             }
             chain.add(p);
         }
