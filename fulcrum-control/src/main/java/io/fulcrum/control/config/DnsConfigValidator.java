@@ -269,10 +269,16 @@ final class DnsConfigValidator {
         if (used.isEmpty()) {
             error.accept(SourceMap.field(gp, "sites"), "a GSLB record needs at least one site in dns.sites");
         }
-        for (int k = 0; k < g.failoverOrder().size(); k++) {
-            if (!used.contains(g.failoverOrder().get(k))) {
-                error.accept(SourceMap.index(SourceMap.field(gp, "failoverOrder"), k), "site \""
-                        + g.failoverOrder().get(k) + "\" is not one of this record's sites");
+        for (int k = 0; k < g.policy().size(); k++) {
+            ExtensionConfig<PolicyStep<?>> step = g.policy().get(k);
+            if (step.settings() instanceof BuiltInPolicySteps.FailoverSettings f) {
+                String op = SourceMap.field(SourceMap.field(SourceMap.index(pp, k), step.name()), "order");
+                for (int j = 0; j < f.order().size(); j++) {
+                    if (!used.contains(f.order().get(j))) {
+                        error.accept(SourceMap.index(op, j), "site \"" + f.order().get(j)
+                                + "\" is not one of this record's sites");
+                    }
+                }
             }
         }
         String ap = SourceMap.field(gp, "answers");
@@ -287,9 +293,6 @@ final class DnsConfigValidator {
             } else if (withNodes < 2) {
                 warn.accept(SourceMap.field(gp, "tier"), "only one site has lower-tier nodes; two or more survive a site loss");
             }
-        }
-        if (g.stickyTimeout().isNegative() || g.stickyTimeout().isZero()) {
-            error.accept(SourceMap.field(gp, "stickyTimeout"), "must be positive");
         }
     }
 

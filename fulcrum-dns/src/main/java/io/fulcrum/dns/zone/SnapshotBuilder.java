@@ -1,6 +1,7 @@
 package io.fulcrum.dns.zone;
 
 import io.fulcrum.core.config.InvalidFieldException;
+import io.fulcrum.core.config.dns.BuiltInPolicySteps;
 import io.fulcrum.core.config.dns.PolicyStep;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.config.dns.GslbRecordConfig;
@@ -297,10 +298,13 @@ public final class SnapshotBuilder {
             }
             chain.add(p);
         }
-        List<String> failover = gc.failoverOrder().isEmpty() ? sites.stream().map(Site::name).toList()
-                : gc.failoverOrder();
+        BuiltInPolicySteps.FailoverSettings order = gc.stepSettings(BuiltInPolicySteps.FailoverSettings.class);
+        List<String> failover = order == null || order.order().isEmpty() ? sites.stream().map(Site::name).toList()
+                : order.order();
+        BuiltInPolicySteps.StickySettings sticky = gc.stepSettings(BuiltInPolicySteps.StickySettings.class);
+        long stickyMillis = (sticky != null ? sticky : new BuiltInPolicySteps.StickySettings(null)).timeout().toMillis();
         GslbRecord record = new GslbRecord(wire, n.toString(true), upper, gc.ttl().toSeconds(), sites, chain, failover,
-                gc.answers(), zone.negativeSoa(), gc.stickyTimeout().toMillis(), config.stickyEntries());
+                gc.answers(), zone.negativeSoa(), stickyMillis, config.stickyEntries());
         o.gslb = record;
         gslb.add(record);
     }

@@ -1,13 +1,16 @@
 package io.fulcrum.core.config.dns;
 
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.core.extension.NoSettings;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
  * The GSLB policy steps Fulcrum ships (docs/dns.md), registered in
- * {@code META-INF/services/io.fulcrum.core.config.dns.PolicyStep}. None has settings.
+ * {@code META-INF/services/io.fulcrum.core.config.dns.PolicyStep}. Only {@code failover}
+ * and {@code sticky} have settings.
  */
 public final class BuiltInPolicySteps {
 
@@ -19,13 +22,37 @@ public final class BuiltInPolicySteps {
         return List.of(ExtensionConfig.of(Up.NAME), ExtensionConfig.of(Geo.NAME), ExtensionConfig.of(Weighted.NAME));
     }
 
+    /**
+     * Settings of {@code failover}.
+     *
+     * @param order the sites in the order preferred; default the record's {@code sites} order
+     */
+    public record FailoverSettings(List<String> order) {
+        public FailoverSettings {
+            order = order == null ? List.of() : List.copyOf(order);
+        }
+    }
+
+    /**
+     * Settings of {@code sticky}.
+     *
+     * @param timeout how long a client subnet keeps its site (each answer extends it); default 1 hour
+     */
+    public record StickySettings(Duration timeout) {
+        public StickySettings {
+            timeout = timeout == null ? Duration.ofHours(1) : timeout;
+        }
+    }
+
     /** The shared part of every built-in step. */
-    abstract static class Named implements PolicyStep<NoSettings> {
+    abstract static class Typed<S extends Record> implements PolicyStep<S> {
         private final String name;
+        private final Class<S> settingsType;
         private final Role role;
 
-        Named(String name, Role role) {
+        Typed(String name, Class<S> settingsType, Role role) {
             this.name = name;
+            this.settingsType = settingsType;
             this.role = role;
         }
 
@@ -35,13 +62,20 @@ public final class BuiltInPolicySteps {
         }
 
         @Override
-        public final Class<NoSettings> settingsType() {
-            return NoSettings.class;
+        public final Class<S> settingsType() {
+            return settingsType;
         }
 
         @Override
         public final Role role() {
             return role;
+        }
+    }
+
+    /** A built-in step with no settings. */
+    abstract static class Named extends Typed<NoSettings> {
+        Named(String name, Role role) {
+            super(name, NoSettings.class, role);
         }
     }
 
@@ -77,10 +111,10 @@ public final class BuiltInPolicySteps {
         }
     }
 
-    /** {@code failover}: the configured order ({@code failoverOrder}). */
-    public static final class Failover extends Named {
+    /** {@code failover}: the configured order. */
+    public static final class Failover extends Typed<FailoverSettings> {
         public Failover() {
-            super("failover", Role.ORDER);
+            super("failover", FailoverSettings.class, Role.ORDER);
         }
     }
 
@@ -100,10 +134,16 @@ public final class BuiltInPolicySteps {
         }
     }
 
-    /** {@code sticky}: a client subnet keeps its site for {@code stickyTimeout}. */
-    public static final class Sticky extends Named {
+    /** {@code sticky}: a client subnet keeps its site for a while. */
+    public static final class Sticky extends Typed<StickySettings> {
         public Sticky() {
-            super("sticky", Role.REMEMBER);
+            super("sticky", StickySettings.class, Role.REMEMBER);
+        }
+
+        @Override
+        public List<InvalidFieldException> validate(StickySettings s) {
+            return s.timeout().isNegative() || s.timeout().isZero()
+                    ? List.of(new InvalidFieldException("timeout", "must be positive")) : List.of();
         }
     }
 }

@@ -15,12 +15,10 @@ import java.util.List;
  *                      {@link BuiltInPolicySteps#defaultChain()}
  * @param sites         the sites answered from; default every site
  * @param answers       addresses (or nodes) per answer, best first; default 2 ({@code lower}) or 4 ({@code upper})
- * @param failoverOrder site order for the {@code failover} policy; default the {@code sites} order
- * @param stickyTimeout how long a client subnet keeps its site under {@code sticky}
  */
 public record GslbRecordConfig(String name, String tier, Duration ttl, List<ExtensionConfig<PolicyStep<?>>> policy,
                                List<String> sites,
-                               Integer answers, List<String> failoverOrder, Duration stickyTimeout) {
+                               Integer answers) {
 
     public GslbRecordConfig {
         tier = tier == null ? "lower" : tier;
@@ -28,7 +26,19 @@ public record GslbRecordConfig(String name, String tier, Duration ttl, List<Exte
         policy = policy == null ? BuiltInPolicySteps.defaultChain() : List.copyOf(policy);
         sites = sites == null ? List.of() : List.copyOf(sites);
         answers = answers == null ? ("upper".equals(tier) ? 4 : 2) : answers;
-        failoverOrder = failoverOrder == null ? List.of() : List.copyOf(failoverOrder);
-        stickyTimeout = stickyTimeout == null ? Duration.ofHours(1) : stickyTimeout;
+    }
+
+    /**
+     * The settings of the first step of the chain whose settings are of {@code type}
+     * (defaults filled in), or {@code null} when no step of the chain has them.
+     */
+    public <S extends Record> S stepSettings(Class<S> type) {
+        for (ExtensionConfig<PolicyStep<?>> step : policy) {
+            PolicyStep<?> factory = PolicyStep.registry().find(step.name()).orElse(null);
+            if (factory != null && factory.settingsType() == type) {
+                return type.cast(factory.settings(step.settings()));
+            }
+        }
+        return null;
     }
 }
