@@ -67,7 +67,7 @@ class ConnsCommandTest {
             }
         });
         int port = FreePorts.tcp();
-        PoolConfig pool = new PoolConfig("echo", null, null, null, null, null, null, null, null, null, null, null,
+        PoolConfig pool = new PoolConfig("echo", null, null, null, null, null, null, null, null,
                 List.of(BackendConfig.of("127.0.0.1:" + backend.getLocalPort(), 1)));
         FulcrumConfig config = new FulcrumConfig(new ServerSettings(1, null, null, Duration.ofSeconds(1), null, null, null, null),
                 AccessLogConfig.off(), List.of(), List.of(pool), null,

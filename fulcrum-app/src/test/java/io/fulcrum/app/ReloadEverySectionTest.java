@@ -198,7 +198,7 @@ class ReloadEverySectionTest {
                     new byte[]{0x16, 0x03});
             probeBackend.clear();
             k = step.reload(k, k.with(x -> new Knobs(x.dnsValue(), x.vips(), x.l4Ports(), x.l4Idle(), x.adminPort(),
-                    "    health:\n      checks:\n        - {type: http, path: /healthz, interval: 200ms, timeout: 1s}\n",
+                    "    health:\n      checks:\n        - {type: {http: {path: /healthz}}, interval: 200ms, timeout: 1s}\n",
                     x.gslb())), "pools[probe].health");
             await().atMost(LIMIT).until(() -> probeBackend.sawStart("GET /healthz HTTP/1.1\r\n"));
 

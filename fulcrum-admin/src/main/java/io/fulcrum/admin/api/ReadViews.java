@@ -174,7 +174,7 @@ final class ReadViews {
     Map<String, Object> pool(PoolRuntime p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", p.name());
-        m.put("algorithm", p.config().algorithm());
+        m.put("algorithm", p.config().algorithm().name());
         long now = System.nanoTime();
         int up = 0;
         double rps = 0;

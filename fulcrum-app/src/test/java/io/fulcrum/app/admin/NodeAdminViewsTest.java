@@ -154,8 +154,7 @@ class NodeAdminViewsTest {
                   - name: api
                     health:
                       checks:
-                        - type: http
-                          path: /health
+                        - type: {http: {path: /health}}
                           interval: 100ms
                           timeout: 500ms
                           fall: 1

@@ -4,7 +4,9 @@ import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.ForwardedHeadersConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.balance.RingHashSettings;
 import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.core.config.KeepAliveConfig;
 import io.fulcrum.core.config.LimitsConfig;
 import io.fulcrum.core.config.ListenerConfig;
@@ -90,13 +92,13 @@ class ConfigLoaderTest {
                       timeout: 30m
             pools:
               - name: api
-                algorithm: ring-hash
-                hashKey:
-                  source: cookie
-                  name: session
+                algorithm:
+                  ring-hash:
+                    hashKey:
+                      source: cookie
+                      name: session
+                    replicas: 40
                 weightBound: 50
-                maglevTableSize: 251
-                ringReplicas: 40
                 connectTimeout: 750ms
                 responseTimeout: 20s
                 retries:
@@ -148,7 +150,8 @@ class ConfigLoaderTest {
                                         Map.of("x-tenant", "acme", "x-version", "~^2\\.[0-9]+$")),
                                 "api",
                                 new StickinessConfig(true, "cookie", "SRV", Duration.ofMinutes(30)))))),
-                List.of(new PoolConfig("api", "ring-hash", new HashKeyConfig("cookie", "session"), 50, 251, 40,
+                List.of(new PoolConfig("api", new ExtensionConfig<>("ring-hash",
+                                new RingHashSettings(new HashKeyConfig("cookie", "session"), 40)), 50,
                         Duration.ofMillis(750), Duration.ofSeconds(20),
                         new RetryConfig(3, false, false),
                         new QueueConfig(0, Duration.ZERO),
@@ -184,7 +187,7 @@ class ConfigLoaderTest {
         ListenerConfig l = c.listeners().getFirst();
         assertThat(l).isEqualTo(new ListenerConfig("web", "127.0.0.1:8080", null, null, null, null,
                 List.of(new RouteConfig("all", null, "web", null))));
-        assertThat(c.pools().getFirst()).isEqualTo(new PoolConfig("web", null, null, null, null, null, null, null,
+        assertThat(c.pools().getFirst()).isEqualTo(new PoolConfig("web", null, null, null, null,
                 null, null, null, null, List.of(BackendConfig.of("10.0.0.1:80", 1))));
         assertThat(c.pools().getFirst().backends().getFirst().name()).isEqualTo("10.0.0.1:80");
     }
@@ -323,7 +326,7 @@ class ConfigLoaderTest {
     @Test
     void numbersOutOfRangeAndFractionsAreRefused() {
         String yaml = with(FULL, "maxConnections: 64", "maxConnections: 99999999999");
-        yaml = with(yaml, "ringReplicas: 40", "ringReplicas: 1.5");
+        yaml = with(yaml, "replicas: 40", "replicas: 1.5");
         List<ConfigError> errors = errorsOf(yaml);
         assertThat(errors).extracting(ConfigError::message).containsExactly(
                 "expected a whole number, got 1.5",

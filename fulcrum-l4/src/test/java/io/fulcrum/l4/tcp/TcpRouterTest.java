@@ -292,7 +292,8 @@ class TcpRouterTest {
         int dead = FreePorts.tcp(); // nothing listens there
         int port = FreePorts.tcp();
         // Passive health off: every other connection tries the dead backend first.
-        var noEjection = new io.fulcrum.core.config.PoolConfig("p", "round-robin", null, null, null, null, null, null,
+        var noEjection = new io.fulcrum.core.config.PoolConfig("p",
+                io.fulcrum.core.extension.ExtensionConfig.of("round-robin"), null, null, null,
                 new io.fulcrum.core.config.RetryConfig(2, true, true), null,
                 new io.fulcrum.core.config.PassiveHealthConfig(false, null, null, null, null), null,
                 List.of(backend("127.0.0.1:" + dead, 1), backend(live.address(), 1)), (String) null);

@@ -10,6 +10,8 @@ import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.L4TimeoutsConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
 
+import io.fulcrum.core.extension.ExtensionConfig;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -29,7 +31,7 @@ public final class L4Configs {
     }
 
     public static PoolConfig pool(String name, String algorithm, String proxyProtocol, BackendConfig... backends) {
-        return new PoolConfig(name, algorithm, null, null, null, null, Duration.ofSeconds(2), null,
+        return new PoolConfig(name, algorithm == null ? null : ExtensionConfig.of(algorithm), null, Duration.ofSeconds(2), null,
                 new RetryConfig(2, true, true), null, null, null, List.of(backends), proxyProtocol);
     }
 

@@ -31,8 +31,7 @@ class PoolConnectionSettingsReloadTest {
 
     private static FulcrumConfig withProtocol(TestBackend b, String protocol) {
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(TestConfigs.backend(b, 1)));
-        PoolConfig withProtocol = new PoolConfig(p.name(), p.algorithm(), p.hashKey(), p.weightBound(),
-                p.maglevTableSize(), p.ringReplicas(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
+        PoolConfig withProtocol = new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
                 p.passiveHealth(), p.keepAlive(), p.backends(), protocol, null);
         return TestConfigs.single(withProtocol);
     }

@@ -39,7 +39,7 @@ class TimeoutBlameTest {
 
     private void start(Duration requestTimeout, Duration responseTimeout) throws Exception {
         origin = ScriptedOrigin.start();
-        PoolConfig p = new PoolConfig("p", null, null, null, null, null, null, responseTimeout, null, null,
+        PoolConfig p = new PoolConfig("p", null, null, null, responseTimeout, null, null,
                 new PassiveHealthConfig(true, 1, Duration.ofMinutes(10), Duration.ofMinutes(10), false), null,
                 List.of(BackendConfig.of(origin.address(), 1)));
         ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null,

@@ -56,8 +56,7 @@ class BackendTlsTest {
 
     private static FulcrumConfig config(TestBackend b, BackendTlsConfig tls) {
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(backend(b, 1)));
-        return TestConfigs.single(new PoolConfig(p.name(), p.algorithm(), p.hashKey(), p.weightBound(),
-                p.maglevTableSize(), p.ringReplicas(), p.connectTimeout(), p.responseTimeout(), p.retries(),
+        return TestConfigs.single(new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(),
                 p.queue(), p.passiveHealth(), p.keepAlive(), p.backends(), null, tls));
     }
 
