@@ -3,11 +3,13 @@ package io.fulcrum.control.config;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.core.config.gslb.VipConfig;
+import io.fulcrum.core.config.health.BuiltInCheckTypes;
 import io.fulcrum.core.config.health.HealthCheckConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static io.fulcrum.control.config.ConfigTestSupport.errorsOf;
 import static io.fulcrum.control.config.ConfigTestSupport.lineOf;
@@ -51,10 +53,11 @@ class GslbConfigValidationTest {
                   vips:
                     - address: 10.0.2.1:80
                       check:
-                        type: dns
+                        type:
+                          dns:
+                            query: www.tokyo.example.com
+                            expect: 10.0.2.1
                         port: 53
-                        query: www.tokyo.example.com
-                        expect: 10.0.2.1
                         fall: 3
               peers:
                 - site: tokyo
@@ -73,14 +76,16 @@ class GslbConfigValidationTest {
         assertThat(g.checks().halfLife()).isEqualTo(Duration.ofSeconds(10));
         // A VIP's check is a pool's check: any type, its own rise and fall.
         HealthCheckConfig tokyo = g.siteNamed("tokyo").vips().getFirst().check();
-        assertThat(tokyo.type()).isEqualTo("dns");
-        assertThat(tokyo.query()).isEqualTo("www.tokyo.example.com");
+        assertThat(tokyo.type().name()).isEqualTo("dns");
+        assertThat(tokyo.type().settings()).isEqualTo(
+                new BuiltInCheckTypes.DnsSettings("www.tokyo.example.com", null, "10.0.2.1"));
         assertThat(tokyo.port()).isEqualTo(53);
         assertThat(tokyo.fall()).isEqualTo(3);
         assertThat(tokyo.rise()).isEqualTo(2);
         // Named no check: GET / passing on a 2xx only.
         assertThat(g.siteNamed("paris").vips().getFirst().check()).isEqualTo(VipConfig.DEFAULT_CHECK);
-        assertThat(VipConfig.DEFAULT_CHECK.expectStatus()).isEqualTo("200-299");
+        assertThat(((BuiltInCheckTypes.HttpSettings) VipConfig.DEFAULT_CHECK.type().settings()).expectStatus())
+                .isEqualTo("200-299");
         assertThat(g.redirect().status()).isEqualTo(302);
         assertThat(g.siteNamed("tokyo").redirectBase()).isEqualTo("https://tokyo.example.com");
         assertThat(g.siteNamed("paris").redirectBase()).isEqualTo("http://10.0.1.1:80");
@@ -132,13 +137,13 @@ class GslbConfigValidationTest {
 
     @Test
     void vipProblemsNameTheirFields() {
-        ConfigError type = onlyError(with(GOOD, "type: dns", "type: dnss"));
+        ConfigError type = onlyError(with(GOOD, "  dns:\n", "  dnss:\n"));
         assertThat(type.path()).isEqualTo("gslb.sites[1].vips[0].check.type");
         assertThat(type.message()).contains("did you mean").contains("dns");
         assertThat(onlyError(with(GOOD, "query: www.tokyo.example.com", "recordType: A")).path())
-                .isEqualTo("gslb.sites[1].vips[0].check.query");
-        assertThat(onlyError(withParisCheck("{type: http, path: health}")).path())
-                .isEqualTo("gslb.sites[0].vips[0].check.path");
+                .isEqualTo("gslb.sites[1].vips[0].check.type.dns.query");
+        assertThat(onlyError(withParisCheck("{type: {http: {path: health}}}")).path())
+                .isEqualTo("gslb.sites[0].vips[0].check.type.http.path");
         assertThat(onlyError(with(GOOD, "listener: web", "listener: api")).path())
                 .isEqualTo("gslb.sites[0].vips[0].listener");
         assertThat(onlyError(with(GOOD, "\"48.85,2.35\"", "\"north\"")).path())
@@ -149,13 +154,14 @@ class GslbConfigValidationTest {
 
     @Test
     void aVipTakesEveryCheckTypeAPoolTakes() throws Exception {
-        for (String check : List.of("{type: tcp}", "{type: http, expectBody: ok}", "{type: https, verify: true}",
-                "{type: tls}", "{type: dns, query: www.tokyo.example.com}", "{type: icmp}",
-                "{type: udp, send: ping, expect: pong}")) {
-            String yaml = withParisCheck(check);
+        Map<String, String> checks = Map.of("tcp", "{type: tcp}", "http", "{type: {http: {expectBody: ok}}}",
+                "https", "{type: {https: {verify: true}}}", "tls", "{type: tls}",
+                "dns", "{type: {dns: {query: www.tokyo.example.com}}}", "icmp", "{type: icmp}",
+                "udp", "{type: {udp: {send: ping, expect: pong}}}");
+        for (Map.Entry<String, String> check : checks.entrySet()) {
+            String yaml = withParisCheck(check.getValue());
             assertThat(ConfigLoader.parse(yaml, ConfigTestSupport.SOURCE).gslb().siteNamed("paris").vips().getFirst()
-                    .check().type()).isEqualTo(check.substring(7, check.indexOf(',') > 0 ? check.indexOf(',')
-                    : check.indexOf('}')));
+                    .check().type().name()).isEqualTo(check.getKey());
         }
     }
 
@@ -168,7 +174,7 @@ class GslbConfigValidationTest {
     void theFormerOneWordCheckIsRefusedWithTheFieldsItTakes() {
         ConfigError e = onlyError(withParisCheck("http"));
         assertThat(e.path()).isEqualTo("gslb.sites[0].vips[0].check");
-        assertThat(e.message()).contains("expected a mapping").contains("type").contains("expectBody");
+        assertThat(e.message()).contains("expected a mapping").contains("type").contains("interval").contains("fall");
     }
 
     @Test

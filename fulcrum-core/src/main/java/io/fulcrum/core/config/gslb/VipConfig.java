@@ -1,6 +1,8 @@
 package io.fulcrum.core.config.gslb;
 
+import io.fulcrum.core.config.health.BuiltInCheckTypes;
 import io.fulcrum.core.config.health.HealthCheckConfig;
+import io.fulcrum.core.extension.ExtensionConfig;
 
 import java.time.Duration;
 
@@ -20,8 +22,9 @@ public record VipConfig(String address, String listener, HealthCheckConfig check
      * only (a 3xx is the VIP handing its clients off to another site, not serving them),
      * down after 2 failures, up after 2 passes.
      */
-    public static final HealthCheckConfig DEFAULT_CHECK = new HealthCheckConfig("http", Duration.ofSeconds(5),
-            Duration.ofSeconds(2), 2, 2, null, null, "/", null, "200-299", null, null, null, null, null, null, null);
+    public static final HealthCheckConfig DEFAULT_CHECK = new HealthCheckConfig(
+            new ExtensionConfig<>("http", new BuiltInCheckTypes.HttpSettings("/", null, "200-299", null, null, null)),
+            Duration.ofSeconds(5), Duration.ofSeconds(2), 2, 2, null, null);
 
     public VipConfig {
         check = check == null ? DEFAULT_CHECK : check;
