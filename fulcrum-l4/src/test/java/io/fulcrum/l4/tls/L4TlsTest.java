@@ -1,5 +1,7 @@
 package io.fulcrum.l4.tls;
 
+import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.TlsConfig;
 import io.fulcrum.core.config.l4.BackendTlsConfig;
@@ -115,7 +117,7 @@ class L4TlsTest {
     @Test
     void terminatesTlsAndChoosesTheCertificateBySni() throws Exception {
         plain = new TcpBackend("plain", Mode.ECHO);
-        int port = start(plain.address(), new TlsConfig(List.of(alpha.config(), beta.config()), null, null), null);
+        int port = start(plain.address(), new TlsConfig(List.of(new CertificateConfig(alpha.certFile(), alpha.keyFile()), new CertificateConfig(beta.certFile(), beta.keyFile())), null, null), null);
         for (String name : List.of("alpha.test", "beta.test")) {
             // A fresh context per name: the JDK would otherwise resume the first session (and its certificate).
             try (SSLSocket s = tlsClient(port, name, TestCertificates.trusting(alpha, beta))) {

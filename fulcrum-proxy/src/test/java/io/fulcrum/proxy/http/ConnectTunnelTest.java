@@ -12,7 +12,7 @@ import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.proxy.testing.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.proxy.testing.TestConfigs;
-import io.fulcrum.proxy.tls.TestCertificates;
+import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.testsupport.FreePorts;
 import io.netty.handler.ssl.SslContextBuilder;
 import org.junit.jupiter.api.AfterEach;

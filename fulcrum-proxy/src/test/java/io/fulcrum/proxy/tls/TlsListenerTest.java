@@ -1,5 +1,7 @@
 package io.fulcrum.proxy.tls;
 
+import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
@@ -81,7 +83,7 @@ class TlsListenerTest {
     }
 
     private static TlsConfig tls(List<String> protocols) {
-        return new TlsConfig(List.of(a.config(), b.config()), protocols, null);
+        return new TlsConfig(List.of(new CertificateConfig(a.certFile(), a.keyFile()), new CertificateConfig(b.certFile(), b.keyFile())), protocols, null);
     }
 
     /**
@@ -226,7 +228,7 @@ class TlsListenerTest {
         FulcrumConfig old = f.proxy().runtime().config();
         ListenerConfig l = old.listeners().getFirst();
         ListenerConfig swapped = new ListenerConfig(l.name(), l.bind(), null, null, null, null, l.routes(),
-                new TlsConfig(List.of(b.config(), a.config()), null, null));
+                new TlsConfig(List.of(new CertificateConfig(b.certFile(), b.keyFile()), new CertificateConfig(a.certFile(), a.keyFile())), null, null));
         f.proxy().apply(new FulcrumConfig(old.server(), old.accessLog(), List.of(swapped), old.pools()));
         assertThat(subject(get(client(null), "/"))).isEqualTo("CN=*.b.test");
         assertThat(subject(get(client("a.test"), "/"))).isEqualTo("CN=a.test");
