@@ -3,7 +3,7 @@ package io.fulcrum.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fulcrum.admin.testing.AdminFixture;
 import io.fulcrum.admin.testing.Http;
-import io.fulcrum.admin.testing.NamedBackend;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.admin.testing.TestNode;
 import io.fulcrum.core.backend.BackendState;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.NamedBackend;
 /** Configurations for the reload tests: one listener, one pool of the given backends. */
 final class ReloadTestConfigs {
 

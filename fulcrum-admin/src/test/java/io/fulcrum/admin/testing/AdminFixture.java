@@ -1,5 +1,6 @@
 package io.fulcrum.admin.testing;
 
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.testsupport.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;

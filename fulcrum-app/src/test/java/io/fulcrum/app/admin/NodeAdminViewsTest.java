@@ -1,5 +1,6 @@
 package io.fulcrum.app.admin;
 
+import io.fulcrum.testsupport.NamedBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fulcrum.admin.AdminService;
 import io.fulcrum.app.node.FulcrumNode;
@@ -58,7 +59,7 @@ class NodeAdminViewsTest {
 
     @Test
     void aNodeWithOnlyAProxyReportsNoL4GslbOrDns() throws Exception {
-        try (FixedStatusBackend one = FixedStatusBackend.start("one", 200);
+        try (NamedBackend one = NamedBackend.start("one", 200);
              FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(proxyOnly(one.address()) + admin(), "proxy.yaml"), null)) {
             node.start();
             JsonNode features = Curl.get(api(node, "status"), TOKEN).json().get("features");
@@ -108,7 +109,7 @@ class NodeAdminViewsTest {
                         - {name: "@", type: NS, value: ns1.example.test.}
                         - {name: ns1, type: A, value: 127.0.0.1}
                 """;
-        try (FixedStatusBackend one = FixedStatusBackend.start("one", 200)) {
+        try (NamedBackend one = NamedBackend.start("one", 200)) {
             yaml = yaml.formatted(web, one.address(), FreePorts.tcp(), FreePorts.udp("127.0.0.1"), web,
                     FreePorts.tcpAndUdp("127.0.0.1"));
             try (FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(yaml + admin(), "all.yaml"), null)) {
@@ -163,8 +164,8 @@ class NodeAdminViewsTest {
                       - name: failing
                         address: %s
                 """;
-        try (FixedStatusBackend live = FixedStatusBackend.start("live", 200);
-             FixedStatusBackend failing = FixedStatusBackend.start("failing", 503)) {
+        try (NamedBackend live = NamedBackend.start("live", 200);
+             NamedBackend failing = NamedBackend.start("failing", 503)) {
             yaml = yaml.formatted(FreePorts.tcp(), live.address(), closed, failing.address());
             try (FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(yaml + admin(), "checks.yaml"), null)) {
                 node.start();

@@ -12,7 +12,7 @@ import io.fulcrum.core.config.RetryConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.TimeoutsConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
