@@ -80,7 +80,7 @@ class AdminStateTest {
     void withoutAnAdminSectionNothingIsKept() throws Exception {
         FulcrumConfig base = ConfigLoader.parse(YAML.substring(0, YAML.indexOf("admin:")), "t");
         AdminState state = AdminState.none();
-        assertThat(AdminState.open(base, null).persistent()).isFalse();
+        assertThat(AdminState.open(base, null).file()).isNull();
         assertThat(state.overlay(base)).isSameAs(base);
     }
 

@@ -197,13 +197,6 @@ public final class GslbRecord {
         sticky.takeOver(previous.sticky, map, System.currentTimeMillis());
     }
 
-    /** Forgets every cached answer (state or configuration changed). */
-    public void clearCache() {
-        for (int i = 0; i < cache.length(); i++) {
-            cache.set(i, null);
-        }
-    }
-
     private AnswerSet compute(int qtype, int locationClass, SiteStateView view, long version) {
         List<Site[]> orders = SiteOrdering.orders(sites, chain, failoverOrder, locationClass, view, !upper);
         byte[][] rotation = new byte[orders.size()][];
