@@ -150,7 +150,7 @@ class ConfigLoaderTest {
                                 new StickinessConfig(true, "cookie", "SRV", Duration.ofMinutes(30)))))),
                 List.of(new PoolConfig("api", "ring-hash", new HashKeyConfig("cookie", "session"), 50, 251, 40,
                         Duration.ofMillis(750), Duration.ofSeconds(20),
-                        new RetryConfig(3, false, false),
+                        new RetryConfig(3, false, false, null),
                         new QueueConfig(0, Duration.ZERO),
                         new PassiveHealthConfig(false, 7, Duration.ofSeconds(1), Duration.ofHours(1), true),
                         new KeepAliveConfig(false, 12, Duration.ofSeconds(15)),

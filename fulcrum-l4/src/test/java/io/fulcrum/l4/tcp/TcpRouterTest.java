@@ -293,7 +293,7 @@ class TcpRouterTest {
         int port = FreePorts.tcp();
         // Passive health off: every other connection tries the dead backend first.
         var noEjection = new io.fulcrum.core.config.PoolConfig("p", "round-robin", null, null, null, null, null, null,
-                new io.fulcrum.core.config.RetryConfig(2, true, true), null,
+                new io.fulcrum.core.config.RetryConfig(2, true, true, null), null,
                 new io.fulcrum.core.config.PassiveHealthConfig(false, null, null, null, null), null,
                 List.of(backend("127.0.0.1:" + dead, 1), backend(live.address(), 1)), (String) null);
         start(of(List.of(noEjection), List.of(service("web", List.of("127.0.0.2"), tcp(port, "p")))));
