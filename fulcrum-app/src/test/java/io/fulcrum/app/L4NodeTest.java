@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.ConfigYaml;
 import io.fulcrum.testsupport.EchoServer;
 import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
@@ -50,11 +51,8 @@ class L4NodeTest {
                     listeners:
                       - port: %d
                         pool: echo
-                admin:
-                  bind: 127.0.0.1:0
-                  tokens:
-                    - {name: viewer, role: read, token: l4-node-test-token-0123456789}
-                """.formatted(backendPort, vips, port);
+                """.formatted(backendPort, vips, port)
+                + ConfigYaml.admin(new ConfigYaml.Token("viewer", "read", "l4-node-test-token-0123456789"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.fulcrum.app.admin;
 
+import io.fulcrum.testsupport.ConfigYaml;
 import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.admin.AdminService;
 import io.fulcrum.app.node.FulcrumNode;
@@ -135,13 +136,8 @@ class DashboardPanelsBrowserTest {
                         address: %s
                       - name: gone
                         address: 127.0.0.1:%d
-                admin:
-                  bind: 127.0.0.1:0
-                  tokens:
-                    - name: demo
-                      role: admin
-                      token: %s
-                """.formatted(FreePorts.tcp(), alpha, beta, closed, TOKEN);
+                """.formatted(FreePorts.tcp(), alpha, beta, closed)
+                + ConfigYaml.admin(new ConfigYaml.Token("demo", "admin", TOKEN));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fulcrum.app.admin;
 
+import io.fulcrum.testsupport.ConfigYaml;
 import io.fulcrum.testsupport.NamedBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fulcrum.admin.AdminService;
@@ -25,32 +26,20 @@ class NodeAdminViewsTest {
     private static final String TOKEN = "views-test-token-0123456789";
 
     private static String admin() {
-        return """
-                admin:
-                  bind: 127.0.0.1:0
-                  tokens:
-                    - name: ops
-                      role: read
-                      token: %s
-                """.formatted(TOKEN);
+        return ConfigYaml.admin(new ConfigYaml.Token("ops", "read", TOKEN));
     }
 
-    private static String proxyOnly(String backendAddress) {
-        return """
+    /** Listener {@code web} on {@code port} sending everything to pool {@code app} of one backend. */
+    private static String proxyOnly(int port, String backendAddress) {
+        return ConfigYaml.webListener(port, "app") + """
                 accessLog:
                   enabled: false
-                listeners:
-                  - name: web
-                    bind: 127.0.0.1:%d
-                    routes:
-                      - name: all
-                        pool: app
                 pools:
                   - name: app
                     backends:
                       - name: one
                         address: %s
-                """.formatted(FreePorts.tcp(), backendAddress);
+                """.formatted(backendAddress);
     }
 
     private static URI api(FulcrumNode node, String path) {
@@ -60,7 +49,7 @@ class NodeAdminViewsTest {
     @Test
     void aNodeWithOnlyAProxyReportsNoL4GslbOrDns() throws Exception {
         try (NamedBackend one = NamedBackend.start("one", 200);
-             FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(proxyOnly(one.address()) + admin(), "proxy.yaml"), null)) {
+             FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(proxyOnly(FreePorts.tcp(), one.address()) + admin(), "proxy.yaml"), null)) {
             node.start();
             JsonNode features = Curl.get(api(node, "status"), TOKEN).json().get("features");
             assertThat(features.get("l4").asBoolean()).as("l4").isFalse();
@@ -73,19 +62,6 @@ class NodeAdminViewsTest {
     void aNodeWithVirtualServicesGslbAndDnsReportsThem() throws Exception {
         int web = FreePorts.tcp();
         String yaml = """
-                accessLog:
-                  enabled: false
-                listeners:
-                  - name: web
-                    bind: 127.0.0.1:%d
-                    routes:
-                      - name: all
-                        pool: app
-                pools:
-                  - name: app
-                    backends:
-                      - name: one
-                        address: %s
                 virtualServices:
                   - name: tcp-app
                     vips: [127.0.0.1]
@@ -110,8 +86,8 @@ class NodeAdminViewsTest {
                         - {name: ns1, type: A, value: 127.0.0.1}
                 """;
         try (NamedBackend one = NamedBackend.start("one", 200)) {
-            yaml = yaml.formatted(web, one.address(), FreePorts.tcp(), FreePorts.udp("127.0.0.1"), web,
-                    FreePorts.tcpAndUdp("127.0.0.1"));
+            yaml = proxyOnly(web, one.address())
+                    + yaml.formatted(FreePorts.tcp(), FreePorts.udp("127.0.0.1"), web, FreePorts.tcpAndUdp("127.0.0.1"));
             try (FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(yaml + admin(), "all.yaml"), null)) {
                 node.start();
                 JsonNode features = Curl.get(api(node, "status"), TOKEN).json().get("features");
