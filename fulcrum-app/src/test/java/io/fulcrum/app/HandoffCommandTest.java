@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.ConfigYaml;
 import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
@@ -24,13 +25,7 @@ class HandoffCommandTest {
         int web = FreePorts.tcp();
         int udp = FreePorts.udp("127.0.0.1");
         Path secret = Files.writeString(dir.resolve("secret-a-b"), "a-shared-secret-of-some-length\n");
-        String yaml = """
-                listeners:
-                  - name: web
-                    bind: 127.0.0.1:%d
-                    routes:
-                      - name: all
-                        pool: app
+        String yaml = ConfigYaml.webListener(web, "app") + """
                 pools:
                   - name: app
                     backends:
@@ -51,7 +46,7 @@ class HandoffCommandTest {
                     - site: b
                       address: 127.0.0.2:%d
                       secretFile: %s
-                """.formatted(web, udp, web, web, udp, secret);
+                """.formatted(udp, web, web, udp, secret);
         Path file = Files.writeString(dir.resolve("a.yaml"), yaml);
         FulcrumConfig config = ConfigLoader.load(file);
         try (FulcrumNode node = FulcrumNode.create(config, file)) {
@@ -67,13 +62,8 @@ class HandoffCommandTest {
 
     @Test
     void aSectionWithoutPeersIsToldApartFromNoSection() throws Exception {
-        String yaml = """
-                listeners:
-                  - name: web
-                    bind: 127.0.0.1:%d
-                    routes:
-                      - name: all
-                        pool: app
+        int web = FreePorts.tcp();
+        String yaml = ConfigYaml.webListener(web, "app") + """
                 pools:
                   - name: app
                     backends:
@@ -88,7 +78,7 @@ class HandoffCommandTest {
                     - name: b
                       vips:
                         - address: 127.0.0.2:8080
-                """.formatted(FreePorts.tcp(), FreePorts.tcp());
+                """.formatted(FreePorts.tcp());
         Path file = Files.writeString(dir.resolve("alone.yaml"), yaml);
         InProcessCli cli = new InProcessCli();
         assertThat(cli.execute("handoff", "-c", file.toString())).isEqualTo(2);
