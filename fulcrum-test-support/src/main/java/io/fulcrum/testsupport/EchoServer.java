@@ -7,7 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** A TCP backend on 127.0.0.1 that sends back every byte it gets, one virtual thread per connection. */
+/** A TCP backend on loopback that sends back every byte it gets, one virtual thread per connection. */
 public final class EchoServer implements AutoCloseable {
 
     private final ServerSocket server;
@@ -18,7 +18,15 @@ public final class EchoServer implements AutoCloseable {
 
     /** Binds a port of the kernel's choosing and starts accepting. */
     public static EchoServer start() throws IOException {
-        EchoServer e = new EchoServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        return on(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    }
+
+    /**
+     * Echoes on a socket the caller bound, such as a TLS one from
+     * {@link TestCertificates#serving}; closing either ends the accepting.
+     */
+    public static EchoServer on(ServerSocket bound) {
+        EchoServer e = new EchoServer(bound);
         Thread.ofVirtual().start(e::acceptLoop);
         return e;
     }
@@ -45,7 +53,7 @@ public final class EchoServer implements AutoCloseable {
                 try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
                     in.transferTo(out);
                 } catch (IOException gone) {
-                    // the client went away: nothing to echo to
+                    // the client went away (or its TLS handshake failed): nothing to echo to
                 }
             });
         }

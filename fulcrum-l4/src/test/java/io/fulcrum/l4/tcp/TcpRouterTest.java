@@ -37,6 +37,7 @@ import static io.fulcrum.l4.testing.L4Configs.pool;
 import static io.fulcrum.l4.testing.L4Configs.service;
 import static io.fulcrum.l4.testing.L4Configs.tcp;
 import static io.fulcrum.l4.testing.L4Configs.timeouts;
+import static io.fulcrum.l4.testing.Lines.readLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -82,15 +83,6 @@ class TcpRouterTest {
         s.connect(new InetSocketAddress(vip, port), 2000);
         s.setSoTimeout(5000);
         return s;
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            sb.append((char) c);
-        }
-        return sb.toString();
     }
 
     @Test
