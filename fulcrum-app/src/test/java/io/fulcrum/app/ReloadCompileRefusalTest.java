@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Commands;
 import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.testsupport.TestCertificates;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -305,10 +306,6 @@ class ReloadCompileRefusalTest {
     }
 
     private String dig(String name) throws Exception {
-        Process d = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(dns), name, "A", "+short",
-                "+time=2", "+tries=1").redirectErrorStream(true).start();
-        String out = new String(d.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-        assertThat(d.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        return out;
+        return Commands.dig("127.0.0.1", dns, name, "A");
     }
 }

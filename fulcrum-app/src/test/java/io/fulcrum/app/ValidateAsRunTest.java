@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Commands;
 import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.testsupport.FreePorts;
@@ -185,11 +186,7 @@ class ValidateAsRunTest {
     }
 
     private static String dig(int port, String type) throws Exception {
-        Process p = new ProcessBuilder("dig", "@127.0.0.1", "-p", String.valueOf(port), "+tries=1", "+time=3",
-                "+short", "app.example.test", type).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        return out.strip();
+        return Commands.dig("127.0.0.1", port, "app.example.test", type);
     }
 
     /** One HTTPS request with this SNI name: "subject keyAlgorithm body" of what answered. */

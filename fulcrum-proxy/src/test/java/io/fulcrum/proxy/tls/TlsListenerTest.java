@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.tls;
 
+import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.config.AccessLogConfig;
@@ -205,7 +206,7 @@ class TlsListenerTest {
 
     @Test
     void curlVerifiesTheCertificateForItsName() throws Exception {
-        Assumptions.assumeTrue(commandWorks("curl", "--version"), "curl is not installed: skipping the curl check");
+        Assumptions.assumeTrue(Commands.works("curl", "--version"), "curl is not installed: skipping the curl check");
         TestBackend backend = start(tls(null));
         int port = f.address().getPort();
         for (String[] c : new String[][] {{"a.test", a.cert().toString()}, {"www.b.test", b.cert().toString()}}) {
@@ -275,15 +276,5 @@ class TlsListenerTest {
             // A reset is a clean refusal too.
         }
         return out.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean commandWorks(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 }
