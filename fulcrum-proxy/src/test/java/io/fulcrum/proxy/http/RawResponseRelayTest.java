@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
@@ -285,7 +286,7 @@ class RawResponseRelayTest {
 
     @Test
     void anHttp2ClientGetsTheSameResponsesDecoded() throws Exception {
-        Assumptions.assumeTrue(curlWorks(), "curl is not installed");
+        Assumptions.assumeTrue(Commands.works("curl", "--version"), "curl is not installed");
         script("/cl", "HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: secret\r\nX-Keep: yes\r\n"
                 + "Content-Length: 5\r\n\r\nhello");
         script("/chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
@@ -305,21 +306,10 @@ class RawResponseRelayTest {
         }
     }
 
-    private static boolean curlWorks() {
-        try {
-            return new ProcessBuilder("curl", "--version").start().waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
     private static String curl(String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("curl", "--max-time", "10"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertThat(p.waitFor()).as(out).isZero();
-        return out;
+        return Commands.run(cmd.toArray(String[]::new));
     }
 
     @Test
