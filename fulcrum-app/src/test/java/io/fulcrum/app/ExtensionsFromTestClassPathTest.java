@@ -11,6 +11,7 @@ import io.fulcrum.core.balance.BalancerRegistry;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.health.CheckType;
 import io.fulcrum.testsupport.FreePorts;
+import io.fulcrum.testsupport.NamedBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

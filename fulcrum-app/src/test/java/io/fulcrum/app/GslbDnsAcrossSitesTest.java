@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -231,14 +232,7 @@ class GslbDnsAcrossSitesTest {
 
     /** {@code dig +short NAME A} at site a's DNS server: a fresh query each time. */
     private String dig(String name) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("dig", "@" + a.ip, "-p", String.valueOf(dnsPort), "+short", "+tries=1",
-                "+time=3", name, "A").redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException("dig " + name + " failed: " + text);
-        }
-        return text;
+        return Commands.dig(a.ip, dnsPort, name, "A");
     }
 
     /** Site a's DNS: one zone with a GSLB record over the three sites, VIPs = the site addresses. */

@@ -1,5 +1,7 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Commands;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -386,11 +388,7 @@ class ReloadEverySectionTest {
     }
 
     private String dig(String name) throws Exception {
-        Process d = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(dns), name, "A", "+short",
-                "+time=2", "+tries=1").redirectErrorStream(true).start();
-        String out = new String(d.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-        d.waitFor(10, TimeUnit.SECONDS);
-        return out;
+        return Commands.dig("127.0.0.1", dns, name, "A");
     }
 
     private static int count(Pattern p, String text) {

@@ -153,7 +153,7 @@ class ConfigLoaderTest {
                 List.of(new PoolConfig("api", new ExtensionConfig<>("ring-hash",
                                 new RingHashSettings(new HashKeyConfig("cookie", "session"), 40)), 50,
                         Duration.ofMillis(750), Duration.ofSeconds(20),
-                        new RetryConfig(3, false, false),
+                        new RetryConfig(3, false, false, null),
                         new QueueConfig(0, Duration.ZERO),
                         new PassiveHealthConfig(false, 7, Duration.ofSeconds(1), Duration.ofHours(1), true),
                         new KeepAliveConfig(false, 12, Duration.ofSeconds(15)),

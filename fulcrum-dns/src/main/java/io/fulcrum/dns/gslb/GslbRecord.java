@@ -199,13 +199,6 @@ public final class GslbRecord {
         sticky.takeOver(previous.sticky, map, System.currentTimeMillis());
     }
 
-    /** Forgets every cached answer (state or configuration changed). */
-    public void clearCache() {
-        for (int i = 0; i < cache.length(); i++) {
-            cache.set(i, null);
-        }
-    }
-
     /** The answer set of {@code view}, one moment of {@code source} (the view the cache is kept for). */
     private AnswerSet compute(int qtype, int locationClass, SiteStateView source, SiteStateView view) {
         long version = view.version();

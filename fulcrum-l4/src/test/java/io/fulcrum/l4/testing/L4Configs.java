@@ -32,7 +32,7 @@ public final class L4Configs {
 
     public static PoolConfig pool(String name, String algorithm, String proxyProtocol, BackendConfig... backends) {
         return new PoolConfig(name, algorithm == null ? null : ExtensionConfig.of(algorithm), null, Duration.ofSeconds(2), null,
-                new RetryConfig(2, true, true), null, null, null, List.of(backends), proxyProtocol);
+                new RetryConfig(2, true, true, null), null, null, null, List.of(backends), proxyProtocol);
     }
 
     public static BackendConfig backend(String address, int weight) {

@@ -12,7 +12,7 @@ import io.fulcrum.core.config.RetryConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.TimeoutsConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
@@ -158,7 +158,7 @@ class FailureHandlingTest {
         TestBackend a = f.backend("a");
         a.delay(3000);
         var p = new PoolConfig("p", null, null, null, Duration.ofMillis(300),
-                new RetryConfig(0, true, true), null, null, null, List.of(backend(a, 1)));
+                new RetryConfig(0, true, true, null), null, null, null, List.of(backend(a, 1)));
         f.start(single(p));
         long t0 = System.nanoTime();
         HttpResponse<String> r = f.get("/");
@@ -223,7 +223,7 @@ class FailureHandlingTest {
     void ejectedBackendComesBackAfterTheBackOff() throws Exception {
         TestBackend a = f.backend("a");
         TestBackend b = f.backend("b");
-        var p = new PoolConfig("p", null, null, null, null, new RetryConfig(1, true, true), null,
+        var p = new PoolConfig("p", null, null, null, null, new RetryConfig(1, true, true, null), null,
                 new PassiveHealthConfig(true, 2, Duration.ofMillis(500), Duration.ofSeconds(1), false), null,
                 List.of(backend(a, 1), backend(b, 1)));
         f.start(single(p));

@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
@@ -7,7 +8,7 @@ import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -285,7 +286,7 @@ class RawResponseRelayTest {
 
     @Test
     void anHttp2ClientGetsTheSameResponsesDecoded() throws Exception {
-        Assumptions.assumeTrue(curlWorks(), "curl is not installed");
+        Assumptions.assumeTrue(Commands.works("curl", "--version"), "curl is not installed");
         script("/cl", "HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: secret\r\nX-Keep: yes\r\n"
                 + "Content-Length: 5\r\n\r\nhello");
         script("/chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
@@ -306,7 +307,7 @@ class RawResponseRelayTest {
      */
     @Test
     void anHttp2ClientGetsNoContentLengthThatATransferCodingOverrides() throws Exception {
-        Assumptions.assumeTrue(curlWorks(), "curl is not installed");
+        Assumptions.assumeTrue(Commands.works("curl", "--version"), "curl is not installed");
         script("/both", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
                 + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
         script("/none", "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nX-Keep: yes\r\n\r\n");
@@ -332,21 +333,10 @@ class RawResponseRelayTest {
         return h2;
     }
 
-    private static boolean curlWorks() {
-        try {
-            return new ProcessBuilder("curl", "--version").start().waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
     private static String curl(String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("curl", "--max-time", "10"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertThat(p.waitFor()).as(out).isZero();
-        return out;
+        return Commands.run(cmd.toArray(String[]::new));
     }
 
     @Test

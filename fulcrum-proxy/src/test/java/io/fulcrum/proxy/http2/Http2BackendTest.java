@@ -6,7 +6,7 @@ import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.proxy.testing.TestConfigs;
-import io.fulcrum.proxy.tls.TestCertificates;
+import io.fulcrum.testsupport.TestCertificates;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

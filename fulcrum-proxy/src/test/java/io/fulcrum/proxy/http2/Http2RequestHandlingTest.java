@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http2;
 
+import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.Http2Config;

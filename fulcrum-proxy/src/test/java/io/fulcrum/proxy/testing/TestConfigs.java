@@ -51,7 +51,7 @@ public final class TestConfigs {
 
     public static PoolConfig poolWithRetries(String name, String algorithm, int retries, List<BackendConfig> backends) {
         return new PoolConfig(name, ExtensionConfig.of(algorithm), null, null, null,
-                new RetryConfig(retries, true, true), null, null, null, backends);
+                new RetryConfig(retries, true, true, null), null, null, null, backends);
     }
 
     public static BackendConfig backend(TestBackend b, int weight) {

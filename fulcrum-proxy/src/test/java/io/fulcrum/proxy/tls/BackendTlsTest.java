@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.tls;
 
+import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.config.BackendTlsConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.PoolConfig;

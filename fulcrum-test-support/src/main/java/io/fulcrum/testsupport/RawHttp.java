@@ -1,4 +1,4 @@
-package io.fulcrum.proxy.testing;
+package io.fulcrum.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -14,12 +15,15 @@ import java.util.Map;
 
 /**
  * A deliberately simple HTTP/1.1 client over a plain socket, for what well-behaved
- * clients cannot send: malformed requests, pipelining, exact header control.
+ * clients cannot send and for the bytes on the wire: malformed requests, pipelining, exact
+ * header control, a head sent without its body or trickled a byte at a time, many
+ * connections held open.
  */
 public final class RawHttp implements AutoCloseable {
 
-    /** A parsed response. */
+    /** A parsed response: status, headers (lower-case names, repeated ones joined by ", ") and body. */
     public record Response(int status, Map<String, String> headers, String body) {
+        /** The value of header {@code name}, whatever its case, or null. */
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -29,8 +33,16 @@ public final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
+    /** Connects to {@code target}; reads wait at most 10 s. */
     public RawHttp(InetSocketAddress target) throws IOException {
         this(target, null);
+    }
+
+    /** Connects to the host and port of {@code base} (an admin server's URL, say); reads wait at most 15 s. */
+    public static RawHttp connect(URI base) throws IOException {
+        RawHttp c = new RawHttp(new InetSocketAddress(base.getHost(), base.getPort()));
+        c.soTimeout(15_000);
+        return c;
     }
 
     /** Connects from a chosen local address (e.g. 127.0.0.7) so tests can vary the client IP. */
@@ -46,20 +58,34 @@ public final class RawHttp implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Sends text as it is (ISO-8859-1 bytes). */
     public RawHttp send(String raw) throws IOException {
         out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         return this;
     }
 
+    /** Sends bytes as they are. */
     public RawHttp send(byte[] raw) throws IOException {
         out.write(raw);
         out.flush();
         return this;
     }
 
+    /** Sets how long a read waits before it gives up. */
     public void soTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
+    }
+
+    /**
+     * Sends a request without a body, keeping the connection, and reads its response.
+     *
+     * @param bearerToken sent as {@code Authorization: Bearer}, or null for none
+     */
+    public Response request(String method, String path, String bearerToken) throws IOException {
+        send(method + " " + path + " HTTP/1.1\r\nHost: test\r\n"
+                + (bearerToken == null ? "" : "Authorization: Bearer " + bearerToken + "\r\n") + "\r\n");
+        return read();
     }
 
     /** Reads one response (body by Content-Length, chunked, or to the end of the connection). */

@@ -1,4 +1,4 @@
-package io.fulcrum.admin.testing;
+package io.fulcrum.testsupport;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real HTTP backend on 127.0.0.1 (JDK server) that answers its own name and counts requests. */
+/**
+ * A real HTTP backend on 127.0.0.1 (the JDK's server) that answers every request with one
+ * status and its own name as the body, and counts the requests.
+ */
 public final class NamedBackend implements AutoCloseable {
 
     private final String name;
@@ -22,7 +25,13 @@ public final class NamedBackend implements AutoCloseable {
         this.server = server;
     }
 
+    /** A backend that answers 200. */
     public static NamedBackend start(String name) throws IOException {
+        return start(name, 200);
+    }
+
+    /** A backend that answers {@code status} (a 503 to fail an HTTP check, say). */
+    public static NamedBackend start(String name, int status) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         NamedBackend b = new NamedBackend(name, s);
         s.createContext("/", ex -> {
@@ -30,7 +39,7 @@ public final class NamedBackend implements AutoCloseable {
             ex.getRequestBody().readAllBytes();
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "text/plain");
-            ex.sendResponseHeaders(200, body.length);
+            ex.sendResponseHeaders(status, body.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
             }
@@ -40,14 +49,17 @@ public final class NamedBackend implements AutoCloseable {
         return b;
     }
 
+    /** The name it answers with. */
     public String name() {
         return name;
     }
 
+    /** {@code 127.0.0.1:port}. */
     public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** How many requests it has had. */
     public int requests() {
         return requests.get();
     }
