@@ -337,7 +337,8 @@ public final class EtcdStore implements ConfigStore {
         boolean accepted;
         try {
             accepted = listener.offer(snapshot);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Nothing the listener throws ends the following: the next revision is handed as usual.
             LOG.error("etcd: revision {} could not be handed on", snapshot.revision(), e);
             accepted = false;
         }
