@@ -75,32 +75,34 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        FulcrumConfig loaded;
-        LoadedConfig checked;
+        StoreFollower follower;
         try {
-            checked = config.loadCompiled();
-            config.warningLines(checked).forEach(w -> LOG.warn("configuration: {}", w));
-            loaded = checked.config();
+            follower = StoreFollower.open(config.file());
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.flush();
             return ExitCodes.INVALID;
-        }
-
-        StoreFollower follower;
-        try {
-            follower = StoreFollower.open(loaded, config.file());
         } catch (IOException | RuntimeException e) {
             err.println("fulcrum: cannot open the configuration store: " + e.getMessage());
             err.flush();
             return ExitCodes.FAILURE;
         }
         try (follower) {
+            LoadedConfig checked;
             if (follower != null) {
-                checked = follower.initial(checked);
-                loaded = checked.config();
+                // The file is the bootstrap; the configuration comes from the store.
+                checked = follower.initial();
+            } else {
+                try {
+                    checked = config.loadCompiled();
+                } catch (ConfigException e) {
+                    err.println(e.getMessage());
+                    err.flush();
+                    return ExitCodes.INVALID;
+                }
             }
-            return serve(err, checked, loaded, follower);
+            config.warningLines(checked).forEach(w -> LOG.warn("configuration: {}", w));
+            return serve(err, checked, checked.config(), follower);
         }
     }
 

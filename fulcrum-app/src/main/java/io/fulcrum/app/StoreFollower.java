@@ -12,7 +12,6 @@ import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.control.reload.CompileCheck;
 import io.fulcrum.control.reload.ConfigReloader;
 import io.fulcrum.control.reload.ReloadResult;
-import io.fulcrum.core.config.FulcrumConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,64 +22,85 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A node that takes its configuration from a store ({@code store.etcd}): its file is only
- * the bootstrap, whose node-local sections ({@link #NODE_LOCAL}) are laid over every
- * configuration the store hands. The first configuration is read before the node starts
- * (from the store, else the snapshot the store keeps locally, else the bootstrap alone);
- * every later revision goes to the node's one reload path, {@link ConfigReloader#offer},
- * which validates, compiles and compares it like a reloaded file.
+ * A node that takes its configuration from a store ({@code store.etcd}): its file is its
+ * bootstrap, whose sections are the node's own and are laid over every configuration the
+ * store hands ({@link ConfigLayout#overlay}: its {@code server} identity, {@code admin} server
+ * and {@code store}, and any other section it keeps to itself, such as listeners bound to its
+ * own addresses). The first configuration is read before the node starts (from the store, else
+ * the snapshot the store keeps locally); every later revision goes to the node's one reload
+ * path, {@link ConfigReloader#offer}, which validates, compiles and compares it like a
+ * reloaded file.
  */
 final class StoreFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("fulcrum");
 
-    /** Sections each node keeps from its own bootstrap file: its identity, its admin server, its store. */
-    static final Set<String> NODE_LOCAL = Set.of("server", "admin", "store");
+    /** The sections a node needs before it can reach the store: it starts on them alone when nothing else works. */
+    static final Set<String> BOOTSTRAP = Set.of("server", "admin", "store");
 
     private final ConfigStore store;
     private final String bootstrapText;
+    private final LoadedConfig bootstrapOnly;
     private final String sourceName;
 
-    private StoreFollower(ConfigStore store, String bootstrapText, String sourceName) {
+    private StoreFollower(ConfigStore store, String bootstrapText, LoadedConfig bootstrapOnly, String sourceName) {
         this.store = store;
         this.bootstrapText = bootstrapText;
+        this.bootstrapOnly = bootstrapOnly;
         this.sourceName = sourceName;
     }
 
-    /** The follower for a bootstrap configuration that names a store, or {@code null} for the file store. */
-    static StoreFollower open(FulcrumConfig bootstrap, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        ConfigStore store = StoreNames.open(bootstrap.store(), dir);
+    /**
+     * The follower for a file that names a store, or {@code null} for a file that is the whole
+     * configuration (no {@code store.etcd}).
+     *
+     * @throws ConfigException when the file's bootstrap sections ({@link #BOOTSTRAP}) are invalid
+     */
+    static StoreFollower open(Path file) throws ConfigException, IOException {
+        String text = Files.readString(file);
+        try {
+            if (!ConfigLayout.sections(text).contains("store")) {
+                return null;
+            }
+        } catch (IllegalArgumentException notYaml) {
+            return null; // the file path reports it, at its line
+        }
+        CompileCheck asRun = FulcrumNode::check;
+        LoadedConfig bootstrap = asRun.compiled(
+                ConfigLoader.parseWithWarnings(ConfigLayout.only(text, BOOTSTRAP), file.toString()));
+        ConfigStore store = StoreNames.open(bootstrap.config().store(), file.toAbsolutePath().getParent());
         if (store == null) {
             return null;
         }
-        String name = store instanceof EtcdStore etcd ? "etcd:" + etcd.prefix() : bootstrap.store().kind();
-        return new StoreFollower(store, Files.readString(file), name);
+        String name = store instanceof EtcdStore etcd ? "etcd:" + etcd.prefix() : bootstrap.config().store().kind();
+        return new StoreFollower(store, text, bootstrap, name);
     }
 
     /**
-     * The configuration to start with: the store's (or its local snapshot's) with the bootstrap's
-     * node-local sections, validated and compiled; the bootstrap alone when the store has nothing
-     * yet or what it has is refused (logged, file:line as {@code validate} prints it).
+     * The configuration to start with: the store's (or its local snapshot's) with the bootstrap
+     * file's sections, validated and compiled; when the store has nothing yet, the bootstrap file
+     * alone; when that is refused too, its bootstrap sections alone (so the node runs, reaches the
+     * store and takes the next revision). Each refusal is logged as {@code validate} prints it.
      */
-    LoadedConfig initial(LoadedConfig bootstrap) {
+    LoadedConfig initial() {
         Optional<StoreSnapshot> first = store.start();
-        if (first.isEmpty() || first.get().yaml().isBlank()) {
+        StoreSnapshot s = first.orElse(new StoreSnapshot("", 0, false));
+        if (first.isEmpty() || s.yaml().isBlank()) {
             LOG.info("{}: no configuration in the store yet; serving the bootstrap file until one is pushed",
                     sourceName);
-            return bootstrap;
         }
-        StoreSnapshot s = first.get();
         try {
             CompileCheck asRun = FulcrumNode::check;
             LoadedConfig loaded = asRun.compiled(compose(s));
-            LOG.info("{}: starting from revision {}{}", sourceName, s.revision(),
-                    s.fromLocal() ? " (the local snapshot: the store is unreachable)" : "");
+            if (s.revision() > 0) {
+                LOG.info("{}: starting from revision {}{}", sourceName, s.revision(),
+                        s.fromLocal() ? " (the local snapshot: the store is unreachable)" : "");
+            }
             return loaded;
         } catch (ConfigException e) {
-            LOG.error("{}: revision {} refused; serving the bootstrap file:\n{}", sourceName, s.revision(),
-                    e.getMessage());
-            return bootstrap;
+            LOG.error("{}: revision {} refused; starting on the bootstrap sections alone:\n{}", sourceName,
+                    s.revision(), e.getMessage());
+            return bootstrapOnly;
         }
     }
 
@@ -101,7 +121,7 @@ final class StoreFollower implements AutoCloseable {
     }
 
     private LoadedConfig compose(StoreSnapshot snapshot) throws ConfigException {
-        String text = ConfigLayout.overlay(snapshot.yaml(), bootstrapText, NODE_LOCAL);
+        String text = ConfigLayout.overlay(snapshot.yaml(), bootstrapText);
         return ConfigLoader.parseWithWarnings(text, source(snapshot));
     }
 

@@ -62,6 +62,9 @@ public final class ConfigLayout {
      */
     public static Map<String, String> split(String yaml) {
         JsonNode root = read(yaml);
+        if (!(root instanceof ObjectNode)) {
+            throw new IllegalArgumentException("a configuration is a YAML mapping of sections");
+        }
         Map<String, String> keys = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> section = it.next();
@@ -146,30 +149,38 @@ public final class ConfigLayout {
     }
 
     /**
-     * A node's configuration: the store's text with the node-local sections of its bootstrap
-     * file in place of the store's ({@code server}, {@code admin} and {@code store} when the
-     * bootstrap file has them; the store's {@code store} section is never followed).
+     * A node's configuration: the store's sections, with each section its bootstrap file has in
+     * place of the store's (the node's own: its {@code server} identity, its {@code admin} server,
+     * its {@code store}, and for instance its own {@code listeners} when nodes bind different
+     * addresses). The store's {@code store} section is never followed.
      */
-    public static String overlay(String storeYaml, String bootstrapYaml, Set<String> nodeLocal) {
-        JsonNode store = storeYaml.isBlank() ? JsonNodeFactory.instance.objectNode() : read(storeYaml);
-        JsonNode bootstrap = bootstrapYaml.isBlank() ? JsonNodeFactory.instance.objectNode() : read(bootstrapYaml);
+    public static String overlay(String storeYaml, String bootstrapYaml) {
+        JsonNode store = storeYaml == null || storeYaml.isBlank() ? JsonNodeFactory.instance.objectNode() : read(storeYaml);
+        JsonNode bootstrap = bootstrapYaml == null || bootstrapYaml.isBlank() ? JsonNodeFactory.instance.objectNode()
+                : read(bootstrapYaml);
+        Set<String> names = new java.util.LinkedHashSet<>(SECTION_ORDER);
+        store.fieldNames().forEachRemaining(names::add);
+        bootstrap.fieldNames().forEachRemaining(names::add);
         ObjectNode root = JsonNodeFactory.instance.objectNode();
-        for (String name : SECTION_ORDER) {
-            JsonNode value = nodeLocal.contains(name) ? bootstrap.get(name) : store.get(name);
-            if (value == null && nodeLocal.contains(name) && !"store".equals(name)) {
-                value = store.get(name);
-            }
+        for (String name : names) {
+            JsonNode value = bootstrap.has(name) ? bootstrap.get(name) : "store".equals(name) ? null : store.get(name);
             if (value != null) {
                 root.set(name, value);
             }
         }
-        for (Iterator<String> it = store.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!SECTION_ORDER.contains(name)) {
-                root.set(name, store.get(name));
-            }
-        }
         return write(root);
+    }
+
+    /** Only these top-level sections of a YAML mapping (in their order there). */
+    public static String only(String yaml, Set<String> sections) {
+        JsonNode root = read(yaml);
+        ObjectNode kept = JsonNodeFactory.instance.objectNode();
+        root.fieldNames().forEachRemaining(name -> {
+            if (sections.contains(name)) {
+                kept.set(name, root.get(name));
+            }
+        });
+        return write(kept);
     }
 
     /** The top-level section names of a YAML mapping. */

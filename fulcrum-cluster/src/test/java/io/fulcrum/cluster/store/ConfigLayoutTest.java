@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,12 +65,12 @@ class ConfigLayoutTest {
     }
 
     @Test
-    void theBootstrapFilesNodeLocalSectionsWinAndTheStoresStoreSectionIsNeverFollowed() {
+    void theBootstrapFilesSectionsWinAndTheStoresStoreSectionIsNeverFollowed() {
         String store = "server: {site: shared}\nadmin: {bind: 127.0.0.1:1}\nstore: {etcd: {endpoints: [http://x:1]}}\n"
                 + "pools: [{name: web}]\n";
         String bootstrap = "admin: {bind: 127.0.0.1:2}\nstore: {etcd: {endpoints: [http://127.0.0.1:2379]}}\n";
 
-        String node = ConfigLayout.overlay(store, bootstrap, Set.of("server", "admin", "store"));
+        String node = ConfigLayout.overlay(store, bootstrap);
 
         assertThat(node).contains("site: \"shared\"", "127.0.0.1:2", "127.0.0.1:2379", "web")
                 .doesNotContain("127.0.0.1:1", "http://x:1");
