@@ -87,10 +87,11 @@ class ConfigStoreFleetTest {
         return file;
     }
 
-    static int ctl(EtcdProcess etcd, StringWriter out, StringWriter err, String... args) {
+    /** Runs {@code fulcrum ctl config ARGS} in this JVM against this etcd and prefix. */
+    static int ctl(EtcdProcess etcd, String prefix, StringWriter out, StringWriter err, String... args) {
         List<String> line = new ArrayList<>(List.of("ctl", "config"));
         line.addAll(List.of(args));
-        line.addAll(List.of("--etcd", etcd.endpoint(), "--prefix", PREFIX));
+        line.addAll(List.of("--etcd", etcd.endpoint(), "--prefix", prefix));
         var cmd = FulcrumCommand.commandLine();
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
@@ -100,7 +101,7 @@ class ConfigStoreFleetTest {
     private static void push(EtcdProcess etcd, Path file) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        assertThat(ctl(etcd, out, err, "push", file.toString())).as(err.toString()).isZero();
+        assertThat(ctl(etcd, PREFIX, out, err, "push", file.toString())).as(err.toString()).isZero();
         assertThat(out.toString()).startsWith("pushed revision ");
     }
 

@@ -29,6 +29,23 @@ class ConfigLayoutTest {
     }
 
     @Test
+    void scalarsReadTheSameAfterTheRoundTrip() throws Exception {
+        // YAML 1.1 booleans, a string that looks like one, a number: each keeps its type.
+        String yaml = """
+                server: {site: no, host: "42"}
+                listeners:
+                  - name: p
+                    bind: "127.0.0.1:1"
+                    forwarded: {xForwarded: yes, via: off}
+                    routes: [{name: r, pool: web}]
+                pools: [{name: web, backends: [{name: a, address: "127.0.0.1:2", weight: 3}]}]
+                """;
+        String assembled = ConfigLayout.assemble(ConfigLayout.split(yaml));
+
+        assertThat(ConfigLoader.parse(assembled, "x")).isEqualTo(ConfigLoader.parse(yaml, "x"));
+    }
+
+    @Test
     void namedObjectsHaveAKeyEachAndListsKeepTheirOrder() {
         String yaml = """
                 pools:
