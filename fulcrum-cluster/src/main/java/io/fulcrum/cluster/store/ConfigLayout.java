@@ -1,21 +1,24 @@
 package io.fulcrum.cluster.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 import io.fulcrum.core.config.FulcrumConfig;
 
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,16 +43,15 @@ import java.util.TreeMap;
  * A list whose objects do not all have distinct names is kept whole in its section's key.
  *
  * <p>{@link #split} and {@link #assemble} are inverse: assembling the keys of a split gives
- * YAML that loads to the same configuration.
+ * YAML that loads to the same configuration. The YAML is carried as SnakeYAML's node graph,
+ * never as resolved values, so every scalar is written back as it was written ({@code site: no}
+ * stays the text {@code no}, a quoted {@code "42"} stays quoted) and reads the same.
  */
 public final class ConfigLayout {
 
     /** Key prefix of the order keys, relative to the configuration prefix. */
     static final String ORDER = "order/";
 
-    private static final YAMLMapper YAML = YAMLMapper.builder(new YAMLFactory()
-                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
-            .build();
     private static final List<String> SECTION_ORDER = sectionOrder();
 
     private ConfigLayout() {
@@ -61,27 +63,23 @@ public final class ConfigLayout {
      * @throws IllegalArgumentException when the text is not a YAML mapping
      */
     public static Map<String, String> split(String yaml) {
-        JsonNode root = read(yaml);
-        if (!(root instanceof ObjectNode)) {
-            throw new IllegalArgumentException("a configuration is a YAML mapping of sections");
-        }
+        MappingNode root = mapping(yaml);
         Map<String, String> keys = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> section = it.next();
-            String name = section.getKey();
-            JsonNode value = section.getValue();
-            if (value instanceof ArrayNode list && splittable(list)) {
+        for (NodeTuple section : root.getValue()) {
+            String name = text(section.getKeyNode());
+            Node value = section.getValueNode();
+            if (value instanceof SequenceNode list && splittable(list)) {
                 putList(keys, name, list);
-            } else if (value instanceof ObjectNode object) {
-                ObjectNode rest = object.deepCopy();
-                for (Iterator<Map.Entry<String, JsonNode>> f = object.fields(); f.hasNext(); ) {
-                    Map.Entry<String, JsonNode> field = f.next();
-                    if (field.getValue() instanceof ArrayNode list && splittable(list)) {
-                        putList(keys, name + "/" + field.getKey(), list);
-                        rest.remove(field.getKey());
+            } else if (value instanceof MappingNode object) {
+                List<NodeTuple> rest = new ArrayList<>();
+                for (NodeTuple field : object.getValue()) {
+                    if (field.getValueNode() instanceof SequenceNode list && splittable(list)) {
+                        putList(keys, name + "/" + text(field.getKeyNode()), list);
+                    } else {
+                        rest.add(field);
                     }
                 }
-                keys.put(name, write(rest));
+                keys.put(name, write(map(rest)));
             } else {
                 keys.put(name, write(value));
             }
@@ -96,14 +94,16 @@ public final class ConfigLayout {
      * @throws IllegalArgumentException when a value is not YAML
      */
     public static String assemble(Map<String, String> keys) {
-        Map<String, JsonNode> sections = new TreeMap<>();
-        Map<String, Map<String, JsonNode>> lists = new TreeMap<>();
+        Map<String, Node> sections = new TreeMap<>();
+        Map<String, Map<String, Node>> lists = new TreeMap<>();
         Map<String, List<String>> orders = new TreeMap<>();
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = e.getKey();
             if (key.startsWith(ORDER)) {
                 List<String> names = new ArrayList<>();
-                read(e.getValue()).forEach(n -> names.add(n.asText()));
+                if (read(e.getValue()) instanceof SequenceNode seq) {
+                    seq.getValue().forEach(n -> names.add(text(n)));
+                }
                 orders.put(key.substring(ORDER.length()), names);
                 continue;
             }
@@ -115,37 +115,39 @@ public final class ConfigLayout {
                         .put(decode(key.substring(slash + 1)), read(e.getValue()));
             }
         }
-        for (Map.Entry<String, Map<String, JsonNode>> list : lists.entrySet()) {
-            ArrayNode array = JsonNodeFactory.instance.arrayNode();
-            Map<String, JsonNode> byName = new LinkedHashMap<>(list.getValue());
+        for (Map.Entry<String, Map<String, Node>> list : lists.entrySet()) {
+            List<Node> items = new ArrayList<>();
+            Map<String, Node> byName = new LinkedHashMap<>(list.getValue());
             for (String name : orders.getOrDefault(list.getKey(), List.of())) {
-                JsonNode item = byName.remove(name);
+                Node item = byName.remove(name);
                 if (item != null) {
-                    array.add(item);
+                    items.add(item);
                 }
             }
-            byName.values().forEach(array::add); // objects the order key does not name yet: last
+            items.addAll(byName.values()); // objects the order key does not name yet: last
+            SequenceNode array = new SequenceNode(Tag.SEQ, items, DumperOptions.FlowStyle.BLOCK);
             String path = list.getKey();
             int slash = path.indexOf('/');
             if (slash < 0) {
                 sections.put(path, array);
             } else {
-                JsonNode section = sections.computeIfAbsent(path.substring(0, slash),
-                        k -> JsonNodeFactory.instance.objectNode());
-                if (section instanceof ObjectNode object) {
-                    object.set(path.substring(slash + 1), array);
+                Node section = sections.computeIfAbsent(path.substring(0, slash), k -> map(new ArrayList<>()));
+                if (section instanceof MappingNode object) {
+                    List<NodeTuple> fields = new ArrayList<>(object.getValue());
+                    fields.add(new NodeTuple(scalar(path.substring(slash + 1)), array));
+                    object.setValue(fields);
                 }
             }
         }
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        List<NodeTuple> root = new ArrayList<>();
         for (String name : SECTION_ORDER) {
-            JsonNode section = sections.remove(name);
+            Node section = sections.remove(name);
             if (section != null) {
-                root.set(name, section);
+                root.add(new NodeTuple(scalar(name), section));
             }
         }
-        sections.forEach(root::set); // unknown sections: the loader names them
-        return root.isEmpty() ? "" : write(root);
+        sections.forEach((name, section) -> root.add(new NodeTuple(scalar(name), section))); // the loader names them
+        return root.isEmpty() ? "" : write(map(root));
     }
 
     /**
@@ -155,85 +157,127 @@ public final class ConfigLayout {
      * addresses). The store's {@code store} section is never followed.
      */
     public static String overlay(String storeYaml, String bootstrapYaml) {
-        JsonNode store = storeYaml == null || storeYaml.isBlank() ? JsonNodeFactory.instance.objectNode() : read(storeYaml);
-        JsonNode bootstrap = bootstrapYaml == null || bootstrapYaml.isBlank() ? JsonNodeFactory.instance.objectNode()
-                : read(bootstrapYaml);
-        Set<String> names = new java.util.LinkedHashSet<>(SECTION_ORDER);
-        store.fieldNames().forEachRemaining(names::add);
-        bootstrap.fieldNames().forEachRemaining(names::add);
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        Map<String, Node> store = sectionsOf(storeYaml);
+        Map<String, Node> bootstrap = sectionsOf(bootstrapYaml);
+        Set<String> names = new LinkedHashSet<>(SECTION_ORDER);
+        names.addAll(store.keySet());
+        names.addAll(bootstrap.keySet());
+        List<NodeTuple> root = new ArrayList<>();
         for (String name : names) {
-            JsonNode value = bootstrap.has(name) ? bootstrap.get(name) : "store".equals(name) ? null : store.get(name);
+            Node value = bootstrap.containsKey(name) ? bootstrap.get(name) : "store".equals(name) ? null : store.get(name);
             if (value != null) {
-                root.set(name, value);
+                root.add(new NodeTuple(scalar(name), value));
             }
         }
-        return write(root);
+        return write(map(root));
     }
 
     /** Only these top-level sections of a YAML mapping (in their order there). */
     public static String only(String yaml, Set<String> sections) {
-        JsonNode root = read(yaml);
-        ObjectNode kept = JsonNodeFactory.instance.objectNode();
-        root.fieldNames().forEachRemaining(name -> {
-            if (sections.contains(name)) {
-                kept.set(name, root.get(name));
+        List<NodeTuple> kept = new ArrayList<>();
+        for (NodeTuple t : mapping(yaml).getValue()) {
+            if (sections.contains(text(t.getKeyNode()))) {
+                kept.add(t);
             }
-        });
-        return write(kept);
+        }
+        return write(map(kept));
     }
 
     /** The top-level section names of a YAML mapping. */
     public static Set<String> sections(String yaml) {
-        Set<String> names = new HashSet<>();
-        read(yaml).fieldNames().forEachRemaining(names::add);
-        return names;
+        return sectionsOf(yaml).keySet();
     }
 
-    private static void putList(Map<String, String> keys, String path, ArrayNode list) {
-        ArrayNode order = JsonNodeFactory.instance.arrayNode();
-        for (JsonNode item : list) {
-            String name = item.get("name").asText();
-            order.add(name);
+    private static Map<String, Node> sectionsOf(String yaml) {
+        Map<String, Node> m = new LinkedHashMap<>();
+        if (yaml != null && !yaml.isBlank()) {
+            mapping(yaml).getValue().forEach(t -> m.put(text(t.getKeyNode()), t.getValueNode()));
+        }
+        return m;
+    }
+
+    private static void putList(Map<String, String> keys, String path, SequenceNode list) {
+        List<Node> order = new ArrayList<>();
+        for (Node item : list.getValue()) {
+            String name = nameOf(item);
+            order.add(scalar(name));
             keys.put(path + "/" + encode(name), write(item));
         }
-        keys.put(ORDER + path, write(order));
+        keys.put(ORDER + path, write(new SequenceNode(Tag.SEQ, order, DumperOptions.FlowStyle.BLOCK)));
     }
 
     /** A list is split when it is not empty and each object has a name no other has. */
-    private static boolean splittable(ArrayNode list) {
-        if (list.isEmpty()) {
+    private static boolean splittable(SequenceNode list) {
+        if (list.getValue().isEmpty()) {
             return false;
         }
         Set<String> names = new HashSet<>();
-        for (JsonNode item : list) {
-            JsonNode name = item.get("name");
-            if (!(item instanceof ObjectNode) || name == null || !name.isValueNode() || name.asText().isEmpty()
-                    || !names.add(name.asText())) {
+        for (Node item : list.getValue()) {
+            String name = nameOf(item);
+            if (name == null || name.isEmpty() || !names.add(name)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static JsonNode read(String yaml) {
-        try {
-            JsonNode node = YAML.readTree(yaml == null ? "" : yaml);
-            if (node == null || node.isMissingNode() || node.isNull()) {
-                return JsonNodeFactory.instance.objectNode();
+    /** The scalar {@code name} of a mapping, or {@code null}. */
+    private static String nameOf(Node item) {
+        if (item instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                if ("name".equals(text(t.getKeyNode())) && t.getValueNode() instanceof ScalarNode s) {
+                    return s.getValue();
+                }
             }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not YAML: " + e.getOriginalMessage(), e);
+        }
+        return null;
+    }
+
+    private static MappingNode mapping(String yaml) {
+        Node node = read(yaml);
+        if (node == null) {
+            return map(new ArrayList<>());
+        }
+        if (!(node instanceof MappingNode m)) {
+            throw new IllegalArgumentException("a configuration is a YAML mapping of sections");
+        }
+        return m;
+    }
+
+    private static Node read(String yaml) {
+        try {
+            return yaml().compose(new StringReader(yaml == null ? "" : yaml));
+        } catch (RuntimeException e) { // SnakeYAML's YAMLException and its kin
+            throw new IllegalArgumentException("not YAML: " + e.getMessage(), e);
         }
     }
 
-    private static String write(JsonNode node) {
-        try {
-            return YAML.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String write(Node node) {
+        StringWriter out = new StringWriter();
+        yaml().serialize(node, out);
+        return out.toString();
+    }
+
+    /** A new SnakeYAML engine each time: it is not thread-safe, and these are cheap. */
+    private static Yaml yaml() {
+        DumperOptions dump = new DumperOptions();
+        dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        dump.setWidth(Integer.MAX_VALUE); // a long value stays on one line
+        LoaderOptions load = new LoaderOptions();
+        load.setAllowDuplicateKeys(true); // the loader reports them, at their line
+        return new Yaml(load, dump);
+    }
+
+    private static MappingNode map(List<NodeTuple> tuples) {
+        return new MappingNode(Tag.MAP, tuples, DumperOptions.FlowStyle.BLOCK);
+    }
+
+    private static ScalarNode scalar(String text) {
+        return new ScalarNode(Tag.STR, text, null, null, DumperOptions.ScalarStyle.DOUBLE_QUOTED);
+    }
+
+    private static String text(Node node) {
+        return node instanceof ScalarNode s ? s.getValue() : String.valueOf(node);
     }
 
     private static String encode(String name) {

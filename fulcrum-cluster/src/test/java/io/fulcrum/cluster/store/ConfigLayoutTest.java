@@ -89,7 +89,7 @@ class ConfigLayoutTest {
 
         String node = ConfigLayout.overlay(store, bootstrap);
 
-        assertThat(node).contains("site: \"shared\"", "127.0.0.1:2", "127.0.0.1:2379", "web")
+        assertThat(node).contains("shared", "127.0.0.1:2", "127.0.0.1:2379", "web")
                 .doesNotContain("127.0.0.1:1", "http://x:1");
     }
 }
