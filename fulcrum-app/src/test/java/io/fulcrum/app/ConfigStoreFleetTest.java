@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConfigStoreFleetTest {
 
-    private static final Duration WITHIN = Duration.ofSeconds(60);
+    private static final Duration WITHIN = Duration.ofSeconds(180);
     private static final String PREFIX = "/fleet";
 
     @TempDir
@@ -80,7 +80,7 @@ class ConfigStoreFleetTest {
                     endpoints: ["%s"]
                     prefix: %s
                     connectTimeout: 1s
-                    requestTimeout: 2s
+                    requestTimeout: 5s
                     retryMaxDelay: 500ms
                     snapshotFile: %s-snapshot.yaml
                 """.formatted(node, port, etcd.endpoint(), PREFIX, node));

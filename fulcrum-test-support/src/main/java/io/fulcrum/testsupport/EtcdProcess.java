@@ -39,7 +39,15 @@ public final class EtcdProcess implements AutoCloseable {
     private final Path log;
     private String initialCluster;
     private String clusterToken;
+    private Tls tls;
     private Process process;
+
+    /**
+     * TLS for the client port: the server's certificate and key, and the CA whose client
+     * certificates it requires (PEM files).
+     */
+    public record Tls(Path cert, Path key, Path ca) {
+    }
 
     EtcdProcess(String name, String host, int clientPort, int peerPort, Path home) {
         this.name = name;
@@ -83,10 +91,25 @@ public final class EtcdProcess implements AutoCloseable {
         return name;
     }
 
-    /** The URL clients connect to, {@code http://127.0.0.1:PORT}. */
+    /** The URL clients connect to, {@code http://127.0.0.1:PORT} ({@code https://} with TLS). */
     public String endpoint() {
-        return "http://" + host + ":" + clientPort;
+        return (tls != null ? "https://" : "http://") + host + ":" + clientPort;
     }
+
+    /**
+     * Serves clients over TLS only, with client certificates required (before {@link #start()});
+     * {@link #awaitHealthy()} and {@link #etcdctl} then log in with {@code client}.
+     *
+     * @param server the server's certificate and key, and the CA clients' certificates must come from
+     * @param client a client certificate and key of that CA, and the CA of the server's certificate
+     */
+    public EtcdProcess tls(Tls server, Tls client) {
+        this.tls = server;
+        this.clientTls = client;
+        return this;
+    }
+
+    private Tls clientTls;
 
     /** The URL other members connect to. */
     public String peerUrl() {
@@ -131,6 +154,10 @@ public final class EtcdProcess implements AutoCloseable {
                 "--heartbeat-interval", "100",
                 "--election-timeout", "1000",
                 "--log-level", "warn"));
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls.cert().toString(), "--key-file", tls.key().toString(),
+                    "--trusted-ca-file", tls.ca().toString(), "--client-cert-auth"));
+        }
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -143,6 +170,10 @@ public final class EtcdProcess implements AutoCloseable {
 
     /** Waits until {@code /health} answers {@code true} (the member is part of a cluster with a leader). */
     public void awaitHealthy() {
+        if (tls != null) {
+            awaitHealthyOverTls();
+            return;
+        }
         long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
@@ -165,6 +196,25 @@ public final class EtcdProcess implements AutoCloseable {
             sleep(100);
         }
         throw new IllegalStateException("etcd " + name + " not healthy within " + HEALTHY_WITHIN + ": " + logTail());
+    }
+
+    private void awaitHealthyOverTls() {
+        long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
+        while (true) {
+            if (!isRunning()) {
+                throw new IllegalStateException("etcd " + name + " exited: " + logTail());
+            }
+            try {
+                etcdctl("endpoint", "health");
+                return;
+            } catch (IllegalStateException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("etcd " + name + " not healthy within " + HEALTHY_WITHIN + ": "
+                            + notYet.getMessage() + " " + logTail());
+                }
+            }
+            sleep(200);
+        }
     }
 
     /** Stops the server with SIGTERM and waits for it to exit; its data stays. */
@@ -190,6 +240,10 @@ public final class EtcdProcess implements AutoCloseable {
     public String etcdctl(String... args) {
         List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoint(),
                 "--dial-timeout=5s", "--command-timeout=10s"));
+        if (clientTls != null) {
+            command.addAll(List.of("--cacert=" + clientTls.ca(), "--cert=" + clientTls.cert(),
+                    "--key=" + clientTls.key()));
+        }
         command.addAll(List.of(args));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
