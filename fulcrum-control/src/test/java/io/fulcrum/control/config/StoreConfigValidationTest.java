@@ -13,7 +13,13 @@ class StoreConfigValidationTest {
 
     @Test
     void absentMeansTheFileAndABootstrapWithAStoreNeedsNoListener() throws Exception {
-        assertThat(ConfigLoader.parse("dns: {listen: [\"127.0.0.1:5353\"]}\n", "t").store().kind()).isEqualTo("file");
+        assertThat(ConfigLoader.parse("""
+                listeners: [{name: web, bind: "127.0.0.1:18081", routes: [{name: all, pool: app}]}]
+                pools: [{name: app, backends: [{address: "127.0.0.1:1001"}]}]
+                """, "t").store().kind()).isEqualTo("file");
+        // Without a store, a file that accepts no traffic is refused; with one, it is a bootstrap.
+        assertThatThrownBy(() -> ConfigLoader.parse("server: {host: lb-1}\n", "t"))
+                .hasMessageContaining("at least one listener is required");
 
         var store = ConfigLoader.parse("""
                 server: {host: lb-1}
