@@ -120,6 +120,7 @@ public final class ConfigValidator {
             checkServer(c.server(), "server");
             checkAccessLog(c.accessLog(), "accessLog");
             AdminConfigValidator.check(c.admin(), "admin", this::error, this::warn);
+            StoreConfigValidator.check(c.store(), "store", this::error);
 
             Set<String> poolNames = new HashSet<>();
             boolean unnamedPools = false;
@@ -132,8 +133,10 @@ public final class ConfigValidator {
             }
 
             Set<String> usedPools = new HashSet<>(L4ConfigValidator.poolsUsed(c));
-            if (c.listeners().isEmpty() && c.virtualServices().isEmpty() && !c.dns().enabled()) {
+            if (c.listeners().isEmpty() && c.virtualServices().isEmpty() && !c.dns().enabled()
+                    && c.store().etcd() == null) {
                 // A node may be only a DNS server (a GSLB tier); otherwise it must accept some traffic.
+                // With a store, the file is only the bootstrap: the traffic's part comes from the store.
                 error("listeners", "at least one listener is required (or a virtual service, or dns.listen)");
             }
             Map<String, String> listenerPaths = new HashMap<>();
