@@ -33,7 +33,7 @@ public final class TrafficRecorder implements ExchangeObserver {
         Histogram spare;
     }
 
-    private final ExchangeObserver next;
+    private volatile ExchangeObserver next;
     private final Map<Backend, Counters> counters = new ConcurrentHashMap<>();
 
     /** @param next the observer that was set before ({@code null}: none) */
@@ -44,6 +44,11 @@ public final class TrafficRecorder implements ExchangeObserver {
     /** The observer this one passes every request on to ({@code null}: none). */
     public ExchangeObserver next() {
         return next;
+    }
+
+    /** Passes every request on to {@code observer} from now on (the admin service set another one). */
+    public void next(ExchangeObserver observer) {
+        this.next = observer == this ? null : observer;
     }
 
     @Override

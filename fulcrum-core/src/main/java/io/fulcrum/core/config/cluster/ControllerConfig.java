@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.cluster;
 
+import io.fulcrum.core.config.RestartRequired;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -13,9 +15,11 @@ import java.util.List;
  * @param interval how often statistics are published and the leader aggregates (default 1 s)
  * @param leaseTtl time-to-live of the leases on the statistics and the leader key (default 5 s):
  *                 a dead node's statistics and leadership are gone within it
- * @param pools    the pools whose weights the controller drives (others only have statistics)
+ * @param pools    the pools whose weights the controller drives (others only have statistics); the
+ *                 only field applied on reload, the others need a restart
  */
-public record ControllerConfig(Boolean enabled, String node, Duration interval, Duration leaseTtl,
+public record ControllerConfig(@RestartRequired Boolean enabled, @RestartRequired String node,
+                               @RestartRequired Duration interval, @RestartRequired Duration leaseTtl,
                                List<ControlledPoolConfig> pools) {
 
     public ControllerConfig {

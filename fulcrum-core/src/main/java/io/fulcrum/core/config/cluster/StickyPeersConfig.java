@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.cluster;
 
+import io.fulcrum.core.config.RestartRequired;
+
 import java.util.List;
 
 /**
@@ -9,9 +11,10 @@ import java.util.List;
  *
  * @param listen the address ({@code host:port}) this node accepts peers on; absent: off.
  *               The channel is not encrypted or authenticated: bind it to a private address.
- * @param peers  the other proxies' {@code listen} addresses (membership may supply them instead)
+ * @param peers  the other proxies' {@code listen} addresses (membership may supply them instead);
+ *               followed on reload
  */
-public record StickyPeersConfig(String listen, List<String> peers) {
+public record StickyPeersConfig(@RestartRequired String listen, List<String> peers) {
 
     public StickyPeersConfig {
         peers = peers == null ? List.of() : List.copyOf(peers);
