@@ -22,14 +22,14 @@ import java.time.Duration;
  *                  every node switches at the same moment
  */
 public record ControlledPoolConfig(String name, String mode, String policy, Integer minWeight, Integer maxWeight,
-                                   Double smoothing, Integer threshold, Duration validFrom) {
+                                   Integer smoothing, Integer threshold, Duration validFrom) {
 
     public ControlledPoolConfig {
         mode = mode == null ? "weights" : mode;
         policy = policy == null ? "manager" : policy;
         minWeight = minWeight == null ? 1 : minWeight;
         maxWeight = maxWeight == null ? 100 : maxWeight;
-        smoothing = smoothing == null ? 2.0 : smoothing;
+        smoothing = smoothing == null ? 2 : smoothing;
         threshold = threshold == null ? 10 : threshold;
         validFrom = validFrom == null ? Duration.ZERO : validFrom;
     }
