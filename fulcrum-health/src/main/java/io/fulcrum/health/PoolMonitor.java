@@ -353,8 +353,10 @@ final class PoolMonitor {
 
     private void refresh(BackendHealth bh, PoolHealthConfig h, long now, Instant wall) {
         Backend b = bh.backend;
-        if (b.weightOrigin() == WeightOrigin.OPERATOR) {
-            return; // an operator's weight stands until the operator clears it
+        if (b.weightOrigin() == WeightOrigin.OPERATOR || b.weightOrigin() == WeightOrigin.CONTROLLER) {
+            // An operator's weight stands until the operator clears it; the cluster controller's until it
+            // publishes another (or the node leaves the cluster).
+            return;
         }
         boolean ejected = b.isEjected(now);
         if (ejected != bh.wasEjected) {

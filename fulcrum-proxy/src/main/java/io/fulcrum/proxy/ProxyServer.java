@@ -288,7 +288,8 @@ public final class ProxyServer implements AutoCloseable {
                     lc.connect()));
         }
         return new FulcrumConfig(config.server(), config.accessLog(), listeners, config.pools(), config.l4Timeouts(),
-                config.virtualServices(), config.gslb(), config.dns(), config.admin(), config.store());
+                config.virtualServices(), config.gslb(), config.dns(), config.admin(), config.store(), config.controller(),
+                config.stickyPeers());
     }
 
     /** Tells every event loop to stop reusing connections of pools that now connect differently. */
@@ -338,6 +339,11 @@ public final class ProxyServer implements AutoCloseable {
     public void observeExchanges(ExchangeObserver observer) {
         this.observer = observer;
         slots.values().forEach(slot -> slot.observer(observer));
+    }
+
+    /** The observer of finished requests now set ({@code null}: none), so another can be chained before it. */
+    public ExchangeObserver exchangeObserver() {
+        return observer;
     }
 
     /** The current runtime snapshot (pools, backends, routes). */

@@ -107,6 +107,13 @@ public final class AdminApi {
         handlers.put(VALIDATE, (r, p) -> changes.validate(r.bodyText()));
         handlers.put(GSLB_SITES, (r, p) -> views.sites());
         handlers.put(GSLB_HANDOFF, (r, p) -> views.handoff());
+        handlers.put(CLUSTER_STATS, (r, p) -> {
+            Object snapshot = extension("cluster/stats");
+            if (snapshot == null) {
+                throw new ApiException(404, "no cluster controller in this node");
+            }
+            return snapshot;
+        });
         handlers.put(EXTENSION, (r, p) -> {
             Object snapshot = extension(p.get("extension"));
             if (snapshot == null) {

@@ -75,6 +75,8 @@ public enum ApiEndpoint {
             Param.body("(YAML text)", "the configuration to check")),
     GSLB_SITES("GET", "/api/v1/gslb/sites", Role.READ, "GSLB sites as this node sees them (404 until GSLB runs)"),
     GSLB_HANDOFF("GET", "/api/v1/gslb/handoff", Role.READ, "GSLB hand-off shares (404 until GSLB runs)"),
+    CLUSTER_STATS("GET", "/api/v1/cluster/stats", Role.READ,
+            "The cluster controller: this node, the leader, per pool the aggregated load and the last publication"),
     EXTENSION("GET", "/api/v1/{extension}", Role.READ,
             "A read-only view of another service, such as dns/stats or gslb/peers (listed in /api/v1/help)");
 

@@ -39,7 +39,7 @@ import static io.fulcrum.admin.cli.Table.col;
                 CtlCommand.Status.class, CtlCommand.Services.class, CtlCommand.Listeners.class,
                 CtlCommand.Routes.class, CtlCommand.Pools.class, CtlCommand.Backends.class,
                 CtlCommand.Sticky.class, CtlCommand.Connections.class, CtlCommand.Events.class,
-                CtlCommand.Sites.class, CtlCommand.Handoff.class, CtlCommand.Drain.class,
+                CtlCommand.Sites.class, CtlCommand.Handoff.class, CtlCommand.Cluster.class, CtlCommand.Drain.class,
                 CtlCommand.Fail.class, CtlCommand.Enable.class, CtlCommand.Disable.class, CtlCommand.Weight.class,
                 CtlCommand.Add.class, CtlCommand.Remove.class, CtlCommand.Stickiness.class,
                 CtlCommand.Importance.class, CtlCommand.Reload.class, CtlCommand.Validate.class,
@@ -389,6 +389,68 @@ public final class CtlCommand implements Callable<Integer> {
 
         JsonNode run(AdminClient c) throws IOException {
             return c.call(ApiEndpoint.GSLB_HANDOFF, null, null);
+        }
+    }
+
+    @Command(name = "cluster", description = "The cluster: the controller's statistics and publications.",
+            subcommands = {CtlCommand.ClusterStats.class, CommandLine.HelpCommand.class})
+    static final class Cluster {
+        @ParentCommand
+        CtlCommand ctl;
+    }
+
+    @Command(name = "stats", description = "The cluster controller: leader, per pool the load and the last publication.")
+    static final class ClusterStats extends Action {
+        @ParentCommand
+        Cluster group;
+
+        ClusterStats() {
+            super(ApiEndpoint.CLUSTER_STATS);
+        }
+
+        @Override
+        public Integer call() {
+            ctl = group.ctl; // one level deeper than the other commands
+            return super.call();
+        }
+
+        JsonNode run(AdminClient c) throws IOException {
+            return c.call(ApiEndpoint.CLUSTER_STATS, null, null);
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            if (!a.path("enabled").asBoolean()) {
+                out.println("the cluster controller does not run on this node");
+                return;
+            }
+            out.println("node " + a.path("node").asText() + ", leader " + a.path("leader").asText()
+                    + (a.path("isLeader").asBoolean() ? " (this node)" : ""));
+            var rows = AdminClient.JSON.createArrayNode();
+            a.path("pools").fields().forEachRemaining(e -> {
+                var row = rows.addObject();
+                JsonNode agg = e.getValue().path("aggregate");
+                JsonNode pub = e.getValue().path("lastPublication");
+                if (pub.isMissingNode() || pub.isNull()) {
+                    pub = a.path("applied").path(e.getKey());
+                }
+                row.put("pool", e.getKey());
+                row.put("nodes", agg.path("nodes").asInt());
+                row.put("rps", Math.round(agg.path("requests").asDouble() * 10) / 10.0);
+                StringBuilder shares = new StringBuilder();
+                agg.path("backends").forEach(b -> shares.append(shares.isEmpty() ? "" : " ")
+                        .append(b.path("backend").asText()).append('=')
+                        .append(Math.round(b.path("sharePercent").asDouble())).append('%'));
+                row.put("shares", shares.toString());
+                row.put("mode", pub.path("mode").asText());
+                row.put("publishedBy", pub.path("leader").asText());
+                row.put("publishedAt", pub.has("publishedAt")
+                        ? java.time.Instant.ofEpochMilli(pub.path("publishedAt").asLong()).toString() : "");
+                row.put("weights", pub.path("weights").isObject() ? pub.path("weights").toString() : "");
+            });
+            Table.print(out, rows, List.of(col("POOL", "pool"), col("NODES", "nodes"), col("RPS", "rps"),
+                    col("SHARES", "shares"), col("MODE", "mode"), col("BY", "publishedBy"), col("AT", "publishedAt"),
+                    col("WEIGHTS", "weights")));
         }
     }
 

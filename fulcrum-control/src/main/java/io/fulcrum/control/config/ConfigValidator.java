@@ -184,6 +184,7 @@ public final class ConfigValidator {
             });
             GslbConfigValidator.check(c, this::error);
             DnsConfigValidator.check(c.dns(), c.listeners(), this::error, this::warn);
+            ClusterConfigValidator.check(c, this::error);
         }
 
         private void checkServer(ServerSettings s, String p) {

@@ -44,6 +44,10 @@ public final class Backend {
 
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final LongAdder connectionsOpened = new LongAdder();
+    /** Smoothed TCP round-trip time of its connections (from TCP_INFO), in microseconds; 0 = no sample. */
+    private volatile long tcpRttMicros;
+    private final LongAdder tcpRetransmits = new LongAdder();
     private final LongAdder totalRequests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final AtomicLong version = new AtomicLong();
@@ -277,7 +281,31 @@ public final class Backend {
     /** Open TCP connections from Fulcrum to this backend (pooled or busy). */
     public int openConnections() { return openConnections.get(); }
 
-    public void connectionOpened() { openConnections.incrementAndGet(); }
+    public void connectionOpened() {
+        openConnections.incrementAndGet();
+        connectionsOpened.increment();
+    }
+
+    /** Connections opened to this backend since start (new flows). */
+    public long connectionsOpened() { return connectionsOpened.sum(); }
+
+    /**
+     * One TCP_INFO reading of a connection to this backend: its smoothed RTT and the
+     * segments it retransmitted since the previous reading of that connection.
+     */
+    public void recordTcpInfo(long rttMicros, long newRetransmits) {
+        long prev = tcpRttMicros;
+        tcpRttMicros = prev == 0 ? rttMicros : (long) (prev * 0.7 + rttMicros * 0.3);
+        if (newRetransmits > 0) {
+            tcpRetransmits.add(newRetransmits);
+        }
+    }
+
+    /** Smoothed TCP RTT of its connections in microseconds (0: never read; NIO gives none). */
+    public long tcpRttMicros() { return tcpRttMicros; }
+
+    /** TCP segments retransmitted on its connections since start, as far as TCP_INFO was read. */
+    public long tcpRetransmits() { return tcpRetransmits.sum(); }
 
     public void connectionClosed() { openConnections.decrementAndGet(); }
 

@@ -8,6 +8,8 @@ public enum WeightOrigin {
     FIXED,
     /** Computed by the manager's adaptive weight loop. */
     ADAPTIVE,
+    /** Published by the cluster's controller from every node's load (or computed here from its aggregates). */
+    CONTROLLER,
     /** Ramping up after the backend came back. */
     SLOW_START,
     /** Taken from a scheduled weight set. */

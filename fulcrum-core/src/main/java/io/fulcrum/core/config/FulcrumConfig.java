@@ -20,6 +20,8 @@ import java.util.List;
  * @param dns       the authoritative DNS server and GSLB records (off when absent)
  * @param admin     the admin API, dashboard and metrics server (absent: not served)
  * @param store     where the configuration comes from: the file (absent) or etcd
+ * @param controller  the cluster controller's statistics and weights (absent: off)
+ * @param stickyPeers sticky sessions shared with peer proxies (absent: off)
  */
 public record FulcrumConfig(
         ServerSettings server,
@@ -31,9 +33,13 @@ public record FulcrumConfig(
         GslbConfig gslb,
         DnsConfig dns,
         AdminConfig admin,
-        io.fulcrum.core.config.store.StoreConfig store) {
+        io.fulcrum.core.config.store.StoreConfig store,
+        io.fulcrum.core.config.cluster.ControllerConfig controller,
+        io.fulcrum.core.config.cluster.StickyPeersConfig stickyPeers) {
 
     public FulcrumConfig {
+        controller = controller == null ? io.fulcrum.core.config.cluster.ControllerConfig.off() : controller;
+        stickyPeers = stickyPeers == null ? io.fulcrum.core.config.cluster.StickyPeersConfig.off() : stickyPeers;
         store = store == null ? io.fulcrum.core.config.store.StoreConfig.file() : store;
         admin = admin == null ? AdminConfig.disabled() : admin;
         server = server == null ? ServerSettings.defaults() : server;
@@ -51,7 +57,7 @@ public record FulcrumConfig(
                          List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
                          List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices, GslbConfig gslb,
                          DnsConfig dns, AdminConfig admin) {
-        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, null);
+        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, null, null, null);
     }
 
     /** A configuration without the optional sections. */
@@ -88,7 +94,7 @@ public record FulcrumConfig(
     /** This configuration with other process settings. */
     public FulcrumConfig withServer(ServerSettings otherServer) {
         return new FulcrumConfig(otherServer, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns,
-                admin, store);
+                admin, store, controller, stickyPeers);
     }
 
     /** The pool with this name, or {@code null}. */

@@ -35,14 +35,37 @@ public final class StickyTable {
     public record Entry(String key, Backend backend, long expiresAtNanos) {
     }
 
+    /**
+     * Told about the bindings this table makes itself (not those it takes from peers), so that
+     * they can be copied to peer proxies: every {@link #store}, and a hit that has moved the
+     * expiry by more than half the timeout since the binding was last told (so a peer's copy
+     * never expires while the client is still active here, without one message per request).
+     * Called on the caller's thread (an event loop): it must not block.
+     */
+    @FunctionalInterface
+    public interface Replication {
+        /**
+         * @param key            the client key
+         * @param backend        the backend it is bound to
+         * @param expiresAtNanos {@link System#nanoTime()} value at which the entry expires here
+         */
+        void bound(String key, Backend backend, long expiresAtNanos);
+    }
+
     /** Expiry of an entry that has been removed; a live expiry is never this value. */
     private static final long DEAD = Long.MIN_VALUE;
 
     private final ConcurrentHashMap<String, Slot> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Backend, Integer> counts = new ConcurrentHashMap<>();
+    private volatile Replication replication;
 
     /** An empty table. */
     public StickyTable() {
+    }
+
+    /** Tells {@code r} about every binding made here from now on ({@code null}: nobody). */
+    public void replicateTo(Replication r) {
+        this.replication = r;
     }
 
     /**
@@ -72,7 +95,15 @@ public final class StickyTable {
                 continue; // refreshed or killed meanwhile: look again
             }
             // Never move an expiry backwards (a concurrent hit may have read a later clock).
-            if (fresh - e <= 0 || slot.cas(e, fresh)) {
+            if (fresh - e <= 0) {
+                return slot.backend;
+            }
+            if (slot.cas(e, fresh)) {
+                Replication r = replication;
+                if (r != null && fresh - slot.announcedUntil > timeoutNanos / 2) {
+                    slot.announcedUntil = fresh;
+                    r.bound(key, slot.backend, fresh);
+                }
                 return slot.backend;
             }
         }
@@ -80,8 +111,45 @@ public final class StickyTable {
 
     /** Binds {@code key} to {@code backend} until {@code nowNanos + timeoutNanos}, replacing any previous entry. */
     public void store(String key, Backend backend, long nowNanos, long timeoutNanos) {
-        Slot slot = new Slot(backend, expiry(nowNanos, timeoutNanos));
-        counts.merge(backend, 1, Integer::sum);
+        long e = expiry(nowNanos, timeoutNanos);
+        put(key, new Slot(backend, e));
+        Replication r = replication;
+        if (r != null) {
+            r.bound(key, backend, e);
+        }
+    }
+
+    /**
+     * Takes a binding a peer proxy made (it is not told to {@link Replication} again). The
+     * peer's binding is the newer one and replaces any other; a binding to the same backend
+     * only ever moves the expiry later.
+     *
+     * @param expiresAtNanos {@link System#nanoTime()} value (of this process) at which it expires
+     */
+    public void storeReplica(String key, Backend backend, long expiresAtNanos) {
+        long e = expiresAtNanos == DEAD ? expiresAtNanos + 1 : expiresAtNanos;
+        Slot current = entries.get(key);
+        if (current != null && current.backend == backend) {
+            while (true) {
+                long was = current.expiresAt;
+                if (was == DEAD) {
+                    break; // ended meanwhile: bind afresh below
+                }
+                if (e - was <= 0 || current.cas(was, e)) {
+                    if (e - current.announcedUntil > 0) {
+                        current.announcedUntil = e;
+                    }
+                    return;
+                }
+            }
+        }
+        Slot slot = new Slot(backend, e);
+        slot.announcedUntil = e;
+        put(key, slot);
+    }
+
+    private void put(String key, Slot slot) {
+        counts.merge(slot.backend, 1, Integer::sum);
         Slot old = entries.put(key, slot);
         if (old != null && old.killAny()) {
             release(old.backend);
@@ -170,10 +238,13 @@ public final class StickyTable {
 
         final Backend backend;
         volatile long expiresAt;
+        /** The expiry last told to {@link Replication} or taken from a peer (racy: a lost update only re-tells). */
+        long announcedUntil;
 
         Slot(Backend backend, long expiresAt) {
             this.backend = backend;
             this.expiresAt = expiresAt;
+            this.announcedUntil = expiresAt;
         }
 
         boolean cas(long expected, long value) {

@@ -188,4 +188,29 @@ class StickyTableTest {
             assertThat(table.countFor(be)).as(be.toString()).isEqualTo((int) live);
         }
     }
+
+    @Test
+    void storesAreToldToReplicationAndRefreshesOnlyPastHalfTheTimeout() {
+        List<String> told = new ArrayList<>();
+        table.replicateTo((key, backend, expires) -> told.add(key + "->" + backend.name() + "@" + expires / SECOND));
+        table.store("k", a, 0, HOUR);
+        table.lookup("k", 10 * SECOND, HOUR);      // moved 10 s: not worth a message
+        table.lookup("k", HOUR / 2 + 2 * SECOND, HOUR); // moved past half the timeout: told again
+        assertThat(told).containsExactly("k->10.0.0.1:80@3600", "k->10.0.0.1:80@5402");
+    }
+
+    @Test
+    void aReplicaIsNotToldBackAndReplacesAnOtherBackendButNeverShortensTheSame() {
+        List<String> told = new ArrayList<>();
+        table.replicateTo((key, backend, expires) -> told.add(key));
+        table.store("k", a, 0, HOUR);
+        table.storeReplica("k", b, 100 * SECOND);
+        assertThat(told).containsExactly("k"); // the replica is not told back
+        assertThat(table.lookup("k", SECOND, HOUR)).isSameAs(b); // a hit here is (its expiry moved far)
+        assertThat(table.countFor(a)).isZero();
+        assertThat(table.countFor(b)).isEqualTo(1);
+        table.storeReplica("k", b, 50 * SECOND); // older news of the same binding: expiry stays later
+        assertThat(table.snapshot().getFirst().expiresAtNanos()).isEqualTo(HOUR + SECOND);
+        assertThat(told).containsExactly("k", "k");
+    }
 }

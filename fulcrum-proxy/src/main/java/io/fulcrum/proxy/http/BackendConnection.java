@@ -36,6 +36,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
      * opened: a connection opened before its pool's protocol, TLS or PROXY header changed is not reused.
      */
     int generation;
+    /** Reads this connection's TCP_INFO now and then, for the backend's RTT and retransmissions. */
+    private final TcpInfoSampler tcpInfo = new TcpInfoSampler();
 
     BackendConnection(Backend backend, BackendConnectionPool pool) {
         this.backend = backend;
@@ -62,6 +64,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        tcpInfo.maybeSample(ctx.channel(), backend, System.nanoTime());
         Exchange o = owner;
         if (o != null) {
             o.onBackendReadComplete();

@@ -1,0 +1,197 @@
+package io.fulcrum.app.node;
+
+import io.etcd.jetcd.Client;
+import io.fulcrum.admin.spi.AdminReadable;
+import io.fulcrum.admin.spi.MetricsSource;
+import io.fulcrum.cluster.controller.Controller;
+import io.fulcrum.cluster.controller.ControllerKeys;
+import io.fulcrum.cluster.controller.Publication;
+import io.fulcrum.cluster.controller.PublishedWeights;
+import io.fulcrum.cluster.etcd.EtcdClients;
+import io.fulcrum.cluster.leader.LeaseKeyLeadership;
+import io.fulcrum.cluster.stats.StatsCollector;
+import io.fulcrum.cluster.stats.StatsPublisher;
+import io.fulcrum.cluster.stats.TrafficRecorder;
+import io.fulcrum.cluster.sticky.StickyPeers;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.cluster.ControllerConfig;
+import io.fulcrum.core.config.store.EtcdStoreConfig;
+import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.proxy.ProxyServer;
+import io.fulcrum.proxy.runtime.PoolRuntime;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Wires the cluster controller (statistics publication, leader aggregation, published weights)
+ * and the sticky peers into a node. Off unless {@code controller.enabled} or {@code stickyPeers.listen}
+ * is set; the settings of both are read at start (a change needs a restart), except the pools the
+ * controller drives, which follow every reload.
+ */
+final class ClusterControllerService implements NodeService, AdminReadable, MetricsSource {
+
+    private final ProxyServer proxy;
+    private final Path baseDir;
+    private volatile FulcrumConfig config;
+    private Client client;
+    private String nodeName = "";
+    private TrafficRecorder recorder;
+    private StatsPublisher publisher;
+    private LeaseKeyLeadership leadership;
+    private Controller controller;
+    private PublishedWeights weights;
+    private StickyPeers peers;
+
+    ClusterControllerService(ProxyServer proxy, Path configFile) {
+        this.proxy = proxy;
+        this.baseDir = configFile == null ? null : configFile.toAbsolutePath().getParent();
+    }
+
+    @Override
+    public String name() {
+        return "cluster-controller";
+    }
+
+    @Override
+    public synchronized void start(FulcrumConfig c) throws IOException {
+        this.config = c;
+        ControllerConfig ctl = c.controller();
+        if (ctl.enabled()) {
+            EtcdStoreConfig etcd = c.store().etcd();
+            nodeName = ctl.node() != null ? ctl.node()
+                    : !c.server().host().isEmpty() ? c.server().host() : InetAddress.getLocalHost().getHostName();
+            client = EtcdClients.create(etcd, baseDir);
+            ControllerKeys keys = new ControllerKeys(etcd.prefix());
+            recorder = new TrafficRecorder(proxy.exchangeObserver());
+            proxy.observeExchanges(recorder);
+            StatsCollector collector = new StatsCollector(nodeName, proxy::runtime, recorder);
+            publisher = new StatsPublisher(client, keys.stats(nodeName), collector::collect, ctl.interval(),
+                    ctl.leaseTtl(), etcd.requestTimeout()).start();
+            leadership = new LeaseKeyLeadership(client, keys.leader(), nodeName, ctl.leaseTtl(), etcd.requestTimeout())
+                    .start();
+            controller = new Controller(client, keys, nodeName, leadership, leadership.key(), () -> config,
+                    etcd.requestTimeout()).start(ctl.interval());
+            weights = new PublishedWeights(client, keys, pool -> {
+                PoolRuntime p = proxy.runtime().pools().get(pool);
+                return p == null ? List.of() : p.backends();
+            }, etcd.requestTimeout());
+            weights.follow(c);
+        }
+        if (c.stickyPeers().enabled()) {
+            peers = new StickyPeers(proxy::runtime, address(c.stickyPeers().listen()),
+                    () -> config.stickyPeers().peers().stream().map(ClusterControllerService::address).toList())
+                    .start();
+        }
+    }
+
+    @Override
+    public synchronized void apply(FulcrumConfig c) {
+        this.config = c;
+        if (recorder != null && proxy.exchangeObserver() != recorder) {
+            // The admin service set its observer again (it does on every reload): stay in front of it.
+            recorder.next(proxy.exchangeObserver());
+            proxy.observeExchanges(recorder);
+        }
+        if (weights != null) {
+            weights.follow(c);
+        }
+        if (peers != null) {
+            peers.hookTables();
+        }
+    }
+
+    @Override
+    public String adminPath() {
+        return "cluster/stats";
+    }
+
+    @Override
+    public Object adminSnapshot() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", controller != null);
+        if (controller != null) {
+            out.put("node", nodeName);
+            out.put("leader", leadership.leaderName());
+            out.put("isLeader", leadership.isLeader());
+            out.put("fencingRevision", leadership.fencingRevision());
+            out.put("statsPublications", publisher.publications());
+            out.put("statsBytesPublished", publisher.bytesPublished());
+            out.put("pools", controller.view());
+            out.put("applied", weights.applied());
+        }
+        if (peers != null) {
+            out.put("stickyPeers", peers.linkStates());
+            out.put("stickyEntriesReceived", peers.received());
+        }
+        return out;
+    }
+
+    @Override
+    public void registerMetrics(PrometheusRegistry registry) {
+        GaugeWithCallback.builder().name("fulcrum_cluster_leader")
+                .help("1 while this node is the cluster controller's leader.")
+                .callback(cb -> cb.call(leadership != null && leadership.isLeader() ? 1 : 0)).register(registry);
+        CounterWithCallback.builder().name("fulcrum_cluster_stats_published_bytes")
+                .help("Bytes of per-backend statistics this node wrote to etcd.")
+                .callback(cb -> cb.call(publisher == null ? 0 : publisher.bytesPublished())).register(registry);
+        CounterWithCallback.builder().name("fulcrum_cluster_publications")
+                .help("Weight or aggregate publications this node wrote as leader.")
+                .callback(cb -> cb.call(controller == null ? 0 : controller.publications())).register(registry);
+        GaugeWithCallback.builder().name("fulcrum_cluster_last_publication_timestamp_seconds")
+                .help("When the publication last applied here for a pool was made (epoch seconds).")
+                .labelNames("pool")
+                .callback(cb -> {
+                    if (weights != null) {
+                        for (Publication p : weights.applied().values()) {
+                            cb.call(p.publishedAt() / 1000.0, p.pool());
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("fulcrum_sticky_peer_entries_received")
+                .help("Sticky entries taken from peer proxies.")
+                .callback(cb -> cb.call(peers == null ? 0 : peers.received())).register(registry);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (peers != null) {
+            peers.close();
+        }
+        if (weights != null) {
+            weights.close();
+        }
+        if (controller != null) {
+            controller.close();
+        }
+        if (leadership != null) {
+            leadership.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (recorder != null && proxy.exchangeObserver() == recorder) {
+            proxy.observeExchanges(recorder.next());
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+}

@@ -1,0 +1,33 @@
+package io.fulcrum.cluster.controller;
+
+/**
+ * Where the controller's data lives under the cluster prefix:
+ * {@code <prefix>/stats/<node>} (each node's statistics, under its lease),
+ * {@code <prefix>/controller/leader} (the leader key of {@code LeaseKeyLeadership}),
+ * {@code <prefix>/controller/pools/<pool>} (the publication for one pool: only the nodes
+ * serving that pool watch it).
+ *
+ * @param prefix the cluster prefix ({@code store.etcd.prefix})
+ */
+public record ControllerKeys(String prefix) {
+
+    public ControllerKeys {
+        prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
+    public String statsPrefix() {
+        return prefix + "/stats/";
+    }
+
+    public String stats(String node) {
+        return statsPrefix() + node;
+    }
+
+    public String leader() {
+        return prefix + "/controller/leader";
+    }
+
+    public String pool(String pool) {
+        return prefix + "/controller/pools/" + pool;
+    }
+}
