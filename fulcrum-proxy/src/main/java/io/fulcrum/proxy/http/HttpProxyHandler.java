@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
@@ -698,10 +697,5 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             String target = RequestTarget.normalize(request, scan, http2);
             return target == null ? null : bad(target);
         }
-    }
-
-    /** Whether a message ends its request or response. */
-    static boolean isLast(Object msg) {
-        return msg instanceof LastHttpContent;
     }
 }
