@@ -1,6 +1,7 @@
 package io.fulcrum.gslb;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.core.config.gslb.SiteConfig;
@@ -208,7 +209,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
             loop = group.next();
         }
         try {
-            return PeerTransport.bind(group, GslbSettings.address(s.config().bind()), this::onDatagram);
+            return PeerTransport.bind(group, s.config().bind().socketAddress(), this::onDatagram);
         } catch (IOException e) {
             throw new BindFailedException("gslb.bind", e.getMessage(), e);
         }
@@ -222,7 +223,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
         for (SiteConfig site : c.sites()) {
             List<VipHealth> list = new ArrayList<>();
             for (VipConfig vip : site.vips()) {
-                list.add(new VipHealth(site.name(), vip.address(), c.checks().fall(), c.checks().rise(), halfLife));
+                list.add(new VipHealth(site.name(), vip.address().toString(), c.checks().fall(), c.checks().rise(), halfLife));
             }
             if (site.name().equals(s.self())) {
                 ownHealth = List.copyOf(list);
@@ -265,8 +266,8 @@ public final class SiteStateService implements NodeService, SiteStateView {
         remote.values().forEach(probed::addAll);
         for (VipHealth h : probed) {
             VipConfig vip = vipConfig(c, h.site(), h.vip());
-            InetSocketAddress address = GslbSettings.address(vip.address());
-            String hostHeader = vip.hostHeader() != null ? vip.hostHeader() : vip.address();
+            InetSocketAddress address = vip.address().socketAddress();
+            String hostHeader = vip.hostHeader() != null ? vip.hostHeader() : vip.address().toString();
             VipProbe probe = new VipProbe(group, address, vip.check(), vip.path(), hostHeader,
                     c.checks().timeout().toMillis());
             boolean[] running = new boolean[1];
@@ -664,12 +665,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
         if (configured.equals(asked)) {
             return true;
         }
-        int colon = configured.lastIndexOf(':');
-        String host = colon > 0 ? configured.substring(0, colon) : configured;
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return host.equals(asked);
+        return HostPort.parse(configured).host().equals(asked);
     }
 
     /**
@@ -847,7 +843,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
 
     private static VipConfig vipConfig(GslbConfig c, String site, String address) {
         for (VipConfig v : c.siteNamed(site).vips()) {
-            if (v.address().equals(address)) {
+            if (v.address().toString().equals(address)) {
                 return v;
             }
         }

@@ -137,7 +137,7 @@ public final class L4Compiler {
     }
 
     private Backend backend(String keyPrefix, PoolConfig pc, BackendConfig bc, int index) {
-        io.fulcrum.proxy.runtime.HostPort hp = io.fulcrum.proxy.runtime.HostPort.parse(bc.address());
+        io.fulcrum.core.config.HostPort hp = bc.address();
         Backend live = shared.apply(pc.name(), bc.name());
         if (live != null && live.host().equals(hp.host()) && live.port() == hp.port()) {
             return live; // the proxy's compiler has applied this configuration to it already

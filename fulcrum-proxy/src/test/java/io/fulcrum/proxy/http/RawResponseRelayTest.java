@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -64,7 +65,7 @@ class RawResponseRelayTest {
         f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(),
                 List.of(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null)))),
                 List.of(TestConfigs.pool("p", "round-robin",
-                        List.of(BackendConfig.of("127.0.0.1:" + backend.getLocalPort(), 1))))));
+                        List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.getLocalPort()), 1))))));
     }
 
     @AfterEach
@@ -291,11 +292,11 @@ class RawResponseRelayTest {
         script("/chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
                 "6\r\n world\r\n0\r\n\r\n");
         try (ProxyFixture h2 = new ProxyFixture()) {
-            ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+            ListenerConfig l = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, null, null,
                     List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
             h2.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
                     List.of(TestConfigs.pool("p", "round-robin",
-                            List.of(BackendConfig.of("127.0.0.1:" + backend.getLocalPort(), 1))))));
+                            List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.getLocalPort()), 1))))));
             String base = "http://127.0.0.1:" + h2.address().getPort();
             String cl = curl("-sS", "-i", "--http2-prior-knowledge", base + "/cl");
             assertThat(cl).startsWith("HTTP/2 200").containsIgnoringCase("x-keep: yes")

@@ -111,7 +111,7 @@ class Http2BackendTest {
         p = new PoolConfig(p.name(), p.algorithm(), p.hashKey(), p.weightBound(), p.maglevTableSize(),
                 p.ringReplicas(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(), p.passiveHealth(),
                 p.keepAlive(), p.backends(), "h2c", null);
-        var l = new io.fulcrum.core.config.ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+        var l = new io.fulcrum.core.config.ListenerConfig("web", io.fulcrum.core.config.HostPort.parse("127.0.0.1:0"), null, null, null, null,
                 List.of(new io.fulcrum.core.config.RouteConfig("all", null, "p", null)), null,
                 new io.fulcrum.core.config.Http2Config(true, null, null, null));
         f.start(new FulcrumConfig(TestConfigs.server(), io.fulcrum.core.config.AccessLogConfig.off(), List.of(l),

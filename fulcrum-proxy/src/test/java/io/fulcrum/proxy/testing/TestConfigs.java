@@ -4,6 +4,7 @@ import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RetryConfig;
@@ -30,7 +31,7 @@ public final class TestConfigs {
     }
 
     public static ListenerConfig listener(List<RouteConfig> routes) {
-        return new ListenerConfig("web", "127.0.0.1:0", null, null, null, null, routes);
+        return new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, null, null, routes);
     }
 
     public static PoolConfig pool(String name, String algorithm, List<BackendConfig> backends) {
@@ -47,6 +48,6 @@ public final class TestConfigs {
     }
 
     public static BackendConfig backend(TestBackend b, int weight) {
-        return new BackendConfig(b.name(), b.address(), weight, null, null, null, null, null);
+        return new BackendConfig(b.name(), HostPort.parse(b.address()), weight, null, null, null, null, null);
     }
 }

@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.dns;
 
+import io.fulcrum.core.config.HostPort;
+
 import java.util.List;
 
 /**
@@ -15,7 +17,7 @@ import java.util.List;
  * @param gslb           names answered from the sites by a policy chain
  */
 public record DnsConfig(
-        List<String> listen,
+        List<HostPort> listen,
         Integer threads,
         Integer udpPayloadSize,
         String geoDatabase,

@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.gslb;
 
+import io.fulcrum.core.config.HostPort;
+
 /**
  * One VIP of a site.
  *
@@ -10,7 +12,7 @@ package io.fulcrum.core.config.gslb;
  * @param hostHeader     the Host header the {@code http} check sends; default the address
  * @param maxConnections the VIP's capacity in concurrent requests; 0 = the sum of its backends' max connections
  */
-public record VipConfig(String address, String listener, String check, String path, String hostHeader,
+public record VipConfig(HostPort address, String listener, String check, String path, String hostHeader,
                         Integer maxConnections) {
 
     public VipConfig {

@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.health;
 
+import io.fulcrum.core.config.HostPort;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,7 +16,7 @@ import java.util.Map;
  * @param timeout    time one poll may take
  * @param staleAfter a backend whose agent has not reported for this long takes no new connections
  */
-public record AgentClientConfig(Integer port, Map<String, String> addresses, String token, String tokenFile,
+public record AgentClientConfig(Integer port, Map<String, HostPort> addresses, String token, String tokenFile,
                                 Duration interval, Duration timeout, Duration staleAfter) {
 
     public AgentClientConfig {
