@@ -2,7 +2,7 @@ package io.fulcrum.l4.tls;
 
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.TlsConfig;
-import io.fulcrum.core.config.l4.BackendTlsConfig;
+import io.fulcrum.core.config.BackendTlsConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.l4.service.L4Service;
 import io.fulcrum.l4.testing.TcpBackend;
@@ -133,7 +133,7 @@ class L4TlsTest {
     void tlsToAVerifiedBackend() throws Exception {
         tlsBackend = startTlsEcho(backendCert);
         int port = start("127.0.0.1:" + tlsBackend.getLocalPort(), null,
-                new BackendTlsConfig(true, true, backendCert.cert().toString(), null));
+                new BackendTlsConfig(backendCert.cert().toString(), true, null, null, null, null, null));
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.2", port), 2000);
             s.setSoTimeout(5000);
@@ -147,7 +147,7 @@ class L4TlsTest {
         tlsBackend = startTlsEcho(backendCert);
         // Trust only alpha: the backend's certificate does not verify.
         int port = start("127.0.0.1:" + tlsBackend.getLocalPort(), null,
-                new BackendTlsConfig(true, true, alpha.cert().toString(), null));
+                new BackendTlsConfig(alpha.cert().toString(), true, null, null, null, null, null));
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.2", port), 2000);
             s.setSoTimeout(5000);
@@ -163,8 +163,28 @@ class L4TlsTest {
         }
     }
 
+    @Test
+    void aClientCertificateIsPresentedToABackendThatRequiresOne() throws Exception {
+        // The same TLS-to-backend settings as a pool's tls: here the client certificate.
+        tlsBackend = startTlsEcho(backendCert, alpha);
+        int port = start("127.0.0.1:" + tlsBackend.getLocalPort(), null, new BackendTlsConfig(
+                backendCert.cert().toString(), true, null, alpha.cert().toString(), alpha.key().toString(), null, null));
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.2", port), 2000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("with my certificate\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(s.getInputStream())).isEqualTo("with my certificate");
+        }
+    }
+
     /** A TLS echo server with this certificate (one virtual thread per connection). */
     private static SSLServerSocket startTlsEcho(TestCertificates.Pair pair) throws Exception {
+        return startTlsEcho(pair, null);
+    }
+
+    /** Like {@link #startTlsEcho(TestCertificates.Pair)}, requiring a client certificate issued as {@code client}. */
+    private static SSLServerSocket startTlsEcho(TestCertificates.Pair pair, TestCertificates.Pair client)
+            throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         String pem = Files.readString(pair.key());
@@ -173,10 +193,21 @@ class L4TlsTest {
         ks.setKeyEntry("k", key, new char[0], new Certificate[] {pair.x509()});
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
+        javax.net.ssl.TrustManager[] trust = null;
+        if (client != null) {
+            KeyStore ts = KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            ts.setCertificateEntry("client", client.x509());
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ts);
+            trust = tmf.getTrustManagers();
+        }
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
+        ctx.init(kmf.getKeyManagers(), trust, null);
         SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server.setNeedClientAuth(client != null);
         Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
                 try {

@@ -47,7 +47,7 @@ class ApplyConfigTest {
             }
             var route = List.of(new RouteConfig("r", null, "p", null));
             var next = new FulcrumConfig(server(), AccessLogConfig.off(), List.of(
-                    new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, null, null, route),
+                    new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, route),
                     new ListenerConfig("clash", HostPort.of("127.0.0.1", taken.getLocalPort()), null, null, null, null, route),
                     new ListenerConfig("extra", HostPort.of("127.0.0.1", free), null, null, null, null, route)),
                     List.of(p));

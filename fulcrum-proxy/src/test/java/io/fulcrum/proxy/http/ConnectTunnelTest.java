@@ -73,7 +73,7 @@ class ConnectTunnelTest {
     private static FulcrumConfig config(ConnectConfig connect, BackendConfig backend) {
         RouteConfig tunnel = new RouteConfig("tunnel",
                 new RouteMatch(List.of("tunnel.example"), null, null, null, null), "p", null);
-        ListenerConfig l = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, null, null, List.of(tunnel), null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, List.of(tunnel), null,
                 null, null, connect);
         return new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
                 List.of(TestConfigs.pool("p", "round-robin", List.of(backend))));

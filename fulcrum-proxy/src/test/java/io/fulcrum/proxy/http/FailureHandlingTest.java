@@ -172,7 +172,7 @@ class FailureHandlingTest {
     void wholeRequestTimeoutGives504() throws Exception {
         TestBackend a = f.backend("a");
         a.delay(3000);
-        var listener = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null,
+        var listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
                 new TimeoutsConfig(null, null, Duration.ofMillis(400)), null, null,
                 List.of(new RouteConfig("r", null, "p", null)));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(listener),

@@ -78,7 +78,7 @@ class HttpProxyProtocolTest {
     @Test
     void anAcceptingListenerForwardsAndLogsTheHeadersClientAddress(@TempDir Path dir) throws Exception {
         TestBackend b = fx.backend("b");
-        ListenerConfig listener = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, null, null,
+        ListenerConfig listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)), null, true);
         Path log = dir.resolve("access.log");
         fx.start(new FulcrumConfig(TestConfigs.server(), new AccessLogConfig(true, "text", log.toString()),
@@ -115,7 +115,7 @@ class HttpProxyProtocolTest {
                 }
             }
         });
-        ListenerConfig listener = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, null, null,
+        ListenerConfig listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)));
         fx.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(listener),
                 List.of(pool("p", "127.0.0.1:" + raw.getLocalPort(), "v1"))));

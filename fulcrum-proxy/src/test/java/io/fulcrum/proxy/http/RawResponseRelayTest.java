@@ -292,7 +292,7 @@ class RawResponseRelayTest {
         script("/chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
                 "6\r\n world\r\n0\r\n\r\n");
         try (ProxyFixture h2 = new ProxyFixture()) {
-            ListenerConfig l = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, null, null,
+            ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                     List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
             h2.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
                     List.of(TestConfigs.pool("p", "round-robin",

@@ -79,7 +79,7 @@ class ReloadUnderLoadTest {
         List<ListenerConfig> listeners = new ArrayList<>();
         listeners.add(TestConfigs.listener(routes));
         if (admin) {
-            listeners.add(new ListenerConfig("admin", HostPort.parse("127.0.0.1:0"), null, null, null, null, routes));
+            listeners.add(new ListenerConfig("admin", HostPort.of("127.0.0.1", 0), null, null, null, null, routes));
         }
         return new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), listeners,
                 List.of(TestConfigs.pool("p", "smooth-weighted-round-robin", backends)));

@@ -43,7 +43,7 @@ class TimeoutBlameTest {
         PoolConfig p = new PoolConfig("p", null, null, null, null, null, null, responseTimeout, null, null,
                 new PassiveHealthConfig(true, 1, Duration.ofMinutes(10), Duration.ofMinutes(10), false), null,
                 List.of(BackendConfig.of(HostPort.parse(origin.address()), 1)));
-        ListenerConfig l = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
                 new TimeoutsConfig(null, null, requestTimeout), null, null,
                 List.of(new RouteConfig("all", null, "p", null)));
         f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l), List.of(p)));

@@ -297,7 +297,7 @@ class UpgradeTunnelTest {
     @Test
     void anIdleTunnelIsClosedButTheRequestTimeoutDoesNotApply() throws Exception {
         raw = new RawUpgradeBackend(false);
-        ListenerConfig l = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
                 new TimeoutsConfig(null, Duration.ofMillis(600), Duration.ofMillis(200)), null, null,
                 List.of(new RouteConfig("default", null, "p", null)));
         f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),

@@ -57,7 +57,7 @@ class Http2HostileRequestTest {
 
     /** The h2c listener with its one route, and this CONNECT setting. */
     private static ListenerConfig listener(ConnectConfig connect) {
-        return new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, null, null,
+        return new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("public", new RouteMatch(List.of("public.example"), null, null, null, null),
                         "p", null)), null, new Http2Config(true, null, null, null), null, connect);
     }

@@ -47,7 +47,7 @@ class Http2ListenerCompatibilityTest {
     }
 
     private void start(String backendAddress, Integer maxConnections) throws Exception {
-        ListenerConfig l = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null,
                 new LimitsConfig(null, null, null, maxConnections), null,
                 List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",
@@ -120,7 +120,7 @@ class Http2ListenerCompatibilityTest {
     void anIdleHttp2ConnectionIsClosedWithGoAwayButNotWhileAStreamIsOpen() throws Exception {
         TestBackend b = f.backend("b1");
         b.delay(1500);
-        ListenerConfig l = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
                 new io.fulcrum.core.config.TimeoutsConfig(null, Duration.ofMillis(500), null), null, null,
                 List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",

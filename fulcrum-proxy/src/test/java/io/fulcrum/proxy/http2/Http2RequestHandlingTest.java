@@ -52,7 +52,7 @@ class Http2RequestHandlingTest {
                     p.ringReplicas(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
                     p.passiveHealth(), p.keepAlive(), p.backends(), "h2c", null);
         }
-        ListenerConfig l = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, limits, null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, limits, null,
                 List.of(new RouteConfig("api", new RouteMatch(List.of("127.0.0.1"), null, null, null, null), "p", null)), null, h2);
         f.start(new FulcrumConfig(server(), log == null ? AccessLogConfig.off() : log, List.of(l), List.of(p)));
         return b;

@@ -31,7 +31,7 @@ public final class TestConfigs {
     }
 
     public static ListenerConfig listener(List<RouteConfig> routes) {
-        return new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, null, null, routes);
+        return new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, routes);
     }
 
     public static PoolConfig pool(String name, String algorithm, List<BackendConfig> backends) {

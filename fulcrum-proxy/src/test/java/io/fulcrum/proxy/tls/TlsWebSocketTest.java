@@ -56,7 +56,7 @@ class TlsWebSocketTest {
     @Test
     void webSocketOverTls() throws Exception {
         ws = new WebSocketEcho.Backend();
-        ListenerConfig l = new ListenerConfig("web", HostPort.parse("127.0.0.1:0"), null, null, null, null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)), new TlsConfig(List.of(a.config()), null, null));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",
                 List.of(new BackendConfig("a", HostPort.of("127.0.0.1", ws.port()), 1, null, null, null, null, null))))));
