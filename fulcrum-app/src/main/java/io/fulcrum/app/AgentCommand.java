@@ -1,6 +1,7 @@
 package io.fulcrum.app;
 
 import io.fulcrum.core.config.HostPort;
+import io.fulcrum.core.config.health.AgentClientConfig;
 import io.fulcrum.health.agent.HostAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-l", "--listen"}, paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:9110",
+    @Option(names = {"-l", "--listen"}, paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:" + AgentClientConfig.DEFAULT_PORT,
             description = "Address to serve on (default: ${DEFAULT-VALUE}).")
     private String listen;
 
@@ -95,7 +96,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
         HostPort at;
         try {
-            at = HostPort.parse(listen);
+            at = HostPort.parse(listen, HostPort.Use.LISTEN);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
         }

@@ -87,7 +87,7 @@ public final class HandoffCommand implements Callable<Integer> {
         }
         HostPort at;
         try {
-            at = address != null ? HostPort.parse(address) : settings.config().bind();
+            at = address != null ? HostPort.parse(address, HostPort.Use.LISTEN) : settings.config().bind();
         } catch (IllegalArgumentException e) {
             err.println("--address: " + e.getMessage());
             err.flush();

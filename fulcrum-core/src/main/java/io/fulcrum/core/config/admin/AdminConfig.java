@@ -26,8 +26,12 @@ public record AdminConfig(Boolean enabled, HostPort bind, TlsConfig tls, List<Ad
                           @io.fulcrum.core.config.RestartRequired String stateFile,
                           Boolean metricsWithoutToken, Integer maxConnections, Duration headerTimeout) {
 
+    /** The admin port when none is given: of {@code bind}, and of the URL {@code fulcrum ctl} and {@code demo} use. */
+    public static final int DEFAULT_PORT = 9900;
     /** The address used when {@code bind} is not given. */
-    public static final HostPort DEFAULT_BIND = HostPort.of("127.0.0.1", 9900);
+    public static final HostPort DEFAULT_BIND = HostPort.of("127.0.0.1", DEFAULT_PORT);
+    /** The admin server's URL when it runs with the default {@code bind}. */
+    public static final String DEFAULT_URL = "http://127.0.0.1:" + DEFAULT_PORT + "/";
     /** The state file name used when {@code stateFile} is not given. */
     public static final String DEFAULT_STATE_FILE = "fulcrum-state.json";
     /** The connection cap used when {@code maxConnections} is not given. */

@@ -19,8 +19,11 @@ import java.util.Map;
 public record AgentClientConfig(Integer port, Map<String, HostPort> addresses, String token, String tokenFile,
                                 Duration interval, Duration timeout, Duration staleAfter) {
 
+    /** The port a host agent serves on and is polled at when none is given ({@code fulcrum agent --listen}, {@code port}). */
+    public static final int DEFAULT_PORT = 9110;
+
     public AgentClientConfig {
-        port = port == null ? 9110 : port;
+        port = port == null ? DEFAULT_PORT : port;
         addresses = addresses == null ? Map.of() : Map.copyOf(addresses);
         interval = interval == null ? Duration.ofSeconds(1) : interval;
         timeout = timeout == null ? Duration.ofSeconds(1) : timeout;
