@@ -207,10 +207,8 @@ final class Changes {
         try {
             hp = HostPort.parse(a);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "address: " + e.getMessage());
-        }
-        if (hp.port() == 0) {
-            throw new ApiException(400, "address: the port must be between 1 and 65535 (got 0)");
+            // The configuration's own rule refuses it, as it refuses any change that would not validate.
+            throw new ApiException(422, "refused: address: " + e.getMessage());
         }
         Object given = body.get("name");
         if (given != null && !(given instanceof String)) {
