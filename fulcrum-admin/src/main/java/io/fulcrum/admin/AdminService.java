@@ -216,11 +216,6 @@ public final class AdminService implements NodeService {
         return (config.tls() != null ? "https" : "http") + "://" + hostPort(server.address()) + "/";
     }
 
-    /** The registry behind {@code /metrics} (other parts may register their collectors). */
-    public PrometheusRegistry registry() {
-        return registry;
-    }
-
     /**
      * The weight the operator fixed for this backend, or {@code null} when none is fixed
      * (an adaptive weight manager must leave a fixed weight alone, requirements 2.2 item 6).

@@ -7,8 +7,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.fulcrum.admin.spi.AdminReadable;
 import io.fulcrum.admin.testing.AdminFixture;
 import io.fulcrum.admin.testing.Http;
-import io.fulcrum.admin.testing.NamedBackend;
-import io.fulcrum.admin.testing.RawClient;
+import io.fulcrum.testsupport.NamedBackend;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.admin.testing.TestNode;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.config.FulcrumConfig;
@@ -44,7 +44,7 @@ class AdminHardeningTest {
     Path dir;
 
     private final List<NamedBackend> backends = new ArrayList<>();
-    private final List<RawClient> clients = new ArrayList<>();
+    private final List<RawHttp> clients = new ArrayList<>();
     private final Http http = new Http();
     private TestNode node;
 
@@ -55,15 +55,15 @@ class AdminHardeningTest {
         return node;
     }
 
-    private RawClient connect() throws IOException {
-        RawClient c = RawClient.connect(node.adminUri());
+    private RawHttp connect() throws IOException {
+        RawHttp c = RawHttp.connect(node.adminUri());
         clients.add(c);
         return c;
     }
 
     @AfterEach
     void stop() throws IOException {
-        for (RawClient c : clients) {
+        for (RawHttp c : clients) {
             c.close();
         }
         if (node != null) {
@@ -76,17 +76,17 @@ class AdminHardeningTest {
     @Test
     void aMissingTokenAndAWrongTokenGetDifferentAnswers() throws Exception {
         start("");
-        RawClient c = connect();
-        RawClient.Response missing = c.request("GET", "/api/v1/backends", null);
+        RawHttp c = connect();
+        RawHttp.Response missing = c.request("GET", "/api/v1/backends", null);
         assertThat(missing.status()).isEqualTo(401);
         assertThat(missing.body()).contains("a bearer token is required");
         assertThat(missing.header("WWW-Authenticate")).startsWith("Bearer");
-        RawClient.Response wrong = c.request("GET", "/api/v1/backends", "wrong-token-0000000000");
+        RawHttp.Response wrong = c.request("GET", "/api/v1/backends", "wrong-token-0000000000");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.body()).contains("the bearer token is not valid").doesNotContain("required");
         c.send("GET /api/v1/backends HTTP/1.1\r\nHost: admin\r\nAuthorization: Basic b3BzOnNlY3JldA==\r\n\r\n");
         assertThat(c.read().body()).contains("must be Bearer");
-        RawClient.Response stream = c.request("GET", "/api/v1/events/stream", "wrong-token-0000000000");
+        RawHttp.Response stream = c.request("GET", "/api/v1/events/stream", "wrong-token-0000000000");
         assertThat(stream.status()).isEqualTo(401);
         assertThat(stream.body()).contains("not valid");
     }
@@ -95,31 +95,31 @@ class AdminHardeningTest {
     void aBodyLargerThanItsEndpointTakesIsRefusedBeforeItIsSent() throws Exception {
         start("");
         // Only the head: the answer must come without the server waiting for 100 000 bytes.
-        RawClient c = connect();
+        RawHttp c = connect();
         c.send("POST /api/v1/pools/app/backends/alpha/drain HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer "
                 + ADMIN_TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
-        RawClient.Response r = c.read();
+        RawHttp.Response r = c.read();
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.body()).contains("16384 bytes POST /api/v1/pools/{pool}/backends/{backend}/drain");
         assertThat(r.header("Connection")).isEqualTo("close");
-        assertThat(c.closedByServer()).isTrue();
+        assertThat(c.isClosedByPeer()).isTrue();
 
         // Without a token, not even a configuration-sized body is waited for.
-        RawClient anonymous = connect();
+        RawHttp anonymous = connect();
         anonymous.send("POST /api/v1/config/validate HTTP/1.1\r\nHost: admin\r\nContent-Type: application/yaml\r\n"
                 + "Content-Length: 3000000\r\n\r\nlisteners: []\n");
-        RawClient.Response a = anonymous.read();
+        RawHttp.Response a = anonymous.read();
         assertThat(a.status()).isEqualTo(401);
-        assertThat(anonymous.closedByServer()).isTrue();
+        assertThat(anonymous.isClosedByPeer()).isTrue();
 
         // A read token is refused a change on the head too.
-        RawClient reader = connect();
+        RawHttp reader = connect();
         reader.send("PUT /api/v1/pools/app/backends/alpha/weight HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer "
                 + READ_TOKEN + "\r\nContent-Length: 10000\r\n\r\n");
         assertThat(reader.read().status()).isEqualTo(403);
 
         // A chunked body that grows past the limit is cut off where it does.
-        RawClient chunked = connect();
+        RawHttp chunked = connect();
         chunked.send("PUT /api/v1/pools/app/backends/alpha/weight HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer "
                 + ADMIN_TOKEN + "\r\nTransfer-Encoding: chunked\r\n\r\n");
         String chunk = "x".repeat(4096);
@@ -138,14 +138,14 @@ class AdminHardeningTest {
     @Test
     void aMalformedHeadGets400AndTheConnectionEnds() throws Exception {
         start("");
-        RawClient c = connect();
+        RawHttp c = connect();
         c.send("GET /api/v1/status HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer " + ADMIN_TOKEN
                 + "\r\nContent-Length: twelve\r\n\r\n");
         assertThat(c.read().status()).isEqualTo(400);
-        assertThat(c.closedByServer()).isTrue();
-        RawClient d = connect();
+        assertThat(c.isClosedByPeer()).isTrue();
+        RawHttp d = connect();
         d.send("GET /api/v1/%zz HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer " + ADMIN_TOKEN + "\r\n\r\n");
-        RawClient.Response r = d.read();
+        RawHttp.Response r = d.read();
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.body()).contains("malformed path");
     }
@@ -153,8 +153,8 @@ class AdminHardeningTest {
     @Test
     void aHeadTrickledSlowerThanTheHeaderTimeoutIsCutOff() throws Exception {
         start("  headerTimeout: 1s\n");
-        RawClient c = connect();
-        c.socket().setSoTimeout(500);
+        RawHttp c = connect();
+        c.soTimeout(500);
         String head = "GET /api/v1/status HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer " + ADMIN_TOKEN + "\r\n"
                 + "X-Padding: " + "p".repeat(60) + "\r\n\r\n";
         // One byte every 200 ms: the whole head would take about 25 s. Each byte resets an idle
@@ -168,39 +168,39 @@ class AdminHardeningTest {
                 closed = true;
                 break;
             }
-            closed = c.closedByServer(); // waits up to 500 ms for the server to close
+            closed = c.isClosedByPeer(); // waits up to 500 ms for the server to close
         }
         assertThat(closed).as("closed by the server while the head was still coming").isTrue();
         assertThat(sent).as("bytes sent before the close").isLessThan(head.length());
 
         // A client that sends its head at once is served, and its kept connection is closed
         // after the same time without a next request.
-        RawClient prompt = connect();
+        RawHttp prompt = connect();
         assertThat(prompt.request("GET", "/api/v1/whoami", READ_TOKEN).status()).isEqualTo(200);
-        prompt.socket().setSoTimeout(15_000);
-        assertThat(prompt.closedByServer()).isTrue();
+        prompt.soTimeout(15_000);
+        assertThat(prompt.isClosedByPeer()).isTrue();
     }
 
     @Test
     void connectionsBeyondTheCapAreRefusedAndAFreedPlaceIsTakenAgain() throws Exception {
         start("  maxConnections: 3\n");
-        List<RawClient> held = new ArrayList<>();
+        List<RawHttp> held = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            RawClient c = connect();
+            RawHttp c = connect();
             assertThat(c.request("GET", "/api/v1/whoami", READ_TOKEN).status()).isEqualTo(200);
             held.add(c);
         }
-        RawClient fourth = connect();
-        RawClient.Response refused = fourth.read();
+        RawHttp fourth = connect();
+        RawHttp.Response refused = fourth.read();
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.body()).contains("too many admin connections");
-        assertThat(fourth.closedByServer()).isTrue();
+        assertThat(fourth.isClosedByPeer()).isTrue();
         // The held ones still work.
         assertThat(held.getFirst().request("GET", "/api/v1/whoami", READ_TOKEN).status()).isEqualTo(200);
 
         held.getLast().close();
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            try (RawClient again = RawClient.connect(node.adminUri())) {
+            try (RawHttp again = RawHttp.connect(node.adminUri())) {
                 return again.request("GET", "/api/v1/whoami", READ_TOKEN).status() == 200;
             } catch (IOException e) {
                 return false;
@@ -232,8 +232,8 @@ class AdminHardeningTest {
         try {
             Broken broken = new Broken();
             start("", broken);
-            RawClient c = connect();
-            RawClient.Response r = c.request("GET", "/api/v1/broken/view", READ_TOKEN);
+            RawHttp c = connect();
+            RawHttp.Response r = c.request("GET", "/api/v1/broken/view", READ_TOKEN);
             assertThat(r.status()).isEqualTo(500);
             assertThat(r.body()).contains("view state corrupted");
             assertThat(broken.calls).hasValue(1);

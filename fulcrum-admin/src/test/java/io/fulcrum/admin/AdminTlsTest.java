@@ -1,8 +1,9 @@
 package io.fulcrum.admin;
 
 import io.fulcrum.admin.testing.AdminFixture;
-import io.fulcrum.admin.testing.NamedBackend;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.admin.testing.TestNode;
+import io.fulcrum.testsupport.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,18 +24,14 @@ class AdminTlsTest {
 
     @Test
     void theApiAnswersOverTls() throws Exception {
-        assumeThat(run(dir, "openssl", "version") == 0 && run(dir, "curl", "--version") == 0)
+        assumeThat(TestCertificates.opensslAvailable() && run(dir, "curl", "--version") == 0)
                 .as("openssl and curl are needed (.ci/run installs them)").isTrue();
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        assertThat(run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                "-keyout", key.toString(), "-out", cert.toString())).isZero();
+        TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "admin", "localhost", "DNS:localhost,IP:127.0.0.1");
+        Path cert = pair.cert();
+        Path key = pair.key();
         List<NamedBackend> backends = List.of(NamedBackend.start("one"));
-        Path file = AdminFixture.write(dir, backends);
-        Files.writeString(file, Files.readString(file).replace("  bind: 127.0.0.1:0\n  tokens:",
-                "  bind: 127.0.0.1:0\n  tls:\n    certificates:\n      - certFile: " + cert + "\n        keyFile: " + key
-                        + "\n  tokens:"));
+        Path file = AdminFixture.write(dir, backends,
+                "  tls:\n    certificates:\n      - certFile: " + cert + "\n        keyFile: " + key + "\n");
         try (TestNode node = TestNode.start(file)) {
             assertThat(node.admin().url()).startsWith("https://");
             Path body = dir.resolve("body");

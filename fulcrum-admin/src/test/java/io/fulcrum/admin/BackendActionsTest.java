@@ -1,21 +1,14 @@
 package io.fulcrum.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fulcrum.admin.testing.AdminFixture;
-import io.fulcrum.admin.testing.Http;
-import io.fulcrum.admin.testing.NamedBackend;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.admin.testing.TestNode;
+import io.fulcrum.admin.testing.ThreeBackendNodeTest;
 import io.fulcrum.core.backend.BackendState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -30,45 +23,7 @@ import static org.awaitility.Awaitility.await;
  * a drain with a deadline ({@code until}: new sessions until then, none after, kept
  * across a restart), and {@code site}/{@code host} on a backend added through the API.
  */
-class BackendActionsTest {
-
-    @TempDir
-    Path dir;
-
-    private final List<NamedBackend> backends = new ArrayList<>();
-    private final Http http = new Http();
-    private Path file;
-    private TestNode node;
-
-    @BeforeEach
-    void start() throws Exception {
-        for (String n : List.of("alpha", "beta", "gamma")) {
-            backends.add(NamedBackend.start(n));
-        }
-        file = AdminFixture.write(dir, backends);
-        node = TestNode.start(file);
-    }
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-        backends.forEach(NamedBackend::close);
-        http.close();
-    }
-
-    private URI api(String path) {
-        return node.adminUri().resolve("api/v1/" + path);
-    }
-
-    private List<String> traffic(String path, int n) throws Exception {
-        List<String> answers = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            answers.add(http.get(node.proxyUri("web").resolve(path)));
-        }
-        return answers;
-    }
+class BackendActionsTest extends ThreeBackendNodeTest {
 
     @Test
     void failingABackendPurgesItsStickySessionsAndMovesItsClients() throws Exception {

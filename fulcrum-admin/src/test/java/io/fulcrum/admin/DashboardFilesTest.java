@@ -1,7 +1,7 @@
 package io.fulcrum.admin;
 
 import io.fulcrum.admin.testing.AdminFixture;
-import io.fulcrum.admin.testing.NamedBackend;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.admin.testing.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

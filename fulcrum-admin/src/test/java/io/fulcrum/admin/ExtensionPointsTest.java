@@ -6,7 +6,7 @@ import io.fulcrum.admin.spi.MetricImportanceSink;
 import io.fulcrum.admin.spi.MetricsSource;
 import io.fulcrum.admin.testing.AdminFixture;
 import io.fulcrum.admin.testing.Http;
-import io.fulcrum.admin.testing.NamedBackend;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.admin.testing.TestNode;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.gslb.SiteStateView;

@@ -2,7 +2,7 @@ package io.fulcrum.admin;
 
 import io.fulcrum.admin.testing.AdminFixture;
 import io.fulcrum.admin.testing.Http;
-import io.fulcrum.admin.testing.NamedBackend;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.admin.testing.TestNode;
 import org.hawkular.agent.prometheus.text.TextPrometheusMetricsProcessor;
 import org.hawkular.agent.prometheus.types.Counter;
@@ -89,9 +89,7 @@ class MetricsEndpointTest {
     @Test
     void metricsCanRequireAToken() throws Exception {
         List<NamedBackend> backends = List.of(NamedBackend.start("solo"));
-        Path file = AdminFixture.write(dir, backends);
-        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file)
-                .replace("  bind: 127.0.0.1:0\n  tokens:", "  bind: 127.0.0.1:0\n  metricsWithoutToken: false\n  tokens:"));
+        Path file = AdminFixture.write(dir, backends, "  metricsWithoutToken: false\n");
         try (Http http = new Http(); TestNode node = TestNode.start(file)) {
             assertThat(http.send("GET", node.adminUri().resolve("metrics"), null, null).statusCode()).isEqualTo(401);
             assertThat(http.send("GET", node.adminUri().resolve("metrics"), AdminFixture.READ_TOKEN, null).statusCode())

@@ -2,7 +2,7 @@ package io.fulcrum.admin;
 
 import io.fulcrum.admin.testing.AdminFixture;
 import io.fulcrum.admin.testing.Http;
-import io.fulcrum.admin.testing.NamedBackend;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.admin.testing.TestNode;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.parser.OpenAPIV3Parser;

@@ -43,7 +43,10 @@ public final class FulcrumCommand implements Callable<Integer> {
 
     /** Builds the command line with all subcommands, ready to {@link CommandLine#execute execute}. */
     public static CommandLine commandLine() {
-        return new CommandLine(new FulcrumCommand());
+        CommandLine line = new CommandLine(new FulcrumCommand());
+        // `ctl config` talks to the configuration store, which the admin module does not know.
+        line.getSubcommands().get("ctl").addSubcommand("config", new ConfigCtlCommand());
+        return line;
     }
 
     /** Runs the command and exits the JVM with its exit code. */

@@ -75,18 +75,38 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        FulcrumConfig loaded;
-        LoadedConfig checked;
+        StoreFollower follower;
         try {
-            checked = config.loadCompiled();
-            config.warningLines(checked).forEach(w -> LOG.warn("configuration: {}", w));
-            loaded = checked.config();
+            follower = StoreFollower.open(config.file());
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.flush();
             return ExitCodes.INVALID;
+        } catch (IOException | RuntimeException e) {
+            err.println("fulcrum: cannot open the configuration store: " + e.getMessage());
+            err.flush();
+            return ExitCodes.FAILURE;
         }
+        try (follower) {
+            LoadedConfig checked;
+            if (follower != null) {
+                // The file is the bootstrap; the configuration comes from the store.
+                checked = follower.initial();
+            } else {
+                try {
+                    checked = config.loadCompiled();
+                } catch (ConfigException e) {
+                    err.println(e.getMessage());
+                    err.flush();
+                    return ExitCodes.INVALID;
+                }
+            }
+            config.warningLines(checked).forEach(w -> LOG.warn("configuration: {}", w));
+            return serve(err, checked, checked.config(), follower);
+        }
+    }
 
+    private int serve(PrintWriter err, LoadedConfig checked, FulcrumConfig loaded, StoreFollower follower) {
         if (loaded.server().ownSession()) {
             LOG.info("server.ownSession: {}", OwnSession.detach());
         }
@@ -98,7 +118,8 @@ public final class RunCommand implements Callable<Integer> {
                 .server().shutdownGrace().plus(STOP_MARGIN))) {
             FulcrumNode created;
             try {
-                created = FulcrumNode.create(loaded, config.file());
+                created = follower == null ? FulcrumNode.create(loaded, config.file())
+                        : FulcrumNode.createFollowingStore(loaded, config.file());
             } catch (RuntimeException e) {
                 return cannotStart(err, checked, e);
             }
@@ -114,11 +135,14 @@ public final class RunCommand implements Callable<Integer> {
                 logBoundAddresses(node.boundAddresses());
 
                 ConfigReloader reloader = node.reloader(); // the node's one reload path
-                ReloadSignal hup = ReloadSignal.install(() -> reloader.reload("SIGHUP"));
+                ReloadSignal hup = follower != null ? null : ReloadSignal.install(() -> reloader.reload("SIGHUP"));
                 ConfigFileWatcher watcher = null;
                 PidFile pid = null;
                 try {
-                    if (!noWatch) {
+                    if (follower != null) {
+                        // The file is only the bootstrap: changes come from the store, not from it.
+                        follower.follow(reloader);
+                    } else if (!noWatch) {
                         try {
                             watcher = ConfigFileWatcher.start(config.file(), WATCH_DEBOUNCE,
                                     () -> reloader.reload("file changed"));

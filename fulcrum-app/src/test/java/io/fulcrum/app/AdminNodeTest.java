@@ -1,5 +1,7 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.ConfigYaml;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.admin.AdminService;
 import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
@@ -30,6 +32,7 @@ import static org.awaitility.Awaitility.await;
 class AdminNodeTest {
 
     private static final String TOKEN = "node-test-token-0123456789";
+    private static final ConfigYaml.Token OPS = new ConfigYaml.Token("ops", "admin", TOKEN);
 
     @TempDir
     Path dir;
@@ -39,17 +42,8 @@ class AdminNodeTest {
         try (NamedBackend a = NamedBackend.start("a"); NamedBackend b = NamedBackend.start("b");
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             int port = FreePorts.tcp();
-            Path file = Files.writeString(dir.resolve("fulcrum.yaml"), """
-                    server:
-                      shutdownGrace: 200ms
-                    accessLog:
-                      enabled: false
-                    listeners:
-                      - name: web
-                        bind: 127.0.0.1:%d
-                        routes:
-                          - name: all
-                            pool: app
+            Path file = Files.writeString(dir.resolve("fulcrum.yaml"), ConfigYaml.quietNode()
+                    + ConfigYaml.webListener(port, "app") + """
                     pools:
                       - name: app
                         backends:
@@ -57,13 +51,7 @@ class AdminNodeTest {
                             address: %s
                           - name: b
                             address: %s
-                    admin:
-                      bind: 127.0.0.1:0
-                      tokens:
-                        - name: ops
-                          role: admin
-                          token: %s
-                    """.formatted(port, a.address(), b.address(), TOKEN));
+                    """.formatted(a.address(), b.address()) + ConfigYaml.admin(OPS));
             try (FulcrumNode node = FulcrumNode.create(ConfigLoader.load(file), file)) {
                 node.start();
                 String admin = node.service(AdminService.class).url();
@@ -101,17 +89,8 @@ class AdminNodeTest {
              NamedBackend c = NamedBackend.start("c");
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             int port = FreePorts.tcp();
-            Path file = Files.writeString(dir.resolve("fulcrum.yaml"), """
-                    server:
-                      shutdownGrace: 200ms
-                    accessLog:
-                      enabled: false
-                    listeners:
-                      - name: web
-                        bind: 127.0.0.1:%d
-                        routes:
-                          - name: all
-                            pool: app
+            Path file = Files.writeString(dir.resolve("fulcrum.yaml"), ConfigYaml.quietNode()
+                    + ConfigYaml.webListener(port, "app") + """
                     pools:
                       - name: app
                         health:
@@ -123,13 +102,7 @@ class AdminNodeTest {
                           - {name: a, address: %s, weight: 10}
                           - {name: b, address: %s, weight: 10}
                           - {name: c, address: %s, weight: 10}
-                    admin:
-                      bind: 127.0.0.1:0
-                      tokens:
-                        - name: ops
-                          role: admin
-                          token: %s
-                    """.formatted(port, a.address(), b.address(), c.address(), TOKEN));
+                    """.formatted(a.address(), b.address(), c.address()) + ConfigYaml.admin(OPS));
             try (FulcrumNode node = FulcrumNode.create(ConfigLoader.load(file), file)) {
                 node.start();
                 String admin = node.service(AdminService.class).url();

@@ -1,5 +1,7 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.ConfigYaml;
+import io.fulcrum.testsupport.NamedBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fulcrum.admin.AdminService;
@@ -40,17 +42,8 @@ class AdminWeightOriginTest {
         try (NamedBackend a = NamedBackend.start("a"); NamedBackend b = NamedBackend.start("b");
              NamedBackend c = NamedBackend.start("c");
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            Path file = Files.writeString(dir.resolve("fulcrum.yaml"), """
-                    server:
-                      shutdownGrace: 200ms
-                    accessLog:
-                      enabled: false
-                    listeners:
-                      - name: web
-                        bind: 127.0.0.1:%d
-                        routes:
-                          - name: all
-                            pool: app
+            Path file = Files.writeString(dir.resolve("fulcrum.yaml"), ConfigYaml.quietNode()
+                    + ConfigYaml.webListener(FreePorts.tcp(), "app") + """
                     pools:
                       - name: app
                         health:
@@ -62,11 +55,8 @@ class AdminWeightOriginTest {
                           - {name: a, address: "%s"}
                           - {name: b, address: "%s"}
                           - {name: c, address: "%s"}
-                    admin:
-                      bind: 127.0.0.1:0
-                      tokens:
-                        - {name: ops, role: admin, token: %s}
-                    """.formatted(FreePorts.tcp(), a.address(), b.address(), c.address(), TOKEN));
+                    """.formatted(a.address(), b.address(), c.address())
+                    + ConfigYaml.admin(new ConfigYaml.Token("ops", "admin", TOKEN)));
             try (FulcrumNode node = FulcrumNode.create(ConfigLoader.load(file), file)) {
                 node.start();
                 URI admin = URI.create(node.service(AdminService.class).url());

@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.EchoServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fulcrum.core.config.AccessLogConfig;
@@ -17,13 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConnsCommandTest {
 
     private static final String TOKEN = "s3cret";
-    private ServerSocket backend;
+    private EchoServer backend;
     private L4Service l4;
     private HttpServer admin;
     private Socket client;
@@ -50,26 +48,10 @@ class ConnsCommandTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
-            while (!backend.isClosed()) {
-                try {
-                    Socket s = backend.accept();
-                    Thread.ofVirtual().start(() -> {
-                        try (s; InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
-                            in.transferTo(o);
-                        } catch (Exception e) {
-                            // gone
-                        }
-                    });
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        });
+        backend = EchoServer.start();
         int port = FreePorts.tcp();
-        PoolConfig pool = new PoolConfig("echo", null, null, null, null, null, null, null, null, null, null, null,
-                List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.getLocalPort()), 1)));
+        PoolConfig pool = new PoolConfig("echo", null, null, null, null, null, null, null, null,
+                List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.port()), 1)));
         FulcrumConfig config = new FulcrumConfig(new ServerSettings(1, null, null, Duration.ofSeconds(1), null, null, null, null),
                 AccessLogConfig.off(), List.of(), List.of(pool), null,
                 List.of(new VirtualServiceConfig("svc", List.of("127.0.0.2"), null, null,
@@ -135,8 +117,8 @@ class ConnsCommandTest {
         String text = out.toString();
         assertThat(text).contains("SERVICE", "STATE", "COMPLETED");
         assertThat(text).containsPattern("svc\\s+127\\.0\\.0\\.2:\\d+\\s+tcp\\s+127\\.0\\.0\\.1:" + client.getLocalPort()
-                + "\\s+echo/127\\.0\\.0\\.1:" + backend.getLocalPort() + "\\s+ACTIVE");
-        assertThat(text).containsPattern("svc\\s+echo\\s+127\\.0\\.0\\.1:" + backend.getLocalPort() + "\\s+1\\s+0\\s+0");
+                + "\\s+echo/127\\.0\\.0\\.1:" + backend.port() + "\\s+ACTIVE");
+        assertThat(text).containsPattern("svc\\s+echo\\s+127\\.0\\.0\\.1:" + backend.port() + "\\s+1\\s+0\\s+0");
         assertThat(text).contains("total: 1 active, 0 fin, 0 completed");
     }
 

@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.control.reload.ConfigFileWatcher;
 import io.fulcrum.control.reload.ConfigReloader;

@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -109,14 +110,14 @@ class GslbDnsAcrossSitesTest {
         // The sites talk: a has heard from b and c and has measured their VIPs through its own checks.
         await().atMost(WAIT).untilAsserted(() -> {
             for (String peer : List.of("b", "c")) {
-                assertThat(atA.lastReport(peer)).as("a heard from %s", peer).isNotNull();
+                assertThat(atA.state().lastReport(peer)).as("a heard from %s", peer).isNotNull();
                 assertThat(atA.responseTimeMillis(peer)).as("a measured %s", peer).isPresent();
                 assertThat(atA.siteUp(peer)).isTrue();
             }
         });
         assertThat(get(b).statusCode()).isEqualTo(200);
         assertThat(ask()).containsExactlyInAnyOrder(a.ip, b.ip, c.ip);
-        long eventsFromC = atA.eventsFrom("c");
+        long eventsFromC = atA.state().eventsFrom("c");
 
         // b's backend dies: b's proxy answers with an error, a's checks fail, and a stops giving out b.
         b.stopBackend();
@@ -125,7 +126,7 @@ class GslbDnsAcrossSitesTest {
             assertThat(ask()).containsExactlyInAnyOrder(a.ip, c.ip);
             assertThat(kinds(a.node.events(), "gslb.site.down")).extracting(Event::subject).contains("b");
             // c saw it too and told a at once.
-            assertThat(atA.eventsFrom("c")).isGreaterThan(eventsFromC);
+            assertThat(atA.state().eventsFrom("c")).isGreaterThan(eventsFromC);
             assertThat(kinds(a.node.events(), "gslb.event.received")).extracting(Event::reason)
                     .contains("site b unreachable");
         });
@@ -231,14 +232,7 @@ class GslbDnsAcrossSitesTest {
 
     /** {@code dig +short NAME A} at site a's DNS server: a fresh query each time. */
     private String dig(String name) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("dig", "@" + a.ip, "-p", String.valueOf(dnsPort), "+short", "+tries=1",
-                "+time=3", name, "A").redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException("dig " + name + " failed: " + text);
-        }
-        return text;
+        return Commands.dig(a.ip, dnsPort, name, "A");
     }
 
     /** Site a's DNS: one zone with a GSLB record over the three sites, VIPs = the site addresses. */
@@ -369,10 +363,6 @@ class GslbDnsAcrossSitesTest {
                       bind: %s:%d
                       handoffWeights: [1, 1]
                       checks:
-                        interval: 250ms
-                        timeout: 1s
-                        fall: 2
-                        rise: 2
                         halfLife: 1s
                       sites:
                     """.formatted(vip(), ip, backendPort, name, ip, gslbPort));
@@ -380,7 +370,8 @@ class GslbDnsAcrossSitesTest {
                 sb.append("    - name: ").append(s.name).append('\n');
                 sb.append("      vips:\n");
                 sb.append("        - address: ").append(s.vip()).append('\n');
-                sb.append("          check: http\n");
+                sb.append("          check: {type: {http: {expectStatus: 200-299}}, interval: 250ms, timeout: 1s,"
+                        + " fall: 2, rise: 2}\n");
                 if (s == this) {
                     sb.append("          listener: web\n");
                 }

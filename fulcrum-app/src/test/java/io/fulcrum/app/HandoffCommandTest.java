@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.ConfigYaml;
 import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
@@ -7,10 +8,7 @@ import io.fulcrum.gslb.SiteStateService;
 import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,13 +25,7 @@ class HandoffCommandTest {
         int web = FreePorts.tcp();
         int udp = FreePorts.udp("127.0.0.1");
         Path secret = Files.writeString(dir.resolve("secret-a-b"), "a-shared-secret-of-some-length\n");
-        String yaml = """
-                listeners:
-                  - name: web
-                    bind: 127.0.0.1:%d
-                    routes:
-                      - name: all
-                        pool: app
+        String yaml = ConfigYaml.webListener(web, "app") + """
                 pools:
                   - name: app
                     backends:
@@ -49,38 +41,29 @@ class HandoffCommandTest {
                     - name: b
                       vips:
                         - address: 127.0.0.2:%d
-                          check: tcp
+                          check: {type: tcp}
                   peers:
                     - site: b
                       address: 127.0.0.2:%d
                       secretFile: %s
-                """.formatted(web, udp, web, web, udp, secret);
+                """.formatted(udp, web, web, udp, secret);
         Path file = Files.writeString(dir.resolve("a.yaml"), yaml);
         FulcrumConfig config = ConfigLoader.load(file);
         try (FulcrumNode node = FulcrumNode.create(config, file)) {
             node.start();
             assertThat(node.service(SiteStateService.class)).isNotNull();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine cmd = FulcrumCommand.commandLine();
-            cmd.setOut(new PrintWriter(out));
-            cmd.setErr(new PrintWriter(err));
-            int code = cmd.execute("handoff", "-c", file.toString());
-            assertThat(code).as(err.toString()).isZero();
-            assertThat(out.toString()).contains("hand-off table of site a").contains("SITE").contains("WEIGHT");
-            assertThat(err.toString()).doesNotContain("a-shared-secret");
+            InProcessCli cli = new InProcessCli();
+            int code = cli.execute("handoff", "-c", file.toString());
+            assertThat(code).as(cli.err()).isZero();
+            assertThat(cli.out()).contains("hand-off table of site a").contains("SITE").contains("WEIGHT");
+            assertThat(cli.err()).doesNotContain("a-shared-secret");
         }
     }
 
     @Test
     void aSectionWithoutPeersIsToldApartFromNoSection() throws Exception {
-        String yaml = """
-                listeners:
-                  - name: web
-                    bind: 127.0.0.1:%d
-                    routes:
-                      - name: all
-                        pool: app
+        int web = FreePorts.tcp();
+        String yaml = ConfigYaml.webListener(web, "app") + """
                 pools:
                   - name: app
                     backends:
@@ -95,13 +78,11 @@ class HandoffCommandTest {
                     - name: b
                       vips:
                         - address: 127.0.0.2:8080
-                """.formatted(FreePorts.tcp(), FreePorts.tcp());
+                """.formatted(FreePorts.tcp());
         Path file = Files.writeString(dir.resolve("alone.yaml"), yaml);
-        StringWriter err = new StringWriter();
-        CommandLine cmd = FulcrumCommand.commandLine();
-        cmd.setErr(new PrintWriter(err));
-        assertThat(cmd.execute("handoff", "-c", file.toString())).isEqualTo(2);
-        assertThat(err.toString()).doesNotContain("no gslb section")
+        InProcessCli cli = new InProcessCli();
+        assertThat(cli.execute("handoff", "-c", file.toString())).isEqualTo(2);
+        assertThat(cli.err()).doesNotContain("no gslb section")
                 .contains("the gslb section of site a has no peers")
                 .contains("no key to sign the query with")
                 .contains("fulcrum ctl handoff");
@@ -110,10 +91,8 @@ class HandoffCommandTest {
     @Test
     void refusesAFileWithoutGslb() throws Exception {
         Path file = TestConfigs.write(dir, "plain.yaml", TestConfigs.good(8080));
-        StringWriter err = new StringWriter();
-        CommandLine cmd = FulcrumCommand.commandLine();
-        cmd.setErr(new PrintWriter(err));
-        assertThat(cmd.execute("handoff", "-c", file.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("no gslb section");
+        InProcessCli cli = new InProcessCli();
+        assertThat(cli.execute("handoff", "-c", file.toString())).isEqualTo(2);
+        assertThat(cli.err()).contains("no gslb section");
     }
 }

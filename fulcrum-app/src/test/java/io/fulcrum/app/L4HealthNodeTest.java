@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.ConfigYaml;
 import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.backend.BackendState;
@@ -144,12 +145,9 @@ class L4HealthNodeTest {
                     listeners:
                       - port: %d
                         pool: tcp
-                admin:
-                  bind: 127.0.0.1:0
-                  stateFile: %s
-                  tokens:
-                    - {name: ops, role: admin, token: %s}
-                """.formatted(a.getLocalPort(), b.getLocalPort(), port, stateDir.resolve("state.json"), token),
+                """.formatted(a.getLocalPort(), b.getLocalPort(), port)
+                + ConfigYaml.admin("  stateFile: " + stateDir.resolve("state.json") + "\n",
+                        new ConfigYaml.Token("ops", "admin", token)),
                 "l4-admin.yaml"), null);
         node.start();
         java.net.URI admin = java.net.URI.create(node.service(io.fulcrum.admin.AdminService.class).url());

@@ -1,5 +1,7 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.ConfigYaml;
+import io.fulcrum.testsupport.EchoServer;
 import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
@@ -8,11 +10,7 @@ import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -26,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class L4NodeTest {
 
-    private ServerSocket echo;
+    private EchoServer echo;
     private FulcrumNode node;
 
     @AfterEach
@@ -53,34 +51,15 @@ class L4NodeTest {
                     listeners:
                       - port: %d
                         pool: echo
-                admin:
-                  bind: 127.0.0.1:0
-                  tokens:
-                    - {name: viewer, role: read, token: l4-node-test-token-0123456789}
-                """.formatted(backendPort, vips, port);
+                """.formatted(backendPort, vips, port)
+                + ConfigYaml.admin(new ConfigYaml.Token("viewer", "read", "l4-node-test-token-0123456789"));
     }
 
     @Test
     void aNodeRunsVirtualServicesAndReloadsThemWithoutDroppingAConnection() throws Exception {
-        echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
-            while (!echo.isClosed()) {
-                try {
-                    Socket s = echo.accept();
-                    Thread.ofVirtual().start(() -> {
-                        try (s; InputStream in = s.getInputStream(); OutputStream o = s.getOutputStream()) {
-                            in.transferTo(o);
-                        } catch (Exception e) {
-                            // gone
-                        }
-                    });
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        });
+        echo = EchoServer.start();
         int port = FreePorts.tcp();
-        FulcrumConfig first = ConfigLoader.parse(yaml(echo.getLocalPort(), port, "127.0.0.2"), "l4.yaml");
+        FulcrumConfig first = ConfigLoader.parse(yaml(echo.port(), port, "127.0.0.2"), "l4.yaml");
         node = FulcrumNode.create(first, null);
         node.start();
         assertThat(node.services()).anyMatch(s -> s instanceof ConnectionTableSource);
@@ -88,7 +67,7 @@ class L4NodeTest {
             s.setSoTimeout(5000);
             roundTrip(s, "before");
             assertThatThrownBy(() -> new Socket("127.0.0.3", port).close()).isInstanceOf(ConnectException.class);
-            node.apply(ConfigLoader.parse(yaml(echo.getLocalPort(), port, "127.0.0.2, 127.0.0.3"), "l4.yaml"));
+            node.apply(ConfigLoader.parse(yaml(echo.port(), port, "127.0.0.2, 127.0.0.3"), "l4.yaml"));
             roundTrip(s, "after");
             try (Socket t = new Socket("127.0.0.3", port)) {
                 t.setSoTimeout(5000);

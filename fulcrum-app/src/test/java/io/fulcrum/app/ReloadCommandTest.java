@@ -1,12 +1,10 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,15 +29,7 @@ class ReloadCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int execute(String... args) {
-        CommandLine cmd = FulcrumCommand.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
-    }
+    private final InProcessCli cli = new InProcessCli();
 
     private static String get(HttpClient http, int port) {
         try {
@@ -71,8 +61,8 @@ class ReloadCommandTest {
                 Thread.sleep(1000);
                 assertThat(get(http, port)).isEqualTo("200 one");
 
-                assertThat(execute("reload", "--pid-file", pidFile.toString())).as(err.toString()).isZero();
-                assertThat(out.toString()).contains("sent SIGHUP to " + Files.readString(pidFile).trim());
+                assertThat(cli.execute("reload", "--pid-file", pidFile.toString())).as(cli.err()).isZero();
+                assertThat(cli.out()).contains("sent SIGHUP to " + Files.readString(pidFile).trim());
                 await().atMost(LIMIT).until(() -> get(http, port).equals("200 two"));
                 // Logged once every service beside the proxy has taken the file too.
                 await().atMost(LIMIT).untilAsserted(() ->
@@ -80,7 +70,7 @@ class ReloadCommandTest {
 
                 // An invalid file is refused; the running configuration keeps serving.
                 Files.writeString(file, ReloadTestConfigs.invalid(port, one));
-                assertThat(execute("reload", "--pid-file", pidFile.toString())).isZero();
+                assertThat(cli.execute("reload", "--pid-file", pidFile.toString())).isZero();
                 await().atMost(LIMIT).until(() -> p.stderr().contains("reload refused:"));
                 assertThat(p.stderr()).contains("pools[0].backends[0].weight");
                 assertThat(get(http, port)).isEqualTo("200 two");
@@ -114,7 +104,7 @@ class ReloadCommandTest {
                 assertThat(get(http, port)).isEqualTo("200 one");
 
                 Files.writeString(file, ReloadTestConfigs.routingTo(port, two));
-                assertThat(execute("reload", "--pid-file", pidFile.toString())).as(err.toString()).isZero();
+                assertThat(cli.execute("reload", "--pid-file", pidFile.toString())).as(cli.err()).isZero();
                 await().atMost(LIMIT).until(() -> get(http, port).equals("200 two"));
                 assertThat(p.isAlive()).isTrue();
                 assertThat(p.stderr()).contains("SIGHUP was ignored when the process started");
@@ -131,28 +121,28 @@ class ReloadCommandTest {
         gone.waitFor();
         Path pidFile = Files.writeString(dir.resolve("stale.pid"), gone.pid() + "\n");
 
-        assertThat(execute("reload", "--pid-file", pidFile.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("fulcrum reload: no running process with pid " + gone.pid())
+        assertThat(cli.execute("reload", "--pid-file", pidFile.toString())).isEqualTo(1);
+        assertThat(cli.err()).contains("fulcrum reload: no running process with pid " + gone.pid())
                 .contains("stale.pid");
 
-        assertThat(execute("reload", "--pid", Long.toString(gone.pid()))).isEqualTo(1);
+        assertThat(cli.execute("reload", "--pid", Long.toString(gone.pid()))).isEqualTo(1);
     }
 
     @Test
     void aMissingOrGarbledPidFileIsAClearErrorExitingOne() throws Exception {
-        assertThat(execute("reload", "--pid-file", dir.resolve("none.pid").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("does not exist");
+        assertThat(cli.execute("reload", "--pid-file", dir.resolve("none.pid").toString())).isEqualTo(1);
+        assertThat(cli.err()).contains("does not exist");
 
         Path garbled = Files.writeString(dir.resolve("garbled.pid"), "fulcrum\n");
-        assertThat(execute("reload", "--pid-file", garbled.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("does not hold a process id");
+        assertThat(cli.execute("reload", "--pid-file", garbled.toString())).isEqualTo(1);
+        assertThat(cli.err()).contains("does not hold a process id");
     }
 
     @Test
     void exactlyOneTargetIsRequired() {
-        assertThat(execute("reload")).isEqualTo(ExitCodes.INVALID);
-        assertThat(execute("reload", "--pid", "1", "--pid-file", "x")).isEqualTo(ExitCodes.INVALID);
-        assertThat(execute("reload", "--help")).isZero();
-        assertThat(out.toString()).contains("Usage: fulcrum reload").contains("SIGHUP");
+        assertThat(cli.execute("reload")).isEqualTo(ExitCodes.INVALID);
+        assertThat(cli.execute("reload", "--pid", "1", "--pid-file", "x")).isEqualTo(ExitCodes.INVALID);
+        assertThat(cli.execute("reload", "--help")).isZero();
+        assertThat(cli.out()).contains("Usage: fulcrum reload").contains("SIGHUP");
     }
 }

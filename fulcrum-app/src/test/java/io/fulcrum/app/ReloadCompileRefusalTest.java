@@ -1,5 +1,8 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Commands;
+import io.fulcrum.testsupport.NamedBackend;
+import io.fulcrum.testsupport.TestCertificates;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fulcrum.testsupport.FreePorts;
@@ -52,14 +55,14 @@ class ReloadCompileRefusalTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the edits change; the rest of the file stays the same. */
-    private record Edit(TestKeys.Pair tls, String www, String gslbTier, boolean extraListener) {
+    private record Edit(TestCertificates.Pair tls, String www, String gslbTier, boolean extraListener) {
     }
 
     @TempDir
     Path dir;
 
-    private TestKeys.Pair a;
-    private TestKeys.Pair b;
+    private TestCertificates.Pair a;
+    private TestCertificates.Pair b;
     private SSLContext trustingBoth;
     private int web;
     private int extra;
@@ -72,10 +75,10 @@ class ReloadCompileRefusalTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeThat(TestKeys.opensslAvailable()).as("the openssl command makes the test certificates").isTrue();
-        a = TestKeys.rsa(dir, "a", "a.test");
-        b = TestKeys.rsa(dir, "b", "b.test");
-        trustingBoth = TestKeys.trusting(a, b);
+        assumeThat(TestCertificates.opensslAvailable()).as("the openssl command makes the test certificates").isTrue();
+        a = TestCertificates.selfSigned(dir, "a", "a.test", "DNS:a.test");
+        b = TestCertificates.selfSigned(dir, "b", "b.test", "DNS:b.test");
+        trustingBoth = TestCertificates.trusting(a, b);
         web = FreePorts.tcp();
         extra = FreePorts.tcp();
         dns = FreePorts.tcpAndUdp("127.0.0.1");
@@ -172,7 +175,7 @@ class ReloadCompileRefusalTest {
     @Test
     void aKeyOfAnotherCertificateIsRefusedAtItsLineAndNothingOfTheEditIsApplied() throws Exception {
         run(first());
-        Edit mismatched = new Edit(new TestKeys.Pair(b.cert(), a.key()), "192.0.2.99", "lower", true);
+        Edit mismatched = new Edit(new TestCertificates.Pair(b.cert(), a.key()), "192.0.2.99", "lower", true);
         write(mismatched);
         String refusal = file + ":" + TestConfigs.lineOf(yaml(mismatched), "keyFile:") + ":20: "
                 + "listeners[0].tls.certificates[0].keyFile: the private key " + a.key()
@@ -224,7 +227,7 @@ class ReloadCompileRefusalTest {
     @Test
     void theAdminApisValidateRefusesAKeyOfAnotherCertificateAtItsField() throws Exception {
         run(first());
-        String mismatched = yaml(new Edit(new TestKeys.Pair(b.cert(), a.key()), "192.0.2.20", "lower", false));
+        String mismatched = yaml(new Edit(new TestCertificates.Pair(b.cert(), a.key()), "192.0.2.20", "lower", false));
         int line = TestConfigs.lineOf(mismatched, "keyFile:");
         String reason = "the private key " + a.key() + " does not belong to the certificate " + b.cert();
 
@@ -303,10 +306,6 @@ class ReloadCompileRefusalTest {
     }
 
     private String dig(String name) throws Exception {
-        Process d = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(dns), name, "A", "+short",
-                "+time=2", "+tries=1").redirectErrorStream(true).start();
-        String out = new String(d.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-        assertThat(d.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        return out;
+        return Commands.dig("127.0.0.1", dns, name, "A");
     }
 }

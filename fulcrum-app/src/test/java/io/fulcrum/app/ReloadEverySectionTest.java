@@ -1,5 +1,7 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Commands;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,12 +83,11 @@ class ReloadEverySectionTest {
                 gslb:
                   site: a
                   bind: 127.0.0.1:%d
-                  checks: {interval: 200ms, timeout: 1s}
                   sites:
                     - name: a
-                      vips: [{address: "127.0.0.1:%d", listener: web}]
+                      vips: [{address: "127.0.0.1:%d", listener: web, check: {type: tcp, interval: 200ms}}]
                     - name: b
-                      vips: [{address: "%s", check: tcp}]
+                      vips: [{address: "%s", check: {type: tcp, interval: 200ms, timeout: 1s}}]
                 """.formatted(gslbPort, web, remoteVip.address());
         return """
                 server:
@@ -199,7 +200,7 @@ class ReloadEverySectionTest {
                     new byte[]{0x16, 0x03});
             probeBackend.clear();
             k = step.reload(k, k.with(x -> new Knobs(x.dnsValue(), x.vips(), x.l4Ports(), x.l4Idle(), x.adminPort(),
-                    "    health:\n      checks:\n        - {type: http, path: /healthz, interval: 200ms, timeout: 1s}\n",
+                    "    health:\n      checks:\n        - {type: {http: {path: /healthz}}, interval: 200ms, timeout: 1s}\n",
                     x.gslb())), "pools[probe].health");
             await().atMost(LIMIT).until(() -> probeBackend.sawStart("GET /healthz HTTP/1.1\r\n"));
 
@@ -387,11 +388,7 @@ class ReloadEverySectionTest {
     }
 
     private String dig(String name) throws Exception {
-        Process d = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(dns), name, "A", "+short",
-                "+time=2", "+tries=1").redirectErrorStream(true).start();
-        String out = new String(d.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-        d.waitFor(10, TimeUnit.SECONDS);
-        return out;
+        return Commands.dig("127.0.0.1", dns, name, "A");
     }
 
     private static int count(Pattern p, String text) {

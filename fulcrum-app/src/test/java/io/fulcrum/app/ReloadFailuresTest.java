@@ -1,5 +1,7 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Commands;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,11 +171,7 @@ class ReloadFailuresTest {
     }
 
     private static String dig(int port) throws Exception {
-        Process d = new ProcessBuilder("dig", "@127.0.0.1", "-p", Integer.toString(port), "www.example.test", "A",
-                "+short", "+time=1", "+tries=1").redirectErrorStream(true).start();
-        String out = new String(d.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
-        d.waitFor(10, TimeUnit.SECONDS);
-        return out;
+        return Commands.dig("127.0.0.1", port, "www.example.test", "A");
     }
 
     /**

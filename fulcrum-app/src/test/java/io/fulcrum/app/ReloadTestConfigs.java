@@ -1,5 +1,7 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.ConfigYaml;
+import io.fulcrum.testsupport.NamedBackend;
 /** Configurations for the reload tests: one listener, one pool of the given backends. */
 final class ReloadTestConfigs {
 
@@ -8,17 +10,11 @@ final class ReloadTestConfigs {
 
     /** Listener {@code web} on 127.0.0.1:{@code port} routing everything to pool {@code app} of these backends. */
     static String routingTo(int port, NamedBackend... backends) {
-        StringBuilder b = new StringBuilder("""
-                listeners:
-                  - name: web
-                    bind: 127.0.0.1:%d
-                    routes:
-                      - name: all
-                        pool: app
+        StringBuilder b = new StringBuilder(ConfigYaml.webListener(port, "app")).append("""
                 pools:
                   - name: app
                     backends:
-                """.formatted(port));
+                """);
         for (NamedBackend nb : backends) {
             b.append("      - name: ").append(nb.name()).append('\n')
                     .append("        address: ").append(nb.address()).append('\n');

@@ -1,5 +1,6 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.ConfigYaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +13,7 @@ final class TestConfigs {
 
     /** One listener on 127.0.0.1:{@code port}, one route, one pool of two backends. */
     static String good(int port) {
-        return """
-                listeners:
-                  - name: web
-                    bind: 127.0.0.1:%d
-                    routes:
-                      - name: all
-                        pool: app
+        return ConfigYaml.webListener(port, "app") + """
                 pools:
                   - name: app
                     backends:
@@ -26,7 +21,7 @@ final class TestConfigs {
                         weight: 1
                       - address: 127.0.0.1:10
                         weight: 2
-                """.formatted(port);
+                """;
     }
 
     /** {@link #good} with a misspelt field in the second backend. */

@@ -1,5 +1,8 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Commands;
+import io.fulcrum.testsupport.NamedBackend;
+import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,13 +40,13 @@ class ValidateAsRunTest {
 
     @BeforeEach
     void openssl() {
-        assumeThat(TestKeys.opensslAvailable()).as("the openssl command makes the test certificates").isTrue();
+        assumeThat(TestCertificates.opensslAvailable()).as("the openssl command makes the test certificates").isTrue();
     }
 
     /** One HTTPS listener presenting these certificates, in front of {@code backend}. */
-    private static String https(int port, String backend, TestKeys.Pair... certs) {
+    private static String https(int port, String backend, TestCertificates.Pair... certs) {
         StringBuilder list = new StringBuilder();
-        for (TestKeys.Pair c : certs) {
+        for (TestCertificates.Pair c : certs) {
             list.append("        - certFile: ").append(c.cert()).append('\n')
                     .append("          keyFile: ").append(c.key()).append('\n');
         }
@@ -65,10 +68,10 @@ class ValidateAsRunTest {
 
     @Test
     void aKeyOfAnotherCertificateIsRefusedByValidateAndByRunInOneLineAtItsField() throws Exception {
-        TestKeys.Pair a = TestKeys.rsa(dir, "a", "a.test");
-        TestKeys.Pair b = TestKeys.rsa(dir, "b", "b.test");
+        TestCertificates.Pair a = TestCertificates.selfSigned(dir, "a", "a.test", "DNS:a.test");
+        TestCertificates.Pair b = TestCertificates.selfSigned(dir, "b", "b.test", "DNS:b.test");
         int port = FreePorts.tcp();
-        String yaml = https(port, "127.0.0.1:9", new TestKeys.Pair(a.cert(), b.key()));
+        String yaml = https(port, "127.0.0.1:9", new TestCertificates.Pair(a.cert(), b.key()));
         Path file = TestConfigs.write(dir, "mismatch.yaml", yaml);
         String expected = file + ":" + TestConfigs.lineOf(yaml, "keyFile:") + ":20: "
                 + "listeners[0].tls.certificates[0].keyFile: the private key " + b.key()
@@ -88,8 +91,8 @@ class ValidateAsRunTest {
 
     @Test
     void pkcs1RsaAndSec1EcKeysValidateAndServeRealHandshakes() throws Exception {
-        TestKeys.Pair rsa = TestKeys.pkcs1(TestKeys.rsa(dir, "rsa", "rsa.test"), dir, "rsa-pkcs1");
-        TestKeys.Pair ec = TestKeys.sec1(dir, "ec", "ec.test");
+        TestCertificates.Pair rsa = TestCertificates.withPkcs1Key(TestCertificates.selfSigned(dir, "rsa", "rsa.test", "DNS:rsa.test"), dir, "rsa-pkcs1");
+        TestCertificates.Pair ec = TestCertificates.ecSelfSigned(dir, "ec", "ec.test", "DNS:ec.test");
         try (NamedBackend backend = NamedBackend.start("behind-tls")) {
             int port = FreePorts.tcp();
             Path file = TestConfigs.write(dir, "keys.yaml", https(port, backend.address(), rsa, ec));
@@ -102,8 +105,8 @@ class ValidateAsRunTest {
                 await().atMost(LIMIT).until(() -> Sockets.listening(port) || !p.isAlive());
                 assertThat(p.isAlive()).as(p.stderr()).isTrue();
                 // A client context per connection: a resumed session would not choose a certificate again.
-                assertThat(get(TestKeys.trusting(rsa, ec), port, "rsa.test")).isEqualTo("CN=rsa.test RSA behind-tls");
-                assertThat(get(TestKeys.trusting(rsa, ec), port, "ec.test")).isEqualTo("CN=ec.test EC behind-tls");
+                assertThat(get(TestCertificates.trusting(rsa, ec), port, "rsa.test")).isEqualTo("CN=rsa.test RSA behind-tls");
+                assertThat(get(TestCertificates.trusting(rsa, ec), port, "ec.test")).isEqualTo("CN=ec.test EC behind-tls");
 
                 p.terminate();
                 assertThat(p.waitFor(LIMIT)).as(p.stderr()).isEqualTo(0);
@@ -183,11 +186,7 @@ class ValidateAsRunTest {
     }
 
     private static String dig(int port, String type) throws Exception {
-        Process p = new ProcessBuilder("dig", "@127.0.0.1", "-p", String.valueOf(port), "+tries=1", "+time=3",
-                "+short", "app.example.test", type).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        return out.strip();
+        return Commands.dig("127.0.0.1", port, "app.example.test", type);
     }
 
     /** One HTTPS request with this SNI name: "subject keyAlgorithm body" of what answered. */

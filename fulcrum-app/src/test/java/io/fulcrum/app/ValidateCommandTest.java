@@ -39,6 +39,34 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aWrongSettingUnderAnAlgorithmIsRefusedNamingItsNestedPathAndLine() throws Exception {
+        String yaml = TestConfigs.good(8080).replace("  - name: app\n", """
+                  - name: app
+                    algorithm:
+                      maglev:
+                        tableSize: 65536
+                        hashKey: {source: header}
+                """);
+        Path file = TestConfigs.write(dir, "maglev.yaml", yaml);
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", file.toString())) {
+            assertThat(p.waitFor(LIMIT)).isEqualTo(2);
+            assertThat(p.stderr())
+                    .contains("maglev.yaml:" + TestConfigs.lineOf(yaml, "tableSize: 65536") + ":")
+                    .contains("pools[0].algorithm.maglev.tableSize: must be a prime number (got 65536")
+                    .contains("maglev.yaml:" + TestConfigs.lineOf(yaml, "hashKey: {source: header}") + ":")
+                    .contains("pools[0].algorithm.maglev.hashKey.name: required when source is header");
+        }
+        String misspelt = yaml.replace("tableSize: 65536", "tableSiz: 65537");
+        Path typo = TestConfigs.write(dir, "maglev-typo.yaml", misspelt);
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", typo.toString())) {
+            assertThat(p.waitFor(LIMIT)).isEqualTo(2);
+            assertThat(p.stderr())
+                    .contains("maglev-typo.yaml:" + TestConfigs.lineOf(misspelt, "tableSiz: 65537") + ":")
+                    .contains("pools[0].algorithm.maglev.tableSiz: unknown field \"tableSiz\" (did you mean \"tableSize\"?)");
+        }
+    }
+
+    @Test
     void negativeWeightIsRefusedNamingFieldPathAndLine() throws Exception {
         String yaml = TestConfigs.badWeight(8080);
         Path file = TestConfigs.write(dir, "weight.yaml", yaml);

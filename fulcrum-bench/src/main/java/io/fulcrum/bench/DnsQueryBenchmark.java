@@ -55,7 +55,7 @@ public class DnsQueryBenchmark {
                 new SiteConfig("east", "ARIN", null, null, null, List.of("192.0.2.20", "192.0.2.21"), null),
                 new SiteConfig("west", "RIPE", null, null, null, List.of("192.0.2.30", "192.0.2.31"), null));
         GslbRecordConfig gslb = new GslbRecordConfig("gslb.example.test", null, null,
-                List.of("up", "geo", "weighted"), null, null, null, null);
+                null, null, null); // the default chain: up, geo, weighted
         DnsConfig config = new DnsConfig(List.of(io.fulcrum.core.config.HostPort.of("127.0.0.1", 15303)), 1, null, null, null, List.of(zone), sites,
                 List.of(gslb));
         DnsEngine engine = new DnsEngine();

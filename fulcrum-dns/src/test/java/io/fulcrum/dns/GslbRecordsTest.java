@@ -138,7 +138,7 @@ class GslbRecordsTest {
         MutableSiteState state = new MutableSiteState();
         try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """
                   gslb:
-                    - {name: app.example.test, policy: [up, failover], failoverOrder: [west, east, asia], answers: 4}
+                    - {name: app.example.test, policy: [up, {failover: {order: [west, east, asia]}}], answers: 4}
                 """, state); RawClient c = new RawClient(s.address())) {
             assertThat(addresses(c)).containsExactly("192.0.2.20", "192.0.2.10", "192.0.2.30", "192.0.2.21");
             state.siteDown("west", true);
@@ -178,7 +178,7 @@ class GslbRecordsTest {
                     - {name: a, vips: [192.0.2.10]}
                     - {name: b, vips: [192.0.2.20]}
                   gslb:
-                    - {name: app.example.test, policy: [up, weighted, sticky], answers: 1, stickyTimeout: 1h}
+                    - {name: app.example.test, policy: [up, weighted, {sticky: {timeout: 1h}}], answers: 1}
                 """); RawClient c = new RawClient(s.address())) {
             Set<String> firstPerSubnet = new HashSet<>();
             for (int net = 0; net < 20; net++) {
@@ -202,7 +202,7 @@ class GslbRecordsTest {
                     - {name: a, vips: [192.0.2.10]}
                     - {name: b, vips: [192.0.2.20]}
                   gslb:
-                    - {name: app.example.test, policy: [up, weighted, sticky], answers: 1, stickyTimeout: 2h}
+                    - {name: app.example.test, policy: [up, weighted, {sticky: {timeout: 2h}}], answers: 1}
                 """);
             c.first("app.example.test.", Type.A, "203.0.113.0/24");
             for (Map.Entry<String, String> e : before.entrySet()) {
@@ -255,7 +255,7 @@ class GslbRecordsTest {
     void aLowerTierRecordAtAZoneApexAnswersAddressesBesideTheZonesOwnRecords() throws Exception {
         try (DnsTestServer s = DnsTestServer.start(APEX_ZONE + THREE_SITES + """
                   gslb:
-                    - {name: app.example.test, policy: [up, failover], failoverOrder: [west, east], ttl: 30s}
+                    - {name: app.example.test, policy: [up, {failover: {order: [west, east]}}], ttl: 30s}
                 """)) {
             String a = s.dig("+norec", "app.example.test", "A");
             assertThat(a).contains("status: NOERROR").contains(" aa")
@@ -299,12 +299,12 @@ class GslbRecordsTest {
     void aReloadSwapsTheZonesAndDropsCachedAnswers() throws Exception {
         try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """
                   gslb:
-                    - {name: app.example.test, policy: [up, failover], failoverOrder: [east, west]}
+                    - {name: app.example.test, policy: [up, {failover: {order: [east, west]}}]}
                 """); RawClient c = new RawClient(s.address())) {
             assertThat(c.first("app.example.test.", Type.A, null)).isEqualTo("192.0.2.10");
             s.apply(ZONE.replace("192.0.2.1}", "192.0.2.2}") + THREE_SITES + """
                   gslb:
-                    - {name: app.example.test, policy: [up, failover], failoverOrder: [west, east]}
+                    - {name: app.example.test, policy: [up, {failover: {order: [west, east]}}]}
                 """);
             assertThat(c.first("app.example.test.", Type.A, null)).isEqualTo("192.0.2.20");
             assertThat(c.first("www.example.test.", Type.A, null)).isEqualTo("192.0.2.2");

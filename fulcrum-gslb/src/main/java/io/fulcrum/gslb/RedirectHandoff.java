@@ -9,8 +9,8 @@ import io.fulcrum.proxy.http.Handoff;
  * The proxy's redirect hand-off (requirements 2.5 item 6): a request that a local VIP cannot serve
  * is redirected (302 or 307) to the next eligible site of the hand-off table, rotating by
  * its shares, or refused when no other site is up. Only listeners named by the own site's
- * VIPs hand off (all listeners when no VIP names one). Reads only volatile snapshots, so it
- * is safe on the proxy's event loops.
+ * VIPs hand off (all listeners when no VIP names one). Reads one published {@link SiteState}
+ * per request, so it is safe on the proxy's event loops.
  */
 final class RedirectHandoff implements Handoff {
 
@@ -22,14 +22,16 @@ final class RedirectHandoff implements Handoff {
 
     @Override
     public Redirect redirect(String listener, String host, String uri) {
-        GslbSettings s = service.settings();
+        SiteState state = service.state();
+        GslbSettings s = state.settings();
         if (s == null || !s.config().redirect().enabled() || !handsOff(s.ownSite(), listener)) {
             return null;
         }
-        String target = service.nextHandoffTarget();
+        String target = state.nextHandoffTarget();
         if (target == null) {
             return null;
         }
+        service.handedOff();
         SiteConfig site = s.config().siteNamed(target);
         String path = uri == null || uri.isEmpty() || !uri.startsWith("/") ? "/" : uri;
         return new Redirect(s.config().redirect().status(), site.redirectBase() + path);

@@ -3,33 +3,25 @@ package io.fulcrum.gslb;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.InvalidFieldException;
-import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.core.config.gslb.SiteConfig;
 import io.fulcrum.core.config.gslb.VipConfig;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.gslb.SiteStateView;
 import io.fulcrum.core.lifecycle.BindFailedException;
 import io.fulcrum.core.lifecycle.NodeService;
-import io.fulcrum.gslb.check.ProbeResult;
-import io.fulcrum.gslb.check.VipHealth;
-import io.fulcrum.gslb.check.VipProbe;
-import io.fulcrum.gslb.handoff.FreeCapacityOrder;
-import io.fulcrum.gslb.handoff.HandoffRotation;
+import io.fulcrum.gslb.check.VipMonitor;
+import io.fulcrum.gslb.check.VipState;
 import io.fulcrum.gslb.handoff.HandoffTable;
-import io.fulcrum.gslb.handoff.PreferenceLists;
 import io.fulcrum.gslb.peer.DropReason;
-import io.fulcrum.gslb.peer.MessageRejected;
 import io.fulcrum.gslb.peer.MessageType;
-import io.fulcrum.gslb.peer.PeerKey;
+import io.fulcrum.gslb.peer.PeerProtocol;
 import io.fulcrum.gslb.peer.PeerTransport;
-import io.fulcrum.gslb.peer.ReplayWindow;
-import io.fulcrum.gslb.peer.SiteMessage;
 import io.fulcrum.gslb.peer.SiteReport;
-import io.fulcrum.gslb.peer.WireCodec;
 import io.fulcrum.gslb.site.GslbSettings;
 import io.fulcrum.gslb.site.LocalCapacity;
-import io.fulcrum.gslb.site.SettledValues;
 import io.fulcrum.gslb.site.ViewAnswers;
+import io.fulcrum.health.check.CheckResult;
+import io.fulcrum.health.check.RiseFall;
 import io.fulcrum.proxy.ProxyServer;
 import io.fulcrum.proxy.http.Handoff;
 import io.netty.channel.EventLoop;
@@ -44,86 +36,70 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The GSLB site state of this node (requirements 2.5 items 3-7): checks the other sites' VIPs,
- * exchanges UPDATE and EVENT messages with the configured peers, computes the ordered
- * hand-off table, and gives the proxy its redirect hand-off. Implements the
- * {@link SiteStateView} that the DNS policies read.
+ * The GSLB site state of this node (requirements 2.5 items 3-7), put together from its parts:
+ * the {@link VipMonitor} checks every site's VIPs, the {@link PeerProtocol} exchanges reports
+ * with the peers, the {@link HandoffComputer} derives the down sites and the hand-off table.
+ * Whatever one of them learns, this service folds into a new {@link SiteState} and publishes
+ * it whole; the DNS policies ({@link SiteStateView}), the proxy's redirect hand-off and the
+ * admin views read that state. Every state change is published to the node's {@link EventLog}.
  *
- * <p>All state changes run on one thread of its own ({@code fulcrum-gslb}); readers (DNS,
- * the proxy's event loops) read immutable snapshots through volatile fields. Every state
- * change is published to the node's {@link EventLog}. Without a {@code gslb.site} in the
- * configuration it does nothing and reports every site up.
+ * <p>Threads: the parts and the publication run on one event loop of the service's own
+ * ({@code fulcrum-gslb}); checks block on virtual threads. The state is one volatile
+ * reference, so a reader sees one moment or the next, never a mix. Without a
+ * {@code gslb.site} in the configuration it does nothing and reports every site up.
  */
 public final class SiteStateService implements NodeService, SiteStateView {
 
     private static final Logger LOG = LoggerFactory.getLogger(SiteStateService.class);
     /** Sender name of queries from the command line. */
     public static final String CLI_SENDER = "fulcrum-cli";
-    /** A peer silent for this many UPDATE intervals is reported unreachable. */
-    static final int SILENT_INTERVALS = 3;
-    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the own capacity is read when no own VIP names a check interval. */
+    private static final long DEFAULT_LOCAL_INTERVAL_MILLIS = 1000;
 
     private final ProxyServer proxy;
     private final EventLog events;
-    private final AtomicLong version = new AtomicLong();
-    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
-    private final Map<MessageType, AtomicLong> received = counters(MessageType.class);
-    private final Map<MessageType, AtomicLong> sent = counters(MessageType.class);
-    private final Map<DropReason, AtomicLong> dropped = counters(DropReason.class);
-    private final Map<DropReason, Long> lastDropLog = new EnumMap<>(DropReason.class);
     private final AtomicLong handoffs = new AtomicLong();
-    /** What each peer last told us, by site. */
-    private final Map<String, PeerState> peers = new ConcurrentHashMap<>();
+    private final PeerProtocol protocol;
 
     private EventLoopGroup group;
     private EventLoop loop;
-    private volatile PeerTransport transport;
-    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+    /** The socket in use (guarded by {@code this}: the lifecycle methods are synchronized). */
+    private PeerTransport transport;
+    /** Loop only: the checks of the configuration in force, and the local capacity timer. */
+    private VipMonitor monitor;
+    private ScheduledFuture<?> localTask;
 
-    private volatile GslbSettings settings;
-    private volatile ReplayWindow replay;
-    /** Remote VIP health by site (immutable map of fixed lists). */
-    private volatile Map<String, List<VipHealth>> remote = Map.of();
-    /** The own site's VIPs, checked like the remote ones so that its response time is measured too. */
-    private volatile List<VipHealth> own = List.of();
-    /** Response times and remaining capacities per site as the view publishes them (moved past a margin only). */
-    private final SettledValues times = SettledValues.responseTimes();
-    private final SettledValues capacities = SettledValues.capacities();
-    /** What the view answered when the version last moved; {@code null} forces the next move. Loop only. */
-    private ViewAnswers published;
-    private volatile LocalCapacity local = new LocalCapacity(List.of(), false, List.of());
-    private volatile Set<String> down = Set.of();
-    private volatile List<String> advertised = List.of();
-    private volatile HandoffTable table = HandoffTable.EMPTY;
-    private volatile HandoffRotation rotation = new HandoffRotation(HandoffTable.EMPTY, Set.of());
-    private volatile Map<String, Double> shares = Map.of();
-
-    /** What one peer last reported. */
-    private static final class PeerState {
-        volatile SiteReport report;
-        volatile long lastHeardNanos;
-        volatile boolean reachable;
-        final AtomicLong events = new AtomicLong();
-        final AtomicLong updates = new AtomicLong();
-    }
+    /** The one published state: replaced whole on the service's loop, read anywhere. */
+    private volatile SiteState state = SiteState.off(0);
 
     public SiteStateService(ProxyServer proxy, EventLog events) {
         this.proxy = proxy;
         this.events = events;
+        this.protocol = new PeerProtocol(events, new PeerProtocol.Site() {
+            @Override
+            public SiteReport report() {
+                return reportForPeers();
+            }
+
+            @Override
+            public HandoffTable table() {
+                return state.table();
+            }
+
+            @Override
+            public void peersChanged() {
+                refresh();
+            }
+        });
     }
 
     @Override
@@ -168,7 +144,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
      */
     @Override
     public synchronized void apply(FulcrumConfig config) throws IOException {
-        GslbSettings current = settings;
+        GslbSettings current = state.settings();
         if (current != null && current.config().equals(config.gslb())) {
             return;
         }
@@ -209,48 +185,25 @@ public final class SiteStateService implements NodeService, SiteStateView {
             loop = group.next();
         }
         try {
-            return PeerTransport.bind(group, s.config().bind().socketAddress(), this::onDatagram);
+            return PeerTransport.bind(group, s.config().bind().socketAddress(), protocol::onDatagram);
         } catch (IOException e) {
             throw new BindFailedException("gslb.bind", e.getMessage(), e);
         }
     }
 
     private void begin(GslbSettings s, PeerTransport bound) {
-        GslbConfig c = s.config();
-        Map<String, List<VipHealth>> health = new LinkedHashMap<>();
-        List<VipHealth> ownHealth = List.of();
-        long halfLife = c.checks().halfLife().toNanos();
-        for (SiteConfig site : c.sites()) {
-            List<VipHealth> list = new ArrayList<>();
-            for (VipConfig vip : site.vips()) {
-                list.add(new VipHealth(site.name(), vip.address().toString(), c.checks().fall(), c.checks().rise(), halfLife));
-            }
-            if (site.name().equals(s.self())) {
-                ownHealth = List.copyOf(list);
-            } else {
-                health.put(site.name(), List.copyOf(list));
-            }
-        }
-        Map<String, List<VipHealth>> checked = Map.copyOf(health);
-        List<VipHealth> ownChecked = ownHealth;
-        ReplayWindow window = new ReplayWindow(c.maxClockSkew().toMillis());
-        // The state is swapped on the service's thread, so no task there sees half of it.
+        transport = bound;
+        // The parts start and the first state is published on the service's loop, so no task
+        // there sees half of it.
         onLoop(() -> {
-            transport = bound;
-            replay = window;
-            settings = s;
-            remote = checked;
-            own = ownChecked;
-            times.clear();
-            capacities.clear();
-            published = null;
-            peers.keySet().retainAll(peerSites(s));
-            down = Set.of();
-            advertised = List.of();
+            monitor = new VipMonitor(s.config(), loop, this::onCheck);
+            protocol.begin(s, bound, loop);
+            state = SiteState.started(s, state.version() + 1, vipStates(s), protocol.peers());
             evaluateLocal();
-            recompute();
+            monitor.start();
+            long interval = localInterval(s.ownSite());
+            localTask = loop.scheduleWithFixedDelay(this::evaluateLocal, interval, interval, TimeUnit.MILLISECONDS);
         });
-        schedule(s);
         proxy.handoff(new RedirectHandoff(this));
         LOG.info("gslb: site {} exchanging state with {} peer(s) on {}", s.self(), s.peers().size(),
                 bound.localAddress());
@@ -258,69 +211,41 @@ public final class SiteStateService implements NodeService, SiteStateView {
                 Map.of("bind", bound.localAddress().toString(), "peers", String.valueOf(s.peers().size())));
     }
 
-    private void schedule(GslbSettings s) {
-        GslbConfig c = s.config();
-        long interval = c.checks().interval().toMillis();
-        // The own VIPs too: the same checks give the own site a measured response time.
-        List<VipHealth> probed = new ArrayList<>(own);
-        remote.values().forEach(probed::addAll);
-        for (VipHealth h : probed) {
-            VipConfig vip = vipConfig(c, h.site(), h.vip());
-            InetSocketAddress address = vip.address().socketAddress();
-            String hostHeader = vip.hostHeader() != null ? vip.hostHeader() : vip.address().toString();
-            VipProbe probe = new VipProbe(group, address, vip.check(), vip.path(), hostHeader,
-                    c.checks().timeout().toMillis());
-            boolean[] running = new boolean[1];
-            tasks.add(loop.scheduleWithFixedDelay(() -> {
-                if (!running[0]) {
-                    running[0] = true;
-                    probe.run().thenAccept(r -> loop.execute(() -> {
-                        running[0] = false;
-                        onProbe(h, r);
-                    }));
-                }
-            }, 0, interval, TimeUnit.MILLISECONDS));
-        }
-        tasks.add(loop.scheduleWithFixedDelay(this::evaluateLocal, interval, interval, TimeUnit.MILLISECONDS));
-        for (GslbSettings.Peer p : s.peers()) {
-            if (p.intervalMillis() > 0) {
-                tasks.add(loop.scheduleWithFixedDelay(() -> {
-                    advertise();
-                    send(p, MessageType.UPDATE, "");
-                    watchSilence(p);
-                }, 0, p.intervalMillis(), TimeUnit.MILLISECONDS));
-            }
-        }
-    }
-
     /** Stops the checks and timers; closes the socket unless it is {@code keep}. */
     private void stop(PeerTransport keep) {
-        for (ScheduledFuture<?> t : tasks) {
-            t.cancel(false);
-        }
-        tasks.clear();
-        PeerTransport old = transport;
-        if (settings != null) {
+        if (state.settings() != null) {
             proxy.handoff(Handoff.NONE);
         }
         if (loop != null) {
             onLoop(() -> {
-                transport = null;
-                settings = null;
-                remote = Map.of();
-                own = List.of();
-                times.clear();
-                capacities.clear();
-                published = null;
-                table = HandoffTable.EMPTY;
-                shares = Map.of();
-                rotation = new HandoffRotation(HandoffTable.EMPTY, Set.of());
-                version.incrementAndGet();
+                if (monitor != null) {
+                    monitor.close();
+                    monitor = null;
+                }
+                if (localTask != null) {
+                    localTask.cancel(false);
+                    localTask = null;
+                }
+                protocol.stop();
+                state = SiteState.off(state.version() + 1);
             });
         }
-        if (old != null && old != keep) {
-            old.close();
+        if (transport != null && transport != keep) {
+            transport.close();
         }
+        transport = null;
+    }
+
+    /**
+     * The own site's capacity is read as often as its VIPs are checked (the shortest of their
+     * check intervals): a local limit is noticed as soon as a check would notice it.
+     */
+    private static long localInterval(SiteConfig own) {
+        long shortest = Long.MAX_VALUE;
+        for (VipConfig v : own.vips()) {
+            shortest = Math.min(shortest, v.check().interval().toMillis());
+        }
+        return shortest == Long.MAX_VALUE ? DEFAULT_LOCAL_INTERVAL_MILLIS : Math.max(1, shortest);
     }
 
     /** Runs {@code r} on the service's thread and waits for it. */
@@ -332,529 +257,186 @@ public final class SiteStateService implements NodeService, SiteStateView {
         }
     }
 
-    // ---- checks and local state (on the gslb loop) ----------------------------------------------
+    // ---- what the parts learn, folded into the published state (on the loop) --------------------
 
-    private void onProbe(VipHealth h, ProbeResult r) {
-        List<VipHealth> current = settings == null ? null
-                : own.contains(h) ? own : remote.get(h.site());
-        if (current == null || !current.contains(h)) {
-            return; // a probe of a configuration since replaced
+    private void onCheck(VipState vip, RiseFall.Change change, CheckResult result) {
+        if (change != RiseFall.Change.NONE) {
+            boolean up = change == RiseFall.Change.CAME_UP;
+            events.publish(up ? "gslb.vip.up" : "gslb.vip.down", vip.site() + "/" + vip.vip(),
+                    up ? "VIP passes its " + vip.check() + " check again"
+                            : "VIP fails its " + vip.check() + " check: " + result.detail(),
+                    Map.of("check", vip.check(), "detail", result.detail()));
         }
-        boolean changed = h.record(r, System.nanoTime());
-        times.settle(h.site(), measuredMillis(current));
-        if (changed) {
-            events.publish(h.up() ? "gslb.vip.up" : "gslb.vip.down", h.site() + "/" + h.vip(),
-                    h.up() ? "VIP passes its checks again" : "VIP fails its checks: " + r.detail(),
-                    Map.of("check", r.detail()));
-            recompute();
-        } else {
-            publishChanges();
-        }
-    }
-
-    /**
-     * Moves the view's version when what the view answers has changed since it last moved:
-     * readers rebuild what they derived from it (DNS answers) on real changes only, not on
-     * every check or UPDATE.
-     */
-    private void publishChanges() {
-        GslbSettings s = settings;
-        if (s == null) {
-            return;
-        }
-        ViewAnswers now = ViewAnswers.of(this, s.config());
-        if (!now.equals(published)) {
-            published = now;
-            version.incrementAndGet();
-        }
+        refresh();
     }
 
     private void evaluateLocal() {
-        GslbSettings s = settings;
+        SiteState before = state;
+        GslbSettings s = before.settings();
         if (s == null) {
             return;
         }
-        LocalCapacity before = local;
         LocalCapacity now = LocalCapacity.read(s.ownSite(), proxy.runtime(), System.nanoTime());
-        local = now;
-        capacities.settle(s.self(), measuredCapacity(s.self()));
-        publishChanges();
-        if (now.limitHit() != before.limitHit()) {
-            if (now.limitHit()) {
-                String reason = "local limit: no healthy server, or all at max connections, on "
-                        + String.join(", ", now.limited());
-                events.publish("gslb.limit.hit", s.self(), reason, Map.of("vips", String.join(",", now.limited())));
-                recompute();
-                sendAll(MessageType.EVENT, reason);
-            } else {
-                events.publish("gslb.limit.cleared", s.self(), "local VIPs can take requests again", Map.of());
-                recompute();
-                sendAll(MessageType.UPDATE, "");
-            }
+        boolean limitChanged = now.limitHit() != before.local().limitHit();
+        String reason = "local limit: no healthy server, or all at max connections, on "
+                + String.join(", ", now.limited());
+        if (limitChanged && now.limitHit()) {
+            events.publish("gslb.limit.hit", s.self(), reason, Map.of("vips", String.join(",", now.limited())));
+        } else if (limitChanged) {
+            events.publish("gslb.limit.cleared", s.self(), "local VIPs can take requests again", Map.of());
+        }
+        refresh(now, before.preferences());
+        if (limitChanged) {
+            protocol.sendAll(now.limitHit() ? MessageType.EVENT : MessageType.UPDATE, now.limitHit() ? reason : "");
         }
     }
 
-    /** Recomputes which sites are down and the hand-off table; publishes what changed. */
-    private void recompute() {
-        GslbSettings s = settings;
-        if (s == null) {
-            return;
-        }
-        Set<String> nowDown = new HashSet<>();
-        for (SiteConfig site : s.config().sites()) {
-            if (!siteUp(site.name())) {
-                nowDown.add(site.name());
+    /** This site's report as it goes to the peers now, with the preference list brought up to date first. */
+    private SiteReport reportForPeers() {
+        SiteState st = state;
+        if (st.settings() != null) {
+            List<String> next = HandoffComputer.preferences(st);
+            if (!next.equals(st.preferences())) {
+                refresh(st.local(), next);
             }
         }
-        Set<String> before = down;
-        down = Set.copyOf(nowDown);
+        Runtime rt = Runtime.getRuntime();
+        return state.report(rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+    }
+
+    private void refresh() {
+        SiteState st = state;
+        refresh(st.local(), st.preferences());
+    }
+
+    /**
+     * Builds the next state from what the parts know now, publishes it (its version moved
+     * only when an answer of the view changed, so DNS rebuilds on real changes only), and
+     * announces what changed.
+     */
+    private void refresh(LocalCapacity local, List<String> preferences) {
+        SiteState before = state;
+        GslbSettings s = before.settings();
+        if (s == null || monitor == null) {
+            return;
+        }
+        SiteState next = HandoffComputer.handoff(before.measured(s, vipStates(s), local, protocol.peers(),
+                preferences));
+        boolean moved = !ViewAnswers.of(next, s.config()).equals(ViewAnswers.of(before, s.config()));
+        next = next.withVersion(moved ? before.version() + 1 : before.version());
+        state = next;
+        announce(before, next);
+    }
+
+    private Map<String, List<VipState>> vipStates(GslbSettings s) {
+        Map<String, List<VipState>> out = new LinkedHashMap<>();
+        for (SiteConfig site : s.config().sites()) {
+            out.put(site.name(), monitor.states(site.name()));
+        }
+        return out;
+    }
+
+    /** Events for the sites that went down or came up and for a new table; EVENTs for sites newly down. */
+    private void announce(SiteState before, SiteState next) {
         List<String> newlyDown = new ArrayList<>();
-        for (String site : nowDown) {
-            if (!before.contains(site)) {
+        for (String site : next.down()) {
+            if (!before.down().contains(site)) {
                 newlyDown.add(site);
                 events.publish("gslb.site.down", site, "site left out of the hand-off table", Map.of());
             }
         }
-        for (String site : before) {
-            if (!nowDown.contains(site)) {
+        for (String site : before.down()) {
+            if (!next.down().contains(site)) {
                 events.publish("gslb.site.up", site, "site back in the hand-off table", Map.of());
             }
         }
-        HandoffTable next = computeTable(s);
-        if (!next.equals(table)) {
-            table = next;
-            shares = java.util.Collections.unmodifiableMap(next.shares());
-            rotation = new HandoffRotation(next, Set.of(s.self()));
+        if (!next.table().equals(before.table())) {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("order", String.join(",", next.shares().keySet()));
-            for (HandoffTable.Row r : next.rows()) {
+            for (HandoffTable.Row r : next.table().rows()) {
                 details.put(r.site(), r.weight() + " (" + String.format(java.util.Locale.ROOT, "%.3f", r.share()) + ")");
             }
-            events.publish("gslb.table.changed", s.self(), "hand-off table recomputed", details);
+            events.publish("gslb.table.changed", next.self(), "hand-off table recomputed", details);
         }
-        publishChanges();
         for (String site : newlyDown) {
-            if (!site.equals(s.self())) {
-                sendAll(MessageType.EVENT, "site " + site + " unreachable");
+            if (!site.equals(next.self())) {
+                protocol.sendAll(MessageType.EVENT, "site " + site + " unreachable");
             }
         }
     }
 
-    private HandoffTable computeTable(GslbSettings s) {
-        GslbConfig c = s.config();
-        if (c.preferFreeCapacity() && c.sites().size() <= 3) {
-            Map<String, Double> free = new HashMap<>();
-            double own = local.freeFraction();
-            if (!Double.isNaN(own)) {
-                free.put(s.self(), own);
-            }
-            for (var e : peers.entrySet()) {
-                SiteReport r = e.getValue().report;
-                double f = r == null ? Double.NaN : LocalCapacity.freeFraction(r.capacity());
-                if (!Double.isNaN(f)) {
-                    free.put(e.getKey(), f);
-                }
-            }
-            return FreeCapacityOrder.compute(free, down);
-        }
-        Map<String, List<String>> lists = new HashMap<>();
-        lists.put(s.self(), advertised);
-        for (var e : peers.entrySet()) {
-            SiteReport r = e.getValue().report;
-            if (r != null) {
-                lists.put(e.getKey(), r.preferences());
-            }
-        }
-        return HandoffTable.compute(lists, c.handoffWeights(), down);
-    }
-
-    /** Refreshes the preference list this site advertises (and uses for its own row). */
-    private void advertise() {
-        GslbSettings s = settings;
-        if (s == null) {
-            return;
-        }
-        Map<String, Double> measured = new HashMap<>();
-        for (var e : remote.entrySet()) {
-            double t = measuredMillis(e.getValue());
-            if (!Double.isNaN(t)) {
-                measured.put(e.getKey(), t);
-            }
-        }
-        List<String> next = PreferenceLists.of(s.self(), measured, advertised);
-        if (!next.equals(advertised)) {
-            advertised = next;
-            recompute();
-        }
-    }
-
-    private void watchSilence(GslbSettings.Peer p) {
-        PeerState st = peers.get(p.site());
-        if (st != null && st.reachable
-                && System.nanoTime() - st.lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(p.intervalMillis())
-                        * SILENT_INTERVALS) {
-            st.reachable = false;
-            String reason = "peer " + p.site() + " silent for " + SILENT_INTERVALS + " intervals";
-            events.publish("gslb.peer.down", p.site(), reason, Map.of());
-            sendAll(MessageType.EVENT, reason);
-        }
-    }
-
-    // ---- protocol -------------------------------------------------------------------------------
-
-    private void sendAll(MessageType type, String reason) {
-        GslbSettings s = settings;
-        if (s == null) {
-            return;
-        }
-        // Every peer gets this message, so the list it carries may change now (with UPDATEs off,
-        // EVENTs are the only way the list travels).
-        advertise();
-        for (GslbSettings.Peer p : s.peers()) {
-            send(p, type, reason);
-        }
-    }
-
-    private void send(GslbSettings.Peer p, MessageType type, String reason) {
-        GslbSettings s = settings;
-        PeerTransport t = transport;
-        if (s == null || t == null) {
-            return;
-        }
-        SiteMessage m = new SiteMessage(type, s.self(), System.currentTimeMillis(), sequence.incrementAndGet(),
-                reason, report(), null);
-        t.send(p.address(), WireCodec.encode(m, p.key()));
-        sent.get(type).incrementAndGet();
-    }
-
-    /** This site's state as it goes into UPDATE and EVENT. */
-    SiteReport report() {
-        List<SiteReport.VipTime> times = new ArrayList<>();
-        for (List<VipHealth> list : remote.values()) {
-            for (VipHealth h : list) {
-                times.add(new SiteReport.VipTime(h.site(), h.vip(), h.averageMillis(), h.up()));
-            }
-        }
-        Runtime rt = Runtime.getRuntime();
-        long freeMemory = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        LocalCapacity l = local;
-        return new SiteReport(advertised, times, l.vips(), freeMemory, l.limitHit());
-    }
-
-    private void onDatagram(byte[] data, InetSocketAddress from) {
-        GslbSettings s = settings;
-        ReplayWindow window = replay;
-        if (s == null || window == null) {
-            return;
-        }
-        Map<String, PeerKey> keys = s.keys();
-        try {
-            WireCodec.Verified v = WireCodec.decode(data, keys::get);
-            SiteMessage m = v.message();
-            window.accept(v.key().keyId(), m, System.currentTimeMillis());
-            switch (m.type()) {
-                case UPDATE, EVENT -> onReport(v.key(), m);
-                case QUERY -> answerQuery(v.key(), m, from);
-                case TABLE -> throw new MessageRejected(DropReason.UNEXPECTED, "TABLE is an answer, not a request");
-            }
-        } catch (MessageRejected e) {
-            drop(e.reason(), from, e.getMessage());
-        }
-    }
-
-    private void onReport(PeerKey key, SiteMessage m) throws MessageRejected {
-        if (!m.sender().equals(key.site())) {
-            throw new MessageRejected(DropReason.UNEXPECTED, "sender \"" + m.sender()
-                    + "\" does not hold key \"" + key.keyId() + "\"");
-        }
-        received.get(m.type()).incrementAndGet();
-        PeerState st = peers.computeIfAbsent(m.sender(), k -> new PeerState());
-        st.report = m.report();
-        st.lastHeardNanos = System.nanoTime();
-        if (!st.reachable) {
-            st.reachable = true;
-            events.publish("gslb.peer.up", m.sender(), "site-state messages arrive", Map.of());
-        }
-        if (m.type() == MessageType.EVENT) {
-            st.events.incrementAndGet();
-            events.publish("gslb.event.received", m.sender(), m.reason(),
-                    Map.of("limitHit", String.valueOf(m.report().limitHit())));
-        } else {
-            st.updates.incrementAndGet();
-        }
-        capacities.settle(m.sender(), measuredCapacity(m.sender()));
-        recompute();
-    }
-
-    private void answerQuery(PeerKey key, SiteMessage m, InetSocketAddress from) {
-        GslbSettings s = settings;
-        received.get(MessageType.QUERY).incrementAndGet();
-        SiteMessage answer = new SiteMessage(MessageType.TABLE, s.self(), System.currentTimeMillis(),
-                sequence.incrementAndGet(), "", null, table);
-        transport.send(from, WireCodec.encode(answer, key));
-        sent.get(MessageType.TABLE).incrementAndGet();
-    }
-
-    private void drop(DropReason reason, InetSocketAddress from, String detail) {
-        dropped.get(reason).incrementAndGet();
-        long now = System.nanoTime();
-        Long last = lastDropLog.get(reason);
-        // Logged at most once a second per reason: a flood must not fill the log.
-        if (last == null || now - last >= DROP_LOG_INTERVAL_NANOS) {
-            lastDropLog.put(reason, now);
-            LOG.warn("gslb: dropped a site-state datagram from {}: {}", from, detail);
-            events.publish("gslb.message.dropped", String.valueOf(from), detail,
-                    Map.of("reason", reason.label(), "count", String.valueOf(dropped.get(reason).get())));
-        }
-    }
-
-    // ---- SiteStateView --------------------------------------------------------------------------
+    // ---- SiteStateView: the published state's answers --------------------------------------------
 
     @Override
     public boolean siteUp(String site) {
-        GslbSettings s = settings;
-        if (s == null) {
-            return true;
-        }
-        if (site.equals(s.self())) {
-            return !local.limitHit();
-        }
-        PeerState st = peers.get(site);
-        if (st != null && st.report != null && st.report.limitHit()) {
-            return false;
-        }
-        List<VipHealth> list = remote.get(site);
-        if (list == null || list.isEmpty()) {
-            return true;
-        }
-        for (VipHealth h : list) {
-            if (h.up()) {
-                return true;
-            }
-        }
-        return false;
+        return state.siteUp(site);
     }
 
     @Override
     public boolean vipUp(String site, String vip) {
-        GslbSettings s = settings;
-        if (s == null) {
-            return true;
-        }
-        if (site.equals(s.self())) {
-            for (String limited : local.limited()) {
-                if (sameVip(limited, vip)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        List<VipHealth> list = remote.get(site);
-        if (list != null) {
-            for (VipHealth h : list) {
-                if (sameVip(h.vip(), vip)) {
-                    return h.up();
-                }
-            }
-        }
-        return true;
+        return state.vipUp(site, vip);
     }
 
-    /** {@code vip} given as {@code host:port} or just the host. */
-    private static boolean sameVip(String configured, String asked) {
-        if (configured.equals(asked)) {
-            return true;
-        }
-        return HostPort.parse(configured).host().equals(asked);
-    }
-
-    /**
-     * The site's response time as this site measures it (own site included), published
-     * only once it has moved past the reordering margin ({@link SettledValues#responseTimes()}).
-     */
     @Override
     public OptionalDouble responseTimeMillis(String site) {
-        return settings == null ? OptionalDouble.empty() : times.get(site);
+        return state.responseTimeMillis(site);
     }
 
-    /** The mean of the VIPs' time-weighted averages, NaN when none is measured yet. */
-    private static double measuredMillis(List<VipHealth> list) {
-        double sum = 0;
-        int n = 0;
-        for (VipHealth h : list) {
-            double v = h.averageMillis();
-            if (!Double.isNaN(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
-    }
-
-    /**
-     * The site's remaining connections (own: read from the proxy; peers: as reported),
-     * published only once they have moved past a margin ({@link SettledValues#capacities()}).
-     */
     @Override
     public OptionalLong remainingCapacity(String site) {
-        if (settings == null) {
-            return OptionalLong.empty();
-        }
-        OptionalDouble c = capacities.get(site);
-        return c.isPresent() ? OptionalLong.of((long) c.getAsDouble()) : OptionalLong.empty();
-    }
-
-    /** The site's remaining connections as last read or reported, NaN when unknown. */
-    private double measuredCapacity(String site) {
-        GslbSettings s = settings;
-        long r;
-        if (s == null) {
-            return Double.NaN;
-        } else if (site.equals(s.self())) {
-            r = local.remaining();
-        } else {
-            PeerState st = peers.get(site);
-            if (st == null || st.report == null) {
-                return Double.NaN;
-            }
-            r = LocalCapacity.remaining(st.report.capacity());
-        }
-        return r < 0 ? Double.NaN : r;
+        return state.remainingCapacity(site);
     }
 
     @Override
     public Map<String, Double> handoffShares() {
-        return shares;
+        return state.handoffShares();
     }
 
     @Override
     public long version() {
-        return version.get();
+        return state.version();
+    }
+
+    /** The state published now (one moment: all its answers agree). */
+    @Override
+    public SiteState snapshot() {
+        return state;
     }
 
     // ---- for the hand-off, the command line, the admin API and tests ----------------------------
 
-    /** The current hand-off table, best first (plain records; the admin API serves these). */
-    public List<HandoffTable.Row> handoffTable() {
-        return table.rows();
+    /** The state published now; same as {@link #snapshot()}. */
+    public SiteState state() {
+        return state;
     }
 
-    /** The next site a request this site cannot serve goes to, or {@code null} to refuse. */
-    String nextHandoffTarget() {
-        GslbSettings s = settings;
-        if (s == null) {
-            return null;
-        }
-        String target = rotation.next(site -> !site.equals(s.self()) && siteUp(site));
-        if (target != null) {
-            handoffs.incrementAndGet();
-        }
-        return target;
-    }
-
-    /** The settings in force, or {@code null} when GSLB is off. */
-    GslbSettings settings() {
-        return settings;
+    /** Counts one request redirected to another site. */
+    void handedOff() {
+        handoffs.incrementAndGet();
     }
 
     /** Where the site-state socket is bound, or {@code null}. */
     public InetSocketAddress boundAddress() {
-        PeerTransport t = transport;
-        return t == null ? null : t.localAddress();
-    }
-
-    /** The preference list this site advertises. */
-    public List<String> preferences() {
-        return advertised;
-    }
-
-    /**
-     * The shared response-time matrix as this site knows it: for each measuring site (this
-     * one from its own checks, the peers from their last report), the time-weighted average
-     * in milliseconds per remote VIP ({@code site/vip}); NaN where not measured yet.
-     */
-    public Map<String, Map<String, Double>> responseMatrix() {
-        Map<String, Map<String, Double>> m = new java.util.TreeMap<>();
-        GslbSettings s = settings;
-        if (s == null) {
-            return m;
-        }
-        Map<String, Double> own = new java.util.TreeMap<>();
-        for (List<VipHealth> list : remote.values()) {
-            for (VipHealth h : list) {
-                own.put(h.site() + "/" + h.vip(), h.averageMillis());
-            }
-        }
-        m.put(s.self(), own);
-        for (var e : peers.entrySet()) {
-            SiteReport r = e.getValue().report;
-            if (r != null) {
-                Map<String, Double> row = new java.util.TreeMap<>();
-                for (SiteReport.VipTime t : r.responseTimes()) {
-                    row.put(t.site() + "/" + t.vip(), t.millis());
-                }
-                m.put(e.getKey(), row);
-            }
-        }
-        return m;
-    }
-
-    /** The last report received from this peer, or {@code null}. */
-    public SiteReport lastReport(String site) {
-        PeerState st = peers.get(site);
-        return st == null ? null : st.report;
+        return protocol.boundAddress();
     }
 
     /** Valid messages of this type received. */
     public long received(MessageType type) {
-        return received.get(type).get();
+        return protocol.received(type);
     }
 
     /** Messages of this type sent. */
     public long sent(MessageType type) {
-        return sent.get(type).get();
-    }
-
-    /** EVENT messages received from this peer. */
-    public long eventsFrom(String site) {
-        PeerState st = peers.get(site);
-        return st == null ? 0 : st.events.get();
+        return protocol.sent(type);
     }
 
     /** Datagrams dropped for this reason. */
     public long dropped(DropReason reason) {
-        return dropped.get(reason).get();
+        return protocol.dropped(reason);
     }
 
     /** Requests redirected to another site. */
     public long handoffs() {
         return handoffs.get();
-    }
-
-    // ---- helpers --------------------------------------------------------------------------------
-
-    private static Set<String> peerSites(GslbSettings s) {
-        Set<String> out = new HashSet<>();
-        for (GslbSettings.Peer p : s.peers()) {
-            out.add(p.site());
-        }
-        return out;
-    }
-
-    private static VipConfig vipConfig(GslbConfig c, String site, String address) {
-        for (VipConfig v : c.siteNamed(site).vips()) {
-            if (v.address().toString().equals(address)) {
-                return v;
-            }
-        }
-        throw new IllegalStateException("no VIP " + address + " at " + site);
-    }
-
-    private static <E extends Enum<E>> Map<E, AtomicLong> counters(Class<E> type) {
-        Map<E, AtomicLong> m = new EnumMap<>(type);
-        for (E e : type.getEnumConstants()) {
-            m.put(e, new AtomicLong());
-        }
-        return m;
     }
 }

@@ -68,7 +68,7 @@ class ThreeSitesTest {
                     if (peer == s) {
                         continue;
                     }
-                    SiteReport r = s.service().lastReport(peer.name);
+                    SiteReport r = s.service().state().lastReport(peer.name);
                     assertThat(r).as("%s heard from %s", s.name, peer.name).isNotNull();
                     // The peer's time-weighted response times to the two other sites.
                     assertThat(r.responseTimes()).hasSize(2)
@@ -87,18 +87,18 @@ class ThreeSitesTest {
                 assertThat(s.service().received(MessageType.UPDATE)).isPositive();
             }
             assertSameTables(a, b, c);
-            assertThat(a.service().handoffTable()).extracting(HandoffTable.Row::site)
+            assertThat(a.service().state().handoffTable()).extracting(HandoffTable.Row::site)
                     .containsExactlyInAnyOrder("a", "b", "c");
         });
         // Default OHW 6/4: three lists of two sites give 3 × (6 + 4) = 30 in all.
-        assertThat(a.service().handoffTable().stream().mapToLong(HandoffTable.Row::weight).sum()).isEqualTo(30);
+        assertThat(a.service().state().handoffTable().stream().mapToLong(HandoffTable.Row::weight).sum()).isEqualTo(30);
         assertThat(a.service().handoffShares().values().stream().mapToDouble(Double::doubleValue).sum())
                 .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(a.events("gslb.table.changed")).isNotEmpty();
         assertThat(a.events("gslb.peer.up")).extracting(Event::subject).contains("b", "c");
         // Every site holds the whole matrix: its own row and each peer's.
-        assertThat(a.service().responseMatrix()).containsOnlyKeys("a", "b", "c");
-        assertThat(a.service().responseMatrix().get("b")).containsOnlyKeys("a/" + a.vip(), "c/" + c.vip());
+        assertThat(a.service().state().responseMatrix()).containsOnlyKeys("a", "b", "c");
+        assertThat(a.service().state().responseMatrix().get("b")).containsOnlyKeys("a/" + a.vip(), "c/" + c.vip());
     }
 
     @Test
@@ -116,14 +116,14 @@ class ThreeSitesTest {
             // Peers were told at once: a reports its local limit, b and c each report a unreachable.
             assertThat(b.service().received(MessageType.EVENT)).isGreaterThan(eventsAtB);
             assertThat(c.service().received(MessageType.EVENT)).isGreaterThan(eventsAtC);
-            assertThat(b.service().eventsFrom("a")).isPositive();
-            assertThat(b.service().eventsFrom("c")).isPositive();
-            assertThat(c.service().eventsFrom("b")).isPositive();
+            assertThat(b.service().state().eventsFrom("a")).isPositive();
+            assertThat(b.service().state().eventsFrom("c")).isPositive();
+            assertThat(c.service().state().eventsFrom("b")).isPositive();
             assertThat(b.events("gslb.event.received")).extracting(Event::subject).contains("a", "c");
             assertThat(b.events("gslb.site.down")).extracting(Event::subject).contains("a");
             // The same table everywhere, without a.
             assertSameTables(a, b, c);
-            assertThat(b.service().handoffTable()).extracting(HandoffTable.Row::site)
+            assertThat(b.service().state().handoffTable()).extracting(HandoffTable.Row::site)
                     .containsExactlyInAnyOrder("b", "c");
             assertThat(b.service().handoffShares()).doesNotContainKey("a");
         });
@@ -212,13 +212,13 @@ class ThreeSitesTest {
         await().atMost(WAIT).untilAsserted(() -> {
             assertSameTables(a, b, c);
             // Idle sites: every VIP has all its 100 connections free.
-            assertThat(a.service().handoffTable()).extracting(HandoffTable.Row::weight).containsOnly(1000L);
-            assertThat(a.service().handoffTable()).hasSize(3);
+            assertThat(a.service().state().handoffTable()).extracting(HandoffTable.Row::weight).containsOnly(1000L);
+            assertThat(a.service().state().handoffTable()).hasSize(3);
         });
         c.killBackends();
         await().atMost(WAIT).untilAsserted(() -> {
             assertSameTables(a, b, c);
-            assertThat(a.service().handoffTable()).extracting(HandoffTable.Row::site).containsExactly("a", "b");
+            assertThat(a.service().state().handoffTable()).extracting(HandoffTable.Row::site).containsExactly("a", "b");
         });
     }
 
@@ -273,7 +273,7 @@ class ThreeSitesTest {
         PeerKey key = new PeerKey(Site.keyId("a", "b"), "b", Site.secret("a", "b").getBytes(StandardCharsets.UTF_8));
         HandoffQuery.Answer answer = HandoffQuery.ask(new InetSocketAddress(a.ip, a.gslbPort), key, 5000);
         assertThat(answer.site()).isEqualTo("a");
-        assertThat(answer.table().rows()).isEqualTo(a.service().handoffTable());
+        assertThat(answer.table().rows()).isEqualTo(a.service().state().handoffTable());
         assertThat(answer.format()).contains("hand-off table of site a").contains("SHARE");
 
         PeerKey wrong = new PeerKey(Site.keyId("a", "b"), "b", "wrong-secret-0123456789".getBytes(StandardCharsets.UTF_8));
@@ -313,20 +313,20 @@ class ThreeSitesTest {
     private void awaitAllUpWithFullTables() {
         await().atMost(WAIT).untilAsserted(() -> {
             for (Site s : all) {
-                assertThat(s.service().handoffTable()).hasSize(3);
+                assertThat(s.service().state().handoffTable()).hasSize(3);
                 for (Site other : all) {
                     assertThat(s.service().siteUp(other.name)).isTrue();
                 }
             }
             assertSameTables(a, b, c);
-            assertThat(a.service().handoffTable().stream().mapToLong(HandoffTable.Row::weight).sum()).isEqualTo(30);
+            assertThat(a.service().state().handoffTable().stream().mapToLong(HandoffTable.Row::weight).sum()).isEqualTo(30);
         });
     }
 
     private static void assertSameTables(Site first, Site... others) {
         for (Site s : others) {
-            assertThat(s.service().handoffTable()).as("table at %s vs %s", s.name, first.name)
-                    .isEqualTo(first.service().handoffTable());
+            assertThat(s.service().state().handoffTable()).as("table at %s vs %s", s.name, first.name)
+                    .isEqualTo(first.service().state().handoffTable());
         }
     }
 

@@ -41,10 +41,11 @@ class ActiveCheckFailureTest {
                     enabled: false
                   health:
                     checks:
-                      - type: http
-                        path: /health
-                        expectStatus: "200"
-                        expectBody: "ok"
+                      - type:
+                          http:
+                            path: /health
+                            expectStatus: "200"
+                            expectBody: "ok"
                         interval: 100ms
                         timeout: 300ms
                         fall: 3

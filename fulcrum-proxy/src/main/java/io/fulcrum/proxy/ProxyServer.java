@@ -288,7 +288,7 @@ public final class ProxyServer implements AutoCloseable {
                     lc.connect()));
         }
         return new FulcrumConfig(config.server(), config.accessLog(), listeners, config.pools(), config.l4Timeouts(),
-                config.virtualServices(), config.gslb(), config.dns(), config.admin());
+                config.virtualServices(), config.gslb(), config.dns(), config.admin(), config.store());
     }
 
     /** Tells every event loop to stop reusing connections of pools that now connect differently. */

@@ -174,7 +174,7 @@ final class ReadViews {
     Map<String, Object> pool(PoolRuntime p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", p.name());
-        m.put("algorithm", p.config().algorithm());
+        m.put("algorithm", p.config().algorithm().name());
         long now = System.nanoTime();
         int up = 0;
         double rps = 0;
@@ -388,7 +388,7 @@ final class ReadViews {
      * service runs here.
      */
     List<Map<String, Object>> sites() {
-        SiteStateView view = siteState();
+        SiteStateView view = siteState().snapshot(); // every row from the same moment
         TreeSet<String> names = new TreeSet<>(view.handoffShares().keySet());
         names.add(node.config().server().site());
         // The table leaves out sites that are down; the configuration still names them.
@@ -418,7 +418,7 @@ final class ReadViews {
     }
 
     Map<String, Object> handoff() {
-        SiteStateView view = siteState();
+        SiteStateView view = siteState().snapshot(); // the version of these very shares
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("version", view.version());
         out.put("shares", view.handoffShares());

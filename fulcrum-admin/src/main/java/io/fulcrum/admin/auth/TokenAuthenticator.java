@@ -106,16 +106,6 @@ public final class TokenAuthenticator {
         return found != null ? new Result(found, null) : new Result(null, INVALID);
     }
 
-    /** The principal of an {@code Authorization} header value, or {@code null} when it is missing or wrong. */
-    public Principal authenticate(String authorization) {
-        return check(authorization).principal();
-    }
-
-    /** Whether any token is configured. */
-    public boolean hasTokens() {
-        return !known.isEmpty();
-    }
-
     private static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));

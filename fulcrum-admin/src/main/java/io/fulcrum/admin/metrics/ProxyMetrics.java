@@ -182,11 +182,6 @@ public final class ProxyMetrics implements ExchangeObserver {
         }
     }
 
-    /** Requests whose metrics could not be recorded (should stay 0). */
-    public long lost() {
-        return lost.sum();
-    }
-
     private void record(ListenerRuntime listener, RouteRuntime route, Backend backend, int status,
                         long totalNanos, long backendMicros, long bytesIn, long bytesOut) {
         Cache c = cache.get();

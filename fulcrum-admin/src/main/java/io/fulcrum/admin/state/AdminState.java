@@ -101,11 +101,6 @@ public final class AdminState implements UnaryOperator<FulcrumConfig> {
         return file;
     }
 
-    /** Whether changes can be kept. */
-    public boolean persistent() {
-        return file != null;
-    }
-
     /** The changes now in force. */
     public synchronized StateData data() {
         return data;

@@ -1,8 +1,8 @@
 package io.fulcrum.admin.api;
 
 import io.fulcrum.admin.testing.AdminFixture;
-import io.fulcrum.admin.testing.NamedBackend;
-import io.fulcrum.admin.testing.RawClient;
+import io.fulcrum.testsupport.NamedBackend;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.admin.testing.TestNode;
 import io.fulcrum.core.backend.BackendState;
 import org.junit.jupiter.api.AfterEach;
@@ -56,8 +56,8 @@ class EndpointMethodsTest {
 
     @Test
     void deleteOnTheBackendListIs405NotTheList() throws Exception {
-        try (RawClient c = RawClient.connect(node.adminUri())) {
-            RawClient.Response r = c.request("DELETE", "/api/v1/backends", ADMIN_TOKEN);
+        try (RawHttp c = RawHttp.connect(node.adminUri())) {
+            RawHttp.Response r = c.request("DELETE", "/api/v1/backends", ADMIN_TOKEN);
             assertThat(r.status()).isEqualTo(405);
             assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
             assertThat(r.body()).contains("DELETE is not served at /api/v1/backends");
@@ -68,7 +68,7 @@ class EndpointMethodsTest {
     @Test
     void everyPathOfTheTableRefusesTheMethodsItDoesNotServe() throws Exception {
         int checked = 0;
-        try (RawClient c = RawClient.connect(node.adminUri())) {
+        try (RawHttp c = RawHttp.connect(node.adminUri())) {
             for (ApiEndpoint e : ApiEndpoint.values()) {
                 if (e == ApiEndpoint.EXTENSION) {
                     continue; // no extension service runs here; its path is a 404 (below)
@@ -84,14 +84,14 @@ class EndpointMethodsTest {
                     if (allowed.contains(m)) {
                         continue;
                     }
-                    RawClient.Response r = c.request(m, concrete(e), ADMIN_TOKEN);
+                    RawHttp.Response r = c.request(m, concrete(e), ADMIN_TOKEN);
                     assertThat(r.status()).as(m + " " + e.path()).isEqualTo(405);
                     assertThat(Set.of(r.header("Allow").split(", "))).as(m + " " + e.path()).isEqualTo(allowed);
                     checked++;
                 }
             }
             assertThat(c.request("GET", "/api/v1/no/such/thing", ADMIN_TOKEN).status()).isEqualTo(404);
-            RawClient.Response files = c.request("POST", "/", ADMIN_TOKEN);
+            RawHttp.Response files = c.request("POST", "/", ADMIN_TOKEN);
             assertThat(files.status()).isEqualTo(405);
             assertThat(files.header("Allow")).isEqualTo("GET, HEAD");
             assertThat(c.request("DELETE", "/metrics", null).status()).isEqualTo(405);

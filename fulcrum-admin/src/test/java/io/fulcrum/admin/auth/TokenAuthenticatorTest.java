@@ -21,12 +21,12 @@ class TokenAuthenticatorTest {
         Files.writeString(f, "from-a-file-0123456789\n");
         TokenAuthenticator auth = TokenAuthenticator.of(List.of(AdminToken.of("ops", "admin", "s3cret-0123456789"),
                 AdminToken.of("view", "read", "other-0123456789"), new AdminToken("robot", "read", null, f.toString(), null)));
-        assertThat(auth.authenticate("Bearer s3cret-0123456789")).isEqualTo(new Principal("ops", Role.ADMIN));
-        assertThat(auth.authenticate("bearer other-0123456789")).isEqualTo(new Principal("view", Role.READ));
-        assertThat(auth.authenticate("Bearer from-a-file-0123456789").name()).isEqualTo("robot");
-        assertThat(auth.authenticate("Bearer s3cret-012345678")).isNull();
-        assertThat(auth.authenticate("Basic czNjcmV0")).isNull();
-        assertThat(auth.authenticate(null)).isNull();
+        assertThat(auth.check("Bearer s3cret-0123456789").principal()).isEqualTo(new Principal("ops", Role.ADMIN));
+        assertThat(auth.check("bearer other-0123456789").principal()).isEqualTo(new Principal("view", Role.READ));
+        assertThat(auth.check("Bearer from-a-file-0123456789").principal().name()).isEqualTo("robot");
+        assertThat(auth.check("Bearer s3cret-012345678").principal()).isNull();
+        assertThat(auth.check("Basic czNjcmV0").principal()).isNull();
+        assertThat(auth.check(null).principal()).isNull();
         assertThat(AdminToken.of("ops", "admin", "s3cret-0123456789").toString()).doesNotContain("s3cret");
     }
 

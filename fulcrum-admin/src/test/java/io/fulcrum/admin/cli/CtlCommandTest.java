@@ -2,49 +2,30 @@ package io.fulcrum.admin.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fulcrum.admin.testing.AdminFixture;
-import io.fulcrum.admin.testing.NamedBackend;
-import io.fulcrum.admin.testing.TestNode;
+import io.fulcrum.admin.testing.ThreeBackendNodeTest;
 import io.fulcrum.core.backend.BackendState;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code fulcrum ctl} against a running node: tables, --json, changes, and where the server and token come from. */
-class CtlCommandTest {
+class CtlCommandTest extends ThreeBackendNodeTest {
 
-    @TempDir
-    Path dir;
-
-    private final List<NamedBackend> backends = new ArrayList<>();
-    private TestNode node;
     private StringWriter out;
     private StringWriter err;
 
-    @BeforeEach
-    void start() throws Exception {
-        for (String n : List.of("alpha", "beta", "gamma")) {
-            backends.add(NamedBackend.start(n));
-        }
-        node = TestNode.start(AdminFixture.write(dir, backends));
-    }
-
     @AfterEach
-    void stop() {
+    void realEnvironment() {
         CtlCommand.env = System::getenv;
-        node.close();
-        backends.forEach(NamedBackend::close);
     }
 
     private int ctl(String... args) {

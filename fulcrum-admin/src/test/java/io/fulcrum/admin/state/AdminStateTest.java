@@ -1,5 +1,6 @@
 package io.fulcrum.admin.state;
 
+import io.fulcrum.testsupport.ConfigYaml;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
@@ -21,13 +22,7 @@ class AdminStateTest {
     @TempDir
     Path dir;
 
-    private static final String YAML = """
-            listeners:
-              - name: web
-                bind: 127.0.0.1:18080
-                routes:
-                  - name: all
-                    pool: app
+    private static final String YAML = ConfigYaml.webListener(18080, "app") + """
             pools:
               - name: app
                 backends:
@@ -81,7 +76,7 @@ class AdminStateTest {
     void withoutAnAdminSectionNothingIsKept() throws Exception {
         FulcrumConfig base = ConfigLoader.parse(YAML.substring(0, YAML.indexOf("admin:")), "t");
         AdminState state = AdminState.none();
-        assertThat(AdminState.open(base, null).persistent()).isFalse();
+        assertThat(AdminState.open(base, null).file()).isNull();
         assertThat(state.overlay(base)).isSameAs(base);
     }
 

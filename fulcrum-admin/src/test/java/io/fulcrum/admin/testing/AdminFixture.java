@@ -1,5 +1,7 @@
 package io.fulcrum.admin.testing;
 
+import io.fulcrum.testsupport.NamedBackend;
+import io.fulcrum.testsupport.ConfigYaml;
 import io.fulcrum.testsupport.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,11 +27,7 @@ public final class AdminFixture {
      * @param adminFields YAML lines indented by two spaces, like {@code "  maxConnections: 3\n"}
      */
     public static Path write(Path dir, List<NamedBackend> backends, String adminFields) throws IOException {
-        StringBuilder y = new StringBuilder("""
-                server:
-                  shutdownGrace: 200ms
-                accessLog:
-                  enabled: false
+        StringBuilder y = new StringBuilder(ConfigYaml.quietNode()).append("""
                 listeners:
                   - name: web
                     bind: 127.0.0.1:%d
@@ -51,17 +49,8 @@ public final class AdminFixture {
         for (NamedBackend b : backends) {
             y.append("      - name: ").append(b.name()).append("\n        address: ").append(b.address()).append('\n');
         }
-        y.append("""
-                admin:
-                  bind: 127.0.0.1:0
-                  tokens:
-                    - name: ops
-                      role: admin
-                      token: %s
-                    - name: viewer
-                      role: read
-                      token: %s
-                """.formatted(ADMIN_TOKEN, READ_TOKEN)).append(adminFields);
+        y.append(ConfigYaml.admin(adminFields, new ConfigYaml.Token("ops", "admin", ADMIN_TOKEN),
+                new ConfigYaml.Token("viewer", "read", READ_TOKEN)));
         Path file = dir.resolve("fulcrum.yaml");
         Files.writeString(file, y);
         return file;

@@ -59,11 +59,6 @@ public final class SampleBackend implements AutoCloseable {
         return name;
     }
 
-    /** Its page colour. */
-    public String colour() {
-        return colour;
-    }
-
     /** The address it listens on. */
     public InetSocketAddress address() {
         return server.getAddress();

@@ -57,11 +57,11 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
     /** The one path every new configuration takes: file watch, SIGHUP, the admin API, a store. */
     private final ConfigReloader reloader;
 
-    private FulcrumNode(FulcrumConfig config, Path configFile, UnaryOperator<FulcrumConfig> overlay) {
+    private FulcrumNode(FulcrumConfig config, Path configFile, Path reloadFile, UnaryOperator<FulcrumConfig> overlay) {
         this.events = new EventLog();
         this.overlay = overlay;
         this.given = config;
-        this.reloader = new ConfigReloader(configFile, config, FulcrumNode::check, this::apply, events);
+        this.reloader = new ConfigReloader(reloadFile, config, FulcrumNode::check, this::apply, events);
         config = overlay.apply(config);
         this.startedWith = config;
         this.proxy = new ProxyServer(config);
@@ -76,8 +76,23 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
      * @param configFile the file it was read from ({@code null} when it came from elsewhere)
      */
     public static FulcrumNode create(FulcrumConfig config, Path configFile) {
+        return create(config, configFile, configFile);
+    }
+
+    /**
+     * Builds a node whose configuration comes from a store ({@code store.etcd}): the file is only
+     * its bootstrap, so a reload never reads it (that would apply the bootstrap alone); new
+     * configurations come through {@link ConfigReloader#offer}.
+     *
+     * @param bootstrapFile the bootstrap file (relative paths, the state file, the status view)
+     */
+    public static FulcrumNode createFollowingStore(FulcrumConfig config, Path bootstrapFile) {
+        return create(config, bootstrapFile, null);
+    }
+
+    private static FulcrumNode create(FulcrumConfig config, Path configFile, Path reloadFile) {
         AdminState adminState = AdminState.open(config, configFile);
-        FulcrumNode node = new FulcrumNode(config, configFile, adminState);
+        FulcrumNode node = new FulcrumNode(config, configFile, reloadFile, adminState);
         // Services beside the proxy are added here, in start order.
         io.fulcrum.health.HealthService health = new io.fulcrum.health.HealthService(node.proxy, node.events);
         node.add(health);

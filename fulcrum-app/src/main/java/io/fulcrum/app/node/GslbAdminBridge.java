@@ -3,6 +3,7 @@ package io.fulcrum.app.node;
 import io.fulcrum.admin.spi.AdminReadable;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.gslb.PeerConfig;
+import io.fulcrum.gslb.SiteState;
 import io.fulcrum.gslb.SiteStateService;
 import io.fulcrum.gslb.peer.SiteReport;
 
@@ -38,15 +39,16 @@ final class GslbAdminBridge extends AdminBridge implements AdminReadable {
         if (c == null || !c.gslb().enabled()) {
             return out;
         }
+        SiteState state = sites.state(); // every peer's row from the same moment
         for (PeerConfig p : c.gslb().peers()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("site", p.site());
             m.put("address", p.address().toString());
             m.put("interval", p.interval() == null ? null : p.interval().toString());
             m.put("keyId", p.keyId());
-            m.put("up", sites.siteUp(p.site()));
-            m.put("eventsReceived", sites.eventsFrom(p.site()));
-            SiteReport r = sites.lastReport(p.site());
+            m.put("up", state.siteUp(p.site()));
+            m.put("eventsReceived", state.eventsFrom(p.site()));
+            SiteReport r = state.lastReport(p.site());
             m.put("lastReport", r == null ? null : Map.of(
                     "preferences", r.preferences(),
                     "responseTimes", r.responseTimes(),

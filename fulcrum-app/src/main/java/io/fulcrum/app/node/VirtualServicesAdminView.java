@@ -49,7 +49,7 @@ final class VirtualServicesAdminView extends AdminBridge implements AdminReadabl
                 lm.put("port", l.port());
                 lm.put("protocol", l.protocol());
                 lm.put("pool", l.pool());
-                lm.put("algorithm", l.algorithm());
+                lm.put("algorithm", l.algorithm() == null ? null : l.algorithm().name());
                 lm.put("backends", counters.stream()
                         .filter(k -> k.service().equals(vs.name()) && k.pool().equals(l.pool()))
                         .toList());

@@ -1,5 +1,7 @@
 package io.fulcrum.app.admin;
 
+import io.fulcrum.testsupport.ConfigYaml;
+import io.fulcrum.testsupport.NamedBackend;
 import io.fulcrum.admin.AdminService;
 import io.fulcrum.app.node.FulcrumNode;
 import io.fulcrum.control.config.ConfigLoader;
@@ -48,8 +50,8 @@ class DashboardPanelsBrowserTest {
         int closed = FreePorts.tcp(); // nothing listens there
         Path profile = Files.createTempDirectory("fulcrum-chromium-");
         WebDriver driver = null;
-        try (FixedStatusBackend alpha = FixedStatusBackend.start("alpha", 200);
-             FixedStatusBackend beta = FixedStatusBackend.start("beta", 200);
+        try (NamedBackend alpha = NamedBackend.start("alpha", 200);
+             NamedBackend beta = NamedBackend.start("beta", 200);
              FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(demoLike(alpha.address(), beta.address(), closed),
                      "demo-like.yaml"), null)) {
             node.start();
@@ -134,13 +136,8 @@ class DashboardPanelsBrowserTest {
                         address: %s
                       - name: gone
                         address: 127.0.0.1:%d
-                admin:
-                  bind: 127.0.0.1:0
-                  tokens:
-                    - name: demo
-                      role: admin
-                      token: %s
-                """.formatted(FreePorts.tcp(), alpha, beta, closed, TOKEN);
+                """.formatted(FreePorts.tcp(), alpha, beta, closed)
+                + ConfigYaml.admin(new ConfigYaml.Token("demo", "admin", TOKEN));
     }
 
     /**

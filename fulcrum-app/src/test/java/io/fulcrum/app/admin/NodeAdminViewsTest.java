@@ -1,5 +1,7 @@
 package io.fulcrum.app.admin;
 
+import io.fulcrum.testsupport.ConfigYaml;
+import io.fulcrum.testsupport.NamedBackend;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fulcrum.admin.AdminService;
 import io.fulcrum.app.node.FulcrumNode;
@@ -24,32 +26,20 @@ class NodeAdminViewsTest {
     private static final String TOKEN = "views-test-token-0123456789";
 
     private static String admin() {
-        return """
-                admin:
-                  bind: 127.0.0.1:0
-                  tokens:
-                    - name: ops
-                      role: read
-                      token: %s
-                """.formatted(TOKEN);
+        return ConfigYaml.admin(new ConfigYaml.Token("ops", "read", TOKEN));
     }
 
-    private static String proxyOnly(String backendAddress) {
-        return """
+    /** Listener {@code web} on {@code port} sending everything to pool {@code app} of one backend. */
+    private static String proxyOnly(int port, String backendAddress) {
+        return ConfigYaml.webListener(port, "app") + """
                 accessLog:
                   enabled: false
-                listeners:
-                  - name: web
-                    bind: 127.0.0.1:%d
-                    routes:
-                      - name: all
-                        pool: app
                 pools:
                   - name: app
                     backends:
                       - name: one
                         address: %s
-                """.formatted(FreePorts.tcp(), backendAddress);
+                """.formatted(backendAddress);
     }
 
     private static URI api(FulcrumNode node, String path) {
@@ -58,8 +48,8 @@ class NodeAdminViewsTest {
 
     @Test
     void aNodeWithOnlyAProxyReportsNoL4GslbOrDns() throws Exception {
-        try (FixedStatusBackend one = FixedStatusBackend.start("one", 200);
-             FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(proxyOnly(one.address()) + admin(), "proxy.yaml"), null)) {
+        try (NamedBackend one = NamedBackend.start("one", 200);
+             FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(proxyOnly(FreePorts.tcp(), one.address()) + admin(), "proxy.yaml"), null)) {
             node.start();
             JsonNode features = Curl.get(api(node, "status"), TOKEN).json().get("features");
             assertThat(features.get("l4").asBoolean()).as("l4").isFalse();
@@ -72,19 +62,6 @@ class NodeAdminViewsTest {
     void aNodeWithVirtualServicesGslbAndDnsReportsThem() throws Exception {
         int web = FreePorts.tcp();
         String yaml = """
-                accessLog:
-                  enabled: false
-                listeners:
-                  - name: web
-                    bind: 127.0.0.1:%d
-                    routes:
-                      - name: all
-                        pool: app
-                pools:
-                  - name: app
-                    backends:
-                      - name: one
-                        address: %s
                 virtualServices:
                   - name: tcp-app
                     vips: [127.0.0.1]
@@ -108,9 +85,9 @@ class NodeAdminViewsTest {
                         - {name: "@", type: NS, value: ns1.example.test.}
                         - {name: ns1, type: A, value: 127.0.0.1}
                 """;
-        try (FixedStatusBackend one = FixedStatusBackend.start("one", 200)) {
-            yaml = yaml.formatted(web, one.address(), FreePorts.tcp(), FreePorts.udp("127.0.0.1"), web,
-                    FreePorts.tcpAndUdp("127.0.0.1"));
+        try (NamedBackend one = NamedBackend.start("one", 200)) {
+            yaml = proxyOnly(web, one.address())
+                    + yaml.formatted(FreePorts.tcp(), FreePorts.udp("127.0.0.1"), web, FreePorts.tcpAndUdp("127.0.0.1"));
             try (FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(yaml + admin(), "all.yaml"), null)) {
                 node.start();
                 JsonNode features = Curl.get(api(node, "status"), TOKEN).json().get("features");
@@ -154,8 +131,7 @@ class NodeAdminViewsTest {
                   - name: api
                     health:
                       checks:
-                        - type: http
-                          path: /health
+                        - type: {http: {path: /health}}
                           interval: 100ms
                           timeout: 500ms
                           fall: 1
@@ -163,8 +139,8 @@ class NodeAdminViewsTest {
                       - name: failing
                         address: %s
                 """;
-        try (FixedStatusBackend live = FixedStatusBackend.start("live", 200);
-             FixedStatusBackend failing = FixedStatusBackend.start("failing", 503)) {
+        try (NamedBackend live = NamedBackend.start("live", 200);
+             NamedBackend failing = NamedBackend.start("failing", 503)) {
             yaml = yaml.formatted(FreePorts.tcp(), live.address(), closed, failing.address());
             try (FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(yaml + admin(), "checks.yaml"), null)) {
                 node.start();

@@ -135,22 +135,6 @@ public final class ConfigUnits {
         return sb.toString();
     }
 
-    /** Writes a byte size in the file syntax, with the largest unit that divides it exactly ({@code 16k}, {@code 1m}). */
-    public static String formatByteSize(long bytes) {
-        if (bytes != 0) {
-            if (bytes % (1L << 30) == 0) {
-                return (bytes >> 30) + "g";
-            }
-            if (bytes % (1L << 20) == 0) {
-                return (bytes >> 20) + "m";
-            }
-            if (bytes % (1L << 10) == 0) {
-                return (bytes >> 10) + "k";
-            }
-        }
-        return Long.toString(bytes);
-    }
-
     private static BigDecimal unitNanos(String unit) {
         return switch (unit) {
             case "ms" -> BigDecimal.valueOf(1_000_000L);

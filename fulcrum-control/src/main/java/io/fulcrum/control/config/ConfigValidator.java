@@ -1,13 +1,11 @@
 package io.fulcrum.control.config;
 
 import io.fulcrum.control.config.YamlTree.Loc;
-import io.fulcrum.core.balance.BalancerRegistry;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.core.config.ConnectConfig;
 import io.fulcrum.core.config.FulcrumConfig;
-import io.fulcrum.core.config.HashKeyConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.KeepAliveConfig;
 import io.fulcrum.core.config.LimitsConfig;
@@ -57,14 +55,9 @@ public final class ConfigValidator {
     public static final int MAX_IDLE_SPIN_POLLS = 10000;
     /** Most retry attempts accepted. */
     public static final int MAX_RETRY_ATTEMPTS = 10;
-    /** Most hash-ring points per unit of weight accepted. */
-    public static final int MAX_RING_REPLICAS = 10_000;
-    /** Largest Maglev table accepted (its memory is 4 bytes per entry, per pool and per change). */
-    public static final int MAX_MAGLEV_TABLE_SIZE = 1 << 24;
 
     static final Set<String> PROTOCOLS = Set.of("http");
     static final Set<String> STICKINESS_MODES = Set.of("source", "cookie");
-    static final Set<String> HASH_SOURCES = Set.of("client-ip", "header", "cookie");
     static final Set<String> BACKEND_STATES = Set.of("up", "down", "draining", "disabled", "backup");
     static final Set<String> LOG_FORMATS = Set.of("text", "json");
     /** Socket I/O choices for the HTTP proxy ({@code server.transport}). */
@@ -112,22 +105,6 @@ public final class ConfigValidator {
         return new Result(errors, warnings);
     }
 
-    /** Whether {@code n} is prime (deterministic; {@code n} is at most an int). */
-    static boolean isPrime(long n) {
-        if (n < 2) {
-            return false;
-        }
-        if (n % 2 == 0) {
-            return n == 2;
-        }
-        for (long d = 3; d * d <= n; d += 2) {
-            if (n % d == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** One pass over one configuration. */
     private static final class Run {
         private final SourceMap sources;
@@ -142,6 +119,7 @@ public final class ConfigValidator {
             checkServer(c.server(), "server");
             checkAccessLog(c.accessLog(), "accessLog");
             AdminConfigValidator.check(c.admin(), "admin", this::error, this::warn);
+            StoreConfigValidator.check(c.store(), "store", this::error);
 
             Set<String> poolNames = new HashSet<>();
             boolean unnamedPools = false;
@@ -154,8 +132,10 @@ public final class ConfigValidator {
             }
 
             Set<String> usedPools = new HashSet<>(L4ConfigValidator.poolsUsed(c));
-            if (c.listeners().isEmpty() && c.virtualServices().isEmpty() && !c.dns().enabled()) {
+            if (c.listeners().isEmpty() && c.virtualServices().isEmpty() && !c.dns().enabled()
+                    && c.store().etcd() == null) {
                 // A node may be only a DNS server (a GSLB tier); otherwise it must accept some traffic.
+                // With a store, the file is only the bootstrap: the traffic's part comes from the store.
                 error("listeners", "at least one listener is required (or a virtual service, or dns.listen)");
             }
             Map<String, String> listenerPaths = new HashMap<>();
@@ -430,17 +410,9 @@ public final class ConfigValidator {
         }
 
         private void checkPool(PoolConfig pool, String p) {
-            String algorithmPath = SourceMap.field(p, "algorithm");
-            Set<String> algorithms = BalancerRegistry.names();
-            if (!algorithms.contains(pool.algorithm())) {
-                error(algorithmPath, "unknown algorithm \"" + pool.algorithm() + "\""
-                        + Suggestions.didYouMean(pool.algorithm(), algorithms)
-                        + "; valid: " + String.join(", ", new TreeSet<>(algorithms)));
-            }
-            checkHashKey(pool.hashKey(), SourceMap.field(p, "hashKey"));
+            ExtensionChecks.checkAlgorithm(SourceMap.field(p, "algorithm"), pool.algorithm(), pool.backends().size(),
+                    this::error, this::warn);
             atLeast(SourceMap.field(p, "weightBound"), pool.weightBound(), 1);
-            checkMaglevTableSize(pool, SourceMap.field(p, "maglevTableSize"));
-            range(SourceMap.field(p, "ringReplicas"), pool.ringReplicas(), 1, MAX_RING_REPLICAS, "");
             positive(SourceMap.field(p, "connectTimeout"), pool.connectTimeout());
             nonNegative(SourceMap.field(p, "responseTimeout"), pool.responseTimeout());
 
@@ -484,38 +456,6 @@ public final class ConfigValidator {
             }
             if (allZero) {
                 warn(backendsPath, "every backend has weight 0: the pool never picks one (every request gets 503)");
-            }
-        }
-
-        private void checkHashKey(HashKeyConfig h, String p) {
-            String sourcePath = SourceMap.field(p, "source");
-            if (!oneOf(sourcePath, h.source(), HASH_SOURCES)) {
-                return;
-            }
-            if (!h.source().equals("client-ip")) {
-                String namePath = SourceMap.field(p, "name");
-                if (isBlank(h.name())) {
-                    error(namePath, "required when source is " + h.source() + ": the " + h.source() + " name to hash");
-                } else if (!TOKEN.matcher(h.name()).matches()) {
-                    error(namePath, "not a valid " + h.source() + " name (got \"" + h.name() + "\")");
-                }
-            }
-        }
-
-        private void checkMaglevTableSize(PoolConfig pool, String p) {
-            int size = pool.maglevTableSize();
-            int backends = pool.backends().size();
-            if (size < 3 || size > MAX_MAGLEV_TABLE_SIZE) {
-                error(p, "must be a prime between 3 and " + MAX_MAGLEV_TABLE_SIZE + " (got " + size
-                        + "; 65537 is a good choice)");
-            } else if (!isPrime(size)) {
-                error(p, "must be a prime number (got " + size + "; 65537 is a good choice)");
-            } else if (size <= backends) {
-                error(p, "must be larger than the number of backends, " + backends + " (got " + size
-                        + "; 65537 is a good choice)");
-            } else if ("maglev".equals(pool.algorithm()) && (long) size < 100L * backends) {
-                warn(p, "a Maglev table smaller than 100 entries per backend spreads load unevenly (got " + size
-                        + " for " + backends + " backends; 65537 is a good choice)");
             }
         }
 

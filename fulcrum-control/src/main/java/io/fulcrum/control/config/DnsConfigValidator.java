@@ -2,12 +2,15 @@ package io.fulcrum.control.config;
 
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.core.config.dns.BuiltInPolicySteps;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.config.dns.GslbRecordConfig;
 import io.fulcrum.core.config.dns.NodeConfig;
+import io.fulcrum.core.config.dns.PolicyStep;
 import io.fulcrum.core.config.dns.RecordConfig;
 import io.fulcrum.core.config.dns.SiteConfig;
 import io.fulcrum.core.config.dns.ZoneConfig;
+import io.fulcrum.core.extension.ExtensionConfig;
 
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -33,8 +36,6 @@ final class DnsConfigValidator {
 
     static final Set<String> RECORD_TYPES = Set.of("NS", "A", "AAAA", "CNAME", "TXT", "MX", "SRV", "PTR");
     static final Set<String> REGIONS = Set.of("AFRINIC", "APNIC", "ARIN", "LACNIC", "RIPE");
-    static final Set<String> POLICIES = Set.of("up", "geo", "latency", "load", "failover", "weighted", "handoff",
-            "sticky");
     static final Set<String> TIERS = Set.of("lower", "upper");
     private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9_*](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
     private static final long MAX_TTL = Integer.MAX_VALUE;
@@ -232,20 +233,27 @@ final class DnsConfigValidator {
         ttl(SourceMap.field(gp, "ttl"), g.ttl());
         String pp = SourceMap.field(gp, "policy");
         if (g.policy().isEmpty()) {
-            error.accept(pp, "at least one policy, e.g. [up, geo, weighted]");
+            error.accept(pp, "at least one policy, e.g. " + BuiltInPolicySteps.defaultChain().stream()
+                    .map(ExtensionConfig::name).toList());
         }
         Set<String> seen = new HashSet<>();
+        String spread = null;
         for (int k = 0; k < g.policy().size(); k++) {
-            String name = g.policy().get(k);
-            if (!POLICIES.contains(name)) {
-                error.accept(SourceMap.index(pp, k), "unknown policy \"" + name + "\"; one of "
-                        + String.join(", ", new java.util.TreeSet<>(POLICIES)));
-            } else if (!seen.add(name)) {
-                error.accept(SourceMap.index(pp, k), "policy \"" + name + "\" is listed twice");
+            ExtensionConfig<PolicyStep<?>> step = g.policy().get(k);
+            String at = SourceMap.index(pp, k);
+            ExtensionChecks.check(at, step, PolicyStep.registry(), error);
+            PolicyStep<?> known = PolicyStep.registry().find(step.name()).orElse(null);
+            if (known == null) {
+                continue;
             }
-        }
-        if (seen.contains("weighted") && seen.contains("handoff")) {
-            error.accept(pp, "weighted and handoff both spread the first place; use one of them");
+            if (!seen.add(step.name())) {
+                error.accept(at, "policy \"" + step.name() + "\" is listed twice");
+            } else if (known.role() == PolicyStep.Role.SPREAD) {
+                if (spread != null) {
+                    error.accept(pp, spread + " and " + step.name() + " both spread the first place; use one of them");
+                }
+                spread = step.name();
+            }
         }
         List<String> used = g.sites().isEmpty() ? d.sites().stream().map(SiteConfig::name).toList() : g.sites();
         for (int k = 0; k < g.sites().size(); k++) {
@@ -257,10 +265,16 @@ final class DnsConfigValidator {
         if (used.isEmpty()) {
             error.accept(SourceMap.field(gp, "sites"), "a GSLB record needs at least one site in dns.sites");
         }
-        for (int k = 0; k < g.failoverOrder().size(); k++) {
-            if (!used.contains(g.failoverOrder().get(k))) {
-                error.accept(SourceMap.index(SourceMap.field(gp, "failoverOrder"), k), "site \""
-                        + g.failoverOrder().get(k) + "\" is not one of this record's sites");
+        for (int k = 0; k < g.policy().size(); k++) {
+            ExtensionConfig<PolicyStep<?>> step = g.policy().get(k);
+            if (step.settings() instanceof BuiltInPolicySteps.FailoverSettings f) {
+                String op = SourceMap.field(SourceMap.field(SourceMap.index(pp, k), step.name()), "order");
+                for (int j = 0; j < f.order().size(); j++) {
+                    if (!used.contains(f.order().get(j))) {
+                        error.accept(SourceMap.index(op, j), "site \"" + f.order().get(j)
+                                + "\" is not one of this record's sites");
+                    }
+                }
             }
         }
         String ap = SourceMap.field(gp, "answers");
@@ -275,9 +289,6 @@ final class DnsConfigValidator {
             } else if (withNodes < 2) {
                 warn.accept(SourceMap.field(gp, "tier"), "only one site has lower-tier nodes; two or more survive a site loss");
             }
-        }
-        if (g.stickyTimeout().isNegative() || g.stickyTimeout().isZero()) {
-            error.accept(SourceMap.field(gp, "stickyTimeout"), "must be positive");
         }
     }
 

@@ -29,7 +29,6 @@ final class GslbConfigValidator {
 
     /** Shortest shared secret accepted, in characters. */
     static final int MIN_SECRET_LENGTH = 16;
-    static final Set<String> CHECK_KINDS = Set.of("http", "tcp");
 
     private final BiConsumer<String, String> error;
 
@@ -144,13 +143,8 @@ final class GslbConfigValidator {
             String vp = SourceMap.index(SourceMap.field(sp, "vips"), i);
             VipConfig v = s.vips().get(i);
             required(SourceMap.field(vp, "address"), v.address());
-            if (!CHECK_KINDS.contains(v.check())) {
-                error.accept(SourceMap.field(vp, "check"), "must be one of http, tcp (got \"" + v.check() + "\")"
-                        + Suggestions.didYouMean(v.check(), CHECK_KINDS));
-            }
-            if (!v.path().startsWith("/")) {
-                error.accept(SourceMap.field(vp, "path"), "must start with / (got \"" + v.path() + "\")");
-            }
+            // The same check types and rules as a pool's checks: one check engine for both.
+            HealthConfigValidator.checkCheck(v.check(), SourceMap.field(vp, "check"), error);
             if (v.maxConnections() < 0) {
                 error.accept(SourceMap.field(vp, "maxConnections"), "must be >= 0 (got " + v.maxConnections() + ")");
             }
@@ -188,15 +182,7 @@ final class GslbConfigValidator {
     }
 
     private void checkChecks(SiteCheckConfig c, String p) {
-        positive(SourceMap.field(p, "interval"), c.interval());
-        positive(SourceMap.field(p, "timeout"), c.timeout());
         positive(SourceMap.field(p, "halfLife"), c.halfLife());
-        if (c.fall() < 1 || c.fall() > 100) {
-            error.accept(SourceMap.field(p, "fall"), "must be between 1 and 100 (got " + c.fall() + ")");
-        }
-        if (c.rise() < 1 || c.rise() > 100) {
-            error.accept(SourceMap.field(p, "rise"), "must be between 1 and 100 (got " + c.rise() + ")");
-        }
     }
 
     /** A peer's or VIP's address (the binder has checked its form). */

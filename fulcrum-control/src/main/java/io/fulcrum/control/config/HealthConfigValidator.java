@@ -4,6 +4,7 @@ import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.health.AdaptiveWeightsConfig;
 import io.fulcrum.core.config.health.AgentClientConfig;
+import io.fulcrum.core.config.health.CheckType;
 import io.fulcrum.core.config.health.HealthCheckConfig;
 import io.fulcrum.core.config.health.PoolHealthConfig;
 import io.fulcrum.core.config.health.TimeWindowRuleConfig;
@@ -23,16 +24,14 @@ import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
- * Semantic checks of {@code pools[].health}: check types and their settings, agent
+ * Semantic checks of {@code pools[].health}: check types and their settings (through the
+ * {@link CheckType} registry), agent
  * polling, the adaptive weight loop, time-window rules and weight schedules. Every
  * error names the field path so the loader can point at its line.
  */
 final class HealthConfigValidator {
 
-    static final Set<String> CHECK_TYPES = Set.of("tcp", "http", "https", "tls", "dns", "icmp", "udp");
-    static final Set<String> RECORD_TYPES = Set.of("A", "AAAA", "CNAME", "TXT", "MX", "NS", "SRV", "PTR", "SOA");
     static final Set<String> DAYS = Set.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
-    private static final Pattern STATUS = Pattern.compile("\\d{3}(-\\d{3})?(,\\d{3}(-\\d{3})?)*");
     private static final Pattern HOST_METRIC = Pattern.compile("cpu|memory|connections|script:[A-Za-z0-9_.-]+");
 
     private final BiConsumer<String, String> error;
@@ -70,13 +69,16 @@ final class HealthConfigValidator {
         }
     }
 
+    /**
+     * Checks one active check's settings at path {@code p}: a pool's {@code health.checks[i]}
+     * or a GSLB VIP's {@code check}, which take the same check types.
+     */
+    static void checkCheck(HealthCheckConfig c, String p, BiConsumer<String, String> error) {
+        new HealthConfigValidator(error).checkCheck(c, p);
+    }
+
     private void checkCheck(HealthCheckConfig c, String p) {
-        if (!CHECK_TYPES.contains(c.type())) {
-            error.accept(SourceMap.field(p, "type"), "unknown check type \"" + c.type() + "\""
-                    + Suggestions.didYouMean(c.type(), CHECK_TYPES) + "; valid: " + String.join(", ",
-                    new java.util.TreeSet<>(CHECK_TYPES)));
-            return;
-        }
+        ExtensionChecks.check(SourceMap.field(p, "type"), c.type(), CheckType.registry(), error);
         positive(SourceMap.field(p, "interval"), c.interval());
         positive(SourceMap.field(p, "timeout"), c.timeout());
         nonNegative(SourceMap.field(p, "jitter"), c.jitter());
@@ -84,33 +86,6 @@ final class HealthConfigValidator {
         atLeast(SourceMap.field(p, "fall"), c.fall(), 1);
         if (c.port() != null && (c.port() < 1 || c.port() > 65535)) {
             error.accept(SourceMap.field(p, "port"), "must be a port 1-65535 (got " + c.port() + ")");
-        }
-        switch (c.type()) {
-            case "http", "https" -> {
-                if (!c.path().startsWith("/")) {
-                    error.accept(SourceMap.field(p, "path"), "must start with / (got \"" + c.path() + "\")");
-                }
-                if (!STATUS.matcher(c.expectStatus()).matches()) {
-                    error.accept(SourceMap.field(p, "expectStatus"),
-                            "must be statuses or ranges like 200, 200-399 or 200,204 (got \"" + c.expectStatus() + "\")");
-                }
-            }
-            case "dns" -> {
-                if (c.query() == null || c.query().isBlank()) {
-                    error.accept(SourceMap.field(p, "query"), "required for a dns check: the name to ask for");
-                }
-                if (!RECORD_TYPES.contains(c.recordType().toUpperCase(java.util.Locale.ROOT))) {
-                    error.accept(SourceMap.field(p, "recordType"), "unknown record type \"" + c.recordType()
-                            + "\"; valid: " + String.join(", ", new java.util.TreeSet<>(RECORD_TYPES)));
-                }
-            }
-            case "udp" -> {
-                if (c.send() == null || c.send().isEmpty()) {
-                    error.accept(SourceMap.field(p, "send"), "required for a udp check: the payload to send");
-                }
-            }
-            default -> {
-            }
         }
     }
 

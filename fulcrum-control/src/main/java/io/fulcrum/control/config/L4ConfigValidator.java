@@ -1,6 +1,5 @@
 package io.fulcrum.control.config;
 
-import io.fulcrum.core.balance.BalancerRegistry;
 import io.fulcrum.core.config.BackendTlsConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -146,7 +145,8 @@ final class L4ConfigValidator {
                     + Suggestions.didYouMean(l.pool(), known));
         }
         if (l.algorithm() != null) {
-            oneOf(out, SourceMap.field(p, "algorithm"), l.algorithm(), BalancerRegistry.names());
+            ExtensionChecks.checkAlgorithm(SourceMap.field(p, "algorithm"), l.algorithm(),
+                    pool == null ? 0 : pool.backends().size(), out::error, out::warn);
         }
         checkTimeouts(out, l.timeouts(), SourceMap.field(p, "timeouts"));
         if (udp) {

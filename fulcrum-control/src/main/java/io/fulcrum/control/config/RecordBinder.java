@@ -7,6 +7,9 @@ import io.fulcrum.control.config.YamlTree.MapNode;
 import io.fulcrum.control.config.YamlTree.Node;
 import io.fulcrum.control.config.YamlTree.ScalarNode;
 import io.fulcrum.core.config.HostPort;
+import io.fulcrum.core.extension.ExtensionConfig;
+import io.fulcrum.core.extension.ExtensionFactory;
+import io.fulcrum.core.extension.ExtensionRegistry;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -33,7 +36,9 @@ import java.util.Set;
  *
  * <p>Supported component types: {@code String}, {@code Integer}, {@code Long},
  * {@code Boolean}, {@code Duration} (see {@link ConfigUnits}), {@link HostPort} (from
- * {@code "host:port"}), {@code List<T>}, {@code Map<String, T>} and nested records. {@code Integer}/{@code Long}
+ * {@code "host:port"}), {@code List<T>}, {@code Map<String, T>}, nested records and
+ * {@link ExtensionConfig} (an extension by name, alone or mapped to its settings, whose
+ * record type its kind's {@link ExtensionRegistry} gives). {@code Integer}/{@code Long}
  * components whose name ends in {@code Bytes} take byte sizes ({@code 16k}).
  *
  * <p>Every path bound is recorded in a {@link SourceMap} for later (semantic) errors.
@@ -145,10 +150,52 @@ final class RecordBinder {
         if (raw == Map.class) {
             return bindMap(((ParameterizedType) type).getActualTypeArguments()[1], name, node, path);
         }
+        if (raw == ExtensionConfig.class) {
+            return bindExtension(type, node, path);
+        }
         if (Record.class.isAssignableFrom(raw)) {
             return bindRecord(raw.asSubclass(Record.class), node, path);
         }
         throw new IllegalStateException("unsupported configuration type " + type + " at " + path);
+    }
+
+    /**
+     * An extension: its name alone ({@code algorithm: maglev}) or a mapping of its name to
+     * its settings ({@code algorithm: {maglev: {tableSize: 65537}}}), the settings bound
+     * as the record type its factory declares, at the path {@code <path>.<name>}.
+     */
+    private ExtensionConfig<?> bindExtension(Type type, Node node, String path) {
+        Class<?> kind = raw(((ParameterizedType) type).getActualTypeArguments()[0]);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ExtensionRegistry<ExtensionFactory<?>> registry = ExtensionRegistry.of((Class) kind);
+        String name;
+        Node settings = null;
+        Loc nameLoc = node.loc();
+        if (node instanceof ScalarNode s && s.kind() == YamlTree.Kind.STRING) {
+            name = s.text();
+        } else if (node instanceof MapNode map && map.entries().size() == 1) {
+            Entry e = map.entries().getFirst();
+            name = e.key();
+            nameLoc = e.keyLoc();
+            settings = e.value();
+        } else {
+            error(path, node.loc(), "expected the name of a " + registry.kind() + " (" + String.join(", ",
+                    registry.names()) + "), or a mapping of one name to its settings, got " + describe(node));
+            return null;
+        }
+        ExtensionFactory<?> factory = registry.find(name).orElse(null);
+        if (factory == null) {
+            error(path, nameLoc, registry.unknown(name, Suggestions.didYouMean(name, registry.names())));
+            return null;
+        }
+        String settingsPath = SourceMap.field(path, name);
+        sources.put(settingsPath, nameLoc);
+        if (settings == null || settings instanceof ScalarNode n && n.kind() == YamlTree.Kind.NULL) {
+            return ExtensionConfig.of(name);
+        }
+        // Settings equal to the defaults are kept as none, so that "maglev" and "{maglev: {}}" are equal.
+        Record bound = bindRecord(factory.settingsType(), settings, settingsPath);
+        return new ExtensionConfig<>(name, bound == null || bound.equals(factory.defaultSettings()) ? null : bound);
     }
 
     private String bindString(Node node, String path) {

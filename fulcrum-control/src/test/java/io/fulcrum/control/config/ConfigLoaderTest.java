@@ -4,8 +4,10 @@ import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.ForwardedHeadersConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.balance.RingHashSettings;
 import io.fulcrum.core.config.HashKeyConfig;
 import io.fulcrum.core.config.HostPort;
+import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.core.config.KeepAliveConfig;
 import io.fulcrum.core.config.LimitsConfig;
 import io.fulcrum.core.config.ListenerConfig;
@@ -91,13 +93,13 @@ class ConfigLoaderTest {
                       timeout: 30m
             pools:
               - name: api
-                algorithm: ring-hash
-                hashKey:
-                  source: cookie
-                  name: session
+                algorithm:
+                  ring-hash:
+                    hashKey:
+                      source: cookie
+                      name: session
+                    replicas: 40
                 weightBound: 50
-                maglevTableSize: 251
-                ringReplicas: 40
                 connectTimeout: 750ms
                 responseTimeout: 20s
                 retries:
@@ -149,9 +151,10 @@ class ConfigLoaderTest {
                                         Map.of("x-tenant", "acme", "x-version", "~^2\\.[0-9]+$")),
                                 "api",
                                 new StickinessConfig(true, "cookie", "SRV", Duration.ofMinutes(30)))))),
-                List.of(new PoolConfig("api", "ring-hash", new HashKeyConfig("cookie", "session"), 50, 251, 40,
+                List.of(new PoolConfig("api", new ExtensionConfig<>("ring-hash",
+                                new RingHashSettings(new HashKeyConfig("cookie", "session"), 40)), 50,
                         Duration.ofMillis(750), Duration.ofSeconds(20),
-                        new RetryConfig(3, false, false),
+                        new RetryConfig(3, false, false, null),
                         new QueueConfig(0, Duration.ZERO),
                         new PassiveHealthConfig(false, 7, Duration.ofSeconds(1), Duration.ofHours(1), true),
                         new KeepAliveConfig(false, 12, Duration.ofSeconds(15)),
@@ -185,7 +188,7 @@ class ConfigLoaderTest {
         ListenerConfig l = c.listeners().getFirst();
         assertThat(l).isEqualTo(new ListenerConfig("web", HostPort.parse("127.0.0.1:8080"), null, null, null, null,
                 List.of(new RouteConfig("all", null, "web", null))));
-        assertThat(c.pools().getFirst()).isEqualTo(new PoolConfig("web", null, null, null, null, null, null, null,
+        assertThat(c.pools().getFirst()).isEqualTo(new PoolConfig("web", null, null, null, null,
                 null, null, null, null, List.of(BackendConfig.of(HostPort.parse("10.0.0.1:80"), 1))));
         assertThat(c.pools().getFirst().backends().getFirst().name()).isEqualTo("10.0.0.1:80");
     }
@@ -324,7 +327,7 @@ class ConfigLoaderTest {
     @Test
     void numbersOutOfRangeAndFractionsAreRefused() {
         String yaml = with(FULL, "maxConnections: 64", "maxConnections: 99999999999");
-        yaml = with(yaml, "ringReplicas: 40", "ringReplicas: 1.5");
+        yaml = with(yaml, "replicas: 40", "replicas: 1.5");
         List<ConfigError> errors = errorsOf(yaml);
         assertThat(errors).extracting(ConfigError::message).containsExactly(
                 "expected a whole number, got 1.5",
@@ -414,7 +417,7 @@ class ConfigLoaderTest {
         ConfigError list = onlyError("- a\n- b\n");
         assertThat(list.line()).isEqualTo(1);
         assertThat(list.message()).isEqualTo(
-                "the top level must be a mapping with the fields server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, got a list");
+                "the top level must be a mapping with the fields server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, store, got a list");
         assertThat(onlyError("just text\n").message()).endsWith("got the string \"just text\"");
     }
 

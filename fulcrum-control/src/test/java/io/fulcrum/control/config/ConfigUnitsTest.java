@@ -96,11 +96,4 @@ class ConfigUnitsTest {
         assertThat(ConfigUnits.formatDuration(d)).isEqualTo(text);
         assertThat(ConfigUnits.parseDuration(ConfigUnits.formatDuration(d))).isEqualTo(d);
     }
-
-    @ParameterizedTest
-    @CsvSource({"0, 0", "1000, 1000", "16384, 16k", "1048576, 1m", "3221225472, 3g", "1536, 1536"})
-    void formatsByteSizes(long bytes, String text) {
-        assertThat(ConfigUnits.formatByteSize(bytes)).isEqualTo(text);
-        assertThat(ConfigUnits.parseByteSize(text)).isEqualTo(bytes);
-    }
 }

@@ -71,8 +71,6 @@ class ConfigValidatorTest {
               - name: web
                 algorithm: round-robin
                 weightBound: 10
-                maglevTableSize: 65537
-                ringReplicas: 160
                 connectTimeout: 1s
                 responseTimeout: 0s
                 retries:
@@ -97,9 +95,10 @@ class ConfigValidatorTest {
                     address: web-2.internal:80
                     weight: 2
               - name: api
-                algorithm: maglev
-                hashKey:
-                  source: client-ip
+                algorithm:
+                  maglev:
+                    hashKey:
+                      source: client-ip
                 backends:
                   - address: 10.0.1.1:80
                   - address: 10.0.1.2:80
@@ -399,36 +398,55 @@ class ConfigValidatorTest {
     void algorithmIsARegisteredName() {
         ConfigError e = errorAfter("algorithm: round-robin", "algorithm: fastest", "pools[0].algorithm",
                 "fastest");
-        assertThat(e.message()).isEqualTo("unknown algorithm \"fastest\"; valid: "
-                + String.join(", ", new TreeSet<>(BalancerRegistry.names())));
+        assertThat(e.message()).isEqualTo("unknown balancing algorithm \"fastest\"; known: "
+                + String.join(", ", BalancerRegistry.names()));
         assertThat(e.message()).contains("round-robin", "weighted-round-robin", "maglev", "ring-hash",
                 "locality-weighted-round-robin");
 
         ConfigError typo = errorAfter("algorithm: round-robin", "algorithm: round_robin", "pools[0].algorithm",
                 "round_robin");
-        assertThat(typo.message()).startsWith("unknown algorithm \"round_robin\" (did you mean \"round-robin\"?); valid: ");
+        assertThat(typo.message()).startsWith(
+                "unknown balancing algorithm \"round_robin\" (did you mean \"round-robin\"?); known: ");
         ConfigError prefix = errorAfter("algorithm: round-robin", "algorithm: least-conn", "pools[0].algorithm",
                 "least-conn");
-        assertThat(prefix.message()).startsWith("unknown algorithm \"least-conn\" (did you mean \"least-connections\"?)");
+        assertThat(prefix.message()).startsWith(
+                "unknown balancing algorithm \"least-conn\" (did you mean \"least-connections\"?)");
+        ConfigError nested = errorAfter("algorithm: round-robin", "algorithm:\n      fastest: {}",
+                "pools[0].algorithm", "fastest: {}");
+        assertThat(nested.message()).startsWith("unknown balancing algorithm \"fastest\"; known: ");
+        ConfigError two = errorAfter("algorithm: round-robin", "algorithm: {maglev: {}, ring-hash: {}}",
+                "pools[0].algorithm", "algorithm: {");
+        assertThat(two.message()).startsWith("expected the name of a balancing algorithm (");
     }
 
     @Test
-    void everyRegisteredAlgorithmIsAccepted() {
+    void everyRegisteredAlgorithmIsAcceptedAsANameAndWithItsSettingsNested() {
         for (String name : BalancerRegistry.names()) {
             assertThat(warningsOf(with(BASE, "algorithm: round-robin", "algorithm: " + name))).isEmpty();
+            assertThat(warningsOf(with(BASE, "algorithm: round-robin", "algorithm:\n      " + name + ":"))).isEmpty();
+            assertThat(warningsOf(with(BASE, "algorithm: round-robin", "algorithm: {" + name + ": {}}"))).isEmpty();
         }
     }
 
     @Test
-    void hashKeySourceAndName() {
-        ConfigError source = errorAfter("source: client-ip", "source: ip", "pools[1].hashKey.source", "source: ip");
-        assertThat(source.message()).isEqualTo("must be one of client-ip, cookie, header (got \"ip\")");
+    void aSettingTheAlgorithmDoesNotHaveIsRefusedAtItsLine() {
+        ConfigError e = errorAfter("algorithm: round-robin", "algorithm:\n      round-robin:\n        tableSize: 7",
+                "pools[0].algorithm.round-robin.tableSize", "tableSize: 7");
+        assertThat(e.message()).startsWith("unknown field \"tableSize\"");
+    }
 
-        ConfigError header = errorAfter("source: client-ip", "source: header", "pools[1].hashKey.name", "hashKey:");
+    @Test
+    void hashKeySourceAndName() {
+        ConfigError source = errorAfter("source: client-ip", "source: ip", "pools[1].algorithm.maglev.hashKey.source",
+                "source: ip");
+        assertThat(source.message()).isEqualTo("must be one of client-ip, header, cookie (got \"ip\")");
+
+        ConfigError header = errorAfter("source: client-ip", "source: header", "pools[1].algorithm.maglev.hashKey.name",
+                "hashKey:");
         assertThat(header.message()).isEqualTo("required when source is header: the header name to hash");
 
-        ConfigError cookie = errorAfter("source: client-ip", "source: cookie\n      name: \"a b\"",
-                "pools[1].hashKey.name", "a b");
+        ConfigError cookie = errorAfter("source: client-ip", "source: cookie\n          name: \"a b\"",
+                "pools[1].algorithm.maglev.hashKey.name", "a b");
         assertThat(cookie.message()).isEqualTo("not a valid cookie name (got \"a b\")");
     }
 
@@ -438,36 +456,43 @@ class ConfigValidatorTest {
         assertThat(e.message()).isEqualTo("must be >= 1 (got 0)");
     }
 
+    private static final String MAGLEV_KEY = "          source: client-ip\n";
+
+    private static String maglevTable(String size) {
+        return MAGLEV_KEY + "        tableSize: " + size + "\n";
+    }
+
     @Test
     void maglevTableSizeIsAPrimeLargerThanTheBackendCount() {
-        ConfigError notPrime = errorAfter("maglevTableSize: 65537", "maglevTableSize: 65536",
-                "pools[0].maglevTableSize", "maglevTableSize");
+        ConfigError notPrime = errorAfter(MAGLEV_KEY, maglevTable("65536"), "pools[1].algorithm.maglev.tableSize",
+                "tableSize");
         assertThat(notPrime.message()).isEqualTo("must be a prime number (got 65536; 65537 is a good choice)");
 
-        ConfigError small = errorAfter("maglevTableSize: 65537", "maglevTableSize: 1", "pools[0].maglevTableSize",
-                "maglevTableSize");
+        ConfigError small = errorAfter(MAGLEV_KEY, maglevTable("1"), "pools[1].algorithm.maglev.tableSize",
+                "tableSize");
         assertThat(small.message()).isEqualTo("must be a prime between 3 and 16777216 (got 1; 65537 is a good choice)");
 
-        String yaml = with(BASE, "    algorithm: maglev\n", "    algorithm: maglev\n    maglevTableSize: 3\n");
+        String yaml = with(BASE, MAGLEV_KEY, maglevTable("3"));
         yaml = with(yaml, "      - address: 10.0.1.2:80\n", "      - address: 10.0.1.2:80\n      - address: 10.0.1.3:80\n");
         ConfigError fewer = onlyError(yaml);
-        assertThat(fewer.path()).isEqualTo("pools[1].maglevTableSize");
-        assertThat(fewer.line()).isEqualTo(lineOf(yaml, "maglevTableSize: 3"));
+        assertThat(fewer.path()).isEqualTo("pools[1].algorithm.maglev.tableSize");
+        assertThat(fewer.line()).isEqualTo(lineOf(yaml, "tableSize: 3"));
         assertThat(fewer.message()).isEqualTo("must be larger than the number of backends, 3 (got 3; 65537 is a good choice)");
     }
 
     @Test
     void aSmallMaglevTableIsAWarning() {
-        String yaml = with(BASE, "    algorithm: maglev\n", "    algorithm: maglev\n    maglevTableSize: 101\n");
-        assertThat(warningsOf(yaml)).extracting(ConfigError::path).containsExactly("pools[1].maglevTableSize");
+        String yaml = with(BASE, MAGLEV_KEY, maglevTable("101"));
+        assertThat(warningsOf(yaml)).extracting(ConfigError::path).containsExactly("pools[1].algorithm.maglev.tableSize");
     }
 
     @Test
     void ringReplicasBetween1And10000() {
-        assertThat(errorAfter("ringReplicas: 160", "ringReplicas: 0", "pools[0].ringReplicas", "ringReplicas")
+        String ring = "algorithm:\n      ring-hash:\n        replicas: ";
+        assertThat(errorAfter("algorithm: round-robin", ring + "0", "pools[0].algorithm.ring-hash.replicas", "replicas")
                 .message()).isEqualTo("must be between 1 and 10000 (got 0)");
-        assertThat(errorAfter("ringReplicas: 160", "ringReplicas: 10001", "pools[0].ringReplicas", "ringReplicas")
-                .message()).isEqualTo("must be between 1 and 10000 (got 10001)");
+        assertThat(errorAfter("algorithm: round-robin", ring + "10001", "pools[0].algorithm.ring-hash.replicas",
+                "replicas").message()).isEqualTo("must be between 1 and 10000 (got 10001)");
     }
 
     @Test
@@ -654,7 +679,7 @@ class ConfigValidatorTest {
         FulcrumConfig config = new FulcrumConfig(null, null,
                 List.of(new ListenerConfig("web", HostPort.parse("127.0.0.1:8080"), null, null, null, null,
                         List.of(new RouteConfig("all", null, "missing", null)))),
-                List.of(new PoolConfig("web", null, null, null, null, null, null, null, null, null, null, null,
+                List.of(new PoolConfig("web", null, null, null, null, null, null, null, null,
                         List.of(BackendConfig.of(HostPort.parse("10.0.0.1:80"), -1)))));
         ConfigValidator.Result result = ConfigValidator.validate(config);
         assertThat(result.ok()).isFalse();

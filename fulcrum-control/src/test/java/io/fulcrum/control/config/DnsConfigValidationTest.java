@@ -46,7 +46,8 @@ class DnsConfigValidationTest {
         assertThat(c.dns().threads()).isEqualTo(1);
         assertThat(c.dns().udpPayloadSize()).isEqualTo(1232);
         GslbRecordConfig g = c.dns().gslb().getFirst();
-        assertThat(g.policy()).containsExactly("up", "geo", "weighted");
+        assertThat(g.policy()).extracting(io.fulcrum.core.extension.ExtensionConfig::name)
+                .containsExactly("up", "geo", "weighted");
         assertThat(g.ttl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(g.answers()).isEqualTo(2);
         assertThat(c.dns().zones().getFirst().ttl()).isEqualTo(Duration.ofSeconds(60));
@@ -82,6 +83,39 @@ class DnsConfigValidationTest {
         assertThat(ip.message()).contains("not an IPv4 address");
         assertThat(e.stream().filter(x -> x.path().equals("dns.listen[0]")).findFirst().orElseThrow().message())
                 .contains("proxy listener");
+    }
+
+    @Test
+    void policyStepSettingsAreNestedUnderTheStepAndCheckedThere() {
+        String dns = """
+                dns:
+                  listen: ["127.0.0.1:5300"]
+                  zones:
+                    - name: example.test
+                      records:
+                        - {name: "@", type: NS, value: ns1.example.test.}
+                  sites:
+                    - {name: east, vips: [192.0.2.1]}
+                    - {name: west, vips: [192.0.2.2]}
+                  gslb:
+                    - name: app.example.test
+                      policy:
+                        - up
+                        - failover: {order: [west, nowhere]}
+                        - sticky: {timeout: 0s}
+                        - weighted: {share: 1}
+                """;
+        List<ConfigError> e = errors(dns);
+        String yaml = BASE + dns;
+        assertThat(e).extracting(ConfigError::path, ConfigError::line).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("dns.gslb[0].policy[1].failover.order[1]",
+                        ConfigTestSupport.lineOf(yaml, "nowhere")),
+                org.assertj.core.groups.Tuple.tuple("dns.gslb[0].policy[2].sticky.timeout",
+                        ConfigTestSupport.lineOf(yaml, "timeout: 0s")),
+                org.assertj.core.groups.Tuple.tuple("dns.gslb[0].policy[3].weighted.share",
+                        ConfigTestSupport.lineOf(yaml, "share: 1")));
+        assertThat(e.stream().filter(x -> x.path().endsWith("order[1]")).findFirst().orElseThrow().message())
+                .isEqualTo("site \"nowhere\" is not one of this record's sites");
     }
 
     @Test

@@ -2,10 +2,14 @@ package io.fulcrum.control.config;
 
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.gslb.GslbConfig;
+import io.fulcrum.core.config.gslb.VipConfig;
+import io.fulcrum.core.config.health.BuiltInCheckTypes;
+import io.fulcrum.core.config.health.HealthCheckConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static io.fulcrum.control.config.ConfigTestSupport.errorsOf;
 import static io.fulcrum.control.config.ConfigTestSupport.lineOf;
@@ -32,8 +36,7 @@ class GslbConfigValidationTest {
               bind: 0.0.0.0:4790
               handoffWeights: [6, 4, 2, 1]
               checks:
-                interval: 2s
-                fall: 3
+                halfLife: 10s
               redirect:
                 enabled: true
                 status: 302
@@ -49,7 +52,13 @@ class GslbConfigValidationTest {
                   redirectTo: https://tokyo.example.com
                   vips:
                     - address: 10.0.2.1:80
-                      check: tcp
+                      check:
+                        type:
+                          dns:
+                            query: www.tokyo.example.com
+                            expect: 10.0.2.1
+                        port: 53
+                        fall: 3
               peers:
                 - site: tokyo
                   address: 10.0.2.1:4790
@@ -64,8 +73,19 @@ class GslbConfigValidationTest {
         assertThat(g.enabled()).isTrue();
         assertThat(g.site()).isEqualTo("paris");
         assertThat(g.handoffWeights()).containsExactly(6, 4, 2, 1);
-        assertThat(g.checks().interval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(g.checks().rise()).isEqualTo(2);
+        assertThat(g.checks().halfLife()).isEqualTo(Duration.ofSeconds(10));
+        // A VIP's check is a pool's check: any type, its own rise and fall.
+        HealthCheckConfig tokyo = g.siteNamed("tokyo").vips().getFirst().check();
+        assertThat(tokyo.type().name()).isEqualTo("dns");
+        assertThat(tokyo.type().settings()).isEqualTo(
+                new BuiltInCheckTypes.DnsSettings("www.tokyo.example.com", null, "10.0.2.1"));
+        assertThat(tokyo.port()).isEqualTo(53);
+        assertThat(tokyo.fall()).isEqualTo(3);
+        assertThat(tokyo.rise()).isEqualTo(2);
+        // Named no check: GET / passing on a 2xx only.
+        assertThat(g.siteNamed("paris").vips().getFirst().check()).isEqualTo(VipConfig.DEFAULT_CHECK);
+        assertThat(((BuiltInCheckTypes.HttpSettings) VipConfig.DEFAULT_CHECK.type().settings()).expectStatus())
+                .isEqualTo("200-299");
         assertThat(g.redirect().status()).isEqualTo(302);
         assertThat(g.siteNamed("tokyo").redirectBase()).isEqualTo("https://tokyo.example.com");
         assertThat(g.siteNamed("paris").redirectBase()).isEqualTo("http://10.0.1.1:80");
@@ -111,20 +131,50 @@ class GslbConfigValidationTest {
         List<ConfigError> errors = errorsOf(with(with(with(GOOD, "[6, 4, 2, 1]", "[6, 65, 2, 1]"),
                 "status: 302", "status: 301"), "fall: 3", "fall: 0"));
         assertThat(errors).extracting(ConfigError::path).containsExactlyInAnyOrder(
-                "gslb.handoffWeights[1]", "gslb.redirect.status", "gslb.checks.fall");
+                "gslb.handoffWeights[1]", "gslb.redirect.status", "gslb.sites[1].vips[0].check.fall");
         assertThat(errors).allSatisfy(err -> assertThat(err.line()).isPositive());
     }
 
     @Test
     void vipProblemsNameTheirFields() {
-        assertThat(onlyError(with(GOOD, "check: tcp", "check: icmp")).path())
-                .isEqualTo("gslb.sites[1].vips[0].check");
+        ConfigError type = onlyError(with(GOOD, "  dns:\n", "  dnss:\n"));
+        assertThat(type.path()).isEqualTo("gslb.sites[1].vips[0].check.type");
+        assertThat(type.message()).contains("did you mean").contains("dns");
+        assertThat(onlyError(with(GOOD, "query: www.tokyo.example.com", "recordType: A")).path())
+                .isEqualTo("gslb.sites[1].vips[0].check.type.dns.query");
+        assertThat(onlyError(withParisCheck("{type: {http: {path: health}}}")).path())
+                .isEqualTo("gslb.sites[0].vips[0].check.type.http.path");
         assertThat(onlyError(with(GOOD, "listener: web", "listener: api")).path())
                 .isEqualTo("gslb.sites[0].vips[0].listener");
         assertThat(onlyError(with(GOOD, "\"48.85,2.35\"", "\"north\"")).path())
                 .isEqualTo("gslb.sites[0].coordinates");
         assertThat(onlyError(with(GOOD, "address: 10.0.2.1:80", "address: 10.0.2.1")).path())
                 .isEqualTo("gslb.sites[1].vips[0].address");
+    }
+
+    @Test
+    void aVipTakesEveryCheckTypeAPoolTakes() throws Exception {
+        Map<String, String> checks = Map.of("tcp", "{type: tcp}", "http", "{type: {http: {expectBody: ok}}}",
+                "https", "{type: {https: {verify: true}}}", "tls", "{type: tls}",
+                "dns", "{type: {dns: {query: www.tokyo.example.com}}}", "icmp", "{type: icmp}",
+                "udp", "{type: {udp: {send: ping, expect: pong}}}");
+        for (Map.Entry<String, String> check : checks.entrySet()) {
+            String yaml = withParisCheck(check.getValue());
+            assertThat(ConfigLoader.parse(yaml, ConfigTestSupport.SOURCE).gslb().siteNamed("paris").vips().getFirst()
+                    .check().type().name()).isEqualTo(check.getKey());
+        }
+    }
+
+    /** GOOD with this check (YAML) on paris's VIP. */
+    private static String withParisCheck(String check) {
+        return with(GOOD, "address: 10.0.1.1:80\n", "address: 10.0.1.1:80\n          check: " + check + "\n");
+    }
+
+    @Test
+    void theFormerOneWordCheckIsRefusedWithTheFieldsItTakes() {
+        ConfigError e = onlyError(withParisCheck("http"));
+        assertThat(e.path()).isEqualTo("gslb.sites[0].vips[0].check");
+        assertThat(e.message()).contains("expected a mapping").contains("type").contains("interval").contains("fall");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.fulcrum.control.config;
 
+import io.fulcrum.core.config.health.BuiltInCheckTypes;
 import io.fulcrum.core.config.health.PoolHealthConfig;
 import org.junit.jupiter.api.Test;
 
@@ -25,12 +26,14 @@ class HealthConfigValidationTest {
               - name: web
                 health:
                   checks:
-                    - type: http
-                      path: /health
-                      expectStatus: "200-299"
+                    - type:
+                        http:
+                          path: /health
+                          expectStatus: "200-299"
                       interval: 1s
-                    - type: dns
-                      query: svc.example
+                    - type:
+                        dns:
+                          query: svc.example
                       port: 53
                   slowStart: 5s
                   agent:
@@ -66,7 +69,10 @@ class HealthConfigValidationTest {
         assertThat(h.checks().getFirst().rise()).isEqualTo(2);
         assertThat(h.checks().getFirst().fall()).isEqualTo(3);
         assertThat(h.checks().getFirst().timeout()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(h.checks().get(1).recordType()).isEqualTo("A");
+        assertThat(h.checks().getFirst().type().settings())
+                .isEqualTo(new BuiltInCheckTypes.HttpSettings("/health", null, "200-299", null, null, null));
+        assertThat(h.checks().get(1).type().settings())
+                .isEqualTo(new BuiltInCheckTypes.DnsSettings("svc.example", "A", null));
         assertThat(h.slowStart()).isEqualTo(Duration.ofSeconds(5));
         assertThat(h.agent().staleAfter()).isEqualTo(Duration.ofSeconds(3));
         assertThat(h.adaptiveWeights().importance().service()).isEqualTo(3);
@@ -93,10 +99,12 @@ class HealthConfigValidationTest {
 
     @Test
     void eachMistakeIsNamedWithItsLine() {
-        refused("- type: http", "- type: htp", "pools[0].health.checks[0].type", "did you mean");
-        refused("expectStatus: \"200-299\"", "expectStatus: \"2xx\"", "pools[0].health.checks[0].expectStatus",
-                "200-399");
-        refused("query: svc.example", "query: \"\"", "pools[0].health.checks[1].query", "required");
+        refused("    http:\n", "    htp:\n", "pools[0].health.checks[0].type", "did you mean \"http\"");
+        refused("expectStatus: \"200-299\"", "expectStatus: \"2xx\"",
+                "pools[0].health.checks[0].type.http.expectStatus", "200-399");
+        refused("query: svc.example", "query: \"\"", "pools[0].health.checks[1].type.dns.query", "required");
+        refused("query: svc.example", "query: svc.example\n              path: /q", "pools[0].health.checks[1].type.dns.path",
+                "unknown field \"path\"");
         refused("maxWeight: 50", "maxWeight: 500", "pools[0].health.adaptiveWeights.maxWeight", "weightBound");
         refused("hostMetric: script:load", "hostMetric: disk", "pools[0].health.adaptiveWeights.hostMetric",
                 "script:<name>");

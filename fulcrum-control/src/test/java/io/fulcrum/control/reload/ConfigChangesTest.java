@@ -37,7 +37,7 @@ class ConfigChangesTest {
         assertThat(c.section("listeners").changes())
                 .containsExactly("listeners removed [admin]", "listeners[web].bind 127.0.0.1:8080->127.0.0.1:9090");
         assertThat(c.section("pools").changes()).containsExactly(
-                "pools[app].algorithm changed",
+                "pools[app].algorithm.name changed",
                 "pools[app].backends added [c]",
                 "pools[app].backends removed [a]",
                 "pools[app].backends[b].weight 2->5",

@@ -19,6 +19,7 @@ import java.util.List;
  * @param gslb      GSLB site state: this site, the other sites, site-state peers, hand-off
  * @param dns       the authoritative DNS server and GSLB records (off when absent)
  * @param admin     the admin API, dashboard and metrics server (absent: not served)
+ * @param store     where the configuration comes from: the file (absent) or etcd
  */
 public record FulcrumConfig(
         ServerSettings server,
@@ -29,9 +30,11 @@ public record FulcrumConfig(
         List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices,
         GslbConfig gslb,
         DnsConfig dns,
-        AdminConfig admin) {
+        AdminConfig admin,
+        io.fulcrum.core.config.store.StoreConfig store) {
 
     public FulcrumConfig {
+        store = store == null ? io.fulcrum.core.config.store.StoreConfig.file() : store;
         admin = admin == null ? AdminConfig.disabled() : admin;
         server = server == null ? ServerSettings.defaults() : server;
         accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;
@@ -41,6 +44,14 @@ public record FulcrumConfig(
         virtualServices = virtualServices == null ? List.of() : List.copyOf(virtualServices);
         gslb = gslb == null ? GslbConfig.disabled() : gslb;
         dns = dns == null ? DnsConfig.off() : dns;
+    }
+
+    /** A configuration read from its file (no {@code store} section). */
+    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
+                         List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
+                         List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices, GslbConfig gslb,
+                         DnsConfig dns, AdminConfig admin) {
+        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, null);
     }
 
     /** A configuration without the optional sections. */
@@ -77,7 +88,7 @@ public record FulcrumConfig(
     /** This configuration with other process settings. */
     public FulcrumConfig withServer(ServerSettings otherServer) {
         return new FulcrumConfig(otherServer, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns,
-                admin);
+                admin, store);
     }
 
     /** The pool with this name, or {@code null}. */

@@ -75,9 +75,4 @@ public record ListenerConfig(
                           Boolean acceptProxyProtocol) {
         this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null, acceptProxyProtocol, null);
     }
-
-    /** Whether this listener terminates TLS. */
-    public boolean tlsEnabled() {
-        return tls != null;
-    }
 }

@@ -1,6 +1,9 @@
 package io.fulcrum.core.config;
 
+import io.fulcrum.core.balance.BalancerFactory;
+import io.fulcrum.core.balance.BuiltInAlgorithms;
 import io.fulcrum.core.config.health.PoolHealthConfig;
+import io.fulcrum.core.extension.ExtensionConfig;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,11 +12,9 @@ import java.util.List;
  * A pool of backends and how requests are spread over them.
  *
  * @param name           unique name
- * @param algorithm      balancing algorithm, by name (see {@code io.fulcrum.core.balance.BalancerRegistry})
- * @param hashKey        key for hashing algorithms (client IP, a header or a cookie)
+ * @param algorithm      balancing algorithm, by name with its settings (see
+ *                       {@code io.fulcrum.core.balance.BalancerRegistry}); default round robin
  * @param weightBound    cap applied to every backend weight
- * @param maglevTableSize size of the Maglev lookup table (a prime)
- * @param ringReplicas   points per unit of weight on the hash ring
  * @param connectTimeout time allowed to open a backend connection
  * @param responseTimeout time allowed for the backend's response header after the request was sent; 0 = the listener's request timeout
  * @param retries        how many other backends are tried after a failure
@@ -30,11 +31,8 @@ import java.util.List;
  */
 public record PoolConfig(
         String name,
-        String algorithm,
-        HashKeyConfig hashKey,
+        ExtensionConfig<BalancerFactory<?>> algorithm,
         Integer weightBound,
-        Integer maglevTableSize,
-        Integer ringReplicas,
         Duration connectTimeout,
         Duration responseTimeout,
         RetryConfig retries,
@@ -50,13 +48,13 @@ public record PoolConfig(
     /** The default backend protocol. */
     public static final String HTTP1 = "http/1.1";
 
+    /** The algorithm of a pool that names none. */
+    public static final String DEFAULT_ALGORITHM = BuiltInAlgorithms.RoundRobinFactory.NAME;
+
     public PoolConfig {
         protocol = protocol == null ? HTTP1 : protocol;
-        algorithm = algorithm == null ? "round-robin" : algorithm;
-        hashKey = hashKey == null ? HashKeyConfig.clientIp() : hashKey;
+        algorithm = algorithm == null ? ExtensionConfig.of(DEFAULT_ALGORITHM) : algorithm;
         weightBound = weightBound == null ? 256 : weightBound;
-        maglevTableSize = maglevTableSize == null ? 65537 : maglevTableSize;
-        ringReplicas = ringReplicas == null ? 160 : ringReplicas;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(3) : connectTimeout;
         responseTimeout = responseTimeout == null ? Duration.ZERO : responseTimeout;
         retries = retries == null ? RetryConfig.defaults() : retries;
@@ -69,41 +67,41 @@ public record PoolConfig(
     }
 
     /** A cleartext HTTP/1.1 pool that sends no PROXY protocol header and has no health settings. */
-    public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
-                      Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
+    public PoolConfig(String name, ExtensionConfig<BalancerFactory<?>> algorithm, Integer weightBound,
+                      Duration connectTimeout,
                       Duration responseTimeout, RetryConfig retries, QueueConfig queue,
                       PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends) {
-        this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
+        this(name, algorithm, weightBound, connectTimeout, responseTimeout,
                 retries, queue, passiveHealth, keepAlive, backends, null, null, null, null);
     }
 
     /** A pool with this backend protocol and TLS, no PROXY protocol header and no health settings. */
-    public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
-                      Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
+    public PoolConfig(String name, ExtensionConfig<BalancerFactory<?>> algorithm, Integer weightBound,
+                      Duration connectTimeout,
                       Duration responseTimeout, RetryConfig retries, QueueConfig queue,
                       PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
                       String protocol, BackendTlsConfig tls) {
-        this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
+        this(name, algorithm, weightBound, connectTimeout, responseTimeout,
                 retries, queue, passiveHealth, keepAlive, backends, protocol, tls, null, null);
     }
 
     /** A cleartext HTTP/1.1 pool that sends this PROXY protocol header and has no health settings. */
-    public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
-                      Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
+    public PoolConfig(String name, ExtensionConfig<BalancerFactory<?>> algorithm, Integer weightBound,
+                      Duration connectTimeout,
                       Duration responseTimeout, RetryConfig retries, QueueConfig queue,
                       PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
                       String proxyProtocol) {
-        this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
+        this(name, algorithm, weightBound, connectTimeout, responseTimeout,
                 retries, queue, passiveHealth, keepAlive, backends, null, null, proxyProtocol, null);
     }
 
     /** A cleartext HTTP/1.1 pool with these health settings. */
-    public PoolConfig(String name, String algorithm, HashKeyConfig hashKey, Integer weightBound,
-                      Integer maglevTableSize, Integer ringReplicas, Duration connectTimeout,
+    public PoolConfig(String name, ExtensionConfig<BalancerFactory<?>> algorithm, Integer weightBound,
+                      Duration connectTimeout,
                       Duration responseTimeout, RetryConfig retries, QueueConfig queue,
                       PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
                       PoolHealthConfig health) {
-        this(name, algorithm, hashKey, weightBound, maglevTableSize, ringReplicas, connectTimeout, responseTimeout,
+        this(name, algorithm, weightBound, connectTimeout, responseTimeout,
                 retries, queue, passiveHealth, keepAlive, backends, null, null, null, health);
     }
 }

@@ -19,11 +19,6 @@ public record RetryConfig(Integer attempts, Boolean onConnectFailure, Boolean on
         onResponseTimeout = onResponseTimeout == null ? Boolean.FALSE : onResponseTimeout;
     }
 
-    /** Without retries on response timeout (their default). */
-    public RetryConfig(Integer attempts, Boolean onConnectFailure, Boolean onReset) {
-        this(attempts, onConnectFailure, onReset, null);
-    }
-
     public static RetryConfig defaults() {
         return new RetryConfig(null, null, null, null);
     }

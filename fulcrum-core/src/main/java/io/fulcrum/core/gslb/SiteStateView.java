@@ -13,6 +13,8 @@ import java.util.OptionalLong;
  *
  * <p>Reads are cheap and thread-safe. {@link #version()} changes whenever anything
  * here changes, so readers may cache what they derive from it (encoded DNS answers).
+ * A reader that asks several questions for one result reads them from one
+ * {@link #snapshot()}, so that the answers belong to the same moment.
  */
 public interface SiteStateView {
 
@@ -36,6 +38,15 @@ public interface SiteStateView {
 
     /** Increases every time any answer of this view may have changed. */
     long version();
+
+    /**
+     * The answers of this view at one moment: the returned view never changes, and its
+     * {@link #version()} is the version of those answers. A view that does not change
+     * returns itself.
+     */
+    default SiteStateView snapshot() {
+        return this;
+    }
 
     /** A view that knows nothing: every site and VIP up, nothing measured. */
     static SiteStateView unknown() {

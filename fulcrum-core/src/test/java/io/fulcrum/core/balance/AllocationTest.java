@@ -61,8 +61,8 @@ class AllocationTest {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<Backend> pool = Pools.backends(5, 3, 2, 4, 1, 6, 7, 8);
         pool.forEach(b -> b.recordResponseTime(1_000_000));
-        LoadBalancer lb = BalancerRegistry.create(name, Pools.spec(pool,
-                name.equals("ring-hash") ? new HashKeyConfig("header", "X-User") : HashKeyConfig.clientIp()));
+        LoadBalancer lb = name.equals("ring-hash") ? Pools.hashing(name, new HashKeyConfig("header", "X-User"), pool)
+                : BalancerRegistry.create(name, Pools.spec(pool));
         FixedContext ctx = new FixedContext();
         for (int i = 0; i < 200_000; i++) { // let the JIT compile the path
             lb.pick(ctx);

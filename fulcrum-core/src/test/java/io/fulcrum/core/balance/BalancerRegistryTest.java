@@ -1,7 +1,8 @@
 package io.fulcrum.core.balance;
 
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.config.InvalidFieldException;
+import io.fulcrum.core.extension.ExtensionConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,7 +45,7 @@ class BalancerRegistryTest {
     void unknownNameListsTheKnownOnes() {
         assertThatThrownBy(() -> Pools.create("fastest", Pools.backends(1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'fastest'")
+                .hasMessageContaining("unknown balancing algorithm \"fastest\"")
                 .hasMessageContaining("least-connections, least-response-time, locality-weighted-round-robin, maglev");
         assertThatThrownBy(() -> Pools.create(null, Pools.backends(1))).isInstanceOf(IllegalArgumentException.class);
     }
@@ -52,12 +53,18 @@ class BalancerRegistryTest {
     @Test
     void refusesSettingsAnAlgorithmCannotUse() {
         List<Backend> pool = Pools.backends(1);
-        assertThatThrownBy(() -> BalancerRegistry.create("maglev",
-                new BalancerSpec(pool, HashKeyConfig.clientIp(), 256, 65536, 160, "", "")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maglevTableSize");
-        assertThatThrownBy(() -> BalancerRegistry.create("ring-hash",
-                new BalancerSpec(pool, HashKeyConfig.clientIp(), 256, 65537, 0, "", "")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ringReplicas");
+        assertThatThrownBy(() -> BalancerRegistry.create(new ExtensionConfig<>("maglev",
+                new MaglevSettings(null, 65536)), Pools.spec(pool)))
+                .isInstanceOf(InvalidFieldException.class).hasMessageContaining("maglev.tableSize: must be a prime");
+        assertThatThrownBy(() -> BalancerRegistry.create(new ExtensionConfig<>("maglev",
+                new MaglevSettings(null, 3)), Pools.spec(Pools.backends(1, 1, 1))))
+                .isInstanceOf(InvalidFieldException.class).hasMessageContaining("maglev.tableSize: must be larger");
+        assertThatThrownBy(() -> BalancerRegistry.create(new ExtensionConfig<>("ring-hash",
+                new RingHashSettings(null, 0)), Pools.spec(pool)))
+                .isInstanceOf(InvalidFieldException.class).hasMessageContaining("ring-hash.replicas");
+        assertThatThrownBy(() -> BalancerRegistry.create(new ExtensionConfig<>("ring-hash",
+                new MaglevSettings(null, null)), Pools.spec(pool)))
+                .isInstanceOf(InvalidFieldException.class).hasMessageContaining("ring-hash: ring-hash takes");
         assertThatThrownBy(() -> BalancerRegistry.create("random", Pools.spec(pool, 0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weightBound");
     }
@@ -65,8 +72,8 @@ class BalancerRegistryTest {
     @Test
     void smallPrimeMaglevTableStillWorks() {
         List<Backend> pool = Pools.backends(1, 2, 3);
-        LoadBalancer lb = BalancerRegistry.create("maglev",
-                new BalancerSpec(pool, HashKeyConfig.clientIp(), 256, 13, 160, "", ""));
+        LoadBalancer lb = BalancerRegistry.create(new ExtensionConfig<>("maglev", new MaglevSettings(null, 13)),
+                Pools.spec(pool));
         for (int i = 0; i < 100; i++) {
             assertThat(lb.pick(new TestContext().ip(i))).isIn(pool);
         }

@@ -21,7 +21,7 @@ class HashKeyTest {
     @ParameterizedTest
     @ValueSource(strings = {"maglev", "ring-hash"})
     void headerKeyIgnoresTheClientAddress(String algorithm) {
-        LoadBalancer lb = BalancerRegistry.create(algorithm, Pools.spec(POOL, new HashKeyConfig("header", "X-User")));
+        LoadBalancer lb = Pools.hashing(algorithm, new HashKeyConfig("header", "X-User"), POOL);
         Random rnd = new Random(3);
         Set<Backend> chosenForUsers = new HashSet<>();
         for (int user = 0; user < 200; user++) {
@@ -39,7 +39,7 @@ class HashKeyTest {
     @ParameterizedTest
     @ValueSource(strings = {"maglev", "ring-hash"})
     void cookieKeyIgnoresTheClientAddress(String algorithm) {
-        LoadBalancer lb = BalancerRegistry.create(algorithm, Pools.spec(POOL, new HashKeyConfig("cookie", "session")));
+        LoadBalancer lb = Pools.hashing(algorithm, new HashKeyConfig("cookie", "session"), POOL);
         Random rnd = new Random(4);
         for (int user = 0; user < 200; user++) {
             TestContext ctx = new TestContext();
@@ -55,7 +55,7 @@ class HashKeyTest {
     @ValueSource(strings = {"header", "cookie"})
     void missingOrEmptyKeyFallsBackToTheClientAddress(String source) {
         LoadBalancer byIp = BalancerRegistry.create("maglev", Pools.spec(POOL));
-        LoadBalancer byKey = BalancerRegistry.create("maglev", Pools.spec(POOL, new HashKeyConfig(source, "k")));
+        LoadBalancer byKey = Pools.hashing("maglev", new HashKeyConfig(source, "k"), POOL);
         Random rnd = new Random(5);
         Set<Backend> seen = new HashSet<>();
         for (int i = 0; i < 1000; i++) {
@@ -73,7 +73,7 @@ class HashKeyTest {
 
     @Test
     void headerOfAnotherNameIsNotUsed() {
-        LoadBalancer lb = BalancerRegistry.create("maglev", Pools.spec(POOL, new HashKeyConfig("header", "X-User")));
+        LoadBalancer lb = Pools.hashing("maglev", new HashKeyConfig("header", "X-User"), POOL);
         LoadBalancer byIp = BalancerRegistry.create("maglev", Pools.spec(POOL));
         TestContext ctx = new TestContext().ip(12345);
         ctx.headers.put("X-Other", "value");
@@ -82,9 +82,9 @@ class HashKeyTest {
 
     @Test
     void badKeyConfigurationIsRefusedNamingTheField() {
-        assertThatThrownBy(() -> BalancerRegistry.create("maglev", Pools.spec(POOL, new HashKeyConfig("query", "x"))))
+        assertThatThrownBy(() -> Pools.hashing("maglev", new HashKeyConfig("query", "x"), POOL))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hashKey.source");
-        assertThatThrownBy(() -> BalancerRegistry.create("ring-hash", Pools.spec(POOL, new HashKeyConfig("cookie", null))))
+        assertThatThrownBy(() -> Pools.hashing("ring-hash", new HashKeyConfig("cookie", null), POOL))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hashKey.name");
     }
 }

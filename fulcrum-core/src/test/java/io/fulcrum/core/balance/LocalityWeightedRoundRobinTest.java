@@ -2,7 +2,6 @@ package io.fulcrum.core.balance;
 
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.backend.BackendState;
-import io.fulcrum.core.config.HashKeyConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -29,7 +28,7 @@ class LocalityWeightedRoundRobinTest {
         pool.get(3).setLocality("us-1", "node-x");
         pool.get(4).setLocality("us-1", "node-b"); // same host name, other site: still "same host"
         LoadBalancer lb = BalancerRegistry.create("locality-weighted-round-robin",
-                new BalancerSpec(pool, HashKeyConfig.clientIp(), 256, 65537, 160, "eu-1", "node-b"));
+                new BalancerSpec(pool, 256, "eu-1", "node-b"));
 
         // same host: b1 (3), b2 (2), b4 (1) by WRR: cw3: 1; cw2: 1 2; cw1: 1 2 4
         assertThat(sequence(lb, 12)).isEqualTo("112124".repeat(2));

@@ -16,7 +16,6 @@ import static org.assertj.core.api.Assertions.within;
 class MaglevTest {
 
     private static final int SIZE = 65537;
-    private static final int KEYS = 100_000;
 
     private static Maglev maglev(List<Backend> pool) {
         return new Maglev(new PoolView(pool, 256, ChangeWatch.over(pool)), Tier.PRIMARY,
@@ -41,17 +40,6 @@ class MaglevTest {
         }
     }
 
-    /** Backend chosen for each of {@link #KEYS} fixed client addresses. */
-    private static Backend[] assign(Maglev m) {
-        Random rnd = new Random(42);
-        TestContext ctx = new TestContext();
-        Backend[] out = new Backend[KEYS];
-        for (int i = 0; i < KEYS; i++) {
-            out[i] = m.select(ctx.ip(rnd.nextInt()), TestContext.NOW);
-        }
-        return out;
-    }
-
     @Test
     void weightedSharesOfTheTableAreWithinOnePercent() {
         int[] weights = new int[40];
@@ -66,13 +54,10 @@ class MaglevTest {
     @Test
     void keysFollowTableShares() {
         List<Backend> pool = Pools.backends(1, 2, 3, 4);
-        Backend[] a = assign(maglev(pool));
-        Map<Backend, Integer> counts = new IdentityHashMap<>();
-        for (Backend b : a) {
-            counts.merge(b, 1, Integer::sum);
-        }
+        Backend[] a = HashedKeys.assign(maglev(pool));
+        Map<Backend, Integer> counts = HashedKeys.counts(a);
         for (Backend b : pool) {
-            double due = KEYS * b.weight() / 10.0;
+            double due = HashedKeys.KEYS * b.weight() / 10.0;
             assertThat((double) counts.get(b)).isCloseTo(due, within(6 * Math.sqrt(due)));
         }
     }
@@ -91,13 +76,13 @@ class MaglevTest {
         java.util.Arrays.fill(weights, 1);
         List<Backend> pool = Pools.backends(weights);
         Maglev m = maglev(pool);
-        Backend[] before = assign(m);
+        Backend[] before = HashedKeys.assign(m);
 
         Backend gone = pool.get(3);
         gone.setState(BackendState.DOWN);
-        Backend[] after = assign(m);
+        Backend[] after = HashedKeys.assign(m);
         int moved = 0;
-        for (int i = 0; i < KEYS; i++) {
+        for (int i = 0; i < HashedKeys.KEYS; i++) {
             if (before[i] != after[i]) {
                 moved++;
                 if (before[i] != gone) {
@@ -108,12 +93,12 @@ class MaglevTest {
                 fail("key %d still on the removed backend", i);
             }
         }
-        assertThat((double) moved / KEYS).isCloseTo(1.0 / n, within(0.01));
+        assertThat((double) moved / HashedKeys.KEYS).isCloseTo(1.0 / n, within(0.01));
         assertSharesWithinOnePercent(m, pool.stream().filter(b -> b != gone).toList());
 
         gone.setState(BackendState.UP);
-        Backend[] back = assign(m);
-        for (int i = 0; i < KEYS; i++) {
+        Backend[] back = HashedKeys.assign(m);
+        for (int i = 0; i < HashedKeys.KEYS; i++) {
             if (back[i] != after[i] && back[i] != gone) {
                 fail("key %d moved between survivors on re-add: %s -> %s", i, after[i], back[i]);
             }
@@ -126,34 +111,26 @@ class MaglevTest {
     void weightedRemovalKeepsSurvivorsInPlace() {
         List<Backend> pool = Pools.backends(5, 1, 3, 2, 8, 1, 4);
         Maglev m = maglev(pool);
-        Backend[] before = assign(m);
+        Backend[] before = HashedKeys.assign(m);
         Backend gone = pool.get(4);
         gone.setState(BackendState.DRAINING);
-        Backend[] after = assign(m);
-        int moved = 0;
-        for (int i = 0; i < KEYS; i++) {
-            if (before[i] != after[i]) {
-                moved++;
-                if (before[i] != gone) {
-                    fail("key %d moved between survivors: %s -> %s", i, before[i], after[i]);
-                }
-            }
-        }
-        assertThat((double) moved / KEYS).isCloseTo(8.0 / 24, within(0.01));
+        Backend[] after = HashedKeys.assign(m);
+        int moved = HashedKeys.movedOnlyFrom(gone, before, after);
+        assertThat((double) moved / HashedKeys.KEYS).isCloseTo(8.0 / 24, within(0.01));
     }
 
     @Test
     void twoRemovalsInEitherOrderNeverMoveSurvivorsAndRestoreTheTable() {
         List<Backend> pool = Pools.backends(3, 1, 4, 1, 5, 9, 2, 6);
         Maglev m = maglev(pool);
-        Backend[] original = assign(m);
+        Backend[] original = HashedKeys.assign(m);
         Backend x = pool.get(2);
         Backend y = pool.get(5);
         x.setState(BackendState.DOWN);
-        assign(m);
+        HashedKeys.assign(m);
         y.setState(BackendState.DOWN);
-        Backend[] both = assign(m);
-        for (int i = 0; i < KEYS; i++) {
+        Backend[] both = HashedKeys.assign(m);
+        for (int i = 0; i < HashedKeys.KEYS; i++) {
             if (original[i] != x && original[i] != y && both[i] != original[i]) {
                 fail("key %d moved between survivors: %s -> %s", i, original[i], both[i]);
             }
@@ -161,18 +138,18 @@ class MaglevTest {
         assertSharesWithinOnePercent(m, pool.stream().filter(b -> b != x && b != y).toList());
         x.setState(BackendState.UP);
         y.setState(BackendState.UP); // both come back before the next pick: one rebuild
-        assertThat(assign(m)).containsExactly(original);
+        assertThat(HashedKeys.assign(m)).containsExactly(original);
     }
 
     @Test
     void raisingOneWeightOnlyMovesKeysToIt() {
         List<Backend> pool = Pools.backends(2, 2, 2, 2, 2);
         Maglev m = maglev(pool);
-        Backend[] before = assign(m);
+        Backend[] before = HashedKeys.assign(m);
         Backend grown = pool.get(2);
         grown.setWeight(6);
-        Backend[] after = assign(m);
-        for (int i = 0; i < KEYS; i++) {
+        Backend[] after = HashedKeys.assign(m);
+        for (int i = 0; i < HashedKeys.KEYS; i++) {
             if (before[i] != after[i] && after[i] != grown) {
                 fail("key %d moved to %s, not to the grown backend", i, after[i]);
             }
@@ -184,19 +161,19 @@ class MaglevTest {
     void ejectedBackendsKeysProbeDeterministicallyAndReturn() {
         List<Backend> pool = Pools.backends(1, 1, 1, 1, 1);
         Maglev m = maglev(pool);
-        Backend[] before = assign(m);
+        Backend[] before = HashedKeys.assign(m);
         Backend ejected = pool.get(1);
         Pools.eject(ejected);
-        Backend[] during = assign(m);
-        Backend[] again = assign(m);
+        Backend[] during = HashedKeys.assign(m);
+        Backend[] again = HashedKeys.assign(m);
         assertThat(again).containsExactly(during);
-        for (int i = 0; i < KEYS; i++) {
+        for (int i = 0; i < HashedKeys.KEYS; i++) {
             if (before[i] != ejected ? during[i] != before[i] : during[i] == ejected) {
                 fail("key %d: %s during ejection, %s before", i, during[i], before[i]);
             }
         }
         ejected.clearEjection();
-        assertThat(assign(m)).containsExactly(before);
+        assertThat(HashedKeys.assign(m)).containsExactly(before);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.fulcrum.core.balance;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.extension.ExtensionConfig;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +28,13 @@ final class Pools {
     }
 
     static BalancerSpec spec(List<Backend> backends, int weightBound) {
-        return new BalancerSpec(backends, HashKeyConfig.clientIp(), weightBound, 65537, 160, "local", "localhost");
+        return new BalancerSpec(backends, weightBound, "local", "localhost");
     }
 
-    static BalancerSpec spec(List<Backend> backends, HashKeyConfig key) {
-        return new BalancerSpec(backends, key, 256, 65537, 160, "local", "localhost");
+    /** {@code maglev} or {@code ring-hash} hashing {@code key}, other settings at their defaults. */
+    static LoadBalancer hashing(String algorithm, HashKeyConfig key, List<Backend> backends) {
+        Record settings = algorithm.equals("maglev") ? new MaglevSettings(key, null) : new RingHashSettings(key, null);
+        return BalancerRegistry.create(new ExtensionConfig<>(algorithm, settings), spec(backends));
     }
 
     static LoadBalancer create(String name, List<Backend> backends) {

@@ -35,11 +35,6 @@ public final class CountryDatabase implements Closeable {
         return path;
     }
 
-    /** The database's type as it declares it. */
-    public String databaseType() {
-        return reader.getMetadata().getDatabaseType();
-    }
-
     /**
      * Looks up an address.
      *

@@ -146,8 +146,10 @@ public final class GslbRecord {
         AnswerSet set = cache.get(slot);
         long version = view.version();
         if (set == null || set.version != version || set.view != view) {
+            // One moment of the site state for the whole answer set, labelled with that moment's version.
+            SiteStateView moment = view.snapshot();
             set = compute(slot < Location.CLASSES ? Dns.TYPE_A : Dns.TYPE_AAAA, geo ? locationClass : 0,
-                    view, version);
+                    view, moment);
             cache.set(slot, set);
         }
         if (sticky != null) {
@@ -197,14 +199,9 @@ public final class GslbRecord {
         sticky.takeOver(previous.sticky, map, System.currentTimeMillis());
     }
 
-    /** Forgets every cached answer (state or configuration changed). */
-    public void clearCache() {
-        for (int i = 0; i < cache.length(); i++) {
-            cache.set(i, null);
-        }
-    }
-
-    private AnswerSet compute(int qtype, int locationClass, SiteStateView view, long version) {
+    /** The answer set of {@code view}, one moment of {@code source} (the view the cache is kept for). */
+    private AnswerSet compute(int qtype, int locationClass, SiteStateView source, SiteStateView view) {
+        long version = view.version();
         List<Site[]> orders = SiteOrdering.orders(sites, chain, failoverOrder, locationClass, view, !upper);
         byte[][] rotation = new byte[orders.size()][];
         int[] firstSite = new int[orders.size()];
@@ -225,7 +222,7 @@ public final class GslbRecord {
                 pinned[s.index()] = encode(qtype, SiteOrdering.withFirst(base, s), view);
             }
         }
-        return new AnswerSet(view, version, rotation, firstSite, pinned);
+        return new AnswerSet(source, version, rotation, firstSite, pinned);
     }
 
     /** Encodes an answer for sites in this order. */
@@ -263,7 +260,8 @@ public final class GslbRecord {
 
     /** The current referral for a name below this record (not cached). */
     public byte[] referralBelow(byte[] qname, int qtype, int locationClass, SiteStateView view) {
-        List<Site[]> orders = SiteOrdering.orders(sites, chain, failoverOrder, geo ? locationClass : 0, view, false);
+        List<Site[]> orders = SiteOrdering.orders(sites, chain, failoverOrder, geo ? locationClass : 0,
+                view.snapshot(), false); // the whole order from one moment of the site state
         byte[] body = referral(qname, orders.getFirst());
         body[12 + qname.length] = (byte) (qtype >> 8);
         body[12 + qname.length + 1] = (byte) qtype;

@@ -1,35 +1,48 @@
 package io.fulcrum.dns.gslb;
 
-import java.util.Locale;
+import io.fulcrum.core.config.dns.BuiltInPolicySteps;
+import io.fulcrum.core.config.dns.PolicyStep;
 
-/** The named steps of a GSLB policy chain. */
+/**
+ * The GSLB policy steps this service implements (see {@link SiteOrdering}), each bound to
+ * the {@link BuiltInPolicySteps built-in step} that owns its name and settings.
+ */
 public enum Policy {
     /** Leaves out sites (and VIPs) that monitors or peers see as down. */
-    UP,
+    UP(BuiltInPolicySteps.Up.class),
     /** Prefers sites in the client's country, then region, then the nearest by distance. */
-    GEO,
+    GEO(BuiltInPolicySteps.Geo.class),
     /** Prefers the lowest measured response time. */
-    LATENCY,
+    LATENCY(BuiltInPolicySteps.Latency.class),
     /** Prefers the most remaining capacity; full sites go last. */
-    LOAD,
+    LOAD(BuiltInPolicySteps.Load.class),
     /** Prefers the configured order. */
-    FAILOVER,
+    FAILOVER(BuiltInPolicySteps.Failover.class),
     /** Spreads the first place over the best sites by their configured weights. */
-    WEIGHTED,
+    WEIGHTED(BuiltInPolicySteps.Weighted.class),
     /** Spreads the first place by the hand-off table shares. */
-    HANDOFF,
+    HANDOFF(BuiltInPolicySteps.Handoff.class),
     /** Keeps a client subnet on the site it was first given, for a timeout. */
-    STICKY;
+    STICKY(BuiltInPolicySteps.Sticky.class);
 
-    /** The name used in configuration. */
-    public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+    private final Class<? extends PolicyStep<?>> step;
+
+    Policy(Class<? extends PolicyStep<?>> step) {
+        this.step = step;
     }
 
-    /** The policy with this configuration name, or {@code null}. */
+    /** The name used in configuration, as its step's registry knows it. */
+    public String configName() {
+        return PolicyStep.registry().names().stream()
+                .filter(n -> step.isInstance(PolicyStep.registry().get(n)))
+                .findFirst().orElseThrow();
+    }
+
+    /** The implementation of the step of this configuration name, or {@code null} when there is none. */
     public static Policy parse(String name) {
+        PolicyStep<?> found = PolicyStep.registry().find(name).orElse(null);
         for (Policy p : values()) {
-            if (p.configName().equals(name)) {
+            if (p.step.isInstance(found)) {
                 return p;
             }
         }

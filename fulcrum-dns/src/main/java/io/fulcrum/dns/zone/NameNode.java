@@ -53,9 +53,4 @@ public final class NameNode {
         }
         return nodata;
     }
-
-    /** Whether the reply to this type is NODATA (for statistics). */
-    public boolean isNodata(byte[] reply) {
-        return reply == nodata;
-    }
 }

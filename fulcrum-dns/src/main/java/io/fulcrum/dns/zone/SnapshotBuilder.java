@@ -1,6 +1,8 @@
 package io.fulcrum.dns.zone;
 
 import io.fulcrum.core.config.InvalidFieldException;
+import io.fulcrum.core.config.dns.BuiltInPolicySteps;
+import io.fulcrum.core.config.dns.PolicyStep;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.config.dns.GslbRecordConfig;
 import io.fulcrum.core.config.dns.NodeConfig;
@@ -287,17 +289,22 @@ public final class SnapshotBuilder {
         }
         List<Policy> chain = new ArrayList<>();
         for (int i = 0; i < gc.policy().size(); i++) {
-            Policy p = Policy.parse(gc.policy().get(i));
+            String step = gc.policy().get(i).name();
+            Policy p = Policy.parse(step);
             if (p == null) {
-                throw new InvalidFieldException(path + ".policy[" + i + "]", "unknown policy \"" + gc.policy().get(i)
-                        + "\"");
+                throw new InvalidFieldException(path + ".policy[" + i + "]", PolicyStep.registry().find(step).isPresent()
+                        ? "the DNS service has no implementation of the policy step \"" + step + "\""
+                        : PolicyStep.registry().unknown(step));
             }
             chain.add(p);
         }
-        List<String> failover = gc.failoverOrder().isEmpty() ? sites.stream().map(Site::name).toList()
-                : gc.failoverOrder();
+        BuiltInPolicySteps.FailoverSettings order = gc.stepSettings(BuiltInPolicySteps.FailoverSettings.class);
+        List<String> failover = order == null || order.order().isEmpty() ? sites.stream().map(Site::name).toList()
+                : order.order();
+        BuiltInPolicySteps.StickySettings sticky = gc.stepSettings(BuiltInPolicySteps.StickySettings.class);
+        long stickyMillis = (sticky != null ? sticky : new BuiltInPolicySteps.StickySettings(null)).timeout().toMillis();
         GslbRecord record = new GslbRecord(wire, n.toString(true), upper, gc.ttl().toSeconds(), sites, chain, failover,
-                gc.answers(), zone.negativeSoa(), gc.stickyTimeout().toMillis(), config.stickyEntries());
+                gc.answers(), zone.negativeSoa(), stickyMillis, config.stickyEntries());
         o.gslb = record;
         gslb.add(record);
     }

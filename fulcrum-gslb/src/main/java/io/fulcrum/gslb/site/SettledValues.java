@@ -13,8 +13,7 @@ import java.util.OptionalDouble;
  * change that readers (DNS answers) need to see, and only then does the view's version
  * move.
  *
- * <p>Written by one thread (the site-state service's), read by any: the map is replaced,
- * never changed in place.
+ * <p>Immutable: {@link #settle} gives the next value, so a site-state snapshot can hold one.
  */
 public final class SettledValues {
 
@@ -25,10 +24,11 @@ public final class SettledValues {
     }
 
     private final Margin margin;
-    private volatile Map<String, Double> published = Map.of();
+    private final Map<String, Double> published;
 
-    private SettledValues(Margin margin) {
+    private SettledValues(Margin margin, Map<String, Double> published) {
         this.margin = margin;
+        this.published = published;
     }
 
     /**
@@ -38,7 +38,8 @@ public final class SettledValues {
      */
     public static SettledValues responseTimes() {
         return new SettledValues((before, now) -> Math.abs(now - before)
-                > Math.max(PreferenceLists.MARGIN_MILLIS, PreferenceLists.MARGIN_FRACTION * Math.max(before, now)));
+                > Math.max(PreferenceLists.MARGIN_MILLIS, PreferenceLists.MARGIN_FRACTION * Math.max(before, now)),
+                Map.of());
     }
 
     /**
@@ -47,27 +48,28 @@ public final class SettledValues {
      */
     public static SettledValues capacities() {
         return new SettledValues((before, now) -> (before == 0) != (now == 0)
-                || Math.abs(now - before) > Math.max(1, 0.1 * Math.max(before, now)));
+                || Math.abs(now - before) > Math.max(1, 0.1 * Math.max(before, now)), Map.of());
     }
 
     /**
-     * Takes a site's current measurement; returns true when the published value changed.
+     * Takes a site's current measurement: the values with it published when it moved past
+     * the margin, else these same values.
      *
      * @param now the measurement, NaN when there is none (then the site is forgotten)
      */
-    public boolean settle(String site, double now) {
+    public SettledValues settle(String site, double now) {
         Double before = published.get(site);
         boolean change = Double.isNaN(now) ? before != null : before == null || margin.passed(before, now);
-        if (change) {
-            Map<String, Double> next = new HashMap<>(published);
-            if (Double.isNaN(now)) {
-                next.remove(site);
-            } else {
-                next.put(site, now);
-            }
-            published = Map.copyOf(next);
+        if (!change) {
+            return this;
         }
-        return change;
+        Map<String, Double> next = new HashMap<>(published);
+        if (Double.isNaN(now)) {
+            next.remove(site);
+        } else {
+            next.put(site, now);
+        }
+        return new SettledValues(margin, Map.copyOf(next));
     }
 
     /** The published value of the site, if it has one. */
@@ -76,8 +78,8 @@ public final class SettledValues {
         return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
-    /** Forgets every site (the checks start again). */
-    public void clear() {
-        published = Map.of();
+    /** The same margin with no site published (the checks start again). */
+    public SettledValues cleared() {
+        return new SettledValues(margin, Map.of());
     }
 }

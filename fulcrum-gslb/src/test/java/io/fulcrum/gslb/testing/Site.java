@@ -44,6 +44,11 @@ public final class Site implements AutoCloseable {
     private FulcrumConfig config;
     /** Whether the redirect hand-off is on in the next configuration made. */
     public boolean redirect = true;
+    /**
+     * How every site checks this site's VIP (a pool's check, in YAML flow style): a GET that
+     * passes on a 2xx only, so a VIP handing its requests off (307) is down.
+     */
+    public String check = "{type: {http: {expectStatus: 200-299}}, interval: 200ms, timeout: 2s, fall: 2, rise: 1}";
 
     public Site(String name, int n) throws IOException {
         this.name = name;
@@ -98,11 +103,6 @@ public final class Site implements AutoCloseable {
                 gslb:
                   site: %s
                   bind: %s:%d
-                  checks:
-                    interval: 200ms
-                    timeout: 2s
-                    fall: 2
-                    rise: 1
                   redirect:
                     enabled: %s
                     status: 307
@@ -114,6 +114,7 @@ public final class Site implements AutoCloseable {
             sb.append("      region: r-").append(s.name).append('\n');
             sb.append("      vips:\n");
             sb.append("        - address: ").append(s.vip()).append('\n');
+            sb.append("          check: ").append(s.check).append('\n');
             if (s == this) {
                 sb.append("          listener: web\n");
             }

@@ -17,6 +17,15 @@ public final class TimeWeightedAverage {
         this.tauNanos = Math.max(1, tauNanos);
     }
 
+    /**
+     * An average in which a sample's weight halves every {@code halfLife} (the time constant
+     * is {@code halfLife / ln 2}): how a GSLB site check's response time is averaged
+     * ({@code gslb.checks.halfLife}).
+     */
+    public static TimeWeightedAverage withHalfLife(java.time.Duration halfLife) {
+        return new TimeWeightedAverage(Math.round(halfLife.toNanos() / Math.log(2)));
+    }
+
     public synchronized void add(long sample, long nowNanos) {
         if (value < 0) {
             value = sample;

@@ -2,12 +2,11 @@ package io.fulcrum.health.check;
 
 import io.fulcrum.health.testing.FlakyOrigin;
 import io.fulcrum.testsupport.FreePorts;
-import org.junit.jupiter.api.AfterAll;
+import io.fulcrum.testsupport.TestCertificates;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import java.io.IOException;
@@ -19,9 +18,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -38,28 +35,7 @@ class CheckTypesTest {
 
     @BeforeAll
     static void certificate() throws Exception {
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("k.pem").toString(),
-                "-out", dir.resolve("c.pem").toString(), "-days", "2", "-subj", "/CN=localhost");
-        run("openssl", "pkcs12", "-export", "-in", dir.resolve("c.pem").toString(), "-inkey",
-                dir.resolve("k.pem").toString(), "-out", dir.resolve("ks.p12").toString(), "-passout", "pass:secret");
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(dir.resolve("ks.p12"))) {
-            ks.load(in, "secret".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "secret".toCharArray());
-        serverTls = SSLContext.getInstance("TLS");
-        serverTls.init(kmf.getKeyManagers(), null, null);
-    }
-
-    @AfterAll
-    static void nothing() {
-    }
-
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+        serverTls = TestCertificates.serving(TestCertificates.selfSigned(dir, "server", "localhost", "DNS:localhost"));
     }
 
     /** A port nothing listens on (and, being outside the ephemeral range, nothing will). */
@@ -274,5 +250,22 @@ class CheckTypesTest {
         assertThat(avg.get()).isBetween(100L, 105L);
         avg.add(300, 100_000);    // after many time constants the new sample dominates
         assertThat(avg.get()).isEqualTo(300);
+    }
+
+    @Test
+    void aHalfLifeAverageGivesASampleHalfItsWeightOneHalfLifeLater() {
+        java.time.Duration halfLife = java.time.Duration.ofSeconds(10);
+        TimeWeightedAverage avg = TimeWeightedAverage.withHalfLife(halfLife);
+        assertThat(avg.get()).isEqualTo(-1);
+        avg.add(1_000_000, 0);
+        avg.add(0, halfLife.toNanos());
+        assertThat(avg.get()).isBetween(499_999L, 500_001L);
+        // Samples at the same instant move it no further: no time has passed.
+        TimeWeightedAverage burst = TimeWeightedAverage.withHalfLife(halfLife);
+        burst.add(1_000_000, 0);
+        for (int i = 0; i < 100; i++) {
+            burst.add(0, 0);
+        }
+        assertThat(burst.get()).isEqualTo(1_000_000);
     }
 }

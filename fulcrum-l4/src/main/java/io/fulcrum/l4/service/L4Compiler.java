@@ -3,15 +3,18 @@ package io.fulcrum.l4.service;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.balance.BalancerRegistry;
+import io.fulcrum.core.balance.BalancerFactory;
 import io.fulcrum.core.balance.BalancerSpec;
+import io.fulcrum.core.balance.BuiltInAlgorithms;
+import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
-import io.fulcrum.core.config.HashKeyConfig;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.L4TimeoutsConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
+import io.fulcrum.core.retry.Ejection;
 import io.fulcrum.l4.table.BackendFlowCounters;
 import io.fulcrum.proxy.tls.BackendTls;
 import io.fulcrum.proxy.tls.TlsRuntime;
@@ -97,14 +100,13 @@ public final class L4Compiler {
                     cs.put(b, counters.computeIfAbsent(key, k -> new BackendFlowCounters(vs.name(), pool.name(), b.name())));
                 }
                 inUse.addAll(list);
-                String algorithm = lc.algorithm() != null ? lc.algorithm() : pool.algorithm();
-                HashKeyConfig hashKey = pool.hashKey();
+                ExtensionConfig<BalancerFactory<?>> algorithm = lc.algorithm() != null ? lc.algorithm() : pool.algorithm();
                 if (lc.udpHash()) {
-                    algorithm = "maglev";
-                    hashKey = HashKeyConfig.clientIp();
+                    // Maglev over the client address with its default table: the same on every node.
+                    algorithm = ExtensionConfig.of(BuiltInAlgorithms.MaglevFactory.NAME);
                 }
-                BalancerSpec spec = new BalancerSpec(list, hashKey, pool.weightBound(), pool.maglevTableSize(),
-                        pool.ringReplicas(), config.server().site(), config.server().host());
+                BalancerSpec spec = new BalancerSpec(list, pool.weightBound(), config.server().site(),
+                        config.server().host());
                 Map<String, FlowTimeouts> timeouts = new LinkedHashMap<>();
                 for (String vip : vs.vips()) {
                     L4TimeoutsConfig t = lc.timeouts().over(vs.timeoutsFor(vip).over(serviceLevel));
@@ -117,7 +119,8 @@ public final class L4Compiler {
                 };
                 out.put(vs.name() + "|" + lc.key(), new L4ListenerRuntime(vs.name(), lc, pool, List.copyOf(list),
                         Map.copyOf(cs), BalancerRegistry.create(algorithm, spec), Map.copyOf(timeouts),
-                        pool.retries().onConnectFailure() ? pool.retries().attempts() : 0, send, tls, backendTls));
+                        pool.retries().onConnectFailure() ? pool.retries().attempts() : 0, send, tls, backendTls,
+                        Ejection.of(pool.passiveHealth())));
             }
         }
         // Backends gone from the configuration live on only in the flows that still use them.

@@ -4,6 +4,7 @@ import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.balance.LoadBalancer;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
+import io.fulcrum.core.retry.Ejection;
 import io.fulcrum.l4.table.BackendFlowCounters;
 import io.fulcrum.proxy.tls.BackendTls;
 import io.fulcrum.proxy.tls.TlsRuntime;
@@ -29,11 +30,12 @@ import java.util.Map;
  * @param sendProxy     PROXY protocol version sent to backends, or {@code null}
  * @param tls           TLS termination, or {@code null}
  * @param backendTls    TLS to the backends (compiled like a pool's {@code tls}), or {@code null}
+ * @param ejection      the pool's passive health, as a failed connect applies it
  */
 public record L4ListenerRuntime(String service, L4ListenerConfig config, PoolConfig pool, List<Backend> backends,
                                 Map<Backend, BackendFlowCounters> counters, LoadBalancer balancer,
                                 Map<String, FlowTimeouts> timeouts, int retries, HAProxyProtocolVersion sendProxy,
-                                TlsRuntime tls, BackendTls backendTls) {
+                                TlsRuntime tls, BackendTls backendTls, Ejection ejection) {
 
     /** Timeouts for one of the service's VIPs. */
     public FlowTimeouts timeoutsFor(String vip) {

@@ -290,17 +290,6 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         return m;
     }
 
-    /** The connection table. */
-    public ConnectionTable table() {
-        return table;
-    }
-
-    /** Flows in the connection table (TCP connections and UDP sessions). */
-    public int openFlows() {
-        ConnectionTable t = table;
-        return t == null ? 0 : t.size();
-    }
-
     @Override
     public List<ConnectionEntry> connections(int limit) {
         ConnectionTable t = table;

@@ -1,7 +1,6 @@
 package io.fulcrum.l4.tcp;
 
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.balance.PickContext;
 import io.fulcrum.l4.proxyprotocol.ProxyHeaders;
 import io.fulcrum.l4.service.FlowTimeouts;
 import io.fulcrum.l4.service.L4ListenerRuntime;
@@ -30,8 +29,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One proxied TCP connection: client side, backend side and its connection-table entry.
@@ -46,7 +43,7 @@ import java.util.List;
  * after what precedes it is written, while the other direction goes on; when both
  * directions ended, or a side closed or failed, or the table expired the entry, both close.
  */
-public final class TcpFlow implements PickContext, FlowEntry.Expiry {
+public final class TcpFlow extends ConnectAttempts implements FlowEntry.Expiry {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpFlow.class);
 
@@ -60,11 +57,8 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
     private final BackendSide backendSide = new BackendSide();
     private InetSocketAddress source;
     private InetSocketAddress destination;
-    private byte[] clientAddress;
     private Channel backend;
     private ArrayDeque<Object> pending;
-    private List<Backend> tried;
-    private int attemptsLeft;
     private boolean relaying;
     private boolean clientEof;
     private boolean backendEof;
@@ -74,7 +68,6 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
     private boolean spliced;
     /** False until the client's TLS handshake is done (writes before it would bypass TLS). */
     private boolean clientReady;
-    private long pickNanos;
 
     /** Sets up a flow for a just-accepted client; call from the channel initializer. */
     /**
@@ -99,7 +92,6 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
         long now = System.nanoTime();
         this.entry = new FlowEntry(rt.service(), vip, rt.config().port(), "tcp", remote, now, timeouts.finNanos(),
                 timeouts.idleNanos(), timeouts.staleNanos(), this);
-        this.attemptsLeft = 1 + Math.max(0, rt.retries());
         this.clientReady = rt.tls() == null;
         if (rt.config().acceptProxyProtocol()) {
             ProxyHeaders.acceptOn(client);
@@ -117,14 +109,12 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
             return;
         }
         connectStarted = true;
-        pickNanos = System.nanoTime();
-        Backend b = pick();
+        Backend b = pickBackend(rt);
         if (b == null) {
             LOG.debug("{} {}: no backend can take {}", rt.service(), rt.config().key(), this);
             closeBoth(false);
             return;
         }
-        attemptsLeft--;
         // A bare channel rather than a Bootstrap: no option maps to build and copy per connection.
         SocketChannel ch = channelType.newChannel();
         ch.config().setConnectTimeoutMillis(timeouts.connectMillis());
@@ -142,34 +132,13 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
         });
     }
 
-    /** The balancer's choice, skipping backends this flow already failed on. */
-    private Backend pick() {
-        for (int i = 0; i <= rt.backends().size(); i++) {
-            Backend b = rt.balancer().pick(this);
-            if (b == null) {
-                return null;
-            }
-            if (tried == null || !tried.contains(b)) {
-                return b;
-            }
-        }
-        return null;
-    }
-
     private void connected(ChannelFuture f, Backend b) {
         if (!f.isSuccess()) {
             f.channel().close(); // a failed connect leaves its socket open (Bootstrap would close it on failure)
-            var ph = rt.pool().passiveHealth();
-            // The pool's outlier ejection applies to L4 too: a dead backend stops being picked first.
-            b.recordFailure(System.nanoTime(), ph.enabled() ? ph.consecutiveFailures() : 0,
-                    ph.ejectTime().toNanos(), ph.maxEjectTime().toNanos());
+            boolean retry = retryAfterFailedConnect(rt, b);
             LOG.debug("{} {}: connect to {} failed: {}", rt.service(), rt.config().key(), b.address(),
                     f.cause().toString());
-            if (tried == null) {
-                tried = new ArrayList<>(2);
-            }
-            tried.add(b);
-            if (attemptsLeft > 0 && !closing && client.isActive()) {
+            if (retry && !closing && client.isActive()) {
                 connect();
             } else {
                 closeBoth(false);
@@ -240,31 +209,9 @@ public final class TcpFlow implements PickContext, FlowEntry.Expiry {
                 && client instanceof AbstractEpollStreamChannel && ch instanceof AbstractEpollStreamChannel;
     }
 
-    // ---- PickContext --------------------------------------------------------------------------
-
     @Override
-    public byte[] clientAddress() {
-        byte[] a = clientAddress;
-        if (a == null) {
-            a = source.getAddress().getAddress();
-            clientAddress = a;
-        }
-        return a;
-    }
-
-    @Override
-    public String header(String name) {
-        return null;
-    }
-
-    @Override
-    public String cookie(String name) {
-        return null;
-    }
-
-    @Override
-    public long nowNanos() {
-        return pickNanos;
+    protected InetSocketAddress clientSource() {
+        return source;
     }
 
     // ---- closing -----------------------------------------------------------------------------

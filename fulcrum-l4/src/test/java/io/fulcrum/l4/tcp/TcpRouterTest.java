@@ -37,6 +37,7 @@ import static io.fulcrum.l4.testing.L4Configs.pool;
 import static io.fulcrum.l4.testing.L4Configs.service;
 import static io.fulcrum.l4.testing.L4Configs.tcp;
 import static io.fulcrum.l4.testing.L4Configs.timeouts;
+import static io.fulcrum.l4.testing.Lines.readLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -82,15 +83,6 @@ class TcpRouterTest {
         s.connect(new InetSocketAddress(vip, port), 2000);
         s.setSoTimeout(5000);
         return s;
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            sb.append((char) c);
-        }
-        return sb.toString();
     }
 
     @Test
@@ -139,7 +131,7 @@ class TcpRouterTest {
             }
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(l4.openFlows()).isZero();
+            assertThat(l4.connections(Integer.MAX_VALUE)).isEmpty();
             assertThat(l4.backendCounters()).singleElement()
                     .satisfies(c -> assertThat(c.completed()).isEqualTo(200L));
         });
@@ -251,7 +243,7 @@ class TcpRouterTest {
             }
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(l4.openFlows()).isZero();
+            assertThat(l4.connections(Integer.MAX_VALUE)).isEmpty();
             assertThat(l4.backendCounters()).singleElement()
                     .satisfies(c -> assertThat(c.completed()).isEqualTo((long) clients));
         });
@@ -292,8 +284,9 @@ class TcpRouterTest {
         int dead = FreePorts.tcp(); // nothing listens there
         int port = FreePorts.tcp();
         // Passive health off: every other connection tries the dead backend first.
-        var noEjection = new io.fulcrum.core.config.PoolConfig("p", "round-robin", null, null, null, null, null, null,
-                new io.fulcrum.core.config.RetryConfig(2, true, true), null,
+        var noEjection = new io.fulcrum.core.config.PoolConfig("p",
+                io.fulcrum.core.extension.ExtensionConfig.of("round-robin"), null, null, null,
+                new io.fulcrum.core.config.RetryConfig(2, true, true, null), null,
                 new io.fulcrum.core.config.PassiveHealthConfig(false, null, null, null, null), null,
                 List.of(backend("127.0.0.1:" + dead, 1), backend(live.address(), 1)), (String) null);
         start(of(List.of(noEjection), List.of(service("web", List.of("127.0.0.2"), tcp(port, "p")))));

@@ -11,6 +11,8 @@ import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.L4TimeoutsConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
 
+import io.fulcrum.core.extension.ExtensionConfig;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -30,8 +32,8 @@ public final class L4Configs {
     }
 
     public static PoolConfig pool(String name, String algorithm, String proxyProtocol, BackendConfig... backends) {
-        return new PoolConfig(name, algorithm, null, null, null, null, Duration.ofSeconds(2), null,
-                new RetryConfig(2, true, true), null, null, null, List.of(backends), proxyProtocol);
+        return new PoolConfig(name, algorithm == null ? null : ExtensionConfig.of(algorithm), null, Duration.ofSeconds(2), null,
+                new RetryConfig(2, true, true, null), null, null, null, List.of(backends), proxyProtocol);
     }
 
     public static BackendConfig backend(String address, int weight) {

@@ -1,5 +1,8 @@
 package io.fulcrum.l4.tls;
 
+import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.testsupport.EchoServer;
+import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.TlsConfig;
 import io.fulcrum.core.config.BackendTlsConfig;
@@ -14,33 +17,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 
 import static io.fulcrum.l4.testing.L4Configs.backend;
 import static io.fulcrum.l4.testing.L4Configs.of;
 import static io.fulcrum.l4.testing.L4Configs.pool;
 import static io.fulcrum.l4.testing.L4Configs.service;
+import static io.fulcrum.l4.testing.Lines.readLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -103,19 +97,10 @@ class L4TlsTest {
         return s;
     }
 
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            sb.append((char) c);
-        }
-        return sb.toString();
-    }
-
     @Test
     void terminatesTlsAndChoosesTheCertificateBySni() throws Exception {
         plain = new TcpBackend("plain", Mode.ECHO);
-        int port = start(plain.address(), new TlsConfig(List.of(alpha.config(), beta.config()), null, null), null);
+        int port = start(plain.address(), new TlsConfig(List.of(new CertificateConfig(alpha.certFile(), alpha.keyFile()), new CertificateConfig(beta.certFile(), beta.keyFile())), null, null), null);
         for (String name : List.of("alpha.test", "beta.test")) {
             // A fresh context per name: the JDK would otherwise resume the first session (and its certificate).
             try (SSLSocket s = tlsClient(port, name, TestCertificates.trusting(alpha, beta))) {
@@ -185,50 +170,10 @@ class L4TlsTest {
     /** Like {@link #startTlsEcho(TestCertificates.Pair)}, requiring a client certificate issued as {@code client}. */
     private static SSLServerSocket startTlsEcho(TestCertificates.Pair pair, TestCertificates.Pair client)
             throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        String pem = Files.readString(pair.key());
-        String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
-        ks.setKeyEntry("k", key, new char[0], new Certificate[] {pair.x509()});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, new char[0]);
-        javax.net.ssl.TrustManager[] trust = null;
-        if (client != null) {
-            KeyStore ts = KeyStore.getInstance("PKCS12");
-            ts.load(null, null);
-            ts.setCertificateEntry("client", client.x509());
-            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ts);
-            trust = tmf.getTrustManagers();
-        }
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), trust, null);
-        SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory()
+        SSLServerSocket server = (SSLServerSocket) TestCertificates.serving(pair, client).getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         server.setNeedClientAuth(client != null);
-        Thread.ofVirtual().start(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket c = server.accept();
-                    Thread.ofVirtual().start(() -> {
-                        try (c; InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
-                            byte[] buf = new byte[4096];
-                            int r;
-                            while ((r = in.read(buf)) > 0) {
-                                out.write(buf, 0, r);
-                                out.flush();
-                            }
-                        } catch (IOException e) {
-                            // handshake refused or client gone
-                        }
-                    });
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        EchoServer.on(server);
         return server;
     }
 }

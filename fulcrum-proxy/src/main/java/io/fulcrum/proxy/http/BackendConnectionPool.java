@@ -195,12 +195,6 @@ public final class BackendConnectionPool {
         }
     }
 
-    /** Idle connections kept for {@code backend} on this event loop (for tests and inspection). */
-    int idleCount(Backend backend) {
-        ArrayDeque<BackendConnection> q = idle.get(backend);
-        return q == null ? 0 : q.size();
-    }
-
     private void closeExpired() {
         long now = System.nanoTime();
         List<BackendConnection> expired = new ArrayList<>();

@@ -1,8 +1,7 @@
 package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.balance.PickContext;
-import io.fulcrum.core.sticky.StickyTable;
+import io.fulcrum.core.retry.RetryState;
 import io.fulcrum.proxy.http2.Http2BackendSessions;
 import io.fulcrum.proxy.log.AccessLog;
 import io.fulcrum.proxy.log.AccessRecord;
@@ -17,6 +16,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One request on its way through the proxy: routing, stickiness, the backend
@@ -45,32 +43,31 @@ import java.util.concurrent.ThreadLocalRandom;
  * the same loop's pool, so no state here is shared between threads (except
  * {@link #wake()}, which hops back to the loop).
  */
-final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner {
+final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
     /** Request body bytes buffered while no backend connection is ready, before reading pauses. */
     private static final int MAX_BUFFERED_BODY = 256 * 1024;
-    private static final int MAX_TRIED = 12;
 
     private final HttpProxyHandler client;
     private final ListenerRuntime listener;
-    final HttpRequest request;
+    private final HttpRequest request;
     private final long startNanos;
     private final String method;
     private final String uri;
     private final String protocol;
 
-    RouteRuntime route;
+    private RouteRuntime route;
     private PoolRuntime pool;
     private String host;
 
-    boolean clientKeepAlive = true;
+    private boolean clientKeepAlive = true;
     private boolean http10;
     private boolean headRequest;
-    boolean hasBody;
-    boolean requestComplete;
+    private boolean hasBody;
+    private boolean requestComplete;
     private boolean expectContinue;
-    long bytesIn;
+    private long bytesIn;
     private ArrayDeque<HttpContent> bodyBuffer;
     private long bodyBuffered;
     private boolean clientPaused;
@@ -79,10 +76,6 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private boolean counted;
     private BackendConnection conn;
     private boolean connecting;
-    /** Backends tried so far: the first in a field, the rest (retries only) in an array made when needed. */
-    private Backend firstTried;
-    private Backend[] retried;
-    private int attempts;
     /** When the request head went to the current backend (its response time is measured from here). */
     private long sentNanos;
     /**
@@ -91,16 +84,15 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
      * for a slow backend.
      */
     private long requestSentNanos;
-    long backendMicros = -1;
+    private long backendMicros = -1;
 
-    boolean responseStarted;
+    private boolean responseStarted;
     private boolean interimResponse;
     private boolean forwardInterim;
-    private long pickNanos;
     private boolean backendKeepAlive;
-    boolean closeClient;
-    int status;
-    long bytesOut;
+    private boolean closeClient;
+    private int status;
+    private long bytesOut;
     private String newStickyCookie;
 
     private boolean waiting;
@@ -117,15 +109,30 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private boolean connectTunnel;
 
     /** Whether this is a CONNECT (one that gets no tunnel closes the connection: tunnel bytes may follow). */
-    boolean isConnect() {
+    private boolean isConnect() {
         return request != null && HttpMethod.CONNECT.equals(request.method());
+    }
+
+    /** Whether the exchange ended (answered or aborted); its request body may still be arriving. */
+    boolean finished() {
+        return done;
+    }
+
+    /** Whether the whole request (head and body) has been read from the client. */
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    /** Whether the client connection closes after this exchange. */
+    boolean closesClient() {
+        return closeClient;
     }
     /** The byte relay after a 101 or a CONNECT's 200, or null. */
     private TunnelRelay tunnel;
-    boolean done;
+    private boolean done;
     /** The client went away (closed, or reset its stream) before the exchange ended. */
     private boolean abandonedByClient;
-    String error;
+    private String error;
 
     Exchange(HttpProxyHandler client, ListenerRuntime listener, HttpRequest request, long nowNanos) {
         this.client = client;
@@ -156,25 +163,27 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         long contentLength = chunked ? -1 : scan.contentLengthValue();
         hasBody = chunked || contentLength > 0;
 
-        String expect = scan.expect;
-        if (expect != null) {
-            if (!http10 && HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect)) {
+        switch (ExpectContinue.of(scan.expect, http10)) {
+            case ExpectContinue.CONTINUE -> {
                 expectContinue = true;
-                h.remove(HttpHeaderNames.EXPECT); // Fulcrum answers 100 itself once it has a backend
-            } else {
-                client.respondError(this, HttpResponseStatus.EXPECTATION_FAILED, "unsupported Expect", true);
+                h.remove(HttpHeaderNames.EXPECT);
+            }
+            case ExpectContinue.REFUSE -> {
+                respondError(HttpResponseStatus.EXPECTATION_FAILED, "unsupported Expect", true);
                 return;
+            }
+            default -> {
             }
         }
         long maxBody = listener.maxBodyBytes();
         if (maxBody > 0 && contentLength > maxBody) {
-            client.respondError(this, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + maxBody,
+            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + maxBody,
                     true);
             return;
         }
         route = listener.router().route(request);
         if (route == null) {
-            client.respondError(this, HttpResponseStatus.NOT_FOUND, "no route", false);
+            respondError(HttpResponseStatus.NOT_FOUND, "no route", false);
             return;
         }
         pool = route.pool();
@@ -190,16 +199,11 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             return;
         }
 
-        if (scan.upgrade != null && !http10 && !hasBody && request.method().equals(HttpMethod.GET)
-                && scan.connectionHas("upgrade")) {
-            upgrade = scan.upgrade;
-        }
+        upgrade = TunnelSwitch.requested(scan, http10, hasBody, request.method());
         HeaderRewriter.removeHopByHop(h, scan);
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (upgrade != null) {
-            // The only hop-by-hop headers passed on: the backend decides whether to switch.
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-            h.set(HttpHeaderNames.UPGRADE, upgrade);
+            TunnelSwitch.askBackend(h, upgrade);
             holdForUpgrade = true;
             pauseClient();
         }
@@ -230,8 +234,8 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             sendTo(b);
             return;
         }
-        if (attempts > 0) {
-            client.respondError(this, HttpResponseStatus.BAD_GATEWAY,
+        if (attempts() > 0) {
+            respondError(HttpResponseStatus.BAD_GATEWAY,
                     error == null ? "no backend left to try" : error, false);
         } else if (pool.anyHealthyButFull(now)) {
             enqueue(now);
@@ -244,110 +248,40 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private void unavailable(String detail) {
         Handoff.Redirect r = client.slot().handoff().redirect(listener.name(), host, request.uri());
         if (r == null) {
-            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, detail, false);
+            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, detail, false);
         } else {
-            client.respondError(this, HttpResponseStatus.valueOf(r.status()), detail + "; handed off", false,
+            respondError(HttpResponseStatus.valueOf(r.status()), detail + "; handed off", false,
                     r.location());
         }
     }
 
     private Backend choose(long now) {
-        pickNanos = now;
+        pickAt(now);
         if (!route.stickiness().enabled()) {
             return pickFresh(now);
         }
-        StickyTable table = route.sticky();
-        long timeout = route.stickyTimeoutNanos();
-        String key = stickyKey();
+        String key = route.stickyByCookie() ? StickySessions.cookieKey(route, this)
+                : StickySessions.sourceKey(host, client.clientIp());
         if (key != null) {
-            Backend b = table.lookup(key, now, timeout);
-            if (b != null && b.acceptsStickySession(now) && !wasTried(b) && pool.backend(b.name()) == b) {
+            Backend b = StickySessions.bound(route, pool, key, this, now);
+            if (b != null) {
                 return b;
             }
         }
         Backend b = pickFresh(now);
         if (b != null) {
             if (key == null) {
-                key = newSessionId();
+                key = StickySessions.newSessionId();
                 newStickyCookie = key;
             }
-            table.store(key, b, now, timeout);
+            StickySessions.bind(route, key, b, now);
         }
         return b;
     }
 
-    /** Source mode: host + client IP. Cookie mode: the session id the client presents, if well-formed. */
-    private String stickyKey() {
-        if (route.stickyByCookie()) {
-            String id = cookie(route.stickiness().cookieName());
-            return id != null && isSessionId(id) ? id : null;
-        }
-        return (host == null ? "" : host) + '|' + client.clientIp();
-    }
-
-    private static String newSessionId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
-    }
-
-    private static boolean isSessionId(String s) {
-        if (s.length() != 32) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A backend from the balancer that this request has not tried yet. */
+    /** A backend from the balancer that this request has not tried yet (any untried one for a hashing balancer). */
     private Backend pickFresh(long now) {
-        for (int i = 0; i < 3; i++) {
-            Backend b = pool.balancer().pick(this);
-            if (b == null) {
-                return null;
-            }
-            if (!wasTried(b)) {
-                return b;
-            }
-        }
-        // Hashing balancers keep answering the same backend: take any other that can serve.
-        for (Backend b : pool.backends()) {
-            if (b.isSelectable(now) && !wasTried(b)) {
-                return b;
-            }
-        }
-        return null;
-    }
-
-    private boolean wasTried(Backend b) {
-        if (attempts == 0) {
-            return false;
-        }
-        if (firstTried == b) {
-            return true;
-        }
-        for (int i = 0; i < attempts - 1 && i < MAX_TRIED; i++) {
-            if (retried[i] == b) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void noteTried(Backend b) {
-        if (attempts == 0) {
-            firstTried = b;
-        } else if (attempts - 1 < MAX_TRIED) {
-            if (retried == null) {
-                retried = new Backend[MAX_TRIED];
-            }
-            retried[attempts - 1] = b;
-        }
-        attempts++;
+        return pickUntried(pool.balancer(), 3, pool.backends());
     }
 
     // ---- queue ----------------------------------------------------------------------------------
@@ -376,7 +310,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
                 } else if (now - queuedAtNanos < pool.queueTimeoutNanos() && pool.anyHealthyButFull(now)) {
                     enqueue(now);
                 } else {
-                    client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend available", false);
+                    respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend available", false);
                 }
             }
         });
@@ -386,7 +320,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
     private void sendTo(Backend b) {
         if (expectContinue) {
             expectContinue = false;
-            client.sendContinue();
+            ExpectContinue.send(client.ctx);
         }
         connectTo(b);
     }
@@ -505,14 +439,14 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             pool.recordFailure(backend, now, why);
         }
         releaseCount();
-        if (retryAllowed && attempts <= pool.config().retries().attempts()) {
+        if (retryAllowed && mayRetry(pool.config().retries().attempts())) {
             Backend next = choose(now);
             if (next != null) {
                 connectTo(next);
                 return;
             }
         }
-        client.respondError(this, finalStatus, why, false);
+        respondError(finalStatus, why, false);
     }
 
     private void releaseCount() {
@@ -541,7 +475,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             part.release();
             requestComplete = true;
             abandonBackend();
-            client.respondError(this, HttpResponseStatus.BAD_REQUEST, "malformed request body", true);
+            respondError(HttpResponseStatus.BAD_REQUEST, "malformed request body", true);
             return;
         }
         boolean last = part instanceof LastHttpContent;
@@ -552,7 +486,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             part.release();
             requestComplete = true;
             abandonBackend();
-            client.respondError(this, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + maxBody,
+            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + maxBody,
                     true);
             return;
         }
@@ -570,7 +504,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         if (last && hasForbiddenTrailer((LastHttpContent) part)) {
             part.release();
             abandonBackend();
-            client.respondError(this, HttpResponseStatus.BAD_REQUEST, "framing or routing field in trailers", true);
+            respondError(HttpResponseStatus.BAD_REQUEST, "framing or routing field in trailers", true);
             return;
         }
         BackendConnection c = conn;
@@ -676,7 +610,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             // The decoder follows a 1xx head with an empty end marker. 100 Continue is Fulcrum's own
             // business with the client and is dropped; others (103 Early Hints) are passed on.
             interimResponse = true;
-            forwardInterim = code != 100;
+            forwardInterim = ExpectContinue.forwards(code);
             if (forwardInterim) {
                 r.setProtocolVersion(HttpVersion.HTTP_1_1);
                 client.writeToClient(r);
@@ -743,49 +677,17 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
 
     /**
      * The response head for the client, made from the backend's: HTTP/1.1 status line, its header
-     * lines but the hop-by-hop ones, framing adjusted as {@link #prepareResponseHead} does for the
-     * decoded path, and the proxy's own headers.
+     * lines but the hop-by-hop ones, framing as {@link ClientFraming} decides (as for the decoded
+     * path), and the proxy's own headers.
      */
     private ByteBuf rawHead(ResponseHead head, int bodyBytes) {
         backendKeepAlive = head.http10 ? head.connectionKeepAlive : !head.connectionClose;
-        boolean noBody = headRequest || status == 204 || status == 304;
-        boolean dropLength = status == 204; // as Netty's encoder does for a 204
-        boolean dropCoding = status == 204;
-        boolean addChunked = false;
-        rawBody = BODY_RAW;
-        if (!noBody && (head.transferEncoding || head.contentLength < 0)) {
-            dropLength = true; // a transfer coding overrides Content-Length (RFC 9112 section 6.3)
-            if (http10) {
-                // An HTTP/1.0 client reads to the end of the connection.
-                dropCoding = true;
-                closeClient = true;
-            } else {
-                rawBody = BODY_CHUNKED;
-                addChunked = !head.chunked;
-            }
-        }
-        String cookie = newStickyCookie == null ? null : route.stickiness().cookieName() + "=" + newStickyCookie
-                + "; Path=/; HttpOnly; SameSite=Lax";
+        int framing = framing(head.transferEncoding || head.contentLength < 0, head.chunked);
+        rawBody = (framing & ClientFraming.CHUNKED_BODY) != 0 ? BODY_CHUNKED : BODY_RAW;
+        String cookie = newStickyCookie == null ? null : StickySessions.setCookie(route, newStickyCookie);
         ByteBuf out = client.channel.alloc().ioBuffer(head.size() + 64 + bodyBytes
                 + (cookie == null ? 0 : cookie.length() + 16));
-        head.writeStatusLine(out);
-        for (int i = 0, n = head.lineCount; i < n; i++) {
-            if (head.hopByHop(i) || (dropLength && head.lineNamed(i, "content-length"))
-                    || (dropCoding && head.lineNamed(i, "transfer-encoding"))) {
-                continue;
-            }
-            head.writeLine(i, out);
-            out.writeShort(ResponseHead.CRLF);
-        }
-        if (addChunked) {
-            out.writeBytes(TE_CHUNKED);
-        }
-        if (closeClient || !clientKeepAlive || client.slot().draining()) {
-            closeClient = true;
-            out.writeBytes(CONNECTION_CLOSE);
-        } else if (http10) {
-            out.writeBytes(CONNECTION_KEEP_ALIVE);
-        }
+        ClientFraming.writeHead(head, framing, out);
         if (cookie != null) {
             out.writeCharSequence("set-cookie: ", StandardCharsets.ISO_8859_1);
             out.writeCharSequence(cookie, StandardCharsets.ISO_8859_1);
@@ -798,10 +700,17 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         return out;
     }
 
-    private static final byte[] TE_CHUNKED = "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONNECTION_KEEP_ALIVE = "connection: keep-alive\r\n"
-            .getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Decides the framing of the final response towards the client ({@link ClientFraming}) and
+     * notes whether the client connection closes after it.
+     */
+    private int framing(boolean lengthUnknown, boolean chunked) {
+        int f = ClientFraming.decide(headRequest, status, lengthUnknown, chunked, http10,
+                closeClient || !clientKeepAlive || client.slot().draining());
+        closeClient = (f & ClientFraming.CLOSE) != 0;
+        return f;
+    }
+
     private static final byte[] VIA = "via: 1.1 fulcrum\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** How the body of the response being relayed is written: as HTTP objects (to the encoder) or as bytes. */
@@ -826,15 +735,8 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             }
             return;
         }
-        ByteBuf framing = null;
         if (n > 0) {
-            framing = client.channel.alloc().ioBuffer(20);
-            if (chunkOpen) {
-                framing.writeShort(ResponseHead.CRLF);
-            }
-            framing.writeCharSequence(Integer.toHexString(n), StandardCharsets.US_ASCII);
-            framing.writeShort(ResponseHead.CRLF);
-            client.writeRawToClient(framing);
+            client.writeRawToClient(ClientFraming.chunkStart(client.channel.alloc(), n, chunkOpen));
             client.writeRawToClient(data);
             chunkOpen = true;
         } else {
@@ -842,22 +744,8 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         }
         if (last) {
             HttpHeaders trailers = ((LastHttpContent) content).trailingHeaders();
-            ByteBuf end = client.channel.alloc().ioBuffer(trailers.isEmpty() ? 8 : 256);
-            if (chunkOpen) {
-                end.writeShort(ResponseHead.CRLF);
-                chunkOpen = false;
-            }
-            end.writeByte('0');
-            end.writeShort(ResponseHead.CRLF);
-            for (java.util.Map.Entry<String, String> t : trailers) {
-                end.writeCharSequence(t.getKey(), StandardCharsets.ISO_8859_1);
-                end.writeByte(':');
-                end.writeByte(' ');
-                end.writeCharSequence(t.getValue(), StandardCharsets.ISO_8859_1);
-                end.writeShort(ResponseHead.CRLF);
-            }
-            end.writeShort(ResponseHead.CRLF);
-            client.writeRawToClient(end);
+            client.writeRawToClient(ClientFraming.lastChunk(client.channel.alloc(), trailers, chunkOpen));
+            chunkOpen = false;
         }
     }
 
@@ -868,26 +756,9 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         backendKeepAlive = scan.keepAlive(r.protocolVersion().equals(HttpVersion.HTTP_1_0));
         HeaderRewriter.removeHopByHop(h, scan);
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
-        boolean noBody = headRequest || status == 204 || status == 304;
-        if (!noBody && scan.contentLength == null) {
-            boolean chunked = scan.chunked();
-            if (http10) {
-                // An HTTP/1.0 client reads to the end of the connection.
-                h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-                closeClient = true;
-            } else if (!chunked) {
-                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
-        }
-        if (closeClient || !clientKeepAlive || client.slot().draining()) {
-            closeClient = true;
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
+        ClientFraming.apply(framing(scan.transferEncoding || scan.contentLength == null, scan.chunked()), h, scan);
         if (newStickyCookie != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, route.stickiness().cookieName() + "=" + newStickyCookie
-                    + "; Path=/; HttpOnly; SameSite=Lax");
+            h.add(HttpHeaderNames.SET_COOKIE, StickySessions.setCookie(route, newStickyCookie));
         }
         if (listener.via()) {
             HeaderRewriter.addVia(h, "1.1");
@@ -941,7 +812,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         if (client.hasPipelined()) {
             // The client sent more HTTP after its upgrade request: its bytes cannot be relayed as they were.
             abandonBackend();
-            client.respondError(this, HttpResponseStatus.BAD_GATEWAY, "client sent data before the protocol switch",
+            respondError(HttpResponseStatus.BAD_GATEWAY, "client sent data before the protocol switch",
                     true);
             return;
         }
@@ -951,19 +822,10 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         backend.recordResponseTime(now - sentNanos);
         backend.recordSuccess();
 
+        TunnelSwitch.acceptedSwitch(r, client.responseScan, upgrade);
         HttpHeaders h = r.headers();
-        HeaderScan scan = client.responseScan;
-        scan.scan(h);
-        String proto = scan.upgrade != null ? scan.upgrade : upgrade;
-        HeaderRewriter.removeHopByHop(h, scan);
-        h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        h.set(HttpHeaderNames.UPGRADE, proto);
-        r.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (newStickyCookie != null) {
-            h.add(HttpHeaderNames.SET_COOKIE, route.stickiness().cookieName() + "=" + newStickyCookie
-                    + "; Path=/; HttpOnly; SameSite=Lax");
+            h.add(HttpHeaderNames.SET_COOKIE, StickySessions.setCookie(route, newStickyCookie));
         }
         if (listener.via()) {
             HeaderRewriter.addVia(h, "1.1");
@@ -978,14 +840,10 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         client.forgetBackend(c.channel);
         holdForUpgrade = false;
         clientPaused = false;
-        TunnelRelay t = new TunnelRelay(client.channel, c.channel, listener.idleNanos(), this);
+        TunnelRelay t = TunnelSwitch.installAfterSwitch(client.channel, c.channel, listener.idleNanos(), this);
         tunnel = t;
-        t.install("codec", new String[] {"marker", "codec"}, "codec", new String[] {"codec"});
         t.start();
     }
-
-    private static final byte[] CONNECT_ESTABLISHED = "HTTP/1.1 200 Connection established\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII);
 
     /**
      * The TCP connection for a CONNECT is up: the client gets {@code 200} (no framing headers,
@@ -998,27 +856,16 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         status = 200;
         backendMicros = (now - sentNanos) / 1000;
         backend.recordSuccess();
-        client.writeRawToClient(Unpooled.wrappedBuffer(CONNECT_ESTABLISHED));
+        client.writeRawToClient(TunnelSwitch.connectEstablished());
         client.flushClient();
 
         client.forgetBackend(c.channel);
         holdForUpgrade = false;
         clientPaused = false;
-        TunnelRelay t = new TunnelRelay(client.channel, c.channel, listener.idleNanos(), this);
+        // What the client sent before the 200 (a client that does not wait) is relayed first.
+        TunnelRelay t = TunnelSwitch.installAfterConnect(client.channel, c.channel, listener.idleNanos(), this,
+                client.takePipelined());
         tunnel = t;
-        ArrayDeque<Object> early = client.takePipelined();
-        if (early != null) {
-            // Sent before the 200 (a client that does not wait): relayed first, as it was sent.
-            for (Object o : early) {
-                if (o instanceof ByteBuf b) {
-                    t.heldFromClient(b);
-                } else {
-                    ReferenceCountUtil.release(o);
-                }
-            }
-        }
-        // The backend connection has no codec: the relay goes first in its pipeline.
-        t.install("codec", new String[] {"marker", "codec"}, "codec", new String[0]);
         t.start();
     }
 
@@ -1112,7 +959,7 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         if (waiting && now - queuedAtNanos >= pool.queueTimeoutNanos()) {
             waiting = false;
             pool.queue().remove(this);
-            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
+            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
                     false);
             return;
         }
@@ -1146,14 +993,14 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         }
         abandonBackend();
         if (pool != null && backend == null) {
-            client.respondError(this, HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
+            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "timed out waiting for a backend",
                     true);
         } else if (backendSlow) {
             String why = "backend " + backend.address() + " did not answer in time";
             pool.recordFailure(backend, now, why);
-            client.respondError(this, HttpResponseStatus.GATEWAY_TIMEOUT, why, true);
+            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, why, true);
         } else {
-            client.respondError(this, HttpResponseStatus.REQUEST_TIMEOUT, "request not completed in time", true);
+            respondError(HttpResponseStatus.REQUEST_TIMEOUT, "request not completed in time", true);
         }
     }
 
@@ -1163,7 +1010,51 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
      */
     private boolean retryOnResponseTimeout() {
         var retries = pool.config().retries();
-        return retries.onResponseTimeout() && isIdempotent() && !hasBody && attempts <= retries.attempts();
+        return retries.onResponseTimeout() && isIdempotent() && !hasBody && mayRetry(retries.attempts());
+    }
+
+    // ---- the proxy's own answers ----------------------------------------------------------------
+
+    /**
+     * Refuses a request found unacceptable before routing (malformed, a refused check, a header
+     * that never came): nothing more of it is read as a body, and the connection closes.
+     */
+    void refuse(HttpResponseStatus status, String reason) {
+        requestComplete = true;
+        respondError(status, reason, true);
+    }
+
+    /**
+     * Answers with a response Fulcrum produced itself and finishes the exchange.
+     *
+     * @param close close the connection after it (always for malformed input)
+     */
+    void respondError(HttpResponseStatus status, String detail, boolean close) {
+        respondError(status, detail, close, null);
+    }
+
+    /** As above, with a {@code Location} header when {@code location} is not null (a hand-off redirect). */
+    private void respondError(HttpResponseStatus status, String detail, boolean close, String location) {
+        if (responseStarted) {
+            // Part of a response already went out: the only honest signal left is closing.
+            error = error == null ? detail : error;
+            finish(true);
+            return;
+        }
+        // A request whose body is still arriving cannot be told apart from the next one: close. So is
+        // a CONNECT that got no tunnel: a client may have sent tunnel bytes right after it.
+        boolean mustClose = close || client.closesAfterCurrent() || !clientKeepAlive || (hasBody && !requestComplete)
+                || isConnect();
+        this.status = status.code();
+        error = detail;
+        responseStarted = true;
+        FullHttpResponse r = ErrorResponses.of(status, detail, mustClose);
+        if (location != null) {
+            r.headers().set(HttpHeaderNames.LOCATION, location);
+        }
+        bytesOut = r.content().readableBytes();
+        client.writeOwnResponse(r, mustClose);
+        finish(mustClose);
     }
 
     // ---- the end --------------------------------------------------------------------------------
@@ -1233,11 +1124,11 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
         long startMillis = System.currentTimeMillis() - (now - startNanos) / 1_000_000;
         log.log(new AccessRecord(startMillis, clientForLog, listener.name(), route == null ? "-" : route.name(),
                 method, uri, protocol, status, bytesIn, bytesOut,
-                backend == null ? "-" : backend.pool() + "/" + backend.name(), attempts, (now - startNanos) / 1000,
+                backend == null ? "-" : backend.pool() + "/" + backend.name(), attempts(), (now - startNanos) / 1000,
                 backendMicros, error));
     }
 
-    // ---- PickContext ----------------------------------------------------------------------------
+    // ---- PickContext (the pick time is RetryState's) ----------------------------------------------------------------------------
 
     @Override
     public byte[] clientAddress() {
@@ -1258,11 +1149,6 @@ final class Exchange implements PickContext, WaitQueue.Waiter, TunnelRelay.Owner
             }
         }
         return null;
-    }
-
-    @Override
-    public long nowNanos() {
-        return pickNanos;
     }
 
     private static String rootMessage(Throwable t) {

@@ -10,11 +10,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -183,7 +181,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         cancelTimer();
         Exchange ex = current;
         current = null;
-        if (ex != null && !ex.done) {
+        if (ex != null && !ex.finished()) {
             ex.clientClosed();
         }
         releasePipelined();
@@ -238,7 +236,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = current;
         if (ex == null) {
             dispatch(msg);
-        } else if (!ex.requestComplete && msg instanceof HttpContent content) {
+        } else if (!ex.requestComplete() && msg instanceof HttpContent content) {
             ex.onRequestBody(content);
         } else {
             queuePipelined(msg);
@@ -284,7 +282,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         while (current == null && !closing && pipelined != null && !pipelined.isEmpty() && channel.isActive()) {
             dispatch(pipelined.poll());
             // Body parts of the request just started belong to it.
-            while (current != null && !current.requestComplete && pipelined != null && !pipelined.isEmpty()
+            while (current != null && !current.requestComplete() && pipelined != null && !pipelined.isEmpty()
                     && pipelined.peek() instanceof HttpContent) {
                 current.onRequestBody((HttpContent) pipelined.poll());
             }
@@ -347,15 +345,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         DecoderResult dr = request.decoderResult();
         if (dr.isFailure()) {
-            ex.requestComplete = true; // the decoder discards the rest of the connection's input
-            respondError(ex, statusFor(dr.cause()), messageFor(dr.cause()), true);
+            ex.refuse(statusFor(dr.cause()), messageFor(dr.cause())); // the decoder discards the rest of the input
             return;
         }
         requestScan.scan(request.headers());
         RequestChecks.Refusal refusal = RequestChecks.refusal(request, requestScan, stream, lr.config().connect());
         if (refusal != null) {
-            ex.requestComplete = true;
-            respondError(ex, refusal.status(), refusal.reason(), true);
+            ex.refuse(refusal.status(), refusal.reason());
             return;
         }
         armTimerBy(ex.nextDeadline());
@@ -444,47 +440,18 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Sends a response Fulcrum produced itself and finishes the exchange.
-     *
-     * @param close close the connection after it (always for malformed input)
-     */
-    void respondError(Exchange ex, HttpResponseStatus status, String detail, boolean close) {
-        respondError(ex, status, detail, close, null);
+    /** Whether the connection closes after the exchange in flight anyway (shutdown, or the listener drains). */
+    boolean closesAfterCurrent() {
+        return closeWhenIdle || slot.draining();
     }
 
-    /** As above, with a {@code Location} header when {@code location} is not null (a hand-off redirect). */
-    void respondError(Exchange ex, HttpResponseStatus status, String detail, boolean close, String location) {
-        if (ex.responseStarted) {
-            // Part of a response already went out: the only honest signal left is closing.
-            ex.error = ex.error == null ? detail : ex.error;
-            ex.finish(true);
-            return;
-        }
-        // A request whose body is still arriving cannot be told apart from the next one: close. So is
-        // a CONNECT that got no tunnel: a client may have sent tunnel bytes right after it.
-        boolean mustClose = close || closeWhenIdle || slot.draining() || !ex.clientKeepAlive
-                || (ex.hasBody && !ex.requestComplete) || ex.isConnect();
-        ex.status = status.code();
-        ex.error = detail;
-        ex.responseStarted = true;
-        FullHttpResponse r = ErrorResponses.of(status, detail, mustClose);
-        if (location != null) {
-            r.headers().set(HttpHeaderNames.LOCATION, location);
-        }
-        ex.bytesOut = r.content().readableBytes();
-        if (mustClose) {
+    /** Writes and flushes a response Fulcrum produced itself; the connection closes after it when {@code close}. */
+    void writeOwnResponse(FullHttpResponse r, boolean close) {
+        if (close) {
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(r, ctx.voidPromise());
         }
-        ex.finish(mustClose);
-    }
-
-    /** Sends {@code 100 Continue} to a client that asked for it. */
-    void sendContinue() {
-        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                Unpooled.EMPTY_BUFFER), ctx.voidPromise());
     }
 
     /**
@@ -506,7 +473,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (!ex.requestComplete) {
+        if (!ex.requestComplete()) {
             // Response finished before the request body: keep the exchange until the body's end so its
             // remaining parts are not mistaken for a new request; finish() is called again then.
             return;
@@ -518,9 +485,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** The request body of the current exchange has fully arrived. */
     void requestBodyComplete(Exchange ex) {
-        if (ex.done && current == ex) {
+        if (ex.finished() && current == ex) {
             // The response went out first (an early answer or a refusal); now the connection is free.
-            exchangeFinished(ex, ex.closeClient, System.nanoTime());
+            exchangeFinished(ex, ex.closesClient(), System.nanoTime());
         }
     }
 
@@ -613,7 +580,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         long next;
         if (ex != null) {
             ex.checkTimeouts(now);
-            if (current != ex || ex.done) {
+            if (current != ex || ex.finished()) {
                 return; // the exchange ended; its end re-armed the timer as needed
             }
             next = ex.nextDeadline();
@@ -625,9 +592,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 if (codec != null) {
                     codec.answeringHead = false;
                 }
-                timedOut.requestComplete = true;
-                respondError(timedOut, HttpResponseStatus.REQUEST_TIMEOUT, "request header not received in time",
-                        true);
+                timedOut.refuse(HttpResponseStatus.REQUEST_TIMEOUT, "request header not received in time");
                 return;
             }
             next = header > 0 ? headersSinceNanos + header : Long.MAX_VALUE;

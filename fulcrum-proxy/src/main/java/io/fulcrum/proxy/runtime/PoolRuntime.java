@@ -3,6 +3,7 @@ package io.fulcrum.proxy.runtime;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.balance.LoadBalancer;
 import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.core.retry.Ejection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,7 @@ public final class PoolRuntime {
     final long connectTimeoutMillis;
     final long responseTimeoutNanos;
     final long queueTimeoutNanos;
-    final long ejectNanos;
-    final long maxEjectNanos;
+    private final Ejection ejection;
     final long keepAliveIdleNanos;
 
     PoolRuntime(PoolConfig config, List<Backend> backends, LoadBalancer balancer, WaitQueue queue) {
@@ -47,8 +47,7 @@ public final class PoolRuntime {
         this.connectTimeoutMillis = Math.max(1, config.connectTimeout().toMillis());
         this.responseTimeoutNanos = config.responseTimeout().toNanos();
         this.queueTimeoutNanos = config.queue().timeout().toNanos();
-        this.ejectNanos = config.passiveHealth().ejectTime().toNanos();
-        this.maxEjectNanos = config.passiveHealth().maxEjectTime().toNanos();
+        this.ejection = Ejection.of(config.passiveHealth());
         this.keepAliveIdleNanos = config.keepAlive().idleTimeout().toNanos();
     }
 
@@ -72,11 +71,11 @@ public final class PoolRuntime {
      * @param why the failure, as the access log gives it
      */
     public boolean recordFailure(Backend b, long nowNanos, String why) {
-        var ph = config.passiveHealth();
-        if (!ph.enabled() || !b.recordFailure(nowNanos, ph.consecutiveFailures(), ejectNanos, maxEjectNanos)) {
+        if (!ejection.enabled() || !ejection.recordFailure(b, nowNanos)) {
             return false;
         }
-        LOG.warn("backend {} ejected after {} consecutive failures (last: {})", b, ph.consecutiveFailures(), why);
+        LOG.warn("backend {} ejected after {} consecutive failures (last: {})", b, ejection.consecutiveFailures(),
+                why);
         b.reportEjection(why);
         return true;
     }

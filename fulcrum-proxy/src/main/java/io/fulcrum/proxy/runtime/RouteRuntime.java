@@ -23,8 +23,4 @@ public record RouteRuntime(String listener, String name, PoolRuntime pool, Stick
     public boolean stickyByCookie() {
         return stickiness.enabled() && "cookie".equals(stickiness.mode());
     }
-
-    public boolean stickyBySource() {
-        return stickiness.enabled() && !"cookie".equals(stickiness.mode());
-    }
 }

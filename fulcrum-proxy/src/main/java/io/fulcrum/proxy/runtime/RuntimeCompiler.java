@@ -95,8 +95,7 @@ public final class RuntimeCompiler {
         for (int i = 0; i < pc.backends().size(); i++) {
             list.add(backend(pc, pc.backends().get(i), i));
         }
-        BalancerSpec spec = new BalancerSpec(list, pc.hashKey(), pc.weightBound(), pc.maglevTableSize(),
-                pc.ringReplicas(), config.server().site(), config.server().host());
+        BalancerSpec spec = new BalancerSpec(list, pc.weightBound(), config.server().site(), config.server().host());
         WaitQueue queue = queues.computeIfAbsent(pc.name(), k -> new WaitQueue(pc.queue().size()));
         queue.setCapacity(pc.queue().size());
         return new PoolRuntime(pc, list, BalancerRegistry.create(pc.algorithm(), spec), queue, tls);

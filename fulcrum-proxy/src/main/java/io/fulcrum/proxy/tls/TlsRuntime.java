@@ -20,12 +20,10 @@ import java.util.Map;
  */
 public final class TlsRuntime {
 
-    private final SslContext defaultContext;
     private final Map<String, SslContext> byName;
     private final Mapping<String, SslContext> mapping;
 
     private TlsRuntime(SslContext defaultContext, Map<String, SslContext> byName) {
-        this.defaultContext = defaultContext;
         this.byName = Map.copyOf(byName);
         DomainWildcardMappingBuilder<SslContext> b = new DomainWildcardMappingBuilder<>(defaultContext);
         byName.forEach(b::add);
@@ -70,11 +68,6 @@ public final class TlsRuntime {
     /** SNI host name (case-insensitive, may be {@code null}) to the context that answers it. */
     public Mapping<String, SslContext> mapping() {
         return mapping;
-    }
-
-    /** The context for clients that send no name or one no certificate serves. */
-    public SslContext defaultContext() {
-        return defaultContext;
     }
 
     /** Every name served, to the context that serves it. */

@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
@@ -10,10 +11,10 @@ import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.RouteMatch;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.proxy.testing.TestConfigs;
-import io.fulcrum.proxy.tls.TestCertificates;
+import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.testsupport.FreePorts;
 import io.netty.handler.ssl.SslContextBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -274,37 +274,19 @@ class ConnectTunnelTest {
     @Test
     void curlReachesATlsBackendThroughTheTunnel() throws Exception {
         Assumptions.assumeTrue(TestCertificates.opensslAvailable(), "openssl needed for the certificate");
-        Assumptions.assumeTrue(works("curl", "--version"), "curl needed");
+        Assumptions.assumeTrue(Commands.works("curl", "--version"), "curl needed");
         TestCertificates.Pair cert = TestCertificates.selfSigned(dir, "tunnel", "tunnel.example",
                 "DNS:tunnel.example");
         TestBackend b = f.tlsBackend("b1", SslContextBuilder.forServer(cert.cert().toFile(), cert.key().toFile())
                 .build());
         f.start(config(enabled(), new BackendConfig("a", HostPort.parse(b.address()), 1, null, null, null, null, null)));
-        String out = run("curl", "-sS", "--proxytunnel", "-x", "http://127.0.0.1:" + f.address().getPort(),
+        String out = Commands.run("curl", "-sS", "--proxytunnel", "-x", "http://127.0.0.1:" + f.address().getPort(),
                 "--cacert", cert.cert().toString(), "https://tunnel.example/hello");
         assertThat(out).isEqualTo("b1");
         assertThat(b.seenRequestLines()).containsExactly("GET /hello HTTP/1.1");
         assertThat(b.seenHeaders().getFirst().get("Host")).isEqualTo("tunnel.example");
         assertThat(b.seenHeaders().getFirst().contains("X-Forwarded-For")).as("nothing added: the bytes are the client's")
                 .isFalse();
-    }
-
-    private static boolean works(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s; output:%n%s", String.join(" ", cmd), out).isZero();
-        return out;
     }
 
     /**

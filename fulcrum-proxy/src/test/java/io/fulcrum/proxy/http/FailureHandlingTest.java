@@ -13,7 +13,7 @@ import io.fulcrum.core.config.RetryConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.TimeoutsConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
@@ -158,8 +158,8 @@ class FailureHandlingTest {
     void slowBackendGives504AndCountsAsAFailure() throws Exception {
         TestBackend a = f.backend("a");
         a.delay(3000);
-        var p = new PoolConfig("p", null, null, null, null, null, null, Duration.ofMillis(300),
-                new RetryConfig(0, true, true), null, null, null, List.of(backend(a, 1)));
+        var p = new PoolConfig("p", null, null, null, Duration.ofMillis(300),
+                new RetryConfig(0, true, true, null), null, null, null, List.of(backend(a, 1)));
         f.start(single(p));
         long t0 = System.nanoTime();
         HttpResponse<String> r = f.get("/");
@@ -185,7 +185,7 @@ class FailureHandlingTest {
         TestBackend a = f.backend("a");
         a.delay(600);
         var limited = new BackendConfig("a", HostPort.parse(a.address()), 1, 1, null, null, null, null);
-        var p = new PoolConfig("p", null, null, null, null, null, null, null, null,
+        var p = new PoolConfig("p", null, null, null, null, null,
                 new QueueConfig(1, Duration.ofSeconds(5)), null, null, List.of(limited));
         f.start(single(p));
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -207,7 +207,7 @@ class FailureHandlingTest {
         TestBackend a = f.backend("a");
         a.delay(1500);
         var limited = new BackendConfig("a", HostPort.parse(a.address()), 1, 1, null, null, null, null);
-        var p = new PoolConfig("p", null, null, null, null, null, null, null, null,
+        var p = new PoolConfig("p", null, null, null, null, null,
                 new QueueConfig(10, Duration.ofMillis(300)), null, null, List.of(limited));
         f.start(single(p));
         ExecutorService pool = Executors.newFixedThreadPool(1);
@@ -224,7 +224,7 @@ class FailureHandlingTest {
     void ejectedBackendComesBackAfterTheBackOff() throws Exception {
         TestBackend a = f.backend("a");
         TestBackend b = f.backend("b");
-        var p = new PoolConfig("p", null, null, null, null, null, null, null, new RetryConfig(1, true, true), null,
+        var p = new PoolConfig("p", null, null, null, null, new RetryConfig(1, true, true, null), null,
                 new PassiveHealthConfig(true, 2, Duration.ofMillis(500), Duration.ofSeconds(1), false), null,
                 List.of(backend(a, 1), backend(b, 1)));
         f.start(single(p));

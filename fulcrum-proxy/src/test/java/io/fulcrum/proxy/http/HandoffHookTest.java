@@ -75,7 +75,7 @@ class HandoffHookTest {
         TestBackend a = f.backend("a");
         a.delay(600);
         var limited = new BackendConfig("a", HostPort.parse(a.address()), 1, 1, null, null, null, null);
-        var p = new PoolConfig("p", null, null, null, null, null, null, null, null,
+        var p = new PoolConfig("p", null, null, null, null, null,
                 new QueueConfig(1, Duration.ofSeconds(5)), null, null, List.of(limited));
         f.start(single(p));
         f.proxy().handoff(redirectingTo("https://far.example", 302));

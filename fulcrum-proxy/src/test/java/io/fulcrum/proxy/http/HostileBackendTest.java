@@ -6,7 +6,7 @@ import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.ScriptedOrigin;
 import io.fulcrum.proxy.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;

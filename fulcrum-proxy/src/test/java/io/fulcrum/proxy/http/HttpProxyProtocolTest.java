@@ -50,7 +50,7 @@ class HttpProxyProtocolTest {
     }
 
     private static PoolConfig pool(String name, String backendAddress, String proxyProtocol) {
-        return new PoolConfig(name, null, null, null, null, null, null, null, null, null, null, null,
+        return new PoolConfig(name, null, null, null, null, null, null, null, null,
                 List.of(io.fulcrum.core.config.BackendConfig.of(HostPort.parse(backendAddress), 1)), proxyProtocol);
     }
 

@@ -1,7 +1,7 @@
 package io.fulcrum.proxy.http;
 
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

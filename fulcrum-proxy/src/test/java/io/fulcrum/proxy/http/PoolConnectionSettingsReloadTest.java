@@ -31,8 +31,7 @@ class PoolConnectionSettingsReloadTest {
 
     private static FulcrumConfig withProtocol(TestBackend b, String protocol) {
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(TestConfigs.backend(b, 1)));
-        PoolConfig withProtocol = new PoolConfig(p.name(), p.algorithm(), p.hashKey(), p.weightBound(),
-                p.maglevTableSize(), p.ringReplicas(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
+        PoolConfig withProtocol = new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
                 p.passiveHealth(), p.keepAlive(), p.backends(), protocol, null);
         return TestConfigs.single(withProtocol);
     }
@@ -48,8 +47,9 @@ class PoolConnectionSettingsReloadTest {
         f.get("/"); // an HTTP/1.1-only backend cannot answer HTTP/2: the status does not matter
 
         // A new connection carried the HTTP/2 preface (the backend's HTTP/1.1 decoder refuses it as a
-        // bad request); the old connection carried no second HTTP/1.1 request.
-        await().atMost(Duration.ofSeconds(10)).until(() -> b.accepts() == 2);
+        // bad request); the old connection carried no second HTTP/1.1 request. The refused preface
+        // may be retried on yet another new connection, so the count is at least two, not exactly.
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.accepts() >= 2);
         assertThat(b.seenRequestLines()).containsOnlyOnce("GET / HTTP/1.1");
     }
 }

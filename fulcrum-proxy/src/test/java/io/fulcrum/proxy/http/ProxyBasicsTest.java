@@ -8,7 +8,7 @@ import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.RouteMatch;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.AfterEach;

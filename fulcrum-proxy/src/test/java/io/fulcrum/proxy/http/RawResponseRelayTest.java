@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
@@ -8,7 +9,7 @@ import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -286,17 +287,12 @@ class RawResponseRelayTest {
 
     @Test
     void anHttp2ClientGetsTheSameResponsesDecoded() throws Exception {
-        Assumptions.assumeTrue(curlWorks(), "curl is not installed");
+        Assumptions.assumeTrue(Commands.works("curl", "--version"), "curl is not installed");
         script("/cl", "HTTP/1.1 200 OK\r\nConnection: X-Hop\r\nX-Hop: secret\r\nX-Keep: yes\r\n"
                 + "Content-Length: 5\r\n\r\nhello");
         script("/chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
                 "6\r\n world\r\n0\r\n\r\n");
-        try (ProxyFixture h2 = new ProxyFixture()) {
-            ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
-                    List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
-            h2.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
-                    List.of(TestConfigs.pool("p", "round-robin",
-                            List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.getLocalPort()), 1))))));
+        try (ProxyFixture h2 = startHttp2Proxy()) {
             String base = "http://127.0.0.1:" + h2.address().getPort();
             String cl = curl("-sS", "-i", "--http2-prior-knowledge", base + "/cl");
             assertThat(cl).startsWith("HTTP/2 200").containsIgnoringCase("x-keep: yes")
@@ -306,21 +302,42 @@ class RawResponseRelayTest {
         }
     }
 
-    private static boolean curlWorks() {
-        try {
-            return new ProcessBuilder("curl", "--version").start().waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
+    /**
+     * A transfer coding overrides Content-Length (RFC 9112 section 6.3) on the decoded path too: an
+     * HTTP/2 client gets the de-chunked body without the backend's (wrong) length, and a 204 without one.
+     */
+    @Test
+    void anHttp2ClientGetsNoContentLengthThatATransferCodingOverrides() throws Exception {
+        Assumptions.assumeTrue(Commands.works("curl", "--version"), "curl is not installed");
+        script("/both", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+                + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+        script("/none", "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nX-Keep: yes\r\n\r\n");
+        try (ProxyFixture h2 = startHttp2Proxy()) {
+            String base = "http://127.0.0.1:" + h2.address().getPort();
+            String both = curl("-sS", "-i", "--http2-prior-knowledge", base + "/both");
+            assertThat(both).startsWith("HTTP/2 200").doesNotContainIgnoringCase("content-length")
+                    .endsWith("\r\n\r\nhello world");
+            String none = curl("-sS", "-i", "--http2-prior-knowledge", base + "/none");
+            assertThat(none).startsWith("HTTP/2 204").containsIgnoringCase("x-keep: yes")
+                    .doesNotContainIgnoringCase("content-length");
         }
+    }
+
+    /** A proxy with HTTP/2 (h2c) on its listener in front of the scripted backend. */
+    private ProxyFixture startHttp2Proxy() throws Exception {
+        ProxyFixture h2 = new ProxyFixture();
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
+                List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
+        h2.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
+                List.of(TestConfigs.pool("p", "round-robin",
+                        List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.getLocalPort()), 1))))));
+        return h2;
     }
 
     private static String curl(String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("curl", "--max-time", "10"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertThat(p.waitFor()).as(out).isZero();
-        return out;
+        return Commands.run(cmd.toArray(String[]::new));
     }
 
     @Test

@@ -8,7 +8,7 @@ import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.StickinessConfig;
 import io.fulcrum.core.sticky.StickyTable;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

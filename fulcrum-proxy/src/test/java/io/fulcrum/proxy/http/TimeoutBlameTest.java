@@ -10,7 +10,7 @@ import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.TimeoutsConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.ScriptedOrigin;
 import io.fulcrum.proxy.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +40,7 @@ class TimeoutBlameTest {
 
     private void start(Duration requestTimeout, Duration responseTimeout) throws Exception {
         origin = ScriptedOrigin.start();
-        PoolConfig p = new PoolConfig("p", null, null, null, null, null, null, responseTimeout, null, null,
+        PoolConfig p = new PoolConfig("p", null, null, null, responseTimeout, null, null,
                 new PassiveHealthConfig(true, 1, Duration.ofMinutes(10), Duration.ofMinutes(10), false), null,
                 List.of(BackendConfig.of(HostPort.parse(origin.address()), 1)));
         ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,

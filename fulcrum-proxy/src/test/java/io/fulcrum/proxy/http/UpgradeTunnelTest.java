@@ -9,7 +9,7 @@ import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.TimeoutsConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
-import io.fulcrum.proxy.testing.RawHttp;
+import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.proxy.testing.WebSocketEcho;

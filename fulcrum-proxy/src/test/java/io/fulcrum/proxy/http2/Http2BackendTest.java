@@ -6,7 +6,7 @@ import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.proxy.testing.TestConfigs;
-import io.fulcrum.proxy.tls.TestCertificates;
+import io.fulcrum.testsupport.TestCertificates;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -50,8 +50,7 @@ class Http2BackendTest {
 
     private static FulcrumConfig config(List<TestBackend> bs, String protocol, BackendTlsConfig tls) {
         PoolConfig p = TestConfigs.pool("p", "round-robin", bs.stream().map(b -> backend(b, 1)).toList());
-        return TestConfigs.single(new PoolConfig(p.name(), p.algorithm(), p.hashKey(), p.weightBound(),
-                p.maglevTableSize(), p.ringReplicas(), p.connectTimeout(), p.responseTimeout(), p.retries(),
+        return TestConfigs.single(new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(),
                 p.queue(), p.passiveHealth(), p.keepAlive(), p.backends(), protocol, tls));
     }
 
@@ -108,8 +107,7 @@ class Http2BackendTest {
     void aClientThatStopsReadingThrottlesItsH2BackendStreamOnly() throws Exception {
         TestBackend b1 = f.h2Backend("b1", null);
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(backend(b1, 1)));
-        p = new PoolConfig(p.name(), p.algorithm(), p.hashKey(), p.weightBound(), p.maglevTableSize(),
-                p.ringReplicas(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(), p.passiveHealth(),
+        p = new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(), p.passiveHealth(),
                 p.keepAlive(), p.backends(), "h2c", null);
         var l = new io.fulcrum.core.config.ListenerConfig("web", io.fulcrum.core.config.HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new io.fulcrum.core.config.RouteConfig("all", null, "p", null)), null,

@@ -1,5 +1,7 @@
 package io.fulcrum.proxy.http2;
 
+import io.fulcrum.testsupport.Commands;
+import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.ForwardedHeadersConfig;
 import io.fulcrum.core.config.FulcrumConfig;
@@ -11,7 +13,7 @@ import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.TlsConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.proxy.testing.TestBackend;
-import io.fulcrum.proxy.tls.TestCertificates;
+import io.fulcrum.testsupport.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,7 +74,7 @@ class Http2ClientsTest {
         TestBackend b1 = f.backend("b1");
         TestBackend b2 = f.backend("b2");
         PoolConfig p = pool("p", "round-robin", List.of(backend(b1, 1), backend(b2, 1)));
-        TlsConfig t = tls ? new TlsConfig(List.of(cert.config()), null, List.of("h2", "http/1.1")) : null;
+        TlsConfig t = tls ? new TlsConfig(List.of(new CertificateConfig(cert.certFile(), cert.keyFile())), null, List.of("h2", "http/1.1")) : null;
         ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null,
                 new ForwardedHeadersConfig(true, false, true), List.of(new RouteConfig("all", null, "p", null)), t,
                 new Http2Config(!tls, maxStreams, null, null));

@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http2;
 
+import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
@@ -48,8 +49,7 @@ class Http2RequestHandlingTest {
         TestBackend b = h2Backend ? f.h2Backend("b1", null) : f.backend("b1");
         PoolConfig p = pool("p", "round-robin", List.of(backend(b, 1)));
         if (h2Backend) {
-            p = new PoolConfig(p.name(), p.algorithm(), p.hashKey(), p.weightBound(), p.maglevTableSize(),
-                    p.ringReplicas(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
+            p = new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
                     p.passiveHealth(), p.keepAlive(), p.backends(), "h2c", null);
         }
         ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, limits, null,

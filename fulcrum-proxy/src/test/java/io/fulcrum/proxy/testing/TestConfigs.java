@@ -3,8 +3,12 @@ package io.fulcrum.proxy.testing;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.balance.BalancerFactory;
+import io.fulcrum.core.balance.MaglevSettings;
+import io.fulcrum.core.balance.RingHashSettings;
 import io.fulcrum.core.config.HashKeyConfig;
 import io.fulcrum.core.config.HostPort;
+import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RetryConfig;
@@ -38,13 +42,17 @@ public final class TestConfigs {
         return pool(name, algorithm, null, backends);
     }
 
+    /** A pool of {@code maglev} or {@code ring-hash} hashing {@code key}, or of another algorithm when it is null. */
     public static PoolConfig pool(String name, String algorithm, HashKeyConfig key, List<BackendConfig> backends) {
-        return new PoolConfig(name, algorithm, key, null, null, null, null, null, null, null, null, null, backends);
+        ExtensionConfig<BalancerFactory<?>> chosen = key == null ? ExtensionConfig.of(algorithm)
+                : new ExtensionConfig<>(algorithm, algorithm.equals("maglev") ? new MaglevSettings(key, null)
+                : new RingHashSettings(key, null));
+        return new PoolConfig(name, chosen, null, null, null, null, null, null, null, backends);
     }
 
     public static PoolConfig poolWithRetries(String name, String algorithm, int retries, List<BackendConfig> backends) {
-        return new PoolConfig(name, algorithm, null, null, null, null, null, null,
-                new RetryConfig(retries, true, true), null, null, null, backends);
+        return new PoolConfig(name, ExtensionConfig.of(algorithm), null, null, null,
+                new RetryConfig(retries, true, true, null), null, null, null, backends);
     }
 
     public static BackendConfig backend(TestBackend b, int weight) {

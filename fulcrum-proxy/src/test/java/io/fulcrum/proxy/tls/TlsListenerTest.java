@@ -1,5 +1,8 @@
 package io.fulcrum.proxy.tls;
 
+import io.fulcrum.testsupport.Commands;
+import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
@@ -82,7 +85,7 @@ class TlsListenerTest {
     }
 
     private static TlsConfig tls(List<String> protocols) {
-        return new TlsConfig(List.of(a.config(), b.config()), protocols, null);
+        return new TlsConfig(List.of(new CertificateConfig(a.certFile(), a.keyFile()), new CertificateConfig(b.certFile(), b.keyFile())), protocols, null);
     }
 
     /**
@@ -204,7 +207,7 @@ class TlsListenerTest {
 
     @Test
     void curlVerifiesTheCertificateForItsName() throws Exception {
-        Assumptions.assumeTrue(commandWorks("curl", "--version"), "curl is not installed: skipping the curl check");
+        Assumptions.assumeTrue(Commands.works("curl", "--version"), "curl is not installed: skipping the curl check");
         TestBackend backend = start(tls(null));
         int port = f.address().getPort();
         for (String[] c : new String[][] {{"a.test", a.cert().toString()}, {"www.b.test", b.cert().toString()}}) {
@@ -227,7 +230,7 @@ class TlsListenerTest {
         FulcrumConfig old = f.proxy().runtime().config();
         ListenerConfig l = old.listeners().getFirst();
         ListenerConfig swapped = new ListenerConfig(l.name(), l.bind(), null, null, null, null, l.routes(),
-                new TlsConfig(List.of(b.config(), a.config()), null, null));
+                new TlsConfig(List.of(new CertificateConfig(b.certFile(), b.keyFile()), new CertificateConfig(a.certFile(), a.keyFile())), null, null));
         f.proxy().apply(new FulcrumConfig(old.server(), old.accessLog(), List.of(swapped), old.pools()));
         assertThat(subject(get(client(null), "/"))).isEqualTo("CN=*.b.test");
         assertThat(subject(get(client("a.test"), "/"))).isEqualTo("CN=a.test");
@@ -274,15 +277,5 @@ class TlsListenerTest {
             // A reset is a clean refusal too.
         }
         return out.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean commandWorks(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.tls;
 
+import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.core.config.TlsConfig;
 import io.netty.handler.ssl.OpenSsl;
@@ -53,9 +54,9 @@ class TlsRuntimeTest {
     @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
     void sniMapsExactAndWildcardNamesAndFallsBackToTheFirst(SslProvider provider) {
         Assumptions.assumeTrue(provider == SslProvider.JDK || OpenSsl.isAvailable(), "OpenSSL does not load here");
-        TlsRuntime t = TlsRuntime.compile(new TlsConfig(List.of(a.config(), b.config(), cnOnly.config()), null, null),
+        TlsRuntime t = TlsRuntime.compile(new TlsConfig(List.of(new CertificateConfig(a.certFile(), a.keyFile()), new CertificateConfig(b.certFile(), b.keyFile()), new CertificateConfig(cnOnly.certFile(), cnOnly.keyFile())), null, null),
                 provider);
-        SslContext ca = t.defaultContext();
+        SslContext ca = t.names().get("a.test"); // the first certificate
         SslContext cb = t.names().get("*.b.test");
         assertThat(cb).isNotSameAs(ca);
         assertThat(t.mapping().map("a.test")).isSameAs(ca);
@@ -70,8 +71,8 @@ class TlsRuntimeTest {
 
     @Test
     void aNameInTwoCertificatesGoesToTheEarlierOne() {
-        TlsRuntime t = TlsRuntime.compile(new TlsConfig(List.of(b.config(), a.config(), b.config()), null, null));
-        assertThat(t.mapping().map("x.b.test")).isSameAs(t.defaultContext());
+        TlsRuntime t = TlsRuntime.compile(new TlsConfig(List.of(new CertificateConfig(b.certFile(), b.keyFile()), new CertificateConfig(a.certFile(), a.keyFile()), new CertificateConfig(b.certFile(), b.keyFile())), null, null));
+        assertThat(t.mapping().map("x.b.test")).isSameAs(t.mapping().map(null));
     }
 
     @Test
@@ -101,10 +102,10 @@ class TlsRuntimeTest {
         assertThat(Files.readString(ec.key())).startsWith("-----BEGIN EC PARAMETERS-----")
                 .contains("-----BEGIN EC PRIVATE KEY-----");
 
-        TlsRuntime t = TlsRuntime.compile(new TlsConfig(List.of(rsa1.config(), ec.config()), null, null), provider);
+        TlsRuntime t = TlsRuntime.compile(new TlsConfig(List.of(new CertificateConfig(rsa1.certFile(), rsa1.keyFile()), new CertificateConfig(ec.certFile(), ec.keyFile())), null, null), provider);
 
         assertThat(t.names()).containsOnlyKeys("a.test", "a2.test", "ec.test");
-        assertThat(t.mapping().map("ec.test")).isNotSameAs(t.defaultContext());
+        assertThat(t.mapping().map("ec.test")).isNotSameAs(t.mapping().map(null));
     }
 
     @Test
@@ -113,7 +114,7 @@ class TlsRuntimeTest {
         Path encrypted = dir.resolve("encrypted.key");
         Files.writeString(encrypted, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
         assertThatThrownBy(() -> TlsRuntime.compile(new TlsConfig(
-                List.of(a.config(), new CertificateConfig(a.cert().toString(), ec.key().toString())), null, null)))
+                List.of(new CertificateConfig(a.certFile(), a.keyFile()), new CertificateConfig(a.cert().toString(), ec.key().toString())), null, null)))
                 .isInstanceOfSatisfying(io.fulcrum.core.config.InvalidFieldException.class, e -> {
                     assertThat(e.field()).isEqualTo("certificates[1].keyFile");
                     assertThat(e.reason()).contains(ec.key().toString()).contains("does not belong to the certificate")

@@ -1,5 +1,7 @@
 package io.fulcrum.proxy.tls;
 
+import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
@@ -57,7 +59,7 @@ class TlsWebSocketTest {
     void webSocketOverTls() throws Exception {
         ws = new WebSocketEcho.Backend();
         ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
-                List.of(new RouteConfig("all", null, "p", null)), new TlsConfig(List.of(a.config()), null, null));
+                List.of(new RouteConfig("all", null, "p", null)), new TlsConfig(List.of(new CertificateConfig(a.certFile(), a.keyFile())), null, null));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",
                 List.of(new BackendConfig("a", HostPort.of("127.0.0.1", ws.port()), 1, null, null, null, null, null))))));
         WebSocketEcho.Collector messages = new WebSocketEcho.Collector();

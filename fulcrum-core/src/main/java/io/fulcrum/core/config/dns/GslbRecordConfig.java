@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.dns;
 
+import io.fulcrum.core.extension.ExtensionConfig;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -9,23 +11,34 @@ import java.util.List;
  * @param name          the owner name (inside one of the zones)
  * @param tier          {@code lower}: answers with proxy VIPs; {@code upper}: refers to 3–5 lower-tier GSLB nodes
  * @param ttl           answer TTL; default 60 s for {@code lower}, 1 day for {@code upper}
- * @param policy        the chain, applied in order: {@code up}, {@code geo}, {@code latency}, {@code load},
- *                      {@code failover}, {@code weighted}, {@code handoff}, {@code sticky}
+ * @param policy        the chain of {@link PolicyStep steps}, applied in order; default
+ *                      {@link BuiltInPolicySteps#defaultChain()}
  * @param sites         the sites answered from; default every site
  * @param answers       addresses (or nodes) per answer, best first; default 2 ({@code lower}) or 4 ({@code upper})
- * @param failoverOrder site order for the {@code failover} policy; default the {@code sites} order
- * @param stickyTimeout how long a client subnet keeps its site under {@code sticky}
  */
-public record GslbRecordConfig(String name, String tier, Duration ttl, List<String> policy, List<String> sites,
-                               Integer answers, List<String> failoverOrder, Duration stickyTimeout) {
+public record GslbRecordConfig(String name, String tier, Duration ttl, List<ExtensionConfig<PolicyStep<?>>> policy,
+                               List<String> sites,
+                               Integer answers) {
 
     public GslbRecordConfig {
         tier = tier == null ? "lower" : tier;
         ttl = ttl == null ? ("upper".equals(tier) ? Duration.ofDays(1) : Duration.ofSeconds(60)) : ttl;
-        policy = policy == null ? List.of("up", "geo", "weighted") : List.copyOf(policy);
+        policy = policy == null ? BuiltInPolicySteps.defaultChain() : List.copyOf(policy);
         sites = sites == null ? List.of() : List.copyOf(sites);
         answers = answers == null ? ("upper".equals(tier) ? 4 : 2) : answers;
-        failoverOrder = failoverOrder == null ? List.of() : List.copyOf(failoverOrder);
-        stickyTimeout = stickyTimeout == null ? Duration.ofHours(1) : stickyTimeout;
+    }
+
+    /**
+     * The settings of the first step of the chain whose settings are of {@code type}
+     * (defaults filled in), or {@code null} when no step of the chain has them.
+     */
+    public <S extends Record> S stepSettings(Class<S> type) {
+        for (ExtensionConfig<PolicyStep<?>> step : policy) {
+            PolicyStep<?> factory = PolicyStep.registry().find(step.name()).orElse(null);
+            if (factory != null && factory.settingsType() == type) {
+                return type.cast(factory.settings(step.settings()));
+            }
+        }
+        return null;
     }
 }

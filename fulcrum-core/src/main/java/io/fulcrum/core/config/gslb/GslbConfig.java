@@ -14,7 +14,7 @@ import java.util.List;
  * @param sites           every site, this one included, with its VIPs
  * @param peers           the sites this one exchanges site state with
  * @param handoffWeights  OHW: the weight of positions 1..16 in the preference lists (0-64 each)
- * @param checks          how this site checks the other sites' VIPs
+ * @param checks          what the checks of the sites' VIPs share (the averaging); each VIP says how it is checked
  * @param redirect        HTTP redirect hand-off when a local VIP is full or has no healthy server
  * @param preferFreeCapacity small-deployment mode (three sites or fewer): prefer the site with the most free capacity
  * @param maxClockSkew    how far a message's timestamp may be from this node's clock

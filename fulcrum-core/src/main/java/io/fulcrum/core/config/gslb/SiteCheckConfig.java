@@ -3,25 +3,18 @@ package io.fulcrum.core.config.gslb;
 import java.time.Duration;
 
 /**
- * How a site checks the other sites' VIPs.
+ * What the site checks share. Each VIP's own {@code check} says how it is checked (type,
+ * interval, timeout, rise, fall); this says how their times are averaged.
  *
- * @param interval   time between two checks of one VIP
- * @param timeout    longest a check may take
- * @param fall       consecutive failures that mark a VIP down
- * @param rise       consecutive successes that mark it up again
- * @param halfLife   the time-weighted average response time forgets a sample's weight by half in this time
+ * @param halfLife the time-weighted average response time forgets a sample's weight by half in this time
  */
-public record SiteCheckConfig(Duration interval, Duration timeout, Integer fall, Integer rise, Duration halfLife) {
+public record SiteCheckConfig(Duration halfLife) {
 
     public SiteCheckConfig {
-        interval = interval == null ? Duration.ofSeconds(5) : interval;
-        timeout = timeout == null ? Duration.ofSeconds(2) : timeout;
-        fall = fall == null ? 2 : fall;
-        rise = rise == null ? 2 : rise;
         halfLife = halfLife == null ? Duration.ofSeconds(30) : halfLife;
     }
 
     public static SiteCheckConfig defaults() {
-        return new SiteCheckConfig(null, null, null, null, null);
+        return new SiteCheckConfig(null);
     }
 }

@@ -1,7 +1,9 @@
 package io.fulcrum.core.config.l4;
 
+import io.fulcrum.core.balance.BalancerFactory;
 import io.fulcrum.core.config.BackendTlsConfig;
 import io.fulcrum.core.config.TlsConfig;
+import io.fulcrum.core.extension.ExtensionConfig;
 
 /**
  * One (port, protocol) of a virtual service: bound on every VIP of the service, with its
@@ -11,7 +13,7 @@ import io.fulcrum.core.config.TlsConfig;
  * @param protocol            {@code tcp} (default) or {@code udp}
  * @param pool                name of a pool in {@code pools}; its backends, weights, connect timeout,
  *                            retries and {@code proxyProtocol} apply
- * @param algorithm           balancing algorithm; default the pool's
+ * @param algorithm           balancing algorithm with its settings, as a pool's; default the pool's
  * @param timeouts            port-level timeouts (see {@link L4TimeoutsConfig})
  * @param acceptProxyProtocol read a PROXY protocol v1 or v2 header from each client first (TCP only)
  * @param tls                 TLS termination (TCP only; same shape as an HTTP listener's {@code tls})
@@ -21,7 +23,8 @@ import io.fulcrum.core.config.TlsConfig;
  * @param udpHash             UDP only: pick each new session's backend by a consistent hash of the client
  *                            address and port (Maglev) instead of the algorithm, so any node agrees
  */
-public record L4ListenerConfig(Integer port, String protocol, String pool, String algorithm,
+public record L4ListenerConfig(Integer port, String protocol, String pool,
+                               ExtensionConfig<BalancerFactory<?>> algorithm,
                                L4TimeoutsConfig timeouts, Boolean acceptProxyProtocol, TlsConfig tls,
                                BackendTlsConfig backendTls, Boolean splice, Boolean udpHash) {
 

@@ -1,9 +1,9 @@
 package io.fulcrum.l4.tcp.direct;
 
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.balance.PickContext;
 import io.fulcrum.l4.service.FlowTimeouts;
 import io.fulcrum.l4.service.L4ListenerRuntime;
+import io.fulcrum.l4.tcp.ConnectAttempts;
 import io.fulcrum.l4.table.ConnectionTable;
 import io.fulcrum.l4.table.FlowEntry;
 import io.netty.channel.IoEvent;
@@ -21,8 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * accepts the connection gets it: a refused or timed-out connect moves to another backend,
  * which is safe because nothing was relayed yet. Everything runs on the flow's event loop.
  */
-public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
+public final class DirectTcpFlow extends ConnectAttempts implements FlowEntry.Expiry {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectTcpFlow.class);
 
@@ -101,10 +99,6 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
     private final Side client;
     private Side backend;
     private Backend chosen;
-    private byte[] clientAddress;
-    private long pickNanos;
-    private int attemptsLeft;
-    private List<Backend> tried;
     /** The connect timeout while connecting; then, while the backend's ACK is held, that hold's end. */
     private ScheduledFuture<?> timer;
     private boolean closed;
@@ -121,7 +115,6 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         this.timeouts = rt.timeoutsFor(vip);
         this.client = new Side(clientFd);
         this.client.writable = true; // a just-accepted socket has room
-        this.attemptsLeft = 1 + Math.max(0, rt.retries());
         long now = System.nanoTime();
         this.entry = new FlowEntry(rt.service(), vip, rt.config().port(), "tcp", source, now, timeouts.finNanos(),
                 timeouts.idleNanos(), timeouts.staleNanos(), this);
@@ -159,14 +152,12 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         if (closed) {
             return;
         }
-        pickNanos = System.nanoTime();
-        Backend b = pick();
+        Backend b = pickBackend(rt);
         if (b == null) {
             LOG.debug("{} {}: no backend can take {}", rt.service(), rt.config().key(), this);
             closeAll();
             return;
         }
-        attemptsLeft--;
         chosen = b;
         InetSocketAddress address = b.socketAddress();
         Side side;
@@ -198,20 +189,6 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         }
     }
 
-    /** The balancer's choice, skipping backends this flow already failed on. */
-    private Backend pick() {
-        for (int i = 0; i <= rt.backends().size(); i++) {
-            Backend b = rt.balancer().pick(this);
-            if (b == null) {
-                return null;
-            }
-            if (tried == null || !tried.contains(b)) {
-                return b;
-            }
-        }
-        return null;
-    }
-
     private void connectTimedOut(Side side) {
         if (!closed && side == backend && side.connecting) {
             connectFailed(side, new IOException("connect timed out after " + timeouts.connectMillis() + " ms"));
@@ -223,16 +200,9 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         closeSide(side);
         backend = null;
         Backend b = chosen;
-        var ph = rt.pool().passiveHealth();
-        // The pool's outlier ejection applies to L4 too: a dead backend stops being picked first.
-        b.recordFailure(System.nanoTime(), ph.enabled() ? ph.consecutiveFailures() : 0,
-                ph.ejectTime().toNanos(), ph.maxEjectTime().toNanos());
+        boolean retry = retryAfterFailedConnect(rt, b);
         LOG.debug("{} {}: connect to {} failed: {}", rt.service(), rt.config().key(), b.address(), cause.toString());
-        if (tried == null) {
-            tried = new ArrayList<>(2);
-        }
-        tried.add(b);
-        if (attemptsLeft > 0) {
+        if (retry) {
             connect();
         } else {
             closeAll();
@@ -626,31 +596,9 @@ public final class DirectTcpFlow implements PickContext, FlowEntry.Expiry {
         }
     }
 
-    // ---- PickContext --------------------------------------------------------------------------
-
     @Override
-    public byte[] clientAddress() {
-        byte[] a = clientAddress;
-        if (a == null) {
-            a = source.getAddress().getAddress();
-            clientAddress = a;
-        }
-        return a;
-    }
-
-    @Override
-    public String header(String name) {
-        return null;
-    }
-
-    @Override
-    public String cookie(String name) {
-        return null;
-    }
-
-    @Override
-    public long nowNanos() {
-        return pickNanos;
+    protected InetSocketAddress clientSource() {
+        return source;
     }
 
     @Override

@@ -1,0 +1,6 @@
+/**
+ * The fleet on etcd: a node's configuration kept in etcd and followed there
+ * ({@link io.fulcrum.cluster.store}), and the etcd client every cluster part shares
+ * ({@link io.fulcrum.cluster.etcd}).
+ */
+package io.fulcrum.cluster;

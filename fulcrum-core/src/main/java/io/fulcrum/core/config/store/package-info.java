@@ -1,0 +1,2 @@
+/** Configuration of the configuration store: the file (default) or etcd. */
+package io.fulcrum.core.config.store;
