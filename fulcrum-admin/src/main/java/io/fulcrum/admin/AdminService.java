@@ -170,19 +170,13 @@ public final class AdminService implements NodeService {
     }
 
     private AdminHttpServer bindServer(AdminConfig c) throws IOException {
-        int colon = c.bind().lastIndexOf(':');
-        String host = c.bind().substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port = Integer.parseInt(c.bind().substring(colon + 1));
-        return AdminHttpServer.start(host, port, c.tls(), () -> auth, api, new MetricsEndpoint(registry),
+        return AdminHttpServer.start(c.bind().host(), c.bind().port(), c.tls(), () -> auth, api, new MetricsEndpoint(registry),
                 node.events(), () -> this.config.metricsWithoutToken(),
                 () -> new AdminHttpServer.Limits(this.config.maxConnections(), this.config.headerTimeout()));
     }
 
     private static boolean samePort(AdminConfig a, AdminConfig b) {
-        return a != null && a.bind().substring(a.bind().lastIndexOf(':')).equals(b.bind().substring(b.bind().lastIndexOf(':')));
+        return a != null && a.bind().port() == b.bind().port();
     }
 
     private static IOException keeping(IOException e, AdminHttpServer kept, AdminConfig prev) {

@@ -1,5 +1,7 @@
 package io.fulcrum.app;
 
+import io.fulcrum.core.config.HostPort;
+import io.fulcrum.core.config.health.AgentClientConfig;
 import io.fulcrum.health.agent.HostAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +12,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-l", "--listen"}, paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:9110",
+    @Option(names = {"-l", "--listen"}, paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:" + AgentClientConfig.DEFAULT_PORT,
             description = "Address to serve on (default: ${DEFAULT-VALUE}).")
     private String listen;
 
@@ -93,22 +94,13 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--script-timeout: " + e.getMessage());
         }
-        int colon = listen.lastIndexOf(':');
-        if (colon < 0) {
-            throw new ParameterException(spec.commandLine(), "--listen must be HOST:PORT, got " + listen);
-        }
-        String host = listen.substring(0, colon).replace("[", "").replace("]", "");
-        int port;
+        HostPort at;
         try {
-            port = Integer.parseInt(listen.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
+            at = HostPort.parse(listen, HostPort.Use.LISTEN);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
         }
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--listen must be HOST:PORT with a port 0-65535, got "
-                    + listen);
-        }
-        HostAgent agent = new HostAgent(new HostAgent.Settings(new InetSocketAddress(host, port), secret,
+        HostAgent agent = new HostAgent(new HostAgent.Settings(at.socketAddress(), secret,
                 Set.copyOf(servicePorts), scripts, timeout));
         try (StopSignal stop = StopSignal.install(Duration.ofSeconds(5))) {
             agent.start();

@@ -36,7 +36,7 @@ import java.util.function.Function;
 public final class ConnsCommand implements Callable<Integer> {
 
     /** Where the admin API listens when neither {@code --server} nor {@code FULCRUM_ADMIN} says. */
-    public static final String DEFAULT_SERVER = "http://127.0.0.1:9900/";
+    public static final String DEFAULT_SERVER = io.fulcrum.core.config.admin.AdminConfig.DEFAULT_URL;
 
     @Spec
     private CommandSpec spec;

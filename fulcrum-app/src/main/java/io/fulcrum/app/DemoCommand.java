@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the proxy on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int port;
 
-    @Option(names = "--admin-port", paramLabel = "N", defaultValue = "9900",
+    @Option(names = "--admin-port", paramLabel = "N", defaultValue = "" + io.fulcrum.core.config.admin.AdminConfig.DEFAULT_PORT,
             description = "Port of the admin API and dashboard on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int adminPort;
 

@@ -1,6 +1,7 @@
 package io.fulcrum.app;
 
 import io.fulcrum.control.config.ConfigException;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.gslb.HandoffQuery;
 import io.fulcrum.gslb.peer.PeerKey;
@@ -84,7 +85,15 @@ public final class HandoffCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.INVALID;
         }
-        InetSocketAddress node = GslbSettings.address(address != null ? address : settings.config().bind());
+        HostPort at;
+        try {
+            at = address != null ? HostPort.parse(address, HostPort.Use.LISTEN) : settings.config().bind();
+        } catch (IllegalArgumentException e) {
+            err.println("--address: " + e.getMessage());
+            err.flush();
+            return ExitCodes.INVALID;
+        }
+        InetSocketAddress node = at.socketAddress();
         if (node.getAddress() != null && node.getAddress().isAnyLocalAddress()) {
             node = new InetSocketAddress("127.0.0.1", node.getPort());
         }

@@ -37,8 +37,8 @@ class AgentCommandTest {
     @Test
     void aBadListenAddressIsRefused() {
         assertThat(cli.execute("agent", "--token", "t", "--listen", "nowhere")).isEqualTo(ExitCodes.INVALID);
-        assertThat(cli.err()).contains("HOST:PORT");
+        assertThat(cli.err()).contains("--listen: missing port: write host:port");
         assertThat(cli.execute("agent", "--token", "t", "--listen", "127.0.0.1:http")).isEqualTo(ExitCodes.INVALID);
-        assertThat(cli.err()).contains("port 0-65535");
+        assertThat(cli.err()).contains("--listen: the port must be a number");
     }
 }

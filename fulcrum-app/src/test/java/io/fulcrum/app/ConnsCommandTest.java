@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.ServerSettings;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
@@ -50,7 +51,7 @@ class ConnsCommandTest {
         backend = EchoServer.start();
         int port = FreePorts.tcp();
         PoolConfig pool = new PoolConfig("echo", null, null, null, null, null, null, null, null,
-                List.of(BackendConfig.of("127.0.0.1:" + backend.port(), 1)));
+                List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.port()), 1)));
         FulcrumConfig config = new FulcrumConfig(new ServerSettings(1, null, null, Duration.ofSeconds(1), null, null, null, null),
                 AccessLogConfig.off(), List.of(), List.of(pool), null,
                 List.of(new VirtualServiceConfig("svc", List.of("127.0.0.2"), null, null,

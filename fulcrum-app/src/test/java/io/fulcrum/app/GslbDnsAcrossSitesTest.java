@@ -370,8 +370,8 @@ class GslbDnsAcrossSitesTest {
                 sb.append("    - name: ").append(s.name).append('\n');
                 sb.append("      vips:\n");
                 sb.append("        - address: ").append(s.vip()).append('\n');
-                sb.append("          check: {type: http, interval: 250ms, timeout: 1s, fall: 2, rise: 2,"
-                        + " expectStatus: 200-299}\n");
+                sb.append("          check: {type: {http: {expectStatus: 200-299}}, interval: 250ms, timeout: 1s,"
+                        + " fall: 2, rise: 2}\n");
                 if (s == this) {
                     sb.append("          listener: web\n");
                 }

@@ -187,7 +187,7 @@ class ReloadEverySectionTest {
 
             // admin: the API moves to its new address; the old one refuses.
             k = step.reload(k, k.with(x -> new Knobs(x.dnsValue(), x.vips(), x.l4Ports(), x.l4Idle(), admin2,
-                    x.probeExtra(), x.gslb())), "admin.bind changed");
+                    x.probeExtra(), x.gslb())), "admin.bind 127.0.0.1:");
             assertThat(get(http, admin2, "/metrics")).startsWith("200");
             await().atMost(LIMIT).until(() -> refuses("127.0.0.1", admin1));
 

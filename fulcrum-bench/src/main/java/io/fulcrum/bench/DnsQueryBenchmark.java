@@ -56,7 +56,7 @@ public class DnsQueryBenchmark {
                 new SiteConfig("west", "RIPE", null, null, null, List.of("192.0.2.30", "192.0.2.31"), null));
         GslbRecordConfig gslb = new GslbRecordConfig("gslb.example.test", null, null,
                 null, null, null); // the default chain: up, geo, weighted
-        DnsConfig config = new DnsConfig(List.of("127.0.0.1:15303"), 1, null, null, null, List.of(zone), sites,
+        DnsConfig config = new DnsConfig(List.of(io.fulcrum.core.config.HostPort.of("127.0.0.1", 15303)), 1, null, null, null, List.of(zone), sites,
                 List.of(gslb));
         DnsEngine engine = new DnsEngine();
         engine.snapshot(SnapshotBuilder.build(config));

@@ -1,5 +1,6 @@
 package io.fulcrum.dns;
 
+import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.gslb.SiteStateView;
 import io.fulcrum.dns.geo.GeoLocator;
 import io.fulcrum.dns.zone.ZoneSnapshot;
@@ -16,7 +17,7 @@ public final class DnsEngine {
     private volatile ZoneSnapshot snapshot = ZoneSnapshot.empty();
     private volatile GeoLocator geo = new GeoLocator(null);
     private volatile SiteStateView siteState = SiteStateView.unknown();
-    private volatile int udpPayloadSize = 1232;
+    private volatile int udpPayloadSize = DnsConfig.DEFAULT_UDP_PAYLOAD_SIZE;
     private final DnsStats stats = new DnsStats();
 
     public ZoneSnapshot snapshot() {

@@ -1,6 +1,7 @@
 package io.fulcrum.dns;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.event.EventLog;
@@ -180,7 +181,7 @@ public final class DnsService implements NodeService {
         return fresh;
     }
 
-    private static boolean sharesAPort(List<String> before, List<String> after) throws IOException {
+    private static boolean sharesAPort(List<HostPort> before, List<HostPort> after) {
         for (InetSocketAddress a : addresses(before)) {
             for (InetSocketAddress b : addresses(after)) {
                 if (a.getPort() == b.getPort()) {
@@ -210,18 +211,10 @@ public final class DnsService implements NodeService {
         }
     }
 
-    private static List<InetSocketAddress> addresses(List<String> listen) throws IOException {
+    private static List<InetSocketAddress> addresses(List<HostPort> listen) {
         List<InetSocketAddress> out = new ArrayList<>();
-        for (String l : listen) {
-            int colon = l.lastIndexOf(':');
-            if (colon < 0) {
-                throw new IOException("dns.listen: \"" + l + "\" is not host:port");
-            }
-            String host = l.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            out.add(new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, Integer.parseInt(l.substring(colon + 1))));
+        for (HostPort l : listen) {
+            out.add(l.socketAddress());
         }
         return out;
     }

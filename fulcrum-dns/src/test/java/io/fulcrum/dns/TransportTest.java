@@ -1,6 +1,7 @@
 package io.fulcrum.dns;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.dns.testing.DnsTestServer;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ class TransportTest {
                 """);
         DnsConfig d = c.dns();
         boolean v6 = NetworkInterface.getByInetAddress(java.net.InetAddress.getByName("::1")) != null;
-        List<String> listen = v6 ? List.of("127.0.0.1:0", "[::1]:0") : List.of("127.0.0.1:0");
+        List<HostPort> listen = v6 ? List.of(HostPort.of("127.0.0.1", 0), HostPort.of("::1", 0))
+                : List.of(HostPort.of("127.0.0.1", 0));
         DnsConfig both = new DnsConfig(listen, d.threads(), d.udpPayloadSize(), null, d.stickyEntries(), d.zones(),
                 d.sites(), d.gslb());
         DnsService service = new DnsService(null);

@@ -1,5 +1,6 @@
 package io.fulcrum.gslb;
 
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.gslb.SiteConfig;
 import io.fulcrum.core.gslb.SiteStateView;
 import io.fulcrum.gslb.check.VipState;
@@ -299,11 +300,6 @@ public record SiteState(GslbSettings settings, long version, Map<String, List<Vi
         if (configured.equals(asked)) {
             return true;
         }
-        int colon = configured.lastIndexOf(':');
-        String host = colon > 0 ? configured.substring(0, colon) : configured;
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return host.equals(asked);
+        return HostPort.parse(configured).host().equals(asked);
     }
 }

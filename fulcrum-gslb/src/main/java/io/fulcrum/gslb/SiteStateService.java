@@ -1,6 +1,7 @@
 package io.fulcrum.gslb;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.gslb.SiteConfig;
 import io.fulcrum.core.config.gslb.VipConfig;
@@ -184,7 +185,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
             loop = group.next();
         }
         try {
-            return PeerTransport.bind(group, GslbSettings.address(s.config().bind()), protocol::onDatagram);
+            return PeerTransport.bind(group, s.config().bind().socketAddress(), protocol::onDatagram);
         } catch (IOException e) {
             throw new BindFailedException("gslb.bind", e.getMessage(), e);
         }

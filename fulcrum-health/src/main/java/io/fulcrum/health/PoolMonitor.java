@@ -4,6 +4,7 @@ import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.backend.CheckReport;
 import io.fulcrum.core.backend.WeightOrigin;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.health.AdaptiveWeightsConfig;
 import io.fulcrum.core.config.health.AgentClientConfig;
@@ -245,7 +246,7 @@ final class PoolMonitor {
             lastAgentPollNanos = now;
             for (BackendHealth bh : backends.values()) {
                 if (bh.pollInFlight.compareAndSet(false, true)) {
-                    String address = a.addresses().getOrDefault(bh.backend.name(), bh.backend.host() + ":" + a.port());
+                    HostPort address = agentAddress(a, bh);
                     String tok = token;
                     ctx.workers().execute(() -> poll(bh, address, tok, a));
                 }
@@ -258,13 +259,18 @@ final class PoolMonitor {
                 bh.agentStale = true;
                 ctx.events().publish("agent.stale", subject(bh.backend), "no agent report for "
                         + a.staleAfter().toMillis() + " ms: no new connections until reports resume",
-                        Map.of("agent", a.addresses().getOrDefault(bh.backend.name(), bh.backend.host() + ":" + a.port()),
+                        Map.of("agent", agentAddress(a, bh).toString(),
                                 "lastError", bh.agentError));
             }
         }
     }
 
-    private void poll(BackendHealth bh, String address, String tok, AgentClientConfig a) {
+    /** The backend's agent: its own address when configured, else the agent port on the backend's host. */
+    private static HostPort agentAddress(AgentClientConfig a, BackendHealth bh) {
+        return a.addresses().getOrDefault(bh.backend.name(), HostPort.of(bh.backend.host(), a.port()));
+    }
+
+    private void poll(BackendHealth bh, HostPort address, String tok, AgentClientConfig a) {
         try {
             bh.report = ctx.agents().poll(address, tok, a.timeout());
             bh.lastReportNanos = System.nanoTime();
@@ -272,7 +278,7 @@ final class PoolMonitor {
             if (bh.agentStale) {
                 bh.agentStale = false;
                 ctx.events().publish("agent.resumed", subject(bh.backend), "agent reports again: new connections allowed",
-                        Map.of("agent", address));
+                        Map.of("agent", address.toString()));
             }
         } catch (IOException | RuntimeException e) {
             bh.agentError = e.getMessage() == null ? e.toString() : e.getMessage();

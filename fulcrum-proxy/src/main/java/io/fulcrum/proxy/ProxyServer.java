@@ -11,7 +11,7 @@ import io.fulcrum.proxy.http.ListenerSlot;
 import io.fulcrum.proxy.http2.Http2Pipelines;
 import io.fulcrum.proxy.log.AccessLog;
 import io.fulcrum.proxy.observe.ExchangeObserver;
-import io.fulcrum.proxy.runtime.HostPort;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.proxy.runtime.RuntimeCompiler;
 import io.fulcrum.proxy.runtime.RuntimeState;
 import io.fulcrum.proxy.runtime.SessionMaintenance;
@@ -120,7 +120,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Binds {@code lc}'s address for {@code slot}; registers nothing. */
     private Channel bindChannel(ListenerConfig lc, ListenerSlot slot) throws IOException {
-        HostPort hp = HostPort.parse(lc.bind());
+        HostPort hp = lc.bind();
         ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -181,10 +181,10 @@ public final class ProxyServer implements AutoCloseable {
         try {
             // Moved listeners: the new address first, so a failure leaves the old one serving.
             Map<String, Channel> moved = new LinkedHashMap<>();
-            Map<String, String> keptBinds = new LinkedHashMap<>();
+            Map<String, HostPort> keptBinds = new LinkedHashMap<>();
             for (var e : slots.entrySet()) {
                 var lr = next.listeners().get(e.getKey());
-                String oldBind = e.getValue().runtime().config().bind();
+                HostPort oldBind = e.getValue().runtime().config().bind();
                 if (lr != null && !lr.config().bind().equals(oldBind)) {
                     try {
                         moved.put(e.getKey(), bindMoved(lr.config(), e.getValue()));
@@ -264,7 +264,7 @@ public final class ProxyServer implements AutoCloseable {
             return bindChannel(lc, slot);
         } catch (IOException first) {
             ListenerConfig was = slot.runtime().config();
-            if (HostPort.parse(was.bind()).port() != HostPort.parse(lc.bind()).port()) {
+            if (was.bind().port() != lc.bind().port()) {
                 throw first;
             }
             Channel old = serverChannels.get(lc.name());
@@ -279,10 +279,10 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** {@code config} with these listeners' {@code bind} put back to the address they keep. */
-    private static FulcrumConfig withBinds(FulcrumConfig config, Map<String, String> binds) {
+    private static FulcrumConfig withBinds(FulcrumConfig config, Map<String, HostPort> binds) {
         java.util.List<ListenerConfig> listeners = new java.util.ArrayList<>();
         for (ListenerConfig lc : config.listeners()) {
-            String keep = binds.get(lc.name());
+            HostPort keep = binds.get(lc.name());
             listeners.add(keep == null ? lc : new ListenerConfig(lc.name(), keep, lc.protocol(), lc.timeouts(),
                     lc.limits(), lc.forwarded(), lc.routes(), lc.tls(), lc.http2(), lc.acceptProxyProtocol(),
                     lc.connect()));

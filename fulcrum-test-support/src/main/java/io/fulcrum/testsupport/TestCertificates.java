@@ -2,6 +2,7 @@ package io.fulcrum.testsupport;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,6 +109,14 @@ public final class TestCertificates {
      * reads no PEM keys, so openssl packs the pair into a PKCS#12 store beside it first).
      */
     public static SSLContext serving(Pair pair) throws Exception {
+        return serving(pair, null);
+    }
+
+    /**
+     * Like {@link #serving(Pair)}, trusting only {@code client} for client certificates (the
+     * server socket still has to ask for one); {@code null} = no client certificates trusted.
+     */
+    public static SSLContext serving(Pair pair, Pair client) throws Exception {
         Path store = pair.cert().resolveSibling(pair.cert().getFileName() + ".p12");
         openssl("pkcs12", "-export", "-in", pair.certFile(), "-inkey", pair.keyFile(), "-out", store.toString(),
                 "-passout", "pass:" + new String(STORE_PASSWORD));
@@ -117,8 +126,17 @@ public final class TestCertificates {
         }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, STORE_PASSWORD);
+        TrustManager[] trust = null;
+        if (client != null) {
+            KeyStore ts = KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            ts.setCertificateEntry("client", client.x509());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ts);
+            trust = tmf.getTrustManagers();
+        }
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
+        ctx.init(kmf.getKeyManagers(), trust, null);
         return ctx;
     }
 

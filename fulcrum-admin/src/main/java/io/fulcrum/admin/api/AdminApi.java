@@ -32,6 +32,7 @@ public final class AdminApi {
 
     /** The JSON mapper of the API (ISO-8601 times). */
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .registerModule(io.fulcrum.admin.state.HostPortJson.module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 

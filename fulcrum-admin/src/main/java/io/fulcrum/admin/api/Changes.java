@@ -14,6 +14,7 @@ import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.control.config.Names;
 import io.fulcrum.control.reload.ReloadResult;
 import io.fulcrum.core.config.BackendConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -202,11 +203,18 @@ final class Changes {
         if (!(address instanceof String a) || a.isBlank()) {
             throw new ApiException(400, "give at least {\"address\": \"host:port\"}");
         }
+        HostPort hp;
+        try {
+            hp = HostPort.parse(a);
+        } catch (IllegalArgumentException e) {
+            // The configuration's own rule refuses it, as it refuses any change that would not validate.
+            throw new ApiException(422, "refused: address: " + e.getMessage());
+        }
         Object given = body.get("name");
         if (given != null && !(given instanceof String)) {
             throw new ApiException(400, "name must be a string");
         }
-        String name = given != null ? (String) given : a;
+        String name = given != null ? (String) given : hp.toString();
         // The same rule as the configuration's: the name is a path segment and a word of log lines.
         String problem = given != null ? Names.backendNameProblem(name) : null;
         if (problem != null) {
@@ -220,9 +228,9 @@ final class Changes {
         String st = text(body, "state");
         String site = text(body, "site");
         String host = text(body, "host");
-        BackendConfig bc = new BackendConfig(name, a, weight, max, site, host, null, st);
+        BackendConfig bc = new BackendConfig(name, hp, weight, max, site, host, null, st);
         Map<String, String> details = new LinkedHashMap<>();
-        details.put("address", a);
+        details.put("address", hp.toString());
         details.put("weight", String.valueOf(bc.weight()));
         if (site != null) {
             details.put("site", site);

@@ -86,7 +86,7 @@ final class ReadViews {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", lc.name());
             m.put("kind", "http");
-            m.put("bind", lc.bind());
+            m.put("bind", lc.bind().toString());
             InetSocketAddress a = bound.get(lc.name());
             m.put("boundAddress", a == null ? null : a.getAddress().getHostAddress() + ":" + a.getPort());
             m.put("tls", lc.tls() != null);

@@ -49,7 +49,7 @@ import static io.fulcrum.admin.cli.Table.col;
 public final class CtlCommand implements Callable<Integer> {
 
     /** The default admin address (the default of admin.bind). */
-    public static final String DEFAULT_SERVER = "http://127.0.0.1:9900/";
+    public static final String DEFAULT_SERVER = io.fulcrum.core.config.admin.AdminConfig.DEFAULT_URL;
 
     @Spec
     CommandSpec spec;

@@ -43,6 +43,7 @@ public final class AdminState implements UnaryOperator<FulcrumConfig> {
     private static final Logger LOG = LoggerFactory.getLogger(AdminState.class);
 
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .registerModule(HostPortJson.module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -4,6 +4,7 @@ import io.fulcrum.testsupport.ConfigYaml;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.StickinessConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +49,7 @@ class AdminStateTest {
         assertThat(state.overlay(base)).isSameAs(base);
 
         state.change(AdminState.override("app", "a", o -> new StateData.BackendOverride("draining", 7)));
-        state.change(AdminState.add("app", new BackendConfig("c", "127.0.0.1:1003", 2, null, null, null, null, null)));
+        state.change(AdminState.add("app", new BackendConfig("c", HostPort.parse("127.0.0.1:1003"), 2, null, null, null, null, null)));
         state.change(AdminState.remove("app", "b", true));
         state.change(AdminState.stickiness("web", "all", new StickinessConfig(true, "cookie", "S", Duration.ofMinutes(9))));
         state.change(AdminState.importance("app", Map.of("service", 2.0)));
@@ -65,7 +66,7 @@ class AdminStateTest {
 
         // Clearing the override and re-adding the removed backend bring the file's values back.
         state.change(AdminState.override("app", "a", o -> new StateData.BackendOverride(null, null)));
-        state.change(AdminState.add("app", new BackendConfig("b", "127.0.0.1:1002", 3, null, null, null, null, null)));
+        state.change(AdminState.add("app", new BackendConfig("b", HostPort.parse("127.0.0.1:1002"), 3, null, null, null, null, null)));
         FulcrumConfig again = AdminState.open(base, file).overlay(base);
         assertThat(again.pool("app").backends()).extracting(BackendConfig::name).contains("a", "b", "c");
         assertThat(again.pool("app").backends().getFirst().state()).isEqualTo("up");

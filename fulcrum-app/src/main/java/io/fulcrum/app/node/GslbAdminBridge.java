@@ -43,7 +43,7 @@ final class GslbAdminBridge extends AdminBridge implements AdminReadable {
         for (PeerConfig p : c.gslb().peers()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("site", p.site());
-            m.put("address", p.address());
+            m.put("address", p.address().toString());
             m.put("interval", p.interval() == null ? null : p.interval().toString());
             m.put("keyId", p.keyId());
             m.put("up", state.siteUp(p.site()));

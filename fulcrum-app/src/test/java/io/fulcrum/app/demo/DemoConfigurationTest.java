@@ -36,7 +36,7 @@ class DemoConfigurationTest {
         assertThat(config.accessLog().enabled()).isTrue();
         assertThat(config.listeners()).hasSize(1);
         ListenerConfig listener = config.listeners().getFirst();
-        assertThat(listener.bind()).isEqualTo("127.0.0.1:8080");
+        assertThat(listener.bind()).hasToString("127.0.0.1:8080");
         assertThat(listener.routes()).extracting(RouteConfig::name).containsExactly("sticky", "default");
         RouteConfig sticky = listener.routes().getFirst();
         assertThat(sticky.match().pathPrefix()).isEqualTo("/sticky");
@@ -47,6 +47,6 @@ class DemoConfigurationTest {
         assertThat(pool.algorithm()).isEqualTo("smooth-weighted-round-robin");
         assertThat(pool.backends()).extracting(b -> b.name() + "=" + b.weight())
                 .containsExactly("alpha=1", "beta=2", "gamma=3");
-        assertThat(pool.backends().getFirst().address()).isEqualTo(backends.getFirst().hostPort());
+        assertThat(pool.backends().getFirst().address()).hasToString(backends.getFirst().hostPort());
     }
 }

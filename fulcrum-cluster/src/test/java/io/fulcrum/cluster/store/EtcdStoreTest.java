@@ -42,8 +42,7 @@ class EtcdStoreTest {
     }
 
     private static int port(FulcrumConfig config, String pool) {
-        String address = config.pool(pool).backends().getFirst().address();
-        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        return config.pool(pool).backends().getFirst().address().port();
     }
 
     private EtcdStore store(List<String> endpoints, String snapshotName) {

@@ -37,8 +37,7 @@ final class AdminConfigValidator {
             return;
         }
         String bindPath = SourceMap.field(path, "bind");
-        String host = checkBind(admin.bind(), bindPath, error);
-        if (host != null && admin.tls() == null && !isLoopback(host)) {
+        if (admin.tls() == null && !isLoopback(admin.bind().host())) {
             warn.accept(bindPath, "the admin server listens beyond this machine without TLS: tokens cross "
                     + "the network in clear; add admin.tls or bind 127.0.0.1");
         }
@@ -148,31 +147,6 @@ final class AdminConfigValidator {
             s = System.getenv(t.tokenEnv());
         }
         return s == null || s.isBlank() ? null : s.strip();
-    }
-
-    /** Returns the host when {@code host:port} is well formed, else reports and returns null. */
-    private static String checkBind(String bind, String path, BiConsumer<String, String> error) {
-        int colon = bind == null ? -1 : bind.lastIndexOf(':');
-        if (colon <= 0 || colon == bind.length() - 1) {
-            error.accept(path, "must be host:port, like 127.0.0.1:9900 (got \"" + bind + "\")");
-            return null;
-        }
-        String host = bind.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(bind.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            error.accept(path, "port is not a number in \"" + bind + "\"");
-            return null;
-        }
-        if (port < 0 || port > 65535) {
-            error.accept(path, "port must be 0-65535 (got " + port + ")");
-            return null;
-        }
-        return host;
     }
 
     private static boolean isLoopback(String host) {

@@ -6,6 +6,7 @@ import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.core.config.ConnectConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.KeepAliveConfig;
 import io.fulcrum.core.config.LimitsConfig;
 import io.fulcrum.core.config.ListenerConfig;
@@ -65,8 +66,6 @@ public final class ConfigValidator {
     static final Set<String> ALPN_PROTOCOLS = Set.of("http/1.1", "h2");
 
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
-    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
-    private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
 
     /**
      * What validation found.
@@ -212,25 +211,25 @@ public final class ConfigValidator {
             if (l.bind() == null) {
                 error(bindPath, "required: the host:port to listen on, e.g. 0.0.0.0:8080");
             } else {
-                HostPort hp = HostPort.parse(l.bind(), true);
-                if (hp.error() != null) {
-                    error(bindPath, hp.error());
-                } else {
-                    Bind mine = new Bind(hp, bindPath, l.bind());
-                    for (Bind other : binds) {
-                        if (other.hp.port() == hp.port()) {
-                            if (other.hp.key().equals(hp.key())) {
-                                error(bindPath, "same address as " + other.path + " (" + other.text + ")"
-                                        + lineOf(other.path) + "; two listeners cannot share an address");
-                            } else if (other.hp.wildcard() || hp.wildcard()) {
-                                error(bindPath, "conflicts with " + other.path + " (" + other.text + ")"
-                                        + lineOf(other.path) + ": a wildcard address takes port " + hp.port()
-                                        + " on every interface");
-                            }
+                HostPort hp = l.bind();
+                if (hp.port() == 0) {
+                    // Two listeners on "any free port" would be one address to every rule below.
+                    error(bindPath, "the port must be between 1 and 65535 (got 0)");
+                }
+                Bind mine = new Bind(hp, bindPath);
+                for (Bind other : binds) {
+                    if (other.hp.port() == hp.port()) {
+                        if (other.hp.hostKey().equals(hp.hostKey())) {
+                            error(bindPath, "same address as " + other.path + " (" + other.hp + ")"
+                                    + lineOf(other.path) + "; two listeners cannot share an address");
+                        } else if (other.hp.wildcard() || hp.wildcard()) {
+                            error(bindPath, "conflicts with " + other.path + " (" + other.hp + ")"
+                                    + lineOf(other.path) + ": a wildcard address takes port " + hp.port()
+                                    + " on every interface");
                         }
                     }
-                    binds.add(mine);
                 }
+                binds.add(mine);
             }
             if (!PROTOCOLS.contains(l.protocol())) {
                 error(SourceMap.field(p, "protocol"), "unsupported protocol \"" + l.protocol()
@@ -465,14 +464,9 @@ public final class ConfigValidator {
             String addressPath = SourceMap.field(p, "address");
             if (b.address() == null) {
                 error(addressPath, "required: the backend's host:port, e.g. 10.0.0.5:8080");
-            } else {
-                HostPort hp = HostPort.parse(b.address(), false);
-                if (hp.error() != null) {
-                    error(addressPath, hp.error());
-                }
             }
             if (b.name() != null) {
-                boolean named = !b.name().equals(b.address()) || sources.has(SourceMap.field(p, "name"));
+                boolean named = b.address() == null || !b.name().equals(b.address().toString()) || sources.has(SourceMap.field(p, "name"));
                 String namePath = named ? SourceMap.field(p, "name") : addressPath;
                 // An unnamed backend is named after its address, which the address rules above cover.
                 String problem = named ? Names.backendNameProblem(b.name()) : null;
@@ -575,7 +569,7 @@ public final class ConfigValidator {
         }
     }
 
-    private record Bind(HostPort hp, String path, String text) {
+    private record Bind(HostPort hp, String path) {
     }
 
     private static boolean matchesEverything(RouteMatch m) {
@@ -616,144 +610,11 @@ public final class ConfigValidator {
 
     /** The problem with a host name or IPv4 address, or {@code null}. */
     static String hostNameProblem(String host) {
-        if (host.isEmpty()) {
-            return "empty host name";
-        }
-        if (host.length() > 253) {
-            return "host name longer than 253 characters";
-        }
-        if (DIGITS_AND_DOTS.matcher(host).matches()) {
-            String[] parts = host.split("\\.", -1);
-            if (parts.length != 4) {
-                return "not a valid IPv4 address";
-            }
-            for (String part : parts) {
-                if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
-                    return "not a valid IPv4 address";
-                }
-            }
-            return null;
-        }
-        for (String label : host.split("\\.", -1)) {
-            if (!LABEL.matcher(label).matches()) {
-                return label.isEmpty() ? "empty label in host name"
-                        : "invalid label \"" + label + "\" (letters, digits, - and _, not starting or ending with -)";
-            }
-        }
-        return null;
+        return HostPort.hostNameProblem(host);
     }
 
     static boolean isIpv6(String literal) {
-        if (literal.isEmpty() || !literal.contains(":")) {
-            return false;
-        }
-        try {
-            Inet6Address.ofLiteral(literal);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return HostPort.isIpv6(literal);
     }
 
-    /**
-     * A parsed {@code host:port}.
-     *
-     * @param key      the host, normalised for comparison ({@code 0.0.0.0} or {@code ::} for a wildcard)
-     * @param wildcard whether the host means every interface
-     * @param error    the problem, or {@code null}
-     */
-    record HostPort(String key, int port, boolean wildcard, String error) {
-
-        static HostPort parse(String text, boolean listener) {
-            String example = listener ? "0.0.0.0:8080" : "10.0.0.5:8080";
-            String s = text.strip();
-            if (s.isEmpty()) {
-                return fail("must not be empty; write host:port, e.g. " + example);
-            }
-            int scheme = s.indexOf("://");
-            if (scheme >= 0) {
-                return fail(notAUrl(text, s.substring(0, scheme), s.substring(scheme + 3)));
-            }
-            String host;
-            String port;
-            boolean v6 = false;
-            if (s.startsWith("[")) {
-                int close = s.indexOf(']');
-                if (close < 0) {
-                    return fail("missing ] after the IPv6 address (got \"" + text + "\"); write e.g. [::1]:8080");
-                }
-                host = s.substring(1, close);
-                String rest = s.substring(close + 1);
-                if (!rest.startsWith(":")) {
-                    return fail("missing port: write host:port, e.g. [" + host + "]:8080 (got \"" + text + "\")");
-                }
-                port = rest.substring(1);
-                if (!isIpv6(host)) {
-                    return fail("invalid IPv6 address \"" + host + "\" (got \"" + text + "\")");
-                }
-                v6 = true;
-            } else {
-                int colon = s.lastIndexOf(':');
-                if (colon < 0) {
-                    return fail("missing port: write host:port, e.g. " + example + " (got \"" + text + "\")");
-                }
-                if (s.indexOf(':') != colon) {
-                    if (isIpv6(s.substring(0, colon))) {
-                        return fail("an IPv6 address needs brackets: write [" + s.substring(0, colon) + "]:"
-                                + s.substring(colon + 1) + " (got \"" + text + "\")");
-                    }
-                    return fail("not host:port: too many colons; write host:port, e.g. " + example
-                            + ", and an IPv6 address in brackets, e.g. [::1]:8080 (got \"" + text + "\")");
-                }
-                host = s.substring(0, colon);
-                port = s.substring(colon + 1);
-            }
-            if (port.isEmpty() || !port.chars().allMatch(ch -> ch >= '0' && ch <= '9') || port.length() > 6) {
-                return fail("the port must be a number between 1 and 65535 (got \"" + text + "\")");
-            }
-            int p = Integer.parseInt(port);
-            if (p < 1 || p > 65535) {
-                return fail("the port must be between 1 and 65535 (got " + p + ")");
-            }
-            if (v6) {
-                boolean any = host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
-                return new HostPort(any ? "::" : host.toLowerCase(Locale.ROOT), p, any, null);
-            }
-            if (host.isEmpty() || host.equals("*")) {
-                return fail(listener
-                        ? "a host is required: write 0.0.0.0:" + p + " for every IPv4 interface, or [::]:" + p
-                        + " for every interface (got \"" + text + "\")"
-                        : "a backend address needs a host, e.g. " + example + " (got \"" + text + "\")");
-            }
-            if (host.equals("0.0.0.0")) {
-                if (!listener) {
-                    return fail("a backend address needs a host, e.g. " + example + " (got \"" + text + "\")");
-                }
-                return new HostPort("0.0.0.0", p, true, null);
-            }
-            String problem = hostNameProblem(host);
-            if (problem != null) {
-                return fail(problem + " (got \"" + text + "\")");
-            }
-            return new HostPort(host.toLowerCase(Locale.ROOT), p, false, null);
-        }
-
-        /** The hint for {@code scheme://authority/path}: the host:port it means, without scheme or path. */
-        private static String notAUrl(String text, String scheme, String rest) {
-            int slash = rest.indexOf('/');
-            String authority = slash < 0 ? rest : rest.substring(0, slash);
-            String lower = scheme.toLowerCase(Locale.ROOT);
-            boolean hasPort = authority.startsWith("[") ? authority.contains("]:") : authority.contains(":");
-            if (!hasPort && (lower.equals("http") || lower.equals("https")) && !authority.isEmpty()) {
-                authority = authority + (lower.equals("http") ? ":80" : ":443");
-            }
-            String write = authority.isEmpty() ? "host:port" : authority;
-            return "write host:port, not a URL: " + write + " (got \"" + text + "\")"
-                    + (lower.equals("https") ? "; TLS to a pool's backends is its tls section" : "");
-        }
-
-        private static HostPort fail(String error) {
-            return new HostPort(null, 0, false, error);
-        }
-    }
 }

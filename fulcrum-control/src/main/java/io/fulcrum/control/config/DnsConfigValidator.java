@@ -1,5 +1,6 @@
 package io.fulcrum.control.config;
 
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.dns.BuiltInPolicySteps;
 import io.fulcrum.core.config.dns.DnsConfig;
@@ -58,18 +59,13 @@ final class DnsConfigValidator {
         Set<String> proxyBinds = new HashSet<>();
         for (ListenerConfig l : listeners) {
             if (l.bind() != null) {
-                ConfigValidator.HostPort hp = ConfigValidator.HostPort.parse(l.bind(), true);
-                if (hp.error() == null) {
-                    proxyBinds.add(hp.key() + ":" + hp.port());
-                }
+                proxyBinds.add(l.bind().hostKey() + ":" + l.bind().port());
             }
         }
         for (int i = 0; i < d.listen().size(); i++) {
             String lp = SourceMap.index(SourceMap.field(p, "listen"), i);
-            ConfigValidator.HostPort hp = ConfigValidator.HostPort.parse(d.listen().get(i), true);
-            if (hp.error() != null) {
-                error.accept(lp, hp.error());
-            } else if (proxyBinds.contains(hp.key() + ":" + hp.port())) {
+            HostPort hp = d.listen().get(i);
+            if (proxyBinds.contains(hp.hostKey() + ":" + hp.port())) {
                 error.accept(lp, "address " + d.listen().get(i) + " is also a proxy listener's (DNS binds TCP too)");
             }
         }

@@ -1,5 +1,6 @@
 package io.fulcrum.control.config;
 
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.gslb.GslbConfig;
@@ -47,7 +48,6 @@ final class GslbConfigValidator {
         if (!g.enabled()) {
             error.accept(SourceMap.field(p, "site"), "required: the name of this node's own site");
         }
-        hostPort(SourceMap.field(p, "bind"), g.bind(), true);
         Map<String, String> sitePaths = new HashMap<>();
         Set<String> listeners = new HashSet<>();
         for (ListenerConfig l : config.listeners()) {
@@ -99,7 +99,7 @@ final class GslbConfigValidator {
             if (peer.keyId() != null && peer.keyId().length() > 255) {
                 error.accept(SourceMap.field(pp, "keyId"), "at most 255 characters");
             }
-            hostPort(SourceMap.field(pp, "address"), peer.address(), false);
+            required(SourceMap.field(pp, "address"), peer.address());
             nonNegative(SourceMap.field(pp, "interval"), peer.interval(), "; 0s turns periodic UPDATEs off");
             checkSecret(peer, pp);
         }
@@ -142,7 +142,7 @@ final class GslbConfigValidator {
         for (int i = 0; i < s.vips().size(); i++) {
             String vp = SourceMap.index(SourceMap.field(sp, "vips"), i);
             VipConfig v = s.vips().get(i);
-            hostPort(SourceMap.field(vp, "address"), v.address(), false);
+            required(SourceMap.field(vp, "address"), v.address());
             // The same check types and rules as a pool's checks: one check engine for both.
             HealthConfigValidator.checkCheck(v.check(), SourceMap.field(vp, "check"), error);
             if (v.maxConnections() < 0) {
@@ -185,14 +185,10 @@ final class GslbConfigValidator {
         positive(SourceMap.field(p, "halfLife"), c.halfLife());
     }
 
-    private void hostPort(String path, String text, boolean listener) {
-        if (text == null) {
+    /** A peer's or VIP's address (the binder has checked its form). */
+    private void required(String path, HostPort hp) {
+        if (hp == null) {
             error.accept(path, "required: host:port");
-            return;
-        }
-        ConfigValidator.HostPort hp = ConfigValidator.HostPort.parse(text, listener);
-        if (hp.error() != null) {
-            error.accept(path, hp.error());
         }
     }
 

@@ -99,14 +99,10 @@ final class HealthConfigValidator {
         if (a.tokenFile() != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(a.tokenFile()))) {
             error.accept(SourceMap.field(p, "tokenFile"), "cannot read \"" + a.tokenFile() + "\"");
         }
-        for (Map.Entry<String, String> e : a.addresses().entrySet()) {
-            String ep = SourceMap.field(SourceMap.field(p, "addresses"), e.getKey());
-            if (!names.contains(e.getKey())) {
-                error.accept(ep, "no backend named \"" + e.getKey() + "\" in this pool");
-            }
-            int colon = e.getValue().lastIndexOf(':');
-            if (colon < 1 || !e.getValue().substring(colon + 1).matches("\\d{1,5}")) {
-                error.accept(ep, "must be host:port (got \"" + e.getValue() + "\")");
+        for (String backend : a.addresses().keySet()) {
+            String ep = SourceMap.field(SourceMap.field(p, "addresses"), backend);
+            if (!names.contains(backend)) {
+                error.accept(ep, "no backend named \"" + backend + "\" in this pool");
             }
         }
         positive(SourceMap.field(p, "interval"), a.interval());

@@ -6,21 +6,17 @@ import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
 
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 /**
- * Semantic checks of the HTTP/2 and backend-TLS settings: {@code listeners[].http2},
- * {@code pools[].protocol} and {@code pools[].tls}. Every message names its field path.
+ * Semantic checks of the HTTP/2 settings: {@code listeners[].http2} and {@code pools[].protocol}
+ * (with {@code pools[].tls} checked by {@link BackendTlsValidator}). Every message names its field path.
  */
 final class Http2Validator {
 
     static final Set<String> BACKEND_PROTOCOLS = Set.of(PoolConfig.HTTP1, "h2c", "h2");
-    static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     /** HTTP/2's own floor for SETTINGS_MAX_FRAME_SIZE-sized windows is 0; 2^31-1 is its ceiling. */
     static final int MAX_WINDOW = Integer.MAX_VALUE;
 
@@ -69,63 +65,12 @@ final class Http2Validator {
         if (t == null) {
             return;
         }
-        String tp = SourceMap.field(p, "tls");
-        if (t.caFile() != null) {
-            readableFile(SourceMap.field(tp, "caFile"), t.caFile());
-            if (!t.verify()) {
-                warn.accept(SourceMap.field(tp, "caFile"), "ignored: verify is off");
-            }
-        }
-        if (!t.verify()) {
-            warn.accept(SourceMap.field(tp, "verify"), "backend certificates are NOT verified: anyone on the path "
-                    + "to the backends can read and change this pool's traffic");
-        }
-        if (t.serverName() != null && t.serverName().isBlank()) {
-            error.accept(SourceMap.field(tp, "serverName"), "must not be blank (leave it out to use each backend's host)");
-        }
-        if ((t.certFile() == null) != (t.keyFile() == null)) {
-            String missing = t.certFile() == null ? "certFile" : "keyFile";
-            error.accept(SourceMap.field(tp, missing), "required: a client certificate needs both certFile and keyFile");
-        }
-        if (t.certFile() != null) {
-            readableFile(SourceMap.field(tp, "certFile"), t.certFile());
-        }
-        if (t.keyFile() != null) {
-            readableFile(SourceMap.field(tp, "keyFile"), t.keyFile());
-        }
-        String protocolsPath = SourceMap.field(tp, "protocols");
-        if (t.protocols().isEmpty()) {
-            error.accept(protocolsPath, "at least one TLS version is required; supported: "
-                    + String.join(", ", new TreeSet<>(TLS_PROTOCOLS)));
-        }
-        for (int k = 0; k < t.protocols().size(); k++) {
-            if (!TLS_PROTOCOLS.contains(t.protocols().get(k))) {
-                error.accept(SourceMap.index(protocolsPath, k), "must be one of "
-                        + String.join(", ", new TreeSet<>(TLS_PROTOCOLS)) + " (got \"" + t.protocols().get(k) + "\")");
-            }
-        }
+        BackendTlsValidator.check(t, SourceMap.field(p, "tls"), error, warn);
     }
 
     private void range(String path, long value, long min, long max) {
         if (value < min || value > max) {
             error.accept(path, "must be between " + min + " and " + max + " (got " + value + ")");
-        }
-    }
-
-    private void readableFile(String path, String file) {
-        if (file.isBlank()) {
-            error.accept(path, "must not be blank");
-            return;
-        }
-        try {
-            Path f = Path.of(file);
-            if (!Files.isRegularFile(f)) {
-                error.accept(path, "no such file: " + file);
-            } else if (!Files.isReadable(f)) {
-                error.accept(path, "file is not readable: " + file);
-            }
-        } catch (InvalidPathException e) {
-            error.accept(path, "invalid path \"" + file + "\": " + e.getReason());
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.fulcrum.control.config;
 
+import io.fulcrum.core.config.BackendTlsConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.TlsConfig;
-import io.fulcrum.core.config.l4.BackendTlsConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.L4TimeoutsConfig;
 import io.fulcrum.core.config.l4.VipTimeoutsConfig;
@@ -172,8 +172,8 @@ final class L4ConfigValidator {
             out.checkTls(l.tls(), SourceMap.field(p, "tls"));
         }
         BackendTlsConfig bt = l.backendTls();
-        if (bt != null && !bt.caFile().isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(bt.caFile()))) {
-            out.error(SourceMap.field(SourceMap.field(p, "backendTls"), "caFile"), "no readable file: " + bt.caFile());
+        if (bt != null && !udp) {
+            BackendTlsValidator.check(bt, SourceMap.field(p, "backendTls"), out::error, out::warn);
         }
         if (l.splice() && (l.tls() != null || bt != null && bt.enabled())) {
             out.warn(SourceMap.field(p, "splice"), "splice is not used when TLS is on (the bytes must pass through the JVM)");

@@ -6,6 +6,7 @@ import io.fulcrum.control.config.YamlTree.Loc;
 import io.fulcrum.control.config.YamlTree.MapNode;
 import io.fulcrum.control.config.YamlTree.Node;
 import io.fulcrum.control.config.YamlTree.ScalarNode;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.core.extension.ExtensionFactory;
 import io.fulcrum.core.extension.ExtensionRegistry;
@@ -34,10 +35,10 @@ import java.util.Set;
  * and left to its default, so that one pass finds every binding error.
  *
  * <p>Supported component types: {@code String}, {@code Integer}, {@code Long},
- * {@code Boolean}, {@code Duration} (see {@link ConfigUnits}), {@code List<T>},
- * {@code Map<String, String>}, nested records and {@link ExtensionConfig} (an extension
- * by name, alone or mapped to its settings, whose record type its kind's
- * {@link ExtensionRegistry} gives). {@code Integer}/{@code Long}
+ * {@code Boolean}, {@code Duration} (see {@link ConfigUnits}), {@link HostPort} (from
+ * {@code "host:port"}), {@code List<T>}, {@code Map<String, T>}, nested records and
+ * {@link ExtensionConfig} (an extension by name, alone or mapped to its settings, whose
+ * record type its kind's {@link ExtensionRegistry} gives). {@code Integer}/{@code Long}
  * components whose name ends in {@code Bytes} take byte sizes ({@code 16k}).
  *
  * <p>Every path bound is recorded in a {@link SourceMap} for later (semantic) errors.
@@ -45,6 +46,9 @@ import java.util.Set;
 final class RecordBinder {
 
     private static final int MAX_SHOWN = 40;
+
+    /** Address components Fulcrum listens on (any other {@link HostPort} is connected to). */
+    private static final Set<String> LISTEN_FIELDS = Set.of("bind", "listen");
 
     private final List<ConfigError> errors = new ArrayList<>();
     private final List<String> failedPaths = new ArrayList<>();
@@ -137,11 +141,14 @@ final class RecordBinder {
         if (raw == Duration.class) {
             return bindDuration(node, path);
         }
+        if (raw == HostPort.class) {
+            return bindHostPort(node, path, LISTEN_FIELDS.contains(name) ? HostPort.Use.LISTEN : HostPort.Use.CONNECT);
+        }
         if (raw == List.class) {
             return bindList(((ParameterizedType) type).getActualTypeArguments()[0], name, node, path);
         }
         if (raw == Map.class) {
-            return bindStringMap(node, path);
+            return bindMap(((ParameterizedType) type).getActualTypeArguments()[1], name, node, path);
         }
         if (raw == ExtensionConfig.class) {
             return bindExtension(type, node, path);
@@ -280,6 +287,23 @@ final class RecordBinder {
         return null;
     }
 
+    /**
+     * A {@code host:port} string, parsed here once for every address field of the
+     * configuration; only a field that is listened on may name every interface.
+     */
+    private HostPort bindHostPort(Node node, String path, HostPort.Use use) {
+        if (node instanceof ScalarNode s && s.kind() == YamlTree.Kind.STRING) {
+            try {
+                return HostPort.parse(s.text(), use);
+            } catch (IllegalArgumentException e) {
+                error(path, node.loc(), e.getMessage());
+                return null;
+            }
+        }
+        error(path, node.loc(), "expected host:port (e.g. 10.0.0.5:8080, [::1]:53), got " + describe(node));
+        return null;
+    }
+
     private List<Object> bindList(Type elementType, String name, Node node, String path) {
         if (!(node instanceof ListNode list)) {
             error(path, node.loc(), "expected a list, got " + describe(node));
@@ -298,7 +322,7 @@ final class RecordBinder {
             } else {
                 value = bindValue(elementType, name, item, itemPath);
             }
-            if (value == null && Record.class.isAssignableFrom(elementClass)) {
+            if (value == null && Record.class.isAssignableFrom(elementClass) && elementClass != HostPort.class) {
                 // Keep the indexes of the following entries (and their paths) as written.
                 value = defaults(elementClass.asSubclass(Record.class));
             }
@@ -311,12 +335,12 @@ final class RecordBinder {
         return out;
     }
 
-    private Map<String, String> bindStringMap(Node node, String path) {
+    private Map<String, Object> bindMap(Type valueType, String name, Node node, String path) {
         if (!(node instanceof MapNode map)) {
             error(path, node.loc(), "expected a mapping of names to values, got " + describe(node));
             return null;
         }
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         for (Entry e : map.entries()) {
             String entryPath = SourceMap.field(path, e.key());
@@ -326,7 +350,10 @@ final class RecordBinder {
             }
             sources.put(entryPath, e.value().loc());
             if (e.value() instanceof ScalarNode s && s.kind() != YamlTree.Kind.NULL) {
-                out.put(e.key(), s.text());
+                Object value = valueType == String.class ? s.text() : bindValue(valueType, name, s, entryPath);
+                if (value != null) {
+                    out.put(e.key(), value);
+                }
             } else {
                 error(entryPath, e.value() instanceof ScalarNode ? e.keyLoc() : e.value().loc(),
                         "expected a value (a string), got " + describe(e.value()));

@@ -1,6 +1,7 @@
 package io.fulcrum.control.reload;
 
 import io.fulcrum.control.config.ConfigUnits;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.RestartRequired;
 
 import java.lang.reflect.InvocationTargetException;
@@ -56,7 +57,7 @@ final class RecordDiff {
         }
         if (restartOnly) {
             restartRequired.add(path);
-        } else if (before != null && after != null && before.getClass().isRecord()
+        } else if (before != null && after != null && before.getClass().isRecord() && !(before instanceof HostPort)
                 && before.getClass() == after.getClass()) {
             for (RecordComponent rc : before.getClass().getRecordComponents()) {
                 walk(path + "." + rc.getName(), read(rc.getAccessor(), before), read(rc.getAccessor(), after),
@@ -167,11 +168,13 @@ final class RecordDiff {
     }
 
     private static boolean plain(List<?> list) {
-        return list.stream().allMatch(o -> o == null || !o.getClass().isRecord());
+        return list.stream().allMatch(o -> o == null || o instanceof HostPort || !o.getClass().isRecord());
     }
 
     private static boolean printable(Object o) {
-        return o instanceof Number || o instanceof Boolean || o instanceof Duration || o instanceof Enum<?>;
+        // An address is a value (host:port), not a record to walk field by field.
+        return o instanceof Number || o instanceof Boolean || o instanceof Duration || o instanceof Enum<?>
+                || o instanceof HostPort;
     }
 
     private static String format(Object o) {

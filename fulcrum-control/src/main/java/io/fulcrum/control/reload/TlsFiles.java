@@ -5,6 +5,9 @@ import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.core.config.TlsConfig;
+import io.fulcrum.core.config.l4.L4ListenerConfig;
+import io.fulcrum.core.config.l4.VirtualServiceConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,22 +31,36 @@ final class TlsFiles {
     static Map<String, String> stamp(FulcrumConfig c) {
         Map<String, String> m = new TreeMap<>();
         for (ListenerConfig l : c.listeners()) {
-            if (l.tls() != null) {
-                for (CertificateConfig cert : l.tls().certificates()) {
-                    add(m, cert.certFile());
-                    add(m, cert.keyFile());
-                }
-            }
+            addTermination(m, l.tls());
         }
         for (PoolConfig p : c.pools()) {
-            BackendTlsConfig t = p.tls();
-            if (t != null) {
-                add(m, t.caFile());
-                add(m, t.certFile());
-                add(m, t.keyFile());
+            addOrigination(m, p.tls());
+        }
+        // L4 listeners terminate and originate TLS with the same two shapes.
+        for (VirtualServiceConfig vs : c.virtualServices()) {
+            for (L4ListenerConfig l : vs.listeners()) {
+                addTermination(m, l.tls());
+                addOrigination(m, l.backendTls());
             }
         }
         return m;
+    }
+
+    private static void addTermination(Map<String, String> m, TlsConfig tls) {
+        if (tls != null) {
+            for (CertificateConfig cert : tls.certificates()) {
+                add(m, cert.certFile());
+                add(m, cert.keyFile());
+            }
+        }
+    }
+
+    private static void addOrigination(Map<String, String> m, BackendTlsConfig t) {
+        if (t != null) {
+            add(m, t.caFile());
+            add(m, t.certFile());
+            add(m, t.keyFile());
+        }
     }
 
     private static void add(Map<String, String> m, String file) {

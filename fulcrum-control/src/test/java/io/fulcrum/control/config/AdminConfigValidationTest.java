@@ -34,7 +34,7 @@ class AdminConfigValidationTest {
                       token: abcdefghijklmnopqrstu
                 """, "t").admin();
         assertThat(admin.enabled()).isTrue();
-        assertThat(admin.bind()).isEqualTo("127.0.0.1:9900");
+        assertThat(admin.bind()).hasToString("127.0.0.1:9900");
         assertThat(admin.stateFile()).isEqualTo("fulcrum-state.json");
         assertThat(admin.tokens().getFirst().role()).isEqualTo("admin");
     }

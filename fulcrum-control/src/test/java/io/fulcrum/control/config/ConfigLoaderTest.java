@@ -6,6 +6,7 @@ import io.fulcrum.core.config.ForwardedHeadersConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.balance.RingHashSettings;
 import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.core.config.KeepAliveConfig;
 import io.fulcrum.core.config.LimitsConfig;
@@ -140,7 +141,7 @@ class ConfigLoaderTest {
         FulcrumConfig expected = new FulcrumConfig(
                 new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2), true, "io_uring", 32),
                 new AccessLogConfig(false, "json", "/var/log/fulcrum/access.log"),
-                List.of(new ListenerConfig("public", "[::]:8443", "http",
+                List.of(new ListenerConfig("public", HostPort.of("::", 8443), "http",
                         new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofHours(1)),
                         new LimitsConfig(4096, 65536, 2L * 1024 * 1024 * 1024, 10000),
                         new ForwardedHeadersConfig(false, true, true),
@@ -157,9 +158,9 @@ class ConfigLoaderTest {
                         new QueueConfig(0, Duration.ZERO),
                         new PassiveHealthConfig(false, 7, Duration.ofSeconds(1), Duration.ofHours(1), true),
                         new KeepAliveConfig(false, 12, Duration.ofSeconds(15)),
-                        List.of(new BackendConfig("a1", "10.1.0.1:9000", 0, 64, "eu-west", "node-1",
+                        List.of(new BackendConfig("a1", HostPort.parse("10.1.0.1:9000"), 0, 64, "eu-west", "node-1",
                                         Map.of("rack", "r1", "tier", "1"), "draining"),
-                                new BackendConfig("a2", "[fd00::2]:9000", 50, null, null, null, null, "backup")))));
+                                new BackendConfig("a2", HostPort.parse("[fd00::2]:9000"), 50, null, null, null, null, "backup")))));
 
         FulcrumConfig actual = ConfigLoader.parse(FULL, SOURCE);
 
@@ -185,10 +186,10 @@ class ConfigLoaderTest {
         assertThat(c.server().shutdownGrace()).isEqualTo(ServerSettings.defaults().shutdownGrace());
         assertThat(c.accessLog()).isEqualTo(AccessLogConfig.defaults());
         ListenerConfig l = c.listeners().getFirst();
-        assertThat(l).isEqualTo(new ListenerConfig("web", "127.0.0.1:8080", null, null, null, null,
+        assertThat(l).isEqualTo(new ListenerConfig("web", HostPort.parse("127.0.0.1:8080"), null, null, null, null,
                 List.of(new RouteConfig("all", null, "web", null))));
         assertThat(c.pools().getFirst()).isEqualTo(new PoolConfig("web", null, null, null, null,
-                null, null, null, null, List.of(BackendConfig.of("10.0.0.1:80", 1))));
+                null, null, null, null, List.of(BackendConfig.of(HostPort.parse("10.0.0.1:80"), 1))));
         assertThat(c.pools().getFirst().backends().getFirst().name()).isEqualTo("10.0.0.1:80");
     }
 

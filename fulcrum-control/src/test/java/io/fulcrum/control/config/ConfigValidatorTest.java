@@ -3,6 +3,7 @@ package io.fulcrum.control.config;
 import io.fulcrum.core.balance.BalancerRegistry;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -548,8 +549,8 @@ class ConfigValidatorTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "10.0.1.1        | missing port: write host:port, e.g. 10.0.0.5:8080 (got \"10.0.1.1\")",
-            "0.0.0.0:80      | a backend address needs a host, e.g. 10.0.0.5:8080 (got \"0.0.0.0:80\")",
-            "':80'           | a backend address needs a host, e.g. 10.0.0.5:8080 (got \":80\")",
+            "0.0.0.0:80      | an address to connect to needs a host, e.g. 10.0.0.5:8080 (got \"0.0.0.0:80\")",
+            "':80'           | an address to connect to needs a host, e.g. 10.0.0.5:8080 (got \":80\")",
             "10.0.1.1:99999  | the port must be between 1 and 65535 (got 99999)",
             "'fd00::1:80'    | an IPv6 address needs brackets: write [fd00::1]:80 (got \"fd00::1:80\")",
             "'http://10.0.0.2:8080' | write host:port, not a URL: 10.0.0.2:8080 (got \"http://10.0.0.2:8080\")",
@@ -676,10 +677,10 @@ class ConfigValidatorTest {
     @Test
     void aConfigurationBuiltInCodeIsValidatedWithoutLines() {
         FulcrumConfig config = new FulcrumConfig(null, null,
-                List.of(new ListenerConfig("web", "127.0.0.1:8080", null, null, null, null,
+                List.of(new ListenerConfig("web", HostPort.parse("127.0.0.1:8080"), null, null, null, null,
                         List.of(new RouteConfig("all", null, "missing", null)))),
                 List.of(new PoolConfig("web", null, null, null, null, null, null, null, null,
-                        List.of(BackendConfig.of("10.0.0.1:80", -1)))));
+                        List.of(BackendConfig.of(HostPort.parse("10.0.0.1:80"), -1)))));
         ConfigValidator.Result result = ConfigValidator.validate(config);
         assertThat(result.ok()).isFalse();
         assertThat(result.errors()).containsExactly(

@@ -35,7 +35,7 @@ class ConfigChangesTest {
         ConfigChanges c = ConfigChanges.between(before, after);
 
         assertThat(c.section("listeners").changes())
-                .containsExactly("listeners removed [admin]", "listeners[web].bind changed");
+                .containsExactly("listeners removed [admin]", "listeners[web].bind 127.0.0.1:8080->127.0.0.1:9090");
         assertThat(c.section("pools").changes()).containsExactly(
                 "pools[app].algorithm.name changed",
                 "pools[app].backends added [c]",
@@ -96,7 +96,7 @@ class ConfigChangesTest {
         assertThat(c.section("virtualServices").changes()).containsExactly(
                 "virtualServices[vs].vips added [127.0.0.2]", "virtualServices[vs].listeners added [tcp/7001]");
         assertThat(c.section("dns").summary()).contains("dns.zones[example.com].records");
-        assertThat(c.section("admin").changes()).containsExactly("admin.bind changed");
+        assertThat(c.section("admin").changes()).containsExactly("admin.bind 127.0.0.1:9900->127.0.0.1:9901");
     }
 
     @Test

@@ -50,4 +50,31 @@ class TlsFilesReloadTest {
         assertThat(r.reload("again").outcome()).isEqualTo(ReloadResult.Outcome.UNCHANGED);
         assertThat(applied).hasSize(1);
     }
+
+    @Test
+    void aRenewedCaFileOfAnL4ListenersBackendTlsIsAppliedToo() throws Exception {
+        Path ca = Files.writeString(dir.resolve("l4-ca.pem"), "-----BEGIN CERTIFICATE-----\nold\n");
+        Path file = Files.writeString(dir.resolve("l4.yaml"), """
+                pools:
+                  - name: db
+                    backends:
+                      - address: 127.0.0.1:5432
+                virtualServices:
+                  - name: data
+                    vips: [127.0.0.2]
+                    listeners:
+                      - port: 5432
+                        pool: db
+                        backendTls:
+                          caFile: %s
+                """.formatted(ca));
+        List<FulcrumConfig> applied = new CopyOnWriteArrayList<>();
+        ConfigReloader r = new ConfigReloader(file, ConfigLoader.load(file), ConfigReloaderTest.COMPILES, applied::add, null);
+        assertThat(r.reload("test").outcome()).isEqualTo(ReloadResult.Outcome.UNCHANGED);
+
+        Files.writeString(ca, "-----BEGIN CERTIFICATE-----\nrenewed, longer\n");
+        Files.setLastModifiedTime(ca, FileTime.fromMillis(Files.getLastModifiedTime(ca).toMillis() + 2000));
+        assertThat(r.reload("SIGHUP").outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
+        assertThat(applied).hasSize(1);
+    }
 }

@@ -14,11 +14,11 @@ import java.util.Map;
  * @param labels         free-form labels
  * @param state          {@code up}, {@code down}, {@code draining}, {@code disabled} or {@code backup}
  */
-public record BackendConfig(String name, String address, Integer weight, Integer maxConnections, String site,
+public record BackendConfig(String name, HostPort address, Integer weight, Integer maxConnections, String site,
                             String host, Map<String, String> labels, String state) {
 
     public BackendConfig {
-        name = name == null ? address : name;
+        name = name == null && address != null ? address.toString() : name;
         weight = weight == null ? 1 : weight;
         maxConnections = maxConnections == null ? 0 : maxConnections;
         labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -26,7 +26,7 @@ public record BackendConfig(String name, String address, Integer weight, Integer
     }
 
     /** A backend with the given address and weight, everything else defaulted. */
-    public static BackendConfig of(String address, int weight) {
+    public static BackendConfig of(HostPort address, int weight) {
         return new BackendConfig(null, address, weight, null, null, null, null, null);
     }
 }

@@ -2,6 +2,7 @@ package io.fulcrum.dns.testing;
 
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.gslb.SiteStateView;
 import io.fulcrum.dns.DnsService;
@@ -55,7 +56,7 @@ public final class DnsTestServer implements AutoCloseable {
     public static FulcrumConfig config(String dnsYaml) throws Exception {
         FulcrumConfig c = ConfigLoader.parse(PREAMBLE + dnsYaml, "test.yaml");
         DnsConfig d = c.dns();
-        DnsConfig local = new DnsConfig(List.of("127.0.0.1:0"), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
+        DnsConfig local = new DnsConfig(List.of(HostPort.of("127.0.0.1", 0)), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
                 d.stickyEntries(), d.zones(), d.sites(), d.gslb());
         return new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), local);
     }
@@ -64,7 +65,7 @@ public final class DnsTestServer implements AutoCloseable {
     public void apply(String dnsYaml) throws Exception {
         FulcrumConfig c = config(dnsYaml);
         DnsConfig d = c.dns();
-        DnsConfig same = new DnsConfig(List.of("127.0.0.1:0"), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
+        DnsConfig same = new DnsConfig(List.of(HostPort.of("127.0.0.1", 0)), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
                 d.stickyEntries(), d.zones(), d.sites(), d.gslb());
         service.apply(new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), same));
     }

@@ -4,7 +4,6 @@ import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.core.config.gslb.SiteConfig;
 import io.fulcrum.core.config.gslb.VipConfig;
 import io.fulcrum.core.config.health.HealthCheckConfig;
-import io.fulcrum.gslb.site.GslbSettings;
 import io.fulcrum.health.check.CheckResult;
 import io.fulcrum.health.check.HealthCheck;
 import io.fulcrum.health.check.HealthChecks;
@@ -77,7 +76,7 @@ public final class VipMonitor implements AutoCloseable {
             this.vip = vip;
             this.config = vip.check();
             this.check = HealthChecks.create(config);
-            InetSocketAddress a = GslbSettings.address(vip.address());
+            InetSocketAddress a = vip.address().socketAddress();
             this.host = a.getHostString();
             this.port = config.port() != null ? config.port() : a.getPort();
             this.verdict = new RiseFall(config.rise(), config.fall());
@@ -86,7 +85,7 @@ public final class VipMonitor implements AutoCloseable {
 
         VipState state() {
             long avg = average.get();
-            return new VipState(site, vip.address(), check.type(), verdict.up(), avg < 0 ? Double.NaN : avg / 1e6,
+            return new VipState(site, vip.address().toString(), check.type(), verdict.up(), avg < 0 ? Double.NaN : avg / 1e6,
                     detail);
         }
     }

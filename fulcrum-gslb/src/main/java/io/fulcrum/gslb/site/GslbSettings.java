@@ -38,7 +38,7 @@ public record GslbSettings(GslbConfig config, List<Peer> peers) {
     public static GslbSettings of(GslbConfig config) throws IOException {
         List<Peer> peers = new java.util.ArrayList<>();
         for (PeerConfig p : config.peers()) {
-            peers.add(new Peer(p.site(), address(p.address()), p.interval().toMillis(),
+            peers.add(new Peer(p.site(), p.address().socketAddress(), p.interval().toMillis(),
                     new PeerKey(p.keyId(), p.site(), secret(p))));
         }
         return new GslbSettings(config, List.copyOf(peers));
@@ -71,17 +71,6 @@ public record GslbSettings(GslbConfig config, List<Peer> peers) {
     /** This node's own site. */
     public SiteConfig ownSite() {
         return config.siteNamed(config.site());
-    }
-
-    /** Parses {@code host:port} (IPv6 in brackets) without a DNS lookup for literal addresses. */
-    public static InetSocketAddress address(String hostPort) {
-        String s = hostPort.strip();
-        int colon = s.lastIndexOf(':');
-        String host = s.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new InetSocketAddress(host, Integer.parseInt(s.substring(colon + 1)));
     }
 
     private static byte[] secret(PeerConfig p) throws IOException {

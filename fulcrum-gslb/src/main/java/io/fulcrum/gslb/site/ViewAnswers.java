@@ -35,7 +35,7 @@ public record ViewAnswers(Map<String, Boolean> sitesUp, Map<String, Boolean> vip
         for (SiteConfig site : config.sites()) {
             sitesUp.put(site.name(), view.siteUp(site.name()));
             for (VipConfig vip : site.vips()) {
-                vipsUp.put(site.name() + "/" + vip.address(), view.vipUp(site.name(), vip.address()));
+                vipsUp.put(site.name() + "/" + vip.address(), view.vipUp(site.name(), vip.address().toString()));
             }
             OptionalDouble t = view.responseTimeMillis(site.name());
             if (t.isPresent()) {

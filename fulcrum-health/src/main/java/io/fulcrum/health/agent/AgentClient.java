@@ -1,6 +1,7 @@
 package io.fulcrum.health.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fulcrum.core.config.HostPort;
 
 import java.io.IOException;
 import java.net.URI;
@@ -26,7 +27,7 @@ public final class AgentClient {
      *
      * @throws IOException when the agent cannot be reached, times out, refuses the token or answers nonsense
      */
-    public AgentReport poll(String hostPort, String token, Duration timeout) throws IOException {
+    public AgentReport poll(HostPort hostPort, String token, Duration timeout) throws IOException {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + hostPort + "/metrics")).timeout(timeout)
                 .header("Authorization", "Bearer " + (token == null ? "" : token)).GET().build();
         HttpResponse<byte[]> resp;

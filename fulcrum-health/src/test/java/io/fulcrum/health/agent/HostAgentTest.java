@@ -2,6 +2,7 @@ package io.fulcrum.health.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.health.testing.FlakyOrigin;
 import org.junit.jupiter.api.Test;
 
@@ -58,11 +59,11 @@ class HostAgentTest {
             assertThat(list.findValuesAsText("remote")).contains(clientEnd);
 
             AgentClient manager = new AgentClient();
-            AgentReport report = manager.poll("127.0.0.1:" + agent.address().getPort(), "s3cret", Duration.ofSeconds(2));
+            AgentReport report = manager.poll(HostPort.of("127.0.0.1", agent.address().getPort()), "s3cret", Duration.ofSeconds(2));
             assertThat(report.metric("script:load")).isEqualTo(42.0);
             assertThat(report.metric("connections")).isGreaterThanOrEqualTo(1.0);
             assertThat(report.metric("script:missing")).isNull();
-            assertThatThrownBy(() -> manager.poll("127.0.0.1:" + agent.address().getPort(), "bad", Duration.ofSeconds(2)))
+            assertThatThrownBy(() -> manager.poll(HostPort.of("127.0.0.1", agent.address().getPort()), "bad", Duration.ofSeconds(2)))
                     .isInstanceOf(IOException.class).hasMessageContaining("401");
             manager.close();
         }

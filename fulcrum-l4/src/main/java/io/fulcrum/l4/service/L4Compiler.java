@@ -11,20 +11,15 @@ import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.PoolConfig;
-import io.fulcrum.core.config.l4.BackendTlsConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.L4TimeoutsConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
 import io.fulcrum.core.retry.Ejection;
 import io.fulcrum.l4.table.BackendFlowCounters;
+import io.fulcrum.proxy.tls.BackendTls;
 import io.fulcrum.proxy.tls.TlsRuntime;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 
-import javax.net.ssl.SSLException;
-import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,14 +77,15 @@ public final class L4Compiler {
                             + " refers to unknown pool " + lc.pool());
                 }
                 TlsRuntime tls;
-                SslContext backendTls;
+                BackendTls backendTls;
                 try {
                     tls = lc.tls() == null ? null : TlsRuntime.compile(lc.tls());
                 } catch (InvalidFieldException e) {
                     throw e.within(path + ".tls");
                 }
                 try {
-                    backendTls = backendContext(lc.backendTls());
+                    backendTls = lc.backendTls() == null || !lc.backendTls().enabled() ? null
+                            : BackendTls.compile(pool.name(), lc.backendTls(), List.of());
                 } catch (InvalidFieldException e) {
                     throw e.within(path + ".backendTls");
                 }
@@ -124,7 +120,6 @@ public final class L4Compiler {
                 out.put(vs.name() + "|" + lc.key(), new L4ListenerRuntime(vs.name(), lc, pool, List.copyOf(list),
                         Map.copyOf(cs), BalancerRegistry.create(algorithm, spec), Map.copyOf(timeouts),
                         pool.retries().onConnectFailure() ? pool.retries().attempts() : 0, send, tls, backendTls,
-                        lc.backendTls() == null ? "" : lc.backendTls().serverName(),
                         Ejection.of(pool.passiveHealth())));
             }
         }
@@ -140,7 +135,7 @@ public final class L4Compiler {
     }
 
     private Backend backend(String keyPrefix, PoolConfig pc, BackendConfig bc, int index) {
-        io.fulcrum.proxy.runtime.HostPort hp = io.fulcrum.proxy.runtime.HostPort.parse(bc.address());
+        io.fulcrum.core.config.HostPort hp = bc.address();
         Backend live = shared.apply(pc.name(), bc.name());
         if (live != null && live.host().equals(hp.host()) && live.port() == hp.port()) {
             return live; // the proxy's compiler has applied this configuration to it already
@@ -160,28 +155,6 @@ public final class L4Compiler {
         Duration connect = t.connect() != null ? t.connect() : pool.connectTimeout();
         return new FlowTimeouts((int) Math.max(1, Math.min(Integer.MAX_VALUE, connect.toMillis())),
                 t.idle().toNanos(), t.finTimeout().toNanos(), t.staleTimeout().toNanos(), t.udpSession().toNanos());
-    }
-
-    private static SslContext backendContext(BackendTlsConfig bt) {
-        if (bt == null || !bt.enabled()) {
-            return null;
-        }
-        try {
-            SslContextBuilder b = SslContextBuilder.forClient();
-            if (!bt.verify()) {
-                b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
-            } else {
-                if (!bt.caFile().isEmpty()) {
-                    b.trustManager(new File(bt.caFile()));
-                }
-                b.endpointIdentificationAlgorithm("HTTPS");
-            }
-            return b.build();
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new InvalidFieldException(bt.caFile().isEmpty() ? "" : "caFile", "cannot build the backend TLS "
-                    + "context" + (bt.caFile().isEmpty() ? "" : " with CA file " + bt.caFile()) + ": "
-                    + e.getMessage(), e);
-        }
     }
 
     /** Sweep period fitting the shortest timeout in use (a quarter of it, 10 ms to 1 s). */

@@ -6,9 +6,9 @@ import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.retry.Ejection;
 import io.fulcrum.l4.table.BackendFlowCounters;
+import io.fulcrum.proxy.tls.BackendTls;
 import io.fulcrum.proxy.tls.TlsRuntime;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
-import io.netty.handler.ssl.SslContext;
 
 import java.util.List;
 import java.util.Map;
@@ -29,15 +29,13 @@ import java.util.Map;
  * @param retries       further backends tried when a connect fails
  * @param sendProxy     PROXY protocol version sent to backends, or {@code null}
  * @param tls           TLS termination, or {@code null}
- * @param backendTls    client context for TLS to backends, or {@code null}
- * @param backendSni    SNI / verified name for backends; empty = each backend's host
+ * @param backendTls    TLS to the backends (compiled like a pool's {@code tls}), or {@code null}
  * @param ejection      the pool's passive health, as a failed connect applies it
  */
 public record L4ListenerRuntime(String service, L4ListenerConfig config, PoolConfig pool, List<Backend> backends,
                                 Map<Backend, BackendFlowCounters> counters, LoadBalancer balancer,
                                 Map<String, FlowTimeouts> timeouts, int retries, HAProxyProtocolVersion sendProxy,
-                                TlsRuntime tls, SslContext backendTls, String backendSni,
-                                Ejection ejection) {
+                                TlsRuntime tls, BackendTls backendTls, Ejection ejection) {
 
     /** Timeouts for one of the service's VIPs. */
     public FlowTimeouts timeoutsFor(String vip) {

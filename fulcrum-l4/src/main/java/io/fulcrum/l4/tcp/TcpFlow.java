@@ -158,8 +158,7 @@ public final class TcpFlow extends ConnectAttempts implements FlowEntry.Expiry {
             ProxyHeaders.send(ch, rt.sendProxy(), source, destination);
         }
         if (rt.backendTls() != null) {
-            String name = rt.backendSni().isEmpty() ? b.host() : rt.backendSni();
-            SslHandler ssl = rt.backendTls().newHandler(ch.alloc(), name, b.port());
+            SslHandler ssl = rt.backendTls().newHandler(ch.alloc(), b, rt.pool().connectTimeout().toMillis());
             ch.pipeline().addFirst("tls", ssl);
         }
         if (clientReady) {

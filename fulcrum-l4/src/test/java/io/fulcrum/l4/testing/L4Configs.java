@@ -3,6 +3,7 @@ package io.fulcrum.l4.testing;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RetryConfig;
 import io.fulcrum.core.config.ServerSettings;
@@ -36,7 +37,7 @@ public final class L4Configs {
     }
 
     public static BackendConfig backend(String address, int weight) {
-        return new BackendConfig(null, address, weight, null, null, null, null, null);
+        return new BackendConfig(null, HostPort.parse(address), weight, null, null, null, null, null);
     }
 
     public static L4ListenerConfig tcp(int port, String pool) {

@@ -5,7 +5,7 @@ import io.fulcrum.testsupport.EchoServer;
 import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.TlsConfig;
-import io.fulcrum.core.config.l4.BackendTlsConfig;
+import io.fulcrum.core.config.BackendTlsConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.l4.service.L4Service;
 import io.fulcrum.l4.testing.TcpBackend;
@@ -118,7 +118,7 @@ class L4TlsTest {
     void tlsToAVerifiedBackend() throws Exception {
         tlsBackend = startTlsEcho(backendCert);
         int port = start("127.0.0.1:" + tlsBackend.getLocalPort(), null,
-                new BackendTlsConfig(true, true, backendCert.cert().toString(), null));
+                new BackendTlsConfig(backendCert.cert().toString(), true, null, null, null, null, null));
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.2", port), 2000);
             s.setSoTimeout(5000);
@@ -132,7 +132,7 @@ class L4TlsTest {
         tlsBackend = startTlsEcho(backendCert);
         // Trust only alpha: the backend's certificate does not verify.
         int port = start("127.0.0.1:" + tlsBackend.getLocalPort(), null,
-                new BackendTlsConfig(true, true, alpha.cert().toString(), null));
+                new BackendTlsConfig(alpha.cert().toString(), true, null, null, null, null, null));
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.2", port), 2000);
             s.setSoTimeout(5000);
@@ -148,10 +148,31 @@ class L4TlsTest {
         }
     }
 
+    @Test
+    void aClientCertificateIsPresentedToABackendThatRequiresOne() throws Exception {
+        // The same TLS-to-backend settings as a pool's tls: here the client certificate.
+        tlsBackend = startTlsEcho(backendCert, alpha);
+        int port = start("127.0.0.1:" + tlsBackend.getLocalPort(), null, new BackendTlsConfig(
+                backendCert.cert().toString(), true, null, alpha.cert().toString(), alpha.key().toString(), null, null));
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.2", port), 2000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("with my certificate\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine(s.getInputStream())).isEqualTo("with my certificate");
+        }
+    }
+
     /** A TLS echo server with this certificate (one virtual thread per connection). */
     private static SSLServerSocket startTlsEcho(TestCertificates.Pair pair) throws Exception {
-        SSLServerSocket server = (SSLServerSocket) TestCertificates.serving(pair).getServerSocketFactory()
+        return startTlsEcho(pair, null);
+    }
+
+    /** Like {@link #startTlsEcho(TestCertificates.Pair)}, requiring a client certificate issued as {@code client}. */
+    private static SSLServerSocket startTlsEcho(TestCertificates.Pair pair, TestCertificates.Pair client)
+            throws Exception {
+        SSLServerSocket server = (SSLServerSocket) TestCertificates.serving(pair, client).getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server.setNeedClientAuth(client != null);
         EchoServer.on(server);
         return server;
     }

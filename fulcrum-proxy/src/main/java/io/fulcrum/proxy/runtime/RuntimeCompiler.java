@@ -5,6 +5,7 @@ import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.balance.BalancerRegistry;
 import io.fulcrum.core.balance.BalancerSpec;
 import io.fulcrum.core.config.BackendConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.ListenerConfig;
@@ -101,7 +102,7 @@ public final class RuntimeCompiler {
     }
 
     private Backend backend(PoolConfig pc, BackendConfig bc, int index) {
-        HostPort hp = HostPort.parse(bc.address());
+        HostPort hp = bc.address();
         Backend b = backends.computeIfAbsent(pc.name() + "/" + hp.host() + ":" + hp.port(),
                 k -> new Backend(pc.name(), bc.name(), hp.host(), hp.port(), index, bc.weight()));
         b.setConfiguredWeight(Math.min(bc.weight(), pc.weightBound()));

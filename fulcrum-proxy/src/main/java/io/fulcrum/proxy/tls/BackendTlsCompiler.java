@@ -15,7 +15,7 @@ public final class BackendTlsCompiler {
     }
 
     /**
-     * Pool name to its compiled backend TLS, for the pools that have {@code tls}.
+     * Pool name to its compiled backend TLS, for the pools that have {@code tls} (and have not turned it off).
      *
      * @throws InvalidFieldException when a pool's TLS files cannot be loaded, naming the field
      *                               ({@code pools[1].tls.keyFile})
@@ -24,7 +24,7 @@ public final class BackendTlsCompiler {
         Map<String, BackendTls> m = new HashMap<>();
         for (int i = 0; i < config.pools().size(); i++) {
             PoolConfig pc = config.pools().get(i);
-            if (pc.tls() != null) {
+            if (pc.tls() != null && pc.tls().enabled()) {
                 List<String> alpn = "h2".equals(pc.protocol()) ? List.of("h2") : List.of("http/1.1");
                 try {
                     m.put(pc.name(), BackendTls.compile(pc.name(), pc.tls(), alpn));

@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.testsupport.RawHttp;
 import io.fulcrum.proxy.testing.TestBackend;
@@ -309,7 +310,7 @@ class AlgorithmSharesTest {
     private BackendConfig located(String name, int weight, String site, String host) {
         TestBackend b = f.backend(name);
         backends.put(name, b);
-        return new BackendConfig(name, b.address(), weight, null, site, host, null, null);
+        return new BackendConfig(name, HostPort.parse(b.address()), weight, null, site, host, null, null);
     }
 
     // ---- clients --------------------------------------------------------------------------------

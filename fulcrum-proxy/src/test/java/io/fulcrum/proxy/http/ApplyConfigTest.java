@@ -2,6 +2,7 @@ package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
@@ -46,9 +47,9 @@ class ApplyConfigTest {
             }
             var route = List.of(new RouteConfig("r", null, "p", null));
             var next = new FulcrumConfig(server(), AccessLogConfig.off(), List.of(
-                    new ListenerConfig("web", "127.0.0.1:0", null, null, null, null, route),
-                    new ListenerConfig("clash", "127.0.0.1:" + taken.getLocalPort(), null, null, null, null, route),
-                    new ListenerConfig("extra", "127.0.0.1:" + free, null, null, null, null, route)),
+                    new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, route),
+                    new ListenerConfig("clash", HostPort.of("127.0.0.1", taken.getLocalPort()), null, null, null, null, route),
+                    new ListenerConfig("extra", HostPort.of("127.0.0.1", free), null, null, null, null, route)),
                     List.of(p));
             assertThatThrownBy(() -> f.proxy().apply(next)).isInstanceOf(IOException.class)
                     .hasMessageContaining("clash");

@@ -6,6 +6,7 @@ import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.ConnectConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.RouteMatch;
@@ -72,14 +73,14 @@ class ConnectTunnelTest {
     private static FulcrumConfig config(ConnectConfig connect, BackendConfig backend) {
         RouteConfig tunnel = new RouteConfig("tunnel",
                 new RouteMatch(List.of("tunnel.example"), null, null, null, null), "p", null);
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null, List.of(tunnel), null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, List.of(tunnel), null,
                 null, null, connect);
         return new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
                 List.of(TestConfigs.pool("p", "round-robin", List.of(backend))));
     }
 
     private static FulcrumConfig config(ConnectConfig connect, int backendPort) {
-        return config(connect, new BackendConfig("a", "127.0.0.1:" + backendPort, 1, null, null, null, null, null));
+        return config(connect, new BackendConfig("a", HostPort.of("127.0.0.1", backendPort), 1, null, null, null, null, null));
     }
 
     private static ConnectConfig enabled() {
@@ -261,7 +262,7 @@ class ConnectTunnelTest {
     @Test
     void aPoolWithNoBackendUpGets503() throws Exception {
         echo = new EchoBackend();
-        f.start(config(enabled(), new BackendConfig("a", "127.0.0.1:" + echo.port(), 1, null, null, null, null,
+        f.start(config(enabled(), new BackendConfig("a", HostPort.of("127.0.0.1", echo.port()), 1, null, null, null, null,
                 "down")));
         try (RawHttp c = new RawHttp(f.address())) {
             assertThat(c.send(CONNECT).read().status()).isEqualTo(503);
@@ -278,7 +279,7 @@ class ConnectTunnelTest {
                 "DNS:tunnel.example");
         TestBackend b = f.tlsBackend("b1", SslContextBuilder.forServer(cert.cert().toFile(), cert.key().toFile())
                 .build());
-        f.start(config(enabled(), new BackendConfig("a", b.address(), 1, null, null, null, null, null)));
+        f.start(config(enabled(), new BackendConfig("a", HostPort.parse(b.address()), 1, null, null, null, null, null)));
         String out = Commands.run("curl", "-sS", "--proxytunnel", "-x", "http://127.0.0.1:" + f.address().getPort(),
                 "--cacert", cert.cert().toString(), "https://tunnel.example/hello");
         assertThat(out).isEqualTo("b1");

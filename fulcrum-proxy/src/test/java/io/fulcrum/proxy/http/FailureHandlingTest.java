@@ -4,6 +4,7 @@ import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PassiveHealthConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -96,7 +97,7 @@ class FailureHandlingTest {
     void connectFailureIsRetriedOnAnotherBackend() throws Exception {
         TestBackend a = f.backend("a");
         int deadPort = FreePorts.tcp();
-        var dead = new BackendConfig("dead", "127.0.0.1:" + deadPort, 1, null, null, null, null, null);
+        var dead = new BackendConfig("dead", HostPort.of("127.0.0.1", deadPort), 1, null, null, null, null, null);
         f.start(single(poolWithRetries("p", "round-robin", 1, List.of(dead, backend(a, 1)))));
         for (int i = 0; i < 10; i++) {
             HttpResponse<String> r = f.get("/");
@@ -109,7 +110,7 @@ class FailureHandlingTest {
     @Test
     void noRetryMeans502WithAReason() throws Exception {
         int deadPort = FreePorts.tcp();
-        var dead = new BackendConfig("dead", "127.0.0.1:" + deadPort, 1, null, null, null, null, null);
+        var dead = new BackendConfig("dead", HostPort.of("127.0.0.1", deadPort), 1, null, null, null, null, null);
         f.start(single(poolWithRetries("p", "round-robin", 0, List.of(dead))));
         HttpResponse<String> r = f.get("/");
         assertThat(r.statusCode()).isEqualTo(502);
@@ -171,7 +172,7 @@ class FailureHandlingTest {
     void wholeRequestTimeoutGives504() throws Exception {
         TestBackend a = f.backend("a");
         a.delay(3000);
-        var listener = new ListenerConfig("web", "127.0.0.1:0", null,
+        var listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
                 new TimeoutsConfig(null, null, Duration.ofMillis(400)), null, null,
                 List.of(new RouteConfig("r", null, "p", null)));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(listener),
@@ -183,7 +184,7 @@ class FailureHandlingTest {
     void fullBackendsQueueRequestsAndAnswer503WhenTheQueueIsFull() throws Exception {
         TestBackend a = f.backend("a");
         a.delay(600);
-        var limited = new BackendConfig("a", a.address(), 1, 1, null, null, null, null);
+        var limited = new BackendConfig("a", HostPort.parse(a.address()), 1, 1, null, null, null, null);
         var p = new PoolConfig("p", null, null, null, null, null,
                 new QueueConfig(1, Duration.ofSeconds(5)), null, null, List.of(limited));
         f.start(single(p));
@@ -205,7 +206,7 @@ class FailureHandlingTest {
     void queueTimeoutGives503() throws Exception {
         TestBackend a = f.backend("a");
         a.delay(1500);
-        var limited = new BackendConfig("a", a.address(), 1, 1, null, null, null, null);
+        var limited = new BackendConfig("a", HostPort.parse(a.address()), 1, 1, null, null, null, null);
         var p = new PoolConfig("p", null, null, null, null, null,
                 new QueueConfig(10, Duration.ofMillis(300)), null, null, List.of(limited));
         f.start(single(p));

@@ -2,6 +2,7 @@ package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.config.BackendConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.QueueConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
@@ -73,7 +74,7 @@ class HandoffHookTest {
     void fullBackendsWithAFullQueueRedirect() throws Exception {
         TestBackend a = f.backend("a");
         a.delay(600);
-        var limited = new BackendConfig("a", a.address(), 1, 1, null, null, null, null);
+        var limited = new BackendConfig("a", HostPort.parse(a.address()), 1, 1, null, null, null, null);
         var p = new PoolConfig("p", null, null, null, null, null,
                 new QueueConfig(1, Duration.ofSeconds(5)), null, null, List.of(limited));
         f.start(single(p));

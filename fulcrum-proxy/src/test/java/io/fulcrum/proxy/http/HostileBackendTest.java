@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.testsupport.RawHttp;
@@ -32,7 +33,7 @@ class HostileBackendTest {
         origin = ScriptedOrigin.start();
         f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(),
                 List.of(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null)))),
-                List.of(TestConfigs.pool("p", "round-robin", List.of(BackendConfig.of(origin.address(), 1))))));
+                List.of(TestConfigs.pool("p", "round-robin", List.of(BackendConfig.of(HostPort.parse(origin.address()), 1))))));
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.RouteMatch;
 import io.fulcrum.proxy.testing.ProxyFixture;
@@ -50,7 +51,7 @@ class HostileRequestTest {
                 new RouteMatch(List.of("public.example"), null, null, null, null), "p", null);
         f.start(new FulcrumConfig(TestConfigs.server(), new AccessLogConfig(true, "text", accessLog.toString()),
                 List.of(TestConfigs.listener(List.of(publicOnly))),
-                List.of(TestConfigs.pool("p", "round-robin", List.of(BackendConfig.of(origin.address(), 1))))));
+                List.of(TestConfigs.pool("p", "round-robin", List.of(BackendConfig.of(HostPort.parse(origin.address()), 1))))));
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -50,7 +51,7 @@ class HttpProxyProtocolTest {
 
     private static PoolConfig pool(String name, String backendAddress, String proxyProtocol) {
         return new PoolConfig(name, null, null, null, null, null, null, null, null,
-                List.of(io.fulcrum.core.config.BackendConfig.of(backendAddress, 1)), proxyProtocol);
+                List.of(io.fulcrum.core.config.BackendConfig.of(HostPort.parse(backendAddress), 1)), proxyProtocol);
     }
 
     private static String exchange(int port, byte[] prefix, String request) throws IOException {
@@ -77,7 +78,7 @@ class HttpProxyProtocolTest {
     @Test
     void anAcceptingListenerForwardsAndLogsTheHeadersClientAddress(@TempDir Path dir) throws Exception {
         TestBackend b = fx.backend("b");
-        ListenerConfig listener = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+        ListenerConfig listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)), null, true);
         Path log = dir.resolve("access.log");
         fx.start(new FulcrumConfig(TestConfigs.server(), new AccessLogConfig(true, "text", log.toString()),
@@ -114,7 +115,7 @@ class HttpProxyProtocolTest {
                 }
             }
         });
-        ListenerConfig listener = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+        ListenerConfig listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)));
         fx.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(listener),
                 List.of(pool("p", "127.0.0.1:" + raw.getLocalPort(), "v1"))));

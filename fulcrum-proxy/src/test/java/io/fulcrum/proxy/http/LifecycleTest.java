@@ -2,6 +2,7 @@ package io.fulcrum.proxy.http;
 
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.LimitsConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -41,7 +42,7 @@ class LifecycleTest {
 
     private void start(TimeoutsConfig timeouts, LimitsConfig limits, AccessLogConfig log) throws Exception {
         TestBackend a = f.backend("a");
-        var listener = new ListenerConfig("web", "127.0.0.1:0", null, timeouts, limits, null,
+        var listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, timeouts, limits, null,
                 List.of(new RouteConfig("api", new RouteMatch(null, "/", null, null, null), "p", null)));
         f.start(new FulcrumConfig(server(), log, List.of(listener), List.of(pool("p", "round-robin",
                 List.of(backend(a, 1))))));

@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ForwardedHeadersConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.RouteMatch;
@@ -61,7 +62,7 @@ class ProxyBasicsTest {
     void addsForwardedAndViaWhenAsked() throws Exception {
         TestBackend a = f.backend("a");
         var p = pool("p", "round-robin", List.of(backend(a, 1)));
-        var listener = new ListenerConfig("web", "127.0.0.1:0", null, null, null,
+        var listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null,
                 new ForwardedHeadersConfig(false, true, true), List.of(new RouteConfig("r", null, "p", null)));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(listener), List.of(p)));
         try (RawHttp c = new RawHttp(f.address())) {
@@ -193,7 +194,7 @@ class ProxyBasicsTest {
                 pool("post", "round-robin", List.of(backend(post, 1))),
                 pool("default", "round-robin", List.of(backend(def, 1))));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(),
-                List.of(new ListenerConfig("web", "127.0.0.1:0", null, null, null, null, routes)), pools));
+                List.of(new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, routes)), pools));
         try (RawHttp c = new RawHttp(f.address())) {
             assertThat(c.send(get("/v1/users", "API.example:8080")).read().body()).isEqualTo("api");
             assertThat(c.send(get("/v2/users", "api.example")).read().status()).isEqualTo(404);

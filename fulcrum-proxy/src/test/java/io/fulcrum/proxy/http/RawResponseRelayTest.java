@@ -4,6 +4,7 @@ import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -65,7 +66,7 @@ class RawResponseRelayTest {
         f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(),
                 List.of(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null)))),
                 List.of(TestConfigs.pool("p", "round-robin",
-                        List.of(BackendConfig.of("127.0.0.1:" + backend.getLocalPort(), 1))))));
+                        List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.getLocalPort()), 1))))));
     }
 
     @AfterEach
@@ -325,11 +326,11 @@ class RawResponseRelayTest {
     /** A proxy with HTTP/2 (h2c) on its listener in front of the scripted backend. */
     private ProxyFixture startHttp2Proxy() throws Exception {
         ProxyFixture h2 = new ProxyFixture();
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
         h2.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
                 List.of(TestConfigs.pool("p", "round-robin",
-                        List.of(BackendConfig.of("127.0.0.1:" + backend.getLocalPort(), 1))))));
+                        List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.getLocalPort()), 1))))));
         return h2;
     }
 

@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.ProxyServer;
@@ -78,7 +79,7 @@ class ReloadUnderLoadTest {
         List<ListenerConfig> listeners = new ArrayList<>();
         listeners.add(TestConfigs.listener(routes));
         if (admin) {
-            listeners.add(new ListenerConfig("admin", "127.0.0.1:0", null, null, null, null, routes));
+            listeners.add(new ListenerConfig("admin", HostPort.of("127.0.0.1", 0), null, null, null, null, routes));
         }
         return new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), listeners,
                 List.of(TestConfigs.pool("p", "smooth-weighted-round-robin", backends)));

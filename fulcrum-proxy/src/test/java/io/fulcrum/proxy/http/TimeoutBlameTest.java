@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PassiveHealthConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -41,8 +42,8 @@ class TimeoutBlameTest {
         origin = ScriptedOrigin.start();
         PoolConfig p = new PoolConfig("p", null, null, null, responseTimeout, null, null,
                 new PassiveHealthConfig(true, 1, Duration.ofMinutes(10), Duration.ofMinutes(10), false), null,
-                List.of(BackendConfig.of(origin.address(), 1)));
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null,
+                List.of(BackendConfig.of(HostPort.parse(origin.address()), 1)));
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
                 new TimeoutsConfig(null, null, requestTimeout), null, null,
                 List.of(new RouteConfig("all", null, "p", null)));
         f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l), List.of(p)));

@@ -4,6 +4,7 @@ import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.TimeoutsConfig;
@@ -68,7 +69,7 @@ class UpgradeTunnelTest {
 
     private static FulcrumConfig config(int backendPort) {
         return single(pool("p", "round-robin", List.of(
-                new BackendConfig("a", "127.0.0.1:" + backendPort, 1, null, null, null, null, null))));
+                new BackendConfig("a", HostPort.of("127.0.0.1", backendPort), 1, null, null, null, null, null))));
     }
 
     private void awaitBackendReleased() {
@@ -296,12 +297,12 @@ class UpgradeTunnelTest {
     @Test
     void anIdleTunnelIsClosedButTheRequestTimeoutDoesNotApply() throws Exception {
         raw = new RawUpgradeBackend(false);
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
                 new TimeoutsConfig(null, Duration.ofMillis(600), Duration.ofMillis(200)), null, null,
                 List.of(new RouteConfig("default", null, "p", null)));
         f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
                 List.of(pool("p", "round-robin", List.of(
-                        new BackendConfig("a", "127.0.0.1:" + raw.port(), 1, null, null, null, null, null))))));
+                        new BackendConfig("a", HostPort.of("127.0.0.1", raw.port()), 1, null, null, null, null, null))))));
         try (RawHttp c = new RawHttp(f.address())) {
             assertThat(c.send(UPGRADE_FOO).read().status()).isEqualTo(101);
             for (int i = 0; i < 4; i++) {

@@ -109,7 +109,7 @@ class Http2BackendTest {
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(backend(b1, 1)));
         p = new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(), p.passiveHealth(),
                 p.keepAlive(), p.backends(), "h2c", null);
-        var l = new io.fulcrum.core.config.ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+        var l = new io.fulcrum.core.config.ListenerConfig("web", io.fulcrum.core.config.HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new io.fulcrum.core.config.RouteConfig("all", null, "p", null)), null,
                 new io.fulcrum.core.config.Http2Config(true, null, null, null));
         f.start(new FulcrumConfig(TestConfigs.server(), io.fulcrum.core.config.AccessLogConfig.off(), List.of(l),
@@ -136,7 +136,7 @@ class Http2BackendTest {
     void h2OverTlsWithAlpn() throws Exception {
         TestBackend b1 = f.h2Backend("b1", h2Server(true));
         f.start(config(List.of(b1), "h2",
-                new BackendTlsConfig(cert.cert().toString(), true, null, null, null, null)));
+                new BackendTlsConfig(cert.cert().toString(), true, null, null, null, null, null)));
         HttpResponse<String> r = f.get("/tls");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("b1");
@@ -147,7 +147,7 @@ class Http2BackendTest {
     void aTlsBackendThatRefusesH2IsAFailedConnection() throws Exception {
         TestBackend b1 = f.h2Backend("b1", h2Server(false));
         f.start(config(List.of(b1), "h2",
-                new BackendTlsConfig(cert.cert().toString(), true, null, null, null, null)));
+                new BackendTlsConfig(cert.cert().toString(), true, null, null, null, null, null)));
         assertThat(f.get("/tls").statusCode()).isEqualTo(502);
         assertThat(b1.h2Streams()).isZero();
     }

@@ -5,6 +5,7 @@ import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.ForwardedHeadersConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -74,7 +75,7 @@ class Http2ClientsTest {
         TestBackend b2 = f.backend("b2");
         PoolConfig p = pool("p", "round-robin", List.of(backend(b1, 1), backend(b2, 1)));
         TlsConfig t = tls ? new TlsConfig(List.of(new CertificateConfig(cert.certFile(), cert.keyFile())), null, List.of("h2", "http/1.1")) : null;
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null,
                 new ForwardedHeadersConfig(true, false, true), List.of(new RouteConfig("all", null, "p", null)), t,
                 new Http2Config(!tls, maxStreams, null, null));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(p)));
@@ -218,7 +219,7 @@ class Http2ClientsTest {
         assumeCommand("curl", "--version");
         TestBackend b1 = f.backend("b1");
         PoolConfig p = pool("p", "round-robin", List.of(backend(b1, 1)));
-        ListenerConfig off = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+        ListenerConfig off = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(off), List.of(p)));
         Process refused = new ProcessBuilder("curl", "-sS", "--http2-prior-knowledge", "--max-time", "10",

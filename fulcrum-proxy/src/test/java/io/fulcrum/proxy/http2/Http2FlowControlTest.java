@@ -2,6 +2,7 @@ package io.fulcrum.proxy.http2;
 
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -47,7 +48,7 @@ class Http2FlowControlTest {
     private void start() throws Exception {
         backend = f.backend("b1");
         PoolConfig p = pool("p", "round-robin", List.of(backend(backend, 1)));
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(p)));
     }
@@ -102,8 +103,8 @@ class Http2FlowControlTest {
             backend = f.backend("b1");
             PoolConfig p = pool("p", "round-robin", List.of(backend(backend, 1)));
             PoolConfig stuck = pool("stuck", "round-robin", List.of(new io.fulcrum.core.config.BackendConfig("t",
-                    "127.0.0.1:" + tarpit.getLocalPort(), 1, null, null, null, null, null)));
-            ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+                    HostPort.of("127.0.0.1", tarpit.getLocalPort()), 1, null, null, null, null, null)));
+            ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                     List.of(new RouteConfig("stuck", new io.fulcrum.core.config.RouteMatch(List.of("stuck.test"), null,
                             null, null, null), "stuck", null), new RouteConfig("all", null, "p", null)),
                     null, new Http2Config(true, null, null, null));

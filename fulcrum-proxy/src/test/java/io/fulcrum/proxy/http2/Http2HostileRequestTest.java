@@ -4,6 +4,7 @@ import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.ConnectConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -51,12 +52,12 @@ class Http2HostileRequestTest {
         ListenerConfig l = listener(null);
         f.start(new FulcrumConfig(TestConfigs.server(), new AccessLogConfig(true, "text", accessLog.toString()),
                 List.of(l), List.of(TestConfigs.pool("p", "round-robin",
-                        List.of(BackendConfig.of(origin.address(), 1))))));
+                        List.of(BackendConfig.of(HostPort.parse(origin.address()), 1))))));
     }
 
     /** The h2c listener with its one route, and this CONNECT setting. */
     private static ListenerConfig listener(ConnectConfig connect) {
-        return new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+        return new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("public", new RouteMatch(List.of("public.example"), null, null, null, null),
                         "p", null)), null, new Http2Config(true, null, null, null), null, connect);
     }
@@ -112,7 +113,7 @@ class Http2HostileRequestTest {
     void connectStaysRefusedOverHttp2WhereTheListenerOptsIn() throws Exception {
         f.proxy().apply(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(),
                 List.of(listener(new ConnectConfig(true, null))),
-                List.of(TestConfigs.pool("p", "round-robin", List.of(BackendConfig.of(origin.address(), 1))))));
+                List.of(TestConfigs.pool("p", "round-robin", List.of(BackendConfig.of(HostPort.parse(origin.address()), 1))))));
         try (H2TestClient c = new H2TestClient(f.address())) {
             Http2Headers connect = new DefaultHttp2Headers().method("CONNECT").authority("public.example:443");
             assertThat(status(c.send(connect, null, null))).isEqualTo("501");

@@ -4,6 +4,7 @@ import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.LimitsConfig;
 import io.fulcrum.core.config.ListenerConfig;
@@ -46,11 +47,11 @@ class Http2ListenerCompatibilityTest {
     }
 
     private void start(String backendAddress, Integer maxConnections) throws Exception {
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null,
                 new LimitsConfig(null, null, null, maxConnections), null,
                 List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",
-                List.of(new BackendConfig("a", backendAddress, 1, null, null, null, null, null))))));
+                List.of(new BackendConfig("a", HostPort.parse(backendAddress), 1, null, null, null, null, null))))));
     }
 
     @Test
@@ -119,7 +120,7 @@ class Http2ListenerCompatibilityTest {
     void anIdleHttp2ConnectionIsClosedWithGoAwayButNotWhileAStreamIsOpen() throws Exception {
         TestBackend b = f.backend("b1");
         b.delay(1500);
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
                 new io.fulcrum.core.config.TimeoutsConfig(null, Duration.ofMillis(500), null), null, null,
                 List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",

@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http2;
 import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.LimitsConfig;
 import io.fulcrum.core.config.ListenerConfig;
@@ -51,7 +52,7 @@ class Http2RequestHandlingTest {
             p = new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
                     p.passiveHealth(), p.keepAlive(), p.backends(), "h2c", null);
         }
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, limits, null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, limits, null,
                 List.of(new RouteConfig("api", new RouteMatch(List.of("127.0.0.1"), null, null, null, null), "p", null)), null, h2);
         f.start(new FulcrumConfig(server(), log == null ? AccessLogConfig.off() : log, List.of(l), List.of(p)));
         return b;

@@ -7,6 +7,7 @@ import io.fulcrum.core.balance.BalancerFactory;
 import io.fulcrum.core.balance.MaglevSettings;
 import io.fulcrum.core.balance.RingHashSettings;
 import io.fulcrum.core.config.HashKeyConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -34,7 +35,7 @@ public final class TestConfigs {
     }
 
     public static ListenerConfig listener(List<RouteConfig> routes) {
-        return new ListenerConfig("web", "127.0.0.1:0", null, null, null, null, routes);
+        return new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, routes);
     }
 
     public static PoolConfig pool(String name, String algorithm, List<BackendConfig> backends) {
@@ -55,6 +56,6 @@ public final class TestConfigs {
     }
 
     public static BackendConfig backend(TestBackend b, int weight) {
-        return new BackendConfig(b.name(), b.address(), weight, null, null, null, null, null);
+        return new BackendConfig(b.name(), HostPort.parse(b.address()), weight, null, null, null, null, null);
     }
 }

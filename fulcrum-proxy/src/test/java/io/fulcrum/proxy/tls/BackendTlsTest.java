@@ -62,7 +62,7 @@ class BackendTlsTest {
     }
 
     private static BackendTlsConfig verifyWith(Path ca, String serverName) {
-        return new BackendTlsConfig(ca == null ? null : ca.toString(), true, serverName, null, null, null);
+        return new BackendTlsConfig(ca == null ? null : ca.toString(), true, serverName, null, null, null, null);
     }
 
     @Test
@@ -106,7 +106,7 @@ class BackendTlsTest {
     @Test
     void verificationOffAcceptsAnyCertificate() throws Exception {
         TestBackend b = f.tlsBackend("b1", serverContext(false));
-        f.start(config(b, new BackendTlsConfig(strangerCert.cert().toString(), false, null, null, null, null)));
+        f.start(config(b, new BackendTlsConfig(strangerCert.cert().toString(), false, null, null, null, null, null)));
         assertThat(f.get("/x").statusCode()).isEqualTo(200);
     }
 
@@ -116,7 +116,7 @@ class BackendTlsTest {
         f.start(config(b, verifyWith(backendCert.cert(), null)));
         assertThat(f.get("/x").statusCode()).as("without a client certificate").isEqualTo(502);
         f.proxy().apply(config(b, new BackendTlsConfig(backendCert.cert().toString(), true, null,
-                clientCert.cert().toString(), clientCert.key().toString(), null)));
+                clientCert.cert().toString(), clientCert.key().toString(), null, null)));
         assertThat(new ProxyClient(f).get("/y")).isEqualTo(200);
     }
 

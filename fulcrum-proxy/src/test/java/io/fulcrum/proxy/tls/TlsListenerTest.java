@@ -5,6 +5,7 @@ import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -77,7 +78,7 @@ class TlsListenerTest {
     private TestBackend start(TlsConfig tls) throws IOException {
         TestBackend backend = f.backend("b1");
         PoolConfig p = pool("p", "round-robin", List.of(backend(backend, 1)));
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)), tls);
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(p)));
         return backend;
@@ -256,7 +257,7 @@ class TlsListenerTest {
     void anUnreadableCertificateFailsAtCompileTime() throws Exception {
         TlsConfig broken = new TlsConfig(List.of(new io.fulcrum.core.config.CertificateConfig(
                 a.key().toString(), a.key().toString())), null, null);
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null, List.of(), broken);
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, List.of(), broken);
         FulcrumConfig c = new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of());
         assertThatThrownBy(() -> new ProxyServer(c).close()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(a.key().toString());

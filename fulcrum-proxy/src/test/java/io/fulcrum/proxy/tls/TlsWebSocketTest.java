@@ -6,6 +6,7 @@ import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.TlsConfig;
@@ -57,10 +58,10 @@ class TlsWebSocketTest {
     @Test
     void webSocketOverTls() throws Exception {
         ws = new WebSocketEcho.Backend();
-        ListenerConfig l = new ListenerConfig("web", "127.0.0.1:0", null, null, null, null,
+        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("all", null, "p", null)), new TlsConfig(List.of(new CertificateConfig(a.certFile(), a.keyFile())), null, null));
         f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",
-                List.of(new BackendConfig("a", "127.0.0.1:" + ws.port(), 1, null, null, null, null, null))))));
+                List.of(new BackendConfig("a", HostPort.of("127.0.0.1", ws.port()), 1, null, null, null, null, null))))));
         WebSocketEcho.Collector messages = new WebSocketEcho.Collector();
         try (HttpClient http = HttpClient.newBuilder().sslContext(TestCertificates.trusting(a)).build()) {
             WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))

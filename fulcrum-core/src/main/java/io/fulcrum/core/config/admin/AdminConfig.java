@@ -1,5 +1,6 @@
 package io.fulcrum.core.config.admin;
 
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.TlsConfig;
 
 import java.time.Duration;
@@ -21,12 +22,16 @@ import java.util.List;
  * @param headerTimeout  how long a connection may take to send a complete request head, from its opening or
  *                       from the previous answer (default 10 s); a slower one is closed
  */
-public record AdminConfig(Boolean enabled, String bind, TlsConfig tls, List<AdminToken> tokens,
+public record AdminConfig(Boolean enabled, HostPort bind, TlsConfig tls, List<AdminToken> tokens,
                           @io.fulcrum.core.config.RestartRequired String stateFile,
                           Boolean metricsWithoutToken, Integer maxConnections, Duration headerTimeout) {
 
+    /** The admin port when none is given: of {@code bind}, and of the URL {@code fulcrum ctl} and {@code demo} use. */
+    public static final int DEFAULT_PORT = 9900;
     /** The address used when {@code bind} is not given. */
-    public static final String DEFAULT_BIND = "127.0.0.1:9900";
+    public static final HostPort DEFAULT_BIND = HostPort.of("127.0.0.1", DEFAULT_PORT);
+    /** The admin server's URL when it runs with the default {@code bind}. */
+    public static final String DEFAULT_URL = "http://127.0.0.1:" + DEFAULT_PORT + "/";
     /** The state file name used when {@code stateFile} is not given. */
     public static final String DEFAULT_STATE_FILE = "fulcrum-state.json";
     /** The connection cap used when {@code maxConnections} is not given. */

@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.dns;
 
+import io.fulcrum.core.config.HostPort;
+
 import java.util.List;
 
 /**
@@ -15,7 +17,7 @@ import java.util.List;
  * @param gslb           names answered from the sites by a policy chain
  */
 public record DnsConfig(
-        List<String> listen,
+        List<HostPort> listen,
         Integer threads,
         Integer udpPayloadSize,
         String geoDatabase,
@@ -24,10 +26,13 @@ public record DnsConfig(
         List<SiteConfig> sites,
         List<GslbRecordConfig> gslb) {
 
+    /** The EDNS payload size advertised when {@code udpPayloadSize} is not given (the DNS flag day 2020 value). */
+    public static final int DEFAULT_UDP_PAYLOAD_SIZE = 1232;
+
     public DnsConfig {
         listen = listen == null ? List.of() : List.copyOf(listen);
         threads = threads == null ? 1 : threads;
-        udpPayloadSize = udpPayloadSize == null ? 1232 : udpPayloadSize;
+        udpPayloadSize = udpPayloadSize == null ? DEFAULT_UDP_PAYLOAD_SIZE : udpPayloadSize;
         stickyEntries = stickyEntries == null ? 100_000 : stickyEntries;
         zones = zones == null ? List.of() : List.copyOf(zones);
         sites = sites == null ? List.of() : List.copyOf(sites);

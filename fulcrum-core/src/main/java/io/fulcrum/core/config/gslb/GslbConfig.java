@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.gslb;
 
+import io.fulcrum.core.config.HostPort;
+
 import java.util.List;
 
 /**
@@ -19,7 +21,7 @@ import java.util.List;
  */
 public record GslbConfig(
         String site,
-        String bind,
+        HostPort bind,
         List<SiteConfig> sites,
         List<PeerConfig> peers,
         List<Integer> handoffWeights,
@@ -35,8 +37,11 @@ public record GslbConfig(
     /** Most peers one site exchanges state with. */
     public static final int MAX_PEERS = 32;
 
+    /** Where the site-state protocol listens when {@code bind} is not given. */
+    public static final HostPort DEFAULT_BIND = HostPort.of("0.0.0.0", 4790);
+
     public GslbConfig {
-        bind = bind == null ? "0.0.0.0:4790" : bind;
+        bind = bind == null ? DEFAULT_BIND : bind;
         sites = sites == null ? List.of() : List.copyOf(sites);
         peers = peers == null ? List.of() : List.copyOf(peers);
         handoffWeights = handoffWeights == null ? List.of(6, 4, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)

@@ -1,5 +1,6 @@
 package io.fulcrum.core.config.gslb;
 
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.health.BuiltInCheckTypes;
 import io.fulcrum.core.config.health.HealthCheckConfig;
 import io.fulcrum.core.extension.ExtensionConfig;
@@ -15,7 +16,7 @@ import java.time.Duration;
  *                       against the VIP's host and port; default {@link #DEFAULT_CHECK}
  * @param maxConnections the VIP's capacity in concurrent requests; 0 = the sum of its backends' max connections
  */
-public record VipConfig(String address, String listener, HealthCheckConfig check, Integer maxConnections) {
+public record VipConfig(HostPort address, String listener, HealthCheckConfig check, Integer maxConnections) {
 
     /**
      * The check of a VIP that names none: {@code GET /} every 5 s within 2 s, passing on a 2xx

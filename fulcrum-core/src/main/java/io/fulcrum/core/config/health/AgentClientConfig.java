@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.health;
 
+import io.fulcrum.core.config.HostPort;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,11 +16,14 @@ import java.util.Map;
  * @param timeout    time one poll may take
  * @param staleAfter a backend whose agent has not reported for this long takes no new connections
  */
-public record AgentClientConfig(Integer port, Map<String, String> addresses, String token, String tokenFile,
+public record AgentClientConfig(Integer port, Map<String, HostPort> addresses, String token, String tokenFile,
                                 Duration interval, Duration timeout, Duration staleAfter) {
 
+    /** The port a host agent serves on and is polled at when none is given ({@code fulcrum agent --listen}, {@code port}). */
+    public static final int DEFAULT_PORT = 9110;
+
     public AgentClientConfig {
-        port = port == null ? 9110 : port;
+        port = port == null ? DEFAULT_PORT : port;
         addresses = addresses == null ? Map.of() : Map.copyOf(addresses);
         interval = interval == null ? Duration.ofSeconds(1) : interval;
         timeout = timeout == null ? Duration.ofSeconds(1) : timeout;

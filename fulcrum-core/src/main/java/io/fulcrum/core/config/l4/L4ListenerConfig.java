@@ -1,6 +1,7 @@
 package io.fulcrum.core.config.l4;
 
 import io.fulcrum.core.balance.BalancerFactory;
+import io.fulcrum.core.config.BackendTlsConfig;
 import io.fulcrum.core.config.TlsConfig;
 import io.fulcrum.core.extension.ExtensionConfig;
 
@@ -16,7 +17,7 @@ import io.fulcrum.core.extension.ExtensionConfig;
  * @param timeouts            port-level timeouts (see {@link L4TimeoutsConfig})
  * @param acceptProxyProtocol read a PROXY protocol v1 or v2 header from each client first (TCP only)
  * @param tls                 TLS termination (TCP only; same shape as an HTTP listener's {@code tls})
- * @param backendTls          TLS to the backends (TCP only)
+ * @param backendTls          TLS to the backends (TCP only; the same shape as a pool's {@code tls})
  * @param splice              relay with Linux {@code splice(2)} (zero copy) when the transport is epoll and
  *                            neither TLS nor PROXY acceptance needs the bytes (default false)
  * @param udpHash             UDP only: pick each new session's backend by a consistent hash of the client
