@@ -14,6 +14,7 @@ import io.fulcrum.cluster.stats.StatsPublisher;
 import io.fulcrum.cluster.stats.TrafficRecorder;
 import io.fulcrum.cluster.sticky.StickyPeers;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.cluster.ControllerConfig;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
 import io.fulcrum.core.lifecycle.NodeService;
@@ -87,8 +88,8 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
             weights.follow(c);
         }
         if (c.stickyPeers().enabled()) {
-            peers = new StickyPeers(proxy::runtime, address(c.stickyPeers().listen()),
-                    () -> config.stickyPeers().peers().stream().map(ClusterControllerService::address).toList())
+            peers = new StickyPeers(proxy::runtime, c.stickyPeers().listen().socketAddress(),
+                    () -> config.stickyPeers().peers().stream().map(HostPort::socketAddress).toList())
                     .start();
         }
     }
@@ -184,14 +185,5 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
         if (client != null) {
             client.close();
         }
-    }
-
-    private static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
     }
 }

@@ -77,16 +77,6 @@ final class ClusterConfigValidator {
             }
             return;
         }
-        hostPort(peers.listen(), "stickyPeers.listen", error);
-        for (int i = 0; i < peers.peers().size(); i++) {
-            hostPort(peers.peers().get(i), SourceMap.index("stickyPeers.peers", i), error);
-        }
-    }
-
-    private static void hostPort(String text, String path, BiConsumer<String, String> error) {
-        ConfigValidator.HostPort hp = ConfigValidator.HostPort.parse(text, false);
-        if (hp.error() != null) {
-            error.accept(path, hp.error());
-        }
+        // The addresses themselves were parsed (and refused with their line) by the binder.
     }
 }

@@ -1,5 +1,6 @@
 package io.fulcrum.core.config.cluster;
 
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.RestartRequired;
 
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  * @param peers  the other proxies' {@code listen} addresses (membership may supply them instead);
  *               followed on reload
  */
-public record StickyPeersConfig(@RestartRequired String listen, List<String> peers) {
+public record StickyPeersConfig(@RestartRequired HostPort listen, List<HostPort> peers) {
 
     public StickyPeersConfig {
         peers = peers == null ? List.of() : List.copyOf(peers);
@@ -27,6 +28,6 @@ public record StickyPeersConfig(@RestartRequired String listen, List<String> pee
 
     /** Whether sharing is on. */
     public boolean enabled() {
-        return listen != null && !listen.isBlank();
+        return listen != null;
     }
 }
