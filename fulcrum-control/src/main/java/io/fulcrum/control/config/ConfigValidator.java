@@ -203,6 +203,7 @@ public final class ConfigValidator {
                 public void checkTls(TlsConfig tls, String path) { Run.this.checkTls(tls, path); }
             });
             GslbConfigValidator.check(c, this::error);
+            ClusterConfigValidator.check(c, this::error);
             DnsConfigValidator.check(c.dns(), c.listeners(), this::error, this::warn);
         }
 

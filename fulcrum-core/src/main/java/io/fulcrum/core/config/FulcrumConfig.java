@@ -20,6 +20,7 @@ import java.util.List;
  * @param dns       the authoritative DNS server and GSLB records (off when absent)
  * @param admin     the admin API, dashboard and metrics server (absent: not served)
  * @param store     where the configuration comes from: the file (absent) or etcd
+ * @param cluster   this node as a cluster member: id, roles, lease (absent: a node alone)
  */
 public record FulcrumConfig(
         ServerSettings server,
@@ -31,9 +32,11 @@ public record FulcrumConfig(
         GslbConfig gslb,
         DnsConfig dns,
         AdminConfig admin,
-        io.fulcrum.core.config.store.StoreConfig store) {
+        io.fulcrum.core.config.store.StoreConfig store,
+        io.fulcrum.core.config.cluster.ClusterConfig cluster) {
 
     public FulcrumConfig {
+        cluster = cluster == null ? io.fulcrum.core.config.cluster.ClusterConfig.off() : cluster;
         store = store == null ? io.fulcrum.core.config.store.StoreConfig.file() : store;
         admin = admin == null ? AdminConfig.disabled() : admin;
         server = server == null ? ServerSettings.defaults() : server;
@@ -46,12 +49,20 @@ public record FulcrumConfig(
         dns = dns == null ? DnsConfig.off() : dns;
     }
 
+    /** A configuration without a {@code cluster} section. */
+    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
+                         List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
+                         List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices, GslbConfig gslb,
+                         DnsConfig dns, AdminConfig admin, io.fulcrum.core.config.store.StoreConfig store) {
+        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, store, null);
+    }
+
     /** A configuration read from its file (no {@code store} section). */
     public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
                          List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
                          List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices, GslbConfig gslb,
                          DnsConfig dns, AdminConfig admin) {
-        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, null);
+        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, null, null);
     }
 
     /** A configuration without the optional sections. */
@@ -88,7 +99,7 @@ public record FulcrumConfig(
     /** This configuration with other process settings. */
     public FulcrumConfig withServer(ServerSettings otherServer) {
         return new FulcrumConfig(otherServer, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns,
-                admin, store);
+                admin, store, cluster);
     }
 
     /** The pool with this name, or {@code null}. */
