@@ -97,6 +97,7 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         // A weight the operator fixed through the API is left alone by the adaptive loop.
         health.operatorFixedWeights((pool, backend) -> admin.fixedWeight(pool, backend) != null);
         node.add(admin);
+        ClusterNode.addTo(node, dns, l4, () -> admin);
         return node;
     }
 
