@@ -75,6 +75,11 @@ public enum ApiEndpoint {
             Param.body("(YAML text)", "the configuration to check")),
     GSLB_SITES("GET", "/api/v1/gslb/sites", Role.READ, "GSLB sites as this node sees them (404 until GSLB runs)"),
     GSLB_HANDOFF("GET", "/api/v1/gslb/handoff", Role.READ, "GSLB hand-off shares (404 until GSLB runs)"),
+    CLUSTER_NODES("GET", "/api/v1/cluster/nodes", Role.READ,
+            "Cluster members as this node sees them: state (up, draining, removed, failed), roles, site, "
+                    + "addresses, and the leader (404 outside a cluster)"),
+    CLUSTER_LEADER("GET", "/api/v1/cluster/leader", Role.READ,
+            "The elected leader, its fencing revision, and whether this node leads (404 outside a cluster)"),
     EXTENSION("GET", "/api/v1/{extension}", Role.READ,
             "A read-only view of another service, such as dns/stats or gslb/peers (listed in /api/v1/help)");
 
