@@ -118,7 +118,7 @@ public final class LeaderElection implements Leadership {
     /** Stops watching; a leader lets go when its lease is revoked (the node leaving). */
     public void close() {
         closed = true;
-        clock.execute(() -> {
+        onClock(() -> {
             if (watcher != null) {
                 watcher.close();
                 watcher = null;
@@ -156,7 +156,7 @@ public final class LeaderElection implements Leadership {
         Watch.Watcher[] mine = new Watch.Watcher[1];
         mine[0] = client.getWatchClient().watch(key, WatchOption.builder().withRevision(revision + 1).build(),
                 Watch.listener(
-                        r -> clock.execute(() -> {
+                        r -> onClock(() -> {
                             if (watcher != mine[0]) {
                                 return;
                             }
@@ -167,7 +167,7 @@ public final class LeaderElection implements Leadership {
                                 campaign();
                             }
                         }),
-                        error -> clock.execute(() -> {
+                        error -> onClock(() -> {
                             if (watcher == mine[0]) {
                                 LOG.info("cluster: leader watch ended ({}); reading it again", error.toString());
                                 watcher.close();
@@ -259,9 +259,22 @@ public final class LeaderElection implements Leadership {
         }
     }
 
+    /** Runs a watch callback on the cluster thread; dropped once the node is shutting down. */
+    private void onClock(Runnable task) {
+        try {
+            clock.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("cluster: leader event after shutdown dropped");
+        }
+    }
+
     private void retryLater(Runnable action) {
         if (!closed) {
-            clock.schedule(action, retryDelayMillis, TimeUnit.MILLISECONDS);
+            try {
+                clock.schedule(action, retryDelayMillis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return; // shutting down
+            }
             retryDelayMillis = Math.min(retryDelayMillis * 2, 5_000);
         }
     }

@@ -33,10 +33,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every node's view of the cluster's members, kept from etcd: a full read of the members
- * prefix at one revision, then a watch from the next revision on. A watch that ends (a
- * compaction passed its revision, or an error the client gave up on) is followed by a new
- * full read at a consistent revision and a new watch from there, compared with what was
- * known so that no change is lost; the revision is never moved past an event not seen.
+ * prefix at one revision, then a watch from the next revision on. A watch whose connection
+ * is lost is resumed from the revision after the last event applied, so the changes made
+ * meanwhile arrive in order and none is skipped (the revision never moves past an event
+ * not seen). A watch that a compaction passed is followed by a new full read at a
+ * consistent revision, compared with what was known, and a new watch from there.
  *
  * <p>A registration that disappears is {@link MemberState#REMOVED} when its last word was
  * {@code leaving} and {@link MemberState#FAILED} otherwise (its lease expired). Each change
@@ -137,7 +138,7 @@ public final class Membership implements LiveMembers {
     /** Stops watching. */
     public void close() {
         closed = true;
-        clock.execute(() -> {
+        onClock(() -> {
             if (watcher != null) {
                 watcher.close();
                 watcher = null;
@@ -193,25 +194,65 @@ public final class Membership implements LiveMembers {
         resyncDelayMillis = Math.min(resyncDelayMillis * 2, 5_000);
     }
 
+    /** Runs a watch callback on the cluster thread; dropped once the node is shutting down. */
+    private void onClock(Runnable task) {
+        try {
+            clock.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("cluster: members event after shutdown dropped");
+        }
+    }
+
+    private void scheduleResume() {
+        if (closed) {
+            return;
+        }
+        clock.schedule(() -> {
+            if (!closed && watcher == null) {
+                watchFrom(revision + 1);
+            }
+        }, resyncDelayMillis, TimeUnit.MILLISECONDS);
+        resyncDelayMillis = Math.min(resyncDelayMillis * 2, 5_000);
+    }
+
+    private static boolean compacted(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof io.etcd.jetcd.common.exception.CompactedException
+                    || String.valueOf(t.getMessage()).contains("compacted")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void watchFrom(long fromRevision) {
         WatchOption option = WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(fromRevision).build();
         Watch.Watcher[] mine = new Watch.Watcher[1];
         mine[0] = client.getWatchClient().watch(keys.members(), option, Watch.listener(
-                response -> clock.execute(() -> {
+                response -> onClock(() -> {
                     if (watcher == mine[0]) {
                         apply(response);
                     }
                 }),
-                error -> clock.execute(() -> {
-                    if (watcher == mine[0]) {
-                        // A compaction past our revision, or the client gave up: read everything again.
-                        LOG.info("cluster: members watch ended ({}); reading them again", error.toString());
-                        watcher.close();
-                        watcher = null;
+                error -> onClock(() -> {
+                    if (watcher != mine[0]) {
+                        return;
+                    }
+                    watcher.close();
+                    watcher = null;
+                    if (compacted(error)) {
+                        // The events after our revision are gone: read everything again, at one revision.
+                        LOG.info("cluster: members watch compacted past revision {}; reading them again", revision);
                         scheduleResync();
+                    } else {
+                        // The connection went (the etcd member died): resume from the next revision not
+                        // seen, so the changes made meanwhile arrive in order, none skipped.
+                        LOG.info("cluster: members watch lost ({}); resuming from revision {}", error.toString(),
+                                revision + 1);
+                        scheduleResume();
                     }
                 }),
-                () -> clock.execute(() -> {
+                () -> onClock(() -> {
                     if (watcher == mine[0] && !closed) {
                         watcher = null;
                         scheduleResync();
@@ -238,11 +279,10 @@ public final class Membership implements LiveMembers {
                 default -> {
                 }
             }
+            // Only events move the revision: a resumed watch starts right after the last one applied.
             revision = Math.max(revision, e.getKeyValue().getModRevision());
         }
-        if (response.getHeader() != null) {
-            revision = Math.max(revision, response.getHeader().getRevision());
-        }
+        resyncDelayMillis = RESYNC_FIRST_DELAY_MILLIS;
         publish();
     }
 
