@@ -118,9 +118,21 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
                 etcd.endpoints(), etcd.prefix());
     }
 
+    /**
+     * The cluster section is read once, at start (RestartRequired); what a reload can change
+     * is where the node serves, which its registration then says.
+     */
     @Override
-    public void apply(FulcrumConfig whole) {
-        // The cluster section is read once, at start (RestartRequired).
+    public synchronized void apply(FulcrumConfig whole) {
+        if (clock == null) {
+            return;
+        }
+        Member now = self(whole);
+        try {
+            clock.execute(() -> registration.update(now));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("cluster: closing, registration not updated");
+        }
     }
 
     /** This node's registration: identity from the section (site and host default to server's), bound addresses. */
@@ -180,8 +192,8 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
     }
 
     /** The leadership of this node, for the parts only the leader runs (empty outside a cluster). */
-    Leadership leadership() {
-        return election;
+    java.util.Optional<Leadership> leadership() {
+        return java.util.Optional.ofNullable(election);
     }
 
     @Override

@@ -48,6 +48,19 @@ public final class Registration {
         return self;
     }
 
+    /**
+     * Registers what the node says of itself now (after a reload moved a listener), keeping
+     * its state and the time it registered; writes only when something changed.
+     */
+    public void update(Member now) {
+        Member next = new Member(now.id(), now.roles(), now.site(), now.host(), now.addresses(), now.capacity(),
+                now.version(), self.state(), self.registeredAt());
+        if (!next.equals(self)) {
+            self = next;
+            write(lease.id());
+        }
+    }
+
     /** Announces that the node is leaving on purpose: it takes no new traffic from now on. */
     public void drain() {
         self = self.withState(Member.DRAINING);
