@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A cluster member on a real etcd as the operator sees it beyond the API: {@code /metrics}
- * counts the members by state and says this node leads, and the dashboard (headless
+ * counts the members by state and says this node leads, a reload that moves the listener
+ * moves the registered address, and the dashboard (headless
  * Chromium) shows the cluster panel with this node up and marked leader.
  */
 class ClusterDashboardAndMetricsTest {
@@ -38,9 +39,11 @@ class ClusterDashboardAndMetricsTest {
     private static final String TOKEN = "cluster-dashboard-token-0123456789";
 
     @Test
-    void metricsCountMembersAndTheDashboardShowsTheClusterPanel() throws Exception {
+    void metricsCountMembersTheRegistrationFollowsAReloadAndTheDashboardShowsThePanel() throws Exception {
+        int firstPort = FreePorts.tcp();
         try (EtcdProcess etcd = EtcdProcess.single();
-             FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(config(etcd.endpoint()), "solo.yaml"), null)) {
+             FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(config(etcd.endpoint(), firstPort), "solo.yaml"),
+                     null)) {
             node.start();
             String admin = node.service(AdminService.class).url();
             HttpClient http = HttpClient.newHttpClient();
@@ -51,6 +54,13 @@ class ClusterDashboardAndMetricsTest {
                         .contains("fulcrum_cluster_members{state=\"failed\"} 0.0")
                         .contains("fulcrum_cluster_is_leader 1.0");
             });
+
+            // A reload that moves the listener: the registration says where the node serves now.
+            assertThat(proxyAddresses(http, admin)).containsExactly("127.0.0.1:" + firstPort);
+            int movedPort = FreePorts.tcp();
+            node.offer(ConfigLoader.parse(config(etcd.endpoint(), movedPort), "solo.yaml"), "test", "moved listener");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(proxyAddresses(http, admin)).containsExactly("127.0.0.1:" + movedPort));
 
             assumeThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER))
                     .as("Debian's chromium and chromium-driver are not installed (.ci/run installs them)").isTrue();
@@ -76,7 +86,17 @@ class ClusterDashboardAndMetricsTest {
         }
     }
 
-    private static String config(String etcd) {
+    /** The proxy addresses of this node's registration, as the cluster view shows them. */
+    private static List<String> proxyAddresses(HttpClient http, String admin) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create(admin + "api/v1/cluster/nodes"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
+        var nodes = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("nodes");
+        List<String> out = new java.util.ArrayList<>();
+        nodes.get(0).path("addresses").path("proxy").forEach(a -> out.add(a.asText()));
+        return out;
+    }
+
+    private static String config(String etcd, int port) {
         return """
                 accessLog: {enabled: false}
                 listeners:
@@ -94,7 +114,7 @@ class ClusterDashboardAndMetricsTest {
                   roles: [proxy, controller]
                   leaseTtl: 3s
                   etcd: {endpoints: ["%s"], prefix: /dashboard-test}
-                """.formatted(FreePorts.tcp(), TOKEN, etcd);
+                """.formatted(port, TOKEN, etcd);
     }
 
     private static WebDriver chromium(Path profile) {
