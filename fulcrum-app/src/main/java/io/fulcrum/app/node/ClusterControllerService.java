@@ -134,9 +134,7 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
 
     @Override
     public void registerMetrics(PrometheusRegistry registry) {
-        GaugeWithCallback.builder().name("fulcrum_cluster_leader")
-                .help("1 while this node is the cluster controller's leader.")
-                .callback(cb -> cb.call(leadership != null && leadership.isLeader() ? 1 : 0)).register(registry);
+        // Whether this node leads is fulcrum_cluster_is_leader, from the election (ClusterNode).
         CounterWithCallback.builder().name("fulcrum_cluster_stats_published_bytes")
                 .help("Bytes of per-backend statistics this node wrote to etcd.")
                 .callback(cb -> cb.call(publisher == null ? 0 : publisher.bytesPublished())).register(registry);
