@@ -54,6 +54,14 @@ public final class DnsService implements NodeService {
         engine.siteState(Objects.requireNonNullElse(view, SiteStateView.unknown()));
     }
 
+    /**
+     * Plugs in the cluster's membership: GSLB answers then list only live members' VIPs and
+     * refer only to live lower-tier nodes (default: {@link io.fulcrum.core.cluster.LiveMembers#everyone()}).
+     */
+    public void liveMembers(io.fulcrum.core.cluster.LiveMembers members) {
+        engine.liveMembers(Objects.requireNonNullElse(members, io.fulcrum.core.cluster.LiveMembers.everyone()));
+    }
+
     /** The counters. */
     public DnsStats stats() {
         return engine.stats();

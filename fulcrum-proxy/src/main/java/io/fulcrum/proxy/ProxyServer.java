@@ -288,8 +288,8 @@ public final class ProxyServer implements AutoCloseable {
                     lc.connect()));
         }
         return new FulcrumConfig(config.server(), config.accessLog(), listeners, config.pools(), config.l4Timeouts(),
-                config.virtualServices(), config.gslb(), config.dns(), config.admin(), config.store(), config.controller(),
-                config.stickyPeers());
+                config.virtualServices(), config.gslb(), config.dns(), config.admin(), config.store(),
+                config.cluster(), config.controller(), config.stickyPeers());
     }
 
     /** Tells every event loop to stop reusing connections of pools that now connect differently. */

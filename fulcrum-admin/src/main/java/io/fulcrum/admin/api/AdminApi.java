@@ -115,6 +115,9 @@ public final class AdminApi {
             }
             return snapshot;
         });
+        // Served by the cluster member beside the proxy (fulcrum-app), when the node has a cluster section.
+        handlers.put(CLUSTER_NODES, (r, p) -> cluster("cluster/nodes"));
+        handlers.put(CLUSTER_LEADER, (r, p) -> cluster("cluster/leader"));
         handlers.put(EXTENSION, (r, p) -> {
             Object snapshot = extension(p.get("extension"));
             if (snapshot == null) {
@@ -185,6 +188,15 @@ public final class AdminApi {
         out.put("endpoints", list);
         out.put("extensions", extensions);
         return out;
+    }
+
+    /** A cluster view, or 404 when this node is not a cluster member. */
+    private Object cluster(String path) {
+        Object snapshot = extension(path);
+        if (!(snapshot instanceof Map<?, ?> m) || !Boolean.TRUE.equals(m.get("enabled"))) {
+            throw new ApiException(404, "this node is not a cluster member (no cluster section)");
+        }
+        return snapshot;
     }
 
     /** Whether some service serves this extension path (asked on the event loop: no snapshot is taken). */

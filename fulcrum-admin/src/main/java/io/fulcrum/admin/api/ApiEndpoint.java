@@ -77,6 +77,11 @@ public enum ApiEndpoint {
     GSLB_HANDOFF("GET", "/api/v1/gslb/handoff", Role.READ, "GSLB hand-off shares (404 until GSLB runs)"),
     CLUSTER_STATS("GET", "/api/v1/cluster/stats", Role.READ,
             "The cluster controller: this node, the leader, per pool the aggregated load and the last publication"),
+    CLUSTER_NODES("GET", "/api/v1/cluster/nodes", Role.READ,
+            "Cluster members as this node sees them: state (up, draining, removed, failed), roles, site, "
+                    + "addresses, and the leader (404 outside a cluster)"),
+    CLUSTER_LEADER("GET", "/api/v1/cluster/leader", Role.READ,
+            "The elected leader, its fencing revision, and whether this node leads (404 outside a cluster)"),
     EXTENSION("GET", "/api/v1/{extension}", Role.READ,
             "A read-only view of another service, such as dns/stats or gslb/peers (listed in /api/v1/help)");
 

@@ -74,6 +74,7 @@ final class ReadViews {
         f.put("l4", !c.virtualServices().isEmpty());
         f.put("gslb", c.gslb().enabled());
         f.put("dns", c.dns().enabled());
+        f.put("cluster", c.cluster().enabled());
         return f;
     }
 

@@ -43,7 +43,8 @@ import static io.fulcrum.admin.cli.Table.col;
                 CtlCommand.Fail.class, CtlCommand.Enable.class, CtlCommand.Disable.class, CtlCommand.Weight.class,
                 CtlCommand.Add.class, CtlCommand.Remove.class, CtlCommand.Stickiness.class,
                 CtlCommand.Importance.class, CtlCommand.Reload.class, CtlCommand.Validate.class,
-                CtlCommand.State.class, CtlCommand.Endpoints.class, CtlCommand.Get.class, CommandLine.HelpCommand.class},
+                CtlCommand.State.class, CtlCommand.Endpoints.class, CtlCommand.Get.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the server refused or could not be reached", "2:invalid command line"})
 public final class CtlCommand implements Callable<Integer> {
@@ -126,8 +127,9 @@ public final class CtlCommand implements Callable<Integer> {
 
     /** The common shape of a subcommand: call the API, print table or JSON, map errors to exit 1. */
     abstract static class Action implements Callable<Integer> {
+        /** The command above: {@code ctl} itself, or a group such as {@code cluster}. */
         @ParentCommand
-        CtlCommand ctl;
+        Object parent;
 
         @Spec
         CommandSpec spec;
@@ -137,6 +139,19 @@ public final class CtlCommand implements Callable<Integer> {
         /** @param calls the endpoints this command calls (checked against the endpoint table by a test) */
         Action(ApiEndpoint... calls) {
             this.calls = List.of(calls);
+        }
+
+        /** The ctl command above this one (directly, or above a group such as {@code cluster}). */
+        CtlCommand ctl() {
+            if (parent instanceof CtlCommand c) {
+                return c;
+            }
+            for (CommandLine p = spec.commandLine().getParent(); p != null; p = p.getParent()) {
+                if (p.getCommand() instanceof CtlCommand c) {
+                    return c;
+                }
+            }
+            throw new IllegalStateException(spec.name() + " is not under fulcrum ctl");
         }
 
         /** The endpoints of the table this command calls. */
@@ -156,8 +171,8 @@ public final class CtlCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try {
-                JsonNode answer = run(ctl.client());
-                if (ctl.json) {
+                JsonNode answer = run(ctl().client());
+                if (ctl().json) {
                     out.println(AdminClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
                 } else {
                     table(out, answer);
@@ -341,7 +356,7 @@ public final class CtlCommand implements Callable<Integer> {
             if (follow) {
                 PrintWriter out = spec.commandLine().getOut();
                 c.follow(after, e -> {
-                    out.println(ctl.json ? e.toString() : line(e));
+                    out.println(ctl().json ? e.toString() : line(e));
                     out.flush();
                 });
                 return AdminClient.JSON.createArrayNode();
@@ -381,6 +396,57 @@ public final class CtlCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code fulcrum ctl cluster nodes|leader|stats}: the cluster as the node asked sees it. */
+    @Command(name = "cluster", description = "The cluster: its members, the elected leader, the controller's statistics.",
+            subcommands = {CtlCommand.ClusterNodes.class, CtlCommand.ClusterLeader.class, CtlCommand.ClusterStats.class})
+    static final class Cluster implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing cluster command (nodes, leader or stats)");
+        }
+    }
+
+    @Command(name = "nodes", description = "Cluster members with their state (up, draining, removed, failed) and the leader.")
+    static final class ClusterNodes extends Action {
+        ClusterNodes() {
+            super(ApiEndpoint.CLUSTER_NODES);
+        }
+
+        JsonNode run(AdminClient c) throws IOException {
+            return c.call(ApiEndpoint.CLUSTER_NODES, null, null);
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            out.println("leader: " + (a.path("leader").isNull() ? "(none)" : a.path("leader").asText()));
+            Table.print(out, a.path("nodes"), List.of(col("NODE", "id"), col("STATE", "state"),
+                    col("LEADER", "leader"), col("ROLES", "roles"), col("SITE", "site"), col("HOST", "host"),
+                    col("PROXY", "addresses.proxy"), col("DNS", "addresses.dns"), col("ADMIN", "addresses.admin"),
+                    col("SINCE", "since")));
+        }
+    }
+
+    @Command(name = "leader", description = "The elected leader and its fencing revision.")
+    static final class ClusterLeader extends Action {
+        ClusterLeader() {
+            super(ApiEndpoint.CLUSTER_LEADER);
+        }
+
+        JsonNode run(AdminClient c) throws IOException {
+            return c.call(ApiEndpoint.CLUSTER_LEADER, null, null);
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            Table.print(out, AdminClient.JSON.createArrayNode().add(a), List.of(col("LEADER", "leader"),
+                    col("FENCING_REVISION", "fencingRevision"), col("LEASE", "lease"), col("THIS_NODE", "self"),
+                    col("IS_LEADER", "isLeader")));
+        }
+    }
+
     @Command(name = "handoff", description = "The GSLB hand-off table.")
     static final class Handoff extends Action {
         Handoff() {
@@ -392,26 +458,10 @@ public final class CtlCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "cluster", description = "The cluster: the controller's statistics and publications.",
-            subcommands = {CtlCommand.ClusterStats.class, CommandLine.HelpCommand.class})
-    static final class Cluster {
-        @ParentCommand
-        CtlCommand ctl;
-    }
-
     @Command(name = "stats", description = "The cluster controller: leader, per pool the load and the last publication.")
     static final class ClusterStats extends Action {
-        @ParentCommand
-        Cluster group;
-
         ClusterStats() {
             super(ApiEndpoint.CLUSTER_STATS);
-        }
-
-        @Override
-        public Integer call() {
-            ctl = group.ctl; // one level deeper than the other commands
-            return super.call();
         }
 
         JsonNode run(AdminClient c) throws IOException {

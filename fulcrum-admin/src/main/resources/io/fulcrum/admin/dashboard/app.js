@@ -83,7 +83,9 @@
       $('#sites-panel').classList.toggle('hidden', !status.features.gslb);
       $('#gslb').classList.toggle('hidden', !status.features.gslb);
       $('#l4').classList.toggle('hidden', !status.features.l4);
+      $('#cluster-panel').classList.toggle('hidden', !status.features.cluster);
       if (status.features.gslb) await renderSites();
+      if (status.features.cluster) await renderCluster();
       if (status.features.l4) {
         const c = await api('GET', 'connections?limit=1');
         $('#l4-summary').textContent = 'active ' + c.active + ', fin ' + c.fin + ', completed ' + c.completed;
@@ -116,6 +118,14 @@
     fill($('#handoff tbody'), shares.length ? shares.map(([site, share]) =>
       el('tr', {}, el('td', {}, site), el('td', { class: 'num' }, (100 * share).toFixed(1) + '%')))
       : [el('tr', {}, el('td', { colSpan: 2, class: 'muted' }, 'no hand-off table computed yet'))]);
+  }
+
+  // The cluster's members as this node sees them; the leader is marked.
+  async function renderCluster() {
+    const c = await api('GET', 'cluster/nodes');
+    fill($('#cluster tbody'), c.nodes.map(n => el('tr', { 'data-node': n.id, 'data-state': n.state },
+      el('td', {}, n.id + (n.leader ? ' (leader)' : '') + (n.id === c.self ? ' (here)' : '')),
+      el('td', {}, n.state), el('td', {}, n.roles.join(', ')), el('td', {}, n.site), el('td', {}, n.host))));
   }
 
   // The latest active check under the health badge when it failed: which check, why, and when.

@@ -98,7 +98,7 @@ class EndpointTableCoverageTest {
         List<CommandLine> commands = new java.util.ArrayList<>(ctl.getSubcommands().values());
         for (int i = 0; i < commands.size(); i++) {
             CommandLine sub = commands.get(i);
-            commands.addAll(sub.getSubcommands().values()); // groups such as `cluster stats`
+            commands.addAll(sub.getSubcommands().values()); // groups such as `cluster stats` or `cluster nodes`
             if (sub.getCommand() instanceof CtlCommand.Action a) {
                 assertThat(a.calls()).as(sub.getCommandName() + " names the endpoints it calls").isNotEmpty();
                 called.addAll(a.calls());

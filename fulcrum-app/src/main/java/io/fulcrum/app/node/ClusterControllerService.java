@@ -7,8 +7,7 @@ import io.fulcrum.cluster.controller.Controller;
 import io.fulcrum.cluster.controller.ControllerKeys;
 import io.fulcrum.cluster.controller.Publication;
 import io.fulcrum.cluster.controller.PublishedWeights;
-import io.fulcrum.cluster.etcd.EtcdClients;
-import io.fulcrum.cluster.leader.LeaseKeyLeadership;
+import io.fulcrum.cluster.election.Leadership;
 import io.fulcrum.cluster.stats.StatsCollector;
 import io.fulcrum.cluster.stats.StatsPublisher;
 import io.fulcrum.cluster.stats.TrafficRecorder;
@@ -25,36 +24,35 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Wires the cluster controller (statistics publication, leader aggregation, published weights)
- * and the sticky peers into a node. Off unless {@code controller.enabled} or {@code stickyPeers.listen}
+ * and the sticky peers into a node. The controller runs on the cluster member's etcd client and
+ * leads when the member's election makes this node leader ({@link ClusterNode} adds this service
+ * and starts before it). Off unless {@code controller.enabled} or {@code stickyPeers.listen}
  * is set; the settings of both are read at start (a change needs a restart), except the pools the
  * controller drives, which follow every reload.
  */
 final class ClusterControllerService implements NodeService, AdminReadable, MetricsSource {
 
     private final ProxyServer proxy;
-    private final Path baseDir;
+    private final ClusterNode cluster;
     private volatile FulcrumConfig config;
-    private Client client;
     private String nodeName = "";
     private TrafficRecorder recorder;
     private StatsPublisher publisher;
-    private LeaseKeyLeadership leadership;
+    private Leadership leadership;
     private Controller controller;
     private PublishedWeights weights;
     private StickyPeers peers;
 
-    ClusterControllerService(ProxyServer proxy, Path configFile) {
+    ClusterControllerService(ProxyServer proxy, ClusterNode cluster) {
         this.proxy = proxy;
-        this.baseDir = configFile == null ? null : configFile.toAbsolutePath().getParent();
+        this.cluster = cluster;
     }
 
     @Override
@@ -67,20 +65,19 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
         this.config = c;
         ControllerConfig ctl = c.controller();
         if (ctl.enabled()) {
-            EtcdStoreConfig etcd = c.store().etcd();
-            nodeName = ctl.node() != null ? ctl.node()
-                    : !c.server().host().isEmpty() ? c.server().host() : InetAddress.getLocalHost().getHostName();
-            client = EtcdClients.create(etcd, baseDir);
+            // The validator makes controller.enabled need a cluster section, so the member runs.
+            EtcdStoreConfig etcd = cluster.etcd();
+            Client client = cluster.client();
+            nodeName = cluster.nodeId();
+            leadership = cluster.leadership().orElseThrow();
             ControllerKeys keys = new ControllerKeys(etcd.prefix());
             recorder = new TrafficRecorder(proxy.exchangeObserver());
             proxy.observeExchanges(recorder);
             StatsCollector collector = new StatsCollector(nodeName, proxy::runtime, recorder);
             publisher = new StatsPublisher(client, keys.stats(nodeName), collector::collect, ctl.interval(),
                     ctl.leaseTtl(), etcd.requestTimeout()).start();
-            leadership = new LeaseKeyLeadership(client, keys.leader(), nodeName, ctl.leaseTtl(), etcd.requestTimeout())
-                    .start();
-            controller = new Controller(client, keys, nodeName, leadership, leadership.key(), () -> config,
-                    etcd.requestTimeout()).start(ctl.interval());
+            controller = new Controller(client, keys, nodeName, leadership, () -> config, etcd.requestTimeout())
+                    .start(ctl.interval());
             weights = new PublishedWeights(client, keys, pool -> {
                 PoolRuntime p = proxy.runtime().pools().get(pool);
                 return p == null ? List.of() : p.backends();
@@ -121,7 +118,7 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
         out.put("enabled", controller != null);
         if (controller != null) {
             out.put("node", nodeName);
-            out.put("leader", leadership.leaderName());
+            out.put("leader", leadership.leader().map(Leadership.Leader::nodeId).orElse(null));
             out.put("isLeader", leadership.isLeader());
             out.put("fencingRevision", leadership.fencingRevision());
             out.put("statsPublications", publisher.publications());
@@ -138,9 +135,7 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
 
     @Override
     public void registerMetrics(PrometheusRegistry registry) {
-        GaugeWithCallback.builder().name("fulcrum_cluster_leader")
-                .help("1 while this node is the cluster controller's leader.")
-                .callback(cb -> cb.call(leadership != null && leadership.isLeader() ? 1 : 0)).register(registry);
+        // Whether this node leads is fulcrum_cluster_is_leader, from the election (ClusterNode).
         CounterWithCallback.builder().name("fulcrum_cluster_stats_published_bytes")
                 .help("Bytes of per-backend statistics this node wrote to etcd.")
                 .callback(cb -> cb.call(publisher == null ? 0 : publisher.bytesPublished())).register(registry);
@@ -173,17 +168,11 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
         if (controller != null) {
             controller.close();
         }
-        if (leadership != null) {
-            leadership.close();
-        }
         if (publisher != null) {
             publisher.close();
         }
         if (recorder != null && proxy.exchangeObserver() == recorder) {
             proxy.observeExchanges(recorder.next());
-        }
-        if (client != null) {
-            client.close();
         }
     }
 }

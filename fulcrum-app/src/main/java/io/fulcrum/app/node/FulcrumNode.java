@@ -112,8 +112,7 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         // A weight the operator fixed through the API is left alone by the adaptive loop.
         health.operatorFixedWeights((pool, backend) -> admin.fixedWeight(pool, backend) != null);
         node.add(admin);
-        // After the admin service: it chains its statistics recorder before the admin's metrics.
-        node.add(new ClusterControllerService(node.proxy, configFile));
+        ClusterNode.addTo(node, dns, l4, () -> admin);
         return node;
     }
 

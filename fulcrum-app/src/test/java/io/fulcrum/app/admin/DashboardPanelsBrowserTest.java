@@ -78,7 +78,7 @@ class DashboardPanelsBrowserTest {
                 driver.manage().window().setSize(new Dimension(width, 1400));
                 long seen = refreshed(driver);
                 await().atMost(Duration.ofSeconds(10)).until(() -> refreshed(browser) > seen);
-                for (String panel : List.of("gslb", "l4", "sites-panel")) {
+                for (String panel : List.of("gslb", "l4", "sites-panel", "cluster-panel")) {
                     assertThat(driver.findElement(By.id(panel)).isDisplayed()).as(panel + " at " + width + " px").isFalse();
                 }
                 assertThat(driver.findElement(By.id("services-panel")).isDisplayed()).isTrue();

@@ -157,9 +157,12 @@ class ControllerWeightsClusterTest {
                   etcd:
                     endpoints: ["%s"]
                     prefix: /controller-test
+                cluster:
+                  nodeId: %s
+                  roles: [proxy, controller]
+                  leaseTtl: 3s
                 controller:
                   enabled: true
-                  node: %s
                   interval: 500ms
                   leaseTtl: 3s
                   pools:

@@ -10,7 +10,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.fulcrum.cluster.etcd.EtcdClients;
-import io.fulcrum.cluster.leader.Leadership;
+import io.fulcrum.cluster.election.Leadership;
 import io.fulcrum.cluster.stats.NodeStats;
 import io.fulcrum.cluster.stats.StatsCodec;
 import io.fulcrum.core.config.BackendConfig;
@@ -20,6 +20,7 @@ import io.fulcrum.core.config.cluster.ControlledPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,18 +70,18 @@ public final class Controller implements AutoCloseable {
      * @param client     the etcd client
      * @param keys       the key layout
      * @param node       this node's name
-     * @param leadership whether this node leads
-     * @param fenceKey   the leader key whose create revision fences the writes
+     * @param leadership whether this node leads: the cluster's election, whose leader key's create
+     *                   revision fences the writes
      * @param config     the node's current configuration (pools and controller settings)
      * @param requestTimeout how long one etcd call may take
      */
-    public Controller(Client client, ControllerKeys keys, String node, Leadership leadership, ByteSequence fenceKey,
+    public Controller(Client client, ControllerKeys keys, String node, Leadership leadership,
                       Supplier<FulcrumConfig> config, java.time.Duration requestTimeout) {
         this.client = client;
         this.keys = keys;
         this.node = node;
         this.leadership = leadership;
-        this.fenceKey = fenceKey;
+        this.fenceKey = ByteSequence.from(leadership.leaderKey(), StandardCharsets.UTF_8);
         this.config = config;
         this.timeoutMillis = requestTimeout.toMillis();
     }

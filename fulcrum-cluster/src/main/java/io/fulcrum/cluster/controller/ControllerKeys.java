@@ -3,7 +3,6 @@ package io.fulcrum.cluster.controller;
 /**
  * Where the controller's data lives under the cluster prefix:
  * {@code <prefix>/stats/<node>} (each node's statistics, under its lease),
- * {@code <prefix>/controller/leader} (the leader key of {@code LeaseKeyLeadership}),
  * {@code <prefix>/controller/pools/<pool>} (the publication for one pool: only the nodes
  * serving that pool watch it).
  *
@@ -21,10 +20,6 @@ public record ControllerKeys(String prefix) {
 
     public String stats(String node) {
         return statsPrefix() + node;
-    }
-
-    public String leader() {
-        return prefix + "/controller/leader";
     }
 
     public String pool(String pool) {

@@ -2,17 +2,22 @@ package io.fulcrum.cluster.controller;
 
 import io.etcd.jetcd.Client;
 import io.fulcrum.cluster.etcd.EtcdClients;
-import io.fulcrum.cluster.leader.Leadership;
-import io.fulcrum.cluster.leader.LeaseKeyLeadership;
+import io.fulcrum.cluster.election.LeaderElection;
+import io.fulcrum.cluster.election.Leadership;
+import io.fulcrum.cluster.member.ClusterKeys;
+import io.fulcrum.cluster.member.NodeLease;
 import io.fulcrum.cluster.stats.BackendStats;
 import io.fulcrum.cluster.stats.NodeStats;
 import io.fulcrum.cluster.stats.StatsCodec;
 import io.fulcrum.core.config.BackendConfig;
+
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.cluster.ControlledPoolConfig;
 import io.fulcrum.core.config.cluster.ControllerConfig;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
+import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.testsupport.EtcdProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +25,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,12 +56,12 @@ class ControllerPublicationTest {
     }
 
     private static FulcrumConfig config(int threshold) {
-        PoolConfig web = new PoolConfig("web", "weighted-round-robin", null, null, null, null, null, null, null, null,
-                null, null, List.of(new BackendConfig("fast", "127.0.0.1:1", 50, null, null, null, null, null),
-                        new BackendConfig("slow", "127.0.0.1:2", 50, null, null, null, null, null)));
+        PoolConfig web = new PoolConfig("web", ExtensionConfig.of("weighted-round-robin"), null, null, null,
+                null, null, null, null, List.of(new BackendConfig("fast", HostPort.of("127.0.0.1", 1), 50, null, null, null, null, null),
+                        new BackendConfig("slow", HostPort.of("127.0.0.1", 2), 50, null, null, null, null, null)));
         FulcrumConfig c = new FulcrumConfig(null, null, List.of(), List.of(web));
         return new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), null, null, null, null, null,
-                null, new ControllerConfig(true, "n1", null, null,
+                null, null, new ControllerConfig(true, null, null,
                 List.of(new ControlledPoolConfig("web", null, null, null, null, null, threshold, Duration.ofSeconds(30)))),
                 null);
     }
@@ -76,22 +83,30 @@ class ControllerPublicationTest {
     void theLeaderPublishesWeightsFencedByItsLeaderKeyAndOnlyWhenTheyMoveEnough() throws Exception {
         publishStats("n1", 50);
         publishStats("n2", 30);
-        try (LeaseKeyLeadership leader = new LeaseKeyLeadership(client, KEYS.leader(), "n1", Duration.ofSeconds(3), TIMEOUT).start()) {
+        // The cluster's election, as a node runs it: one candidate on its own lease.
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        NodeLease lease = new NodeLease(client, Duration.ofSeconds(3), TIMEOUT, clock);
+        LeaderElection leader = new LeaderElection(client, new ClusterKeys("/pub-test").leader(), "n1", true, lease,
+                null, clock, TIMEOUT);
+        try {
+            leader.start();
+            lease.start();
             await().atMost(Duration.ofSeconds(20)).until(leader::isLeader);
 
             // A node that believes it leads with another revision (deposed, or never elected) is refused by etcd.
             Leadership stale = new Leadership() {
                 public boolean isLeader() { return true; }
                 public long fencingRevision() { return leader.fencingRevision() - 1; }
-                public void addListener(Listener l) { }
-                public void removeListener(Listener l) { }
+                public java.util.Optional<Leader> leader() { return java.util.Optional.empty(); }
+                public String leaderKey() { return leader.leaderKey(); }
+                public AutoCloseable onChange(Runnable listener) { return () -> { }; }
             };
-            Controller deposed = new Controller(client, KEYS, "n0", stale, leader.key(), () -> config(10), TIMEOUT);
+            Controller deposed = new Controller(client, KEYS, "n0", stale, () -> config(10), TIMEOUT);
             deposed.round();
             assertThat(deposed.fencedOut()).isEqualTo(1);
             assertThat(published()).isNull();
 
-            Controller controller = new Controller(client, KEYS, "n1", leader, leader.key(), () -> config(10), TIMEOUT);
+            Controller controller = new Controller(client, KEYS, "n1", leader, () -> config(10), TIMEOUT);
             long before = System.currentTimeMillis();
             controller.round();
             Publication p = published();
@@ -108,7 +123,7 @@ class ControllerPublicationTest {
             assertThat(p.aggregate().backend("slow").p50Millis()).isEqualTo(40);
 
             // With a threshold of 100%, the next (different but close) weights are not worth a write.
-            Controller strict = new Controller(client, KEYS, "n1", leader, leader.key(), () -> config(100), TIMEOUT);
+            Controller strict = new Controller(client, KEYS, "n1", leader, () -> config(100), TIMEOUT);
             strict.round(); // goes on from the published weights of this term: 73/28 -> 84/17, under 100%
             long revision = client.getKVClient().get(EtcdClients.bytes(KEYS.pool("web"))).get(5, TimeUnit.SECONDS)
                     .getKvs().getFirst().getModRevision();
@@ -116,6 +131,10 @@ class ControllerPublicationTest {
             assertThat(client.getKVClient().get(EtcdClients.bytes(KEYS.pool("web"))).get(5, TimeUnit.SECONDS)
                     .getKvs().getFirst().getModRevision()).isEqualTo(revision);
             assertThat(strict.publications()).isZero();
+        } finally {
+            leader.close();
+            clock.submit(lease::revoke).get(10, TimeUnit.SECONDS);
+            clock.shutdownNow();
         }
     }
 }

@@ -1,28 +1,37 @@
 package io.fulcrum.control.config;
 
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.cluster.ClusterConfig;
 import io.fulcrum.core.config.cluster.ControlledPoolConfig;
 import io.fulcrum.core.config.cluster.ControllerConfig;
 import io.fulcrum.core.config.cluster.StickyPeersConfig;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * The rules of the {@code controller} and {@code stickyPeers} sections: the controller needs
- * etcd ({@code store.etcd}), drives only pools that exist, with a known mode and policy and a
- * sane weight range; sticky peers are {@code host:port} addresses.
+ * The rules of the {@code cluster}, {@code controller} and {@code stickyPeers} sections. The
+ * cluster member needs a node id, known roles, a lease of whole seconds long enough to be kept
+ * alive, a positive capacity, and an etcd to register in ({@code cluster.etcd} or
+ * {@code store.etcd}). The controller needs a {@code cluster} section (it uses the cluster's etcd and
+ * election), drives only pools that exist, with a known mode and policy and a sane weight range; sticky peers are {@code host:port}
+ * addresses.
  */
 final class ClusterConfigValidator {
 
     static final Set<String> MODES = Set.of("weights", "aggregates");
     static final Set<String> POLICIES = Set.of("manager", "congestion");
 
+    /** Shorter leases expire between two keep-alives on a loaded machine. */
+    static final Duration MIN_LEASE_TTL = Duration.ofSeconds(2);
+
     private ClusterConfigValidator() {
     }
 
     static void check(FulcrumConfig c, BiConsumer<String, String> error) {
+        checkMember(c, error);
         checkController(c, c.controller(), error);
         checkPeers(c.stickyPeers(), error);
     }
@@ -31,8 +40,8 @@ final class ClusterConfigValidator {
         if (!ctl.enabled()) {
             return;
         }
-        if (c.store().etcd() == null) {
-            error.accept("controller.enabled", "the controller needs etcd: add a store.etcd section");
+        if (!c.cluster().enabled()) {
+            error.accept("controller.enabled", "the controller runs on a cluster member: add a cluster section");
         }
         if (ctl.interval().toMillis() < 100) {
             error.accept("controller.interval", "must be at least 100ms");
@@ -78,5 +87,36 @@ final class ClusterConfigValidator {
             return;
         }
         // The addresses themselves were parsed (and refused with their line) by the binder.
+    }
+
+    private static void checkMember(FulcrumConfig config, BiConsumer<String, String> error) {
+        ClusterConfig c = config.cluster();
+        if (!c.enabled()) {
+            if (!c.equals(ClusterConfig.off())) {
+                error.accept("cluster.nodeId", "required: the node's name in the cluster, unique among its members");
+            }
+            return;
+        }
+        if (c.nodeId().isBlank() || !c.nodeId().matches("[A-Za-z0-9._-]+")) {
+            error.accept("cluster.nodeId", "must be letters, digits, '.', '_' or '-' (got \"" + c.nodeId() + "\")");
+        }
+        for (int i = 0; i < c.roles().size(); i++) {
+            if (!ClusterConfig.ROLES.contains(c.roles().get(i))) {
+                error.accept(SourceMap.index("cluster.roles", i), "unknown role \"" + c.roles().get(i)
+                        + "\"; expected one of " + String.join(", ", ClusterConfig.ROLES));
+            }
+        }
+        if (c.leaseTtl().compareTo(MIN_LEASE_TTL) < 0 || c.leaseTtl().toNanos() % 1_000_000_000L != 0) {
+            error.accept("cluster.leaseTtl", "must be whole seconds, at least " + MIN_LEASE_TTL.toSeconds()
+                    + "s (got " + ConfigUnits.formatDuration(c.leaseTtl()) + ")");
+        }
+        if (c.capacity() < 1) {
+            error.accept("cluster.capacity", "must be at least 1 (got " + c.capacity() + ")");
+        }
+        if (c.etcd() == null && config.store().etcd() == null) {
+            error.accept("cluster.etcd", "a cluster member needs an etcd: set cluster.etcd or store.etcd");
+        } else if (c.etcd() != null && c.etcd().endpoints().isEmpty()) {
+            error.accept("cluster.etcd.endpoints", "at least one endpoint is needed");
+        }
     }
 }

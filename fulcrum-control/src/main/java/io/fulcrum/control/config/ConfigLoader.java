@@ -41,7 +41,7 @@ public final class ConfigLoader {
             .comparingInt((ConfigError e) -> e.line() > 0 ? e.line() : Integer.MAX_VALUE)
             .thenComparingInt(ConfigError::column);
 
-    private static final String TOP_LEVEL_FIELDS = "server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, store, controller, stickyPeers";
+    private static final String TOP_LEVEL_FIELDS = "server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, store, cluster, controller, stickyPeers";
 
     /**
      * Largest configuration file read (64 MiB): far above any real configuration (a zone

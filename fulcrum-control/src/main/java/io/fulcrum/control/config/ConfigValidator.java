@@ -182,8 +182,8 @@ public final class ConfigValidator {
                 public void checkTls(TlsConfig tls, String path) { Run.this.checkTls(tls, path); }
             });
             GslbConfigValidator.check(c, this::error);
-            DnsConfigValidator.check(c.dns(), c.listeners(), this::error, this::warn);
             ClusterConfigValidator.check(c, this::error);
+            DnsConfigValidator.check(c.dns(), c.listeners(), this::error, this::warn);
         }
 
         private void checkServer(ServerSettings s, String p) {

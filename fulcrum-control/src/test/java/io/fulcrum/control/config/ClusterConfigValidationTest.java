@@ -18,6 +18,7 @@ class ClusterConfigValidationTest {
             """;
     private static final String ETCD = """
             store: {etcd: {endpoints: ["http://127.0.0.1:2379"]}}
+            cluster: {nodeId: n1}
             """;
 
     private static List<String> errors(String yaml) {
@@ -50,8 +51,9 @@ class ClusterConfigValidationTest {
 
     @Test
     void badValuesAreNamedByPath() {
-        assertThat(errors("controller: {enabled: true}\n"))
-                .contains("controller.enabled: the controller needs etcd: add a store.etcd section");
+        // The controller runs on a cluster member (its etcd, its election), even with store.etcd.
+        assertThat(errors("store: {etcd: {endpoints: [\"http://127.0.0.1:2379\"]}}\ncontroller: {enabled: true}\n"))
+                .contains("controller.enabled: the controller runs on a cluster member: add a cluster section");
         assertThat(errors(ETCD + """
                 controller:
                   enabled: true

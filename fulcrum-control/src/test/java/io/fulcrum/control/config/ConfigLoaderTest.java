@@ -417,7 +417,7 @@ class ConfigLoaderTest {
         ConfigError list = onlyError("- a\n- b\n");
         assertThat(list.line()).isEqualTo(1);
         assertThat(list.message()).isEqualTo(
-                "the top level must be a mapping with the fields server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, store, controller, stickyPeers, got a list");
+                "the top level must be a mapping with the fields server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, store, cluster, controller, stickyPeers, got a list");
         assertThat(onlyError("just text\n").message()).endsWith("got the string \"just text\"");
     }
 

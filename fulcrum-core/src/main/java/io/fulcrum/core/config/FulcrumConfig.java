@@ -20,6 +20,7 @@ import java.util.List;
  * @param dns       the authoritative DNS server and GSLB records (off when absent)
  * @param admin     the admin API, dashboard and metrics server (absent: not served)
  * @param store     where the configuration comes from: the file (absent) or etcd
+ * @param cluster   this node as a cluster member: id, roles, lease (absent: a node alone)
  * @param controller  the cluster controller's statistics and weights (absent: off)
  * @param stickyPeers sticky sessions shared with peer proxies (absent: off)
  */
@@ -34,10 +35,12 @@ public record FulcrumConfig(
         DnsConfig dns,
         AdminConfig admin,
         io.fulcrum.core.config.store.StoreConfig store,
+        io.fulcrum.core.config.cluster.ClusterConfig cluster,
         io.fulcrum.core.config.cluster.ControllerConfig controller,
         io.fulcrum.core.config.cluster.StickyPeersConfig stickyPeers) {
 
     public FulcrumConfig {
+        cluster = cluster == null ? io.fulcrum.core.config.cluster.ClusterConfig.off() : cluster;
         controller = controller == null ? io.fulcrum.core.config.cluster.ControllerConfig.off() : controller;
         stickyPeers = stickyPeers == null ? io.fulcrum.core.config.cluster.StickyPeersConfig.off() : stickyPeers;
         store = store == null ? io.fulcrum.core.config.store.StoreConfig.file() : store;
@@ -52,12 +55,20 @@ public record FulcrumConfig(
         dns = dns == null ? DnsConfig.off() : dns;
     }
 
+    /** A configuration without the cluster sections ({@code cluster}, {@code controller}, {@code stickyPeers}). */
+    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
+                         List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
+                         List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices, GslbConfig gslb,
+                         DnsConfig dns, AdminConfig admin, io.fulcrum.core.config.store.StoreConfig store) {
+        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, store, null, null, null);
+    }
+
     /** A configuration read from its file (no {@code store} section). */
     public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
                          List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
                          List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices, GslbConfig gslb,
                          DnsConfig dns, AdminConfig admin) {
-        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, null, null, null);
+        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, null, null, null, null);
     }
 
     /** A configuration without the optional sections. */
@@ -94,7 +105,7 @@ public record FulcrumConfig(
     /** This configuration with other process settings. */
     public FulcrumConfig withServer(ServerSettings otherServer) {
         return new FulcrumConfig(otherServer, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns,
-                admin, store, controller, stickyPeers);
+                admin, store, cluster, controller, stickyPeers);
     }
 
     /** The pool with this name, or {@code null}. */

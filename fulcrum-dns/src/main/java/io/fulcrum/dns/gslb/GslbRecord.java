@@ -1,5 +1,6 @@
 package io.fulcrum.dns.gslb;
 
+import io.fulcrum.core.cluster.LiveMembers;
 import io.fulcrum.core.gslb.SiteStateView;
 import io.fulcrum.dns.geo.Location;
 import io.fulcrum.dns.wire.Dns;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * version) goes on from where the last answer left off, so the answers follow the weights
  * however few queries come between two versions. A lower-tier record answers A/AAAA with VIPs (AA, short TTL); an upper-tier
  * record refers every query to lower-tier GSLB nodes spread over the sites (NS with glue,
- * long TTL).
+ * long TTL). In a cluster, both list only what belongs to live members ({@link LiveMembers}):
+ * a killed proxy's VIP is no longer answered, a killed lower-tier node no longer referred to.
  */
 public final class GslbRecord {
 
@@ -90,13 +92,18 @@ public final class GslbRecord {
     public static final class AnswerSet {
         final SiteStateView view;
         final long version;
+        final LiveMembers members;
+        final long membersVersion;
         final byte[][] rotation;
         final int[] firstSite;
         final byte[][] pinned;
 
-        AnswerSet(SiteStateView view, long version, byte[][] rotation, int[] firstSite, byte[][] pinned) {
+        AnswerSet(SiteStateView view, long version, LiveMembers members, long membersVersion, byte[][] rotation,
+                  int[] firstSite, byte[][] pinned) {
             this.view = view;
             this.version = version;
+            this.members = members;
+            this.membersVersion = membersVersion;
             this.rotation = rotation;
             this.firstSite = firstSite;
             this.pinned = pinned;
@@ -142,14 +149,28 @@ public final class GslbRecord {
      * @param subnet        the client's subnet key for {@code sticky} (ignored without it)
      */
     public byte[] reply(int qtype, int locationClass, long subnet, SiteStateView view, long nowMillis) {
+        return reply(qtype, locationClass, subnet, view, LiveMembers.everyone(), nowMillis);
+    }
+
+    /**
+     * The encoded reply for one query (ID zero), listing only live members' addresses.
+     *
+     * @param locationClass the client's location class (0 when the chain has no {@code geo})
+     * @param subnet        the client's subnet key for {@code sticky} (ignored without it)
+     * @param members       which addresses belong to live cluster members
+     */
+    public byte[] reply(int qtype, int locationClass, long subnet, SiteStateView view, LiveMembers members,
+                        long nowMillis) {
         int slot = (upper || qtype != Dns.TYPE_AAAA ? 0 : 1) * Location.CLASSES + (geo ? locationClass : 0);
         AnswerSet set = cache.get(slot);
         long version = view.version();
-        if (set == null || set.version != version || set.view != view) {
+        long membersVersion = members.version();
+        if (set == null || set.version != version || set.view != view || set.members != members
+                || set.membersVersion != membersVersion) {
             // One moment of the site state for the whole answer set, labelled with that moment's version.
             SiteStateView moment = view.snapshot();
             set = compute(slot < Location.CLASSES ? Dns.TYPE_A : Dns.TYPE_AAAA, geo ? locationClass : 0,
-                    view, moment);
+                    view, moment, members, membersVersion);
             cache.set(slot, set);
         }
         if (sticky != null) {
@@ -199,15 +220,23 @@ public final class GslbRecord {
         sticky.takeOver(previous.sticky, map, System.currentTimeMillis());
     }
 
+    /** Forgets every cached answer (state or configuration changed). */
+    public void clearCache() {
+        for (int i = 0; i < cache.length(); i++) {
+            cache.set(i, null);
+        }
+    }
+
     /** The answer set of {@code view}, one moment of {@code source} (the view the cache is kept for). */
-    private AnswerSet compute(int qtype, int locationClass, SiteStateView source, SiteStateView view) {
+    private AnswerSet compute(int qtype, int locationClass, SiteStateView source, SiteStateView view,
+                              LiveMembers members, long membersVersion) {
         long version = view.version();
-        List<Site[]> orders = SiteOrdering.orders(sites, chain, failoverOrder, locationClass, view, !upper);
+        List<Site[]> orders = SiteOrdering.orders(sites, chain, failoverOrder, locationClass, view, members, !upper);
         byte[][] rotation = new byte[orders.size()][];
         int[] firstSite = new int[orders.size()];
         for (int i = 0; i < orders.size(); i++) {
             Site[] order = orders.get(i);
-            rotation[i] = encode(qtype, order, view);
+            rotation[i] = encode(qtype, order, view, members);
             firstSite[i] = order.length == 0 ? -1 : order[0].index();
         }
         byte[][] pinned = null;
@@ -219,34 +248,31 @@ public final class GslbRecord {
             pinned = new byte[maxIndex + 1][];
             Site[] base = orders.getFirst();
             for (Site s : base) {
-                pinned[s.index()] = encode(qtype, SiteOrdering.withFirst(base, s), view);
+                pinned[s.index()] = encode(qtype, SiteOrdering.withFirst(base, s), view, members);
             }
         }
-        return new AnswerSet(source, version, rotation, firstSite, pinned);
+        return new AnswerSet(source, version, members, membersVersion, rotation, firstSite, pinned);
     }
 
     /** Encodes an answer for sites in this order. */
-    byte[] encode(int qtype, Site[] order, SiteStateView view) {
-        return upper ? referral(name, order) : addresses(qtype, order, view);
+    byte[] encode(int qtype, Site[] order, SiteStateView view, LiveMembers members) {
+        return upper ? referral(name, order, members) : addresses(qtype, order, view, members);
     }
 
     /** The referral for a name at or below this upper-tier record (built per query for names below). */
     public byte[] referral(byte[] qname, Site[] order) {
+        return referral(qname, order, LiveMembers.everyone());
+    }
+
+    /**
+     * The referral for a name at or below this upper-tier record, naming only lower-tier
+     * nodes that are live members (all of them when none is: a referral to nothing helps no one).
+     */
+    public byte[] referral(byte[] qname, Site[] order, LiveMembers members) {
         MessageBuilder m = new MessageBuilder(qname, 0, false, Dns.RCODE_NOERROR);
-        List<Site.Node> picked = new ArrayList<>();
-        for (int pass = 0; picked.size() < answers; pass++) {
-            boolean any = false;
-            for (Site s : order) {
-                if (pass < s.nodes().size()) {
-                    any = true;
-                    if (picked.size() < answers) {
-                        picked.add(s.nodes().get(pass));
-                    }
-                }
-            }
-            if (!any) {
-                break;
-            }
+        List<Site.Node> picked = pick(order, members);
+        if (picked.isEmpty()) {
+            picked = pick(order, LiveMembers.everyone());
         }
         for (Site.Node n : picked) {
             m.authority(new RecordData(name, Dns.TYPE_NS, ttl, List.of(new RecordData.Part(n.name(), true))));
@@ -258,17 +284,43 @@ public final class GslbRecord {
         return m.toBytes();
     }
 
+    /** Up to {@link #answers} lower-tier nodes that are live members, spread over the sites in order. */
+    private List<Site.Node> pick(Site[] order, LiveMembers members) {
+        List<Site.Node> picked = new ArrayList<>();
+        for (int pass = 0; picked.size() < answers; pass++) {
+            boolean any = false;
+            for (Site s : order) {
+                if (pass < s.nodes().size()) {
+                    any = true;
+                    Site.Node n = s.nodes().get(pass);
+                    if (picked.size() < answers && members.dnsNodeLive(s.name(), n.address())) {
+                        picked.add(n);
+                    }
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return picked;
+    }
+
     /** The current referral for a name below this record (not cached). */
     public byte[] referralBelow(byte[] qname, int qtype, int locationClass, SiteStateView view) {
+        return referralBelow(qname, qtype, locationClass, view, LiveMembers.everyone());
+    }
+
+    /** The current referral for a name below this record (not cached), to live lower-tier nodes. */
+    public byte[] referralBelow(byte[] qname, int qtype, int locationClass, SiteStateView view, LiveMembers members) {
         List<Site[]> orders = SiteOrdering.orders(sites, chain, failoverOrder, geo ? locationClass : 0,
-                view.snapshot(), false); // the whole order from one moment of the site state
-        byte[] body = referral(qname, orders.getFirst());
+                view.snapshot(), members, false); // the whole order from one moment of the site state
+        byte[] body = referral(qname, orders.getFirst(), members);
         body[12 + qname.length] = (byte) (qtype >> 8);
         body[12 + qname.length + 1] = (byte) qtype;
         return body;
     }
 
-    private byte[] addresses(int qtype, Site[] order, SiteStateView view) {
+    private byte[] addresses(int qtype, Site[] order, SiteStateView view, LiveMembers members) {
         boolean v6 = qtype == Dns.TYPE_AAAA;
         MessageBuilder m = new MessageBuilder(question, qtype, true, Dns.RCODE_NOERROR);
         if (alias != null) {
@@ -282,7 +334,8 @@ public final class GslbRecord {
                 List<String> names = v6 ? s.v6Names() : s.v4Names();
                 if (pass < list.size()) {
                     any = true;
-                    if (count < answers && (!chain.contains(Policy.UP) || view.vipUp(s.name(), names.get(pass)))) {
+                    if (count < answers && members.proxyLive(s.name(), list.get(pass))
+                            && (!chain.contains(Policy.UP) || view.vipUp(s.name(), names.get(pass)))) {
                         m.answer(RecordData.raw(name, v6 ? Dns.TYPE_AAAA : Dns.TYPE_A, ttl, list.get(pass)));
                         count++;
                     }

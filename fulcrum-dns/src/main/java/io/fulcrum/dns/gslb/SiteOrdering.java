@@ -1,5 +1,6 @@
 package io.fulcrum.dns.gslb;
 
+import io.fulcrum.core.cluster.LiveMembers;
 import io.fulcrum.core.gslb.SiteStateView;
 import io.fulcrum.dns.geo.Location;
 import io.fulcrum.dns.geo.Region;
@@ -38,10 +39,24 @@ public final class SiteOrdering {
      */
     public static List<Site[]> orders(List<Site> sites, List<Policy> chain, List<String> failoverOrder,
                                       int locationClass, SiteStateView view, boolean lower) {
-        List<Site> eligible = new ArrayList<>(sites);
+        return orders(sites, chain, failoverOrder, locationClass, view, LiveMembers.everyone(), lower);
+    }
+
+    /**
+     * The orders, best site first, among the sites with a live cluster member to answer
+     * with (a proxy VIP for the lower tier, a DNS node for the upper); when none has one,
+     * among all of them.
+     *
+     * @param members which addresses belong to live cluster members
+     * @param lower   whether VIPs are answered (then a site needs an up VIP to count as up)
+     */
+    public static List<Site[]> orders(List<Site> sites, List<Policy> chain, List<String> failoverOrder,
+                                      int locationClass, SiteStateView view, LiveMembers members, boolean lower) {
+        List<Site> withMembers = withLiveMembers(sites, members, lower);
+        List<Site> eligible = withMembers;
         if (chain.contains(Policy.UP)) {
             List<Site> up = new ArrayList<>();
-            for (Site s : sites) {
+            for (Site s : withMembers) {
                 if (view.siteUp(s.name()) && (!lower || anyVipUp(s, view))) {
                     up.add(s);
                 }
@@ -155,6 +170,46 @@ public final class SiteOrdering {
             }
         }
         return true;
+    }
+
+    /** The sites that have a live member to answer with; all of them when none has. */
+    static List<Site> withLiveMembers(List<Site> sites, LiveMembers members, boolean lower) {
+        List<Site> out = new ArrayList<>(sites.size());
+        for (Site s : sites) {
+            if (lower ? anyProxyLive(s, members) : anyDnsNodeLive(s, members)) {
+                out.add(s);
+            }
+        }
+        return out.isEmpty() ? new ArrayList<>(sites) : out;
+    }
+
+    private static boolean anyProxyLive(Site s, LiveMembers members) {
+        if (s.v4().isEmpty() && s.v6().isEmpty()) {
+            return true;
+        }
+        for (byte[] a : s.v4()) {
+            if (members.proxyLive(s.name(), a)) {
+                return true;
+            }
+        }
+        for (byte[] a : s.v6()) {
+            if (members.proxyLive(s.name(), a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyDnsNodeLive(Site s, LiveMembers members) {
+        if (s.nodes().isEmpty()) {
+            return true;
+        }
+        for (Site.Node n : s.nodes()) {
+            if (members.dnsNodeLive(s.name(), n.address())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean anyVipUp(Site s, SiteStateView view) {

@@ -80,7 +80,8 @@ public final class QueryProcessor {
             if (above != null && above.gslb() != null && above.gslb().upper()) {
                 int loc = above.gslb().usesGeo() ? place(client, true, false)[0] : 0;
                 byte[] qname = java.util.Arrays.copyOf(q.name, len);
-                byte[] body = above.gslb().referralBelow(qname, q.type, Location.classOf(loc), engine.siteState());
+                byte[] body = above.gslb().referralBelow(qname, q.type, Location.classOf(loc), engine.siteState(),
+                        engine.liveMembers());
                 ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.cachedLength(body, q, limit));
                 int start = begin(out, tcp);
                 if (ReplyWriter.cached(in, out, body, q, 0, payload, limit)) {
@@ -133,7 +134,8 @@ public final class QueryProcessor {
                 subnet = this.subnet;
             }
             SiteStateView view = engine.siteState();
-            body = g.reply(q.type, Location.classOf(loc), subnet, view, g.usesSticky() ? System.currentTimeMillis() : 0);
+            body = g.reply(q.type, Location.classOf(loc), subnet, view, engine.liveMembers(),
+                    g.usesSticky() ? System.currentTimeMillis() : 0);
             stats.gslb(g.chainArray());
         } else {
             body = node.reply(q.type);

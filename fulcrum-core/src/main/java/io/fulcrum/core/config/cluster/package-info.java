@@ -1,2 +1,5 @@
-/** Settings of the cluster parts a node runs beside the proxy: the controller, the sticky peers. */
+/**
+ * Settings of this node as a cluster member (identity, roles, lease) and of the cluster parts it runs
+ * beside the proxy: the controller, the sticky peers.
+ */
 package io.fulcrum.core.config.cluster;
