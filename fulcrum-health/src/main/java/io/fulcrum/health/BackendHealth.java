@@ -32,6 +32,12 @@ final class BackendHealth {
     /** Latest adaptive weight, -1 before the loop has computed one. */
     volatile int adaptiveWeight = -1;
     volatile String adaptiveReason = "";
+    /**
+     * The weight the cluster controller last set, -1 before it set one: kept here because a hold
+     * or a slow start replaces the effective weight, and the controller's must come back after.
+     */
+    volatile int controllerWeight = -1;
+    volatile String controllerReason = "";
     long lastTotalRequests = -1;
     long lastDelta;
     String lastHold;

@@ -328,6 +328,9 @@ final class PoolMonitor {
                 why = "scheduled set " + s.name() + (sw == 0 ? " (not a member)" : "");
             }
         }
+        if (bh.controllerWeight >= 0) {
+            return new Weight(bh.controllerWeight, WeightOrigin.CONTROLLER, bh.controllerReason);
+        }
         if (useAdaptive && adaptive && !fixed && w > 0 && bh.adaptiveWeight >= 0) {
             w = bh.adaptiveWeight;
             o = WeightOrigin.ADAPTIVE;
@@ -353,10 +356,14 @@ final class PoolMonitor {
 
     private void refresh(BackendHealth bh, PoolHealthConfig h, long now, Instant wall) {
         Backend b = bh.backend;
-        if (b.weightOrigin() == WeightOrigin.OPERATOR || b.weightOrigin() == WeightOrigin.CONTROLLER) {
-            // An operator's weight stands until the operator clears it; the cluster controller's until it
-            // publishes another (or the node leaves the cluster).
-            return;
+        if (b.weightOrigin() == WeightOrigin.OPERATOR) {
+            return; // an operator's weight stands until the operator clears it
+        }
+        if (b.weightOrigin() == WeightOrigin.CONTROLLER) {
+            // The controller sets only the base weight (until it publishes another): holds and slow start
+            // still apply over it, and it comes back when they end.
+            bh.controllerWeight = b.weight();
+            bh.controllerReason = b.weightReason();
         }
         boolean ejected = b.isEjected(now);
         if (ejected != bh.wasEjected) {
