@@ -99,15 +99,15 @@ class GslbSiteChecksTest {
                     - name: b
                       vips:
                         - address: %5$s:%6$d
-                          check: {type: http, path: /health, expectBody: ready, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
+                          check: {type: {http: {path: /health, expectBody: ready}}, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
                     - name: c
                       vips:
                         - address: %7$s:%8$d
-                          check: {type: dns, query: app.c.test, recordType: A, expect: %7$s, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
+                          check: {type: {dns: {query: app.c.test, recordType: A, expect: %7$s}}, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
                     - name: d
                       vips:
                         - address: %9$s:%10$d
-                          check: {type: udp, send: ping, expect: pong, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
+                          check: {type: {udp: {send: ping, expect: pong}}, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
                 dns:
                   listen: ["%1$s:%11$d"]
                   zones:

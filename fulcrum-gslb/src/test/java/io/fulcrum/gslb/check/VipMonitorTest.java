@@ -108,11 +108,11 @@ class VipMonitorTest {
                     - name: b
                       vips:
                         - address: 127.0.0.1:%d
-                          check: {type: http, path: /health, expectBody: ready, interval: 50ms, timeout: 1s, fall: 2, rise: 2}
+                          check: {type: {http: {path: /health, expectBody: ready}}, interval: 50ms, timeout: 1s, fall: 2, rise: 2}
                     - name: c
                       vips:
                         - address: 127.0.0.1:%d
-                          check: {type: udp, send: ping, expect: pong, interval: 50ms, timeout: 500ms, fall: 1, rise: 1}
+                          check: {type: {udp: {send: ping, expect: pong}}, interval: 50ms, timeout: 500ms, fall: 1, rise: 1}
                 """.formatted(io.fulcrum.testsupport.FreePorts.tcp(), web.getAddress().getPort(), web.getAddress().getPort(),
                 web.getAddress().getPort(), udp.getLocalPort());
         return ConfigLoader.parse(yaml, "monitor.yaml").gslb();

@@ -48,7 +48,7 @@ public final class Site implements AutoCloseable {
      * How every site checks this site's VIP (a pool's check, in YAML flow style): a GET that
      * passes on a 2xx only, so a VIP handing its requests off (307) is down.
      */
-    public String check = "{type: http, interval: 200ms, timeout: 2s, fall: 2, rise: 1, expectStatus: 200-299}";
+    public String check = "{type: {http: {expectStatus: 200-299}}, interval: 200ms, timeout: 2s, fall: 2, rise: 1}";
 
     public Site(String name, int n) throws IOException {
         this.name = name;
