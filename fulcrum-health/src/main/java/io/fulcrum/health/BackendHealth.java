@@ -2,6 +2,7 @@ package io.fulcrum.health;
 
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.health.agent.AgentReport;
+import io.fulcrum.health.check.ScheduledCheck;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,7 +15,7 @@ final class BackendHealth {
 
     final Backend backend;
     final long createdNanos = System.nanoTime();
-    volatile List<CheckRunner> checks = List.of();
+    volatile List<ScheduledCheck> checks = List.of();
 
     volatile AgentReport report;
     volatile long lastReportNanos;
@@ -68,8 +69,8 @@ final class BackendHealth {
 
     /** Whether every check's verdict is up. */
     boolean checksUp() {
-        for (CheckRunner c : checks) {
-            if (!c.verdict.up()) {
+        for (ScheduledCheck c : checks) {
+            if (!c.verdict().up()) {
                 return false;
             }
         }
@@ -78,8 +79,8 @@ final class BackendHealth {
 
     /** The service metric: the first check's time-weighted average, or -1. */
     long serviceNanos() {
-        for (CheckRunner c : checks) {
-            long v = c.average.get();
+        for (ScheduledCheck c : checks) {
+            long v = c.average().get();
             if (v > 0) {
                 return v;
             }
@@ -89,10 +90,10 @@ final class BackendHealth {
 
     /** Whether a check's latest probe timed out (the service metric then holds new connections). */
     String probeTimeout() {
-        for (CheckRunner c : checks) {
-            var r = c.last;
+        for (ScheduledCheck c : checks) {
+            var r = c.last();
             if (r != null && r.timedOut()) {
-                return c.check.type() + " probe timed out";
+                return c.type() + " probe timed out";
             }
         }
         return null;
