@@ -49,8 +49,8 @@ class ControllerPublicationTest {
     }
 
     private static FulcrumConfig config(int threshold) {
-        PoolConfig web = new PoolConfig("web", "weighted-round-robin", null, null, null, null, null, null, null, null,
-                null, null, List.of(new BackendConfig("fast", "127.0.0.1:1", 50, null, null, null, null, null),
+        PoolConfig web = new PoolConfig("web", new io.fulcrum.core.extension.ExtensionConfig<>("weighted-round-robin", null),
+                null, null, null, null, null, null, null, List.of(new BackendConfig("fast", "127.0.0.1:1", 50, null, null, null, null, null),
                         new BackendConfig("slow", "127.0.0.1:2", 50, null, null, null, null, null)));
         FulcrumConfig c = new FulcrumConfig(null, null, List.of(), List.of(web));
         return new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), null, null, null, null, null,
