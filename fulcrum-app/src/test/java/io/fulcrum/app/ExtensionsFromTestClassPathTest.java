@@ -97,6 +97,8 @@ class ExtensionsFromTestClassPathTest {
                         .until(() -> node.proxy().backend("web", "two").state() == BackendState.DOWN);
                 assertThat(node.proxy().backend("web", "two").lastCheck().detail())
                         .isEqualTo("no flag for port " + portOf(two));
+                assertThat(node.proxy().backend("web", "two").lastCheck().check())
+                        .as("the type's name comes from its registration").isEqualTo("flag-file");
                 assertThat(get(port, "two")).isEqualTo("one");
 
                 // The flag back: the backend comes up and takes its requests again.

@@ -2,6 +2,7 @@ package io.fulcrum.health;
 
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.health.agent.AgentReport;
+import io.fulcrum.health.check.ScheduledCheck;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,7 +15,7 @@ final class BackendHealth {
 
     final Backend backend;
     final long createdNanos = System.nanoTime();
-    volatile List<CheckRunner> checks = List.of();
+    volatile List<ScheduledCheck> checks = List.of();
 
     volatile AgentReport report;
     volatile long lastReportNanos;
@@ -32,6 +33,12 @@ final class BackendHealth {
     /** Latest adaptive weight, -1 before the loop has computed one. */
     volatile int adaptiveWeight = -1;
     volatile String adaptiveReason = "";
+    /**
+     * The weight the cluster controller last set, -1 before it set one: kept here because a hold
+     * or a slow start replaces the effective weight, and the controller's must come back after.
+     */
+    volatile int controllerWeight = -1;
+    volatile String controllerReason = "";
     long lastTotalRequests = -1;
     long lastDelta;
     String lastHold;
@@ -62,8 +69,8 @@ final class BackendHealth {
 
     /** Whether every check's verdict is up. */
     boolean checksUp() {
-        for (CheckRunner c : checks) {
-            if (!c.verdict.up()) {
+        for (ScheduledCheck c : checks) {
+            if (!c.verdict().up()) {
                 return false;
             }
         }
@@ -72,8 +79,8 @@ final class BackendHealth {
 
     /** The service metric: the first check's time-weighted average, or -1. */
     long serviceNanos() {
-        for (CheckRunner c : checks) {
-            long v = c.average.get();
+        for (ScheduledCheck c : checks) {
+            long v = c.average().get();
             if (v > 0) {
                 return v;
             }
@@ -83,10 +90,10 @@ final class BackendHealth {
 
     /** Whether a check's latest probe timed out (the service metric then holds new connections). */
     String probeTimeout() {
-        for (CheckRunner c : checks) {
-            var r = c.last;
+        for (ScheduledCheck c : checks) {
+            var r = c.last();
             if (r != null && r.timedOut()) {
-                return c.check.type() + " probe timed out";
+                return c.type() + " probe timed out";
             }
         }
         return null;

@@ -13,11 +13,11 @@ import io.fulcrum.core.config.health.PoolHealthConfig;
 import io.fulcrum.core.config.health.TimeWindowRuleConfig;
 import io.fulcrum.health.check.CheckResult;
 import io.fulcrum.health.check.RiseFall;
+import io.fulcrum.health.check.ScheduledCheck;
+import io.fulcrum.health.check.TimeWeightedAverage;
 import io.fulcrum.health.schedule.TimeWindow;
 import io.fulcrum.health.schedule.WeightSchedule;
 import io.fulcrum.health.weights.WeightFormula;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,9 +28,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The health service's work for one pool: schedules its checks, polls its agents,
@@ -38,8 +35,6 @@ import java.util.concurrent.TimeUnit;
  * (configured or scheduled weight, adaptive weight, holds, slow start).
  */
 final class PoolMonitor {
-
-    private static final Logger LOG = LoggerFactory.getLogger(PoolMonitor.class);
 
     private final String pool;
     private final HealthContext ctx;
@@ -49,7 +44,6 @@ final class PoolMonitor {
     private volatile WeightSchedule schedule;
     private volatile String token;
     private final Map<Backend, BackendHealth> backends = new LinkedHashMap<>();
-    private final List<ScheduledFuture<?>> checkTasks = new ArrayList<>();
     private volatile boolean closed;
     private long lastAdaptiveNanos;
     private long lastAgentPollNanos;
@@ -100,7 +94,8 @@ final class PoolMonitor {
         }
         for (Map.Entry<Backend, BackendHealth> e : backends.entrySet()) {
             if (!next.containsKey(e.getKey())) {
-                e.getValue().checks = List.of(); // ends its check chains
+                e.getValue().checks.forEach(ScheduledCheck::stop);
+                e.getValue().checks = List.of();
                 ctx.release(e.getKey());
             }
         }
@@ -109,7 +104,7 @@ final class PoolMonitor {
         backends.clear();
         backends.putAll(next);
         if (checksChanged) {
-            rescheduleChecks(old == null ? List.of() : old.checks());
+            rescheduleChecks();
         }
         if (h.checks().isEmpty()) {
             for (BackendHealth bh : backends.values()) {
@@ -120,99 +115,69 @@ final class PoolMonitor {
         }
     }
 
-    /** Replaces the check tasks; a check whose settings did not change keeps its verdict. */
-    private void rescheduleChecks(List<HealthCheckConfig> oldChecks) {
-        checkTasks.forEach(f -> f.cancel(false));
-        checkTasks.clear();
+    /** Replaces the checks; a check whose settings did not change keeps its verdict. */
+    private void rescheduleChecks() {
         List<HealthCheckConfig> checks = config.checks();
         for (BackendHealth bh : backends.values()) {
-            List<CheckRunner> runners = new ArrayList<>();
+            List<ScheduledCheck> kept = new ArrayList<>();
             for (HealthCheckConfig c : checks) {
-                CheckRunner kept = null;
-                for (CheckRunner r : bh.checks) {
-                    if (r.config.equals(c)) {
-                        kept = r;
+                ScheduledCheck same = null;
+                for (ScheduledCheck r : bh.checks) {
+                    if (r.config().equals(c)) {
+                        same = r;
                     }
                 }
-                runners.add(kept != null ? kept : new CheckRunner(c));
+                // Remember roughly the last ten checks' worth of time.
+                kept.add(same != null ? same : new ScheduledCheck(c, new TimeWeightedAverage(c.interval().toNanos() * 10)));
             }
-            bh.checks = List.copyOf(runners);
-            for (CheckRunner r : runners) {
-                // A new generation ends the chain of a kept runner's previous schedule.
-                scheduleCheck(bh, r, firstDelay(r.config), ++r.generation);
+            for (ScheduledCheck r : bh.checks) {
+                if (!kept.contains(r)) {
+                    r.stop();
+                }
             }
-        }
-    }
-
-    private static long firstDelay(HealthCheckConfig c) {
-        // Spread the first checks over one interval so a big pool does not check every backend at once.
-        return ThreadLocalRandom.current().nextLong(Math.max(1, c.interval().toNanos() / 4));
-    }
-
-    private synchronized void scheduleCheck(BackendHealth bh, CheckRunner r, long delayNanos, int generation) {
-        if (closed || !bh.checks.contains(r) || r.generation != generation) {
-            return;
-        }
-        ScheduledFuture<?> f = ctx.scheduler().schedule(() -> ctx.workers().execute(() -> runCheck(bh, r, generation)),
-                delayNanos, TimeUnit.NANOSECONDS);
-        checkTasks.removeIf(ScheduledFuture::isDone);
-        checkTasks.add(f);
-    }
-
-    private void runCheck(BackendHealth bh, CheckRunner r, int generation) {
-        if (closed || r.generation != generation) {
-            return;
-        }
-        try {
+            bh.checks = List.copyOf(kept);
             Backend b = bh.backend;
-            int port = r.config.port() != null ? r.config.port() : b.port();
-            CheckResult res = r.check.run(b.host(), port);
-            record(bh, r, res);
-        } catch (RuntimeException e) {
-            LOG.warn("check {} of {} failed unexpectedly: {}", r.check.type(), bh.backend, e.toString());
-        } finally {
-            long jitter = r.config.jitter().toNanos();
-            long next = r.config.interval().toNanos() + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter) : 0);
-            scheduleCheck(bh, r, next, generation);
+            for (ScheduledCheck r : kept) {
+                r.start(b.host(), b.port(), ctx.scheduler(), ctx.workers(), (check, res, change) -> record(bh, check, res, change));
+            }
         }
     }
 
-    private void record(BackendHealth bh, CheckRunner r, CheckResult res) {
-        long now = System.nanoTime();
-        r.last = res;
-        if (res.ok()) {
-            r.average.add(res.totalNanos(), now);
+    /** A check's result, on its worker thread. */
+    private void record(BackendHealth bh, ScheduledCheck r, CheckResult res, RiseFall.Change change) {
+        if (closed) {
+            return;
         }
-        RiseFall.Change change = r.verdict.record(res.ok());
+        long now = System.nanoTime();
         Backend b = bh.backend;
-        b.setLastCheck(new CheckReport(r.check.type(), res.ok(), res.detail(), Instant.now(), res.dnsNanos(),
-                res.connectNanos(), res.firstByteNanos(), res.totalNanos(), res.responseBytes(), r.average.get(),
-                r.verdict.streak()));
-        if (bh.passedSinceEjection(res.ok(), now) >= r.config.rise() && bh.checksUp()) {
+        b.setLastCheck(new CheckReport(r.type(), res.ok(), res.detail(), Instant.now(), res.dnsNanos(),
+                res.connectNanos(), res.firstByteNanos(), res.totalNanos(), res.responseBytes(), r.average().get(),
+                r.verdict().streak()));
+        if (bh.passedSinceEjection(res.ok(), now) >= r.config().rise() && bh.checksUp()) {
             // Passive ejection backs off up to minutes; the active checks have seen it answer rise times since.
             b.clearEjection();
-            ctx.events().publish("backend.ejection-cleared", subject(b), r.check.type() + " check passed "
-                    + r.config.rise() + " times in a row while ejected by passive health", Map.of());
+            ctx.events().publish("backend.ejection-cleared", subject(b), r.type() + " check passed "
+                    + r.config().rise() + " times in a row while ejected by passive health", Map.of());
         }
         if (change == RiseFall.Change.WENT_DOWN) {
-            b.setHealthy(false, r.check.type() + " check: " + res.detail());
+            b.setHealthy(false, r.type() + " check: " + res.detail());
             ctx.purgeSessions();
-            ctx.events().publish("backend.down", subject(b), r.check.type() + " check failed " + r.config.fall()
+            ctx.events().publish("backend.down", subject(b), r.type() + " check failed " + r.config().fall()
                     + " times in a row: " + res.detail(), details(r, res, "consecutiveFailures"));
         } else if (change == RiseFall.Change.CAME_UP && bh.checksUp()) {
-            b.setHealthy(true, r.check.type() + " check passed " + r.config.rise() + " times in a row");
-            ctx.events().publish("backend.up", subject(b), r.check.type() + " check passed " + r.config.rise()
+            b.setHealthy(true, r.type() + " check passed " + r.config().rise() + " times in a row");
+            ctx.events().publish("backend.up", subject(b), r.type() + " check passed " + r.config().rise()
                     + " times in a row: " + res.detail(), details(r, res, "consecutivePasses"));
         }
     }
 
-    private static Map<String, String> details(CheckRunner r, CheckResult res, String streakName) {
+    private static Map<String, String> details(ScheduledCheck r, CheckResult res, String streakName) {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("check", r.check.type());
-        d.put(streakName, Integer.toString(r.verdict.streak()));
-        d.put("interval", r.config.interval().toMillis() + "ms");
-        d.put("rise", r.config.rise().toString());
-        d.put("fall", r.config.fall().toString());
+        d.put("check", r.type());
+        d.put(streakName, Integer.toString(r.verdict().streak()));
+        d.put("interval", r.config().interval().toMillis() + "ms");
+        d.put("rise", r.config().rise().toString());
+        d.put("fall", r.config().fall().toString());
         d.put("detail", res.detail());
         d.put("totalMs", String.format(java.util.Locale.ROOT, "%.1f", res.totalNanos() / 1e6));
         return d;
@@ -334,6 +299,9 @@ final class PoolMonitor {
                 why = "scheduled set " + s.name() + (sw == 0 ? " (not a member)" : "");
             }
         }
+        if (bh.controllerWeight >= 0) {
+            return new Weight(bh.controllerWeight, WeightOrigin.CONTROLLER, bh.controllerReason);
+        }
         if (useAdaptive && adaptive && !fixed && w > 0 && bh.adaptiveWeight >= 0) {
             w = bh.adaptiveWeight;
             o = WeightOrigin.ADAPTIVE;
@@ -359,10 +327,14 @@ final class PoolMonitor {
 
     private void refresh(BackendHealth bh, PoolHealthConfig h, long now, Instant wall) {
         Backend b = bh.backend;
-        if (b.weightOrigin() == WeightOrigin.OPERATOR || b.weightOrigin() == WeightOrigin.CONTROLLER) {
-            // An operator's weight stands until the operator clears it; the cluster controller's until it
-            // publishes another (or the node leaves the cluster).
-            return;
+        if (b.weightOrigin() == WeightOrigin.OPERATOR) {
+            return; // an operator's weight stands until the operator clears it
+        }
+        if (b.weightOrigin() == WeightOrigin.CONTROLLER) {
+            // The controller sets only the base weight (until it publishes another): holds and slow start
+            // still apply over it, and it comes back when they end.
+            bh.controllerWeight = b.weight();
+            bh.controllerReason = b.weightReason();
         }
         boolean ejected = b.isEjected(now);
         if (ejected != bh.wasEjected) {
@@ -511,8 +483,9 @@ final class PoolMonitor {
 
     synchronized void close() {
         closed = true;
-        checkTasks.forEach(f -> f.cancel(false));
-        checkTasks.clear();
+        for (BackendHealth bh : backends.values()) {
+            bh.checks.forEach(ScheduledCheck::stop);
+        }
         for (Backend b : backends.keySet()) {
             ctx.release(b);
         }

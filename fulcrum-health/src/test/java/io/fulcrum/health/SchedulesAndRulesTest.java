@@ -102,6 +102,42 @@ class SchedulesAndRulesTest {
     }
 
     @Test
+    void aRuleHoldsABackendWhoseWeightTheControllerSet() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String from = HMS.format(now.plusSeconds(3));
+        String to = HMS.format(now.plusSeconds(5));
+        try (FlakyOrigin a = new FlakyOrigin("a"); FlakyOrigin b = new FlakyOrigin("b");
+             HealthFixture f = new HealthFixture()) {
+            f.start("""
+                    - name: web
+                      health:
+                        rules:
+                          - name: nightly-backup
+                            backends: [b]
+                            from: "%s"
+                            to: "%s"
+                            zone: UTC
+                      backends:
+                        - name: a
+                          address: %s
+                        - name: b
+                          address: %s
+                    """.formatted(from, to, a.address(), b.address()));
+            Backend bb = f.backend("web", "b");
+            // What the cluster controller's node side does with a publication, before the window opens.
+            bb.setWeight(7, WeightOrigin.CONTROLLER, "published by the controller");
+            await().atMost(Duration.ofSeconds(8)).until(() -> bb.weightOrigin() == WeightOrigin.HOLD);
+            assertThat(bb.weight()).isZero();
+            assertThat(bb.weightReason()).contains("nightly-backup");
+            assertThat(f.spread(6)).containsOnlyKeys("a");
+            // The window closes: the controller's weight comes back, not the configured one.
+            await().atMost(Duration.ofSeconds(8)).until(() -> bb.weightOrigin() == WeightOrigin.CONTROLLER);
+            assertThat(bb.weight()).isEqualTo(7);
+            assertThat(bb.weightReason()).isEqualTo("published by the controller");
+        }
+    }
+
+    @Test
     void aScheduledSetTakesEffectAtItsTime() throws Exception {
         Instant at = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
         try (FlakyOrigin a = new FlakyOrigin("a"); FlakyOrigin b = new FlakyOrigin("b"); FlakyOrigin c = new FlakyOrigin("c");

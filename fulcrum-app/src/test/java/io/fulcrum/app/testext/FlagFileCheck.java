@@ -43,18 +43,8 @@ public final class FlagFileCheck implements HealthCheckFactory<FlagFileCheck.Set
     @Override
     public HealthCheck create(Settings s, Duration timeout) {
         Path directory = Path.of(s.directory());
-        return new HealthCheck() {
-            @Override
-            public String type() {
-                return "flag-file";
-            }
-
-            @Override
-            public CheckResult run(String host, int port) {
-                boolean up = Files.exists(directory.resolve(Integer.toString(port)));
-                return up ? new CheckResult(true, false, "flag present", -1, -1, -1, 0, -1)
-                        : CheckResult.failed("no flag for port " + port, 0);
-            }
-        };
+        return (host, port) -> Files.exists(directory.resolve(Integer.toString(port)))
+                ? new CheckResult(true, false, "flag present", -1, -1, -1, 0, -1)
+                : CheckResult.failed("no flag for port " + port, 0);
     }
 }

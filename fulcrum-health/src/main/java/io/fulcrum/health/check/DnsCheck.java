@@ -30,10 +30,6 @@ public final class DnsCheck implements HealthCheck {
         this.expect = expect;
     }
 
-    @Override
-    public String type() {
-        return "dns";
-    }
 
     @Override
     public CheckResult run(String host, int port) {

@@ -44,10 +44,6 @@ public final class HttpCheck implements HealthCheck {
         this.verify = verify;
     }
 
-    @Override
-    public String type() {
-        return tls ? "https" : "http";
-    }
 
     @Override
     public CheckResult run(String host, int port) {

@@ -45,10 +45,6 @@ public final class IcmpCheck implements HealthCheck {
         return null;
     }
 
-    @Override
-    public String type() {
-        return "icmp";
-    }
 
     @Override
     public CheckResult run(String host, int port) {

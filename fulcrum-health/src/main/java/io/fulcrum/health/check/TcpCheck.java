@@ -17,10 +17,6 @@ public final class TcpCheck implements HealthCheck {
         this.timeout = timeout;
     }
 
-    @Override
-    public String type() {
-        return "tcp";
-    }
 
     @Override
     public CheckResult run(String host, int port) {

@@ -22,10 +22,6 @@ public final class TlsCheck implements HealthCheck {
         this.verify = verify;
     }
 
-    @Override
-    public String type() {
-        return "tls";
-    }
 
     @Override
     public CheckResult run(String host, int port) {

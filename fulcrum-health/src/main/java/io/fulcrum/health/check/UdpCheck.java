@@ -22,10 +22,6 @@ public final class UdpCheck implements HealthCheck {
         this.expect = expect;
     }
 
-    @Override
-    public String type() {
-        return "udp";
-    }
 
     @Override
     public CheckResult run(String host, int port) {
