@@ -20,6 +20,10 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.fulcrum.cluster.etcd.EtcdClients;
+import io.fulcrum.control.store.PushRecord;
+import io.fulcrum.control.store.PushResult;
+import io.fulcrum.control.store.StoreException;
+import io.fulcrum.control.store.StoreSnapshot;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +64,18 @@ import java.util.concurrent.TimeoutException;
  * <p>Each configuration the listener accepts is saved to the local snapshot file, which
  * {@link #start} falls back to when etcd cannot be reached.
  */
-public final class EtcdStore implements ConfigStore {
+public final class EtcdStore implements AutoCloseable {
+
+    /** Takes each configuration the store hands; returns whether it is now serving. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param snapshot the whole configuration at one revision
+         * @return {@code true} when it was applied (or equal to what serves): it is then kept as the
+         *         last good snapshot; {@code false} when refused
+         */
+        boolean offer(StoreSnapshot snapshot);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,7 +132,6 @@ public final class EtcdStore implements ConfigStore {
         return local.file();
     }
 
-    @Override
     public Optional<StoreSnapshot> start() {
         try {
             StoreSnapshot now = onWorker(this::readAll);
@@ -137,7 +151,6 @@ public final class EtcdStore implements ConfigStore {
         }
     }
 
-    @Override
     public void follow(Listener listener) {
         Objects.requireNonNull(listener, "listener");
         worker.execute(() -> {
@@ -146,19 +159,16 @@ public final class EtcdStore implements ConfigStore {
         });
     }
 
-    @Override
     public long revision() {
         return revision;
     }
 
-    @Override
     public StoreSnapshot get() throws StoreException {
         GetResponse response = await(client.getKVClient().get(configPrefix, GetOption.builder().isPrefix(true).build()));
         return new StoreSnapshot(ConfigLayout.assemble(relative(response.getKvs())), response.getHeader().getRevision(),
                 false);
     }
 
-    @Override
     public PushResult push(String yaml, String author) throws StoreException {
         Map<String, String> wanted = ConfigLayout.split(yaml);
         // Read what is there and the last push's revision in one transaction: one consistent view.
@@ -200,7 +210,6 @@ public final class EtcdStore implements ConfigStore {
         return new PushResult(written.getHeader().getRevision(), put, deleted);
     }
 
-    @Override
     public List<PushRecord> history(int limit) throws StoreException {
         List<PushRecord> records = new ArrayList<>();
         long at = 0; // 0: the newest

@@ -13,6 +13,7 @@ import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.cluster.ControlledPoolConfig;
 import io.fulcrum.core.config.cluster.ControllerConfig;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
+import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.testsupport.EtcdProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +50,7 @@ class ControllerPublicationTest {
     }
 
     private static FulcrumConfig config(int threshold) {
-        PoolConfig web = new PoolConfig("web", "weighted-round-robin", null, null, null, null, null, null, null, null,
+        PoolConfig web = new PoolConfig("web", ExtensionConfig.of("weighted-round-robin"), null, null, null, null, null,
                 null, null, List.of(new BackendConfig("fast", "127.0.0.1:1", 50, null, null, null, null, null),
                         new BackendConfig("slow", "127.0.0.1:2", 50, null, null, null, null, null)));
         FulcrumConfig c = new FulcrumConfig(null, null, List.of(), List.of(web));
