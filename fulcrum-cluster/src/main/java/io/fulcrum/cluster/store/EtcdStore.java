@@ -132,6 +132,12 @@ public final class EtcdStore implements AutoCloseable {
         return local.file();
     }
 
+    /**
+     * Connects and reads the configuration at one consistent revision; when etcd cannot be
+     * reached within its timeout, the last good snapshot kept locally.
+     *
+     * @return the configuration to start with, or empty when etcd is unreachable and no snapshot exists
+     */
     public Optional<StoreSnapshot> start() {
         try {
             StoreSnapshot now = onWorker(this::readAll);
@@ -151,6 +157,10 @@ public final class EtcdStore implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on hands every new revision to the listener, on the store's own thread (one at a
+     * time); reconnects on its own while etcd is unreachable.
+     */
     public void follow(Listener listener) {
         Objects.requireNonNull(listener, "listener");
         worker.execute(() -> {
@@ -159,16 +169,25 @@ public final class EtcdStore implements AutoCloseable {
         });
     }
 
+    /** The revision of the last configuration handed or read ({@code 0} before any). */
     public long revision() {
         return revision;
     }
 
+    /** The configuration etcd holds now, read at one revision. */
     public StoreSnapshot get() throws StoreException {
         GetResponse response = await(client.getKVClient().get(configPrefix, GetOption.builder().isPrefix(true).build()));
         return new StoreSnapshot(ConfigLayout.assemble(relative(response.getKvs())), response.getHeader().getRevision(),
                 false);
     }
 
+    /**
+     * Writes a configuration: the keys that differ from what etcd holds and the deletion of
+     * those it no longer has, in one transaction. The caller validates first.
+     *
+     * @param yaml   the configuration text
+     * @param author who pushes, for the history
+     */
     public PushResult push(String yaml, String author) throws StoreException {
         Map<String, String> wanted = ConfigLayout.split(yaml);
         // Read what is there and the last push's revision in one transaction: one consistent view.
@@ -210,6 +229,7 @@ public final class EtcdStore implements AutoCloseable {
         return new PushResult(written.getHeader().getRevision(), put, deleted);
     }
 
+    /** The last pushes, newest first, as far back as etcd still has them (compaction ends it). */
     public List<PushRecord> history(int limit) throws StoreException {
         List<PushRecord> records = new ArrayList<>();
         long at = 0; // 0: the newest
