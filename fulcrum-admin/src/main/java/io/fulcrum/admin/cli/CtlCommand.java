@@ -126,7 +126,10 @@ public final class CtlCommand implements Callable<Integer> {
 
     /** The common shape of a subcommand: call the API, print table or JSON, map errors to exit 1. */
     abstract static class Action implements Callable<Integer> {
+        // picocli injects the direct parent: ctl itself, or a group of it such as `cluster`.
         @ParentCommand
+        Object parent;
+
         CtlCommand ctl;
 
         @Spec
@@ -153,6 +156,7 @@ public final class CtlCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            ctl = parent instanceof Cluster group ? group.ctl : (CtlCommand) parent;
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try {
@@ -401,17 +405,8 @@ public final class CtlCommand implements Callable<Integer> {
 
     @Command(name = "stats", description = "The cluster controller: leader, per pool the load and the last publication.")
     static final class ClusterStats extends Action {
-        @ParentCommand
-        Cluster group;
-
         ClusterStats() {
             super(ApiEndpoint.CLUSTER_STATS);
-        }
-
-        @Override
-        public Integer call() {
-            ctl = group.ctl; // one level deeper than the other commands
-            return super.call();
         }
 
         JsonNode run(AdminClient c) throws IOException {
