@@ -89,17 +89,17 @@ public final class RunCommand implements Callable<Integer> {
         }
         try (follower) {
             LoadedConfig checked;
-            if (follower != null) {
-                // The file is the bootstrap; the configuration comes from the store.
-                checked = follower.initial();
-            } else {
-                try {
-                    checked = config.loadCompiled();
-                } catch (ConfigException e) {
-                    err.println(e.getMessage());
-                    err.flush();
-                    return ExitCodes.INVALID;
-                }
+            try {
+                // With a store, the file is the bootstrap and the configuration comes from the store.
+                checked = follower != null ? follower.initial() : config.loadCompiled();
+            } catch (ConfigException e) {
+                err.println(e.getMessage());
+                err.flush();
+                return ExitCodes.INVALID;
+            } catch (IOException e) {
+                err.println("fulcrum: cannot read the configuration store: " + e.getMessage());
+                err.flush();
+                return ExitCodes.FAILURE;
             }
             config.warningLines(checked).forEach(w -> LOG.warn("configuration: {}", w));
             return serve(err, checked, checked.config(), follower);
@@ -141,7 +141,13 @@ public final class RunCommand implements Callable<Integer> {
                 try {
                     if (follower != null) {
                         // The file is only the bootstrap: changes come from the store, not from it.
-                        follower.follow(reloader);
+                        try {
+                            follower.follow(reloader);
+                        } catch (IOException e) {
+                            err.println("fulcrum: cannot follow the configuration store: " + e.getMessage());
+                            err.flush();
+                            return ExitCodes.FAILURE;
+                        }
                     } else if (!noWatch) {
                         try {
                             watcher = ConfigFileWatcher.start(config.file(), WATCH_DEBOUNCE,

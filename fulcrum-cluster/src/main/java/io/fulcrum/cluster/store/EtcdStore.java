@@ -20,6 +20,10 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.fulcrum.cluster.etcd.EtcdClients;
+import io.fulcrum.control.store.PushRecord;
+import io.fulcrum.control.store.PushResult;
+import io.fulcrum.control.store.StoreException;
+import io.fulcrum.control.store.StoreSnapshot;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +64,18 @@ import java.util.concurrent.TimeoutException;
  * <p>Each configuration the listener accepts is saved to the local snapshot file, which
  * {@link #start} falls back to when etcd cannot be reached.
  */
-public final class EtcdStore implements ConfigStore {
+public final class EtcdStore implements AutoCloseable {
+
+    /** Takes each configuration the store hands; returns whether it is now serving. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param snapshot the whole configuration at one revision
+         * @return {@code true} when it was applied (or equal to what serves): it is then kept as the
+         *         last good snapshot; {@code false} when refused
+         */
+        boolean offer(StoreSnapshot snapshot);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,7 +132,12 @@ public final class EtcdStore implements ConfigStore {
         return local.file();
     }
 
-    @Override
+    /**
+     * Connects and reads the configuration at one consistent revision; when etcd cannot be
+     * reached within its timeout, the last good snapshot kept locally.
+     *
+     * @return the configuration to start with, or empty when etcd is unreachable and no snapshot exists
+     */
     public Optional<StoreSnapshot> start() {
         try {
             StoreSnapshot now = onWorker(this::readAll);
@@ -137,7 +157,10 @@ public final class EtcdStore implements ConfigStore {
         }
     }
 
-    @Override
+    /**
+     * From now on hands every new revision to the listener, on the store's own thread (one at a
+     * time); reconnects on its own while etcd is unreachable.
+     */
     public void follow(Listener listener) {
         Objects.requireNonNull(listener, "listener");
         worker.execute(() -> {
@@ -146,19 +169,25 @@ public final class EtcdStore implements ConfigStore {
         });
     }
 
-    @Override
+    /** The revision of the last configuration handed or read ({@code 0} before any). */
     public long revision() {
         return revision;
     }
 
-    @Override
+    /** The configuration etcd holds now, read at one revision. */
     public StoreSnapshot get() throws StoreException {
         GetResponse response = await(client.getKVClient().get(configPrefix, GetOption.builder().isPrefix(true).build()));
         return new StoreSnapshot(ConfigLayout.assemble(relative(response.getKvs())), response.getHeader().getRevision(),
                 false);
     }
 
-    @Override
+    /**
+     * Writes a configuration: the keys that differ from what etcd holds and the deletion of
+     * those it no longer has, in one transaction. The caller validates first.
+     *
+     * @param yaml   the configuration text
+     * @param author who pushes, for the history
+     */
     public PushResult push(String yaml, String author) throws StoreException {
         Map<String, String> wanted = ConfigLayout.split(yaml);
         // Read what is there and the last push's revision in one transaction: one consistent view.
@@ -200,7 +229,7 @@ public final class EtcdStore implements ConfigStore {
         return new PushResult(written.getHeader().getRevision(), put, deleted);
     }
 
-    @Override
+    /** The last pushes, newest first, as far back as etcd still has them (compaction ends it). */
     public List<PushRecord> history(int limit) throws StoreException {
         List<PushRecord> records = new ArrayList<>();
         long at = 0; // 0: the newest

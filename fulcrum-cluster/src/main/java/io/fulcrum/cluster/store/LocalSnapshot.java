@@ -1,5 +1,6 @@
 package io.fulcrum.cluster.store;
 
+import io.fulcrum.control.store.StoreSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

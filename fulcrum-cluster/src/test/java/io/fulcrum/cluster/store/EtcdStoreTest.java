@@ -1,5 +1,8 @@
 package io.fulcrum.cluster.store;
 
+import io.fulcrum.control.store.PushRecord;
+import io.fulcrum.control.store.PushResult;
+import io.fulcrum.control.store.StoreSnapshot;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
@@ -51,7 +54,7 @@ class EtcdStoreTest {
     }
 
     /** Records every configuration handed, loaded (so each must be whole and valid). */
-    private static final class Recorder implements ConfigStore.Listener {
+    private static final class Recorder implements EtcdStore.Listener {
         final List<FulcrumConfig> configs = new CopyOnWriteArrayList<>();
         final List<Long> revisions = new CopyOnWriteArrayList<>();
 

@@ -24,7 +24,8 @@ public final class FileConfigStore implements ConfigStore {
     /**
      * Settings of {@code file}.
      *
-     * @param path the configuration file (required)
+     * @param path the configuration file; absent, the file the node was started from (what a
+     *             configuration without a {@code store} section means)
      */
     public record Settings(String path) {
     }
@@ -44,14 +45,18 @@ public final class FileConfigStore implements ConfigStore {
 
         @Override
         public List<InvalidFieldException> validate(Settings s) {
-            return s.path() == null || s.path().isBlank()
-                    ? List.of(new InvalidFieldException("path", "required: the configuration file"))
+            return s.path() != null && s.path().isBlank()
+                    ? List.of(new InvalidFieldException("path", "blank: name the configuration file, or leave path out"))
                     : List.of();
         }
 
         @Override
-        public ConfigStore open(Settings s) {
-            return new FileConfigStore(Path.of(s.path()));
+        public ConfigStore open(Settings s, StoreContext context) {
+            if (s.path() == null) {
+                return new FileConfigStore(context.bootstrapFile());
+            }
+            Path p = Path.of(s.path());
+            return new FileConfigStore(p.isAbsolute() || context == null ? p : context.baseDir().resolve(p));
         }
     }
 
@@ -86,7 +91,7 @@ public final class FileConfigStore implements ConfigStore {
                 }
             }
             try {
-                listener.candidate(load().config(), source());
+                listener.offer(load().config(), source(), "file change");
             } catch (ConfigException e) {
                 listener.refused(e, source());
             }

@@ -1,6 +1,7 @@
 package io.fulcrum.control.store;
 
 import io.fulcrum.control.config.ConfigException;
+import io.fulcrum.control.reload.ReloadResult;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.extension.ExtensionConfig;
 import org.junit.jupiter.api.Test;
@@ -35,10 +36,13 @@ class FileConfigStoreTest {
     }
 
     @Test
-    void fileIsTheBuiltInStoreAndAPathIsRequired() {
+    void fileIsTheBuiltInStoreAndABlankPathIsRefused() {
         assertThat(ConfigStoreFactory.registry().names()).contains("file");
-        assertThat(ConfigStoreFactory.registry().validate(new ExtensionConfig<>("file", new FileConfigStore.Settings(null))))
-                .extracting(e -> e.field() + ": " + e.reason()).containsExactly("file.path: required: the configuration file");
+        assertThat(ConfigStoreFactory.registry().validate(new ExtensionConfig<>("file", new FileConfigStore.Settings(" "))))
+                .extracting(e -> e.field() + ": " + e.reason())
+                .containsExactly("file.path: blank: name the configuration file, or leave path out");
+        // No path: the node's own file, what a configuration without a store section means.
+        assertThat(ConfigStoreFactory.registry().validate(ExtensionConfig.of("file"))).isEmpty();
     }
 
     @Test
@@ -47,12 +51,13 @@ class FileConfigStoreTest {
         ConfigStoreFactory<?> factory = ConfigStoreFactory.registry().get("file");
         List<FulcrumConfig> candidates = new CopyOnWriteArrayList<>();
         List<ConfigException> refusals = new CopyOnWriteArrayList<>();
-        try (ConfigStore store = ((FileConfigStore.Factory) factory).open(new FileConfigStore.Settings(file.toString()))) {
+        try (ConfigStore store = ((FileConfigStore.Factory) factory).open(new FileConfigStore.Settings(file.toString()), null)) {
             assertThat(store.load().config().pool("app").backends().getFirst().weight()).isEqualTo(1);
             store.watch(new ConfigStore.Listener() {
                 @Override
-                public void candidate(FulcrumConfig candidate, String source) {
+                public ReloadResult offer(FulcrumConfig candidate, String source, String trigger) {
                     candidates.add(candidate);
+                    return null;
                 }
 
                 @Override

@@ -1,4 +1,4 @@
-package io.fulcrum.cluster.store;
+package io.fulcrum.control.store;
 
 /**
  * A whole configuration as a store holds it at one revision.

@@ -1,5 +1,7 @@
-package io.fulcrum.control.config;
+package io.fulcrum.cluster.config;
 
+import io.fulcrum.control.config.ConfigException;
+import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.cluster.ControlledPoolConfig;
 import org.junit.jupiter.api.Test;
@@ -9,7 +11,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The {@code controller:} and {@code stickyPeers:} sections: defaults, and errors that name the field. */
+/**
+ * The {@code controller:} and {@code stickyPeers:} sections: defaults, and errors that name the
+ * field. Here, beside the {@code etcd} store they need (registered by this module).
+ */
 class ClusterConfigValidationTest {
 
     private static final String BASE = """

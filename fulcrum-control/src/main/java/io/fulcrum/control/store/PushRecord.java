@@ -1,4 +1,4 @@
-package io.fulcrum.cluster.store;
+package io.fulcrum.control.store;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.fulcrum.cluster.store;
+package io.fulcrum.control.store;
 
 /** A store operation that could not be done: unreachable, timed out, refused, or raced by another push. */
 public class StoreException extends Exception {
