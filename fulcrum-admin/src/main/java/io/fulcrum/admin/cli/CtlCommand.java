@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -126,7 +125,10 @@ public final class CtlCommand implements Callable<Integer> {
 
     /** The common shape of a subcommand: call the API, print table or JSON, map errors to exit 1. */
     abstract static class Action implements Callable<Integer> {
-        @ParentCommand
+        /**
+         * The {@code ctl} command above this one, found in {@link #call} (not injected as a parent
+         * command: picocli injects the direct parent, which for {@code ctl cluster stats} is the group).
+         */
         CtlCommand ctl;
 
         @Spec
@@ -155,6 +157,11 @@ public final class CtlCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            for (CommandSpec up = spec.parent(); ctl == null && up != null; up = up.parent()) {
+                if (up.userObject() instanceof CtlCommand c) {
+                    ctl = c;
+                }
+            }
             try {
                 JsonNode answer = run(ctl.client());
                 if (ctl.json) {
@@ -395,23 +402,13 @@ public final class CtlCommand implements Callable<Integer> {
     @Command(name = "cluster", description = "The cluster: the controller's statistics and publications.",
             subcommands = {CtlCommand.ClusterStats.class, CommandLine.HelpCommand.class})
     static final class Cluster {
-        @ParentCommand
-        CtlCommand ctl;
     }
 
     @Command(name = "stats", description = "The cluster controller: leader, per pool the load and the last publication.")
     static final class ClusterStats extends Action {
-        @ParentCommand
-        Cluster group;
 
         ClusterStats() {
             super(ApiEndpoint.CLUSTER_STATS);
-        }
-
-        @Override
-        public Integer call() {
-            ctl = group.ctl; // one level deeper than the other commands
-            return super.call();
         }
 
         JsonNode run(AdminClient c) throws IOException {
