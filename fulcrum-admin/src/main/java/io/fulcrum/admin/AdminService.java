@@ -119,6 +119,8 @@ public final class AdminService implements NodeService {
         }, LiveStats.SAMPLE_MILLIS, LiveStats.SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         api.pushImportance();
         api.scheduleDeadlines();
+        // Cluster mode: another node's change (handed by the fleet's store) goes into service here too.
+        state.onReplaced(this::operatorStateReplaced);
         configure(config.admin());
     }
 
@@ -207,6 +209,16 @@ public final class AdminService implements NodeService {
             }
             old.close();
         });
+    }
+
+    private void operatorStateReplaced() {
+        try {
+            node.reapply();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the fleet's operator changes could not be applied: {}", e.toString(), e);
+        }
+        api.scheduleDeadlines();
+        api.pushImportance();
     }
 
     /** Where the admin server listens, or {@code null} when it does not run. */
