@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * through the proxy's exchange observer.
  *
  * <p>It reads the running system through {@link AdminNode}; changes go through
- * {@link AdminState} (the state file) and {@link AdminNode#apply}. A reload that changes
+ * {@link AdminState} (the state file; in cluster mode the fleet's store first) and {@link AdminNode#apply}. A reload that changes
  * {@code admin.bind} or {@code admin.tls} re-binds the server; new tokens take effect at
  * once.
  */
