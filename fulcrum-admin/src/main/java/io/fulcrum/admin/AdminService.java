@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * through the proxy's exchange observer.
  *
  * <p>It reads the running system through {@link AdminNode}; changes go through
- * {@link AdminState} (the state file) and {@link AdminNode#apply}. A reload that changes
+ * {@link AdminState} (the state file; in cluster mode the fleet's store first) and {@link AdminNode#apply}. A reload that changes
  * {@code admin.bind} or {@code admin.tls} re-binds the server; new tokens take effect at
  * once.
  */
@@ -119,6 +119,8 @@ public final class AdminService implements NodeService {
         }, LiveStats.SAMPLE_MILLIS, LiveStats.SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         api.pushImportance();
         api.scheduleDeadlines();
+        // Cluster mode: another node's change (handed by the fleet's store) goes into service here too.
+        state.onReplaced(this::operatorStateReplaced);
         configure(config.admin());
     }
 
@@ -201,6 +203,16 @@ public final class AdminService implements NodeService {
             }
             old.close();
         });
+    }
+
+    private void operatorStateReplaced() {
+        try {
+            node.reapply();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the fleet's operator changes could not be applied: {}", e.toString(), e);
+        }
+        api.scheduleDeadlines();
+        api.pushImportance();
     }
 
     /** Where the admin server listens, or {@code null} when it does not run. */

@@ -386,7 +386,16 @@ final class Changes {
                         .collect(java.util.stream.Collectors.joining("; ")));
             }
         }
-        state.change(edit);
+        try {
+            state.change(edit);
+        } catch (io.fulcrum.admin.state.StateConflictException lostRace) {
+            throw new ApiException(409, lostRace.getMessage());
+        } catch (IOException e) {
+            if (state.shared()) {
+                throw new ApiException(503, "the fleet's store cannot be reached; nothing was changed: " + e.getMessage());
+            }
+            throw e;
+        }
         node.reapply();
         node.events().publish(new Event(0, Instant.now(), "admin." + kind, subject, reason, who.name(), details));
     }

@@ -52,6 +52,10 @@ public final class AdminState implements UnaryOperator<FulcrumConfig> {
     private final Path file;
     private StateData data;
     private FulcrumConfig base;
+    /** The fleet's store of these changes in cluster mode; {@code null} on a single node. */
+    private SharedState shared;
+    /** Told when the fleet hands a new state ({@link #replace}), to put it into service. */
+    private volatile Runnable onReplaced = () -> { };
 
     private AdminState(Path file, StateData data) {
         this.file = file;
@@ -130,9 +134,60 @@ public final class AdminState implements UnaryOperator<FulcrumConfig> {
      */
     public synchronized FulcrumConfig change(UnaryOperator<StateData> edit) throws IOException {
         StateData next = edit.apply(data);
-        write(next);
+        if (shared != null) {
+            shared.write(data, next); // the fleet's copy first: a refused write changes nothing
+            keepLocally(next);
+        } else {
+            write(next);
+        }
         data = next;
         return base == null ? null : overlay(base, next);
+    }
+
+    /**
+     * Makes this a fleet member's state (cluster mode): from now on every change is written to
+     * {@code store} first; the state file stays as this node's local copy (what it starts from
+     * when the store cannot be reached).
+     */
+    public synchronized void share(SharedState store) {
+        this.shared = store;
+    }
+
+    /** Whether changes go to a fleet's store ({@link #share}). */
+    public synchronized boolean shared() {
+        return shared != null;
+    }
+
+    /**
+     * Takes the state the fleet now holds (another node's change, or this node's own as the
+     * store hands it back), keeps it in the state file, and tells the {@link #onReplaced}
+     * listener when it differs from the state in force.
+     */
+    public void replace(StateData next) {
+        boolean changed;
+        synchronized (this) {
+            changed = !next.equals(data);
+            if (changed) {
+                data = next;
+                keepLocally(next);
+            }
+        }
+        if (changed) {
+            onReplaced.run();
+        }
+    }
+
+    /** What to run after {@link #replace} changed the state (re-apply the configuration). */
+    public void onReplaced(Runnable listener) {
+        this.onReplaced = java.util.Objects.requireNonNull(listener);
+    }
+
+    private void keepLocally(StateData next) {
+        try {
+            write(next);
+        } catch (IOException e) {
+            LOG.warn("admin state {}: cannot keep the local copy ({})", file, e.getMessage());
+        }
     }
 
     /** Computes what a change would give without recording it (to validate it first). */

@@ -92,6 +92,8 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
 
     private static FulcrumNode create(FulcrumConfig config, Path configFile, Path reloadFile) {
         AdminState adminState = AdminState.open(config, configFile);
+        // Cluster mode: the operator's changes are the fleet's, read from etcd before the first overlay.
+        OperatorStateLink operatorState = OperatorStateLink.open(config, configFile, adminState);
         FulcrumNode node = new FulcrumNode(config, configFile, reloadFile, adminState);
         // Services beside the proxy are added here, in start order.
         io.fulcrum.health.HealthService health = new io.fulcrum.health.HealthService(node.proxy, node.events);
@@ -112,6 +114,9 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         // A weight the operator fixed through the API is left alone by the adaptive loop.
         health.operatorFixedWeights((pool, backend) -> admin.fixedWeight(pool, backend) != null);
         node.add(admin);
+        if (operatorState != null) {
+            node.add(operatorState); // after the admin service, which puts the fleet's changes into service
+        }
         ClusterNode.addTo(node, dns, l4, () -> admin);
         return node;
     }
