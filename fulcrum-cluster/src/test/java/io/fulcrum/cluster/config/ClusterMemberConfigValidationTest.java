@@ -1,5 +1,8 @@
-package io.fulcrum.control.config;
+package io.fulcrum.cluster.config;
 
+import io.fulcrum.control.config.ConfigError;
+import io.fulcrum.control.config.ConfigException;
+import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.cluster.ClusterConfig;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +12,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The cluster section: absent means a node alone; present, its defaults and the errors naming each field. */
+/**
+ * The cluster section: absent means a node alone; present, its defaults and the errors naming each field.
+ * Here, not in fulcrum-control, because a {@code store: etcd} section needs the etcd store registered.
+ */
 class ClusterMemberConfigValidationTest {
 
     private static final String BASE = """
