@@ -44,7 +44,7 @@ class DemoConfigurationTest {
         assertThat(sticky.stickiness().mode()).isEqualTo("cookie");
 
         PoolConfig pool = config.pool("demo");
-        assertThat(pool.algorithm()).isEqualTo("smooth-weighted-round-robin");
+        assertThat(pool.algorithm().name()).isEqualTo("smooth-weighted-round-robin");
         assertThat(pool.backends()).extracting(b -> b.name() + "=" + b.weight())
                 .containsExactly("alpha=1", "beta=2", "gamma=3");
         assertThat(pool.backends().getFirst().address()).hasToString(backends.getFirst().hostPort());
