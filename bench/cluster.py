@@ -113,7 +113,9 @@ cluster:
   roles: [proxy, controller]
   leaseTtl: %(ttl)s
 controller:
+  enabled: true
   interval: 1s
+  pools: [{name: web, mode: weights, policy: manager}]
 """ % dict(n=n, ip=ip, proxy=PROXY_PORT, admin=ADMIN_PORT, token=TOKEN, etcd=etcd_url(),
            prefix=PREFIX, work=work, ttl=LEASE_TTL))
     return path
@@ -150,8 +152,11 @@ def await_true(limit, what, check, pause=0.05):
 def push_file(letter):
     path = os.path.join(work, "fleet.yaml")
     with open(path, "w") as f:
-        f.write("pools:\n  - name: web\n    backends: [{name: %s, address: \"127.0.0.1:%d\"}]\n"
-                % (letter, BACKEND_PORTS[letter]))
+        # A pushed file validates on its own, so it has a listener; each node's bootstrap has its
+        # own `listeners`, which win over the store's.
+        f.write("listeners:\n  - {name: web, bind: \"127.0.0.1:%d\", routes: [{name: all, pool: web}]}\n"
+                "pools:\n  - name: web\n    backends: [{name: %s, address: \"127.0.0.1:%d\"}]\n"
+                % (PROXY_PORT, letter, BACKEND_PORTS[letter]))
     subprocess.run([FULCRUM, "ctl", "config", "push", path, "--etcd", etcd_url(), "--prefix", PREFIX],
                    check=True, stdout=subprocess.DEVNULL)
 
@@ -238,10 +243,16 @@ def failover_round():
 
 
 def stats_bytes(n):
-    body = http_get(IPS[n - 1], ADMIN_PORT, "/metrics", TOKEN)
+    body = ""
+    for _ in range(5):  # a node restarted by the failover rounds may still be warming up
+        body = http_get(IPS[n - 1], ADMIN_PORT, "/metrics", TOKEN, timeout=10)
+        if body:
+            break
+        time.sleep(1)
     for line in body.splitlines():
         if line.startswith("fulcrum_cluster_stats_published_bytes") and not line.startswith("#"):
             return float(line.split()[-1])
+    log("no stats line in /metrics of node%d: %r" % (n, body[:300]))
     return None
 
 

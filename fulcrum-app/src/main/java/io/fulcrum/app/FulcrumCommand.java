@@ -50,7 +50,14 @@ public final class FulcrumCommand implements Callable<Integer> {
     }
 
     /** Runs the command and exits the JVM with its exit code. */
+    /** Held so the level set on it is not lost when the logger is collected. */
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
     public static void main(String[] args) {
+        // gRPC (under the etcd client) logs through java.util.logging, at INFO on its own start-up
+        // ("Epoll available..."); Fulcrum's log is SLF4J, and an operator's ctl output has no
+        // place for it. Its warnings and errors still print.
+        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(commandLine().execute(args));
     }
 
