@@ -1,8 +1,7 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.config.AccessLogConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.testsupport.RawHttp;
@@ -35,9 +34,12 @@ class BackendTcpInfoTest {
     @Test
     void aBackendConnectionsRttIsReadFromTcpInfoAndItsOpeningsAreCounted() throws Exception {
         TestBackend a = f.backend("a");
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(),
-                List.of(listener(List.of(new RouteConfig("r", null, "p", null)))),
-                List.of(pool("p", "round-robin", List.of(backend(a, 1))))));
+        f.start(FulcrumConfigBuilder.config()
+                .server(server())
+                .noAccessLog()
+                .listeners(List.of(listener(List.of(new RouteConfig("r", null, "p", null)))))
+                .pools(List.of(pool("p", "round-robin", List.of(backend(a, 1)))))
+                .build());
         Backend b = f.proxy().runtime().pools().get("p").backends().getFirst();
         assertThat(b.tcpRttMicros()).isZero();
         try (RawHttp c = new RawHttp(f.address())) {
