@@ -1,6 +1,6 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
@@ -34,12 +34,7 @@ class BackendTcpInfoTest {
     @Test
     void aBackendConnectionsRttIsReadFromTcpInfoAndItsOpeningsAreCounted() throws Exception {
         TestBackend a = f.backend("a");
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(listener(List.of(new RouteConfig("r", null, "p", null)))))
-                .pools(List.of(pool("p", "round-robin", List.of(backend(a, 1)))))
-                .build());
+        f.start(TestConfigs.single(listener(List.of(new RouteConfig("r", null, "p", null))), pool("p", "round-robin", List.of(backend(a, 1)))));
         Backend b = f.proxy().runtime().pools().get("p").backends().getFirst();
         assertThat(b.tcpRttMicros()).isZero();
         try (RawHttp c = new RawHttp(f.address())) {

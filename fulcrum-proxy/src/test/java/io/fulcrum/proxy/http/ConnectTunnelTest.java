@@ -76,12 +76,7 @@ class ConnectTunnelTest {
                 new RouteMatch(List.of("tunnel.example"), null, null, null, null), "p", null);
         ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, List.of(tunnel), null,
                 null, null, connect);
-        return FulcrumConfigBuilder.config()
-                .server(TestConfigs.server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(TestConfigs.pool("p", "round-robin", List.of(backend))))
-                .build();
+        return TestConfigs.single(l, TestConfigs.pool("p", "round-robin", List.of(backend)));
     }
 
     private static FulcrumConfig config(ConnectConfig connect, int backendPort) {

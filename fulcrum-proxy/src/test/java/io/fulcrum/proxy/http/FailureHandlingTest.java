@@ -1,6 +1,6 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.backend.Backend;
@@ -178,12 +178,7 @@ class FailureHandlingTest {
                 .timeouts(new TimeoutsConfig(null, null, Duration.ofMillis(400)))
                 .routes(List.of(new RouteConfig("r", null, "p", null)))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(listener))
-                .pools(List.of(pool("p", "round-robin", List.of(backend(a, 1)))))
-                .build());
+        f.start(TestConfigs.single(listener, pool("p", "round-robin", List.of(backend(a, 1)))));
         assertThat(f.get("/").statusCode()).isEqualTo(504);
     }
 

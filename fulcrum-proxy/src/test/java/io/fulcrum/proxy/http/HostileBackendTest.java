@@ -1,6 +1,5 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.RouteConfig;
@@ -30,12 +29,7 @@ class HostileBackendTest {
     @BeforeEach
     void start() throws Exception {
         origin = ScriptedOrigin.start();
-        f.start(FulcrumConfigBuilder.config()
-                .server(TestConfigs.server())
-                .noAccessLog()
-                .listeners(List.of(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null)))))
-                .pools(List.of(TestConfigs.pool("p", "round-robin", List.of(new BackendConfig(null, HostPort.parse(origin.address()), 1, null, null, null, null, null)))))
-                .build());
+        f.start(TestConfigs.single(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null))), TestConfigs.pool("p", "round-robin", List.of(new BackendConfig(null, HostPort.parse(origin.address()), 1, null, null, null, null, null)))));
     }
 
     @AfterEach

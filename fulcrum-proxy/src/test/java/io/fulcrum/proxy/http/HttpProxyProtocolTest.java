@@ -128,12 +128,7 @@ class HttpProxyProtocolTest {
         ListenerConfig listener = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
                 .routes(List.of(new RouteConfig("all", null, "p", null)))
                 .build();
-        fx.start(FulcrumConfigBuilder.config()
-                .server(TestConfigs.server())
-                .noAccessLog()
-                .listeners(List.of(listener))
-                .pools(List.of(pool("p", "127.0.0.1:" + raw.getLocalPort(), "v1")))
-                .build());
+        fx.start(TestConfigs.single(listener, pool("p", "127.0.0.1:" + raw.getLocalPort(), "v1")));
         int port = fx.address().getPort();
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);

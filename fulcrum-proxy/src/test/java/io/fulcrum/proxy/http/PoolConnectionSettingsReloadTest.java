@@ -32,16 +32,7 @@ class PoolConnectionSettingsReloadTest {
 
     private static FulcrumConfig withProtocol(TestBackend b, String protocol) {
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(TestConfigs.backend(b, 1)));
-        PoolConfig withProtocol = PoolConfigBuilder.pool(p.name())
-                .algorithm(p.algorithm())
-                .weightBound(p.weightBound())
-                .connectTimeout(p.connectTimeout())
-                .responseTimeout(p.responseTimeout())
-                .retries(p.retries())
-                .queue(p.queue())
-                .passiveHealth(p.passiveHealth())
-                .keepAlive(p.keepAlive())
-                .backends(p.backends())
+        PoolConfig withProtocol = PoolConfigBuilder.from(p)
                 .protocol(protocol)
                 .build();
         return TestConfigs.single(withProtocol);

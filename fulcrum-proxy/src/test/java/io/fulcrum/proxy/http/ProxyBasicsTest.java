@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.config.ForwardedHeadersConfig;
@@ -65,12 +66,7 @@ class ProxyBasicsTest {
                 .forwarded(new ForwardedHeadersConfig(false, true, true))
                 .routes(List.of(new RouteConfig("r", null, "p", null)))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(listener))
-                .pools(List.of(p))
-                .build());
+        f.start(TestConfigs.single(listener, p));
         try (RawHttp c = new RawHttp(f.address())) {
             RawHttp.Response r = c.send("GET / HTTP/1.1\r\nHost: h.example\r\n\r\n").read();
             assertThat(r.header("via")).isEqualTo("1.1 fulcrum");

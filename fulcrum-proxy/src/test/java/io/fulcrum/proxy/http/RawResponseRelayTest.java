@@ -1,6 +1,5 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.BackendConfig;
@@ -63,13 +62,8 @@ class RawResponseRelayTest {
                 }
             }
         });
-        f.start(FulcrumConfigBuilder.config()
-                .server(TestConfigs.server())
-                .noAccessLog()
-                .listeners(List.of(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null)))))
-                .pools(List.of(TestConfigs.pool("p", "round-robin",
-                        List.of(new BackendConfig(null, HostPort.of("127.0.0.1", backend.getLocalPort()), 1, null, null, null, null, null)))))
-                .build());
+        f.start(TestConfigs.single(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null))), TestConfigs.pool("p", "round-robin",
+                        List.of(new BackendConfig(null, HostPort.of("127.0.0.1", backend.getLocalPort()), 1, null, null, null, null, null)))));
     }
 
     @AfterEach
@@ -333,13 +327,8 @@ class RawResponseRelayTest {
                 .routes(List.of(new RouteConfig("all", null, "p", null)))
                 .http2(new Http2Config(true, null, null, null))
                 .build();
-        h2.start(FulcrumConfigBuilder.config()
-                .server(TestConfigs.server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(TestConfigs.pool("p", "round-robin",
-                        List.of(new BackendConfig(null, HostPort.of("127.0.0.1", backend.getLocalPort()), 1, null, null, null, null, null)))))
-                .build());
+        h2.start(TestConfigs.single(l, TestConfigs.pool("p", "round-robin",
+                        List.of(new BackendConfig(null, HostPort.of("127.0.0.1", backend.getLocalPort()), 1, null, null, null, null, null)))));
         return h2;
     }
 

@@ -1,6 +1,6 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.config.RouteConfig;
@@ -39,13 +39,8 @@ class StickinessTest {
         TestBackend b = f.backend("b");
         TestBackend c = f.backend("c");
         var route = new RouteConfig("r", null, "p", new StickinessConfig(true, mode, "SID", timeout));
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(listener(List.of(route))))
-                .pools(List.of(poolWithRetries("p", "round-robin", 2, List.of(backend(a, 1), backend(b, 1),
-                        backend(c, 1)))))
-                .build());
+        f.start(TestConfigs.single(listener(List.of(route)), poolWithRetries("p", "round-robin", 2, List.of(backend(a, 1), backend(b, 1),
+                        backend(c, 1)))));
     }
 
     private StickyTable table() {

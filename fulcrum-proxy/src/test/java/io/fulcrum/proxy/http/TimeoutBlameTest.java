@@ -1,6 +1,5 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.config.BackendConfig;
@@ -50,12 +49,7 @@ class TimeoutBlameTest {
                 .timeouts(new TimeoutsConfig(null, null, requestTimeout))
                 .routes(List.of(new RouteConfig("all", null, "p", null)))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(TestConfigs.server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(p))
-                .build());
+        f.start(TestConfigs.single(l, p));
     }
 
     /**

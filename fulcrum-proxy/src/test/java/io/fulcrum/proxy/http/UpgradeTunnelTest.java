@@ -307,13 +307,8 @@ class UpgradeTunnelTest {
                 .timeouts(new TimeoutsConfig(null, Duration.ofMillis(600), Duration.ofMillis(200)))
                 .routes(List.of(new RouteConfig("default", null, "p", null)))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(TestConfigs.server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(pool("p", "round-robin", List.of(
-                        new BackendConfig("a", HostPort.of("127.0.0.1", raw.port()), 1, null, null, null, null, null)))))
-                .build());
+        f.start(TestConfigs.single(l, pool("p", "round-robin", List.of(
+                        new BackendConfig("a", HostPort.of("127.0.0.1", raw.port()), 1, null, null, null, null, null)))));
         try (RawHttp c = new RawHttp(f.address())) {
             assertThat(c.send(UPGRADE_FOO).read().status()).isEqualTo(101);
             for (int i = 0; i < 4; i++) {

@@ -1,6 +1,5 @@
 package io.fulcrum.proxy.http2;
 
-import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.config.BackendTlsConfig;
@@ -53,16 +52,7 @@ class Http2BackendTest {
 
     private static FulcrumConfig config(List<TestBackend> bs, String protocol, BackendTlsConfig tls) {
         PoolConfig p = TestConfigs.pool("p", "round-robin", bs.stream().map(b -> backend(b, 1)).toList());
-        return TestConfigs.single(PoolConfigBuilder.pool(p.name())
-                .algorithm(p.algorithm())
-                .weightBound(p.weightBound())
-                .connectTimeout(p.connectTimeout())
-                .responseTimeout(p.responseTimeout())
-                .retries(p.retries())
-                .queue(p.queue())
-                .passiveHealth(p.passiveHealth())
-                .keepAlive(p.keepAlive())
-                .backends(p.backends())
+        return TestConfigs.single(PoolConfigBuilder.from(p)
                 .protocol(protocol)
                 .tls(tls)
                 .build());
@@ -121,28 +111,14 @@ class Http2BackendTest {
     void aClientThatStopsReadingThrottlesItsH2BackendStreamOnly() throws Exception {
         TestBackend b1 = f.h2Backend("b1", null);
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(backend(b1, 1)));
-        p = PoolConfigBuilder.pool(p.name())
-                .algorithm(p.algorithm())
-                .weightBound(p.weightBound())
-                .connectTimeout(p.connectTimeout())
-                .responseTimeout(p.responseTimeout())
-                .retries(p.retries())
-                .queue(p.queue())
-                .passiveHealth(p.passiveHealth())
-                .keepAlive(p.keepAlive())
-                .backends(p.backends())
+        p = PoolConfigBuilder.from(p)
                 .protocol("h2c")
                 .build();
         var l = ListenerConfigBuilder.listener("web", io.fulcrum.core.config.HostPort.of("127.0.0.1", 0))
                 .routes(List.of(new io.fulcrum.core.config.RouteConfig("all", null, "p", null)))
                 .http2(new io.fulcrum.core.config.Http2Config(true, null, null, null))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(TestConfigs.server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(p))
-                .build());
+        f.start(TestConfigs.single(l, p));
         long big = 64L << 20;
         try (H2TestClient c = new H2TestClient(f.address())) {
             H2TestClient.Response slow = c.get("/download?bytes=" + big, false);

@@ -1,6 +1,6 @@
 package io.fulcrum.proxy.http2;
 
-import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.CertificateConfig;
@@ -81,12 +81,7 @@ class Http2ClientsTest {
                 .tls(t)
                 .http2(new Http2Config(!tls, maxStreams, null, null))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(p))
-                .build());
+        f.start(TestConfigs.single(l, p));
     }
 
     private String https(String path) {
@@ -230,12 +225,7 @@ class Http2ClientsTest {
         ListenerConfig off = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
                 .routes(List.of(new RouteConfig("all", null, "p", null)))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(off))
-                .pools(List.of(p))
-                .build());
+        f.start(TestConfigs.single(off, p));
         Process refused = new ProcessBuilder("curl", "-sS", "--http2-prior-knowledge", "--max-time", "10",
                 http("/before")).redirectErrorStream(true).start();
         refused.getInputStream().readAllBytes();
@@ -244,12 +234,7 @@ class Http2ClientsTest {
                 .routes(off.routes())
                 .http2(new Http2Config(true, null, null, null))
                 .build();
-        f.proxy().apply(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(on))
-                .pools(List.of(p))
-                .build());
+        f.proxy().apply(TestConfigs.single(on, p));
         assertThat(Commands.run("curl", "-sS", "--http2-prior-knowledge", "-w", "\n%{http_version}", http("/after")))
                 .isEqualTo("b1\n2");
     }

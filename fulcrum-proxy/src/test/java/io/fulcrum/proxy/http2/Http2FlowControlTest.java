@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http2;
 
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.config.HostPort;
@@ -52,12 +53,7 @@ class Http2FlowControlTest {
                 .routes(List.of(new RouteConfig("all", null, "p", null)))
                 .http2(new Http2Config(true, null, null, null))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(p))
-                .build());
+        f.start(TestConfigs.single(l, p));
     }
 
     /** Waits until the backend's download counter stops moving, and returns it. */

@@ -115,12 +115,7 @@ class Http2HostileRequestTest {
      */
     @Test
     void connectStaysRefusedOverHttp2WhereTheListenerOptsIn() throws Exception {
-        f.proxy().apply(FulcrumConfigBuilder.config()
-                .server(TestConfigs.server())
-                .noAccessLog()
-                .listeners(List.of(listener(new ConnectConfig(true, null))))
-                .pools(List.of(TestConfigs.pool("p", "round-robin", List.of(new BackendConfig(null, HostPort.parse(origin.address()), 1, null, null, null, null, null)))))
-                .build());
+        f.proxy().apply(TestConfigs.single(listener(new ConnectConfig(true, null)), TestConfigs.pool("p", "round-robin", List.of(new BackendConfig(null, HostPort.parse(origin.address()), 1, null, null, null, null, null)))));
         try (H2TestClient c = new H2TestClient(f.address())) {
             Http2Headers connect = new DefaultHttp2Headers().method("CONNECT").authority("public.example:443");
             assertThat(status(c.send(connect, null, null))).isEqualTo("501");

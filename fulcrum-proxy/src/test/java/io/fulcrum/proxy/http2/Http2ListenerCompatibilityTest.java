@@ -1,6 +1,6 @@
 package io.fulcrum.proxy.http2;
 
-import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.BackendConfig;
@@ -52,13 +52,8 @@ class Http2ListenerCompatibilityTest {
                 .routes(List.of(new RouteConfig("all", null, "p", null)))
                 .http2(new Http2Config(true, null, null, null))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(pool("p", "round-robin",
-                List.of(new BackendConfig("a", HostPort.parse(backendAddress), 1, null, null, null, null, null)))))
-                .build());
+        f.start(TestConfigs.single(l, pool("p", "round-robin",
+                List.of(new BackendConfig("a", HostPort.parse(backendAddress), 1, null, null, null, null, null)))));
     }
 
     @Test
@@ -132,13 +127,8 @@ class Http2ListenerCompatibilityTest {
                 .routes(List.of(new RouteConfig("all", null, "p", null)))
                 .http2(new Http2Config(true, null, null, null))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(pool("p", "round-robin",
-                List.of(backend(b, 1)))))
-                .build());
+        f.start(TestConfigs.single(l, pool("p", "round-robin",
+                List.of(backend(b, 1)))));
         try (H2TestClient c = new H2TestClient(f.address())) {
             // A stream open longer than the idle timeout keeps the connection.
             H2TestClient.Response slow = c.get("/slow", true);

@@ -51,16 +51,7 @@ class Http2RequestHandlingTest {
         TestBackend b = h2Backend ? f.h2Backend("b1", null) : f.backend("b1");
         PoolConfig p = pool("p", "round-robin", List.of(backend(b, 1)));
         if (h2Backend) {
-            p = PoolConfigBuilder.pool(p.name())
-                    .algorithm(p.algorithm())
-                    .weightBound(p.weightBound())
-                    .connectTimeout(p.connectTimeout())
-                    .responseTimeout(p.responseTimeout())
-                    .retries(p.retries())
-                    .queue(p.queue())
-                    .passiveHealth(p.passiveHealth())
-                    .keepAlive(p.keepAlive())
-                    .backends(p.backends())
+            p = PoolConfigBuilder.from(p)
                     .protocol("h2c")
                     .build();
         }

@@ -32,12 +32,12 @@ public final class TestConfigs {
 
     /** One listener on an ephemeral port with a default route to one pool. */
     public static FulcrumConfig single(PoolConfig pool) {
-        return FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(listener(List.of(new RouteConfig("default", null, pool.name(), null)))))
-                .pools(List.of(pool))
-                .build();
+        return single(listener(List.of(new RouteConfig("default", null, pool.name(), null))), pool);
+    }
+
+    /** This listener and this pool, on {@link #server()}'s settings, with no access log. */
+    public static FulcrumConfig single(ListenerConfig listener, PoolConfig pool) {
+        return FulcrumConfigBuilder.config().server(server()).noAccessLog().listener(listener).pool(pool).build();
     }
 
     public static ListenerConfig listener(List<RouteConfig> routes) {

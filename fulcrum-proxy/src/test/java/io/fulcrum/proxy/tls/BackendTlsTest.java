@@ -58,16 +58,7 @@ class BackendTlsTest {
 
     private static FulcrumConfig config(TestBackend b, BackendTlsConfig tls) {
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(backend(b, 1)));
-        return TestConfigs.single(PoolConfigBuilder.pool(p.name())
-                .algorithm(p.algorithm())
-                .weightBound(p.weightBound())
-                .connectTimeout(p.connectTimeout())
-                .responseTimeout(p.responseTimeout())
-                .retries(p.retries())
-                .queue(p.queue())
-                .passiveHealth(p.passiveHealth())
-                .keepAlive(p.keepAlive())
-                .backends(p.backends())
+        return TestConfigs.single(PoolConfigBuilder.from(p)
                 .tls(tls)
                 .build());
     }

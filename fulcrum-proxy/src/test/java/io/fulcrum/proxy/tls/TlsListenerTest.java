@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.tls;
 
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.testsupport.Commands;
@@ -83,12 +84,7 @@ class TlsListenerTest {
                 .routes(List.of(new RouteConfig("all", null, "p", null)))
                 .tls(tls)
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(p))
-                .build());
+        f.start(TestConfigs.single(l, p));
         return backend;
     }
 
@@ -282,12 +278,7 @@ class TlsListenerTest {
                 .routes(List.of())
                 .tls(broken)
                 .build();
-        FulcrumConfig c = FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of())
-                .build();
+        FulcrumConfig c = FulcrumConfigBuilder.config().server(server()).noAccessLog().listener(l).build();
         assertThatThrownBy(() -> new ProxyServer(c).close()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(a.key().toString());
     }

@@ -1,6 +1,6 @@
 package io.fulcrum.proxy.tls;
 
-import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.testsupport.TestCertificates;
@@ -62,13 +62,8 @@ class TlsWebSocketTest {
                 .routes(List.of(new RouteConfig("all", null, "p", null)))
                 .tls(new TlsConfig(List.of(new CertificateConfig(a.certFile(), a.keyFile())), null, null))
                 .build();
-        f.start(FulcrumConfigBuilder.config()
-                .server(server())
-                .noAccessLog()
-                .listeners(List.of(l))
-                .pools(List.of(pool("p", "round-robin",
-                List.of(new BackendConfig("a", HostPort.of("127.0.0.1", ws.port()), 1, null, null, null, null, null)))))
-                .build());
+        f.start(TestConfigs.single(l, pool("p", "round-robin",
+                List.of(new BackendConfig("a", HostPort.of("127.0.0.1", ws.port()), 1, null, null, null, null, null)))));
         WebSocketEcho.Collector messages = new WebSocketEcho.Collector();
         try (HttpClient http = HttpClient.newBuilder().sslContext(TestCertificates.trusting(a)).build()) {
             WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))

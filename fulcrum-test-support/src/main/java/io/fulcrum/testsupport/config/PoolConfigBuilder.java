@@ -46,6 +46,15 @@ public final class PoolConfigBuilder {
         return new PoolConfigBuilder(name);
     }
 
+    /** A builder holding every field of {@code pool}, to change some of them. */
+    public static PoolConfigBuilder from(PoolConfig pool) {
+        return pool(pool.name()).algorithm(pool.algorithm()).weightBound(pool.weightBound())
+                .connectTimeout(pool.connectTimeout()).responseTimeout(pool.responseTimeout()).retries(pool.retries())
+                .queue(pool.queue()).passiveHealth(pool.passiveHealth()).keepAlive(pool.keepAlive())
+                .backends(pool.backends()).protocol(pool.protocol()).tls(pool.tls())
+                .proxyProtocol(pool.proxyProtocol()).health(pool.health());
+    }
+
     /** The balancing algorithm by name, without settings ({@code null}: the default). */
     public PoolConfigBuilder algorithm(String value) {
         return algorithm(value == null ? null : ExtensionConfig.of(value));
