@@ -26,7 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * requirements 2.3 item 6, through the operator's real path (the admin API over HTTP, on a
  * real node with real backends): a failed backend stops at once and loses its sticky
  * sessions (and {@link BackendListener#backendFailed} listeners such as the L4 router are
- * told); a drained one keeps its sessions, optionally takes new ones until a deadline, is
+ * told); a drained one finishes its requests in flight, keeps its sessions, optionally takes new ones until a deadline, is
  * reported when empty, stays drained over a reload and ends with {@code enable}.
  */
 class FailedVersusDrainedTest {
@@ -76,9 +78,15 @@ class FailedVersusDrainedTest {
                         stickiness:
                           enabled: true
                           mode: cookie
-                          timeout: 800ms
+                          timeout: 2s
                 """ : "";
-        Path file = Files.writeString(dir.resolve("fulcrum.yaml"), ConfigYaml.quietNode() + """
+        // Expired sessions are purged every 200 ms (not the default 10 s), so a drained backend empties soon.
+        Path file = Files.writeString(dir.resolve("fulcrum.yaml"), """
+                server:
+                  shutdownGrace: 200ms
+                  stickyPurgeInterval: 200ms
+                accessLog:
+                  enabled: false
                 listeners:
                   - name: web
                     bind: 127.0.0.1:%d
@@ -126,19 +134,35 @@ class FailedVersusDrainedTest {
     }
 
     @Test
-    void aDrainedBackendKeepsItsSessionsAndIsReportedWhenEmpty() throws Exception {
+    void aDrainedBackendFinishesItsRequestsKeepsItsSessionsAndIsReportedWhenEmpty() throws Exception {
         start(true);
         String cookie = sessionOn("b");
+        // A request of b's session is in flight when the drain comes.
+        b.hold();
+        int before = b.requests();
+        CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return get(cookie);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.requests() > before);
 
         JsonNode after = call("POST", "pools/app/backends/b/drain", null);
         assertThat(after.get("state").asText()).isEqualTo("draining");
+        assertThat(after.get("activeRequests").asInt()).isEqualTo(1);
+        b.release();
+        HttpResponse<String> finished = inFlight.get(10, TimeUnit.SECONDS);
+        assertThat(finished.statusCode()).isEqualTo(200);
+        assertThat(finished.body()).isEqualTo("b");
         // Its session goes on; new sessions go elsewhere.
         assertThat(get(cookie).body()).isEqualTo("b");
         for (int i = 0; i < 6; i++) {
             assertThat(get(null).body()).isEqualTo("a");
         }
         assertThat(backendView("b").get("stickySessions").asInt()).isEqualTo(1);
-        // Once the session expires (800 ms without use) it is empty and reported.
+        // Once the session expires (2 s without use) it is empty and reported.
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 backendView("b").get("drained").asBoolean() && !events("backend.drained", "app/b").isEmpty());
         assertThat(events("backend.drained", "app/b")).hasSize(1);
