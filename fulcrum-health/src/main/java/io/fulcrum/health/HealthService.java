@@ -44,7 +44,7 @@ public final class HealthService implements NodeService, HealthContext {
     private static final Logger LOG = LoggerFactory.getLogger(HealthService.class);
 
     /** How often effective weights, rules, schedules and agent staleness are re-evaluated. */
-    public static final Duration TICK = Duration.ofMillis(100);
+    private static final Duration TICK = Duration.ofMillis(100);
 
     private final ProxyServer proxy;
     private final EventLog events;
