@@ -1,9 +1,10 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.testsupport.EchoServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
@@ -50,12 +51,17 @@ class ConnsCommandTest {
     void setUp() throws Exception {
         backend = EchoServer.start();
         int port = FreePorts.tcp();
-        PoolConfig pool = new PoolConfig("echo", null, null, null, null, null, null, null, null,
-                List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.port()), 1)));
-        FulcrumConfig config = new FulcrumConfig(new ServerSettings(1, null, null, Duration.ofSeconds(1), null, null, null, null),
-                AccessLogConfig.off(), List.of(), List.of(pool), null,
-                List.of(new VirtualServiceConfig("svc", List.of("127.0.0.2"), null, null,
-                        List.of(new L4ListenerConfig(port, "tcp", "echo", null, null, null, null, null, null, null)))));
+        PoolConfig pool = PoolConfigBuilder.pool("echo")
+                .backends(List.of(new BackendConfig(null, HostPort.of("127.0.0.1", backend.port()), 1, null, null, null, null, null)))
+                .build();
+        FulcrumConfig config = FulcrumConfigBuilder.config()
+                .server(new ServerSettings(1, null, null, Duration.ofSeconds(1), null, null, null, null))
+                .noAccessLog()
+                .listeners(List.of())
+                .pools(List.of(pool))
+                .virtualServices(List.of(new VirtualServiceConfig("svc", List.of("127.0.0.2"), null, null,
+                        List.of(new L4ListenerConfig(port, "tcp", "echo", null, null, null, null, null, null, null)))))
+                .build();
         l4 = new L4Service(null);
         l4.start(config);
         client = new Socket("127.0.0.2", port);

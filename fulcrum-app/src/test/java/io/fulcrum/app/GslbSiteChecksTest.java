@@ -198,7 +198,7 @@ class GslbSiteChecksTest {
 
     /** Site {@code site}'s only VIP as a's checks see it now. */
     private VipState vip(String site) {
-        return a.service(SiteStateService.class).state().vips().get(site).getFirst();
+        return a.service(SiteStateService.class).snapshot().vips().get(site).getFirst();
     }
 
     private List<Event> events(String kind) {

@@ -1,5 +1,6 @@
 package io.fulcrum.dns;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.dns.DnsConfig;
@@ -42,7 +43,13 @@ class TransportTest {
                 d.sites(), d.gslb());
         DnsService service = new DnsService(null);
         try (service) {
-            service.start(new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), both));
+            service.start(FulcrumConfigBuilder.config()
+                    .server(c.server())
+                    .accessLog(c.accessLog())
+                    .listeners(c.listeners())
+                    .pools(c.pools())
+                    .dns(both)
+                    .build());
             List<InetSocketAddress> bound = new ArrayList<>(service.boundAddresses());
             assertThat(bound).hasSize(listen.size());
             int udp = 0;

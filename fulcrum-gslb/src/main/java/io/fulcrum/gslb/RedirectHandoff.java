@@ -22,7 +22,7 @@ final class RedirectHandoff implements Handoff {
 
     @Override
     public Redirect redirect(String listener, String host, String uri) {
-        SiteState state = service.state();
+        SiteState state = service.snapshot();
         GslbSettings s = state.settings();
         if (s == null || !s.config().redirect().enabled() || !handsOff(s.ownSite(), listener)) {
             return null;
@@ -31,7 +31,6 @@ final class RedirectHandoff implements Handoff {
         if (target == null) {
             return null;
         }
-        service.handedOff();
         SiteConfig site = s.config().siteNamed(target);
         String path = uri == null || uri.isEmpty() || !uri.startsWith("/") ? "/" : uri;
         return new Redirect(s.config().redirect().status(), site.redirectBase() + path);

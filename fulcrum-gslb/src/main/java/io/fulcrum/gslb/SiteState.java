@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Everything this site knows about the GSLB sites at one moment, published whole by the
@@ -182,12 +181,7 @@ public record SiteState(GslbSettings settings, long version, Map<String, List<Vi
         return this;
     }
 
-    // ---- for the hand-off, the peers, the admin API and tests -----------------------------------
-
-    /** The hand-off table's rows, best first (plain records; the admin API serves these). */
-    public List<HandoffTable.Row> handoffTable() {
-        return table.rows();
-    }
+    // ---- for the hand-off, the peers and the admin API -----------------------------------
 
     /** The last report of this peer, or {@code null}. */
     public SiteReport lastReport(String site) {
@@ -219,36 +213,6 @@ public record SiteState(GslbSettings settings, long version, Map<String, List<Vi
             }
         }
         return new SiteReport(preferences, measured, local.vips(), freeMemoryBytes, local.limitHit());
-    }
-
-    /**
-     * The shared response-time matrix as this site knows it: for each measuring site (this
-     * one from its own checks, the peers from their last report), the time-weighted average
-     * in milliseconds per remote VIP ({@code site/vip}); NaN where not measured yet.
-     */
-    public Map<String, Map<String, Double>> responseMatrix() {
-        Map<String, Map<String, Double>> m = new TreeMap<>();
-        if (settings == null) {
-            return m;
-        }
-        Map<String, Double> own = new TreeMap<>();
-        for (List<VipState> list : remoteVips().values()) {
-            for (VipState v : list) {
-                own.put(v.site() + "/" + v.vip(), v.averageMillis());
-            }
-        }
-        m.put(settings.self(), own);
-        for (var e : peers.entrySet()) {
-            SiteReport r = e.getValue().report();
-            if (r != null) {
-                Map<String, Double> row = new TreeMap<>();
-                for (SiteReport.VipTime t : r.responseTimes()) {
-                    row.put(t.site() + "/" + t.vip(), t.millis());
-                }
-                m.put(e.getKey(), row);
-            }
-        }
-        return m;
     }
 
     /** The other sites' VIPs, in configuration order. */

@@ -12,7 +12,6 @@ import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.gslb.check.VipMonitor;
 import io.fulcrum.gslb.check.VipState;
 import io.fulcrum.gslb.handoff.HandoffTable;
-import io.fulcrum.gslb.peer.DropReason;
 import io.fulcrum.gslb.peer.MessageType;
 import io.fulcrum.gslb.peer.PeerProtocol;
 import io.fulcrum.gslb.peer.PeerTransport;
@@ -34,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +40,6 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The GSLB site state of this node (requirements 2.5 items 3-7), put together from its parts:
@@ -67,7 +64,6 @@ public final class SiteStateService implements NodeService, SiteStateView {
 
     private final ProxyServer proxy;
     private final EventLog events;
-    private final AtomicLong handoffs = new AtomicLong();
     private final PeerProtocol protocol;
 
     private EventLoopGroup group;
@@ -401,42 +397,5 @@ public final class SiteStateService implements NodeService, SiteStateView {
     @Override
     public SiteState snapshot() {
         return state;
-    }
-
-    // ---- for the hand-off, the command line, the admin API and tests ----------------------------
-
-    /** The state published now; same as {@link #snapshot()}. */
-    public SiteState state() {
-        return state;
-    }
-
-    /** Counts one request redirected to another site. */
-    void handedOff() {
-        handoffs.incrementAndGet();
-    }
-
-    /** Where the site-state socket is bound, or {@code null}. */
-    public InetSocketAddress boundAddress() {
-        return protocol.boundAddress();
-    }
-
-    /** Valid messages of this type received. */
-    public long received(MessageType type) {
-        return protocol.received(type);
-    }
-
-    /** Messages of this type sent. */
-    public long sent(MessageType type) {
-        return protocol.sent(type);
-    }
-
-    /** Datagrams dropped for this reason. */
-    public long dropped(DropReason reason) {
-        return protocol.dropped(reason);
-    }
-
-    /** Requests redirected to another site. */
-    public long handoffs() {
-        return handoffs.get();
     }
 }

@@ -154,7 +154,7 @@ class SiteStatePublicationTest {
     @Test
     void aHeldSnapshotKeepsItsAnswersWhileNewerOnesArePublished() {
         await().atMost(WAIT).until(() -> service.snapshot().handoffShares().containsKey("b"));
-        SiteState held = service.state();
+        SiteState held = service.snapshot();
         ViewAnswers before = ViewAnswers.of(held, config.gslb());
         boolean up = held.siteUp("b");
         long version = held.version();

@@ -7,7 +7,6 @@ import io.fulcrum.core.backend.WeightOrigin;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.PoolConfig;
-import io.fulcrum.core.event.Event;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.health.agent.AgentClient;
@@ -20,21 +19,20 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The monitor and manager roles of a node (requirements 2.1 items 6-8, 2.2 items 5-6, 2.3
  * items 3 and 6): runs every pool's active checks, polls host agents, recomputes
  * adaptive weights, applies time-window rules, weight schedules and slow start, and
- * tells failed backends from drained ones. Every change lands on the live
+ * reports each change of a backend's administrative state (an operator's drain or failure
+ * comes through the admin API as configuration, laid over the file). Every change lands on the live
  * {@link Backend} objects (so the balancers rebuild lazily) and in the node's
  * {@link EventLog}.
  *
@@ -46,15 +44,14 @@ public final class HealthService implements NodeService, HealthContext {
     private static final Logger LOG = LoggerFactory.getLogger(HealthService.class);
 
     /** How often effective weights, rules, schedules and agent staleness are re-evaluated. */
-    public static final Duration TICK = Duration.ofMillis(100);
+    private static final Duration TICK = Duration.ofMillis(100);
 
     private final ProxyServer proxy;
     private final EventLog events;
-    private final Clock clock;
+    /** The wall clock of time-window rules and weight schedules. */
+    private final Clock clock = Clock.systemUTC();
     private final Map<String, PoolMonitor> monitors = new ConcurrentHashMap<>();
     private final Set<Backend> watched = ConcurrentHashMap.newKeySet();
-    private final Map<String, BackendState> operatorStates = new ConcurrentHashMap<>();
-    private final Map<String, ScheduledFuture<?>> drainDeadlines = new ConcurrentHashMap<>();
     /** Operator overrides of metric importance by pool (the admin API's {@code importance} change). */
     private final Map<String, Map<String, Double>> importance = new ConcurrentHashMap<>();
     private volatile java.util.function.BiPredicate<String, String> operatorFixed = (pool, backend) -> false;
@@ -86,14 +83,8 @@ public final class HealthService implements NodeService, HealthContext {
 
     /** A service for this proxy, publishing to {@code events}. */
     public HealthService(ProxyServer proxy, EventLog events) {
-        this(proxy, events, Clock.systemUTC());
-    }
-
-    /** Same, with the wall clock used by rules and schedules. */
-    public HealthService(ProxyServer proxy, EventLog events, Clock clock) {
         this.proxy = proxy;
         this.events = events;
-        this.clock = clock;
     }
 
     @Override
@@ -145,10 +136,6 @@ public final class HealthService implements NodeService, HealthContext {
             }
             for (Backend b : pr.backends()) {
                 watch(b);
-                BackendState forced = operatorStates.get(key(b));
-                if (forced != null && b.adminState() != forced) {
-                    b.setState(forced); // an operator's drain or failure outlives a reload
-                }
                 reportAdminChange(b);
             }
             if (pc.health().active()) {
@@ -200,92 +187,6 @@ public final class HealthService implements NodeService, HealthContext {
                 LOG.warn("health tick failed: {}", e.toString(), e);
             }
         }
-    }
-
-    // ---- operator actions (requirements 2.3 item 6) -----------------------------------------------------------
-
-    /**
-     * Takes a backend out on purpose: it keeps its live connections and sticky sessions,
-     * still takes new ones for {@code newFlowsFor} (zero = none), then drains and is
-     * reported ({@code backend.drained}) once empty.
-     *
-     * @return false when there is no such backend
-     */
-    public boolean drain(String pool, String backend, Duration newFlowsFor, String actor) {
-        Backend b = proxy.backend(pool, backend);
-        if (b == null) {
-            return false;
-        }
-        String k = key(b);
-        ScheduledFuture<?> old = drainDeadlines.remove(k);
-        if (old != null) {
-            old.cancel(false);
-        }
-        Runnable start = () -> {
-            drainDeadlines.remove(k);
-            operatorStates.put(k, BackendState.DRAINING);
-            b.setState(BackendState.DRAINING);
-            lastAdminState.put(b, BackendState.DRAINING);
-            events.publish(new Event(0, Instant.now(), "backend.draining", k,
-                    "removed on purpose: keeps its connections and sessions, takes no new ones", actor, Map.of()));
-        };
-        if (newFlowsFor == null || newFlowsFor.isZero() || newFlowsFor.isNegative()) {
-            start.run();
-        } else {
-            events.publish(new Event(0, Instant.now(), "backend.drain-scheduled", k,
-                    "takes new connections for " + newFlowsFor.toMillis() + " ms more, then drains", actor,
-                    Map.of("newFlowsFor", newFlowsFor.toMillis() + "ms")));
-            drainDeadlines.put(k, scheduler.schedule(start, newFlowsFor.toMillis(), TimeUnit.MILLISECONDS));
-        }
-        return true;
-    }
-
-    /**
-     * Marks a backend failed: it stops at once, its sticky entries are purged and
-     * {@link BackendListener#backendFailed} listeners (the L4 router) purge its flows.
-     *
-     * @return false when there is no such backend
-     */
-    public boolean fail(String pool, String backend, String reason, String actor) {
-        Backend b = proxy.backend(pool, backend);
-        if (b == null) {
-            return false;
-        }
-        operatorStates.put(key(b), BackendState.DOWN);
-        b.setState(BackendState.DOWN);
-        lastAdminState.put(b, BackendState.DOWN);
-        purgeSessions();
-        events.publish(new Event(0, Instant.now(), "backend.failed", key(b),
-                reason == null ? "failed" : reason, actor, Map.of()));
-        return true;
-    }
-
-    /** Ends an operator's drain or failure: the configured state applies again. */
-    public boolean restore(String pool, String backend, String actor) {
-        Backend b = proxy.backend(pool, backend);
-        if (b == null) {
-            return false;
-        }
-        String k = key(b);
-        operatorStates.remove(k);
-        ScheduledFuture<?> pending = drainDeadlines.remove(k);
-        if (pending != null) {
-            pending.cancel(false);
-        }
-        var pc = proxy.runtime().config().pool(pool);
-        BackendState configured = BackendState.UP;
-        if (pc != null) {
-            for (var bc : pc.backends()) {
-                if (bc.name().equals(backend)) {
-                    configured = BackendState.parse(bc.state());
-                }
-            }
-        }
-        b.setState(configured);
-        lastAdminState.put(b, configured);
-        events.publish(new Event(0, Instant.now(), "backend." + configured.name()
-                .toLowerCase(java.util.Locale.ROOT), k, "restored by an operator", actor, Map.of()));
-        return true;
     }
 
     // ---- HealthContext -----------------------------------------------------------------------------------------
@@ -375,24 +276,5 @@ public final class HealthService implements NodeService, HealthContext {
             workers.shutdownNow();
             agents.close();
         }
-    }
-
-    /**
-     * The latest host-agent report for a backend, or {@code null} when its pool polls no
-     * agents or the agent has not answered yet (for the admin API).
-     */
-    public io.fulcrum.health.agent.AgentReport agentReport(String pool, String backend) {
-        PoolMonitor m = monitors.get(pool);
-        Backend b = proxy.backend(pool, backend);
-        if (m == null || b == null) {
-            return null;
-        }
-        BackendHealth h = m.health(b);
-        return h == null ? null : h.report;
-    }
-
-    /** For tests and the admin API: names of the pools under monitoring. */
-    public List<String> monitoredPools() {
-        return List.copyOf(monitors.keySet());
     }
 }

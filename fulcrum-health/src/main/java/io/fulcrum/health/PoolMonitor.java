@@ -492,12 +492,6 @@ final class PoolMonitor {
         backends.clear();
     }
 
-    BackendHealth health(Backend b) {
-        synchronized (this) {
-            return backends.get(b);
-        }
-    }
-
     private String subject(Backend b) {
         return pool + "/" + b.name();
     }

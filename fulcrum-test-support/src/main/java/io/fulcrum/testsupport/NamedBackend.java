@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +21,8 @@ public final class NamedBackend implements AutoCloseable {
     private final String name;
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    /** While set, requests wait for it before they are answered (see {@link #hold()}). */
+    private volatile CountDownLatch gate;
 
     private NamedBackend(String name, HttpServer server) {
         this.name = name;
@@ -36,6 +40,14 @@ public final class NamedBackend implements AutoCloseable {
         NamedBackend b = new NamedBackend(name, s);
         s.createContext("/", ex -> {
             b.requests.incrementAndGet();
+            CountDownLatch held = b.gate;
+            if (held != null) {
+                try {
+                    held.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             ex.getRequestBody().readAllBytes();
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "text/plain");
@@ -59,13 +71,31 @@ public final class NamedBackend implements AutoCloseable {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** How many requests it has had. */
+    /**
+     * Holds every request from now on, counted but unanswered, until {@link #release()}: a
+     * request in flight for as long as the test needs one, without a timing.
+     */
+    public void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    /** Answers the held requests, and the next ones at once. */
+    public void release() {
+        CountDownLatch held = gate;
+        gate = null;
+        if (held != null) {
+            held.countDown();
+        }
+    }
+
+    /** How many requests it has had (held ones included). */
     public int requests() {
         return requests.get();
     }
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }

@@ -39,7 +39,7 @@ final class GslbAdminBridge extends AdminBridge implements AdminReadable {
         if (c == null || !c.gslb().enabled()) {
             return out;
         }
-        SiteState state = sites.state(); // every peer's row from the same moment
+        SiteState state = sites.snapshot(); // every peer's row from the same moment
         for (PeerConfig p : c.gslb().peers()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("site", p.site());

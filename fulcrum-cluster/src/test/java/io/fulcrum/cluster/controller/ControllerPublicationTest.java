@@ -1,5 +1,7 @@
 package io.fulcrum.cluster.controller;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.etcd.jetcd.Client;
 import io.fulcrum.cluster.etcd.EtcdClients;
 import io.fulcrum.cluster.election.LeaderElection;
@@ -56,10 +58,12 @@ class ControllerPublicationTest {
     }
 
     private static FulcrumConfig config(int threshold) {
-        PoolConfig web = new PoolConfig("web", ExtensionConfig.of("weighted-round-robin"), null, null, null,
-                null, null, null, null, List.of(new BackendConfig("fast", HostPort.of("127.0.0.1", 1), 50, null, null, null, null, null),
-                        new BackendConfig("slow", HostPort.of("127.0.0.1", 2), 50, null, null, null, null, null)));
-        FulcrumConfig c = new FulcrumConfig(null, null, List.of(), List.of(web));
+        PoolConfig web = PoolConfigBuilder.pool("web")
+                .algorithm(ExtensionConfig.of("weighted-round-robin"))
+                .backends(List.of(new BackendConfig("fast", HostPort.of("127.0.0.1", 1), 50, null, null, null, null, null),
+                        new BackendConfig("slow", HostPort.of("127.0.0.1", 2), 50, null, null, null, null, null)))
+                .build();
+        FulcrumConfig c = FulcrumConfigBuilder.config().listeners(List.of()).pools(List.of(web)).build();
         return new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), null, null, null, null, null,
                 null, null, new ControllerConfig(true, null, null,
                 List.of(new ControlledPoolConfig("web", null, null, null, null, null, threshold, Duration.ofSeconds(30)))),

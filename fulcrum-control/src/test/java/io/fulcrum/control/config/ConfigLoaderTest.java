@@ -1,5 +1,8 @@
 package io.fulcrum.control.config;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.ForwardedHeadersConfig;
@@ -12,7 +15,6 @@ import io.fulcrum.core.config.KeepAliveConfig;
 import io.fulcrum.core.config.LimitsConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PassiveHealthConfig;
-import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.QueueConfig;
 import io.fulcrum.core.config.RetryConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -138,29 +140,36 @@ class ConfigLoaderTest {
 
     @Test
     void aFullFileBindsEveryField() throws ConfigException {
-        FulcrumConfig expected = new FulcrumConfig(
-                new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2), true, "io_uring", 32),
-                new AccessLogConfig(false, "json", "/var/log/fulcrum/access.log"),
-                List.of(new ListenerConfig("public", HostPort.of("::", 8443), "http",
-                        new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofHours(1)),
-                        new LimitsConfig(4096, 65536, 2L * 1024 * 1024 * 1024, 10000),
-                        new ForwardedHeadersConfig(false, true, true),
-                        List.of(new RouteConfig("api",
+        FulcrumConfig expected = FulcrumConfigBuilder.config()
+                .server(new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2), true, "io_uring", 32))
+                .accessLog(new AccessLogConfig(false, "json", "/var/log/fulcrum/access.log"))
+                .listeners(List.of(ListenerConfigBuilder.listener("public", HostPort.of("::", 8443))
+                        .protocol("http")
+                        .timeouts(new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofHours(1)))
+                        .limits(new LimitsConfig(4096, 65536, 2L * 1024 * 1024 * 1024, 10000))
+                        .forwarded(new ForwardedHeadersConfig(false, true, true))
+                        .routes(List.of(new RouteConfig("api",
                                 new RouteMatch(List.of("api.example.com", "*.api.example.com"), "/v1/",
                                         "/v1/(users|orders)/.*", List.of("GET", "POST"),
                                         Map.of("x-tenant", "acme", "x-version", "~^2\\.[0-9]+$")),
                                 "api",
-                                new StickinessConfig(true, "cookie", "SRV", Duration.ofMinutes(30)))))),
-                List.of(new PoolConfig("api", new ExtensionConfig<>("ring-hash",
-                                new RingHashSettings(new HashKeyConfig("cookie", "session"), 40)), 50,
-                        Duration.ofMillis(750), Duration.ofSeconds(20),
-                        new RetryConfig(3, false, false, null),
-                        new QueueConfig(0, Duration.ZERO),
-                        new PassiveHealthConfig(false, 7, Duration.ofSeconds(1), Duration.ofHours(1), true),
-                        new KeepAliveConfig(false, 12, Duration.ofSeconds(15)),
-                        List.of(new BackendConfig("a1", HostPort.parse("10.1.0.1:9000"), 0, 64, "eu-west", "node-1",
+                                new StickinessConfig(true, "cookie", "SRV", Duration.ofMinutes(30)))))
+                        .build()))
+                .pools(List.of(PoolConfigBuilder.pool("api")
+                        .algorithm(new ExtensionConfig<>("ring-hash",
+                                new RingHashSettings(new HashKeyConfig("cookie", "session"), 40)))
+                        .weightBound(50)
+                        .connectTimeout(Duration.ofMillis(750))
+                        .responseTimeout(Duration.ofSeconds(20))
+                        .retries(new RetryConfig(3, false, false, null))
+                        .queue(new QueueConfig(0, Duration.ZERO))
+                        .passiveHealth(new PassiveHealthConfig(false, 7, Duration.ofSeconds(1), Duration.ofHours(1), true))
+                        .keepAlive(new KeepAliveConfig(false, 12, Duration.ofSeconds(15)))
+                        .backends(List.of(new BackendConfig("a1", HostPort.parse("10.1.0.1:9000"), 0, 64, "eu-west", "node-1",
                                         Map.of("rack", "r1", "tier", "1"), "draining"),
-                                new BackendConfig("a2", HostPort.parse("[fd00::2]:9000"), 50, null, null, null, null, "backup")))));
+                                new BackendConfig("a2", HostPort.parse("[fd00::2]:9000"), 50, null, null, null, null, "backup")))
+                        .build()))
+                .build();
 
         FulcrumConfig actual = ConfigLoader.parse(FULL, SOURCE);
 
@@ -186,10 +195,12 @@ class ConfigLoaderTest {
         assertThat(c.server().shutdownGrace()).isEqualTo(ServerSettings.defaults().shutdownGrace());
         assertThat(c.accessLog()).isEqualTo(AccessLogConfig.defaults());
         ListenerConfig l = c.listeners().getFirst();
-        assertThat(l).isEqualTo(new ListenerConfig("web", HostPort.parse("127.0.0.1:8080"), null, null, null, null,
-                List.of(new RouteConfig("all", null, "web", null))));
-        assertThat(c.pools().getFirst()).isEqualTo(new PoolConfig("web", null, null, null, null,
-                null, null, null, null, List.of(BackendConfig.of(HostPort.parse("10.0.0.1:80"), 1))));
+        assertThat(l).isEqualTo(ListenerConfigBuilder.listener("web", HostPort.parse("127.0.0.1:8080"))
+                .routes(List.of(new RouteConfig("all", null, "web", null)))
+                .build());
+        assertThat(c.pools().getFirst()).isEqualTo(PoolConfigBuilder.pool("web")
+                .backends(List.of(new BackendConfig(null, HostPort.parse("10.0.0.1:80"), 1, null, null, null, null, null)))
+                .build());
         assertThat(c.pools().getFirst().backends().getFirst().name()).isEqualTo("10.0.0.1:80");
     }
 

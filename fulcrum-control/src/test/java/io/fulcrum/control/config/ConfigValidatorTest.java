@@ -1,11 +1,12 @@
 package io.fulcrum.control.config;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.balance.BalancerRegistry;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
-import io.fulcrum.core.config.ListenerConfig;
-import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RouteConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -676,11 +677,14 @@ class ConfigValidatorTest {
 
     @Test
     void aConfigurationBuiltInCodeIsValidatedWithoutLines() {
-        FulcrumConfig config = new FulcrumConfig(null, null,
-                List.of(new ListenerConfig("web", HostPort.parse("127.0.0.1:8080"), null, null, null, null,
-                        List.of(new RouteConfig("all", null, "missing", null)))),
-                List.of(new PoolConfig("web", null, null, null, null, null, null, null, null,
-                        List.of(BackendConfig.of(HostPort.parse("10.0.0.1:80"), -1)))));
+        FulcrumConfig config = FulcrumConfigBuilder.config()
+                .listeners(List.of(ListenerConfigBuilder.listener("web", HostPort.parse("127.0.0.1:8080"))
+                        .routes(List.of(new RouteConfig("all", null, "missing", null)))
+                        .build()))
+                .pools(List.of(PoolConfigBuilder.pool("web")
+                        .backends(List.of(new BackendConfig(null, HostPort.parse("10.0.0.1:80"), -1, null, null, null, null, null)))
+                        .build()))
+                .build();
         ConfigValidator.Result result = ConfigValidator.validate(config);
         assertThat(result.ok()).isFalse();
         assertThat(result.errors()).containsExactly(

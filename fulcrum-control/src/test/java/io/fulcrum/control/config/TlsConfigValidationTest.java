@@ -1,5 +1,7 @@
 package io.fulcrum.control.config;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
@@ -184,9 +186,20 @@ class TlsConfigValidationTest {
     void validatesConfigurationsBuiltInCode() throws Exception {
         FulcrumConfig base = ConfigLoader.parse(yaml(""), "test.yaml");
         ListenerConfig l = base.listeners().getFirst();
-        ListenerConfig withTls = new ListenerConfig(l.name(), l.bind(), l.protocol(), l.timeouts(), l.limits(),
-                l.forwarded(), l.routes(), new TlsConfig(List.of(), List.of("SSLv3"), null));
-        FulcrumConfig c = new FulcrumConfig(base.server(), base.accessLog(), List.of(withTls), base.pools());
+        ListenerConfig withTls = ListenerConfigBuilder.listener(l.name(), l.bind())
+                .protocol(l.protocol())
+                .timeouts(l.timeouts())
+                .limits(l.limits())
+                .forwarded(l.forwarded())
+                .routes(l.routes())
+                .tls(new TlsConfig(List.of(), List.of("SSLv3"), null))
+                .build();
+        FulcrumConfig c = FulcrumConfigBuilder.config()
+                .server(base.server())
+                .accessLog(base.accessLog())
+                .listeners(List.of(withTls))
+                .pools(base.pools())
+                .build();
         assertThat(ConfigValidator.validate(c).errors()).extracting(ConfigError::path)
                 .containsExactly("listeners[0].tls.certificates", "listeners[0].tls.protocols[0]");
     }

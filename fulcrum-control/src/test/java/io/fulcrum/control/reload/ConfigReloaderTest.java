@@ -1,5 +1,6 @@
 package io.fulcrum.control.reload;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.InvalidFieldException;
@@ -130,7 +131,12 @@ class ConfigReloaderTest {
         ConfigReloader r = reloaderFor(yaml("", backend("a", 1)));
         FulcrumConfig candidate = ConfigLoader.parse(yaml("", backend("a", 4)), "store");
         FulcrumConfig invalid = ConfigLoader.parse(yaml("", backend("a", 4)), "store");
-        invalid = new FulcrumConfig(invalid.server(), invalid.accessLog(), invalid.listeners(), java.util.List.of());
+        invalid = FulcrumConfigBuilder.config()
+                .server(invalid.server())
+                .accessLog(invalid.accessLog())
+                .listeners(invalid.listeners())
+                .pools(java.util.List.of())
+                .build();
 
         ReloadResult refused = r.offer(invalid, "store rev 1", "store");
         assertThat(refused.outcome()).isEqualTo(ReloadResult.Outcome.REFUSED);

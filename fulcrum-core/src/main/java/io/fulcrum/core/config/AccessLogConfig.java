@@ -18,8 +18,4 @@ public record AccessLogConfig(Boolean enabled, String format, String path) {
     public static AccessLogConfig defaults() {
         return new AccessLogConfig(null, null, null);
     }
-
-    public static AccessLogConfig off() {
-        return new AccessLogConfig(false, null, null);
-    }
 }

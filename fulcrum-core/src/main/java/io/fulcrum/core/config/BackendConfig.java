@@ -24,9 +24,4 @@ public record BackendConfig(String name, HostPort address, Integer weight, Integ
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         state = state == null ? "up" : state;
     }
-
-    /** A backend with the given address and weight, everything else defaulted. */
-    public static BackendConfig of(HostPort address, int weight) {
-        return new BackendConfig(null, address, weight, null, null, null, null, null);
-    }
 }

@@ -55,53 +55,6 @@ public record FulcrumConfig(
         dns = dns == null ? DnsConfig.off() : dns;
     }
 
-    /** A configuration without the cluster sections ({@code cluster}, {@code controller}, {@code stickyPeers}). */
-    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
-                         List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
-                         List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices, GslbConfig gslb,
-                         DnsConfig dns, AdminConfig admin, io.fulcrum.core.config.store.StoreConfig store) {
-        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, store, null, null, null);
-    }
-
-    /** A configuration read from its file (no {@code store} section). */
-    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
-                         List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
-                         List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices, GslbConfig gslb,
-                         DnsConfig dns, AdminConfig admin) {
-        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin, null, null, null, null);
-    }
-
-    /** A configuration without the optional sections. */
-    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
-                         List<PoolConfig> pools) {
-        this(server, accessLog, listeners, pools, null, null, null, null, null);
-    }
-
-    /** A configuration with virtual services and no GSLB or DNS. */
-    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
-                         List<PoolConfig> pools, io.fulcrum.core.config.l4.L4TimeoutsConfig l4Timeouts,
-                         List<io.fulcrum.core.config.l4.VirtualServiceConfig> virtualServices) {
-        this(server, accessLog, listeners, pools, l4Timeouts, virtualServices, null, null, null);
-    }
-
-    /** A configuration with GSLB and no virtual services or DNS. */
-    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
-                         List<PoolConfig> pools, GslbConfig gslb) {
-        this(server, accessLog, listeners, pools, null, null, gslb, null, null);
-    }
-
-    /** A configuration with DNS and no virtual services or GSLB. */
-    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
-                         List<PoolConfig> pools, DnsConfig dns) {
-        this(server, accessLog, listeners, pools, null, null, null, dns, null);
-    }
-
-    /** A configuration with an admin section and no virtual services, GSLB or DNS. */
-    public FulcrumConfig(ServerSettings server, AccessLogConfig accessLog, List<ListenerConfig> listeners,
-                         List<PoolConfig> pools, AdminConfig admin) {
-        this(server, accessLog, listeners, pools, null, null, null, null, admin);
-    }
-
     /** This configuration with other process settings. */
     public FulcrumConfig withServer(ServerSettings otherServer) {
         return new FulcrumConfig(otherServer, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns,

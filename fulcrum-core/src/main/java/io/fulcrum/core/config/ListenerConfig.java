@@ -42,37 +42,4 @@ public record ListenerConfig(
         acceptProxyProtocol = acceptProxyProtocol != null && acceptProxyProtocol;
         connect = connect == null ? ConnectConfig.defaults() : connect;
     }
-
-    /** A listener that refuses CONNECT (the default). */
-    public ListenerConfig(String name, HostPort bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
-                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls,
-                          Http2Config http2, Boolean acceptProxyProtocol) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, http2, acceptProxyProtocol, null);
-    }
-
-    /** A plain-HTTP listener (no TLS). */
-    public ListenerConfig(String name, HostPort bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
-                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, null, null, null, null);
-    }
-
-    /** A listener with the default HTTP/2 settings that reads no PROXY protocol header. */
-    public ListenerConfig(String name, HostPort bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
-                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null, null, null);
-    }
-
-    /** A listener with these HTTP/2 settings that reads no PROXY protocol header. */
-    public ListenerConfig(String name, HostPort bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
-                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls,
-                          Http2Config http2) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, http2, null, null);
-    }
-
-    /** A listener with the default HTTP/2 settings. */
-    public ListenerConfig(String name, HostPort bind, String protocol, TimeoutsConfig timeouts, LimitsConfig limits,
-                          ForwardedHeadersConfig forwarded, List<RouteConfig> routes, TlsConfig tls,
-                          Boolean acceptProxyProtocol) {
-        this(name, bind, protocol, timeouts, limits, forwarded, routes, tls, null, acceptProxyProtocol, null);
-    }
 }

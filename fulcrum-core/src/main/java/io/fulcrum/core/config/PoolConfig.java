@@ -65,43 +65,4 @@ public record PoolConfig(
         proxyProtocol = proxyProtocol == null ? "none" : proxyProtocol;
         health = health == null ? PoolHealthConfig.none() : health;
     }
-
-    /** A cleartext HTTP/1.1 pool that sends no PROXY protocol header and has no health settings. */
-    public PoolConfig(String name, ExtensionConfig<BalancerFactory<?>> algorithm, Integer weightBound,
-                      Duration connectTimeout,
-                      Duration responseTimeout, RetryConfig retries, QueueConfig queue,
-                      PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends) {
-        this(name, algorithm, weightBound, connectTimeout, responseTimeout,
-                retries, queue, passiveHealth, keepAlive, backends, null, null, null, null);
-    }
-
-    /** A pool with this backend protocol and TLS, no PROXY protocol header and no health settings. */
-    public PoolConfig(String name, ExtensionConfig<BalancerFactory<?>> algorithm, Integer weightBound,
-                      Duration connectTimeout,
-                      Duration responseTimeout, RetryConfig retries, QueueConfig queue,
-                      PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
-                      String protocol, BackendTlsConfig tls) {
-        this(name, algorithm, weightBound, connectTimeout, responseTimeout,
-                retries, queue, passiveHealth, keepAlive, backends, protocol, tls, null, null);
-    }
-
-    /** A cleartext HTTP/1.1 pool that sends this PROXY protocol header and has no health settings. */
-    public PoolConfig(String name, ExtensionConfig<BalancerFactory<?>> algorithm, Integer weightBound,
-                      Duration connectTimeout,
-                      Duration responseTimeout, RetryConfig retries, QueueConfig queue,
-                      PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
-                      String proxyProtocol) {
-        this(name, algorithm, weightBound, connectTimeout, responseTimeout,
-                retries, queue, passiveHealth, keepAlive, backends, null, null, proxyProtocol, null);
-    }
-
-    /** A cleartext HTTP/1.1 pool with these health settings. */
-    public PoolConfig(String name, ExtensionConfig<BalancerFactory<?>> algorithm, Integer weightBound,
-                      Duration connectTimeout,
-                      Duration responseTimeout, RetryConfig retries, QueueConfig queue,
-                      PassiveHealthConfig passiveHealth, KeepAliveConfig keepAlive, List<BackendConfig> backends,
-                      PoolHealthConfig health) {
-        this(name, algorithm, weightBound, connectTimeout, responseTimeout,
-                retries, queue, passiveHealth, keepAlive, backends, null, null, null, health);
-    }
 }

@@ -1,5 +1,6 @@
 package io.fulcrum.dns.testing;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
@@ -58,7 +59,13 @@ public final class DnsTestServer implements AutoCloseable {
         DnsConfig d = c.dns();
         DnsConfig local = new DnsConfig(List.of(HostPort.of("127.0.0.1", 0)), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
                 d.stickyEntries(), d.zones(), d.sites(), d.gslb());
-        return new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), local);
+        return FulcrumConfigBuilder.config()
+                .server(c.server())
+                .accessLog(c.accessLog())
+                .listeners(c.listeners())
+                .pools(c.pools())
+                .dns(local)
+                .build();
     }
 
     /** Applies a new {@code dns:} section (the listen address stays the same port). */
@@ -67,7 +74,13 @@ public final class DnsTestServer implements AutoCloseable {
         DnsConfig d = c.dns();
         DnsConfig same = new DnsConfig(List.of(HostPort.of("127.0.0.1", 0)), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
                 d.stickyEntries(), d.zones(), d.sites(), d.gslb());
-        service.apply(new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), same));
+        service.apply(FulcrumConfigBuilder.config()
+                .server(c.server())
+                .accessLog(c.accessLog())
+                .listeners(c.listeners())
+                .pools(c.pools())
+                .dns(same)
+                .build());
     }
 
     public DnsService service() {

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (verified, replay-checked), answers QUERY with the hand-off table, and notices a peer that
  * fell silent. What it learns goes to its {@link Site}, which publishes it.
  *
- * <p>Everything but the counters and {@link #boundAddress()} runs on the GSLB event loop.
+ * <p>Everything runs on the GSLB event loop.
  * What peers reported survives a reload ({@link #begin} again), for the peers still configured.
  */
 public final class PeerProtocol {
@@ -50,8 +50,6 @@ public final class PeerProtocol {
     private final EventLog events;
     private final Site site;
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
-    private final Map<MessageType, AtomicLong> received = counters(MessageType.class);
-    private final Map<MessageType, AtomicLong> sent = counters(MessageType.class);
     private final Map<DropReason, AtomicLong> dropped = counters(DropReason.class);
     private final Map<DropReason, Long> lastDropLog = new EnumMap<>(DropReason.class);
     /** What each peer last told us, by site. Loop only. */
@@ -60,7 +58,7 @@ public final class PeerProtocol {
     /** Loop only; {@code null} while stopped. */
     private GslbSettings settings;
     private ReplayWindow replay;
-    /** Written on the loop, read by {@link #boundAddress()} anywhere. */
+    /** Written on the loop. */
     private volatile PeerTransport transport;
 
     /** What one peer last reported (loop only). */
@@ -139,7 +137,6 @@ public final class PeerProtocol {
         SiteMessage m = new SiteMessage(type, s.self(), System.currentTimeMillis(), sequence.incrementAndGet(),
                 reason, site.report(), null);
         t.send(p.address(), WireCodec.encode(m, p.key()));
-        sent.get(type).incrementAndGet();
     }
 
     private void watchSilence(GslbSettings.Peer p) {
@@ -182,7 +179,6 @@ public final class PeerProtocol {
             throw new MessageRejected(DropReason.UNEXPECTED, "sender \"" + m.sender()
                     + "\" does not hold key \"" + key.keyId() + "\"");
         }
-        received.get(m.type()).incrementAndGet();
         Peer st = peers.computeIfAbsent(m.sender(), k -> new Peer());
         st.report = m.report();
         st.lastHeardNanos = System.nanoTime();
@@ -201,11 +197,9 @@ public final class PeerProtocol {
     }
 
     private void answerQuery(GslbSettings s, PeerKey key, InetSocketAddress from) {
-        received.get(MessageType.QUERY).incrementAndGet();
         SiteMessage answer = new SiteMessage(MessageType.TABLE, s.self(), System.currentTimeMillis(),
                 sequence.incrementAndGet(), "", null, site.table());
         transport.send(from, WireCodec.encode(answer, key));
-        sent.get(MessageType.TABLE).incrementAndGet();
     }
 
     private void drop(DropReason reason, InetSocketAddress from, String detail) {
@@ -219,27 +213,6 @@ public final class PeerProtocol {
             events.publish("gslb.message.dropped", String.valueOf(from), detail,
                     Map.of("reason", reason.label(), "count", String.valueOf(dropped.get(reason).get())));
         }
-    }
-
-    /** Where the site-state socket is bound, or {@code null} while stopped. */
-    public InetSocketAddress boundAddress() {
-        PeerTransport t = transport;
-        return t == null ? null : t.localAddress();
-    }
-
-    /** Valid messages of this type received. */
-    public long received(MessageType type) {
-        return received.get(type).get();
-    }
-
-    /** Messages of this type sent. */
-    public long sent(MessageType type) {
-        return sent.get(type).get();
-    }
-
-    /** Datagrams dropped for this reason. */
-    public long dropped(DropReason reason) {
-        return dropped.get(reason).get();
     }
 
     private static <E extends Enum<E>> Map<E, AtomicLong> counters(Class<E> type) {

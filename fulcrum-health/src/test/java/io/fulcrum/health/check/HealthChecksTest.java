@@ -34,7 +34,7 @@ class HealthChecksTest {
 
     @Test
     void anUnknownTypeIsRefusedWithTheKnownOnes() {
-        assertThatThrownBy(() -> HealthChecks.create(HealthCheckConfig.of("smoke")))
+        assertThatThrownBy(() -> HealthChecks.create(new HealthCheckConfig(ExtensionConfig.of("smoke"), null, null, null, null, null, null)))
                 .isInstanceOf(InvalidFieldException.class)
                 .hasMessageStartingWith("unknown health-check type \"smoke\"; known: ")
                 .hasMessageContaining("dns, http, https, icmp, tcp, tls, udp");

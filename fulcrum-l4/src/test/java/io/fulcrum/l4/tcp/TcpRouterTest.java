@@ -1,5 +1,7 @@
 package io.fulcrum.l4.tcp;
 
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ServerSettings;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
@@ -74,8 +76,14 @@ class TcpRouterTest {
     private void startOnOneLoop(FulcrumConfig base, int idleSpinPolls) throws IOException {
         ServerSettings oneLoop = new ServerSettings(1, "site-a", "node-a", Duration.ofSeconds(5),
                 Duration.ofMillis(100), null, null, idleSpinPolls);
-        start(new FulcrumConfig(oneLoop, base.accessLog(), base.listeners(), base.pools(), base.l4Timeouts(),
-                base.virtualServices()));
+        start(FulcrumConfigBuilder.config()
+                .server(oneLoop)
+                .accessLog(base.accessLog())
+                .listeners(base.listeners())
+                .pools(base.pools())
+                .l4Timeouts(base.l4Timeouts())
+                .virtualServices(base.virtualServices())
+                .build());
     }
 
     private static Socket connect(String vip, int port) throws IOException {
@@ -284,11 +292,12 @@ class TcpRouterTest {
         int dead = FreePorts.tcp(); // nothing listens there
         int port = FreePorts.tcp();
         // Passive health off: every other connection tries the dead backend first.
-        var noEjection = new io.fulcrum.core.config.PoolConfig("p",
-                io.fulcrum.core.extension.ExtensionConfig.of("round-robin"), null, null, null,
-                new io.fulcrum.core.config.RetryConfig(2, true, true, null), null,
-                new io.fulcrum.core.config.PassiveHealthConfig(false, null, null, null, null), null,
-                List.of(backend("127.0.0.1:" + dead, 1), backend(live.address(), 1)), (String) null);
+        var noEjection = PoolConfigBuilder.pool("p")
+                .algorithm(io.fulcrum.core.extension.ExtensionConfig.of("round-robin"))
+                .retries(new io.fulcrum.core.config.RetryConfig(2, true, true, null))
+                .passiveHealth(new io.fulcrum.core.config.PassiveHealthConfig(false, null, null, null, null))
+                .backends(List.of(backend("127.0.0.1:" + dead, 1), backend(live.address(), 1)))
+                .build();
         start(of(List.of(noEjection), List.of(service("web", List.of("127.0.0.2"), tcp(port, "p")))));
         long before = openFiles();
         for (int i = 0; i < 60; i++) {

@@ -1,6 +1,7 @@
 package io.fulcrum.l4.testing;
 
-import io.fulcrum.core.config.AccessLogConfig;
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
@@ -28,12 +29,23 @@ public final class L4Configs {
 
     /** A configuration with these pools and virtual services, no HTTP listener. */
     public static FulcrumConfig of(List<PoolConfig> pools, List<VirtualServiceConfig> services) {
-        return new FulcrumConfig(server(), AccessLogConfig.off(), List.of(), pools, null, services);
+        return FulcrumConfigBuilder.config()
+                .server(server())
+                .noAccessLog()
+                .listeners(List.of())
+                .pools(pools)
+                .virtualServices(services)
+                .build();
     }
 
     public static PoolConfig pool(String name, String algorithm, String proxyProtocol, BackendConfig... backends) {
-        return new PoolConfig(name, algorithm == null ? null : ExtensionConfig.of(algorithm), null, Duration.ofSeconds(2), null,
-                new RetryConfig(2, true, true, null), null, null, null, List.of(backends), proxyProtocol);
+        return PoolConfigBuilder.pool(name)
+                .algorithm(algorithm == null ? null : ExtensionConfig.of(algorithm))
+                .connectTimeout(Duration.ofSeconds(2))
+                .retries(new RetryConfig(2, true, true, null))
+                .backends(List.of(backends))
+                .proxyProtocol(proxyProtocol)
+                .build();
     }
 
     public static BackendConfig backend(String address, int weight) {

@@ -1,9 +1,8 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.core.config.AccessLogConfig;
-import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.config.HostPort;
-import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.testsupport.RawHttp;
@@ -46,11 +45,19 @@ class ApplyConfigTest {
                 free = probe.getLocalPort();
             }
             var route = List.of(new RouteConfig("r", null, "p", null));
-            var next = new FulcrumConfig(server(), AccessLogConfig.off(), List.of(
-                    new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, route),
-                    new ListenerConfig("clash", HostPort.of("127.0.0.1", taken.getLocalPort()), null, null, null, null, route),
-                    new ListenerConfig("extra", HostPort.of("127.0.0.1", free), null, null, null, null, route)),
-                    List.of(p));
+            var next = FulcrumConfigBuilder.config()
+                    .server(server())
+                    .noAccessLog()
+                    .listeners(List.of(
+                    ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0)).routes(route).build(),
+                    ListenerConfigBuilder.listener("clash", HostPort.of("127.0.0.1", taken.getLocalPort()))
+                            .routes(route)
+                            .build(),
+                    ListenerConfigBuilder.listener("extra", HostPort.of("127.0.0.1", free))
+                            .routes(route)
+                            .build()))
+                    .pools(List.of(p))
+                    .build();
             assertThatThrownBy(() -> f.proxy().apply(next)).isInstanceOf(IOException.class)
                     .hasMessageContaining("clash");
             assertThat(f.proxy().boundAddresses()).containsKeys("web", "extra").doesNotContainKey("clash");

@@ -1,8 +1,7 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.config.AccessLogConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.testsupport.RawHttp;
@@ -35,9 +34,7 @@ class BackendTcpInfoTest {
     @Test
     void aBackendConnectionsRttIsReadFromTcpInfoAndItsOpeningsAreCounted() throws Exception {
         TestBackend a = f.backend("a");
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(),
-                List.of(listener(List.of(new RouteConfig("r", null, "p", null)))),
-                List.of(pool("p", "round-robin", List.of(backend(a, 1))))));
+        f.start(TestConfigs.single(listener(List.of(new RouteConfig("r", null, "p", null))), pool("p", "round-robin", List.of(backend(a, 1)))));
         Backend b = f.proxy().runtime().pools().get("p").backends().getFirst();
         assertThat(b.tcpRttMicros()).isZero();
         try (RawHttp c = new RawHttp(f.address())) {

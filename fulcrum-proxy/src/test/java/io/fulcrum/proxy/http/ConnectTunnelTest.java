@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.AccessLogConfig;
@@ -75,8 +76,7 @@ class ConnectTunnelTest {
                 new RouteMatch(List.of("tunnel.example"), null, null, null, null), "p", null);
         ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, List.of(tunnel), null,
                 null, null, connect);
-        return new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
-                List.of(TestConfigs.pool("p", "round-robin", List.of(backend))));
+        return TestConfigs.single(l, TestConfigs.pool("p", "round-robin", List.of(backend)));
     }
 
     private static FulcrumConfig config(ConnectConfig connect, int backendPort) {
@@ -171,8 +171,12 @@ class ConnectTunnelTest {
         echo = new EchoBackend();
         Path file = dir.resolve("access.log");
         FulcrumConfig c0 = config(enabled(), echo.port());
-        f.start(new FulcrumConfig(c0.server(), new AccessLogConfig(true, "json", file.toString()), c0.listeners(),
-                c0.pools()));
+        f.start(FulcrumConfigBuilder.config()
+                .server(c0.server())
+                .accessLog(new AccessLogConfig(true, "json", file.toString()))
+                .listeners(c0.listeners())
+                .pools(c0.pools())
+                .build());
         try (RawHttp c = new RawHttp(f.address())) {
             assertThat(c.send(CONNECT).readHead().status()).isEqualTo(200);
             c.send("ping-1");

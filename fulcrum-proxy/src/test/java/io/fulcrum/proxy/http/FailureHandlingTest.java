@@ -1,13 +1,12 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.proxy.testing.TestConfigs;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
-import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PassiveHealthConfig;
-import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.QueueConfig;
 import io.fulcrum.core.config.RetryConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -158,8 +157,11 @@ class FailureHandlingTest {
     void slowBackendGives504AndCountsAsAFailure() throws Exception {
         TestBackend a = f.backend("a");
         a.delay(3000);
-        var p = new PoolConfig("p", null, null, null, Duration.ofMillis(300),
-                new RetryConfig(0, true, true, null), null, null, null, List.of(backend(a, 1)));
+        var p = PoolConfigBuilder.pool("p")
+                .responseTimeout(Duration.ofMillis(300))
+                .retries(new RetryConfig(0, true, true, null))
+                .backends(List.of(backend(a, 1)))
+                .build();
         f.start(single(p));
         long t0 = System.nanoTime();
         HttpResponse<String> r = f.get("/");
@@ -172,11 +174,11 @@ class FailureHandlingTest {
     void wholeRequestTimeoutGives504() throws Exception {
         TestBackend a = f.backend("a");
         a.delay(3000);
-        var listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
-                new TimeoutsConfig(null, null, Duration.ofMillis(400)), null, null,
-                List.of(new RouteConfig("r", null, "p", null)));
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(listener),
-                List.of(pool("p", "round-robin", List.of(backend(a, 1))))));
+        var listener = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .timeouts(new TimeoutsConfig(null, null, Duration.ofMillis(400)))
+                .routes(List.of(new RouteConfig("r", null, "p", null)))
+                .build();
+        f.start(TestConfigs.single(listener, pool("p", "round-robin", List.of(backend(a, 1)))));
         assertThat(f.get("/").statusCode()).isEqualTo(504);
     }
 
@@ -185,8 +187,10 @@ class FailureHandlingTest {
         TestBackend a = f.backend("a");
         a.delay(600);
         var limited = new BackendConfig("a", HostPort.parse(a.address()), 1, 1, null, null, null, null);
-        var p = new PoolConfig("p", null, null, null, null, null,
-                new QueueConfig(1, Duration.ofSeconds(5)), null, null, List.of(limited));
+        var p = PoolConfigBuilder.pool("p")
+                .queue(new QueueConfig(1, Duration.ofSeconds(5)))
+                .backends(List.of(limited))
+                .build();
         f.start(single(p));
         ExecutorService pool = Executors.newFixedThreadPool(3);
         Future<HttpResponse<String>> first = pool.submit(() -> f.get("/"));
@@ -207,8 +211,10 @@ class FailureHandlingTest {
         TestBackend a = f.backend("a");
         a.delay(1500);
         var limited = new BackendConfig("a", HostPort.parse(a.address()), 1, 1, null, null, null, null);
-        var p = new PoolConfig("p", null, null, null, null, null,
-                new QueueConfig(10, Duration.ofMillis(300)), null, null, List.of(limited));
+        var p = PoolConfigBuilder.pool("p")
+                .queue(new QueueConfig(10, Duration.ofMillis(300)))
+                .backends(List.of(limited))
+                .build();
         f.start(single(p));
         ExecutorService pool = Executors.newFixedThreadPool(1);
         Future<HttpResponse<String>> first = pool.submit(() -> f.get("/"));
@@ -224,9 +230,11 @@ class FailureHandlingTest {
     void ejectedBackendComesBackAfterTheBackOff() throws Exception {
         TestBackend a = f.backend("a");
         TestBackend b = f.backend("b");
-        var p = new PoolConfig("p", null, null, null, null, new RetryConfig(1, true, true, null), null,
-                new PassiveHealthConfig(true, 2, Duration.ofMillis(500), Duration.ofSeconds(1), false), null,
-                List.of(backend(a, 1), backend(b, 1)));
+        var p = PoolConfigBuilder.pool("p")
+                .retries(new RetryConfig(1, true, true, null))
+                .passiveHealth(new PassiveHealthConfig(true, 2, Duration.ofMillis(500), Duration.ofSeconds(1), false))
+                .backends(List.of(backend(a, 1), backend(b, 1)))
+                .build();
         f.start(single(p));
         b.kill();
         for (int i = 0; i < 6; i++) {

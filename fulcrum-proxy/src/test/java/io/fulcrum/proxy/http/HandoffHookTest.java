@@ -1,9 +1,9 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.HostPort;
-import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.QueueConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
 import io.fulcrum.proxy.testing.TestBackend;
@@ -75,8 +75,10 @@ class HandoffHookTest {
         TestBackend a = f.backend("a");
         a.delay(600);
         var limited = new BackendConfig("a", HostPort.parse(a.address()), 1, 1, null, null, null, null);
-        var p = new PoolConfig("p", null, null, null, null, null,
-                new QueueConfig(1, Duration.ofSeconds(5)), null, null, List.of(limited));
+        var p = PoolConfigBuilder.pool("p")
+                .queue(new QueueConfig(1, Duration.ofSeconds(5)))
+                .backends(List.of(limited))
+                .build();
         f.start(single(p));
         f.proxy().handoff(redirectingTo("https://far.example", 302));
         ExecutorService pool = Executors.newFixedThreadPool(2);

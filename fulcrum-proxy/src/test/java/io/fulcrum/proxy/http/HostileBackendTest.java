@@ -1,8 +1,6 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
@@ -31,9 +29,7 @@ class HostileBackendTest {
     @BeforeEach
     void start() throws Exception {
         origin = ScriptedOrigin.start();
-        f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(),
-                List.of(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null)))),
-                List.of(TestConfigs.pool("p", "round-robin", List.of(BackendConfig.of(HostPort.parse(origin.address()), 1))))));
+        f.start(TestConfigs.single(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null))), TestConfigs.pool("p", "round-robin", List.of(new BackendConfig(null, HostPort.parse(origin.address()), 1, null, null, null, null, null)))));
     }
 
     @AfterEach

@@ -1,8 +1,8 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.RouteMatch;
@@ -49,9 +49,12 @@ class HostileRequestTest {
         accessLog = dir.resolve("access.log");
         RouteConfig publicOnly = new RouteConfig("public",
                 new RouteMatch(List.of("public.example"), null, null, null, null), "p", null);
-        f.start(new FulcrumConfig(TestConfigs.server(), new AccessLogConfig(true, "text", accessLog.toString()),
-                List.of(TestConfigs.listener(List.of(publicOnly))),
-                List.of(TestConfigs.pool("p", "round-robin", List.of(BackendConfig.of(HostPort.parse(origin.address()), 1))))));
+        f.start(FulcrumConfigBuilder.config()
+                .server(TestConfigs.server())
+                .accessLog(new AccessLogConfig(true, "text", accessLog.toString()))
+                .listeners(List.of(TestConfigs.listener(List.of(publicOnly))))
+                .pools(List.of(TestConfigs.pool("p", "round-robin", List.of(new BackendConfig(null, HostPort.parse(origin.address()), 1, null, null, null, null, null)))))
+                .build());
     }
 
     @AfterEach

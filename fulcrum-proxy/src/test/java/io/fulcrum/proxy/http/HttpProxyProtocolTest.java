@@ -1,7 +1,9 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.config.AccessLogConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -50,8 +52,10 @@ class HttpProxyProtocolTest {
     }
 
     private static PoolConfig pool(String name, String backendAddress, String proxyProtocol) {
-        return new PoolConfig(name, null, null, null, null, null, null, null, null,
-                List.of(io.fulcrum.core.config.BackendConfig.of(HostPort.parse(backendAddress), 1)), proxyProtocol);
+        return PoolConfigBuilder.pool(name)
+                .backends(List.of(new io.fulcrum.core.config.BackendConfig(null, HostPort.parse(backendAddress), 1, null, null, null, null, null)))
+                .proxyProtocol(proxyProtocol)
+                .build();
     }
 
     private static String exchange(int port, byte[] prefix, String request) throws IOException {
@@ -78,11 +82,17 @@ class HttpProxyProtocolTest {
     @Test
     void anAcceptingListenerForwardsAndLogsTheHeadersClientAddress(@TempDir Path dir) throws Exception {
         TestBackend b = fx.backend("b");
-        ListenerConfig listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
-                List.of(new RouteConfig("all", null, "p", null)), null, true);
+        ListenerConfig listener = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .acceptProxyProtocol(true)
+                .build();
         Path log = dir.resolve("access.log");
-        fx.start(new FulcrumConfig(TestConfigs.server(), new AccessLogConfig(true, "text", log.toString()),
-                List.of(listener), List.of(pool("p", b.address(), null))));
+        fx.start(FulcrumConfigBuilder.config()
+                .server(TestConfigs.server())
+                .accessLog(new AccessLogConfig(true, "text", log.toString()))
+                .listeners(List.of(listener))
+                .pools(List.of(pool("p", b.address(), null)))
+                .build());
         String reply = exchange(fx.address().getPort(),
                 "PROXY TCP4 203.0.113.50 192.0.2.1 55555 80\r\n".getBytes(StandardCharsets.US_ASCII),
                 "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -115,10 +125,10 @@ class HttpProxyProtocolTest {
                 }
             }
         });
-        ListenerConfig listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
-                List.of(new RouteConfig("all", null, "p", null)));
-        fx.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(listener),
-                List.of(pool("p", "127.0.0.1:" + raw.getLocalPort(), "v1"))));
+        ListenerConfig listener = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .build();
+        fx.start(TestConfigs.single(listener, pool("p", "127.0.0.1:" + raw.getLocalPort(), "v1")));
         int port = fx.address().getPort();
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);

@@ -1,10 +1,10 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.config.AccessLogConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.LimitsConfig;
-import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.RouteMatch;
 import io.fulcrum.core.config.TimeoutsConfig;
@@ -42,15 +42,23 @@ class LifecycleTest {
 
     private void start(TimeoutsConfig timeouts, LimitsConfig limits, AccessLogConfig log) throws Exception {
         TestBackend a = f.backend("a");
-        var listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, timeouts, limits, null,
-                List.of(new RouteConfig("api", new RouteMatch(null, "/", null, null, null), "p", null)));
-        f.start(new FulcrumConfig(server(), log, List.of(listener), List.of(pool("p", "round-robin",
-                List.of(backend(a, 1))))));
+        var listener = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .timeouts(timeouts)
+                .limits(limits)
+                .routes(List.of(new RouteConfig("api", new RouteMatch(null, "/", null, null, null), "p", null)))
+                .build();
+        f.start(FulcrumConfigBuilder.config()
+                .server(server())
+                .accessLog(log)
+                .listeners(List.of(listener))
+                .pools(List.of(pool("p", "round-robin",
+                List.of(backend(a, 1)))))
+                .build());
     }
 
     @Test
     void slowHeadersGet408AndTheConnectionIsClosed() throws Exception {
-        start(new TimeoutsConfig(Duration.ofMillis(300), Duration.ofSeconds(30), null), null, AccessLogConfig.off());
+        start(new TimeoutsConfig(Duration.ofMillis(300), Duration.ofSeconds(30), null), null, new AccessLogConfig(false, null, null));
         try (RawHttp c = new RawHttp(f.address())) {
             c.send("GET / HTTP/1.1\r\nHost: x\r\n"); // never finishes its header section
             RawHttp.Response r = c.read();
@@ -61,7 +69,7 @@ class LifecycleTest {
 
     @Test
     void idleKeepAliveConnectionsAreClosed() throws Exception {
-        start(new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMillis(300), null), null, AccessLogConfig.off());
+        start(new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofMillis(300), null), null, new AccessLogConfig(false, null, null));
         try (RawHttp c = new RawHttp(f.address())) {
             assertThat(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
             c.soTimeout(3000);
@@ -73,7 +81,7 @@ class LifecycleTest {
 
     @Test
     void bodyOverTheLimitGets413() throws Exception {
-        start(null, new LimitsConfig(null, null, 10L, null), AccessLogConfig.off());
+        start(null, new LimitsConfig(null, null, 10L, null), new AccessLogConfig(false, null, null));
         try (RawHttp c = new RawHttp(f.address())) {
             RawHttp.Response r = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world")
                     .read();
@@ -89,7 +97,7 @@ class LifecycleTest {
 
     @Test
     void listenerConnectionLimitClosesExtraConnections() throws Exception {
-        start(null, new LimitsConfig(null, null, null, 2), AccessLogConfig.off());
+        start(null, new LimitsConfig(null, null, null, 2), new AccessLogConfig(false, null, null));
         try (RawHttp c1 = new RawHttp(f.address()); RawHttp c2 = new RawHttp(f.address())) {
             assertThat(c1.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
             assertThat(c2.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
@@ -130,7 +138,7 @@ class LifecycleTest {
 
     @Test
     void gracefulShutdownFinishesInFlightRequestsAndStopsAccepting() throws Exception {
-        start(null, null, AccessLogConfig.off());
+        start(null, null, new AccessLogConfig(false, null, null));
         f.backendNamed("a").delay(700);
         RawHttp busy = new RawHttp(f.address());
         busy.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.proxy.testing.ProxyFixture;
@@ -31,8 +32,9 @@ class PoolConnectionSettingsReloadTest {
 
     private static FulcrumConfig withProtocol(TestBackend b, String protocol) {
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(TestConfigs.backend(b, 1)));
-        PoolConfig withProtocol = new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
-                p.passiveHealth(), p.keepAlive(), p.backends(), protocol, null);
+        PoolConfig withProtocol = PoolConfigBuilder.from(p)
+                .protocol(protocol)
+                .build();
         return TestConfigs.single(withProtocol);
     }
 

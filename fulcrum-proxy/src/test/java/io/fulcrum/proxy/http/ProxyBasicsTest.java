@@ -1,10 +1,10 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.core.config.AccessLogConfig;
-import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.proxy.testing.TestConfigs;
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.config.ForwardedHeadersConfig;
 import io.fulcrum.core.config.HostPort;
-import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.RouteMatch;
 import io.fulcrum.proxy.testing.ProxyFixture;
@@ -62,9 +62,11 @@ class ProxyBasicsTest {
     void addsForwardedAndViaWhenAsked() throws Exception {
         TestBackend a = f.backend("a");
         var p = pool("p", "round-robin", List.of(backend(a, 1)));
-        var listener = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null,
-                new ForwardedHeadersConfig(false, true, true), List.of(new RouteConfig("r", null, "p", null)));
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(listener), List.of(p)));
+        var listener = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .forwarded(new ForwardedHeadersConfig(false, true, true))
+                .routes(List.of(new RouteConfig("r", null, "p", null)))
+                .build();
+        f.start(TestConfigs.single(listener, p));
         try (RawHttp c = new RawHttp(f.address())) {
             RawHttp.Response r = c.send("GET / HTTP/1.1\r\nHost: h.example\r\n\r\n").read();
             assertThat(r.header("via")).isEqualTo("1.1 fulcrum");
@@ -193,8 +195,12 @@ class ProxyBasicsTest {
                 pool("canary", "round-robin", List.of(backend(canary, 1))),
                 pool("post", "round-robin", List.of(backend(post, 1))),
                 pool("default", "round-robin", List.of(backend(def, 1))));
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(),
-                List.of(new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, routes)), pools));
+        f.start(FulcrumConfigBuilder.config()
+                .server(server())
+                .noAccessLog()
+                .listeners(List.of(ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0)).routes(routes).build()))
+                .pools(pools)
+                .build());
         try (RawHttp c = new RawHttp(f.address())) {
             assertThat(c.send(get("/v1/users", "API.example:8080")).read().body()).isEqualTo("api");
             assertThat(c.send(get("/v2/users", "api.example")).read().status()).isEqualTo(404);

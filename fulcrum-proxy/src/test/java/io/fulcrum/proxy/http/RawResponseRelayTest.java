@@ -1,9 +1,8 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.testsupport.Commands;
-import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
@@ -63,10 +62,8 @@ class RawResponseRelayTest {
                 }
             }
         });
-        f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(),
-                List.of(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null)))),
-                List.of(TestConfigs.pool("p", "round-robin",
-                        List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.getLocalPort()), 1))))));
+        f.start(TestConfigs.single(TestConfigs.listener(List.of(new RouteConfig("all", null, "p", null))), TestConfigs.pool("p", "round-robin",
+                        List.of(new BackendConfig(null, HostPort.of("127.0.0.1", backend.getLocalPort()), 1, null, null, null, null, null)))));
     }
 
     @AfterEach
@@ -326,11 +323,12 @@ class RawResponseRelayTest {
     /** A proxy with HTTP/2 (h2c) on its listener in front of the scripted backend. */
     private ProxyFixture startHttp2Proxy() throws Exception {
         ProxyFixture h2 = new ProxyFixture();
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
-                List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
-        h2.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
-                List.of(TestConfigs.pool("p", "round-robin",
-                        List.of(BackendConfig.of(HostPort.of("127.0.0.1", backend.getLocalPort()), 1))))));
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .http2(new Http2Config(true, null, null, null))
+                .build();
+        h2.start(TestConfigs.single(l, TestConfigs.pool("p", "round-robin",
+                        List.of(new BackendConfig(null, HostPort.of("127.0.0.1", backend.getLocalPort()), 1, null, null, null, null, null)))));
         return h2;
     }
 

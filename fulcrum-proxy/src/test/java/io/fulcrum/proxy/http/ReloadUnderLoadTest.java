@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.core.config.AccessLogConfig;
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
@@ -79,10 +80,14 @@ class ReloadUnderLoadTest {
         List<ListenerConfig> listeners = new ArrayList<>();
         listeners.add(TestConfigs.listener(routes));
         if (admin) {
-            listeners.add(new ListenerConfig("admin", HostPort.of("127.0.0.1", 0), null, null, null, null, routes));
+            listeners.add(ListenerConfigBuilder.listener("admin", HostPort.of("127.0.0.1", 0)).routes(routes).build());
         }
-        return new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), listeners,
-                List.of(TestConfigs.pool("p", "smooth-weighted-round-robin", backends)));
+        return FulcrumConfigBuilder.config()
+                .server(TestConfigs.server())
+                .noAccessLog()
+                .listeners(listeners)
+                .pools(List.of(TestConfigs.pool("p", "smooth-weighted-round-robin", backends)))
+                .build();
     }
 
     private BackendConfig w(String name, int weight) {

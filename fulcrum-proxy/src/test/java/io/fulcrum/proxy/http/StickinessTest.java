@@ -1,9 +1,8 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.proxy.testing.TestConfigs;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.backend.BackendState;
-import io.fulcrum.core.config.AccessLogConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.StickinessConfig;
 import io.fulcrum.core.sticky.StickyTable;
@@ -40,9 +39,8 @@ class StickinessTest {
         TestBackend b = f.backend("b");
         TestBackend c = f.backend("c");
         var route = new RouteConfig("r", null, "p", new StickinessConfig(true, mode, "SID", timeout));
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(listener(List.of(route))),
-                List.of(poolWithRetries("p", "round-robin", 2, List.of(backend(a, 1), backend(b, 1),
-                        backend(c, 1))))));
+        f.start(TestConfigs.single(listener(List.of(route)), poolWithRetries("p", "round-robin", 2, List.of(backend(a, 1), backend(b, 1),
+                        backend(c, 1)))));
     }
 
     private StickyTable table() {

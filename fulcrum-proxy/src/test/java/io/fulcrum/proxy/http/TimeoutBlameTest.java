@@ -1,8 +1,8 @@
 package io.fulcrum.proxy.http;
 
-import io.fulcrum.core.config.AccessLogConfig;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.config.BackendConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PassiveHealthConfig;
@@ -40,13 +40,16 @@ class TimeoutBlameTest {
 
     private void start(Duration requestTimeout, Duration responseTimeout) throws Exception {
         origin = ScriptedOrigin.start();
-        PoolConfig p = new PoolConfig("p", null, null, null, responseTimeout, null, null,
-                new PassiveHealthConfig(true, 1, Duration.ofMinutes(10), Duration.ofMinutes(10), false), null,
-                List.of(BackendConfig.of(HostPort.parse(origin.address()), 1)));
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
-                new TimeoutsConfig(null, null, requestTimeout), null, null,
-                List.of(new RouteConfig("all", null, "p", null)));
-        f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l), List.of(p)));
+        PoolConfig p = PoolConfigBuilder.pool("p")
+                .responseTimeout(responseTimeout)
+                .passiveHealth(new PassiveHealthConfig(true, 1, Duration.ofMinutes(10), Duration.ofMinutes(10), false))
+                .backends(List.of(new BackendConfig(null, HostPort.parse(origin.address()), 1, null, null, null, null, null)))
+                .build();
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .timeouts(new TimeoutsConfig(null, null, requestTimeout))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .build();
+        f.start(TestConfigs.single(l, p));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
@@ -153,8 +155,12 @@ class UpgradeTunnelTest {
         raw = new RawUpgradeBackend(true);
         Path file = dir.resolve("access.log");
         FulcrumConfig c0 = config(raw.port());
-        f.start(new FulcrumConfig(c0.server(), new AccessLogConfig(true, "json", file.toString()), c0.listeners(),
-                c0.pools()));
+        f.start(FulcrumConfigBuilder.config()
+                .server(c0.server())
+                .accessLog(new AccessLogConfig(true, "json", file.toString()))
+                .listeners(c0.listeners())
+                .pools(c0.pools())
+                .build());
         try (RawHttp c = new RawHttp(f.address())) {
             assertThat(c.send(UPGRADE_FOO).read().status()).isEqualTo(101);
             c.readBytes(RawUpgradeBackend.GREETING.length());
@@ -297,12 +303,12 @@ class UpgradeTunnelTest {
     @Test
     void anIdleTunnelIsClosedButTheRequestTimeoutDoesNotApply() throws Exception {
         raw = new RawUpgradeBackend(false);
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
-                new TimeoutsConfig(null, Duration.ofMillis(600), Duration.ofMillis(200)), null, null,
-                List.of(new RouteConfig("default", null, "p", null)));
-        f.start(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(), List.of(l),
-                List.of(pool("p", "round-robin", List.of(
-                        new BackendConfig("a", HostPort.of("127.0.0.1", raw.port()), 1, null, null, null, null, null))))));
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .timeouts(new TimeoutsConfig(null, Duration.ofMillis(600), Duration.ofMillis(200)))
+                .routes(List.of(new RouteConfig("default", null, "p", null)))
+                .build();
+        f.start(TestConfigs.single(l, pool("p", "round-robin", List.of(
+                        new BackendConfig("a", HostPort.of("127.0.0.1", raw.port()), 1, null, null, null, null, null)))));
         try (RawHttp c = new RawHttp(f.address())) {
             assertThat(c.send(UPGRADE_FOO).read().status()).isEqualTo(101);
             for (int i = 0; i < 4; i++) {

@@ -1,5 +1,7 @@
 package io.fulcrum.proxy.http2;
 
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.config.BackendTlsConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -50,8 +52,10 @@ class Http2BackendTest {
 
     private static FulcrumConfig config(List<TestBackend> bs, String protocol, BackendTlsConfig tls) {
         PoolConfig p = TestConfigs.pool("p", "round-robin", bs.stream().map(b -> backend(b, 1)).toList());
-        return TestConfigs.single(new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(),
-                p.queue(), p.passiveHealth(), p.keepAlive(), p.backends(), protocol, tls));
+        return TestConfigs.single(PoolConfigBuilder.from(p)
+                .protocol(protocol)
+                .tls(tls)
+                .build());
     }
 
     private static SslContext h2Server(boolean offerH2) throws Exception {
@@ -107,13 +111,14 @@ class Http2BackendTest {
     void aClientThatStopsReadingThrottlesItsH2BackendStreamOnly() throws Exception {
         TestBackend b1 = f.h2Backend("b1", null);
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(backend(b1, 1)));
-        p = new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(), p.passiveHealth(),
-                p.keepAlive(), p.backends(), "h2c", null);
-        var l = new io.fulcrum.core.config.ListenerConfig("web", io.fulcrum.core.config.HostPort.of("127.0.0.1", 0), null, null, null, null,
-                List.of(new io.fulcrum.core.config.RouteConfig("all", null, "p", null)), null,
-                new io.fulcrum.core.config.Http2Config(true, null, null, null));
-        f.start(new FulcrumConfig(TestConfigs.server(), io.fulcrum.core.config.AccessLogConfig.off(), List.of(l),
-                List.of(p)));
+        p = PoolConfigBuilder.from(p)
+                .protocol("h2c")
+                .build();
+        var l = ListenerConfigBuilder.listener("web", io.fulcrum.core.config.HostPort.of("127.0.0.1", 0))
+                .routes(List.of(new io.fulcrum.core.config.RouteConfig("all", null, "p", null)))
+                .http2(new io.fulcrum.core.config.Http2Config(true, null, null, null))
+                .build();
+        f.start(TestConfigs.single(l, p));
         long big = 64L << 20;
         try (H2TestClient c = new H2TestClient(f.address())) {
             H2TestClient.Response slow = c.get("/download?bytes=" + big, false);

@@ -1,10 +1,10 @@
 package io.fulcrum.proxy.http2;
 
+import io.fulcrum.proxy.testing.TestConfigs;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.CertificateConfig;
-import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.ForwardedHeadersConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
@@ -75,10 +75,13 @@ class Http2ClientsTest {
         TestBackend b2 = f.backend("b2");
         PoolConfig p = pool("p", "round-robin", List.of(backend(b1, 1), backend(b2, 1)));
         TlsConfig t = tls ? new TlsConfig(List.of(new CertificateConfig(cert.certFile(), cert.keyFile())), null, List.of("h2", "http/1.1")) : null;
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null,
-                new ForwardedHeadersConfig(true, false, true), List.of(new RouteConfig("all", null, "p", null)), t,
-                new Http2Config(!tls, maxStreams, null, null));
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(p)));
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .forwarded(new ForwardedHeadersConfig(true, false, true))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .tls(t)
+                .http2(new Http2Config(!tls, maxStreams, null, null))
+                .build();
+        f.start(TestConfigs.single(l, p));
     }
 
     private String https(String path) {
@@ -219,16 +222,19 @@ class Http2ClientsTest {
         assumeCommand("curl", "--version");
         TestBackend b1 = f.backend("b1");
         PoolConfig p = pool("p", "round-robin", List.of(backend(b1, 1)));
-        ListenerConfig off = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
-                List.of(new RouteConfig("all", null, "p", null)));
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(off), List.of(p)));
+        ListenerConfig off = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .build();
+        f.start(TestConfigs.single(off, p));
         Process refused = new ProcessBuilder("curl", "-sS", "--http2-prior-knowledge", "--max-time", "10",
                 http("/before")).redirectErrorStream(true).start();
         refused.getInputStream().readAllBytes();
         assertThat(refused.waitFor()).as("prior knowledge on a listener without h2c").isNotZero();
-        ListenerConfig on = new ListenerConfig("web", off.bind(), null, null, null, null, off.routes(), null,
-                new Http2Config(true, null, null, null));
-        f.proxy().apply(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(on), List.of(p)));
+        ListenerConfig on = ListenerConfigBuilder.listener("web", off.bind())
+                .routes(off.routes())
+                .http2(new Http2Config(true, null, null, null))
+                .build();
+        f.proxy().apply(TestConfigs.single(on, p));
         assertThat(Commands.run("curl", "-sS", "--http2-prior-knowledge", "-w", "\n%{http_version}", http("/after")))
                 .isEqualTo("b1\n2");
     }

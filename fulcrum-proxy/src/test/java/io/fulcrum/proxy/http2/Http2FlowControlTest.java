@@ -1,7 +1,8 @@
 package io.fulcrum.proxy.http2;
 
-import io.fulcrum.core.config.AccessLogConfig;
-import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.proxy.testing.TestConfigs;
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
@@ -48,9 +49,11 @@ class Http2FlowControlTest {
     private void start() throws Exception {
         backend = f.backend("b1");
         PoolConfig p = pool("p", "round-robin", List.of(backend(backend, 1)));
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
-                List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(p)));
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .http2(new Http2Config(true, null, null, null))
+                .build();
+        f.start(TestConfigs.single(l, p));
     }
 
     /** Waits until the backend's download counter stops moving, and returns it. */
@@ -104,11 +107,17 @@ class Http2FlowControlTest {
             PoolConfig p = pool("p", "round-robin", List.of(backend(backend, 1)));
             PoolConfig stuck = pool("stuck", "round-robin", List.of(new io.fulcrum.core.config.BackendConfig("t",
                     HostPort.of("127.0.0.1", tarpit.getLocalPort()), 1, null, null, null, null, null)));
-            ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
-                    List.of(new RouteConfig("stuck", new io.fulcrum.core.config.RouteMatch(List.of("stuck.test"), null,
-                            null, null, null), "stuck", null), new RouteConfig("all", null, "p", null)),
-                    null, new Http2Config(true, null, null, null));
-            f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(p, stuck)));
+            ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                    .routes(List.of(new RouteConfig("stuck", new io.fulcrum.core.config.RouteMatch(List.of("stuck.test"), null,
+                            null, null, null), "stuck", null), new RouteConfig("all", null, "p", null)))
+                    .http2(new Http2Config(true, null, null, null))
+                    .build();
+            f.start(FulcrumConfigBuilder.config()
+                    .server(server())
+                    .noAccessLog()
+                    .listeners(List.of(l))
+                    .pools(List.of(p, stuck))
+                    .build());
             try (H2TestClient c = new H2TestClient(f.address())) {
                 H2TestClient.Response blocked = c.request("POST", "/upload", "stuck.test", new byte[32 << 20], true);
                 await().atMost(10, TimeUnit.SECONDS).until(() -> !accepted.isEmpty());

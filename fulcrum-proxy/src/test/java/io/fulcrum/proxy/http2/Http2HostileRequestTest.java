@@ -1,9 +1,9 @@
 package io.fulcrum.proxy.http2;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.ConnectConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.ListenerConfig;
@@ -50,9 +50,13 @@ class Http2HostileRequestTest {
         origin.hang("/hang");
         accessLog = dir.resolve("access.log");
         ListenerConfig l = listener(null);
-        f.start(new FulcrumConfig(TestConfigs.server(), new AccessLogConfig(true, "text", accessLog.toString()),
-                List.of(l), List.of(TestConfigs.pool("p", "round-robin",
-                        List.of(BackendConfig.of(HostPort.parse(origin.address()), 1))))));
+        f.start(FulcrumConfigBuilder.config()
+                .server(TestConfigs.server())
+                .accessLog(new AccessLogConfig(true, "text", accessLog.toString()))
+                .listeners(List.of(l))
+                .pools(List.of(TestConfigs.pool("p", "round-robin",
+                        List.of(new BackendConfig(null, HostPort.parse(origin.address()), 1, null, null, null, null, null)))))
+                .build());
     }
 
     /** The h2c listener with its one route, and this CONNECT setting. */
@@ -111,9 +115,7 @@ class Http2HostileRequestTest {
      */
     @Test
     void connectStaysRefusedOverHttp2WhereTheListenerOptsIn() throws Exception {
-        f.proxy().apply(new FulcrumConfig(TestConfigs.server(), AccessLogConfig.off(),
-                List.of(listener(new ConnectConfig(true, null))),
-                List.of(TestConfigs.pool("p", "round-robin", List.of(BackendConfig.of(HostPort.parse(origin.address()), 1))))));
+        f.proxy().apply(TestConfigs.single(listener(new ConnectConfig(true, null)), TestConfigs.pool("p", "round-robin", List.of(new BackendConfig(null, HostPort.parse(origin.address()), 1, null, null, null, null, null)))));
         try (H2TestClient c = new H2TestClient(f.address())) {
             Http2Headers connect = new DefaultHttp2Headers().method("CONNECT").authority("public.example:443");
             assertThat(status(c.send(connect, null, null))).isEqualTo("501");

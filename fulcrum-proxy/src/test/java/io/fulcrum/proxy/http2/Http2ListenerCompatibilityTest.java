@@ -1,9 +1,9 @@
 package io.fulcrum.proxy.http2;
 
+import io.fulcrum.proxy.testing.TestConfigs;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.LimitsConfig;
@@ -47,11 +47,13 @@ class Http2ListenerCompatibilityTest {
     }
 
     private void start(String backendAddress, Integer maxConnections) throws Exception {
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null,
-                new LimitsConfig(null, null, null, maxConnections), null,
-                List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",
-                List.of(new BackendConfig("a", HostPort.parse(backendAddress), 1, null, null, null, null, null))))));
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .limits(new LimitsConfig(null, null, null, maxConnections))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .http2(new Http2Config(true, null, null, null))
+                .build();
+        f.start(TestConfigs.single(l, pool("p", "round-robin",
+                List.of(new BackendConfig("a", HostPort.parse(backendAddress), 1, null, null, null, null, null)))));
     }
 
     @Test
@@ -120,11 +122,13 @@ class Http2ListenerCompatibilityTest {
     void anIdleHttp2ConnectionIsClosedWithGoAwayButNotWhileAStreamIsOpen() throws Exception {
         TestBackend b = f.backend("b1");
         b.delay(1500);
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null,
-                new io.fulcrum.core.config.TimeoutsConfig(null, Duration.ofMillis(500), null), null, null,
-                List.of(new RouteConfig("all", null, "p", null)), null, new Http2Config(true, null, null, null));
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",
-                List.of(backend(b, 1))))));
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .timeouts(new io.fulcrum.core.config.TimeoutsConfig(null, Duration.ofMillis(500), null))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .http2(new Http2Config(true, null, null, null))
+                .build();
+        f.start(TestConfigs.single(l, pool("p", "round-robin",
+                List.of(backend(b, 1)))));
         try (H2TestClient c = new H2TestClient(f.address())) {
             // A stream open longer than the idle timeout keeps the connection.
             H2TestClient.Response slow = c.get("/slow", true);

@@ -1,8 +1,10 @@
 package io.fulcrum.proxy.http2;
 
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.AccessLogConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
 import io.fulcrum.core.config.LimitsConfig;
@@ -49,12 +51,21 @@ class Http2RequestHandlingTest {
         TestBackend b = h2Backend ? f.h2Backend("b1", null) : f.backend("b1");
         PoolConfig p = pool("p", "round-robin", List.of(backend(b, 1)));
         if (h2Backend) {
-            p = new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(), p.queue(),
-                    p.passiveHealth(), p.keepAlive(), p.backends(), "h2c", null);
+            p = PoolConfigBuilder.from(p)
+                    .protocol("h2c")
+                    .build();
         }
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, limits, null,
-                List.of(new RouteConfig("api", new RouteMatch(List.of("127.0.0.1"), null, null, null, null), "p", null)), null, h2);
-        f.start(new FulcrumConfig(server(), log == null ? AccessLogConfig.off() : log, List.of(l), List.of(p)));
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .limits(limits)
+                .routes(List.of(new RouteConfig("api", new RouteMatch(List.of("127.0.0.1"), null, null, null, null), "p", null)))
+                .http2(h2)
+                .build();
+        f.start(FulcrumConfigBuilder.config()
+                .server(server())
+                .accessLog(log == null ? new AccessLogConfig(false, null, null) : log)
+                .listeners(List.of(l))
+                .pools(List.of(p))
+                .build());
         return b;
     }
 

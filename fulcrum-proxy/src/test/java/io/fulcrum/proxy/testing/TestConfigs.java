@@ -1,6 +1,8 @@
 package io.fulcrum.proxy.testing;
 
-import io.fulcrum.core.config.AccessLogConfig;
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.balance.BalancerFactory;
@@ -30,12 +32,16 @@ public final class TestConfigs {
 
     /** One listener on an ephemeral port with a default route to one pool. */
     public static FulcrumConfig single(PoolConfig pool) {
-        return new FulcrumConfig(server(), AccessLogConfig.off(),
-                List.of(listener(List.of(new RouteConfig("default", null, pool.name(), null)))), List.of(pool));
+        return single(listener(List.of(new RouteConfig("default", null, pool.name(), null))), pool);
+    }
+
+    /** This listener and this pool, on {@link #server()}'s settings, with no access log. */
+    public static FulcrumConfig single(ListenerConfig listener, PoolConfig pool) {
+        return FulcrumConfigBuilder.config().server(server()).noAccessLog().listener(listener).pool(pool).build();
     }
 
     public static ListenerConfig listener(List<RouteConfig> routes) {
-        return new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, routes);
+        return ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0)).routes(routes).build();
     }
 
     public static PoolConfig pool(String name, String algorithm, List<BackendConfig> backends) {
@@ -47,12 +53,15 @@ public final class TestConfigs {
         ExtensionConfig<BalancerFactory<?>> chosen = key == null ? ExtensionConfig.of(algorithm)
                 : new ExtensionConfig<>(algorithm, algorithm.equals("maglev") ? new MaglevSettings(key, null)
                 : new RingHashSettings(key, null));
-        return new PoolConfig(name, chosen, null, null, null, null, null, null, null, backends);
+        return PoolConfigBuilder.pool(name).algorithm(chosen).backends(backends).build();
     }
 
     public static PoolConfig poolWithRetries(String name, String algorithm, int retries, List<BackendConfig> backends) {
-        return new PoolConfig(name, ExtensionConfig.of(algorithm), null, null, null,
-                new RetryConfig(retries, true, true, null), null, null, null, backends);
+        return PoolConfigBuilder.pool(name)
+                .algorithm(ExtensionConfig.of(algorithm))
+                .retries(new RetryConfig(retries, true, true, null))
+                .backends(backends)
+                .build();
     }
 
     public static BackendConfig backend(TestBackend b, int weight) {

@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.tls;
 
+import io.fulcrum.testsupport.config.PoolConfigBuilder;
 import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.config.BackendTlsConfig;
 import io.fulcrum.core.config.FulcrumConfig;
@@ -57,8 +58,9 @@ class BackendTlsTest {
 
     private static FulcrumConfig config(TestBackend b, BackendTlsConfig tls) {
         PoolConfig p = TestConfigs.pool("p", "round-robin", List.of(backend(b, 1)));
-        return TestConfigs.single(new PoolConfig(p.name(), p.algorithm(), p.weightBound(), p.connectTimeout(), p.responseTimeout(), p.retries(),
-                p.queue(), p.passiveHealth(), p.keepAlive(), p.backends(), null, tls));
+        return TestConfigs.single(PoolConfigBuilder.from(p)
+                .tls(tls)
+                .build());
     }
 
     private static BackendTlsConfig verifyWith(Path ca, String serverName) {

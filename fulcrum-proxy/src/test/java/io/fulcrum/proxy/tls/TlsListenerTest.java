@@ -1,9 +1,11 @@
 package io.fulcrum.proxy.tls;
 
+import io.fulcrum.proxy.testing.TestConfigs;
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.testsupport.Commands;
 import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.testsupport.TestCertificates;
-import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
@@ -78,9 +80,11 @@ class TlsListenerTest {
     private TestBackend start(TlsConfig tls) throws IOException {
         TestBackend backend = f.backend("b1");
         PoolConfig p = pool("p", "round-robin", List.of(backend(backend, 1)));
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
-                List.of(new RouteConfig("all", null, "p", null)), tls);
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(p)));
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .tls(tls)
+                .build();
+        f.start(TestConfigs.single(l, p));
         return backend;
     }
 
@@ -229,9 +233,16 @@ class TlsListenerTest {
         assertThat(subject(get(before, "/"))).isEqualTo("CN=a.test");
         FulcrumConfig old = f.proxy().runtime().config();
         ListenerConfig l = old.listeners().getFirst();
-        ListenerConfig swapped = new ListenerConfig(l.name(), l.bind(), null, null, null, null, l.routes(),
-                new TlsConfig(List.of(new CertificateConfig(b.certFile(), b.keyFile()), new CertificateConfig(a.certFile(), a.keyFile())), null, null));
-        f.proxy().apply(new FulcrumConfig(old.server(), old.accessLog(), List.of(swapped), old.pools()));
+        ListenerConfig swapped = ListenerConfigBuilder.listener(l.name(), l.bind())
+                .routes(l.routes())
+                .tls(new TlsConfig(List.of(new CertificateConfig(b.certFile(), b.keyFile()), new CertificateConfig(a.certFile(), a.keyFile())), null, null))
+                .build();
+        f.proxy().apply(FulcrumConfigBuilder.config()
+                .server(old.server())
+                .accessLog(old.accessLog())
+                .listeners(List.of(swapped))
+                .pools(old.pools())
+                .build());
         assertThat(subject(get(client(null), "/"))).isEqualTo("CN=*.b.test");
         assertThat(subject(get(client("a.test"), "/"))).isEqualTo("CN=a.test");
         // The connection opened before the reload carries on with the certificate it negotiated.
@@ -244,11 +255,17 @@ class TlsListenerTest {
         start(tls(null));
         FulcrumConfig old = f.proxy().runtime().config();
         ListenerConfig l = old.listeners().getFirst();
-        ListenerConfig broken = new ListenerConfig(l.name(), l.bind(), null, null, null, null, l.routes(),
-                new TlsConfig(List.of(new io.fulcrum.core.config.CertificateConfig(a.cert().toString(),
-                        b.key().toString())), null, null));
-        assertThatThrownBy(() -> f.proxy().apply(new FulcrumConfig(old.server(), old.accessLog(), List.of(broken),
-                old.pools()))).isInstanceOf(IllegalArgumentException.class)
+        ListenerConfig broken = ListenerConfigBuilder.listener(l.name(), l.bind())
+                .routes(l.routes())
+                .tls(new TlsConfig(List.of(new io.fulcrum.core.config.CertificateConfig(a.cert().toString(),
+                        b.key().toString())), null, null))
+                .build();
+        assertThatThrownBy(() -> f.proxy().apply(FulcrumConfigBuilder.config()
+                .server(old.server())
+                .accessLog(old.accessLog())
+                .listeners(List.of(broken))
+                .pools(old.pools())
+                .build())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not belong to the certificate");
         assertThat(subject(get(client("x.b.test"), "/"))).isEqualTo("CN=*.b.test");
     }
@@ -257,8 +274,11 @@ class TlsListenerTest {
     void anUnreadableCertificateFailsAtCompileTime() throws Exception {
         TlsConfig broken = new TlsConfig(List.of(new io.fulcrum.core.config.CertificateConfig(
                 a.key().toString(), a.key().toString())), null, null);
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, List.of(), broken);
-        FulcrumConfig c = new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of());
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .routes(List.of())
+                .tls(broken)
+                .build();
+        FulcrumConfig c = FulcrumConfigBuilder.config().server(server()).noAccessLog().listener(l).build();
         assertThatThrownBy(() -> new ProxyServer(c).close()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(a.key().toString());
     }

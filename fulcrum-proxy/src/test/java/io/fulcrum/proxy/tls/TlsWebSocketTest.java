@@ -1,11 +1,11 @@
 package io.fulcrum.proxy.tls;
 
+import io.fulcrum.proxy.testing.TestConfigs;
+import io.fulcrum.testsupport.config.ListenerConfigBuilder;
 import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.testsupport.TestCertificates;
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.BackendConfig;
-import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -58,10 +58,12 @@ class TlsWebSocketTest {
     @Test
     void webSocketOverTls() throws Exception {
         ws = new WebSocketEcho.Backend();
-        ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
-                List.of(new RouteConfig("all", null, "p", null)), new TlsConfig(List.of(new CertificateConfig(a.certFile(), a.keyFile())), null, null));
-        f.start(new FulcrumConfig(server(), AccessLogConfig.off(), List.of(l), List.of(pool("p", "round-robin",
-                List.of(new BackendConfig("a", HostPort.of("127.0.0.1", ws.port()), 1, null, null, null, null, null))))));
+        ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .routes(List.of(new RouteConfig("all", null, "p", null)))
+                .tls(new TlsConfig(List.of(new CertificateConfig(a.certFile(), a.keyFile())), null, null))
+                .build();
+        f.start(TestConfigs.single(l, pool("p", "round-robin",
+                List.of(new BackendConfig("a", HostPort.of("127.0.0.1", ws.port()), 1, null, null, null, null, null)))));
         WebSocketEcho.Collector messages = new WebSocketEcho.Collector();
         try (HttpClient http = HttpClient.newBuilder().sslContext(TestCertificates.trusting(a)).build()) {
             WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))

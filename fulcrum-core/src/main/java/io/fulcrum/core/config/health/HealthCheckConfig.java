@@ -27,9 +27,4 @@ public record HealthCheckConfig(ExtensionConfig<CheckType<?>> type, Duration int
         fall = fall == null ? 3 : fall;
         jitter = jitter == null ? Duration.ZERO : jitter;
     }
-
-    /** A check of this type with its default settings and every other setting defaulted. */
-    public static HealthCheckConfig of(String type) {
-        return new HealthCheckConfig(ExtensionConfig.of(type), null, null, null, null, null, null);
-    }
 }
