@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Three real Fulcrum processes on one real etcd: an operator's change made through one node's
- * admin API (over HTTP, with its token) is the whole fleet's, and a node restarted later still
- * has it.
+ * admin API (over HTTP, with its token) is the whole fleet's and an event on every node's event
+ * log, a node restarted later still has it, and of two changes made at once through two nodes one
+ * loses with 409.
  */
 class OperatorChangesFleetTest {
 
@@ -67,7 +68,7 @@ class OperatorChangesFleetTest {
     }
 
     @Test
-    void aChangeThroughOneNodeIsTheFleetsAndOutlivesARestart() throws Exception {
+    void aChangeThroughOneNodeIsTheFleetsShowsOnEveryEventStreamAndOutlivesARestartAndARaceLosesWith409() throws Exception {
         EtcdProcess etcd = closing(EtcdProcess.single());
         NamedBackend a = closing(NamedBackend.start("a"));
         NamedBackend b = closing(NamedBackend.start("b"));
@@ -85,6 +86,18 @@ class OperatorChangesFleetTest {
         assertThat(drained.statusCode()).as(drained.body()).isEqualTo(200);
         for (Node n : all) {
             awaitState(n, "a", "draining");
+        }
+        // Every node's event stream tells of it, with the node it was made through; that node tells it once.
+        for (Node n : all) {
+            Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> !events(n, "admin.backend.drain", "web/a").isEmpty());
+        }
+        assertThat(events(all[0], "admin.backend.drain", "web/a")).hasSize(1);
+        for (Node n : List.of(all[1], all[2])) {
+            JsonNode e = events(n, "admin.backend.drain", "web/a").getFirst();
+            assertThat(e.path("actor").asText()).isEqualTo("ops");
+            assertThat(e.path("details").path("node").asText()).isEqualTo("node1");
+            assertThat(e.path("reason").asText()).contains("drained by the operator");
         }
         int aBefore = a.requests();
         int bBefore = b.requests();
@@ -116,5 +129,75 @@ class OperatorChangesFleetTest {
         for (Node n : all) {
             awaitState(n, "a", "up");
         }
+
+        // Two weights set at the same moment through two nodes: one wins, the other is answered 409
+        // and written nowhere; every node ends with the winner's weight.
+        boolean lost = false;
+        for (int round = 0; round < 40 && !lost; round++) {
+            int w1 = 10 + 2 * round;
+            int w2 = 11 + 2 * round;
+            List<HttpResponse<String>> answers = race(
+                    () -> fleet.admin(all[0], "PUT", "pools/web/backends/b/weight", "{\"weight\": " + w1 + "}"),
+                    () -> fleet.admin(all[1], "PUT", "pools/web/backends/b/weight", "{\"weight\": " + w2 + "}"));
+            for (HttpResponse<String> r : answers) {
+                assertThat(r.statusCode()).as(r.body()).isIn(200, 409);
+            }
+            int c1 = answers.get(0).statusCode();
+            int c2 = answers.get(1).statusCode();
+            if (c1 == 409 || c2 == 409) {
+                lost = true;
+                assertThat(c1 + c2).as("exactly one of the two loses").isEqualTo(609);
+                HttpResponse<String> loser = c1 == 409 ? answers.get(0) : answers.get(1);
+                assertThat(loser.body()).contains("changed on another node since this one read it")
+                        .contains("nothing was written");
+                int winner = c1 == 200 ? w1 : w2;
+                for (Node n : all) {
+                    Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                            .until(() -> backend(n, "b").path("weight").asInt() == winner);
+                }
+            } else {
+                // Both applied one after the other: the fleet agrees on one of them.
+                Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                        .until(() -> fleet.nodes().stream().map(n -> {
+                            try {
+                                return backend(n, "b").path("weight").asInt();
+                            } catch (Exception e) {
+                                return -1;
+                            }
+                        }).distinct().count() == 1);
+            }
+        }
+        assertThat(lost).as("a 409 in 40 races of two nodes").isTrue();
+    }
+
+    private interface Call {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    /** Sends both calls at the same moment, each from a thread of its own; their answers, in order. */
+    private static List<HttpResponse<String>> race(Call first, Call second) throws Exception {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var f1 = pool.submit(() -> {
+                start.await();
+                return first.send();
+            });
+            var f2 = pool.submit(() -> {
+                start.await();
+                return second.send();
+            });
+            return List.of(f1.get(), f2.get());
+        }
+    }
+
+    /** The events of this kind and subject on a node's event log ({@code GET /api/v1/events}). */
+    private List<JsonNode> events(Node n, String kind, String subject) throws IOException, InterruptedException {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode e : fleet.read(n, "events?limit=1000")) {
+            if (e.path("kind").asText().equals(kind) && e.path("subject").asText().equals(subject)) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 }
