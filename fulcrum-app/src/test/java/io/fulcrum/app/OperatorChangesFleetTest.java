@@ -82,6 +82,8 @@ class OperatorChangesFleetTest {
         assertThat(a.requests()).isPositive();
 
         // Drained through node 1's API: no node sends it anything new.
+        List<String> streamed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AutoCloseable stream = closing(fleet.eventStream(all[2], streamed));
         HttpResponse<String> drained = fleet.admin(all[0], "POST", "pools/web/backends/a/drain", "{}");
         assertThat(drained.statusCode()).as(drained.body()).isEqualTo(200);
         for (Node n : all) {
@@ -93,6 +95,10 @@ class OperatorChangesFleetTest {
                     .until(() -> !events(n, "admin.backend.drain", "web/a").isEmpty());
         }
         assertThat(events(all[0], "admin.backend.drain", "web/a")).hasSize(1);
+        // Node 3's event stream (server-sent events) carried it as it came.
+        Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(200)).until(() -> streamed.stream()
+                .anyMatch(l -> l.startsWith("data:") && l.contains("\"admin.backend.drain\"") && l.contains("web/a")));
+        stream.close();
         for (Node n : List.of(all[1], all[2])) {
             JsonNode e = events(n, "admin.backend.drain", "web/a").getFirst();
             assertThat(e.path("actor").asText()).isEqualTo("ops");

@@ -187,6 +187,32 @@ final class StoreFleet implements AutoCloseable {
         return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Opens {@code GET /api/v1/events/stream} (server-sent events) on a node and collects its
+     * lines, from a thread of its own, into {@code lines} until the returned stream is closed.
+     */
+    AutoCloseable eventStream(Node n, List<String> lines) throws IOException, InterruptedException {
+        HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + n.adminPort() + "/api/v1/events/stream"))
+                .header("Authorization", "Bearer " + TOKEN).header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofLines());
+        if (r.statusCode() != 200) {
+            throw new IOException("events/stream: " + r.statusCode());
+        }
+        java.util.stream.Stream<String> body = r.body();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                body.forEach(lines::add);
+            } catch (RuntimeException closed) {
+                // The stream was closed by the test, or the node went away.
+            }
+        });
+        return () -> {
+            body.close();
+            reader.join(5_000);
+        };
+    }
+
     /** {@code GET /api/v1/PATH} as JSON; fails unless it answers 200. */
     JsonNode read(Node n, String path) throws IOException, InterruptedException {
         HttpResponse<String> r = admin(n, "GET", path, null);

@@ -226,14 +226,12 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
     }
 
     /**
-     * The sticky-peer addresses of the other live proxy members (empty outside a cluster, and
-     * before the members were first read).
+     * The sticky-peer addresses of the other live proxy members, as they are at each call (none
+     * outside a cluster, and before the members were first read). Call after {@link #start}.
      */
-    java.util.function.Supplier<List<InetSocketAddress>> stickyPeers() {
-        return () -> {
-            Membership m = membership;
-            return m == null ? List.of() : new MemberPeers(m::members, config.nodeId()).get();
-        };
+    Supplier<List<InetSocketAddress>> stickyPeers() {
+        Membership m = membership;
+        return m == null ? List::of : new MemberPeers(m::members, config.nodeId());
     }
 
     /** The leadership of this node, for the parts only the leader runs (empty outside a cluster). */
