@@ -126,14 +126,15 @@ final class OperatorStateLink implements NodeService, SharedState {
 
     /** Puts a state read from etcd into service (unless it is older than one already taken). */
     private void take(OperatorStateStore.Snapshot s) {
-        if (s.serialRevision() < serial.get()) {
-            return; // a read that finished before this node's own later write
+        // A read that finished before this node's own later write is not taken; its notes still are
+        // (the changes they tell of happened, and the newer state holds them).
+        if (s.serialRevision() >= serial.get()) {
+            List<String> problems = new ArrayList<>();
+            StateData data = StateKeys.data(s.keys(), problems);
+            problems.forEach(p -> LOG.warn("operator state in etcd: {} (skipped)", p));
+            state.replace(data); // first the data, then the revision: a write in between loses with 409, never overwrites
+            serial.accumulateAndGet(s.serialRevision(), Math::max);
         }
-        List<String> problems = new ArrayList<>();
-        StateData data = StateKeys.data(s.keys(), problems);
-        problems.forEach(p -> LOG.warn("operator state in etcd: {} (skipped)", p));
-        state.replace(data); // first the data, then the revision: a write in between loses with 409, never overwrites
-        serial.accumulateAndGet(s.serialRevision(), Math::max);
         s.notes().forEach(this::announce);
     }
 
