@@ -58,7 +58,7 @@ class ConfigCtlCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
-        int code = ConfigStoreFleetTest.ctl(etcd, prefix("invalid"), out, err, "push", bad.toString());
+        int code = StoreFleet.ctl(etcd.endpoint(), prefix("invalid"), out, err, "push", bad.toString());
 
         StringWriter validateErr = new StringWriter();
         var validate = FulcrumCommand.commandLine();
@@ -79,27 +79,27 @@ class ConfigCtlCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
-        assertThat(ConfigStoreFleetTest.ctl(etcd, p, out, err, "push", first.toString())).as(err.toString()).isZero();
+        assertThat(StoreFleet.ctl(etcd.endpoint(), p, out, err, "push", first.toString())).as(err.toString()).isZero();
         assertThat(out.toString()).contains("put    pools/web", "put    listeners/public");
 
         out.getBuffer().setLength(0);
-        assertThat(ConfigStoreFleetTest.ctl(etcd, p, out, err, "diff", second.toString())).isZero();
+        assertThat(StoreFleet.ctl(etcd.endpoint(), p, out, err, "diff", second.toString())).isZero();
         assertThat(out.toString()).contains("~ pools/web", "127.0.0.1:18082").doesNotContain("listeners/public");
 
         out.getBuffer().setLength(0);
-        assertThat(ConfigStoreFleetTest.ctl(etcd, p, out, err, "push", second.toString())).isZero();
+        assertThat(StoreFleet.ctl(etcd.endpoint(), p, out, err, "push", second.toString())).isZero();
         assertThat(out.toString()).contains("1 written, 0 deleted", "put    pools/web");
 
         out.getBuffer().setLength(0);
-        assertThat(ConfigStoreFleetTest.ctl(etcd, p, out, err, "push", second.toString())).isZero();
+        assertThat(StoreFleet.ctl(etcd.endpoint(), p, out, err, "push", second.toString())).isZero();
         assertThat(out.toString()).startsWith("unchanged");
 
         out.getBuffer().setLength(0);
-        assertThat(ConfigStoreFleetTest.ctl(etcd, p, out, err, "get")).isZero();
+        assertThat(StoreFleet.ctl(etcd.endpoint(), p, out, err, "get")).isZero();
         assertThat(out.toString()).startsWith("# revision ").contains("127.0.0.1:18082");
 
         out.getBuffer().setLength(0);
-        assertThat(ConfigStoreFleetTest.ctl(etcd, p, out, err, "history")).isZero();
+        assertThat(StoreFleet.ctl(etcd.endpoint(), p, out, err, "history")).isZero();
         assertThat(out.toString().lines()).hasSize(2);
         assertThat(out.toString().lines().findFirst().orElseThrow()).contains("1 written, 0 deleted");
     }
@@ -110,7 +110,7 @@ class ConfigCtlCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
-        assertThat(ConfigStoreFleetTest.ctl(etcd, prefix("store"), out, err, "push", withStore.toString()))
+        assertThat(StoreFleet.ctl(etcd.endpoint(), prefix("store"), out, err, "push", withStore.toString()))
                 .isEqualTo(ExitCodes.INVALID);
         assertThat(err.toString()).contains(withStore + ":8:", "store: the store is each node's own");
         assertThat(etcd.etcdctl("get", "--prefix", prefix("store"), "--keys-only")).isBlank();

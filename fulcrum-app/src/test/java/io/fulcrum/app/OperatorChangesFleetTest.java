@@ -1,9 +1,8 @@
 package io.fulcrum.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fulcrum.app.StoreFleet.Node;
 import io.fulcrum.testsupport.EtcdProcess;
-import io.fulcrum.testsupport.FreePorts;
 import io.fulcrum.testsupport.FulcrumProcess;
 import io.fulcrum.testsupport.NamedBackend;
 import org.awaitility.Awaitility;
@@ -12,11 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,26 +18,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.fulcrum.app.StoreFleet.WITHIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Three real Fulcrum processes on one real etcd: an operator's change made through one node's
- * admin API (over HTTP, with its token) is the whole fleet's, and a node restarted later still
- * has it.
+ * admin API (over HTTP, with its token) is the whole fleet's and an event on every node's event
+ * log, a node restarted later still has it, and of two changes made at once through two nodes one
+ * loses with 409.
  */
 class OperatorChangesFleetTest {
-
-    private static final Duration WITHIN = Duration.ofSeconds(180);
-    private static final String PREFIX = "/ops";
-    private static final String TOKEN = "operator-fleet-token-0123456789abcdef";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private StoreFleet fleet;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -57,82 +47,20 @@ class OperatorChangesFleetTest {
         return c;
     }
 
-    /** A node's bootstrap: identity, its own listener and admin API, its state file, and where etcd is. */
-    private Path bootstrap(String node, int port, int admin, EtcdProcess etcd) throws IOException {
-        Path file = dir.resolve(node + ".yaml");
-        Files.writeString(file, """
-                server: {host: %s, shutdownGrace: 1s}
-                listeners:
-                  - name: public
-                    bind: "127.0.0.1:%d"
-                    routes: [{name: all, pool: web}]
-                admin:
-                  bind: "127.0.0.1:%d"
-                  stateFile: %s-state.json
-                  tokens:
-                    - {name: ops, role: admin, token: %s}
-                store:
-                  etcd:
-                    endpoints: ["%s"]
-                    prefix: %s
-                    connectTimeout: 1s
-                    requestTimeout: 5s
-                    retryMaxDelay: 500ms
-                    snapshotFile: %s-snapshot.yaml
-                """.formatted(node, port, admin, node, TOKEN, etcd.endpoint(), PREFIX, node));
-        return file;
+    private JsonNode backend(Node n, String name) throws IOException, InterruptedException {
+        return fleet.read(n, "pools/web/backends/" + name);
     }
 
-    private void push(EtcdProcess etcd, NamedBackend a, NamedBackend b) throws IOException {
-        Path file = Files.writeString(dir.resolve("fleet.yaml"), """
-                listeners:
-                  - name: public
-                    bind: "127.0.0.1:%d"
-                    routes: [{name: all, pool: web}]
-                pools:
-                  - name: web
-                    backends:
-                      - {name: %s, address: "%s"}
-                      - {name: %s, address: "%s"}
-                """.formatted(FreePorts.tcp(), a.name(), a.address(), b.name(), b.address()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertThat(ConfigStoreFleetTest.ctl(etcd, PREFIX, out, err, "push", file.toString())).as(err.toString()).isZero();
-    }
-
-    private HttpResponse<String> admin(int port, String method, String path, String body)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/" + path))
-                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10));
-        r = body == null ? r.method(method, HttpRequest.BodyPublishers.noBody())
-                : r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode backend(int adminPort, String name) throws IOException, InterruptedException {
-        HttpResponse<String> r = admin(adminPort, "GET", "pools/web/backends/" + name, null);
-        if (r.statusCode() != 200) {
-            throw new IOException(r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body());
-    }
-
-    private void awaitState(int adminPort, String backend, String state) {
+    private void awaitState(Node n, String backend, String state) {
         Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> backend(adminPort, backend).path("state").asText().equals(state));
+                .until(() -> backend(n, backend).path("state").asText().equals(state));
     }
 
-    private String get(int port) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() + " " + r.body();
-    }
-
-    /** Sends {@code count} requests through these proxy ports in turn; returns how many got a 200. */
-    private int traffic(int count, int... ports) throws IOException, InterruptedException {
+    /** Sends {@code count} requests through these nodes in turn; returns how many got a 200. */
+    private int traffic(int count, Node... nodes) throws IOException, InterruptedException {
         int ok = 0;
         for (int i = 0; i < count; i++) {
-            if (get(ports[i % ports.length]).startsWith("200 ")) {
+            if (fleet.get(nodes[i % nodes.length].proxyPort()).startsWith("200 ")) {
                 ok++;
             }
         }
@@ -140,65 +68,142 @@ class OperatorChangesFleetTest {
     }
 
     @Test
-    void aChangeThroughOneNodeIsTheFleetsAndOutlivesARestart() throws Exception {
+    void aChangeThroughOneNodeIsTheFleetsShowsOnEveryEventStreamAndOutlivesARestartAndARaceLosesWith409() throws Exception {
         EtcdProcess etcd = closing(EtcdProcess.single());
         NamedBackend a = closing(NamedBackend.start("a"));
         NamedBackend b = closing(NamedBackend.start("b"));
-        push(etcd, a, b);
-        int[] proxy = {FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp()};
-        int[] adminPort = {FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp()};
-        List<FulcrumProcess> nodes = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            nodes.add(closing(new FulcrumProcess("node" + (i + 1), FulcrumCommand.class.getName(),
-                    bootstrap("node" + (i + 1), proxy[i], adminPort[i], etcd), List.of())).start());
-        }
-        for (FulcrumProcess node : nodes) {
-            node.awaitOutput(" running ", 1, WITHIN);
-        }
-        for (int i = 0; i < 3; i++) {
-            int port = proxy[i];
-            Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> get(port).startsWith("200 "));
-        }
+        fleet = closing(new StoreFleet(dir, "/ops", List.of(etcd.endpoint())));
+        fleet.push(a, b);
+        fleet.startAll();
+        fleet.awaitAnswering();
+        Node[] all = fleet.nodes().toArray(Node[]::new);
         // Before the drain both backends take requests through every node.
-        assertThat(traffic(60, proxy)).isEqualTo(60);
+        assertThat(traffic(60, all)).isEqualTo(60);
         assertThat(a.requests()).isPositive();
 
         // Drained through node 1's API: no node sends it anything new.
-        HttpResponse<String> drained = admin(adminPort[0], "POST", "pools/web/backends/a/drain", "{}");
+        List<String> streamed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AutoCloseable stream = closing(fleet.eventStream(all[2], streamed));
+        HttpResponse<String> drained = fleet.admin(all[0], "POST", "pools/web/backends/a/drain", "{}");
         assertThat(drained.statusCode()).as(drained.body()).isEqualTo(200);
-        for (int port : adminPort) {
-            awaitState(port, "a", "draining");
+        for (Node n : all) {
+            awaitState(n, "a", "draining");
+        }
+        // Every node's event stream tells of it, with the node it was made through; that node tells it once.
+        for (Node n : all) {
+            Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> !events(n, "admin.backend.drain", "web/a").isEmpty());
+        }
+        assertThat(events(all[0], "admin.backend.drain", "web/a")).hasSize(1);
+        // Node 3's event stream (server-sent events) carried it as it came.
+        Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(200)).until(() -> streamed.stream()
+                .anyMatch(l -> l.startsWith("data:") && l.contains("\"admin.backend.drain\"") && l.contains("web/a")));
+        stream.close();
+        for (Node n : List.of(all[1], all[2])) {
+            JsonNode e = events(n, "admin.backend.drain", "web/a").getFirst();
+            assertThat(e.path("actor").asText()).isEqualTo("ops");
+            assertThat(e.path("details").path("node").asText()).isEqualTo("node1");
+            assertThat(e.path("reason").asText()).contains("drained by the operator");
         }
         int aBefore = a.requests();
         int bBefore = b.requests();
-        assertThat(traffic(90, proxy)).isEqualTo(90);
+        assertThat(traffic(90, all)).isEqualTo(90);
         assertThat(a.requests()).as("requests to the drained backend").isEqualTo(aBefore);
         assertThat(b.requests() - bBefore).isEqualTo(90);
 
         // A weight set through node 2 shows on node 3.
-        HttpResponse<String> weighted = admin(adminPort[1], "PUT", "pools/web/backends/b/weight", "{\"weight\": 7}");
+        HttpResponse<String> weighted = fleet.admin(all[1], "PUT", "pools/web/backends/b/weight", "{\"weight\": 7}");
         assertThat(weighted.statusCode()).as(weighted.body()).isEqualTo(200);
         Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> backend(adminPort[2], "b").path("weight").asInt() == 7);
+                .until(() -> backend(all[2], "b").path("weight").asInt() == 7);
 
         // Node 3 killed and started again: the drain is still in force there.
-        FulcrumProcess third = nodes.get(2);
+        FulcrumProcess third = all[2].process();
         third.kill();
         Files.deleteIfExists(dir.resolve("node3-state.json")); // from etcd, not from its own copy
         third.start();
         third.awaitOutput(" running ", 2, WITHIN);
-        awaitState(adminPort[2], "a", "draining");
-        assertThat(backend(adminPort[2], "b").path("weight").asInt()).isEqualTo(7);
+        awaitState(all[2], "a", "draining");
+        assertThat(backend(all[2], "b").path("weight").asInt()).isEqualTo(7);
         aBefore = a.requests();
-        assertThat(traffic(30, proxy[2])).isEqualTo(30);
+        assertThat(traffic(30, all[2])).isEqualTo(30);
         assertThat(a.requests()).as("requests to the drained backend through the restarted node").isEqualTo(aBefore);
 
         // Undrained through node 3: every node sends to it again.
-        HttpResponse<String> enabled = admin(adminPort[2], "POST", "pools/web/backends/a/enable", null);
+        HttpResponse<String> enabled = fleet.admin(all[2], "POST", "pools/web/backends/a/enable", null);
         assertThat(enabled.statusCode()).as(enabled.body()).isEqualTo(200);
-        for (int port : adminPort) {
-            awaitState(port, "a", "up");
+        for (Node n : all) {
+            awaitState(n, "a", "up");
         }
+
+        // Two weights set at the same moment through two nodes: one wins, the other is answered 409
+        // and written nowhere; every node ends with the winner's weight.
+        boolean lost = false;
+        for (int round = 0; round < 40 && !lost; round++) {
+            int w1 = 10 + 2 * round;
+            int w2 = 11 + 2 * round;
+            List<HttpResponse<String>> answers = race(
+                    () -> fleet.admin(all[0], "PUT", "pools/web/backends/b/weight", "{\"weight\": " + w1 + "}"),
+                    () -> fleet.admin(all[1], "PUT", "pools/web/backends/b/weight", "{\"weight\": " + w2 + "}"));
+            for (HttpResponse<String> r : answers) {
+                assertThat(r.statusCode()).as(r.body()).isIn(200, 409);
+            }
+            int c1 = answers.get(0).statusCode();
+            int c2 = answers.get(1).statusCode();
+            if (c1 == 409 || c2 == 409) {
+                lost = true;
+                assertThat(c1 + c2).as("exactly one of the two loses").isEqualTo(609);
+                HttpResponse<String> loser = c1 == 409 ? answers.get(0) : answers.get(1);
+                assertThat(loser.body()).contains("changed on another node since this one read it")
+                        .contains("nothing was written");
+                int winner = c1 == 200 ? w1 : w2;
+                for (Node n : all) {
+                    Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                            .until(() -> backend(n, "b").path("weight").asInt() == winner);
+                }
+            } else {
+                // Both applied one after the other: the fleet agrees on one of them.
+                Awaitility.await().atMost(WITHIN).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                        .until(() -> fleet.nodes().stream().map(n -> {
+                            try {
+                                return backend(n, "b").path("weight").asInt();
+                            } catch (Exception e) {
+                                return -1;
+                            }
+                        }).distinct().count() == 1);
+            }
+        }
+        assertThat(lost).as("a 409 in 40 races of two nodes").isTrue();
+    }
+
+    private interface Call {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    /** Sends both calls at the same moment, each from a thread of its own; their answers, in order. */
+    private static List<HttpResponse<String>> race(Call first, Call second) throws Exception {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var f1 = pool.submit(() -> {
+                start.await();
+                return first.send();
+            });
+            var f2 = pool.submit(() -> {
+                start.await();
+                return second.send();
+            });
+            return List.of(f1.get(), f2.get());
+        }
+    }
+
+    /** The events of this kind and subject on a node's event log ({@code GET /api/v1/events}). */
+    private List<JsonNode> events(Node n, String kind, String subject) throws IOException, InterruptedException {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode e : fleet.read(n, "events?limit=1000")) {
+            if (e.path("kind").asText().equals(kind) && e.path("subject").asText().equals(subject)) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 }

@@ -386,8 +386,9 @@ final class Changes {
                         .collect(java.util.stream.Collectors.joining("; ")));
             }
         }
+        Event event = new Event(0, Instant.now(), "admin." + kind, subject, reason, who.name(), details);
         try {
-            state.change(edit);
+            state.change(edit, event);
         } catch (io.fulcrum.admin.state.StateConflictException lostRace) {
             throw new ApiException(409, lostRace.getMessage());
         } catch (IOException e) {
@@ -397,7 +398,7 @@ final class Changes {
             throw e;
         }
         node.reapply();
-        node.events().publish(new Event(0, Instant.now(), "admin." + kind, subject, reason, who.name(), details));
+        node.events().publish(event);
     }
 
     private String configuredState(String pool, String backend) {

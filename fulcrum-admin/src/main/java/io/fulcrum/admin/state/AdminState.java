@@ -11,6 +11,7 @@ import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RouteConfig;
 import io.fulcrum.core.config.StickinessConfig;
 import io.fulcrum.core.config.admin.AdminConfig;
+import io.fulcrum.core.event.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,10 +133,18 @@ public final class AdminState implements UnaryOperator<FulcrumConfig> {
      *
      * @throws IOException when the file cannot be written (nothing changes then)
      */
-    public synchronized FulcrumConfig change(UnaryOperator<StateData> edit) throws IOException {
+    public FulcrumConfig change(UnaryOperator<StateData> edit) throws IOException {
+        return change(edit, null);
+    }
+
+    /**
+     * {@link #change(UnaryOperator)}, telling of it with {@code event}: in cluster mode the event
+     * goes to the fleet's store with the change, so every other node's event log has it too.
+     */
+    public synchronized FulcrumConfig change(UnaryOperator<StateData> edit, Event event) throws IOException {
         StateData next = edit.apply(data);
         if (shared != null) {
-            shared.write(data, next); // the fleet's copy first: a refused write changes nothing
+            shared.write(data, next, event); // the fleet's copy first: a refused write changes nothing
             keepLocally(next);
         } else {
             write(next);

@@ -1,5 +1,7 @@
 package io.fulcrum.admin.state;
 
+import io.fulcrum.core.event.Event;
+
 import java.io.IOException;
 
 /**
@@ -11,10 +13,12 @@ import java.io.IOException;
 public interface SharedState {
 
     /**
-     * Writes {@code next} in place of {@code prev} (the state this node last got from the fleet).
+     * Writes {@code next} in place of {@code prev} (the state this node last got from the fleet),
+     * with the event that tells of the change, so every other node's event log tells it too.
      *
+     * @param event what the change is and who made it ({@code admin.*}); null when no one is to be told
      * @throws StateConflictException when another node changed the state since {@code prev} (nothing is written)
      * @throws IOException            when the fleet's store cannot be reached (nothing is written)
      */
-    void write(StateData prev, StateData next) throws IOException;
+    void write(StateData prev, StateData next, Event event) throws IOException;
 }

@@ -13,7 +13,6 @@ import io.fulcrum.cluster.stats.StatsPublisher;
 import io.fulcrum.cluster.stats.TrafficRecorder;
 import io.fulcrum.cluster.sticky.StickyPeers;
 import io.fulcrum.core.config.FulcrumConfig;
-import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.cluster.ControllerConfig;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
 import io.fulcrum.core.lifecycle.NodeService;
@@ -26,8 +25,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Wires the cluster controller (statistics publication, leader aggregation, published weights)
@@ -35,7 +37,9 @@ import java.util.Map;
  * leads when the member's election makes this node leader ({@link ClusterNode} adds this service
  * and starts before it). Off unless {@code controller.enabled} or {@code stickyPeers.listen}
  * is set; the settings of both are read at start (a change needs a restart), except the pools the
- * controller drives, which follow every reload.
+ * controller drives and the listed sticky peers, which follow every reload. On a cluster member the
+ * sticky peers are also the live proxy members (found through membership), and the member
+ * registers where its peers listen.
  */
 final class ClusterControllerService implements NodeService, AdminReadable, MetricsSource {
 
@@ -85,9 +89,15 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
             weights.follow(c);
         }
         if (c.stickyPeers().enabled()) {
-            peers = new StickyPeers(proxy::runtime, c.stickyPeers().listen().socketAddress(),
-                    () -> config.stickyPeers().peers().stream().map(HostPort::socketAddress).toList())
-                    .start();
+            Supplier<List<InetSocketAddress>> members = cluster.stickyPeers();
+            peers = new StickyPeers(proxy::runtime, c.stickyPeers().listen().socketAddress(), () -> {
+                // The listed peers (a node without a cluster has only these), and the live proxy members.
+                Set<InetSocketAddress> all = new LinkedHashSet<>();
+                config.stickyPeers().peers().forEach(p -> all.add(p.socketAddress()));
+                all.addAll(members.get());
+                return List.copyOf(all);
+            }).start();
+            cluster.servesStickyPeersOn(peers.boundAddress());
         }
     }
 

@@ -15,6 +15,7 @@ import io.fulcrum.cluster.member.MemberView;
 import io.fulcrum.cluster.member.Membership;
 import io.fulcrum.cluster.member.NodeLease;
 import io.fulcrum.cluster.member.Registration;
+import io.fulcrum.cluster.sticky.MemberPeers;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.cluster.ClusterConfig;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
@@ -70,6 +71,10 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
     private volatile Membership membership;
     private volatile LeaderElection election;
     private volatile ClusterConfig config = ClusterConfig.off();
+    /** The configuration registered last (its addresses are re-read when the sticky listener is bound). */
+    private volatile FulcrumConfig registered;
+    /** Where the sticky peers listen, once bound (registered as the {@code sticky} part). */
+    private volatile InetSocketAddress stickyListen;
 
     private ClusterNode(EventLog events, ProxyServer proxy, DnsService dns, L4Service l4, Supplier<AdminService> admin,
                         Path configFile) {
@@ -107,6 +112,7 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
         if (!c.enabled()) {
             return;
         }
+        registered = whole;
         EtcdStoreConfig etcd = c.etcd() != null ? c.etcd() : whole.store().etcd();
         this.etcd = etcd;
         client = EtcdClients.create(etcd, configDir);
@@ -135,6 +141,11 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
         if (clock == null) {
             return;
         }
+        registered = whole;
+        reregister(whole);
+    }
+
+    private void reregister(FulcrumConfig whole) {
         Member now = self(whole);
         try {
             clock.execute(() -> registration.update(now));
@@ -153,6 +164,10 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
         AdminService a = admin.get();
         if (a != null && a.address() != null) {
             put(addresses, "admin", List.of(a.address()), c.advertise());
+        }
+        InetSocketAddress sticky = stickyListen;
+        if (sticky != null) {
+            put(addresses, MemberPeers.PART, List.of(sticky), c.advertise());
         }
         return new Member(c.nodeId(), c.roles(), c.site() != null ? c.site() : whole.server().site(),
                 c.host() != null ? c.host() : whole.server().host(), addresses, c.capacity(), VersionProvider.version(),
@@ -197,6 +212,26 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
         }
         client.close();
         clock = null;
+    }
+
+    /**
+     * Registers where this node's sticky peers listen (bound after the member registered), so the
+     * other proxies find it through membership.
+     */
+    synchronized void servesStickyPeersOn(InetSocketAddress bound) {
+        stickyListen = bound;
+        if (clock != null) {
+            reregister(registered);
+        }
+    }
+
+    /**
+     * The sticky-peer addresses of the other live proxy members, as they are at each call (none
+     * outside a cluster, and before the members were first read). Call after {@link #start}.
+     */
+    Supplier<List<InetSocketAddress>> stickyPeers() {
+        Membership m = membership;
+        return m == null ? List::of : new MemberPeers(m::members, config.nodeId());
     }
 
     /** The leadership of this node, for the parts only the leader runs (empty outside a cluster). */

@@ -115,6 +115,7 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         health.operatorFixedWeights((pool, backend) -> admin.fixedWeight(pool, backend) != null);
         node.add(admin);
         if (operatorState != null) {
+            operatorState.announceOn(node.events()); // the other nodes' changes, on this node's event log
             node.add(operatorState); // after the admin service, which puts the fleet's changes into service
         }
         ClusterNode.addTo(node, dns, l4, () -> admin);

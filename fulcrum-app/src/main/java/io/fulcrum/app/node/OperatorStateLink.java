@@ -1,5 +1,9 @@
 package io.fulcrum.app.node;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.fulcrum.admin.state.AdminState;
 import io.fulcrum.admin.state.SharedState;
 import io.fulcrum.admin.state.StateConflictException;
@@ -9,18 +13,22 @@ import io.fulcrum.cluster.operator.OperatorStateStore;
 import io.fulcrum.control.store.StoreException;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
+import io.fulcrum.core.event.Event;
+import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.lifecycle.NodeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,20 +40,42 @@ import java.util.concurrent.atomic.AtomicLong;
  * before the node is built, so the first configuration it applies already carries the fleet's
  * drains and weights; when etcd cannot be reached then, the node starts from its state file
  * (the local copy) and takes the fleet's state once etcd answers.
+ *
+ * <p>Each change carries its {@code admin.*} event to etcd (as the change's note); every other
+ * node publishes it on its own event log when the change comes through its watch, with the
+ * {@code node} it was made through, so the whole fleet's event streams tell of it (the node that
+ * took the request already did, and skips its own notes).
  */
 final class OperatorStateLink implements NodeService, SharedState {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorStateLink.class);
 
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    /**
+     * A change's note in etcd: its event, the node it was made through, and which run of which
+     * process wrote it (so a node knows its own changes coming back).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Note(String origin, String node, Instant time, String kind, String subject, String reason, String actor,
+                Map<String, String> details) {
+    }
+
     private final OperatorStateStore store;
     private final AdminState state;
+    private final String nodeName;
+    /** Tells this process's writes from the others' (a node restarted under the same name is another writer). */
+    private final String origin = UUID.randomUUID().toString();
+    private volatile EventLog events;
     /** The serial revision of the operator state {@link #state} holds ({@code -1}: not read from etcd yet). */
     private final AtomicLong serial = new AtomicLong(-1);
     private final long readAt;
 
-    private OperatorStateLink(OperatorStateStore store, AdminState state) {
+    private OperatorStateLink(OperatorStateStore store, AdminState state, String nodeName) {
         this.store = store;
         this.state = state;
+        this.nodeName = nodeName;
         long at = -1;
         try {
             OperatorStateStore.Snapshot s = store.read();
@@ -70,7 +100,13 @@ final class OperatorStateLink implements NodeService, SharedState {
             return null;
         }
         Path baseDir = configFile == null ? null : configFile.toAbsolutePath().getParent();
-        return new OperatorStateLink(new OperatorStateStore(etcd, baseDir), state);
+        String nodeName = config.cluster().enabled() ? config.cluster().nodeId() : config.server().host();
+        return new OperatorStateLink(new OperatorStateStore(etcd, baseDir), state, nodeName);
+    }
+
+    /** Where the other nodes' changes are told (the node's event log). */
+    void announceOn(EventLog log) {
+        this.events = log;
     }
 
     @Override
@@ -90,18 +126,39 @@ final class OperatorStateLink implements NodeService, SharedState {
 
     /** Puts a state read from etcd into service (unless it is older than one already taken). */
     private void take(OperatorStateStore.Snapshot s) {
-        if (s.serialRevision() < serial.get()) {
-            return; // a read that finished before this node's own later write
+        // A read that finished before this node's own later write is not taken; its notes still are
+        // (the changes they tell of happened, and the newer state holds them).
+        if (s.serialRevision() >= serial.get()) {
+            List<String> problems = new ArrayList<>();
+            StateData data = StateKeys.data(s.keys(), problems);
+            problems.forEach(p -> LOG.warn("operator state in etcd: {} (skipped)", p));
+            state.replace(data); // first the data, then the revision: a write in between loses with 409, never overwrites
+            serial.accumulateAndGet(s.serialRevision(), Math::max);
         }
-        List<String> problems = new ArrayList<>();
-        StateData data = StateKeys.data(s.keys(), problems);
-        problems.forEach(p -> LOG.warn("operator state in etcd: {} (skipped)", p));
-        state.replace(data); // first the data, then the revision: a write in between loses with 409, never overwrites
-        serial.accumulateAndGet(s.serialRevision(), Math::max);
+        s.notes().forEach(this::announce);
+    }
+
+    /** Publishes another node's change on this node's event log; this node's own were published when made. */
+    private void announce(String text) {
+        EventLog log = events;
+        Note note;
+        try {
+            note = JSON.readValue(text, Note.class);
+        } catch (IOException notOurs) {
+            LOG.debug("operator state: a change note that is not an event ({}), not announced", notOurs.toString());
+            return;
+        }
+        if (log == null || origin.equals(note.origin()) || note.kind() == null) {
+            return;
+        }
+        Map<String, String> details = new LinkedHashMap<>(note.details() == null ? Map.of() : note.details());
+        details.put("node", note.node());
+        log.publish(new Event(0, note.time() == null ? Instant.now() : note.time(), note.kind(), note.subject(),
+                note.reason(), note.actor(), details));
     }
 
     @Override
-    public void write(StateData prev, StateData next) throws IOException {
+    public void write(StateData prev, StateData next, Event event) throws IOException {
         Map<String, String> before = StateKeys.keys(prev);
         Map<String, String> after = StateKeys.keys(next);
         Map<String, String> puts = new LinkedHashMap<>();
@@ -117,13 +174,20 @@ final class OperatorStateLink implements NodeService, SharedState {
             throw new IOException("etcd has not answered since this node started");
         }
         try {
-            long written = store.commit(seen, puts, deletes);
+            long written = store.commit(seen, puts, deletes, note(event));
             serial.accumulateAndGet(written, Math::max);
         } catch (OperatorStateStore.Conflict lost) {
             throw new StateConflictException(lost.getMessage());
         } catch (StoreException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    private String note(Event event) throws IOException {
+        Note note = event == null ? new Note(origin, nodeName, Instant.now(), null, null, null, null, Map.of())
+                : new Note(origin, nodeName, event.time(), event.kind(), event.subject(), event.reason(), event.actor(),
+                event.details());
+        return JSON.writeValueAsString(note);
     }
 
     @Override

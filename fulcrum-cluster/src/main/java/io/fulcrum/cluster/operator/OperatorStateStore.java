@@ -11,8 +11,11 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
 import io.fulcrum.cluster.etcd.EtcdClients;
 import io.fulcrum.control.store.StoreException;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
@@ -22,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -38,7 +43,8 @@ import java.util.function.Consumer;
  * The operator's run-time changes of a fleet, in etcd under {@code <prefix>/operator/}: one key
  * per changed thing (a backend's override, an added backend, a removed backend, a route's
  * stickiness, a pool's importance; the key names are the caller's), plus
- * {@code <prefix>/operator-serial}, which every write rewrites.
+ * {@code <prefix>/operator-serial}, which every write rewrites with the writer's note of the
+ * change (what happened, by whom, through which node: the event the other nodes announce).
  *
  * <p>A write is one transaction that applies only if the serial key has not been rewritten
  * since the state the writer saw ({@link #commit}): two operators changing the fleet at the same
@@ -47,18 +53,29 @@ import java.util.function.Consumer;
  *
  * <p>Following: every watch response under the operator prefix makes it read the whole
  * operator state again at one revision (it is small: what operators changed by hand) and hand
- * it on, so a multi-key change is never seen in half. A failed watch is opened again after a
- * back-off, with a full read first, so nothing is skipped.
+ * it on, so a multi-key change is never seen in half, with the notes of the changes that
+ * response carried. A failed watch is opened again after a back-off, with a full read first, so
+ * no state is skipped (the notes of changes made while it was down are not handed: the state is).
  */
 public final class OperatorStateStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorStateStore.class);
     private static final long FIRST_BACKOFF_MILLIS = 100;
 
-    /** The operator state at one etcd revision. */
-    public record Snapshot(Map<String, String> keys, long serialRevision, long revision) {
+    /**
+     * The operator state at one etcd revision.
+     *
+     * @param notes the notes of the changes that led to it since the last one handed, oldest first, as
+     *              their writers gave them to {@link #commit} (empty for a full read)
+     */
+    public record Snapshot(Map<String, String> keys, long serialRevision, long revision, List<String> notes) {
         public Snapshot {
             keys = Map.copyOf(keys);
+            notes = List.copyOf(notes);
+        }
+
+        Snapshot withNotes(List<String> changeNotes) {
+            return new Snapshot(keys, serialRevision, revision, changeNotes);
         }
     }
 
@@ -74,6 +91,7 @@ public final class OperatorStateStore implements AutoCloseable {
     private final String base;
     private final ByteSequence prefix;
     private final ByteSequence serialKey;
+    private final ByteSequence watchEnd;
     private final ScheduledExecutorService worker;
     private Watch.Watcher watcher;
     private long generation;
@@ -93,6 +111,8 @@ public final class OperatorStateStore implements AutoCloseable {
         this.base = p + "/operator/";
         this.prefix = EtcdClients.bytes(base);
         this.serialKey = EtcdClients.bytes(p + "/operator-serial");
+        // "operator-serial" sorts just before "operator/": one range holds the serial and the state.
+        this.watchEnd = OptionsUtil.prefixEndOf(prefix);
         this.client = EtcdClients.create(settings, baseDir);
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .name("fulcrum-operator-state").daemon(true).unstarted(r));
@@ -110,7 +130,7 @@ public final class OperatorStateStore implements AutoCloseable {
         }
         GetResponse serial = r.getGetResponses().get(1);
         long serialRevision = serial.getKvs().isEmpty() ? 0 : serial.getKvs().getFirst().getModRevision();
-        return new Snapshot(keys, serialRevision, r.getHeader().getRevision());
+        return new Snapshot(keys, serialRevision, r.getHeader().getRevision(), List.of());
     }
 
     /**
@@ -119,11 +139,13 @@ public final class OperatorStateStore implements AutoCloseable {
      *
      * @param puts    keys (relative to the operator prefix) and their new values
      * @param deletes keys to delete
+     * @param note    what the change is, for the other nodes (the serial key's new value; any text)
      * @return the serial revision the change was written at
      * @throws Conflict       when another change was written since (nothing of this one is)
      * @throws StoreException when etcd cannot be reached or refuses
      */
-    public long commit(long serialRevision, Map<String, String> puts, Set<String> deletes) throws StoreException {
+    public long commit(long serialRevision, Map<String, String> puts, Set<String> deletes, String note)
+            throws StoreException {
         Op[] ops = new Op[puts.size() + deletes.size() + 1];
         int i = 0;
         for (var e : puts.entrySet()) {
@@ -132,7 +154,7 @@ public final class OperatorStateStore implements AutoCloseable {
         for (String k : deletes) {
             ops[i++] = Op.delete(EtcdClients.bytes(base + k), DeleteOption.DEFAULT);
         }
-        ops[i] = Op.put(serialKey, EtcdClients.bytes(String.valueOf(System.currentTimeMillis())), PutOption.DEFAULT);
+        ops[i] = Op.put(serialKey, EtcdClients.bytes(Objects.requireNonNull(note, "note")), PutOption.DEFAULT);
         TxnResponse r = await(client.getKVClient().txn()
                 .If(new Cmp(serialKey, Cmp.Op.EQUAL, CmpTarget.modRevision(serialRevision)))
                 .Then(ops)
@@ -166,23 +188,40 @@ public final class OperatorStateStore implements AutoCloseable {
             return;
         }
         long g = ++generation;
-        watcher = client.getWatchClient().watch(prefix,
-                WatchOption.builder().isPrefix(true).withRevision(after + 1).build(),
+        watcher = client.getWatchClient().watch(serialKey,
+                WatchOption.builder().withRange(watchEnd).withRevision(after + 1).build(),
                 Watch.listener(
-                        response -> worker.execute(() -> {
-                            if (g == generation && !closed) {
-                                backoffMillis = FIRST_BACKOFF_MILLIS;
-                                handFresh(listener);
-                            }
-                        }),
+                        response -> {
+                            List<String> notes = notes(response);
+                            worker.execute(() -> {
+                                if (g == generation && !closed) {
+                                    backoffMillis = FIRST_BACKOFF_MILLIS;
+                                    handFresh(listener, notes);
+                                }
+                            });
+                        },
                         error -> worker.execute(() -> resume(g, listener, error)),
                         () -> worker.execute(() -> resume(g, listener, new IllegalStateException("watch ended")))));
     }
 
-    /** Reads the state as it is now and hands it on; returns its revision, or -1 when etcd did not answer. */
-    private long handFresh(Consumer<Snapshot> listener) {
+    /** The notes of the changes in a watch response: the values written to the serial key, in order. */
+    private List<String> notes(WatchResponse response) {
+        List<String> notes = new ArrayList<>();
+        for (WatchEvent e : response.getEvents()) {
+            if (e.getEventType() == WatchEvent.EventType.PUT && e.getKeyValue().getKey().equals(serialKey)) {
+                notes.add(e.getKeyValue().getValue().toString(StandardCharsets.UTF_8));
+            }
+        }
+        return notes;
+    }
+
+    /**
+     * Reads the state as it is now and hands it on with these notes; returns its revision, or -1
+     * when etcd did not answer.
+     */
+    private long handFresh(Consumer<Snapshot> listener, List<String> notes) {
         try {
-            Snapshot s = read();
+            Snapshot s = read().withNotes(notes);
             try {
                 listener.accept(s);
             } catch (RuntimeException e) {
@@ -211,7 +250,7 @@ public final class OperatorStateStore implements AutoCloseable {
         if (closed) {
             return;
         }
-        long at = handFresh(listener);
+        long at = handFresh(listener, List.of());
         if (at < 0) {
             resume(generation, listener, new IllegalStateException("etcd unreachable"));
         } else {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,13 +42,15 @@ class OperatorStateStoreTest {
             OperatorStateStore.Snapshot seen = one.read();
             assertThat(seen.keys()).isEmpty();
             // Node two writes first, from the same state.
-            two.commit(two.read().serialRevision(), Map.of("backend/web/a", "{\"state\":\"draining\"}"), Set.of());
-            assertThatThrownBy(() -> one.commit(seen.serialRevision(), Map.of("backend/web/a", "{\"weight\":3}"), Set.of()))
+            two.commit(two.read().serialRevision(), Map.of("backend/web/a", "{\"state\":\"draining\"}"), Set.of(),
+                    "drain by two");
+            assertThatThrownBy(() -> one.commit(seen.serialRevision(), Map.of("backend/web/a", "{\"weight\":3}"), Set.of(),
+                    "weight by one"))
                     .isInstanceOf(OperatorStateStore.Conflict.class)
                     .hasMessageContaining("changed on another node");
             assertThat(one.read().keys()).containsExactly(Map.entry("backend/web/a", "{\"state\":\"draining\"}"));
             // Read again, it goes through; a delete is part of the same transaction.
-            long at = one.commit(one.read().serialRevision(), Map.of("removed/web/b", "{}"), Set.of("backend/web/a"));
+            long at = one.commit(one.read().serialRevision(), Map.of("removed/web/b", "{}"), Set.of("backend/web/a"), "remove by one");
             assertThat(at).isPositive();
             assertThat(two.read().keys()).containsExactly(Map.entry("removed/web/b", "{}"));
             assertThat(etcd.etcdctl("get", "--prefix", "/race/operator/", "--keys-only")).contains("/race/operator/removed/web/b");
@@ -55,17 +58,25 @@ class OperatorStateStoreTest {
     }
 
     @Test
-    void aFollowerGetsEveryChangeAsAWholeState() throws Exception {
+    void aFollowerGetsEveryChangeAsAWholeStateWithItsNote() throws Exception {
         try (OperatorStateStore writer = open("/follow"); OperatorStateStore follower = open("/follow")) {
             AtomicReference<OperatorStateStore.Snapshot> last = new AtomicReference<>();
-            follower.follow(follower.read().revision(), last::set);
+            List<String> notes = new CopyOnWriteArrayList<>();
+            follower.follow(follower.read().revision(), s -> {
+                notes.addAll(s.notes());
+                last.set(s);
+            });
             writer.commit(writer.read().serialRevision(),
-                    Map.of("backend/web/a", "{\"state\":\"draining\"}", "added/web/c", "{\"name\":\"c\"}"), Set.of());
+                    Map.of("backend/web/a", "{\"state\":\"draining\"}", "added/web/c", "{\"name\":\"c\"}"), Set.of(),
+                    "first");
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> last.get() != null && last.get().keys().size() == 2);
-            writer.commit(writer.read().serialRevision(), Map.of(), Set.of("added/web/c"));
+            writer.commit(writer.read().serialRevision(), Map.of(), Set.of("added/web/c"), "second");
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> last.get().keys().equals(Map.of("backend/web/a", "{\"state\":\"draining\"}")));
+            // Each change's note, once and in order; the serial key is not part of the state.
+            assertThat(notes).containsExactly("first", "second");
+            assertThat(last.get().keys()).doesNotContainKey("-serial");
         }
     }
 }

@@ -11,9 +11,10 @@ import java.util.List;
  * so a client sent to another proxy keeps its backend.
  *
  * @param listen the address ({@code host:port}) this node accepts peers on; absent: off.
- *               The channel is not encrypted or authenticated: bind it to a private address.
- * @param peers  the other proxies' {@code listen} addresses (membership may supply them instead);
- *               followed on reload
+ *               The channel is not encrypted or authenticated: bind it to a private address. A
+ *               cluster member registers it, so the other members find it.
+ * @param peers  the other proxies' {@code listen} addresses, followed on reload; a cluster member
+ *               also has the live proxy members as peers, so it may list none
  */
 public record StickyPeersConfig(@RestartRequired HostPort listen, List<HostPort> peers) {
 
