@@ -239,6 +239,7 @@ class GslbDnsAcrossSitesTest {
     private String dnsSection() {
         StringBuilder sb = new StringBuilder();
         sb.append("""
+                sites:
                 dns:
                   listen: ["%s:%d"]
                   zones:
@@ -246,7 +247,6 @@ class GslbDnsAcrossSitesTest {
                       records:
                         - {name: "@", type: NS, value: ns1.example.test.}
                         - {name: ns1, type: A, value: %s}
-                  sites:
                 """.formatted(a.ip, dnsPort, a.ip));
         for (TestSite s : sites) {
             sb.append("    - {name: ").append(s.name).append(", vips: [").append(s.ip).append("]}\n");
@@ -358,13 +358,13 @@ class GslbDnsAcrossSitesTest {
                         passiveHealth: {enabled: false}
                         backends:
                           - address: %s:%d
+                    sites:
                     gslb:
                       site: %s
                       bind: %s:%d
                       handoffWeights: [1, 1]
                       checks:
                         halfLife: 1s
-                      sites:
                     """.formatted(vip(), ip, backendPort, name, ip, gslbPort));
             for (TestSite s : all) {
                 sb.append("    - name: ").append(s.name).append('\n');

@@ -140,15 +140,15 @@ class ValidateAsRunTest {
     /** A lower-tier node's DNS: the zone delegated to it, with its GSLB name at the apex. */
     private static String apexGslb(int dnsPort, String tier) {
         return """
+                sites:
+                  - {name: east, region: ARIN, vips: [192.0.2.10],
+                     nodes: [{name: gns1.example.test., address: 198.51.100.1}]}
                 dns:
                   listen: ["127.0.0.1:%d"]
                   zones:
                     - name: app.example.test
                       records:
                         - {name: "@", type: NS, value: gns1.example.test.}
-                  sites:
-                    - {name: east, region: ARIN, vips: [192.0.2.10],
-                       nodes: [{name: gns1.example.test., address: 198.51.100.1}]}
                   gslb:
                     - name: app.example.test
                       tier: %s

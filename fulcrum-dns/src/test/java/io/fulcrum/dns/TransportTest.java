@@ -39,10 +39,10 @@ class TransportTest {
         List<HostPort> listen = v6 ? List.of(HostPort.of("127.0.0.1", 0), HostPort.of("::1", 0))
                 : List.of(HostPort.of("127.0.0.1", 0));
         DnsConfig both = new DnsConfig(listen, d.threads(), d.udpPayloadSize(), null, d.stickyEntries(), d.zones(),
-                d.sites(), d.gslb());
+                d.gslb());
         DnsService service = new DnsService(null);
         try (service) {
-            service.start(new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), both));
+            service.start(new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), both).withSites(c.sites()));
             List<InetSocketAddress> bound = new ArrayList<>(service.boundAddresses());
             assertThat(bound).hasSize(listen.size());
             int udp = 0;

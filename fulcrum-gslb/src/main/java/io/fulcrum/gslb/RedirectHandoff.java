@@ -1,7 +1,7 @@
 package io.fulcrum.gslb;
 
-import io.fulcrum.core.config.gslb.SiteConfig;
-import io.fulcrum.core.config.gslb.VipConfig;
+import io.fulcrum.core.config.site.SiteConfig;
+import io.fulcrum.core.config.site.VipConfig;
 import io.fulcrum.gslb.site.GslbSettings;
 import io.fulcrum.proxy.http.Handoff;
 
@@ -32,7 +32,7 @@ final class RedirectHandoff implements Handoff {
             return null;
         }
         service.handedOff();
-        SiteConfig site = s.config().siteNamed(target);
+        SiteConfig site = s.site(target);
         String path = uri == null || uri.isEmpty() || !uri.startsWith("/") ? "/" : uri;
         return new Redirect(s.config().redirect().status(), site.redirectBase() + path);
     }

@@ -68,14 +68,14 @@ class NodeAdminViewsTest {
                     listeners:
                       - port: %d
                         pool: app
+                sites:
+                  - name: local
+                    vips:
+                      - address: 127.0.0.1:%d
+                        listener: web
                 gslb:
                   site: local
                   bind: 127.0.0.1:%d
-                  sites:
-                    - name: local
-                      vips:
-                        - address: 127.0.0.1:%d
-                          listener: web
                 dns:
                   listen: ["127.0.0.1:%d"]
                   zones:

@@ -57,8 +57,8 @@ public final class DnsTestServer implements AutoCloseable {
         FulcrumConfig c = ConfigLoader.parse(PREAMBLE + dnsYaml, "test.yaml");
         DnsConfig d = c.dns();
         DnsConfig local = new DnsConfig(List.of(HostPort.of("127.0.0.1", 0)), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
-                d.stickyEntries(), d.zones(), d.sites(), d.gslb());
-        return new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), local);
+                d.stickyEntries(), d.zones(), d.gslb());
+        return new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), local).withSites(c.sites());
     }
 
     /** Applies a new {@code dns:} section (the listen address stays the same port). */
@@ -66,8 +66,8 @@ public final class DnsTestServer implements AutoCloseable {
         FulcrumConfig c = config(dnsYaml);
         DnsConfig d = c.dns();
         DnsConfig same = new DnsConfig(List.of(HostPort.of("127.0.0.1", 0)), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
-                d.stickyEntries(), d.zones(), d.sites(), d.gslb());
-        service.apply(new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), same));
+                d.stickyEntries(), d.zones(), d.gslb());
+        service.apply(new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), same).withSites(c.sites()));
     }
 
     public DnsService service() {
