@@ -108,11 +108,6 @@ class GslbSiteChecksTest {
                 gslb:
                   site: a
                   bind: %1$s:%4$d
-                sites:
-                  - {name: a, vips: [%1$s]}
-                  - {name: b, vips: [%5$s]}
-                  - {name: c, vips: [%7$s]}
-                  - {name: d, vips: [%9$s]}
                 dns:
                   listen: ["%1$s:%11$d"]
                   zones:

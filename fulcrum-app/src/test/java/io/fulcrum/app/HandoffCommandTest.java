@@ -46,7 +46,7 @@ class HandoffCommandTest {
                     - site: b
                       address: 127.0.0.2:%d
                       secretFile: %s
-                """.formatted(udp, web, web, udp, secret);
+                """.formatted(web, web, udp, udp, secret);
         Path file = Files.writeString(dir.resolve("a.yaml"), yaml);
         FulcrumConfig config = ConfigLoader.load(file);
         try (FulcrumNode node = FulcrumNode.create(config, file)) {

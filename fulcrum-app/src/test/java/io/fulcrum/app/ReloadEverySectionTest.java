@@ -88,7 +88,7 @@ class ReloadEverySectionTest {
                 gslb:
                   site: a
                   bind: 127.0.0.1:%d
-                """.formatted(gslbPort, web, remoteVip.address());
+                """.formatted(web, remoteVip.address(), gslbPort);
         return """
                 server:
                   eventLoopThreads: 1

@@ -90,6 +90,47 @@ class ValidateAsRunTest {
     }
 
     @Test
+    void aSiteListLeftUnderGslbOrDnsIsRefusedByValidateAndRunAtItsLineSayingWhereItMoved() throws Exception {
+        int port = FreePorts.tcp();
+        int dnsPort = FreePorts.tcpAndUdp("127.0.0.1");
+        String yaml = TestConfigs.good(port) + """
+                gslb:
+                  site: a
+                  sites:
+                    - name: a
+                      vips: ["127.0.0.1:%d"]
+                dns:
+                  listen: ["127.0.0.1:%d"]
+                  zones: [{name: example.test}]
+                  sites:
+                    - {name: a, vips: [127.0.0.1]}
+                """.formatted(port, dnsPort);
+        Path file = TestConfigs.write(dir, "old-sites.yaml", yaml);
+        List<String> text = yaml.lines().toList();
+        List<Integer> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < text.size(); i++) {
+            if (text.get(i).equals("  sites:")) {
+                lines.add(i + 1);
+            }
+        }
+        assertThat(lines).hasSize(2);
+        String moved = "\"sites\" is no longer written here: it moved to the top-level sites: list";
+        String gslbLine = file + ":" + lines.get(0) + ":3: gslb.sites: " + moved;
+        String dnsLine = file + ":" + lines.get(1) + ":3: dns.sites: " + moved;
+
+        List<String> refusals = new java.util.ArrayList<>();
+        for (String command : List.of("validate", "run")) {
+            try (FulcrumProcess p = FulcrumProcess.start(dir, command, "-c", file.toString())) {
+                assertThat(p.waitFor(LIMIT)).as(command + ": " + p.stderr()).isEqualTo(2);
+                assertThat(p.stderr()).as(command).contains(gslbLine).contains(dnsLine).doesNotContain("Exception");
+                assertThat(Sockets.listening(port)).as(command).isFalse();
+                refusals.add(p.stderr());
+            }
+        }
+        assertThat(refusals.get(1)).isEqualTo(refusals.get(0));
+    }
+
+    @Test
     void pkcs1RsaAndSec1EcKeysValidateAndServeRealHandshakes() throws Exception {
         TestCertificates.Pair rsa = TestCertificates.withPkcs1Key(TestCertificates.selfSigned(dir, "rsa", "rsa.test", "DNS:rsa.test"), dir, "rsa-pkcs1");
         TestCertificates.Pair ec = TestCertificates.ecSelfSigned(dir, "ec", "ec.test", "DNS:ec.test");

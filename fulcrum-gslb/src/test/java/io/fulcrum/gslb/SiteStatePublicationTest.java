@@ -81,7 +81,7 @@ class SiteStatePublicationTest {
                   peers:
                     # Nobody listens there: the UPDATEs only make a advertise (and use) its preference list.
                     - {site: b, address: "127.0.0.1:%d", interval: 20ms, secret: publication-test-secret-0123}
-                """.formatted(FreePorts.tcp(), web, FreePorts.udp("127.0.0.1"), web, web, FreePorts.udp("127.0.0.1")),
+                """.formatted(FreePorts.tcp(), web, web, web, FreePorts.udp("127.0.0.1"), FreePorts.udp("127.0.0.1")),
                 "a.yaml");
         proxy = new ProxyServer(config);
         proxy.start();
