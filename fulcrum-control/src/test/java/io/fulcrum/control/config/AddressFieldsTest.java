@@ -160,6 +160,8 @@ class AddressFieldsTest {
         var vip = c.sites().getFirst().vips().getFirst();
         assertThat(vip.address().host()).isEqualTo(host);
         assertThat(vip.endpoint()).hasToString(endpoint);
+        // The redirect hand-off goes where the checks go.
+        assertThat(c.sites().getFirst().redirectBase()).isEqualTo("http://" + endpoint);
     }
 
     @Test
