@@ -108,6 +108,10 @@ final class RecordBinder {
             Integer i = index.get(e.key());
             if (i == null) {
                 error(fieldPath, e.keyLoc(), unknownField(type, e.key()));
+                if (moved(type, e.key())) {
+                    // Written in the old layout: what the record's checks would say follows from that.
+                    failedPaths.add(path);
+                }
                 continue;
             }
             sources.put(fieldPath, e.value() instanceof ScalarNode ? e.value().loc() : e.keyLoc());
@@ -409,13 +413,18 @@ final class RecordBinder {
         failedPaths.add(path);
     }
 
+    /** Whether {@code key} is a field the record no longer has because it moved ({@link MovedField}). */
+    private static boolean moved(Class<? extends Record> type, String key) {
+        MovedField moved = type.getAnnotation(MovedField.class);
+        return moved != null && moved.name().equals(key);
+    }
+
     private static String unknownField(Class<? extends Record> type, String key) {
         if (key.equals("<<")) {
             return "YAML merge keys (<<) are not supported; write the fields out in full";
         }
-        MovedField moved = type.getAnnotation(MovedField.class);
-        if (moved != null && moved.name().equals(key)) {
-            return "\"" + key + "\" is no longer written here: it moved to " + moved.movedTo();
+        if (moved(type, key)) {
+            return "\"" + key + "\" is no longer written here: it moved to " + type.getAnnotation(MovedField.class).movedTo();
         }
         List<String> names = fieldNames(type);
         String close = Suggestions.closest(key, names);
