@@ -67,13 +67,13 @@ class ExtensionPointsTest {
         Path file = AdminFixture.write(dir, backends);
         // The parts report themselves as features only when the configuration turns them on.
         Files.writeString(file, Files.readString(file) + """
+                sites:
+                  - name: local
+                    vips:
+                      - address: 127.0.0.1:80
                 gslb:
                   site: local
                   bind: 127.0.0.1:%d
-                  sites:
-                    - name: local
-                      vips:
-                        - address: 127.0.0.1:80
                 dns:
                   listen: ["127.0.0.1:%d"]
                   zones:

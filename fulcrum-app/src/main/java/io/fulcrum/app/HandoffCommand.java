@@ -2,6 +2,7 @@ package io.fulcrum.app;
 
 import io.fulcrum.control.config.ConfigException;
 import io.fulcrum.core.config.HostPort;
+import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.gslb.HandoffQuery;
 import io.fulcrum.gslb.peer.PeerKey;
@@ -55,7 +56,8 @@ public final class HandoffCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         GslbSettings settings;
         try {
-            GslbConfig g = config.load().config().gslb();
+            FulcrumConfig whole = config.load().config();
+            GslbConfig g = whole.gslb();
             if (!g.enabled()) {
                 err.println(config.file() + ": no gslb section (gslb.site): this node has no hand-off table");
                 err.flush();
@@ -69,7 +71,7 @@ public final class HandoffCommand implements Callable<Integer> {
                 err.flush();
                 return ExitCodes.INVALID;
             }
-            settings = GslbSettings.of(g);
+            settings = GslbSettings.of(g, whole.sites());
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.flush();

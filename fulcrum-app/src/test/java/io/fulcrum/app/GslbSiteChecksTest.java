@@ -89,25 +89,25 @@ class GslbSiteChecksTest {
                   - name: app
                     backends:
                       - address: %1$s:%3$d
+                sites:
+                  - name: a
+                    vips:
+                      - {address: "%1$s:%2$d", listener: web, check: {type: tcp, interval: 200ms}}
+                  - name: b
+                    vips:
+                      - address: %5$s:%6$d
+                        check: {type: {http: {path: /health, expectBody: ready}}, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
+                  - name: c
+                    vips:
+                      - address: %7$s:%8$d
+                        check: {type: {dns: {query: app.c.test, recordType: A, expect: %7$s}}, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
+                  - name: d
+                    vips:
+                      - address: %9$s:%10$d
+                        check: {type: {udp: {send: ping, expect: pong}}, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
                 gslb:
                   site: a
                   bind: %1$s:%4$d
-                  sites:
-                    - name: a
-                      vips:
-                        - {address: "%1$s:%2$d", listener: web, check: {type: tcp, interval: 200ms}}
-                    - name: b
-                      vips:
-                        - address: %5$s:%6$d
-                          check: {type: {http: {path: /health, expectBody: ready}}, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
-                    - name: c
-                      vips:
-                        - address: %7$s:%8$d
-                          check: {type: {dns: {query: app.c.test, recordType: A, expect: %7$s}}, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
-                    - name: d
-                      vips:
-                        - address: %9$s:%10$d
-                          check: {type: {udp: {send: ping, expect: pong}}, interval: 200ms, timeout: 2s, rise: 1, fall: 2}
                 dns:
                   listen: ["%1$s:%11$d"]
                   zones:
@@ -115,11 +115,6 @@ class GslbSiteChecksTest {
                       records:
                         - {name: "@", type: NS, value: ns1.example.test.}
                         - {name: ns1, type: A, value: %1$s}
-                  sites:
-                    - {name: a, vips: [%1$s]}
-                    - {name: b, vips: [%5$s]}
-                    - {name: c, vips: [%7$s]}
-                    - {name: d, vips: [%9$s]}
                   gslb:
                     - {name: app.example.test, policy: [up], answers: 4, ttl: 1s}
                 """.formatted(A, web, webOfA.getAddress().getPort(), FreePorts.udp(A), B,

@@ -30,23 +30,23 @@ class HandoffCommandTest {
                   - name: app
                     backends:
                       - address: 127.0.0.1:9
+                sites:
+                  - name: a
+                    vips:
+                      - address: 127.0.0.1:%d
+                        listener: web
+                  - name: b
+                    vips:
+                      - address: 127.0.0.2:%d
+                        check: {type: tcp}
                 gslb:
                   site: a
                   bind: 127.0.0.1:%d
-                  sites:
-                    - name: a
-                      vips:
-                        - address: 127.0.0.1:%d
-                          listener: web
-                    - name: b
-                      vips:
-                        - address: 127.0.0.2:%d
-                          check: {type: tcp}
                   peers:
                     - site: b
                       address: 127.0.0.2:%d
                       secretFile: %s
-                """.formatted(udp, web, web, udp, secret);
+                """.formatted(web, web, udp, udp, secret);
         Path file = Files.writeString(dir.resolve("a.yaml"), yaml);
         FulcrumConfig config = ConfigLoader.load(file);
         try (FulcrumNode node = FulcrumNode.create(config, file)) {
@@ -68,16 +68,16 @@ class HandoffCommandTest {
                   - name: app
                     backends:
                       - address: 127.0.0.1:9
+                sites:
+                  - name: a
+                    vips:
+                      - address: 127.0.0.1:%d
+                        listener: web
+                  - name: b
+                    vips:
+                      - address: 127.0.0.2:8080
                 gslb:
                   site: a
-                  sites:
-                    - name: a
-                      vips:
-                        - address: 127.0.0.1:%d
-                          listener: web
-                    - name: b
-                      vips:
-                        - address: 127.0.0.2:8080
                 """.formatted(FreePorts.tcp());
         Path file = Files.writeString(dir.resolve("alone.yaml"), yaml);
         InProcessCli cli = new InProcessCli();

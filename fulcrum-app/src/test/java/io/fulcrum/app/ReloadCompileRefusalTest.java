@@ -124,6 +124,9 @@ class ReloadCompileRefusalTest {
                   - name: app
                     backends:
                       - {name: one, address: "%s"}
+                sites:
+                  - {name: east, region: ARIN, vips: [192.0.2.10],
+                     nodes: [{name: gns1.example.test., address: 198.51.100.1}]}
                 dns:
                   listen: ["127.0.0.1:%d"]
                   zones:
@@ -131,9 +134,6 @@ class ReloadCompileRefusalTest {
                       records:
                         - {name: "@", type: NS, value: gns1.example.test.}
                         - {name: www, type: A, value: %s}
-                  sites:
-                    - {name: east, region: ARIN, vips: [192.0.2.10],
-                       nodes: [{name: gns1.example.test., address: 198.51.100.1}]}
                   gslb:
                     - name: app.example.test
                       tier: %s

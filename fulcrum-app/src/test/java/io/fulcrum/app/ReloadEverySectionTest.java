@@ -80,15 +80,15 @@ class ReloadEverySectionTest {
             l4.append("      - {port: ").append(port).append(", pool: app}\n");
         }
         String gslb = !k.gslb() ? "" : """
+                sites:
+                  - name: a
+                    vips: [{address: "127.0.0.1:%d", listener: web, check: {type: tcp, interval: 200ms}}]
+                  - name: b
+                    vips: [{address: "%s", check: {type: tcp, interval: 200ms, timeout: 1s}}]
                 gslb:
                   site: a
                   bind: 127.0.0.1:%d
-                  sites:
-                    - name: a
-                      vips: [{address: "127.0.0.1:%d", listener: web, check: {type: tcp, interval: 200ms}}]
-                    - name: b
-                      vips: [{address: "%s", check: {type: tcp, interval: 200ms, timeout: 1s}}]
-                """.formatted(gslbPort, web, remoteVip.address());
+                """.formatted(web, remoteVip.address(), gslbPort);
         return """
                 server:
                   eventLoopThreads: 1

@@ -90,6 +90,51 @@ class ValidateAsRunTest {
     }
 
     @Test
+    void aSiteListLeftUnderGslbOrDnsIsRefusedByValidateAndRunAtItsLineSayingWhereItMoved() throws Exception {
+        int port = FreePorts.tcp();
+        int dnsPort = FreePorts.tcpAndUdp("127.0.0.1");
+        String yaml = TestConfigs.good(port) + """
+                gslb:
+                  site: a
+                  sites:
+                    - name: a
+                      vips: ["127.0.0.1:%d"]
+                dns:
+                  listen: ["127.0.0.1:%d"]
+                  zones: [{name: example.test}]
+                  sites:
+                    - {name: a, vips: [127.0.0.1]}
+                """.formatted(port, dnsPort);
+        Path file = TestConfigs.write(dir, "old-sites.yaml", yaml);
+        List<String> text = yaml.lines().toList();
+        List<Integer> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < text.size(); i++) {
+            if (text.get(i).equals("  sites:")) {
+                lines.add(i + 1);
+            }
+        }
+        assertThat(lines).hasSize(2);
+        String moved = "\"sites\" is no longer written here: it moved to the top-level sites: list";
+        String gslbLine = file + ":" + lines.get(0) + ":3: gslb.sites: " + moved;
+        String dnsLine = file + ":" + lines.get(1) + ":3: dns.sites: " + moved;
+
+        List<String> refusals = new java.util.ArrayList<>();
+        for (String command : List.of("validate", "run")) {
+            try (FulcrumProcess p = FulcrumProcess.start(dir, command, "-c", file.toString())) {
+                assertThat(p.waitFor(LIMIT)).as(command + ": " + p.stderr()).isEqualTo(2);
+                // Those two lines only: the sections' own checks follow from the old layout.
+                List<String> errors = p.stderr().lines().toList();
+                assertThat(errors).as(command).hasSize(2);
+                assertThat(errors.get(0)).as(command).startsWith(gslbLine);
+                assertThat(errors.get(1)).as(command).startsWith(dnsLine);
+                assertThat(Sockets.listening(port)).as(command).isFalse();
+                refusals.add(p.stderr());
+            }
+        }
+        assertThat(refusals.get(1)).isEqualTo(refusals.get(0));
+    }
+
+    @Test
     void pkcs1RsaAndSec1EcKeysValidateAndServeRealHandshakes() throws Exception {
         TestCertificates.Pair rsa = TestCertificates.withPkcs1Key(TestCertificates.selfSigned(dir, "rsa", "rsa.test", "DNS:rsa.test"), dir, "rsa-pkcs1");
         TestCertificates.Pair ec = TestCertificates.ecSelfSigned(dir, "ec", "ec.test", "DNS:ec.test");
@@ -140,15 +185,15 @@ class ValidateAsRunTest {
     /** A lower-tier node's DNS: the zone delegated to it, with its GSLB name at the apex. */
     private static String apexGslb(int dnsPort, String tier) {
         return """
+                sites:
+                  - {name: east, region: ARIN, vips: [192.0.2.10],
+                     nodes: [{name: gns1.example.test., address: 198.51.100.1}]}
                 dns:
                   listen: ["127.0.0.1:%d"]
                   zones:
                     - name: app.example.test
                       records:
                         - {name: "@", type: NS, value: gns1.example.test.}
-                  sites:
-                    - {name: east, region: ARIN, vips: [192.0.2.10],
-                       nodes: [{name: gns1.example.test., address: 198.51.100.1}]}
                   gslb:
                     - name: app.example.test
                       tier: %s

@@ -3,7 +3,8 @@ package io.fulcrum.bench;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.config.dns.GslbRecordConfig;
 import io.fulcrum.core.config.dns.RecordConfig;
-import io.fulcrum.core.config.dns.SiteConfig;
+import io.fulcrum.core.config.site.SiteConfig;
+import io.fulcrum.core.config.site.VipConfig;
 import io.fulcrum.core.config.dns.ZoneConfig;
 import io.fulcrum.dns.DnsEngine;
 import io.fulcrum.dns.server.DnsServer;
@@ -52,17 +53,22 @@ public class DnsQueryBenchmark {
                 new RecordConfig("ns1", "A", null, "127.0.0.1", null),
                 new RecordConfig("www", "A", null, null, List.of("192.0.2.10", "192.0.2.11"))));
         List<SiteConfig> sites = List.of(
-                new SiteConfig("east", "ARIN", null, null, null, List.of("192.0.2.20", "192.0.2.21"), null),
-                new SiteConfig("west", "RIPE", null, null, null, List.of("192.0.2.30", "192.0.2.31"), null));
+                new SiteConfig("east", "ARIN", null, null, null, vips("192.0.2.20", "192.0.2.21"), null, null),
+                new SiteConfig("west", "RIPE", null, null, null, vips("192.0.2.30", "192.0.2.31"), null, null));
         GslbRecordConfig gslb = new GslbRecordConfig("gslb.example.test", null, null,
                 null, null, null); // the default chain: up, geo, weighted
-        DnsConfig config = new DnsConfig(List.of(io.fulcrum.core.config.HostPort.of("127.0.0.1", 15303)), 1, null, null, null, List.of(zone), sites,
+        DnsConfig config = new DnsConfig(List.of(io.fulcrum.core.config.HostPort.of("127.0.0.1", 15303)), 1, null, null, null, List.of(zone),
                 List.of(gslb));
         DnsEngine engine = new DnsEngine();
-        engine.snapshot(SnapshotBuilder.build(config));
+        engine.snapshot(SnapshotBuilder.build(config, sites));
         processor = new QueryProcessor(engine);
         client = InetAddress.ofLiteral("127.0.0.1");
         query = Unpooled.directBuffer().writeBytes(query(name + ".example.test"));
+    }
+
+    private static List<VipConfig> vips(String... hosts) {
+        return java.util.Arrays.stream(hosts)
+                .map(h -> VipConfig.at(io.fulcrum.core.config.HostPort.parsePortOptional(h))).toList();
     }
 
     @TearDown(Level.Trial)

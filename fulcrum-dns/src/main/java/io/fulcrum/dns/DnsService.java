@@ -84,7 +84,7 @@ public final class DnsService implements NodeService {
      * @throws InvalidFieldException what the compilation refuses, naming the field
      */
     public static void check(FulcrumConfig config) {
-        SnapshotBuilder.build(config.dns());
+        SnapshotBuilder.build(config.dns(), config.sites());
         String geo = config.dns().geoDatabase();
         if (geo != null) {
             try {
@@ -105,7 +105,7 @@ public final class DnsService implements NodeService {
         DnsConfig next = config.dns();
         ZoneSnapshot snapshot;
         try {
-            snapshot = SnapshotBuilder.build(next);
+            snapshot = SnapshotBuilder.build(next, config.sites());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -141,7 +141,7 @@ public final class DnsService implements NodeService {
                 bindFailure = new BindFailedException("dns.listen", "cannot listen on " + next.listen() + " (" + e.getMessage()
                         + "); the DNS server keeps " + current.listen(), e);
                 next = new DnsConfig(current.listen(), current.threads(), next.udpPayloadSize(), next.geoDatabase(),
-                        next.stickyEntries(), next.zones(), next.sites(), next.gslb());
+                        next.stickyEntries(), next.zones(), next.gslb());
             }
         }
         current = next;

@@ -46,6 +46,9 @@ class FuzzTest {
     @Test
     void randomAndMutatedPacketsBreakNothing() throws Exception {
         try (DnsTestServer s = DnsTestServer.start("""
+                sites:
+                  - {name: a, region: ARIN, vips: [192.0.2.20, "2001:db8::20"]}
+                  - {name: b, region: RIPE, vips: [192.0.2.30, "2001:db8::30"]}
                 dns:
                   listen: ["127.0.0.1:5353"]
                   stickyEntries: 500
@@ -55,9 +58,6 @@ class FuzzTest {
                         - {name: www, type: A, values: [192.0.2.10, 192.0.2.11]}
                         - {name: "@", type: MX, value: "10 www.example.test."}
                         - {name: txt, type: TXT, value: '"fuzz"'}
-                  sites:
-                    - {name: a, region: ARIN, vips: [192.0.2.20, "2001:db8::20"]}
-                    - {name: b, region: RIPE, vips: [192.0.2.30, "2001:db8::30"]}
                   gslb:
                     - {name: app.example.test, policy: [up, geo, weighted, sticky]}
                 """)) {

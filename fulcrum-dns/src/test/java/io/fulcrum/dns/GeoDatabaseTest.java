@@ -34,16 +34,16 @@ class GeoDatabaseTest {
             assertThat(country(db, "81.2.69.142")).isEqualTo("GB");
         }
         try (DnsTestServer s = DnsTestServer.start("""
+                sites:
+                  - {name: us, region: ARIN, countries: [US], vips: [192.0.2.10]}
+                  - {name: de, region: RIPE, countries: [DE], vips: [192.0.2.20]}
+                  - {name: jp, region: APNIC, countries: [JP], vips: [192.0.2.30]}
                 dns:
                   listen: ["127.0.0.1:5353"]
                   geoDatabase: %s
                   zones:
                     - name: example.test
                       records: [{name: www, type: A, value: 192.0.2.1}]
-                  sites:
-                    - {name: us, region: ARIN, countries: [US], vips: [192.0.2.10]}
-                    - {name: de, region: RIPE, countries: [DE], vips: [192.0.2.20]}
-                    - {name: jp, region: APNIC, countries: [JP], vips: [192.0.2.30]}
                   gslb:
                     - {name: app.example.test, policy: [up, geo], answers: 3}
                 """.formatted(mmdb)); RawClient c = new RawClient(s.address())) {

@@ -27,18 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GslbLiveMembersTest {
 
     private static final String DNS = """
+            sites:
+              - {name: east, vips: [192.0.2.10, 192.0.2.11], weight: 1,
+                 nodes: [{name: gns1.east.example.test., address: 198.51.100.1},
+                         {name: gns2.east.example.test., address: 198.51.100.2}]}
+              - {name: west, vips: [192.0.2.20], weight: 1,
+                 nodes: [{name: gns1.west.example.test., address: 198.51.100.3}]}
             dns:
               listen: ["127.0.0.1:5353"]
               zones:
                 - name: example.test
                   records:
                     - {name: www, type: A, value: 192.0.2.1}
-              sites:
-                - {name: east, vips: [192.0.2.10, 192.0.2.11], weight: 1,
-                   nodes: [{name: gns1.east.example.test., address: 198.51.100.1},
-                           {name: gns2.east.example.test., address: 198.51.100.2}]}
-                - {name: west, vips: [192.0.2.20], weight: 1,
-                   nodes: [{name: gns1.west.example.test., address: 198.51.100.3}]}
               gslb:
                 - {name: app.example.test, policy: [weighted], answers: 3, ttl: 5s}
                 - {name: global.example.test, tier: upper, policy: [weighted], answers: 3}

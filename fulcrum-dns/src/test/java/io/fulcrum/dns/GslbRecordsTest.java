@@ -35,15 +35,15 @@ class GslbRecordsTest {
             """;
 
     private static final String THREE_SITES = """
-              sites:
-                - {name: east, region: ARIN, vips: [192.0.2.10, 192.0.2.11, "2001:db8::10"], weight: 3,
-                   nodes: [{name: gns1.east.example.test., address: 198.51.100.1},
-                           {name: gns2.east.example.test., address: 198.51.100.2}]}
-                - {name: west, region: RIPE, vips: [192.0.2.20, 192.0.2.21, "2001:db8::20"], weight: 1,
-                   nodes: [{name: gns1.west.example.test., address: 198.51.100.3},
-                           {name: gns2.west.example.test., address: 198.51.100.4}]}
-                - {name: asia, region: APNIC, vips: [192.0.2.30], weight: 0,
-                   nodes: [{name: gns1.asia.example.test., address: 198.51.100.5}]}
+            sites:
+              - {name: east, region: ARIN, vips: [192.0.2.10, 192.0.2.11, "2001:db8::10"], weight: 3,
+                 nodes: [{name: gns1.east.example.test., address: 198.51.100.1},
+                         {name: gns2.east.example.test., address: 198.51.100.2}]}
+              - {name: west, region: RIPE, vips: [192.0.2.20, 192.0.2.21, "2001:db8::20"], weight: 1,
+                 nodes: [{name: gns1.west.example.test., address: 198.51.100.3},
+                         {name: gns2.west.example.test., address: 198.51.100.4}]}
+              - {name: asia, region: APNIC, vips: [192.0.2.30], weight: 0,
+                 nodes: [{name: gns1.asia.example.test., address: 198.51.100.5}]}
             """;
 
     private static int scope(Message m) {
@@ -57,7 +57,7 @@ class GslbRecordsTest {
 
     @Test
     void geoFollowsTheClientSubnetAndAnswersWithItsScope() throws Exception {
-        try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """
+        try (DnsTestServer s = DnsTestServer.start(THREE_SITES + ZONE + """
                   gslb:
                     - {name: app.example.test, policy: [up, geo], answers: 3, ttl: 20s}
                 """); RawClient c = new RawClient(s.address())) {
@@ -87,7 +87,7 @@ class GslbRecordsTest {
     void aCnameToAGslbNameCarriesTheGslbAnswer() throws Exception {
         String zone = ZONE.replace("- {name: www, type: A, value: 192.0.2.1}",
                 "- {name: www, type: A, value: 192.0.2.1}\n        - {name: shop, type: CNAME, value: app.example.test.}");
-        try (DnsTestServer s = DnsTestServer.start(zone + THREE_SITES + """
+        try (DnsTestServer s = DnsTestServer.start(THREE_SITES + zone + """
                   gslb:
                     - {name: app.example.test, policy: [up, geo], answers: 1}
                 """)) {
@@ -101,7 +101,7 @@ class GslbRecordsTest {
 
     @Test
     void weightedSharesHoldWithinBounds() throws Exception {
-        try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """
+        try (DnsTestServer s = DnsTestServer.start(THREE_SITES + ZONE + """
                   gslb:
                     - {name: app.example.test, policy: [up, weighted], answers: 1}
                 """); RawClient c = new RawClient(s.address())) {
@@ -116,7 +116,7 @@ class GslbRecordsTest {
     @Test
     void handoffSharesFollowTheSiteStateAndItsChanges() throws Exception {
         MutableSiteState state = new MutableSiteState().shares(Map.of("east", 0.5, "west", 0.3, "asia", 0.2));
-        try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """
+        try (DnsTestServer s = DnsTestServer.start(THREE_SITES + ZONE + """
                   gslb:
                     - {name: app.example.test, policy: [up, handoff], answers: 1}
                 """, state); RawClient c = new RawClient(s.address())) {
@@ -136,7 +136,7 @@ class GslbRecordsTest {
     @Test
     void upLeavesOutDownSitesAndVips() throws Exception {
         MutableSiteState state = new MutableSiteState();
-        try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """
+        try (DnsTestServer s = DnsTestServer.start(THREE_SITES + ZONE + """
                   gslb:
                     - {name: app.example.test, policy: [up, {failover: {order: [west, east, asia]}}], answers: 4}
                 """, state); RawClient c = new RawClient(s.address())) {
@@ -157,7 +157,7 @@ class GslbRecordsTest {
     void latencyAndLoadOrderTheSites() throws Exception {
         MutableSiteState state = new MutableSiteState().responseTime("east", 40).responseTime("west", 5)
                 .responseTime("asia", 90).remaining("east", 500).remaining("west", 0).remaining("asia", 20);
-        try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """
+        try (DnsTestServer s = DnsTestServer.start(THREE_SITES + ZONE + """
                   gslb:
                     - {name: fast.example.test, policy: [up, latency], answers: 3}
                     - {name: roomy.example.test, policy: [up, load], answers: 3}
@@ -174,11 +174,11 @@ class GslbRecordsTest {
     @Test
     void stickyKeepsASubnetOnItsSite() throws Exception {
         try (DnsTestServer s = DnsTestServer.start(ZONE + """
-                  sites:
-                    - {name: a, vips: [192.0.2.10]}
-                    - {name: b, vips: [192.0.2.20]}
                   gslb:
                     - {name: app.example.test, policy: [up, weighted, {sticky: {timeout: 1h}}], answers: 1}
+                sites:
+                  - {name: a, vips: [192.0.2.10]}
+                  - {name: b, vips: [192.0.2.20]}
                 """); RawClient c = new RawClient(s.address())) {
             Set<String> firstPerSubnet = new HashSet<>();
             for (int net = 0; net < 20; net++) {
@@ -198,11 +198,11 @@ class GslbRecordsTest {
                 before.put("198.51." + net + ".0/24", c.first("app.example.test.", Type.A, "198.51." + net + ".0/24"));
             }
             s.apply(ZONE + """
-                  sites:
-                    - {name: a, vips: [192.0.2.10]}
-                    - {name: b, vips: [192.0.2.20]}
                   gslb:
                     - {name: app.example.test, policy: [up, weighted, {sticky: {timeout: 2h}}], answers: 1}
+                sites:
+                  - {name: a, vips: [192.0.2.10]}
+                  - {name: b, vips: [192.0.2.20]}
                 """);
             c.first("app.example.test.", Type.A, "203.0.113.0/24");
             for (Map.Entry<String, String> e : before.entrySet()) {
@@ -213,7 +213,7 @@ class GslbRecordsTest {
 
     @Test
     void upperTierRefersToLowerNodesOverTwoSitesWithALongTtl() throws Exception {
-        try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """
+        try (DnsTestServer s = DnsTestServer.start(THREE_SITES + ZONE + """
                   gslb:
                     - {name: svc.example.test, tier: upper, policy: [up, geo], answers: 4}
                     - {name: lower.example.test, policy: [up, geo], ttl: 30s}
@@ -253,7 +253,7 @@ class GslbRecordsTest {
 
     @Test
     void aLowerTierRecordAtAZoneApexAnswersAddressesBesideTheZonesOwnRecords() throws Exception {
-        try (DnsTestServer s = DnsTestServer.start(APEX_ZONE + THREE_SITES + """
+        try (DnsTestServer s = DnsTestServer.start(THREE_SITES + APEX_ZONE + """
                   gslb:
                     - {name: app.example.test, policy: [up, {failover: {order: [west, east]}}], ttl: 30s}
                 """)) {
@@ -275,7 +275,7 @@ class GslbRecordsTest {
 
     @Test
     void aGslbRecordCannotShareItsNameWithAddressesNorAnUpperTierTakeAZoneApex() {
-        String withAddress = APEX_ZONE + "        - {name: \"@\", type: A, value: 192.0.2.99}\n" + THREE_SITES + """
+        String withAddress = THREE_SITES + APEX_ZONE + "        - {name: \"@\", type: A, value: 192.0.2.99}\n" + """
                   gslb:
                     - {name: app.example.test}
                 """;
@@ -284,7 +284,7 @@ class GslbRecordsTest {
                     assertThat(e.field()).isEqualTo("dns.gslb[0].name");
                     assertThat(e.reason()).contains("already has A records");
                 });
-        String upper = APEX_ZONE + THREE_SITES + """
+        String upper = THREE_SITES + APEX_ZONE + """
                   gslb:
                     - {name: app.example.test, tier: upper}
                 """;
@@ -297,12 +297,12 @@ class GslbRecordsTest {
 
     @Test
     void aReloadSwapsTheZonesAndDropsCachedAnswers() throws Exception {
-        try (DnsTestServer s = DnsTestServer.start(ZONE + THREE_SITES + """
+        try (DnsTestServer s = DnsTestServer.start(THREE_SITES + ZONE + """
                   gslb:
                     - {name: app.example.test, policy: [up, {failover: {order: [east, west]}}]}
                 """); RawClient c = new RawClient(s.address())) {
             assertThat(c.first("app.example.test.", Type.A, null)).isEqualTo("192.0.2.10");
-            s.apply(ZONE.replace("192.0.2.1}", "192.0.2.2}") + THREE_SITES + """
+            s.apply(THREE_SITES + ZONE.replace("192.0.2.1}", "192.0.2.2}") + """
                   gslb:
                     - {name: app.example.test, policy: [up, {failover: {order: [west, east]}}]}
                 """);

@@ -18,16 +18,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GslbRotationTest {
 
     private static final String CONFIG = """
+            sites:
+              - {name: east, vips: [192.0.2.10], weight: 3}
+              - {name: west, vips: [192.0.2.20], weight: 1}
+              - {name: asia, vips: [192.0.2.30], weight: 1}
             dns:
               listen: ["127.0.0.1:5353"]
               zones:
                 - name: example.test
                   records:
                     - {name: www, type: A, value: 192.0.2.1}
-              sites:
-                - {name: east, vips: [192.0.2.10], weight: 3}
-                - {name: west, vips: [192.0.2.20], weight: 1}
-                - {name: asia, vips: [192.0.2.30], weight: 1}
               gslb:
                 - {name: shared.example.test, policy: [up, handoff], answers: 1}
                 - {name: weighted.example.test, policy: [up, weighted], answers: 1}

@@ -34,6 +34,8 @@ class WildcardTest {
             big.append("\"record ").append(i).append(' ').append("x".repeat(60)).append("\", ");
         }
         server = DnsTestServer.start("""
+                sites:
+                  - {name: east, region: ARIN, vips: [192.0.2.20]}
                 dns:
                   listen: ["127.0.0.1:5353"]
                   zones:
@@ -54,8 +56,6 @@ class WildcardTest {
                     - name: apex.test
                       records:
                         - {name: "*", type: AAAA, value: "2001:db8::7"}
-                  sites:
-                    - {name: east, region: ARIN, vips: [192.0.2.20]}
                   gslb:
                     - {name: "*.gslb.example.test", policy: [up]}
                 """.formatted(big.substring(0, big.length() - 2)));

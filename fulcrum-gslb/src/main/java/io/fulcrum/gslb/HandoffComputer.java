@@ -1,7 +1,7 @@
 package io.fulcrum.gslb;
 
 import io.fulcrum.core.config.gslb.GslbConfig;
-import io.fulcrum.core.config.gslb.SiteConfig;
+import io.fulcrum.core.config.site.SiteConfig;
 import io.fulcrum.gslb.check.VipState;
 import io.fulcrum.gslb.handoff.FreeCapacityOrder;
 import io.fulcrum.gslb.handoff.HandoffTable;
@@ -37,7 +37,7 @@ final class HandoffComputer {
             return state;
         }
         Set<String> down = new HashSet<>();
-        for (SiteConfig site : state.settings().config().sites()) {
+        for (SiteConfig site : state.settings().sites()) {
             if (!state.siteUp(site.name())) {
                 down.add(site.name());
             }
@@ -48,7 +48,7 @@ final class HandoffComputer {
     private static HandoffTable table(SiteState state, Set<String> down) {
         GslbConfig c = state.settings().config();
         String self = state.settings().self();
-        if (c.preferFreeCapacity() && c.sites().size() <= 3) {
+        if (c.preferFreeCapacity() && state.settings().sites().size() <= 3) {
             Map<String, Double> free = new HashMap<>();
             double own = state.local().freeFraction();
             if (!Double.isNaN(own)) {

@@ -1,7 +1,7 @@
 package io.fulcrum.gslb;
 
-import io.fulcrum.core.config.gslb.SiteConfig;
-import io.fulcrum.core.config.gslb.VipConfig;
+import io.fulcrum.core.config.site.SiteConfig;
+import io.fulcrum.core.config.site.VipConfig;
 import io.fulcrum.gslb.site.GslbSettings;
 import io.fulcrum.proxy.http.Handoff;
 
@@ -31,7 +31,7 @@ final class RedirectHandoff implements Handoff {
         if (target == null) {
             return null;
         }
-        SiteConfig site = s.config().siteNamed(target);
+        SiteConfig site = s.site(target);
         String path = uri == null || uri.isEmpty() || !uri.startsWith("/") ? "/" : uri;
         return new Redirect(s.config().redirect().status(), site.redirectBase() + path);
     }

@@ -1,7 +1,7 @@
 package io.fulcrum.gslb;
 
 import io.fulcrum.core.config.HostPort;
-import io.fulcrum.core.config.gslb.SiteConfig;
+import io.fulcrum.core.config.site.SiteConfig;
 import io.fulcrum.core.gslb.SiteStateView;
 import io.fulcrum.gslb.check.VipState;
 import io.fulcrum.gslb.handoff.HandoffRotation;
@@ -72,7 +72,7 @@ public record SiteState(GslbSettings settings, long version, Map<String, List<Vi
                 List.copyOf(preferencesNow), down, table, shares, rotation, times, capacities);
         SettledValues t = s == settings ? times : times.cleared();
         SettledValues c = s == settings ? capacities : capacities.cleared();
-        for (SiteConfig site : s.config().sites()) {
+        for (SiteConfig site : s.sites()) {
             t = t.settle(site.name(), next.measuredMillis(site.name()));
             c = c.settle(site.name(), next.measuredCapacity(site.name()));
         }
@@ -221,7 +221,7 @@ public record SiteState(GslbSettings settings, long version, Map<String, List<Vi
         if (settings == null) {
             return out;
         }
-        for (SiteConfig site : settings.config().sites()) {
+        for (SiteConfig site : settings.sites()) {
             if (!site.name().equals(settings.self()) && vips.containsKey(site.name())) {
                 out.put(site.name(), vips.get(site.name()));
             }

@@ -3,8 +3,8 @@ package io.fulcrum.gslb;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.InvalidFieldException;
-import io.fulcrum.core.config.gslb.SiteConfig;
-import io.fulcrum.core.config.gslb.VipConfig;
+import io.fulcrum.core.config.site.SiteConfig;
+import io.fulcrum.core.config.site.VipConfig;
 import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.gslb.SiteStateView;
 import io.fulcrum.core.lifecycle.BindFailedException;
@@ -114,7 +114,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
             return;
         }
         try {
-            GslbSettings.of(config.gslb());
+            GslbSettings.of(config.gslb(), config.sites());
         } catch (IOException e) {
             throw new InvalidFieldException("gslb.peers", e.getMessage(), e);
         }
@@ -124,7 +124,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
     public synchronized void start(FulcrumConfig config) throws IOException {
         if (config.gslb().enabled()) {
             try {
-                GslbSettings s = GslbSettings.of(config.gslb());
+                GslbSettings s = GslbSettings.of(config.gslb(), config.sites());
                 begin(s, bindTransport(s));
             } catch (IOException | RuntimeException e) {
                 close();
@@ -141,13 +141,13 @@ public final class SiteStateService implements NodeService, SiteStateView {
     @Override
     public synchronized void apply(FulcrumConfig config) throws IOException {
         GslbSettings current = state.settings();
-        if (current != null && current.config().equals(config.gslb())) {
+        if (current != null && current.config().equals(config.gslb()) && current.sites().equals(config.sites())) {
             return;
         }
         if (current == null && !config.gslb().enabled()) {
             return; // off before and after: nothing to apply, nothing to report
         }
-        GslbSettings next = config.gslb().enabled() ? GslbSettings.of(config.gslb()) : null;
+        GslbSettings next = config.gslb().enabled() ? GslbSettings.of(config.gslb(), config.sites()) : null;
         PeerTransport keep = null;
         if (next != null) {
             boolean sameBind = current != null && transport != null
@@ -192,7 +192,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
         // The parts start and the first state is published on the service's loop, so no task
         // there sees half of it.
         onLoop(() -> {
-            monitor = new VipMonitor(s.config(), loop, this::onCheck);
+            monitor = new VipMonitor(s.config(), s.sites(), loop, this::onCheck);
             protocol.begin(s, bound, loop);
             state = SiteState.started(s, state.version() + 1, vipStates(s), protocol.peers());
             evaluateLocal();
@@ -318,7 +318,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
         }
         SiteState next = HandoffComputer.handoff(before.measured(s, vipStates(s), local, protocol.peers(),
                 preferences));
-        boolean moved = !ViewAnswers.of(next, s.config()).equals(ViewAnswers.of(before, s.config()));
+        boolean moved = !ViewAnswers.of(next, s.sites()).equals(ViewAnswers.of(before, s.sites()));
         next = next.withVersion(moved ? before.version() + 1 : before.version());
         state = next;
         announce(before, next);
@@ -326,7 +326,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
 
     private Map<String, List<VipState>> vipStates(GslbSettings s) {
         Map<String, List<VipState>> out = new LinkedHashMap<>();
-        for (SiteConfig site : s.config().sites()) {
+        for (SiteConfig site : s.sites()) {
             out.put(site.name(), monitor.states(site.name()));
         }
         return out;

@@ -65,23 +65,23 @@ class SiteStatePublicationTest {
                   - name: app
                     backends:
                       - address: 127.0.0.1:%d
+                sites:
+                  - name: a
+                    vips:
+                      - address: 127.0.0.1:%d
+                        check: {type: tcp, interval: 50ms}
+                  - name: b
+                    vips:
+                      - address: 127.0.0.1:%d
+                        check: {type: http, interval: 10ms, timeout: 1s, rise: 1, fall: 1}
                 gslb:
                   site: a
                   bind: 127.0.0.1:%d
                   handoffWeights: [1]
-                  sites:
-                    - name: a
-                      vips:
-                        - address: 127.0.0.1:%d
-                          check: {type: tcp, interval: 50ms}
-                    - name: b
-                      vips:
-                        - address: 127.0.0.1:%d
-                          check: {type: http, interval: 10ms, timeout: 1s, rise: 1, fall: 1}
                   peers:
                     # Nobody listens there: the UPDATEs only make a advertise (and use) its preference list.
                     - {site: b, address: "127.0.0.1:%d", interval: 20ms, secret: publication-test-secret-0123}
-                """.formatted(FreePorts.tcp(), web, FreePorts.udp("127.0.0.1"), web, web, FreePorts.udp("127.0.0.1")),
+                """.formatted(FreePorts.tcp(), web, web, web, FreePorts.udp("127.0.0.1"), FreePorts.udp("127.0.0.1")),
                 "a.yaml");
         proxy = new ProxyServer(config);
         proxy.start();
@@ -121,7 +121,7 @@ class SiteStatePublicationTest {
                     if (v.vipUp("b", "127.0.0.1") != up) {
                         mixes.add("b's only VIP and b disagree");
                     }
-                    ViewAnswers answers = ViewAnswers.of(v, config.gslb());
+                    ViewAnswers answers = ViewAnswers.of(v, config.sites());
                     ViewAnswers earlier = byVersion.putIfAbsent(v.version(), answers);
                     if (earlier != null && !earlier.equals(answers)) {
                         mixes.add("version " + v.version() + " answered " + earlier + " and " + answers);
@@ -155,13 +155,13 @@ class SiteStatePublicationTest {
     void aHeldSnapshotKeepsItsAnswersWhileNewerOnesArePublished() {
         await().atMost(WAIT).until(() -> service.snapshot().handoffShares().containsKey("b"));
         SiteState held = service.snapshot();
-        ViewAnswers before = ViewAnswers.of(held, config.gslb());
+        ViewAnswers before = ViewAnswers.of(held, config.sites());
         boolean up = held.siteUp("b");
         long version = held.version();
         // b flips at every check: wait for the published state to say the opposite.
         await().atMost(WAIT).until(() -> service.siteUp("b") != up && service.version() > version);
         assertThat(held.siteUp("b")).isEqualTo(up);
         assertThat(held.version()).isEqualTo(version);
-        assertThat(ViewAnswers.of(held, config.gslb())).isEqualTo(before);
+        assertThat(ViewAnswers.of(held, config.sites())).isEqualTo(before);
     }
 }

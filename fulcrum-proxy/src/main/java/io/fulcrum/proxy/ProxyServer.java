@@ -289,7 +289,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         return new FulcrumConfig(config.server(), config.accessLog(), listeners, config.pools(), config.l4Timeouts(),
                 config.virtualServices(), config.gslb(), config.dns(), config.admin(), config.store(),
-                config.cluster(), config.controller(), config.stickyPeers());
+                config.cluster(), config.controller(), config.stickyPeers(), config.sites());
     }
 
     /** Tells every event loop to stop reusing connections of pools that now connect differently. */

@@ -393,7 +393,7 @@ final class ReadViews {
         TreeSet<String> names = new TreeSet<>(view.handoffShares().keySet());
         names.add(node.config().server().site());
         // The table leaves out sites that are down; the configuration still names them.
-        for (var site : node.config().gslb().sites()) {
+        for (var site : node.config().sites()) {
             names.add(site.name());
         }
         for (Backend b : node.proxy().runtime().pools().values().stream().flatMap(p -> p.backends().stream()).toList()) {

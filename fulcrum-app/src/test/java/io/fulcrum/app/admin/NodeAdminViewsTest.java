@@ -68,14 +68,14 @@ class NodeAdminViewsTest {
                     listeners:
                       - port: %d
                         pool: app
+                sites:
+                  - name: local
+                    vips:
+                      - address: 127.0.0.1:%d
+                        listener: web
                 gslb:
                   site: local
                   bind: 127.0.0.1:%d
-                  sites:
-                    - name: local
-                      vips:
-                        - address: 127.0.0.1:%d
-                          listener: web
                 dns:
                   listen: ["127.0.0.1:%d"]
                   zones:
@@ -87,7 +87,7 @@ class NodeAdminViewsTest {
                 """;
         try (NamedBackend one = NamedBackend.start("one", 200)) {
             yaml = proxyOnly(web, one.address())
-                    + yaml.formatted(FreePorts.tcp(), FreePorts.udp("127.0.0.1"), web, FreePorts.tcpAndUdp("127.0.0.1"));
+                    + yaml.formatted(FreePorts.tcp(), web, FreePorts.udp("127.0.0.1"), FreePorts.tcpAndUdp("127.0.0.1"));
             try (FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(yaml + admin(), "all.yaml"), null)) {
                 node.start();
                 JsonNode features = Curl.get(api(node, "status"), TOKEN).json().get("features");

@@ -67,6 +67,13 @@ final class ClusterFixture {
                 pools:
                   - name: web
                     backends: [{address: "127.0.0.1:9"}]
+                sites:
+                  - name: s1
+                    vips: [127.0.10.1, 127.0.10.2, 127.0.10.3]
+                    nodes:
+                      - {name: gns1.example.test., address: 127.0.10.1}
+                      - {name: gns2.example.test., address: 127.0.10.2}
+                      - {name: gns3.example.test., address: 127.0.10.3}
                 dns:
                   listen: ["%2$s:%4$d"]
                   threads: 1
@@ -76,13 +83,6 @@ final class ClusterFixture {
                       records:
                         - {name: "@", type: NS, value: ns1.example.test.}
                         - {name: ns1, type: A, value: 127.0.10.1}
-                  sites:
-                    - name: s1
-                      vips: [127.0.10.1, 127.0.10.2, 127.0.10.3]
-                      nodes:
-                        - {name: gns1.example.test., address: 127.0.10.1}
-                        - {name: gns2.example.test., address: 127.0.10.2}
-                        - {name: gns3.example.test., address: 127.0.10.3}
                   gslb:
                     - {name: app.example.test, policy: [weighted], answers: 3, ttl: 5s}
                     - {name: global.example.test, tier: upper, policy: [weighted], answers: 3}

@@ -67,7 +67,7 @@ class ControllerPublicationTest {
         return new FulcrumConfig(c.server(), c.accessLog(), c.listeners(), c.pools(), null, null, null, null, null,
                 null, null, new ControllerConfig(true, null, null,
                 List.of(new ControlledPoolConfig("web", null, null, null, null, null, threshold, Duration.ofSeconds(30)))),
-                null);
+                null, null);
     }
 
     private static void publishStats(String node, double slowLatency) throws Exception {

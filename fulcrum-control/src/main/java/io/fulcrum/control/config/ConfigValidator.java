@@ -181,9 +181,10 @@ public final class ConfigValidator {
                 public void warn(String path, String message) { Run.this.warn(path, message); }
                 public void checkTls(TlsConfig tls, String path) { Run.this.checkTls(tls, path); }
             });
+            SitesValidator.check(c, this::error);
             GslbConfigValidator.check(c, this::error);
             ClusterConfigValidator.check(c, this::error);
-            DnsConfigValidator.check(c.dns(), c.listeners(), this::error, this::warn);
+            DnsConfigValidator.check(c, this::error, this::warn);
         }
 
         private void checkServer(ServerSettings s, String p) {

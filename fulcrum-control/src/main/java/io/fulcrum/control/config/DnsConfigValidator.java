@@ -1,15 +1,16 @@
 package io.fulcrum.control.config;
 
+import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.dns.BuiltInPolicySteps;
 import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.config.dns.GslbRecordConfig;
-import io.fulcrum.core.config.dns.NodeConfig;
 import io.fulcrum.core.config.dns.PolicyStep;
 import io.fulcrum.core.config.dns.RecordConfig;
-import io.fulcrum.core.config.dns.SiteConfig;
 import io.fulcrum.core.config.dns.ZoneConfig;
+import io.fulcrum.core.config.site.SiteConfig;
+import io.fulcrum.core.config.site.VipConfig;
 import io.fulcrum.core.extension.ExtensionConfig;
 
 import java.net.InetAddress;
@@ -28,30 +29,31 @@ import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
- * The semantic rules of the {@code dns:} section (names, record values, sites, policy
- * chains). Record text that only a DNS parser can judge fully (TXT quoting, zone files) is
+ * The semantic rules of the {@code dns:} section (names, record values, policy chains, the
+ * sites its GSLB records name from the top-level {@code sites:} list). Record text that only a DNS parser can judge fully (TXT quoting, zone files) is
  * checked again when the DNS service compiles its zones; that error refuses the reload too.
  */
 final class DnsConfigValidator {
 
     static final Set<String> RECORD_TYPES = Set.of("NS", "A", "AAAA", "CNAME", "TXT", "MX", "SRV", "PTR");
-    static final Set<String> REGIONS = Set.of("AFRINIC", "APNIC", "ARIN", "LACNIC", "RIPE");
     static final Set<String> TIERS = Set.of("lower", "upper");
     private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9_*](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
     private static final long MAX_TTL = Integer.MAX_VALUE;
 
     private final BiConsumer<String, String> error;
     private final BiConsumer<String, String> warn;
+    private final FulcrumConfig config;
 
-    private DnsConfigValidator(BiConsumer<String, String> error, BiConsumer<String, String> warn) {
+    private DnsConfigValidator(FulcrumConfig config, BiConsumer<String, String> error,
+                               BiConsumer<String, String> warn) {
+        this.config = config;
         this.error = error;
         this.warn = warn;
     }
 
     /** Checks {@code dns:}, reporting each problem with its field path. */
-    static void check(DnsConfig d, List<ListenerConfig> listeners, BiConsumer<String, String> error,
-                      BiConsumer<String, String> warn) {
-        new DnsConfigValidator(error, warn).run(d, listeners);
+    static void check(FulcrumConfig config, BiConsumer<String, String> error, BiConsumer<String, String> warn) {
+        new DnsConfigValidator(config, error, warn).run(config.dns(), config.listeners());
     }
 
     private void run(DnsConfig d, List<ListenerConfig> listeners) {
@@ -108,20 +110,6 @@ final class DnsConfigValidator {
                 }
             }
         }
-        Map<String, String> sitePaths = new HashMap<>();
-        for (int i = 0; i < d.sites().size(); i++) {
-            String sp = SourceMap.index(SourceMap.field(p, "sites"), i);
-            SiteConfig s = d.sites().get(i);
-            String np = SourceMap.field(sp, "name");
-            if (s.name() == null || s.name().isBlank()) {
-                error.accept(np, "required: every site needs a name");
-            } else if (sitePaths.containsKey(s.name())) {
-                error.accept(np, "duplicate site name \"" + s.name() + "\" (also at " + sitePaths.get(s.name()) + ")");
-            } else {
-                sitePaths.put(s.name(), np);
-            }
-            checkSite(s, sp);
-        }
         Set<String> gslbNames = new HashSet<>();
         for (int i = 0; i < d.gslb().size(); i++) {
             String gp = SourceMap.index(SourceMap.field(p, "gslb"), i);
@@ -136,7 +124,7 @@ final class DnsConfigValidator {
                             + String.join(", ", apexes) + ")");
                 }
             }
-            checkGslb(g, gp, sitePaths.keySet(), d);
+            checkGslb(g, gp, SitesValidator.names(config));
         }
     }
 
@@ -183,50 +171,7 @@ final class DnsConfigValidator {
         }
     }
 
-    private void checkSite(SiteConfig s, String sp) {
-        if (s.region() != null && !REGIONS.contains(s.region().toUpperCase(Locale.ROOT))) {
-            error.accept(SourceMap.field(sp, "region"), "must be one of AFRINIC, APNIC, ARIN, LACNIC, RIPE (got \""
-                    + s.region() + "\")");
-        }
-        for (int k = 0; k < s.countries().size(); k++) {
-            String c = s.countries().get(k);
-            if (c == null || !c.matches("[A-Za-z]{2}")) {
-                error.accept(SourceMap.index(SourceMap.field(sp, "countries"), k),
-                        "a two-letter ISO 3166 country code (got \"" + c + "\")");
-            }
-        }
-        if (s.location() != null) {
-            String[] ll = s.location().split(",");
-            boolean ok = ll.length == 2;
-            try {
-                ok = ok && Math.abs(Double.parseDouble(ll[0].strip())) <= 90
-                        && Math.abs(Double.parseDouble(ll[1].strip())) <= 180;
-            } catch (NumberFormatException e) {
-                ok = false;
-            }
-            if (!ok) {
-                error.accept(SourceMap.field(sp, "location"), "write \"latitude,longitude\" in degrees, e.g. "
-                        + "\"50.11,8.68\" (got \"" + s.location() + "\")");
-            }
-        }
-        range(SourceMap.field(sp, "weight"), s.weight(), 0, 1_000_000);
-        for (int k = 0; k < s.vips().size(); k++) {
-            String v = s.vips().get(k);
-            if (!ip(v, 0)) {
-                error.accept(SourceMap.index(SourceMap.field(sp, "vips"), k), "not an IP address: \"" + v + "\"");
-            }
-        }
-        for (int k = 0; k < s.nodes().size(); k++) {
-            NodeConfig n = s.nodes().get(k);
-            String np = SourceMap.index(SourceMap.field(sp, "nodes"), k);
-            dnsName(SourceMap.field(np, "name"), n.name(), true);
-            if (!ip(n.address(), 0)) {
-                error.accept(SourceMap.field(np, "address"), "not an IP address: \"" + n.address() + "\"");
-            }
-        }
-    }
-
-    private void checkGslb(GslbRecordConfig g, String gp, Set<String> sites, DnsConfig d) {
+    private void checkGslb(GslbRecordConfig g, String gp, Set<String> sites) {
         if (!TIERS.contains(g.tier())) {
             error.accept(SourceMap.field(gp, "tier"), "must be lower or upper (got \"" + g.tier() + "\")");
         }
@@ -255,16 +200,18 @@ final class DnsConfigValidator {
                 spread = step.name();
             }
         }
-        List<String> used = g.sites().isEmpty() ? d.sites().stream().map(SiteConfig::name).toList() : g.sites();
+        List<String> used = g.sites().isEmpty() ? config.sites().stream().map(SiteConfig::name).toList() : g.sites();
         for (int k = 0; k < g.sites().size(); k++) {
             if (!sites.contains(g.sites().get(k))) {
-                error.accept(SourceMap.index(SourceMap.field(gp, "sites"), k), "no site \"" + g.sites().get(k)
-                        + "\" in dns.sites");
+                error.accept(SourceMap.index(SourceMap.field(gp, "sites"), k), "no site named \"" + g.sites().get(k)
+                        + "\" in sites" + Suggestions.didYouMean(g.sites().get(k), sites));
             }
         }
         if (used.isEmpty()) {
-            error.accept(SourceMap.field(gp, "sites"), "a GSLB record needs at least one site in dns.sites");
+            error.accept(SourceMap.field(gp, "sites"), "a GSLB record needs at least one site in the top-level"
+                    + " sites: list");
         }
+        answerableVips(used);
         for (int k = 0; k < g.policy().size(); k++) {
             ExtensionConfig<PolicyStep<?>> step = g.policy().get(k);
             if (step.settings() instanceof BuiltInPolicySteps.FailoverSettings f) {
@@ -283,17 +230,44 @@ final class DnsConfigValidator {
             if (g.answers() < 3 || g.answers() > 5) {
                 warn.accept(ap, "an upper-tier record usually names 3 to 5 lower-tier nodes (got " + g.answers() + ")");
             }
-            long withNodes = used.stream().map(d::site).filter(s -> s != null && !s.nodes().isEmpty()).count();
+            long withNodes = used.stream().map(config::site).filter(s -> s != null && !s.nodes().isEmpty()).count();
             if (withNodes == 0) {
-                error.accept(SourceMap.field(gp, "tier"), "an upper-tier record needs sites with nodes (dns.sites[].nodes)");
+                error.accept(SourceMap.field(gp, "tier"), "an upper-tier record needs sites with nodes (sites[].nodes)");
             } else if (withNodes < 2) {
                 warn.accept(SourceMap.field(gp, "tier"), "only one site has lower-tier nodes; two or more survive a site loss");
             }
         }
     }
 
+    /**
+     * DNS answers with a VIP's host, so every VIP of a site a GSLB record answers from
+     * must be an IP literal (GSLB alone may name a VIP by host name).
+     */
+    private void answerableVips(List<String> used) {
+        for (int i = 0; i < config.sites().size(); i++) {
+            SiteConfig s = config.sites().get(i);
+            if (!used.contains(s.name())) {
+                continue;
+            }
+            for (int k = 0; k < s.vips().size(); k++) {
+                VipConfig v = s.vips().get(k);
+                if (v.address() != null && !ip(v.address().host(), 0)) {
+                    String vp = SourceMap.field(SourceMap.index(SourceMap.field(SourceMap.index("sites", i), "vips"),
+                            k), "address");
+                    error.accept(vp, "DNS answers with this VIP's address, so it must be an IP address (got \""
+                            + v.address().host() + "\")");
+                }
+            }
+        }
+    }
+
     /** The lower-case name without its final dot, or {@code null} after reporting a problem. */
     private String dnsName(String path, String name, boolean absoluteAllowedOnly) {
+        return dnsName(path, name, error);
+    }
+
+    /** The lower-case name without its final dot, or {@code null} after reporting a problem through {@code error}. */
+    static String dnsName(String path, String name, BiConsumer<String, String> error) {
         if (name == null || name.isBlank()) {
             error.accept(path, "required: a DNS name");
             return null;
@@ -312,7 +286,7 @@ final class DnsConfigValidator {
         return n.toLowerCase(Locale.ROOT);
     }
 
-    private static boolean ip(String literal, int length) {
+    static boolean ip(String literal, int length) {
         if (literal == null) {
             return false;
         }

@@ -2,27 +2,20 @@ package io.fulcrum.control.config;
 
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.FulcrumConfig;
-import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.core.config.gslb.PeerConfig;
 import io.fulcrum.core.config.gslb.SiteCheckConfig;
-import io.fulcrum.core.config.gslb.SiteConfig;
-import io.fulcrum.core.config.gslb.VipConfig;
-
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * The semantic rules of the {@code gslb:} section (sites, VIPs, peers, hand-off). Called by
+ * The semantic rules of the {@code gslb:} section (own site, peers, hand-off); the sites and
+ * their VIPs are the top-level {@code sites:} list ({@link SitesValidator}). Called by
  * {@link ConfigValidator}; every error names its field path so the loader finds the line.
  */
 final class GslbConfigValidator {
@@ -39,7 +32,7 @@ final class GslbConfigValidator {
     /** Reports every problem of {@code config.gslb()} through {@code error(path, message)}. */
     static void check(FulcrumConfig config, BiConsumer<String, String> error) {
         GslbConfig g = config.gslb();
-        if (g.enabled() || !g.sites().isEmpty() || !g.peers().isEmpty()) {
+        if (g.enabled() || !g.peers().isEmpty()) {
             new GslbConfigValidator(error).run(config, g, "gslb");
         }
     }
@@ -48,25 +41,10 @@ final class GslbConfigValidator {
         if (!g.enabled()) {
             error.accept(SourceMap.field(p, "site"), "required: the name of this node's own site");
         }
-        Map<String, String> sitePaths = new HashMap<>();
-        Set<String> listeners = new HashSet<>();
-        for (ListenerConfig l : config.listeners()) {
-            listeners.add(l.name());
-        }
-        for (int i = 0; i < g.sites().size(); i++) {
-            String sp = SourceMap.index(SourceMap.field(p, "sites"), i);
-            SiteConfig s = g.sites().get(i);
-            if (blank(s.name())) {
-                error.accept(SourceMap.field(sp, "name"), "required: every site needs a name");
-            } else if (sitePaths.putIfAbsent(s.name(), sp) != null) {
-                error.accept(SourceMap.field(sp, "name"), "duplicate site name \"" + s.name() + "\" (also at "
-                        + sitePaths.get(s.name()) + ")");
-            }
-            checkSite(s, sp, s.name() != null && s.name().equals(g.site()), listeners);
-        }
-        if (g.enabled() && !sitePaths.containsKey(g.site())) {
-            error.accept(SourceMap.field(p, "site"), "no site named \"" + g.site() + "\" in gslb.sites"
-                    + Suggestions.didYouMean(g.site(), sitePaths.keySet()));
+        Set<String> sites = SitesValidator.names(config);
+        if (g.enabled() && !sites.contains(g.site())) {
+            error.accept(SourceMap.field(p, "site"), "no site named \"" + g.site() + "\" in sites"
+                    + Suggestions.didYouMean(g.site(), sites));
         }
         if (g.enabled() && !g.site().equals(config.server().site())) {
             error.accept(SourceMap.field(p, "site"), "\"" + g.site() + "\" differs from server.site \""
@@ -85,9 +63,9 @@ final class GslbConfigValidator {
             String sitePath = SourceMap.field(pp, "site");
             if (blank(peer.site())) {
                 error.accept(sitePath, "required: the peer's site name");
-            } else if (!sitePaths.containsKey(peer.site())) {
-                error.accept(sitePath, "no site named \"" + peer.site() + "\" in gslb.sites"
-                        + Suggestions.didYouMean(peer.site(), sitePaths.keySet()));
+            } else if (!sites.contains(peer.site())) {
+                error.accept(sitePath, "no site named \"" + peer.site() + "\" in sites"
+                        + Suggestions.didYouMean(peer.site(), sites));
             } else if (peer.site().equals(g.site())) {
                 error.accept(sitePath, "a site cannot be its own peer");
             } else if (!peerSites.add(peer.site())) {
@@ -120,39 +98,11 @@ final class GslbConfigValidator {
             error.accept(SourceMap.field(SourceMap.field(p, "redirect"), "status"), "must be 302 or 307 (got "
                     + status + ")");
         }
-        if (g.preferFreeCapacity() && g.sites().size() > 3) {
+        if (g.preferFreeCapacity() && config.sites().size() > 3) {
             error.accept(SourceMap.field(p, "preferFreeCapacity"), "only for three sites or fewer (got "
-                    + g.sites().size() + " sites)");
+                    + config.sites().size() + " sites)");
         }
         positive(SourceMap.field(p, "maxClockSkew"), g.maxClockSkew());
-    }
-
-    private void checkSite(SiteConfig s, String sp, boolean own, Set<String> listeners) {
-        if (s.coordinates() != null && !validCoordinates(s.coordinates())) {
-            error.accept(SourceMap.field(sp, "coordinates"), "write \"latitude,longitude\" in degrees, e.g. "
-                    + "\"48.85,2.35\" (got \"" + s.coordinates() + "\")");
-        }
-        if (s.vips().isEmpty()) {
-            error.accept(SourceMap.field(sp, "vips"), "at least one VIP is required");
-        }
-        if (s.redirectTo() != null && !validUrl(s.redirectTo())) {
-            error.accept(SourceMap.field(sp, "redirectTo"), "must be an absolute http:// or https:// URL (got \""
-                    + s.redirectTo() + "\")");
-        }
-        for (int i = 0; i < s.vips().size(); i++) {
-            String vp = SourceMap.index(SourceMap.field(sp, "vips"), i);
-            VipConfig v = s.vips().get(i);
-            required(SourceMap.field(vp, "address"), v.address());
-            // The same check types and rules as a pool's checks: one check engine for both.
-            HealthConfigValidator.checkCheck(v.check(), SourceMap.field(vp, "check"), error);
-            if (v.maxConnections() < 0) {
-                error.accept(SourceMap.field(vp, "maxConnections"), "must be >= 0 (got " + v.maxConnections() + ")");
-            }
-            if (v.listener() != null && own && !listeners.contains(v.listener())) {
-                error.accept(SourceMap.field(vp, "listener"), "no listener named \"" + v.listener() + "\""
-                        + Suggestions.didYouMean(v.listener(), listeners));
-            }
-        }
     }
 
     private void checkSecret(PeerConfig peer, String pp) {
@@ -185,7 +135,7 @@ final class GslbConfigValidator {
         positive(SourceMap.field(p, "halfLife"), c.halfLife());
     }
 
-    /** A peer's or VIP's address (the binder has checked its form). */
+    /** A peer's address (the binder has checked its form). */
     private void required(String path, HostPort hp) {
         if (hp == null) {
             error.accept(path, "required: host:port");
@@ -201,29 +151,6 @@ final class GslbConfigValidator {
     private void nonNegative(String path, Duration d, String note) {
         if (d.isNegative()) {
             error.accept(path, "must not be negative (got " + ConfigUnits.formatDuration(d) + ")" + note);
-        }
-    }
-
-    static boolean validCoordinates(String text) {
-        String[] parts = text.split(",");
-        if (parts.length != 2) {
-            return false;
-        }
-        try {
-            double lat = Double.parseDouble(parts[0].strip());
-            double lon = Double.parseDouble(parts[1].strip());
-            return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static boolean validUrl(String text) {
-        try {
-            URI u = new URI(text);
-            return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
         }
     }
 

@@ -7,6 +7,9 @@ import io.fulcrum.control.config.YamlTree.MapNode;
 import io.fulcrum.control.config.YamlTree.Node;
 import io.fulcrum.control.config.YamlTree.ScalarNode;
 import io.fulcrum.core.config.HostPort;
+import io.fulcrum.core.config.MovedField;
+import io.fulcrum.core.config.PortOptional;
+import io.fulcrum.core.config.ShortForm;
 import io.fulcrum.core.extension.ExtensionConfig;
 import io.fulcrum.core.extension.ExtensionFactory;
 import io.fulcrum.core.extension.ExtensionRegistry;
@@ -80,6 +83,9 @@ final class RecordBinder {
     }
 
     private <T extends Record> T bindRecord(Class<T> type, Node node, String path) {
+        if (node instanceof ScalarNode && type.isAnnotationPresent(ShortForm.class)) {
+            return bindShortForm(type, node, path);
+        }
         if (!(node instanceof MapNode map)) {
             error(path, node.loc(), "expected a mapping with the fields " + String.join(", ", fieldNames(type))
                     + ", got " + describe(node));
@@ -102,12 +108,37 @@ final class RecordBinder {
             Integer i = index.get(e.key());
             if (i == null) {
                 error(fieldPath, e.keyLoc(), unknownField(type, e.key()));
+                if (moved(type, e.key())) {
+                    // Written in the old layout: what the record's checks would say follows from that.
+                    failedPaths.add(path);
+                }
                 continue;
             }
             sources.put(fieldPath, e.value() instanceof ScalarNode ? e.value().loc() : e.keyLoc());
             RecordComponent c = components[i];
-            args[i] = bindValue(c.getGenericType(), c.getName(), e.value(), fieldPath);
+            args[i] = bindComponent(c, e.value(), fieldPath);
         }
+        return construct(type, args, node, path);
+    }
+
+    /** A {@link ShortForm} record written as a plain value: that value is its first component. */
+    private <T extends Record> T bindShortForm(Class<T> type, Node node, String path) {
+        RecordComponent[] components = type.getRecordComponents();
+        Object[] args = new Object[components.length];
+        String fieldPath = SourceMap.field(path, components[0].getName());
+        sources.put(fieldPath, node.loc());
+        args[0] = bindComponent(components[0], node, fieldPath);
+        return construct(type, args, node, path);
+    }
+
+    private Object bindComponent(RecordComponent c, Node value, String fieldPath) {
+        if (c.getType() == HostPort.class && c.isAnnotationPresent(PortOptional.class)) {
+            return bindPortOptional(value, fieldPath);
+        }
+        return bindValue(c.getGenericType(), c.getName(), value, fieldPath);
+    }
+
+    private <T extends Record> T construct(Class<T> type, Object[] args, Node node, String path) {
         try {
             return canonicalConstructor(type).newInstance(args);
         } catch (InvocationTargetException e) {
@@ -304,6 +335,21 @@ final class RecordBinder {
         return null;
     }
 
+    /** A {@link PortOptional} address: {@code host:port} or the host alone (port 0). */
+    private HostPort bindPortOptional(Node node, String path) {
+        if (node instanceof ScalarNode s && s.kind() == YamlTree.Kind.STRING) {
+            try {
+                return HostPort.parsePortOptional(s.text());
+            } catch (IllegalArgumentException e) {
+                error(path, node.loc(), e.getMessage());
+                return null;
+            }
+        }
+        error(path, node.loc(), "expected an address (e.g. 192.0.2.10, 192.0.2.10:80, [2001:db8::1]:443), got "
+                + describe(node));
+        return null;
+    }
+
     private List<Object> bindList(Type elementType, String name, Node node, String path) {
         if (!(node instanceof ListNode list)) {
             error(path, node.loc(), "expected a list, got " + describe(node));
@@ -367,9 +413,18 @@ final class RecordBinder {
         failedPaths.add(path);
     }
 
+    /** Whether {@code key} is a field the record no longer has because it moved ({@link MovedField}). */
+    private static boolean moved(Class<? extends Record> type, String key) {
+        MovedField moved = type.getAnnotation(MovedField.class);
+        return moved != null && moved.name().equals(key);
+    }
+
     private static String unknownField(Class<? extends Record> type, String key) {
         if (key.equals("<<")) {
             return "YAML merge keys (<<) are not supported; write the fields out in full";
+        }
+        if (moved(type, key)) {
+            return "\"" + key + "\" is no longer written here: it moved to " + type.getAnnotation(MovedField.class).movedTo();
         }
         List<String> names = fieldNames(type);
         String close = Suggestions.closest(key, names);

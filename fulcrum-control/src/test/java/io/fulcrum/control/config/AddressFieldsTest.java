@@ -35,14 +35,14 @@ class AddressFieldsTest {
                   agent:
                     addresses:
                       b1: "%s"
+            sites:
+              - name: a
+                vips: [{address: "%s", listener: web}]
+              - name: b
+                vips: [{address: "10.0.2.1:80"}]
             gslb:
               site: a
               bind: "%s"
-              sites:
-                - name: a
-                  vips: [{address: "%s", listener: web}]
-                - name: b
-                  vips: [{address: "10.0.2.1:80"}]
               peers:
                 - site: b
                   address: "%s"
@@ -56,12 +56,15 @@ class AddressFieldsTest {
               bind: "%s"
             """;
 
-    private static final String[] GOOD = {"[::1]:8080", "[fd00::5]:9000", "[fd00::5]:9110", "[::]:4790",
-        "[2001:db8::1]:80", "[fd00::2]:4790", "[::1]:5353", "[::1]:9900"};
+    private static final String[] GOOD = {"[::1]:8080", "[fd00::5]:9000", "[fd00::5]:9110", "[2001:db8::1]:80",
+        "[::]:4790", "[fd00::2]:4790", "[::1]:5353", "[::1]:9900"};
+
+    /** The index in {@link #GOOD} of the site VIP, whose port may be left out. */
+    private static final int VIP = 3;
 
     /** Where each address sits: its field path and the line of its value in {@link #TEMPLATE}. */
     private static final String[] PATHS = {"listeners[0].bind", "pools[0].backends[0].address",
-        "pools[0].health.agent.addresses.b1", "gslb.bind", "gslb.sites[0].vips[0].address",
+        "pools[0].health.agent.addresses.b1", "sites[0].vips[0].address", "gslb.bind",
         "gslb.peers[0].address", "dns.listen[0]", "admin.bind"};
 
     @Test
@@ -71,7 +74,7 @@ class AddressFieldsTest {
         assertThat(c.pools().getFirst().backends().getFirst().address()).isEqualTo(HostPort.of("fd00::5", 9000));
         assertThat(c.pools().getFirst().health().agent().addresses().get("b1")).isEqualTo(HostPort.of("fd00::5", 9110));
         assertThat(c.gslb().bind()).isEqualTo(HostPort.of("::", 4790));
-        assertThat(c.gslb().sites().getFirst().vips().getFirst().address()).hasToString("[2001:db8::1]:80");
+        assertThat(c.sites().getFirst().vips().getFirst().address()).hasToString("[2001:db8::1]:80");
         assertThat(c.gslb().peers().getFirst().address()).isEqualTo(HostPort.of("fd00::2", 4790));
         assertThat(c.dns().listen()).containsExactly(HostPort.of("::1", 5353));
         assertThat(c.admin().bind()).isEqualTo(HostPort.of("::1", 9900));
@@ -92,6 +95,9 @@ class AddressFieldsTest {
         Path file = Files.createTempFile("addresses", ".yaml");
         try {
             for (int i = 0; i < GOOD.length; i++) {
+                if (i == VIP && List.of("missing port", "IPv6 without [ ]", "bracket, no port").contains(why)) {
+                    continue; // a VIP may leave its port out: these are hosts alone there (see below)
+                }
                 Object[] values = GOOD.clone();
                 values[i] = bad;
                 String yaml = TEMPLATE.formatted(values);
@@ -117,8 +123,8 @@ class AddressFieldsTest {
 
     @Test
     void onlyAnAddressListenedOnMayNameEveryInterface() {
-        String yaml = TEMPLATE.formatted("0.0.0.0:8080", "0.0.0.0:9000", "[::]:9110", "0.0.0.0:4790",
-                "10.0.1.1:80", "[::]:4790", "0.0.0.0:5353", "[::1]:9900");
+        String yaml = TEMPLATE.formatted("0.0.0.0:8080", "0.0.0.0:9000", "[::]:9110", "10.0.1.1:80",
+                "0.0.0.0:4790", "[::]:4790", "0.0.0.0:5353", "[::1]:9900");
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "wild.yaml"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
                         .extracting(ConfigError::path)
@@ -128,13 +134,34 @@ class AddressFieldsTest {
 
     @Test
     void portZeroIsAnyFreePortOnlyWhereFulcrumListensAndNotForAProxyListener() {
-        String yaml = TEMPLATE.formatted("127.0.0.1:0", "10.0.1.1:0", "10.0.1.1:0", "127.0.0.1:0",
-                "10.0.1.1:80", "10.0.2.2:0", "127.0.0.3:0", "127.0.0.1:0");
+        String yaml = TEMPLATE.formatted("127.0.0.1:0", "10.0.1.1:0", "10.0.1.1:0", "10.0.1.1:80",
+                "127.0.0.1:0", "10.0.2.2:0", "127.0.0.3:0", "127.0.0.1:0");
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "zero.yaml"))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
                         .extracting(ConfigError::path)
                         .containsExactlyInAnyOrder("listeners[0].bind", "pools[0].backends[0].address",
                                 "pools[0].health.agent.addresses.b1", "gslb.peers[0].address"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "192.0.2.10          | 192.0.2.10    | 192.0.2.10:80",
+        "2001:db8::1         | 2001:db8::1   | [2001:db8::1]:80",
+        "[2001:db8::1]       | 2001:db8::1   | [2001:db8::1]:80",
+        "fd00::1:80          | fd00::1:80    | [fd00::1:80]:80",
+        "vip.example.test    | vip.example.test | vip.example.test:80",
+        "192.0.2.10:8443     | 192.0.2.10    | 192.0.2.10:8443",
+    })
+    void aSiteVipMayLeaveItsPortOutAndIsThenCheckedOnPort80(String written, String host, String endpoint)
+            throws Exception {
+        Object[] values = GOOD.clone();
+        values[VIP] = written;
+        FulcrumConfig c = ConfigLoader.parse(TEMPLATE.formatted(values), "vip.yaml");
+        var vip = c.sites().getFirst().vips().getFirst();
+        assertThat(vip.address().host()).isEqualTo(host);
+        assertThat(vip.endpoint()).hasToString(endpoint);
+        // The redirect hand-off goes where the checks go.
+        assertThat(c.sites().getFirst().redirectBase()).isEqualTo("http://" + endpoint);
     }
 
     @Test

@@ -37,10 +37,10 @@ class DnsConfigValidationTest {
                       records:
                         - {name: www, type: A, values: [192.0.2.1, 192.0.2.2]}
                         - {name: "@", type: MX, value: "10 mail.example.test."}
-                  sites:
-                    - {name: east, region: ARIN, vips: [192.0.2.10]}
                   gslb:
                     - {name: app.example.test}
+                sites:
+                  - {name: east, region: ARIN, vips: [192.0.2.10]}
                 """, "t.yaml");
         assertThat(c.dns().enabled()).isTrue();
         assertThat(c.dns().threads()).isEqualTo(1);
@@ -68,15 +68,15 @@ class DnsConfigValidationTest {
                         - {name: www, type: SOA, value: x}
                         - {name: mx, type: MX, value: "mail.example.test."}
                         - {name: www.other.test., type: A, value: 192.0.2.1}
-                  sites:
-                    - {name: east, region: MARS, vips: [not-an-ip]}
                   gslb:
                     - {name: app.other.test, policy: [up, nearest], sites: [west]}
+                sites:
+                  - {name: east, region: MARS, vips: [192.0.2.10]}
                 """);
         assertThat(e).extracting(ConfigError::path).contains(
                 "dns.listen[0]", "dns.threads", "dns.zones[0].records[0].value", "dns.zones[0].records[1].type",
-                "dns.zones[0].records[2].value", "dns.zones[0].records[3].name", "dns.sites[0].region",
-                "dns.sites[0].vips[0]", "dns.gslb[0].name", "dns.gslb[0].policy[1]", "dns.gslb[0].sites[0]");
+                "dns.zones[0].records[2].value", "dns.zones[0].records[3].name", "sites[0].region",
+                "dns.gslb[0].name", "dns.gslb[0].policy[1]", "dns.gslb[0].sites[0]");
         ConfigError ip = e.stream().filter(x -> x.path().equals("dns.zones[0].records[0].value")).findFirst()
                 .orElseThrow();
         assertThat(ip.line()).isEqualTo(9);
@@ -94,9 +94,6 @@ class DnsConfigValidationTest {
                     - name: example.test
                       records:
                         - {name: "@", type: NS, value: ns1.example.test.}
-                  sites:
-                    - {name: east, vips: [192.0.2.1]}
-                    - {name: west, vips: [192.0.2.2]}
                   gslb:
                     - name: app.example.test
                       policy:
@@ -104,6 +101,9 @@ class DnsConfigValidationTest {
                         - failover: {order: [west, nowhere]}
                         - sticky: {timeout: 0s}
                         - weighted: {share: 1}
+                sites:
+                  - {name: east, vips: [192.0.2.1]}
+                  - {name: west, vips: [192.0.2.2]}
                 """;
         List<ConfigError> e = errors(dns);
         String yaml = BASE + dns;
@@ -133,9 +133,67 @@ class DnsConfigValidationTest {
                 dns:
                   listen: ["127.0.0.1:5300"]
                   zones: [{name: example.test}]
-                  sites: [{name: a, vips: [192.0.2.1]}]
                   gslb: [{name: svc.example.test, tier: upper}]
+                sites: [{name: a, vips: [192.0.2.1]}]
                 """);
         assertThat(e).extracting(ConfigError::path).contains("dns.gslb[0].tier");
+    }
+
+    @Test
+    void aRecordOfAnUnknownSiteIsRefusedAtItsLineAndColumn() {
+        String dns = """
+                dns:
+                  listen: ["127.0.0.1:5300"]
+                  zones: [{name: example.test}]
+                  gslb:
+                    - name: app.example.test
+                      sites: [east, wets]
+                sites:
+                  - {name: east, vips: [192.0.2.1]}
+                  - {name: west, vips: [192.0.2.2]}
+                """;
+        String yaml = BASE + dns;
+        ConfigError e = ConfigTestSupport.onlyError(yaml);
+        assertThat(e.path()).isEqualTo("dns.gslb[0].sites[1]");
+        assertThat(e.line()).isEqualTo(ConfigTestSupport.lineOf(yaml, "[east, wets]"));
+        assertThat(e.column()).isEqualTo(yaml.lines().filter(l -> l.contains("wets")).findFirst().orElseThrow()
+                .indexOf("wets") + 1);
+        assertThat(e.message()).contains("no site named \"wets\" in sites").contains("west");
+    }
+
+    @Test
+    void aSiteListStillUnderDnsIsRefusedSayingItMovedToTopLevelSites() {
+        String dns = """
+                dns:
+                  listen: ["127.0.0.1:5300"]
+                  zones: [{name: example.test}]
+                  sites:
+                    - {name: east, vips: [192.0.2.1]}
+                """;
+        String yaml = BASE + dns;
+        ConfigError e = ConfigTestSupport.onlyError(yaml);
+        assertThat(e.path()).isEqualTo("dns.sites");
+        assertThat(e.line()).isEqualTo(ConfigTestSupport.lineOf(yaml, "  sites:"));
+        assertThat(e.column()).isEqualTo(3);
+        assertThat(e.message()).contains("moved to the top-level sites: list");
+    }
+
+    @Test
+    void aSiteADnsRecordAnswersFromNeedsIpVipsWhileGslbAloneMayNameThemByHost() throws Exception {
+        String dns = """
+                dns:
+                  listen: ["127.0.0.1:5300"]
+                  zones: [{name: example.test}]
+                  gslb:
+                    - {name: app.example.test, sites: [east]}
+                sites:
+                  - {name: east, vips: [192.0.2.1:80, "vip.example.test:80"]}
+                  - {name: west, vips: [vip.west.test:443]}
+                """;
+        String yaml = BASE + dns;
+        ConfigError e = ConfigTestSupport.onlyError(yaml);
+        assertThat(e.path()).isEqualTo("sites[0].vips[1].address");
+        assertThat(e.line()).isEqualTo(ConfigTestSupport.lineOf(yaml, "vip.example.test:80"));
+        assertThat(e.message()).contains("must be an IP address");
     }
 }

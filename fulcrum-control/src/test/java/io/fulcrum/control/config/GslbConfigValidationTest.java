@@ -2,7 +2,7 @@ package io.fulcrum.control.config;
 
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.gslb.GslbConfig;
-import io.fulcrum.core.config.gslb.VipConfig;
+import io.fulcrum.core.config.site.VipConfig;
 import io.fulcrum.core.config.health.BuiltInCheckTypes;
 import io.fulcrum.core.config.health.HealthCheckConfig;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import static io.fulcrum.control.config.ConfigTestSupport.onlyError;
 import static io.fulcrum.control.config.ConfigTestSupport.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Binding and validation of the {@code gslb:} section. */
+/** Binding and validation of the {@code gslb:} section and the top-level {@code sites:} it names sites from. */
 class GslbConfigValidationTest {
 
     private static final String GOOD = """
@@ -31,6 +31,25 @@ class GslbConfigValidationTest {
               - name: app
                 backends:
                   - address: 127.0.0.1:9000
+            sites:
+              - name: paris
+                region: RIPE
+                location: "48.85,2.35"
+                vips:
+                  - address: 10.0.1.1:80
+                    listener: web
+              - name: tokyo
+                region: APNIC
+                redirectTo: https://tokyo.example.com
+                vips:
+                  - address: 10.0.2.1:80
+                    check:
+                      type:
+                        dns:
+                          query: www.tokyo.example.com
+                          expect: 10.0.2.1
+                      port: 53
+                      fall: 3
             gslb:
               site: paris
               bind: 0.0.0.0:4790
@@ -40,25 +59,6 @@ class GslbConfigValidationTest {
               redirect:
                 enabled: true
                 status: 302
-              sites:
-                - name: paris
-                  region: eu
-                  coordinates: "48.85,2.35"
-                  vips:
-                    - address: 10.0.1.1:80
-                      listener: web
-                - name: tokyo
-                  region: ap
-                  redirectTo: https://tokyo.example.com
-                  vips:
-                    - address: 10.0.2.1:80
-                      check:
-                        type:
-                          dns:
-                            query: www.tokyo.example.com
-                            expect: 10.0.2.1
-                        port: 53
-                        fall: 3
               peers:
                 - site: tokyo
                   address: 10.0.2.1:4790
@@ -75,7 +75,7 @@ class GslbConfigValidationTest {
         assertThat(g.handoffWeights()).containsExactly(6, 4, 2, 1);
         assertThat(g.checks().halfLife()).isEqualTo(Duration.ofSeconds(10));
         // A VIP's check is a pool's check: any type, its own rise and fall.
-        HealthCheckConfig tokyo = g.siteNamed("tokyo").vips().getFirst().check();
+        HealthCheckConfig tokyo = c.site("tokyo").vips().getFirst().check();
         assertThat(tokyo.type().name()).isEqualTo("dns");
         assertThat(tokyo.type().settings()).isEqualTo(
                 new BuiltInCheckTypes.DnsSettings("www.tokyo.example.com", null, "10.0.2.1"));
@@ -83,12 +83,12 @@ class GslbConfigValidationTest {
         assertThat(tokyo.fall()).isEqualTo(3);
         assertThat(tokyo.rise()).isEqualTo(2);
         // Named no check: GET / passing on a 2xx only.
-        assertThat(g.siteNamed("paris").vips().getFirst().check()).isEqualTo(VipConfig.DEFAULT_CHECK);
+        assertThat(c.site("paris").vips().getFirst().check()).isEqualTo(VipConfig.DEFAULT_CHECK);
         assertThat(((BuiltInCheckTypes.HttpSettings) VipConfig.DEFAULT_CHECK.type().settings()).expectStatus())
                 .isEqualTo("200-299");
         assertThat(g.redirect().status()).isEqualTo(302);
-        assertThat(g.siteNamed("tokyo").redirectBase()).isEqualTo("https://tokyo.example.com");
-        assertThat(g.siteNamed("paris").redirectBase()).isEqualTo("http://10.0.1.1:80");
+        assertThat(c.site("tokyo").redirectBase()).isEqualTo("https://tokyo.example.com");
+        assertThat(c.site("paris").redirectBase()).isEqualTo("http://10.0.1.1:80");
         assertThat(g.peers().getFirst().keyId()).isEqualTo("tokyo");
         assertThat(g.peers().getFirst().toString()).doesNotContain("paris-tokyo-shared-secret");
     }
@@ -131,25 +131,25 @@ class GslbConfigValidationTest {
         List<ConfigError> errors = errorsOf(with(with(with(GOOD, "[6, 4, 2, 1]", "[6, 65, 2, 1]"),
                 "status: 302", "status: 301"), "fall: 3", "fall: 0"));
         assertThat(errors).extracting(ConfigError::path).containsExactlyInAnyOrder(
-                "gslb.handoffWeights[1]", "gslb.redirect.status", "gslb.sites[1].vips[0].check.fall");
+                "gslb.handoffWeights[1]", "gslb.redirect.status", "sites[1].vips[0].check.fall");
         assertThat(errors).allSatisfy(err -> assertThat(err.line()).isPositive());
     }
 
     @Test
     void vipProblemsNameTheirFields() {
         ConfigError type = onlyError(with(GOOD, "  dns:\n", "  dnss:\n"));
-        assertThat(type.path()).isEqualTo("gslb.sites[1].vips[0].check.type");
+        assertThat(type.path()).isEqualTo("sites[1].vips[0].check.type");
         assertThat(type.message()).contains("did you mean").contains("dns");
         assertThat(onlyError(with(GOOD, "query: www.tokyo.example.com", "recordType: A")).path())
-                .isEqualTo("gslb.sites[1].vips[0].check.type.dns.query");
+                .isEqualTo("sites[1].vips[0].check.type.dns.query");
         assertThat(onlyError(withParisCheck("{type: {http: {path: health}}}")).path())
-                .isEqualTo("gslb.sites[0].vips[0].check.type.http.path");
+                .isEqualTo("sites[0].vips[0].check.type.http.path");
         assertThat(onlyError(with(GOOD, "listener: web", "listener: api")).path())
-                .isEqualTo("gslb.sites[0].vips[0].listener");
+                .isEqualTo("sites[0].vips[0].listener");
         assertThat(onlyError(with(GOOD, "\"48.85,2.35\"", "\"north\"")).path())
-                .isEqualTo("gslb.sites[0].coordinates");
-        assertThat(onlyError(with(GOOD, "address: 10.0.2.1:80", "address: 10.0.2.1")).path())
-                .isEqualTo("gslb.sites[1].vips[0].address");
+                .isEqualTo("sites[0].location");
+        assertThat(onlyError(with(GOOD, "address: 10.0.2.1:80", "address: 10.0.2.1:99999")).path())
+                .isEqualTo("sites[1].vips[0].address");
     }
 
     @Test
@@ -160,20 +160,20 @@ class GslbConfigValidationTest {
                 "udp", "{type: {udp: {send: ping, expect: pong}}}");
         for (Map.Entry<String, String> check : checks.entrySet()) {
             String yaml = withParisCheck(check.getValue());
-            assertThat(ConfigLoader.parse(yaml, ConfigTestSupport.SOURCE).gslb().siteNamed("paris").vips().getFirst()
+            assertThat(ConfigLoader.parse(yaml, ConfigTestSupport.SOURCE).site("paris").vips().getFirst()
                     .check().type().name()).isEqualTo(check.getKey());
         }
     }
 
     /** GOOD with this check (YAML) on paris's VIP. */
     private static String withParisCheck(String check) {
-        return with(GOOD, "address: 10.0.1.1:80\n", "address: 10.0.1.1:80\n          check: " + check + "\n");
+        return with(GOOD, "address: 10.0.1.1:80\n", "address: 10.0.1.1:80\n        check: " + check + "\n");
     }
 
     @Test
     void theFormerOneWordCheckIsRefusedWithTheFieldsItTakes() {
         ConfigError e = onlyError(withParisCheck("http"));
-        assertThat(e.path()).isEqualTo("gslb.sites[0].vips[0].check");
+        assertThat(e.path()).isEqualTo("sites[0].vips[0].check");
         assertThat(e.message()).contains("expected a mapping").contains("type").contains("interval").contains("fall");
     }
 
@@ -191,6 +191,31 @@ class GslbConfigValidationTest {
             assertThat(e.line()).isEqualTo(lineOf(yaml, "site: paris"));
             assertThat(e.message()).contains("\"" + other + "\"").contains("server.site").contains("\"paris\"");
         }
+    }
+
+    @Test
+    void aSiteListStillUnderGslbIsRefusedSayingItMovedToTopLevelSites() {
+        String yaml = GOOD.replace("gslb:\n  site: paris\n", "gslb:\n  site: paris\n  sites:\n    - name: paris\n");
+        // One error: the section's own checks (its site is not in the list...) follow from the old layout.
+        ConfigError moved = onlyError(yaml.replace("sites:\n  - name: paris", "sites:\n  - name: lyon"));
+        assertThat(moved.path()).isEqualTo("gslb.sites");
+        assertThat(moved.line()).isEqualTo(lineOf(yaml, "  sites:"));
+        assertThat(moved.column()).isEqualTo(3);
+        assertThat(moved.message()).contains("moved to the top-level sites: list");
+    }
+
+    @Test
+    void aPeerOfAnUnknownSiteIsRefusedAtItsLineWithTheNameItMeant() {
+        String yaml = with(GOOD, "site: tokyo\n", "site: tokio\n");
+        ConfigError e = onlyError(yaml);
+        assertThat(e.path()).isEqualTo("gslb.peers[0].site");
+        assertThat(e.line()).isEqualTo(lineOf(yaml, "site: tokio"));
+        assertThat(e.column()).isEqualTo(lineText(yaml, "site: tokio").indexOf("tokio") + 1);
+        assertThat(e.message()).contains("no site named \"tokio\" in sites").contains("tokyo");
+    }
+
+    private static String lineText(String yaml, String needle) {
+        return yaml.lines().filter(l -> l.contains(needle)).findFirst().orElseThrow();
     }
 
     @Test

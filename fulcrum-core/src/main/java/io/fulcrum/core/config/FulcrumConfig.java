@@ -23,6 +23,7 @@ import java.util.List;
  * @param cluster   this node as a cluster member: id, roles, lease (absent: a node alone)
  * @param controller  the cluster controller's statistics and weights (absent: off)
  * @param stickyPeers sticky sessions shared with peer proxies (absent: off)
+ * @param sites     every site (data centre) with its VIPs, read by both {@code gslb} and {@code dns}
  */
 public record FulcrumConfig(
         ServerSettings server,
@@ -37,9 +38,11 @@ public record FulcrumConfig(
         io.fulcrum.core.config.store.StoreConfig store,
         io.fulcrum.core.config.cluster.ClusterConfig cluster,
         io.fulcrum.core.config.cluster.ControllerConfig controller,
-        io.fulcrum.core.config.cluster.StickyPeersConfig stickyPeers) {
+        io.fulcrum.core.config.cluster.StickyPeersConfig stickyPeers,
+        List<io.fulcrum.core.config.site.SiteConfig> sites) {
 
     public FulcrumConfig {
+        sites = sites == null ? List.of() : List.copyOf(sites);
         cluster = cluster == null ? io.fulcrum.core.config.cluster.ClusterConfig.off() : cluster;
         controller = controller == null ? io.fulcrum.core.config.cluster.ControllerConfig.off() : controller;
         stickyPeers = stickyPeers == null ? io.fulcrum.core.config.cluster.StickyPeersConfig.off() : stickyPeers;
@@ -58,7 +61,18 @@ public record FulcrumConfig(
     /** This configuration with other process settings. */
     public FulcrumConfig withServer(ServerSettings otherServer) {
         return new FulcrumConfig(otherServer, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns,
-                admin, store, cluster, controller, stickyPeers);
+                admin, store, cluster, controller, stickyPeers, sites);
+    }
+
+    /** This configuration with another {@code sites} list. */
+    public FulcrumConfig withSites(List<io.fulcrum.core.config.site.SiteConfig> otherSites) {
+        return new FulcrumConfig(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns,
+                admin, store, cluster, controller, stickyPeers, otherSites);
+    }
+
+    /** The site with this name in {@code sites}, or {@code null}. */
+    public io.fulcrum.core.config.site.SiteConfig site(String name) {
+        return io.fulcrum.core.config.site.SiteConfig.named(sites, name);
     }
 
     /** The pool with this name, or {@code null}. */

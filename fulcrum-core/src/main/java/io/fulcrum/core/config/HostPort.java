@@ -137,6 +137,37 @@ public record HostPort(String host, int port) {
         return hp;
     }
 
+    /**
+     * Reads an address to connect to whose port may be left out: {@code host:port},
+     * {@code [v6]:port}, or a host alone ({@code 192.0.2.10}, {@code vip.example.com},
+     * {@code 2001:db8::1}, {@code [2001:db8::1]}), which gives port 0, "not written"
+     * (the reader of the field decides what that means, e.g. a site VIP's
+     * {@link io.fulcrum.core.config.site.VipConfig#endpoint()}).
+     *
+     * @throws IllegalArgumentException saying what is wrong and how to write it
+     */
+    public static HostPort parsePortOptional(String text) {
+        String s = text == null ? "" : text.strip();
+        if (s.startsWith("[") && s.endsWith("]")) {
+            s = s.substring(1, s.length() - 1);
+        }
+        if (isIpv6(s)) {
+            return new HostPort(s, 0);
+        }
+        if (!s.isEmpty() && s.indexOf(':') < 0 && !s.contains("/")) {
+            String problem = hostNameProblem(s);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + " (got \"" + text + "\")");
+            }
+            HostPort hp = new HostPort(s, 0);
+            if (hp.wildcard()) {
+                throw new IllegalArgumentException(noHost(text));
+            }
+            return hp;
+        }
+        return parse(text, Use.CONNECT);
+    }
+
     /** Whether the host means every interface ({@code 0.0.0.0} or {@code ::}): only a listener may say so. */
     public boolean wildcard() {
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");

@@ -7,9 +7,10 @@ import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.config.dns.GslbRecordConfig;
 import io.fulcrum.core.config.dns.NodeConfig;
 import io.fulcrum.core.config.dns.RecordConfig;
-import io.fulcrum.core.config.dns.SiteConfig;
 import io.fulcrum.core.config.dns.SoaConfig;
 import io.fulcrum.core.config.dns.ZoneConfig;
+import io.fulcrum.core.config.site.SiteConfig;
+import io.fulcrum.core.config.site.VipConfig;
 import io.fulcrum.dns.geo.Region;
 import io.fulcrum.dns.gslb.GslbRecord;
 import io.fulcrum.dns.gslb.Policy;
@@ -36,8 +37,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds a {@link ZoneSnapshot} from the {@code dns:} configuration: reads zone files
- * (dnsjava's master-file parser) and inline records, then encodes every static reply.
+ * Builds a {@link ZoneSnapshot} from the {@code dns:} configuration and the top-level
+ * {@code sites:} its GSLB records answer from: reads zone files (dnsjava's master-file
+ * parser) and inline records, then encodes every static reply.
  * Problems are reported as {@link InvalidFieldException}s naming the field path.
  */
 public final class SnapshotBuilder {
@@ -69,15 +71,15 @@ public final class SnapshotBuilder {
     private SnapshotBuilder() {
     }
 
-    /** Builds the snapshot of a configuration. */
-    public static ZoneSnapshot build(DnsConfig config) {
+    /** Builds the snapshot of a {@code dns:} section whose GSLB records answer from {@code siteList}. */
+    public static ZoneSnapshot build(DnsConfig config, List<SiteConfig> siteList) {
         SnapshotBuilder b = new SnapshotBuilder();
         for (int i = 0; i < config.zones().size(); i++) {
             b.addZone(config.zones().get(i), "dns.zones[" + i + "]");
         }
-        List<Site> sites = b.sites(config);
+        List<Site> sites = b.sites(siteList);
         for (int i = 0; i < config.gslb().size(); i++) {
-            b.addGslb(config.gslb().get(i), "dns.gslb[" + i + "]", sites, config);
+            b.addGslb(config.gslb().get(i), "dns.gslb[" + i + "]", sites, siteList, config.stickyEntries());
         }
         return b.finish();
     }
@@ -213,11 +215,11 @@ public final class SnapshotBuilder {
         return name(local.replace("\\", "\\\\").replace(".", "\\."), domain, path);
     }
 
-    private List<Site> sites(DnsConfig config) {
+    private List<Site> sites(List<SiteConfig> siteList) {
         List<Site> sites = new ArrayList<>();
-        for (int i = 0; i < config.sites().size(); i++) {
-            SiteConfig sc = config.sites().get(i);
-            String p = "dns.sites[" + i + "]";
+        for (int i = 0; i < siteList.size(); i++) {
+            SiteConfig sc = siteList.get(i);
+            String p = "sites[" + i + "]";
             Region region = Region.parse(sc.region());
             double lat = region == null ? 0 : region.latitude();
             double lon = region == null ? 0 : region.longitude();
@@ -230,10 +232,15 @@ public final class SnapshotBuilder {
             List<String> v4Names = new ArrayList<>();
             List<byte[]> v6 = new ArrayList<>();
             List<String> v6Names = new ArrayList<>();
-            for (String vip : sc.vips()) {
-                byte[] a = address(vip, p + ".vips");
+            List<String> vipHosts = new ArrayList<>();
+            for (int j = 0; j < sc.vips().size(); j++) {
+                // DNS answers with the VIP's host; its port is GSLB's (checks, hand-off).
+                VipConfig vip = sc.vips().get(j);
+                String host = vip.address() == null ? null : vip.address().host();
+                byte[] a = address(host, p + ".vips[" + j + "].address");
                 (a.length == 4 ? v4 : v6).add(a);
-                (a.length == 4 ? v4Names : v6Names).add(vip);
+                (a.length == 4 ? v4Names : v6Names).add(host);
+                vipHosts.add(host);
             }
             List<Site.Node> nodes = new ArrayList<>();
             for (int j = 0; j < sc.nodes().size(); j++) {
@@ -243,7 +250,7 @@ public final class SnapshotBuilder {
                         address(n.address(), np + ".address")));
             }
             List<String> countries = sc.countries().stream().map(c -> c.toUpperCase(Locale.ROOT)).toList();
-            sites.add(new Site(i, sc.name(), region, countries, lat, lon, sc.weight(), sc.vips(), v4, v4Names, v6,
+            sites.add(new Site(i, sc.name(), region, countries, lat, lon, sc.weight(), vipHosts, v4, v4Names, v6,
                     v6Names, nodes));
         }
         return sites;
@@ -261,7 +268,8 @@ public final class SnapshotBuilder {
         }
     }
 
-    private void addGslb(GslbRecordConfig gc, String path, List<Site> allSites, DnsConfig config) {
+    private void addGslb(GslbRecordConfig gc, String path, List<Site> allSites, List<SiteConfig> siteList,
+                         int stickyEntries) {
         Name n = name(gc.name(), Name.root, path + ".name");
         byte[] wire = n.toWireCanonical();
         Zone zone = zoneOf(wire);
@@ -279,12 +287,12 @@ public final class SnapshotBuilder {
             sites.addAll(allSites);
         } else {
             for (int i = 0; i < gc.sites().size(); i++) {
-                SiteConfig sc = config.site(gc.sites().get(i));
+                SiteConfig sc = SiteConfig.named(siteList, gc.sites().get(i));
                 if (sc == null) {
-                    throw new InvalidFieldException(path + ".sites[" + i + "]", "no site \"" + gc.sites().get(i)
-                            + "\" in dns.sites");
+                    throw new InvalidFieldException(path + ".sites[" + i + "]", "no site named \"" + gc.sites().get(i)
+                            + "\" in sites");
                 }
-                sites.add(allSites.get(config.sites().indexOf(sc)));
+                sites.add(allSites.get(siteList.indexOf(sc)));
             }
         }
         List<Policy> chain = new ArrayList<>();
@@ -304,7 +312,7 @@ public final class SnapshotBuilder {
         BuiltInPolicySteps.StickySettings sticky = gc.stepSettings(BuiltInPolicySteps.StickySettings.class);
         long stickyMillis = (sticky != null ? sticky : new BuiltInPolicySteps.StickySettings(null)).timeout().toMillis();
         GslbRecord record = new GslbRecord(wire, n.toString(true), upper, gc.ttl().toSeconds(), sites, chain, failover,
-                gc.answers(), zone.negativeSoa(), stickyMillis, config.stickyEntries());
+                gc.answers(), zone.negativeSoa(), stickyMillis, stickyEntries);
         o.gslb = record;
         gslb.add(record);
     }

@@ -33,7 +33,10 @@ class HotPathAllocationTest {
     @Test
     void answeringAllocatesAlmostNothing() throws Exception {
         DnsEngine engine = new DnsEngine();
-        engine.snapshot(SnapshotBuilder.build(DnsTestServer.config("""
+        io.fulcrum.core.config.FulcrumConfig c = DnsTestServer.config("""
+                sites:
+                  - {name: east, region: ARIN, vips: [192.0.2.20]}
+                  - {name: west, region: RIPE, vips: [192.0.2.30]}
                 dns:
                   listen: ["127.0.0.1:5353"]
                   zones:
@@ -41,12 +44,10 @@ class HotPathAllocationTest {
                       records:
                         - {name: www, type: A, values: [192.0.2.10, 192.0.2.11]}
                         - {name: "*.wild", type: A, values: [192.0.2.12]}
-                  sites:
-                    - {name: east, region: ARIN, vips: [192.0.2.20]}
-                    - {name: west, region: RIPE, vips: [192.0.2.30]}
                   gslb:
                     - {name: gslb.example.test, policy: [up, geo, weighted]}
-                """).dns()));
+                """);
+        engine.snapshot(SnapshotBuilder.build(c.dns(), c.sites()));
         QueryProcessor p = new QueryProcessor(engine);
         // Paranoid leak tracking records a stack trace per buffer; it is off for this count only.
         ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();

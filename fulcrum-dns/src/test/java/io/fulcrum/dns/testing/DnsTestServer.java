@@ -58,13 +58,14 @@ public final class DnsTestServer implements AutoCloseable {
         FulcrumConfig c = ConfigLoader.parse(PREAMBLE + dnsYaml, "test.yaml");
         DnsConfig d = c.dns();
         DnsConfig local = new DnsConfig(List.of(HostPort.of("127.0.0.1", 0)), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
-                d.stickyEntries(), d.zones(), d.sites(), d.gslb());
+                d.stickyEntries(), d.zones(), d.gslb());
         return FulcrumConfigBuilder.config()
                 .server(c.server())
                 .accessLog(c.accessLog())
                 .listeners(c.listeners())
                 .pools(c.pools())
                 .dns(local)
+                .sites(c.sites())
                 .build();
     }
 
@@ -73,13 +74,14 @@ public final class DnsTestServer implements AutoCloseable {
         FulcrumConfig c = config(dnsYaml);
         DnsConfig d = c.dns();
         DnsConfig same = new DnsConfig(List.of(HostPort.of("127.0.0.1", 0)), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
-                d.stickyEntries(), d.zones(), d.sites(), d.gslb());
+                d.stickyEntries(), d.zones(), d.gslb());
         service.apply(FulcrumConfigBuilder.config()
                 .server(c.server())
                 .accessLog(c.accessLog())
                 .listeners(c.listeners())
                 .pools(c.pools())
                 .dns(same)
+                .sites(c.sites())
                 .build());
     }
 

@@ -1,8 +1,8 @@
 package io.fulcrum.gslb.check;
 
 import io.fulcrum.core.config.gslb.GslbConfig;
-import io.fulcrum.core.config.gslb.SiteConfig;
-import io.fulcrum.core.config.gslb.VipConfig;
+import io.fulcrum.core.config.site.SiteConfig;
+import io.fulcrum.core.config.site.VipConfig;
 import io.fulcrum.health.check.CheckResult;
 import io.fulcrum.health.check.HealthChecks;
 import io.fulcrum.health.check.RiseFall;
@@ -65,17 +65,17 @@ public final class VipMonitor implements AutoCloseable {
         VipState state() {
             long avg = check.average().get();
             CheckResult last = check.last();
-            return new VipState(site, vip.address().toString(), check.type(), check.verdict().up(),
+            return new VipState(site, vip.endpoint().toString(), check.type(), check.verdict().up(),
                     avg < 0 ? Double.NaN : avg / 1e6, last == null ? "" : last.detail());
         }
     }
 
-    /** Builds the checks of every VIP of {@code config}; nothing runs before {@link #start()}. */
-    public VipMonitor(GslbConfig config, EventLoop loop, Listener listener) {
+    /** Builds the checks of every VIP of {@code sites}; nothing runs before {@link #start()}. */
+    public VipMonitor(GslbConfig config, List<SiteConfig> sites, EventLoop loop, Listener listener) {
         this.loop = loop;
         this.listener = listener;
         Map<String, List<Target>> m = new LinkedHashMap<>();
-        for (SiteConfig site : config.sites()) {
+        for (SiteConfig site : sites) {
             List<Target> list = new ArrayList<>();
             for (VipConfig vip : site.vips()) {
                 list.add(new Target(site.name(), vip, config.checks().halfLife()));
@@ -90,7 +90,7 @@ public final class VipMonitor implements AutoCloseable {
     public void start() {
         for (List<Target> list : bySite.values()) {
             for (Target t : list) {
-                InetSocketAddress a = t.vip.address().socketAddress();
+                InetSocketAddress a = t.vip.endpoint().socketAddress();
                 t.check.start(a.getHostString(), a.getPort(), loop, workers,
                         (check, result, change) -> report(t, result, change));
             }

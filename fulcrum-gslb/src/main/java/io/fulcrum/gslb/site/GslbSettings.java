@@ -2,7 +2,7 @@ package io.fulcrum.gslb.site;
 
 import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.core.config.gslb.PeerConfig;
-import io.fulcrum.core.config.gslb.SiteConfig;
+import io.fulcrum.core.config.site.SiteConfig;
 import io.fulcrum.gslb.peer.PeerKey;
 
 import java.io.IOException;
@@ -16,12 +16,14 @@ import java.util.Map;
 
 /**
  * A validated {@code gslb:} section turned into runtime form: the peers with their
- * resolved addresses and keys (secret files read here, once per apply).
+ * resolved addresses and keys (secret files read here, once per apply), and the
+ * top-level {@code sites:} the section's names refer to.
  *
  * @param config the section as written
+ * @param sites  every site with its VIPs (the top-level {@code sites:} list)
  * @param peers  the peers, in configuration order
  */
-public record GslbSettings(GslbConfig config, List<Peer> peers) {
+public record GslbSettings(GslbConfig config, List<SiteConfig> sites, List<Peer> peers) {
 
     /**
      * One peer ready to talk to.
@@ -34,14 +36,14 @@ public record GslbSettings(GslbConfig config, List<Peer> peers) {
     public record Peer(String site, InetSocketAddress address, long intervalMillis, PeerKey key) {
     }
 
-    /** Resolves the section. */
-    public static GslbSettings of(GslbConfig config) throws IOException {
+    /** Resolves the section, with the sites it refers to. */
+    public static GslbSettings of(GslbConfig config, List<SiteConfig> sites) throws IOException {
         List<Peer> peers = new java.util.ArrayList<>();
         for (PeerConfig p : config.peers()) {
             peers.add(new Peer(p.site(), p.address().socketAddress(), p.interval().toMillis(),
                     new PeerKey(p.keyId(), p.site(), secret(p))));
         }
-        return new GslbSettings(config, List.copyOf(peers));
+        return new GslbSettings(config, List.copyOf(sites), List.copyOf(peers));
     }
 
     /** This node's site. */
@@ -70,7 +72,12 @@ public record GslbSettings(GslbConfig config, List<Peer> peers) {
 
     /** This node's own site. */
     public SiteConfig ownSite() {
-        return config.siteNamed(config.site());
+        return site(config.site());
+    }
+
+    /** The site with this name, or {@code null}. */
+    public SiteConfig site(String name) {
+        return SiteConfig.named(sites, name);
     }
 
     private static byte[] secret(PeerConfig p) throws IOException {

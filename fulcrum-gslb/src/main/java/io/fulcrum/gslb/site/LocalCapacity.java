@@ -1,8 +1,8 @@
 package io.fulcrum.gslb.site;
 
 import io.fulcrum.core.backend.Backend;
-import io.fulcrum.core.config.gslb.SiteConfig;
-import io.fulcrum.core.config.gslb.VipConfig;
+import io.fulcrum.core.config.site.SiteConfig;
+import io.fulcrum.core.config.site.VipConfig;
 import io.fulcrum.gslb.peer.SiteReport;
 import io.fulcrum.proxy.runtime.ListenerRuntime;
 import io.fulcrum.proxy.runtime.PoolRuntime;
@@ -33,7 +33,7 @@ public record LocalCapacity(List<SiteReport.VipCapacity> vips, boolean limitHit,
         for (VipConfig vip : own.vips()) {
             ListenerRuntime lr = vip.listener() == null ? null : proxy.listeners().get(vip.listener());
             if (lr == null) {
-                out.add(new SiteReport.VipCapacity(vip.address().toString(), -1, vip.maxConnections() > 0
+                out.add(new SiteReport.VipCapacity(vip.endpoint().toString(), -1, vip.maxConnections() > 0
                         ? vip.maxConnections() : -1));
                 continue;
             }
@@ -70,9 +70,9 @@ public record LocalCapacity(List<SiteReport.VipCapacity> vips, boolean limitHit,
                 available = Math.max(0, total - active);
             }
             if (!anySelectable || available == 0) {
-                limited.add(vip.address().toString());
+                limited.add(vip.endpoint().toString());
             }
-            out.add(new SiteReport.VipCapacity(vip.address().toString(), available, total));
+            out.add(new SiteReport.VipCapacity(vip.endpoint().toString(), available, total));
         }
         return new LocalCapacity(out, withListener > 0 && limited.size() == withListener, limited);
     }

@@ -1,11 +1,11 @@
 package io.fulcrum.gslb.site;
 
-import io.fulcrum.core.config.gslb.GslbConfig;
-import io.fulcrum.core.config.gslb.SiteConfig;
-import io.fulcrum.core.config.gslb.VipConfig;
+import io.fulcrum.core.config.site.SiteConfig;
+import io.fulcrum.core.config.site.VipConfig;
 import io.fulcrum.core.gslb.SiteStateView;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -26,16 +26,16 @@ import java.util.OptionalLong;
 public record ViewAnswers(Map<String, Boolean> sitesUp, Map<String, Boolean> vipsUp, Map<String, Double> times,
                           Map<String, Long> capacity, Map<String, Double> shares) {
 
-    /** Asks {@code view} about every site and VIP of {@code config}. */
-    public static ViewAnswers of(SiteStateView view, GslbConfig config) {
+    /** Asks {@code view} about every site and VIP of {@code sites}. */
+    public static ViewAnswers of(SiteStateView view, List<SiteConfig> sites) {
         Map<String, Boolean> sitesUp = new HashMap<>();
         Map<String, Boolean> vipsUp = new HashMap<>();
         Map<String, Double> times = new HashMap<>();
         Map<String, Long> capacity = new HashMap<>();
-        for (SiteConfig site : config.sites()) {
+        for (SiteConfig site : sites) {
             sitesUp.put(site.name(), view.siteUp(site.name()));
             for (VipConfig vip : site.vips()) {
-                vipsUp.put(site.name() + "/" + vip.address(), view.vipUp(site.name(), vip.address().toString()));
+                vipsUp.put(site.name() + "/" + vip.endpoint(), view.vipUp(site.name(), vip.endpoint().toString()));
             }
             OptionalDouble t = view.responseTimeMillis(site.name());
             if (t.isPresent()) {

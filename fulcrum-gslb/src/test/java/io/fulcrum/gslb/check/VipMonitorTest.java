@@ -2,7 +2,7 @@ package io.fulcrum.gslb.check;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fulcrum.control.config.ConfigLoader;
-import io.fulcrum.core.config.gslb.GslbConfig;
+import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.health.check.RiseFall;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -85,7 +85,7 @@ class VipMonitorTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    private GslbConfig config() throws Exception {
+    private FulcrumConfig config() throws Exception {
         String yaml = """
                 listeners:
                   - name: web
@@ -96,26 +96,31 @@ class VipMonitorTest {
                   - name: app
                     backends:
                       - address: 127.0.0.1:%d
+                sites:
+                  - name: a
+                    vips:
+                      - address: 127.0.0.1:%d
+                        check: {type: tcp, interval: 100ms}
+                  - name: b
+                    vips:
+                      - address: 127.0.0.1:%d
+                        check: {type: {http: {path: /health, expectBody: ready}}, interval: 50ms, timeout: 1s, fall: 2, rise: 2}
+                  - name: c
+                    vips:
+                      - address: 127.0.0.1:%d
+                        check: {type: {udp: {send: ping, expect: pong}}, interval: 50ms, timeout: 500ms, fall: 1, rise: 1}
                 gslb:
                   site: a
                   bind: 127.0.0.1:4790
                   checks: {halfLife: 1s}
-                  sites:
-                    - name: a
-                      vips:
-                        - address: 127.0.0.1:%d
-                          check: {type: tcp, interval: 100ms}
-                    - name: b
-                      vips:
-                        - address: 127.0.0.1:%d
-                          check: {type: {http: {path: /health, expectBody: ready}}, interval: 50ms, timeout: 1s, fall: 2, rise: 2}
-                    - name: c
-                      vips:
-                        - address: 127.0.0.1:%d
-                          check: {type: {udp: {send: ping, expect: pong}}, interval: 50ms, timeout: 500ms, fall: 1, rise: 1}
                 """.formatted(io.fulcrum.testsupport.FreePorts.tcp(), web.getAddress().getPort(), web.getAddress().getPort(),
                 web.getAddress().getPort(), udp.getLocalPort());
-        return ConfigLoader.parse(yaml, "monitor.yaml").gslb();
+        return ConfigLoader.parse(yaml, "monitor.yaml");
+    }
+
+    private VipMonitor monitor(VipMonitor.Listener listener) throws Exception {
+        FulcrumConfig c = config();
+        return new VipMonitor(c.gslb(), c.sites(), loop, listener);
     }
 
     private VipState state(String site) throws Exception {
@@ -124,7 +129,7 @@ class VipMonitorTest {
 
     @Test
     void anHttpCheckWithABodyMatchFollowsTheBodyWithItsRiseAndFall() throws Exception {
-        monitor = new VipMonitor(config(), loop, (now, change, result) -> {
+        monitor = monitor((now, change, result) -> {
             if (change != RiseFall.Change.NONE) {
                 changes.add(now.site() + (now.up() ? " up" : " down") + ": " + result.detail());
             }
@@ -150,7 +155,7 @@ class VipMonitorTest {
 
     @Test
     void aUdpCheckPassesOnTheExpectedReplyOnly() throws Exception {
-        monitor = new VipMonitor(config(), loop, (now, change, result) -> { });
+        monitor = monitor((now, change, result) -> { });
         monitor.start();
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(state("c").check()).isEqualTo("udp");
@@ -164,7 +169,7 @@ class VipMonitorTest {
     @Test
     void aClosedMonitorReportsNoMoreResults() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
-        monitor = new VipMonitor(config(), loop, (now, change, result) -> seen.add(now.site()));
+        monitor = monitor((now, change, result) -> seen.add(now.site()));
         monitor.start();
         await().atMost(WAIT).until(() -> seen.size() > 3);
         monitor.close();

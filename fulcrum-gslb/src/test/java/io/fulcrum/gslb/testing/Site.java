@@ -99,6 +99,16 @@ public final class Site implements AutoCloseable {
             sb.append("      - address: ").append(ip).append(':').append(b.getAddress().getPort()).append('\n');
             sb.append("        maxConnections: 50\n");
         }
+        sb.append("sites:\n");
+        for (Site s : all) {
+            sb.append("  - name: ").append(s.name).append('\n');
+            sb.append("    vips:\n");
+            sb.append("      - address: ").append(s.vip()).append('\n');
+            sb.append("        check: ").append(s.check).append('\n');
+            if (s == this) {
+                sb.append("        listener: web\n");
+            }
+        }
         sb.append("""
                 gslb:
                   site: %s
@@ -108,17 +118,6 @@ public final class Site implements AutoCloseable {
                     status: 307
                 """.formatted(name, ip, gslbPort, redirect));
         sb.append(extraGslb);
-        sb.append("  sites:\n");
-        for (Site s : all) {
-            sb.append("    - name: ").append(s.name).append('\n');
-            sb.append("      region: r-").append(s.name).append('\n');
-            sb.append("      vips:\n");
-            sb.append("        - address: ").append(s.vip()).append('\n');
-            sb.append("          check: ").append(s.check).append('\n');
-            if (s == this) {
-                sb.append("          listener: web\n");
-            }
-        }
         sb.append("  peers:\n");
         for (Site s : all) {
             if (s != this) {

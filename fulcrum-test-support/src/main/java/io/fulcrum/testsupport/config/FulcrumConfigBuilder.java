@@ -2,6 +2,7 @@ package io.fulcrum.testsupport.config;
 
 import io.fulcrum.core.config.AccessLogConfig;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.site.SiteConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.ServerSettings;
@@ -39,6 +40,7 @@ public final class FulcrumConfigBuilder {
     private ClusterConfig cluster;
     private ControllerConfig controller;
     private StickyPeersConfig stickyPeers;
+    private List<SiteConfig> sites;
 
     private FulcrumConfigBuilder() {
     }
@@ -132,8 +134,13 @@ public final class FulcrumConfigBuilder {
     }
 
     /** The configuration (the record fills in the defaults of what was not given). */
+    public FulcrumConfigBuilder sites(List<SiteConfig> value) {
+        this.sites = value;
+        return this;
+    }
+
     public FulcrumConfig build() {
         return new FulcrumConfig(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns, admin,
-                store, cluster, controller, stickyPeers);
+                store, cluster, controller, stickyPeers, sites);
     }
 }

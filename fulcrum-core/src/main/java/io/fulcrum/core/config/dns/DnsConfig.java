@@ -1,6 +1,7 @@
 package io.fulcrum.core.config.dns;
 
 import io.fulcrum.core.config.HostPort;
+import io.fulcrum.core.config.MovedField;
 
 import java.util.List;
 
@@ -13,9 +14,9 @@ import java.util.List;
  * @param geoDatabase    a GeoIP2 / DB-IP {@code .mmdb} country database; absent = the built-in registry table
  * @param stickyEntries  most client subnets remembered by {@code sticky} policies (per record)
  * @param zones          the zones this server is authoritative for
- * @param sites          the GSLB sites (name, place, VIPs, lower-tier DNS nodes)
- * @param gslb           names answered from the sites by a policy chain
+ * @param gslb           names answered by a policy chain from the top-level {@code sites}
  */
+@MovedField(name = "sites", movedTo = "the top-level sites: list (shared with gslb)")
 public record DnsConfig(
         List<HostPort> listen,
         Integer threads,
@@ -23,7 +24,6 @@ public record DnsConfig(
         String geoDatabase,
         Integer stickyEntries,
         List<ZoneConfig> zones,
-        List<SiteConfig> sites,
         List<GslbRecordConfig> gslb) {
 
     /** The EDNS payload size advertised when {@code udpPayloadSize} is not given (the DNS flag day 2020 value). */
@@ -35,27 +35,16 @@ public record DnsConfig(
         udpPayloadSize = udpPayloadSize == null ? DEFAULT_UDP_PAYLOAD_SIZE : udpPayloadSize;
         stickyEntries = stickyEntries == null ? 100_000 : stickyEntries;
         zones = zones == null ? List.of() : List.copyOf(zones);
-        sites = sites == null ? List.of() : List.copyOf(sites);
         gslb = gslb == null ? List.of() : List.copyOf(gslb);
     }
 
     /** No DNS server. */
     public static DnsConfig off() {
-        return new DnsConfig(null, null, null, null, null, null, null, null);
+        return new DnsConfig(null, null, null, null, null, null, null);
     }
 
     /** Whether a server is configured at all. */
     public boolean enabled() {
         return !listen.isEmpty();
-    }
-
-    /** The site with this name, or {@code null}. */
-    public SiteConfig site(String name) {
-        for (SiteConfig s : sites) {
-            if (s.name() != null && s.name().equals(name)) {
-                return s;
-            }
-        }
-        return null;
     }
 }

@@ -1,17 +1,18 @@
 package io.fulcrum.core.config.gslb;
 
 import io.fulcrum.core.config.HostPort;
+import io.fulcrum.core.config.MovedField;
 
 import java.util.List;
 
 /**
- * The {@code gslb:} section: which site this node is, the other sites and their VIPs,
- * the site-state peers, and how hand-off works. Absent (or without {@code site}) means
- * this node takes no part in GSLB.
+ * The {@code gslb:} section: which site this node is, the site-state peers, and how
+ * hand-off works. The sites themselves and their VIPs are the top-level {@code sites:}
+ * list ({@link io.fulcrum.core.config.site.SiteConfig}). Absent (or without {@code site})
+ * means this node takes no part in GSLB.
  *
- * @param site            the name of this node's own site (one of {@code sites})
+ * @param site            the name of this node's own site (one of the top-level {@code sites})
  * @param bind            address ({@code host:port}) the site-state protocol listens on (UDP)
- * @param sites           every site, this one included, with its VIPs
  * @param peers           the sites this one exchanges site state with
  * @param handoffWeights  OHW: the weight of positions 1..16 in the preference lists (0-64 each)
  * @param checks          what the checks of the sites' VIPs share (the averaging); each VIP says how it is checked
@@ -19,10 +20,10 @@ import java.util.List;
  * @param preferFreeCapacity small-deployment mode (three sites or fewer): prefer the site with the most free capacity
  * @param maxClockSkew    how far a message's timestamp may be from this node's clock
  */
+@MovedField(name = "sites", movedTo = "the top-level sites: list (shared with dns)")
 public record GslbConfig(
         String site,
         HostPort bind,
-        List<SiteConfig> sites,
         List<PeerConfig> peers,
         List<Integer> handoffWeights,
         SiteCheckConfig checks,
@@ -42,7 +43,6 @@ public record GslbConfig(
 
     public GslbConfig {
         bind = bind == null ? DEFAULT_BIND : bind;
-        sites = sites == null ? List.of() : List.copyOf(sites);
         peers = peers == null ? List.of() : List.copyOf(peers);
         handoffWeights = handoffWeights == null ? List.of(6, 4, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
                 : List.copyOf(handoffWeights);
@@ -54,21 +54,11 @@ public record GslbConfig(
 
     /** No GSLB: the section left out. */
     public static GslbConfig disabled() {
-        return new GslbConfig(null, null, null, null, null, null, null, null, null);
+        return new GslbConfig(null, null, null, null, null, null, null, null);
     }
 
     /** Whether this node takes part in GSLB (a site name is set). */
     public boolean enabled() {
         return site != null && !site.isBlank();
-    }
-
-    /** The site with this name, or {@code null}. */
-    public SiteConfig siteNamed(String name) {
-        for (SiteConfig s : sites) {
-            if (s.name() != null && s.name().equals(name)) {
-                return s;
-            }
-        }
-        return null;
     }
 }

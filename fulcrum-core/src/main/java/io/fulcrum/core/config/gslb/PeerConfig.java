@@ -8,7 +8,7 @@ import java.time.Duration;
  * One site-state peer. The secret is shared by both ends; exactly one of {@code secret}
  * and {@code secretFile} is given. Secrets are never logged.
  *
- * @param site       the peer's site name (one of {@code gslb.sites})
+ * @param site       the peer's site name (one of the top-level {@code sites})
  * @param address    {@code host:port} of the peer's site-state listener
  * @param interval   how often an UPDATE is sent to it; 0s turns periodic UPDATEs off (EVENTs still go)
  * @param keyId      names the secret in each message, so keys can be rotated; default the peer's site name

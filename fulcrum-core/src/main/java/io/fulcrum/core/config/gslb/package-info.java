@@ -1,2 +1,2 @@
-/** Configuration records of the {@code gslb:} section: sites, their VIPs, site-state peers, hand-off. */
+/** Configuration records of the {@code gslb:} section: site-state peers, checks, hand-off (the sites are {@code sites:}). */
 package io.fulcrum.core.config.gslb;
