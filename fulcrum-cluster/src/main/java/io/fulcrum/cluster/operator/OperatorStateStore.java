@@ -230,13 +230,6 @@ public final class OperatorStateStore implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        worker.execute(this::closeWatcher);
-        worker.shutdown();
-        try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        client.close();
+        EtcdCalls.shutDown(worker, this::closeWatcher, client);
     }
 }
