@@ -92,6 +92,13 @@ listeners:
 pools:
   - name: web
     backends: [{address: "127.0.0.1:$backend_port"}]
+sites:
+  - name: local
+    vips: [${ips[0]}, ${ips[1]}, ${ips[2]}]
+    nodes:
+      - {name: gns1.cluster.test., address: ${ips[0]}}
+      - {name: gns2.cluster.test., address: ${ips[1]}}
+      - {name: gns3.cluster.test., address: ${ips[2]}}
 dns:
   listen: ["$ip:$dns_port"]
   threads: 1
@@ -101,13 +108,6 @@ dns:
       records:
         - {name: "@", type: NS, value: ns1.cluster.test.}
         - {name: ns1, type: A, value: ${ips[0]}}
-  sites:
-    - name: local
-      vips: [${ips[0]}, ${ips[1]}, ${ips[2]}]
-      nodes:
-        - {name: gns1.cluster.test., address: ${ips[0]}}
-        - {name: gns2.cluster.test., address: ${ips[1]}}
-        - {name: gns3.cluster.test., address: ${ips[2]}}
   gslb:
     - {name: app.cluster.test, policy: [weighted], answers: 3, ttl: 5s}
     - {name: global.cluster.test, tier: upper, policy: [weighted], answers: 3}

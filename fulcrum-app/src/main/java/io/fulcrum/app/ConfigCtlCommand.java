@@ -12,6 +12,7 @@ import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.control.reload.CompileCheck;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
+import io.fulcrum.core.config.store.StoreType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,10 +88,10 @@ public final class ConfigCtlCommand implements Callable<Integer> {
             } catch (ConfigException e) {
                 throw new InvalidInput(e.getMessage());
             }
-            if (boot.store().etcd() == null) {
+            settings = EtcdStoreConfig.chosenIn(boot.store());
+            if (settings == null) {
                 throw new InvalidInput(bootstrap + ": store.etcd: this file names no etcd store");
             }
-            settings = boot.store().etcd();
             baseDir = bootstrap.toAbsolutePath().getParent();
         } else {
             List<String> urls = endpoints;
@@ -168,7 +169,7 @@ public final class ConfigCtlCommand implements Callable<Integer> {
             throw new InvalidInput(e.getMessage());
         }
         loaded.warnings().forEach(w -> err.println("warning: " + w.format(file.toString())));
-        if (loaded.config().store().etcd() != null) {
+        if (!StoreType.FILE.equals(loaded.config().store().name())) {
             throw new InvalidInput(loaded.locations().locate("store", "the store is each node's own (its bootstrap "
                     + "file), not part of the fleet's configuration; remove it from the pushed file")
                     .format(file.toString()));

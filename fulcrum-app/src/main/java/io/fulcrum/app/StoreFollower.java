@@ -13,7 +13,8 @@ import io.fulcrum.control.store.ConfigStore;
 import io.fulcrum.control.store.ConfigStoreFactory;
 import io.fulcrum.control.store.StoreContext;
 import io.fulcrum.core.config.FulcrumConfig;
-import io.fulcrum.core.config.store.StoreConfig;
+import io.fulcrum.core.config.store.StoreType;
+import io.fulcrum.core.extension.ExtensionConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,11 +60,11 @@ final class StoreFollower implements AutoCloseable {
         CompileCheck asRun = FulcrumNode::check;
         LoadedConfig bootstrap = asRun.compiled(ConfigLoader.parseWithWarnings(
                 ConfigLayout.only(text, EtcdConfigStore.BOOTSTRAP), file.toString()));
-        StoreConfig chosen = bootstrap.config().store();
-        if (chosen.kind().equals("file")) {
+        ExtensionConfig<StoreType<?>> chosen = bootstrap.config().store();
+        if (StoreType.FILE.equals(chosen.name())) {
             return null;
         }
-        return new StoreFollower(ConfigStoreFactory.open(chosen.extension(), new StoreContext(file, asRun)));
+        return new StoreFollower(ConfigStoreFactory.open(chosen, new StoreContext(file, asRun)));
     }
 
     /** The configuration to start with, as the store gives it (see its {@link ConfigStore#load}). */

@@ -113,7 +113,7 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
             return;
         }
         registered = whole;
-        EtcdStoreConfig etcd = c.etcd() != null ? c.etcd() : whole.store().etcd();
+        EtcdStoreConfig etcd = c.etcd() != null ? c.etcd() : EtcdStoreConfig.chosenIn(whole.store());
         this.etcd = etcd;
         client = EtcdClients.create(etcd, configDir);
         clock = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("fulcrum-cluster").daemon()

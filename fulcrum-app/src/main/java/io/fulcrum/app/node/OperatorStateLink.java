@@ -95,7 +95,7 @@ final class OperatorStateLink implements NodeService, SharedState {
      * changes (an admin section), else {@code null} (a single node: the state file alone).
      */
     static OperatorStateLink open(FulcrumConfig config, Path configFile, AdminState state) {
-        EtcdStoreConfig etcd = config.store() == null ? null : config.store().etcd();
+        EtcdStoreConfig etcd = config.store() == null ? null : EtcdStoreConfig.chosenIn(config.store());
         if (etcd == null || state.file() == null) {
             return null;
         }

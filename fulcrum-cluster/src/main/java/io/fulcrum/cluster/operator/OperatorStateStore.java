@@ -16,6 +16,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.fulcrum.cluster.etcd.EtcdCalls;
 import io.fulcrum.cluster.etcd.EtcdClients;
 import io.fulcrum.control.store.StoreException;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
@@ -32,11 +33,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -260,41 +259,17 @@ public final class OperatorStateStore implements AutoCloseable {
 
     private void closeWatcher() {
         generation++;
-        if (watcher != null) {
-            try {
-                watcher.close();
-            } catch (RuntimeException ignored) {
-                // Closing a failed watch.
-            }
-            watcher = null;
-        }
+        EtcdCalls.closeQuietly(watcher);
+        watcher = null;
     }
 
     private <T> T await(CompletableFuture<T> future) throws StoreException {
-        Duration timeout = settings.requestTimeout();
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new StoreException("etcd did not answer within " + timeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            throw new StoreException("etcd: " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted");
-        }
+        return EtcdCalls.await(future, settings.requestTimeout());
     }
 
     @Override
     public void close() {
         closed = true;
-        worker.execute(this::closeWatcher);
-        worker.shutdown();
-        try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        client.close();
+        EtcdCalls.shutDown(worker, this::closeWatcher, client);
     }
 }

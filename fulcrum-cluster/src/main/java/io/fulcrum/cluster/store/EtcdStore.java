@@ -19,6 +19,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.fulcrum.cluster.etcd.EtcdCalls;
 import io.fulcrum.cluster.etcd.EtcdClients;
 import io.fulcrum.control.store.PushRecord;
 import io.fulcrum.control.store.PushResult;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The configuration kept in etcd ({@code store.etcd}), laid out by {@link ConfigLayout}
@@ -260,14 +259,7 @@ public final class EtcdStore implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        worker.execute(this::closeWatcher);
-        worker.shutdown();
-        try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        client.close();
+        EtcdCalls.shutDown(worker, this::closeWatcher, client);
     }
 
     // ---- following (worker thread) ----
@@ -382,14 +374,8 @@ public final class EtcdStore implements AutoCloseable {
 
     private void closeWatcher() {
         watchGeneration++;
-        if (watcher != null) {
-            try {
-                watcher.close();
-            } catch (RuntimeException ignored) {
-                // Closing a failed watch.
-            }
-            watcher = null;
-        }
+        EtcdCalls.closeQuietly(watcher);
+        watcher = null;
     }
 
     // ---- helpers ----
@@ -423,19 +409,7 @@ public final class EtcdStore implements AutoCloseable {
     }
 
     private <T> T await(CompletableFuture<T> future) throws StoreException {
-        Duration timeout = settings.requestTimeout();
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new StoreException("etcd did not answer within " + timeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw new StoreException("etcd: " + cause.getMessage(), cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted");
-        }
+        return EtcdCalls.await(future, settings.requestTimeout());
     }
 
     private static boolean isCompacted(Throwable error) {

@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * The {@code etcd} configuration store, registered by name in
- * {@code META-INF/services/io.fulcrum.control.store.ConfigStoreFactory} of this module: a node
+ * {@code META-INF/services/io.fulcrum.core.config.store.StoreType} of this module: a node
  * whose file says {@code store: {etcd: {...}}} follows the configuration kept in etcd
  * ({@link EtcdConfigStore}).
  */

@@ -8,7 +8,8 @@ import io.fulcrum.control.store.ConfigStore;
 import io.fulcrum.control.store.ConfigStoreFactory;
 import io.fulcrum.control.store.StoreContext;
 import io.fulcrum.core.config.FulcrumConfig;
-import io.fulcrum.core.config.store.StoreConfig;
+import io.fulcrum.core.config.store.EtcdStoreConfig;
+import io.fulcrum.core.config.store.StoreType;
 import io.fulcrum.core.extension.ExtensionConfig;
 import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
@@ -31,18 +32,17 @@ class EtcdStoreSettingsTest {
 
     @Test
     void etcdIsRegisteredByNameNextToFile() {
-        assertThat(ConfigStoreFactory.registry().names()).containsExactly("etcd", "file");
-        assertThat(ConfigStoreFactory.registry().get("etcd")).isInstanceOf(EtcdStoreFactory.class);
+        assertThat(StoreType.registry().names()).containsExactly("etcd", "file");
+        assertThat(StoreType.registry().get("etcd")).isInstanceOf(EtcdStoreFactory.class);
     }
 
     @Test
     void theStoreSectionIsOpenedByItsName(@TempDir Path dir) throws Exception {
         Path boot = Files.writeString(dir.resolve("boot.yaml"), "server: {host: lb-1}\n");
-        StoreConfig store = ConfigLoader.parse("""
+        ExtensionConfig<StoreType<?>> chosen = ConfigLoader.parse("""
                 server: {host: lb-1}
                 store: {etcd: {endpoints: ["http://127.0.0.1:1"], prefix: /by-name, connectTimeout: 100ms}}
                 """, "t").store();
-        ExtensionConfig<ConfigStoreFactory<?>> chosen = store.extension();
         assertThat(chosen.name()).isEqualTo("etcd");
         CompileCheck none = (FulcrumConfig c) -> java.util.List.of();
         try (ConfigStore opened = ConfigStoreFactory.open(chosen, new StoreContext(boot, none))) {
@@ -57,7 +57,7 @@ class EtcdStoreSettingsTest {
         assertThat(ConfigLoader.parse("""
                 listeners: [{name: web, bind: "127.0.0.1:18081", routes: [{name: all, pool: app}]}]
                 pools: [{name: app, backends: [{address: "127.0.0.1:1001"}]}]
-                """, "t").store().kind()).isEqualTo("file");
+                """, "t").store()).isEqualTo(ExtensionConfig.of(StoreType.FILE));
         // Without a store, a file that accepts no traffic is refused; with one, it is a bootstrap.
         assertThatThrownBy(() -> ConfigLoader.parse("server: {host: lb-1}\n", "t"))
                 .hasMessageContaining("at least one listener is required");
@@ -69,10 +69,39 @@ class EtcdStoreSettingsTest {
                     endpoints: ["http://127.0.0.1:2379", "http://127.0.0.2:2379"]
                     requestTimeout: 3s
                 """, "t").store();
-        assertThat(store.kind()).isEqualTo("etcd");
-        assertThat(store.etcd().endpoints()).hasSize(2);
-        assertThat(store.etcd().prefix()).isEqualTo("/fulcrum");
-        assertThat(store.etcd().requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(store.name()).isEqualTo("etcd");
+        EtcdStoreConfig etcd = EtcdStoreConfig.chosenIn(store);
+        assertThat(etcd.endpoints()).hasSize(2);
+        assertThat(etcd.prefix()).isEqualTo("/fulcrum");
+        assertThat(etcd.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void theShortFormNamesTheStoreWithItsDefaultsWhichEtcdRefusesForWantOfEndpoints() {
+        assertThatThrownBy(() -> ConfigLoader.parse("server: {host: lb-1}\nstore: etcd\n", "t"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).singleElement()
+                        .satisfies(x -> {
+                            assertThat(x.path()).isEqualTo("store.etcd.endpoints");
+                            assertThat(x.line()).isEqualTo(2);
+                        }));
+    }
+
+    @Test
+    void aSettingEtcdDoesNotHaveIsRefusedAtItsLineAndColumn() {
+        String yaml = """
+                server: {host: lb-1}
+                store:
+                  etcd:
+                    endpoints: ["http://127.0.0.1:2379"]
+                    endpiont: x
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "t")).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).singleElement().satisfies(x -> {
+                assertThat(x.path()).isEqualTo("store.etcd.endpiont");
+                assertThat(x.line()).isEqualTo(5);
+                assertThat(x.column()).isEqualTo(5);
+            });
+        });
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.fulcrum.core.config.cluster.ClusterConfig;
 import io.fulcrum.core.config.cluster.ControlledPoolConfig;
 import io.fulcrum.core.config.cluster.ControllerConfig;
 import io.fulcrum.core.config.cluster.StickyPeersConfig;
+import io.fulcrum.core.config.store.EtcdStoreConfig;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -113,7 +114,7 @@ final class ClusterConfigValidator {
         if (c.capacity() < 1) {
             error.accept("cluster.capacity", "must be at least 1 (got " + c.capacity() + ")");
         }
-        if (c.etcd() == null && config.store().etcd() == null) {
+        if (c.etcd() == null && EtcdStoreConfig.chosenIn(config.store()) == null) {
             error.accept("cluster.etcd", "a cluster member needs an etcd: set cluster.etcd or store.etcd");
         } else if (c.etcd() != null && c.etcd().endpoints().isEmpty()) {
             error.accept("cluster.etcd.endpoints", "at least one endpoint is needed");

@@ -19,6 +19,7 @@ import io.fulcrum.core.config.ServerSettings;
 import io.fulcrum.core.config.StickinessConfig;
 import io.fulcrum.core.config.TimeoutsConfig;
 import io.fulcrum.core.config.TlsConfig;
+import io.fulcrum.core.config.store.StoreType;
 
 import java.net.Inet6Address;
 import java.nio.file.Files;
@@ -115,6 +116,16 @@ public final class ConfigValidator {
             this.sources = sources;
         }
 
+        /**
+         * Whether the configuration is this file itself (the {@code file} store), so that it must
+         * bring the traffic's part. A written store section that could not be bound (an unknown
+         * store, already reported there) is not taken for the file.
+         */
+        private boolean readsItsOwnFile(FulcrumConfig c) {
+            return StoreType.FILE.equals(c.store().name())
+                    && (!sources.has("store") || sources.has(SourceMap.field("store", StoreType.FILE)));
+        }
+
         void check(FulcrumConfig c) {
             checkServer(c.server(), "server");
             checkAccessLog(c.accessLog(), "accessLog");
@@ -133,7 +144,7 @@ public final class ConfigValidator {
 
             Set<String> usedPools = new HashSet<>(L4ConfigValidator.poolsUsed(c));
             if (c.listeners().isEmpty() && c.virtualServices().isEmpty() && !c.dns().enabled()
-                    && c.store().etcd() == null) {
+                    && readsItsOwnFile(c)) {
                 // A node may be only a DNS server (a GSLB tier); otherwise it must accept some traffic.
                 // With a store, the file is only the bootstrap: the traffic's part comes from the store.
                 error("listeners", "at least one listener is required (or a virtual service, or dns.listen)");

@@ -1,7 +1,7 @@
 package io.fulcrum.control.config;
 
-import io.fulcrum.control.store.ConfigStoreFactory;
-import io.fulcrum.core.config.store.StoreConfig;
+import io.fulcrum.core.config.store.StoreType;
+import io.fulcrum.core.extension.ExtensionConfig;
 
 import java.util.function.BiConsumer;
 
@@ -15,7 +15,7 @@ final class StoreConfigValidator {
     private StoreConfigValidator() {
     }
 
-    static void check(StoreConfig store, String path, BiConsumer<String, String> error) {
-        ExtensionChecks.check(path, store.extension(), ConfigStoreFactory.registry(), error);
+    static void check(ExtensionConfig<StoreType<?>> store, String path, BiConsumer<String, String> error) {
+        ExtensionChecks.check(path, store, StoreType.registry(), error);
     }
 }

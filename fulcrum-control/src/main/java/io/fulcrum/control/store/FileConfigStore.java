@@ -5,6 +5,7 @@ import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.control.reload.ConfigFileWatcher;
 import io.fulcrum.core.config.InvalidFieldException;
+import io.fulcrum.core.config.store.StoreType;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class FileConfigStore implements ConfigStore {
 
         @Override
         public String name() {
-            return "file";
+            return StoreType.FILE;
         }
 
         @Override

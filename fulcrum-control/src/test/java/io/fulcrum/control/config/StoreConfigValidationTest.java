@@ -1,5 +1,8 @@
 package io.fulcrum.control.config;
 
+import io.fulcrum.control.store.FileConfigStore;
+import io.fulcrum.core.config.store.StoreType;
+import io.fulcrum.core.extension.ExtensionConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +20,7 @@ class StoreConfigValidationTest {
         assertThat(ConfigLoader.parse("""
                 listeners: [{name: web, bind: "127.0.0.1:18081", routes: [{name: all, pool: app}]}]
                 pools: [{name: app, backends: [{address: "127.0.0.1:1001"}]}]
-                """, "t").store().kind()).isEqualTo("file");
+                """, "t").store()).isEqualTo(ExtensionConfig.of(StoreType.FILE));
         // Without a store, a file that accepts no traffic is refused.
         assertThatThrownBy(() -> ConfigLoader.parse("server: {host: lb-1}\n", "t"))
                 .hasMessageContaining("at least one listener is required");
@@ -33,9 +36,40 @@ class StoreConfigValidationTest {
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "t")).isInstanceOfSatisfying(ConfigException.class, e -> {
             assertThat(e.errors()).singleElement().satisfies(x -> {
                 assertThat(x.path()).isEqualTo("store");
-                assertThat(x.line()).isEqualTo(2);
+                assertThat(x.line()).isEqualTo(3);
                 assertThat(x.message()).isEqualTo("unknown configuration store \"etcd\"; known: file");
             });
+        });
+    }
+
+    @Test
+    void theFileStoreIsWrittenByItsNameAloneOrWithItsTypedSettings() throws Exception {
+        String traffic = """
+                listeners: [{name: web, bind: "127.0.0.1:18081", routes: [{name: all, pool: app}]}]
+                pools: [{name: app, backends: [{address: "127.0.0.1:1001"}]}]
+                """;
+        assertThat(ConfigLoader.parse(traffic + "store: file\n", "t").store())
+                .isEqualTo(ExtensionConfig.of(StoreType.FILE));
+        assertThat(ConfigLoader.parse(traffic + "store: {file: {path: other.yaml}}\n", "t").store())
+                .isEqualTo(new ExtensionConfig<>(StoreType.FILE, new FileConfigStore.Settings("other.yaml")));
+    }
+
+    @Test
+    void theFileStoresSettingsAreValidatedByItsFactoryAtTheirLineAndColumn() {
+        String yaml = """
+                listeners: [{name: web, bind: "127.0.0.1:18081", routes: [{name: all, pool: app}]}]
+                pools: [{name: app, backends: [{address: "127.0.0.1:1001"}]}]
+                store:
+                  file: {path: " ", paht: x}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "t")).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.errors()).extracting(ConfigError::path).containsExactlyInAnyOrder("store.file.path",
+                    "store.file.paht");
+            assertThat(e.errors()).filteredOn(x -> x.path().equals("store.file.paht")).singleElement()
+                    .satisfies(x -> {
+                        assertThat(x.line()).isEqualTo(4);
+                        assertThat(x.column()).isEqualTo(21);
+                    });
         });
     }
 }

@@ -2,6 +2,7 @@ package io.fulcrum.control.store;
 
 import io.fulcrum.control.config.ConfigException;
 import io.fulcrum.control.reload.ReloadResult;
+import io.fulcrum.core.config.store.StoreType;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.extension.ExtensionConfig;
 import org.junit.jupiter.api.Test;
@@ -37,18 +38,18 @@ class FileConfigStoreTest {
 
     @Test
     void fileIsTheBuiltInStoreAndABlankPathIsRefused() {
-        assertThat(ConfigStoreFactory.registry().names()).contains("file");
-        assertThat(ConfigStoreFactory.registry().validate(new ExtensionConfig<>("file", new FileConfigStore.Settings(" "))))
+        assertThat(StoreType.registry().names()).contains("file");
+        assertThat(StoreType.registry().validate(new ExtensionConfig<>("file", new FileConfigStore.Settings(" "))))
                 .extracting(e -> e.field() + ": " + e.reason())
                 .containsExactly("file.path: blank: name the configuration file, or leave path out");
         // No path: the node's own file, what a configuration without a store section means.
-        assertThat(ConfigStoreFactory.registry().validate(ExtensionConfig.of("file"))).isEmpty();
+        assertThat(StoreType.registry().validate(ExtensionConfig.of("file"))).isEmpty();
     }
 
     @Test
     void loadsTheFileAndHandsOnEveryChangeValidOrNot(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("fulcrum.yaml"), yaml(1));
-        ConfigStoreFactory<?> factory = ConfigStoreFactory.registry().get("file");
+        StoreType<?> factory = StoreType.registry().get("file");
         List<FulcrumConfig> candidates = new CopyOnWriteArrayList<>();
         List<ConfigException> refusals = new CopyOnWriteArrayList<>();
         try (ConfigStore store = ((FileConfigStore.Factory) factory).open(new FileConfigStore.Settings(file.toString()), null)) {

@@ -1,6 +1,7 @@
 package io.fulcrum.core.balance;
 
 import io.fulcrum.core.config.InvalidFieldException;
+import io.fulcrum.core.extension.NamedFactory;
 import io.fulcrum.core.extension.NoSettings;
 
 import java.math.BigInteger;
@@ -19,24 +20,10 @@ public final class BuiltInAlgorithms {
     }
 
     /** A built-in algorithm: one selector per tier over a shared {@link PoolView}. */
-    abstract static class Tiered<S extends Record> implements BalancerFactory<S> {
-
-        private final String name;
-        private final Class<S> settingsType;
+    abstract static class Tiered<S extends Record> extends NamedFactory<S> implements BalancerFactory<S> {
 
         Tiered(String name, Class<S> settingsType) {
-            this.name = name;
-            this.settingsType = settingsType;
-        }
-
-        @Override
-        public final String name() {
-            return name;
-        }
-
-        @Override
-        public final Class<S> settingsType() {
-            return settingsType;
+            super(name, settingsType);
         }
 
         /** The algorithm over one tier. */
@@ -45,120 +32,98 @@ public final class BuiltInAlgorithms {
         @Override
         public final LoadBalancer create(S settings, BalancerSpec spec) {
             PoolView pool = new PoolView(spec.backends(), spec.weightBound(), ChangeWatch.over(spec.backends()));
-            return new TieredBalancer(name, selector(settings, spec, pool, Tier.PRIMARY),
+            return new TieredBalancer(name(), selector(settings, spec, pool, Tier.PRIMARY),
                     selector(settings, spec, pool, Tier.BACKUP));
         }
     }
 
+    /** How an algorithm without settings builds its selector over one tier. */
+    @FunctionalInterface
+    interface PlainSelector {
+        Selector over(PoolView pool, Tier tier, BalancerSpec spec);
+    }
+
+    /** A built-in algorithm without settings: its name and how it builds a selector. */
+    abstract static class Plain extends Tiered<NoSettings> {
+
+        private final PlainSelector selector;
+
+        Plain(String name, PlainSelector selector) {
+            super(name, NoSettings.class);
+            this.selector = selector;
+        }
+
+        @Override
+        final Selector selector(NoSettings s, BalancerSpec spec, PoolView pool, Tier tier) {
+            return selector.over(pool, tier, spec);
+        }
+    }
+
     /** {@code round-robin}: each backend in turn, weights ignored. */
-    public static final class RoundRobinFactory extends Tiered<NoSettings> {
+    public static final class RoundRobinFactory extends Plain {
 
         /** Its name; also the algorithm of a pool that names none. */
         public static final String NAME = "round-robin";
 
         public RoundRobinFactory() {
-            super(NAME, NoSettings.class);
-        }
-
-        @Override
-        Selector selector(NoSettings s, BalancerSpec spec, PoolView pool, Tier tier) {
-            return new RoundRobin(pool, tier);
+            super(NAME, (pool, tier, spec) -> new RoundRobin(pool, tier));
         }
     }
 
     /** {@code weighted-round-robin}: interleaved turns in proportion to the weights. */
-    public static final class WeightedRoundRobinFactory extends Tiered<NoSettings> {
+    public static final class WeightedRoundRobinFactory extends Plain {
         public WeightedRoundRobinFactory() {
-            super("weighted-round-robin", NoSettings.class);
-        }
-
-        @Override
-        Selector selector(NoSettings s, BalancerSpec spec, PoolView pool, Tier tier) {
-            return new WeightedRoundRobin(pool, tier);
+            super("weighted-round-robin", (pool, tier, spec) -> new WeightedRoundRobin(pool, tier));
         }
     }
 
     /** {@code smooth-weighted-round-robin}: nginx's smooth weighted turns. */
-    public static final class SmoothWeightedRoundRobinFactory extends Tiered<NoSettings> {
+    public static final class SmoothWeightedRoundRobinFactory extends Plain {
         public SmoothWeightedRoundRobinFactory() {
-            super("smooth-weighted-round-robin", NoSettings.class);
-        }
-
-        @Override
-        Selector selector(NoSettings s, BalancerSpec spec, PoolView pool, Tier tier) {
-            return new SmoothWeightedRoundRobin(pool, tier);
+            super("smooth-weighted-round-robin", (pool, tier, spec) -> new SmoothWeightedRoundRobin(pool, tier));
         }
     }
 
     /** {@code least-connections}: fewest requests in flight relative to weight. */
-    public static final class LeastConnectionsFactory extends Tiered<NoSettings> {
+    public static final class LeastConnectionsFactory extends Plain {
         public LeastConnectionsFactory() {
-            super("least-connections", NoSettings.class);
-        }
-
-        @Override
-        Selector selector(NoSettings s, BalancerSpec spec, PoolView pool, Tier tier) {
-            return new LeastConnections(pool, tier);
+            super("least-connections", (pool, tier, spec) -> new LeastConnections(pool, tier));
         }
     }
 
     /** {@code least-response-time}: shortest recent response time. */
-    public static final class LeastResponseTimeFactory extends Tiered<NoSettings> {
+    public static final class LeastResponseTimeFactory extends Plain {
         public LeastResponseTimeFactory() {
-            super("least-response-time", NoSettings.class);
-        }
-
-        @Override
-        Selector selector(NoSettings s, BalancerSpec spec, PoolView pool, Tier tier) {
-            return new LeastResponseTime(pool, tier);
+            super("least-response-time", (pool, tier, spec) -> new LeastResponseTime(pool, tier));
         }
     }
 
     /** {@code power-of-two}: the less loaded of two random backends. */
-    public static final class PowerOfTwoFactory extends Tiered<NoSettings> {
+    public static final class PowerOfTwoFactory extends Plain {
         public PowerOfTwoFactory() {
-            super("power-of-two", NoSettings.class);
-        }
-
-        @Override
-        Selector selector(NoSettings s, BalancerSpec spec, PoolView pool, Tier tier) {
-            return new PowerOfTwoChoices(pool, tier);
+            super("power-of-two", (pool, tier, spec) -> new PowerOfTwoChoices(pool, tier));
         }
     }
 
     /** {@code random}: weighted random. */
-    public static final class RandomFactory extends Tiered<NoSettings> {
+    public static final class RandomFactory extends Plain {
         public RandomFactory() {
-            super("random", NoSettings.class);
-        }
-
-        @Override
-        Selector selector(NoSettings s, BalancerSpec spec, PoolView pool, Tier tier) {
-            return new WeightedRandom(pool, tier);
+            super("random", (pool, tier, spec) -> new WeightedRandom(pool, tier));
         }
     }
 
     /** {@code source-ip-hash}: the client address hashed onto the weighted backends. */
-    public static final class SourceIpHashFactory extends Tiered<NoSettings> {
+    public static final class SourceIpHashFactory extends Plain {
         public SourceIpHashFactory() {
-            super("source-ip-hash", NoSettings.class);
-        }
-
-        @Override
-        Selector selector(NoSettings s, BalancerSpec spec, PoolView pool, Tier tier) {
-            return new SourceIpHash(pool, tier);
+            super("source-ip-hash", (pool, tier, spec) -> new SourceIpHash(pool, tier));
         }
     }
 
     /** {@code locality-weighted-round-robin}: weighted turns, this node's host first, then its site. */
-    public static final class LocalityWeightedRoundRobinFactory extends Tiered<NoSettings> {
+    public static final class LocalityWeightedRoundRobinFactory extends Plain {
         public LocalityWeightedRoundRobinFactory() {
-            super("locality-weighted-round-robin", NoSettings.class);
-        }
-
-        @Override
-        Selector selector(NoSettings s, BalancerSpec spec, PoolView pool, Tier tier) {
-            return new LocalityWeightedRoundRobin(pool, tier, spec.localHost(), spec.localSite());
+            super("locality-weighted-round-robin", (pool, tier, spec) ->
+                    new LocalityWeightedRoundRobin(pool, tier, spec.localHost(), spec.localSite()));
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.List;
  * @param gslb      GSLB site state: this site, the other sites, site-state peers, hand-off
  * @param dns       the authoritative DNS server and GSLB records (off when absent)
  * @param admin     the admin API, dashboard and metrics server (absent: not served)
- * @param store     where the configuration comes from: the file (absent) or etcd
+ * @param store     where the configuration comes from: a store by name with its settings
+ *                  ({@link io.fulcrum.core.config.store.StoreType}); absent, the file
  * @param cluster   this node as a cluster member: id, roles, lease (absent: a node alone)
  * @param controller  the cluster controller's statistics and weights (absent: off)
  * @param stickyPeers sticky sessions shared with peer proxies (absent: off)
@@ -35,7 +36,7 @@ public record FulcrumConfig(
         GslbConfig gslb,
         DnsConfig dns,
         AdminConfig admin,
-        io.fulcrum.core.config.store.StoreConfig store,
+        @RestartRequired io.fulcrum.core.extension.ExtensionConfig<io.fulcrum.core.config.store.StoreType<?>> store,
         io.fulcrum.core.config.cluster.ClusterConfig cluster,
         io.fulcrum.core.config.cluster.ControllerConfig controller,
         io.fulcrum.core.config.cluster.StickyPeersConfig stickyPeers,
@@ -46,7 +47,7 @@ public record FulcrumConfig(
         cluster = cluster == null ? io.fulcrum.core.config.cluster.ClusterConfig.off() : cluster;
         controller = controller == null ? io.fulcrum.core.config.cluster.ControllerConfig.off() : controller;
         stickyPeers = stickyPeers == null ? io.fulcrum.core.config.cluster.StickyPeersConfig.off() : stickyPeers;
-        store = store == null ? io.fulcrum.core.config.store.StoreConfig.file() : store;
+        store = store == null ? io.fulcrum.core.extension.ExtensionConfig.of(io.fulcrum.core.config.store.StoreType.FILE) : store;
         admin = admin == null ? AdminConfig.disabled() : admin;
         server = server == null ? ServerSettings.defaults() : server;
         accessLog = accessLog == null ? AccessLogConfig.defaults() : accessLog;

@@ -2,6 +2,7 @@ package io.fulcrum.core.config.dns;
 
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.extension.ExtensionConfig;
+import io.fulcrum.core.extension.NamedFactory;
 import io.fulcrum.core.extension.NoSettings;
 
 import java.time.Duration;
@@ -45,25 +46,12 @@ public final class BuiltInPolicySteps {
     }
 
     /** The shared part of every built-in step. */
-    abstract static class Typed<S extends Record> implements PolicyStep<S> {
-        private final String name;
-        private final Class<S> settingsType;
+    abstract static class Typed<S extends Record> extends NamedFactory<S> implements PolicyStep<S> {
         private final Role role;
 
         Typed(String name, Class<S> settingsType, Role role) {
-            this.name = name;
-            this.settingsType = settingsType;
+            super(name, settingsType);
             this.role = role;
-        }
-
-        @Override
-        public final String name() {
-            return name;
-        }
-
-        @Override
-        public final Class<S> settingsType() {
-            return settingsType;
         }
 
         @Override

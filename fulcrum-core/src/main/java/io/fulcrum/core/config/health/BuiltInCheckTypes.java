@@ -1,6 +1,7 @@
 package io.fulcrum.core.config.health;
 
 import io.fulcrum.core.config.InvalidFieldException;
+import io.fulcrum.core.extension.NamedFactory;
 import io.fulcrum.core.extension.NoSettings;
 
 import java.util.ArrayList;
@@ -28,24 +29,10 @@ public final class BuiltInCheckTypes {
     private static final Set<String> RECORD_TYPES = Set.of("A", "AAAA", "CNAME", "TXT", "MX", "NS", "SRV", "PTR", "SOA");
 
     /** The shared part of every built-in type. */
-    abstract static class Named<S extends Record> implements CheckType<S> {
-
-        private final String name;
-        private final Class<S> settingsType;
+    abstract static class Named<S extends Record> extends NamedFactory<S> implements CheckType<S> {
 
         Named(String name, Class<S> settingsType) {
-            this.name = name;
-            this.settingsType = settingsType;
-        }
-
-        @Override
-        public final String name() {
-            return name;
-        }
-
-        @Override
-        public final Class<S> settingsType() {
-            return settingsType;
+            super(name, settingsType);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.store;
 
+import io.fulcrum.core.extension.ExtensionConfig;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -41,6 +43,17 @@ public record EtcdStoreConfig(List<String> endpoints, String prefix, EtcdTlsConf
     /** Settings for these endpoints, everything else by default. */
     public static EtcdStoreConfig of(List<String> endpoints, String prefix) {
         return new EtcdStoreConfig(endpoints, prefix, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * The etcd settings of a {@code store} section: those of the store it names when that store
+     * takes etcd settings (the {@code etcd} store, whatever it is registered as), else {@code null}.
+     */
+    public static EtcdStoreConfig chosenIn(ExtensionConfig<StoreType<?>> store) {
+        return StoreType.registry().find(store.name())
+                .filter(f -> f.settingsType() == EtcdStoreConfig.class)
+                .map(f -> (EtcdStoreConfig) f.settings(store.settings()))
+                .orElse(null);
     }
 
     @Override
