@@ -14,7 +14,8 @@ import io.fulcrum.core.config.dns.DnsConfig;
 import io.fulcrum.core.config.gslb.GslbConfig;
 import io.fulcrum.core.config.l4.L4TimeoutsConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
-import io.fulcrum.core.config.store.StoreConfig;
+import io.fulcrum.core.config.store.StoreType;
+import io.fulcrum.core.extension.ExtensionConfig;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class FulcrumConfigBuilder {
     private GslbConfig gslb;
     private DnsConfig dns;
     private AdminConfig admin;
-    private StoreConfig store;
+    private ExtensionConfig<StoreType<?>> store;
     private ClusterConfig cluster;
     private ControllerConfig controller;
     private StickyPeersConfig stickyPeers;
@@ -113,7 +114,7 @@ public final class FulcrumConfigBuilder {
         return this;
     }
 
-    public FulcrumConfigBuilder store(StoreConfig value) {
+    public FulcrumConfigBuilder store(ExtensionConfig<StoreType<?>> value) {
         this.store = value;
         return this;
     }
