@@ -191,6 +191,8 @@ def push_to_serving(rounds, key, values):
         letter = "B" if letter == "A" else "A"
         done = [None, None, None]
         t0 = time.monotonic()
+        if os.environ.get("TRACE"):  # wall clock of each write, to read against the nodes' logs
+            log("put %s at %.3f" % (letter, time.time()))
         gateway_put(key, values[letter])
 
         def poll(i):
@@ -199,6 +201,9 @@ def push_to_serving(rounds, key, values):
                 if serving(i + 1, letter):
                     done[i] = time.monotonic()
                     return
+                # A pause between polls: three busy pollers on two cores took the CPU the
+                # nodes need to apply the change and doubled the figure.
+                time.sleep(0.002)
         threads = [threading.Thread(target=poll, args=(i,)) for i in range(3)]
         for t in threads:
             t.start()
@@ -330,4 +335,4 @@ if __name__ == "__main__":
         main()
         ok = True
     finally:
-        stop(keep=not ok)
+        stop(keep=not ok or bool(os.environ.get("KEEP")))
