@@ -159,7 +159,16 @@ public final class CtlCommand implements Callable<Integer> {
             return calls;
         }
 
-        abstract JsonNode run(AdminClient client) throws IOException;
+        /**
+         * Calls the node and returns its answer. By default the one endpoint given to the
+         * constructor, with no parameters and no body; commands that send something override it.
+         */
+        JsonNode run(AdminClient client) throws IOException {
+            if (calls.size() != 1) {
+                throw new IllegalStateException(spec.name() + " calls " + calls + ": it must say how");
+            }
+            return client.call(calls.getFirst(), null, null);
+        }
 
         /** Prints the answer as a table (default: pretty JSON). */
         void table(PrintWriter out, JsonNode answer) throws IOException {
@@ -198,20 +207,12 @@ public final class CtlCommand implements Callable<Integer> {
         Status() {
             super(ApiEndpoint.STATUS);
         }
-
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.STATUS, null, null);
-        }
     }
 
     @Command(name = "services", description = "Virtual services (HTTP listeners, and L4 services when the router runs).")
     static final class Services extends Action {
         Services() {
             super(ApiEndpoint.SERVICES);
-        }
-
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.SERVICES, null, null);
         }
 
         @Override
@@ -227,10 +228,6 @@ public final class CtlCommand implements Callable<Integer> {
             super(ApiEndpoint.LISTENERS);
         }
 
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.LISTENERS, null, null);
-        }
-
         @Override
         void table(PrintWriter out, JsonNode a) {
             Table.print(out, a, List.of(col("NAME", "name"), col("BIND", "bind"), col("ADDRESS", "boundAddress"),
@@ -242,10 +239,6 @@ public final class CtlCommand implements Callable<Integer> {
     static final class Routes extends Action {
         Routes() {
             super(ApiEndpoint.ROUTES);
-        }
-
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.ROUTES, null, null);
         }
 
         @Override
@@ -260,10 +253,6 @@ public final class CtlCommand implements Callable<Integer> {
     static final class Pools extends Action {
         Pools() {
             super(ApiEndpoint.POOLS);
-        }
-
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.POOLS, null, null);
         }
 
         @Override
@@ -385,10 +374,6 @@ public final class CtlCommand implements Callable<Integer> {
             super(ApiEndpoint.GSLB_SITES);
         }
 
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.GSLB_SITES, null, null);
-        }
-
         @Override
         void table(PrintWriter out, JsonNode a) {
             Table.print(out, a, List.of(col("SITE", "name"), col("LOCAL", "local"), col("UP", "up"),
@@ -415,10 +400,6 @@ public final class CtlCommand implements Callable<Integer> {
             super(ApiEndpoint.CLUSTER_NODES);
         }
 
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.CLUSTER_NODES, null, null);
-        }
-
         @Override
         void table(PrintWriter out, JsonNode a) {
             out.println("leader: " + (a.path("leader").isNull() ? "(none)" : a.path("leader").asText()));
@@ -435,10 +416,6 @@ public final class CtlCommand implements Callable<Integer> {
             super(ApiEndpoint.CLUSTER_LEADER);
         }
 
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.CLUSTER_LEADER, null, null);
-        }
-
         @Override
         void table(PrintWriter out, JsonNode a) {
             Table.print(out, AdminClient.JSON.createArrayNode().add(a), List.of(col("LEADER", "leader"),
@@ -452,20 +429,12 @@ public final class CtlCommand implements Callable<Integer> {
         Handoff() {
             super(ApiEndpoint.GSLB_HANDOFF);
         }
-
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.GSLB_HANDOFF, null, null);
-        }
     }
 
     @Command(name = "stats", description = "The cluster controller: leader, per pool the load and the last publication.")
     static final class ClusterStats extends Action {
         ClusterStats() {
             super(ApiEndpoint.CLUSTER_STATS);
-        }
-
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.CLUSTER_STATS, null, null);
         }
 
         @Override
@@ -721,10 +690,6 @@ public final class CtlCommand implements Callable<Integer> {
         Reload() {
             super(ApiEndpoint.RELOAD);
         }
-
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.RELOAD, null, null);
-        }
     }
 
     @Command(name = "validate", description = "Validate a configuration file on the server, without applying it.")
@@ -764,20 +729,12 @@ public final class CtlCommand implements Callable<Integer> {
         State() {
             super(ApiEndpoint.STATE);
         }
-
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.STATE, null, null);
-        }
     }
 
     @Command(name = "endpoints", description = "Every endpoint of the admin API (GET /api/v1/help).")
     static final class Endpoints extends Action {
         Endpoints() {
             super(ApiEndpoint.HELP);
-        }
-
-        JsonNode run(AdminClient c) throws IOException {
-            return c.call(ApiEndpoint.HELP, null, null);
         }
 
         @Override
