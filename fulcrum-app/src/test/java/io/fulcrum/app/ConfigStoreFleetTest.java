@@ -1,16 +1,16 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Closer;
 import io.fulcrum.app.StoreFleet.Node;
 import io.fulcrum.testsupport.EtcdProcess;
 import io.fulcrum.testsupport.FulcrumProcess;
 import io.fulcrum.testsupport.NamedBackend;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.fulcrum.app.StoreFleet.WITHIN;
@@ -25,26 +25,16 @@ class ConfigStoreFleetTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        toClose.add(c);
-        return c;
-    }
 
     @Test
     void aPushServesOnThreeNodesAndTrafficOutlivesEtcd() throws Exception {
-        EtcdProcess etcd = closing(EtcdProcess.single());
-        NamedBackend a = closing(NamedBackend.start("a"));
-        NamedBackend b = closing(NamedBackend.start("b"));
-        StoreFleet fleet = closing(new StoreFleet(dir, "/fleet", List.of(etcd.endpoint())));
+        EtcdProcess etcd = closer.add(EtcdProcess.single());
+        NamedBackend a = closer.add(NamedBackend.start("a"));
+        NamedBackend b = closer.add(NamedBackend.start("b"));
+        StoreFleet fleet = closer.add(new StoreFleet(dir, "/fleet", List.of(etcd.endpoint())));
         fleet.startAll();
 
         // Nothing in etcd yet: the nodes run on their bootstrap. A push reaches all three.

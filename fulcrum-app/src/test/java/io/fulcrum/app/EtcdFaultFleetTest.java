@@ -1,9 +1,10 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Closer;
 import io.fulcrum.testsupport.EtcdCluster;
 import io.fulcrum.testsupport.EtcdProcess;
 import io.fulcrum.testsupport.NamedBackend;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,19 +35,9 @@ class EtcdFaultFleetTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        toClose.add(c);
-        return c;
-    }
 
     /** A client sending {@code GET /} through the nodes in turn, one request after another, counting the failures. */
     private static final class Load implements AutoCloseable {
@@ -93,15 +84,15 @@ class EtcdFaultFleetTest {
 
     @Test
     void trafficOutlivesEveryEtcdMemberAndPushesArriveWithAQuorumAndAfterTheRestart() throws Exception {
-        EtcdCluster etcd = closing(EtcdCluster.threeMembers());
-        NamedBackend a = closing(NamedBackend.start("a"));
-        NamedBackend b = closing(NamedBackend.start("b"));
-        StoreFleet fleet = closing(new StoreFleet(dir, "/faults", etcd.endpoints()));
+        EtcdCluster etcd = closer.add(EtcdCluster.threeMembers());
+        NamedBackend a = closer.add(NamedBackend.start("a"));
+        NamedBackend b = closer.add(NamedBackend.start("b"));
+        StoreFleet fleet = closer.add(new StoreFleet(dir, "/faults", etcd.endpoints()));
         fleet.push(a);
         fleet.startAll();
         fleet.awaitServingEverywhere("a");
 
-        Load load = closing(new Load(fleet));
+        Load load = closer.add(new Load(fleet));
         load.await(100);
 
         // One member down: two of three are a quorum, a push is taken and reaches every node.

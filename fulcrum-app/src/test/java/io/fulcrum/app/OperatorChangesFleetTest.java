@@ -1,12 +1,13 @@
 package io.fulcrum.app;
 
+import io.fulcrum.testsupport.Closer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fulcrum.app.StoreFleet.Node;
 import io.fulcrum.testsupport.EtcdProcess;
 import io.fulcrum.testsupport.FulcrumProcess;
 import io.fulcrum.testsupport.NamedBackend;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,20 +33,10 @@ class OperatorChangesFleetTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
     private StoreFleet fleet;
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        toClose.add(c);
-        return c;
-    }
 
     private JsonNode backend(Node n, String name) throws IOException, InterruptedException {
         return fleet.read(n, "pools/web/backends/" + name);
@@ -69,10 +60,10 @@ class OperatorChangesFleetTest {
 
     @Test
     void aChangeThroughOneNodeIsTheFleetsShowsOnEveryEventStreamAndOutlivesARestartAndARaceLosesWith409() throws Exception {
-        EtcdProcess etcd = closing(EtcdProcess.single());
-        NamedBackend a = closing(NamedBackend.start("a"));
-        NamedBackend b = closing(NamedBackend.start("b"));
-        fleet = closing(new StoreFleet(dir, "/ops", List.of(etcd.endpoint())));
+        EtcdProcess etcd = closer.add(EtcdProcess.single());
+        NamedBackend a = closer.add(NamedBackend.start("a"));
+        NamedBackend b = closer.add(NamedBackend.start("b"));
+        fleet = closer.add(new StoreFleet(dir, "/ops", List.of(etcd.endpoint())));
         fleet.push(a, b);
         fleet.startAll();
         fleet.awaitAnswering();
@@ -83,7 +74,7 @@ class OperatorChangesFleetTest {
 
         // Drained through node 1's API: no node sends it anything new.
         List<String> streamed = new java.util.concurrent.CopyOnWriteArrayList<>();
-        AutoCloseable stream = closing(fleet.eventStream(all[2], streamed));
+        AutoCloseable stream = closer.add(fleet.eventStream(all[2], streamed));
         HttpResponse<String> drained = fleet.admin(all[0], "POST", "pools/web/backends/a/drain", "{}");
         assertThat(drained.statusCode()).as(drained.body()).isEqualTo(200);
         for (Node n : all) {
