@@ -1,5 +1,6 @@
 package io.fulcrum.proxy;
 
+import io.fulcrum.proxy.runtime.BackendConnectSettings;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
@@ -311,8 +312,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Whether two pool settings open backend connections the same way. */
     private static boolean sameConnections(io.fulcrum.core.config.PoolConfig a, io.fulcrum.core.config.PoolConfig b) {
-        return a.protocol().equals(b.protocol()) && java.util.Objects.equals(a.tls(), b.tls())
-                && a.proxyProtocol().equals(b.proxyProtocol());
+        return BackendConnectSettings.of(a).equals(BackendConnectSettings.of(b));
     }
 
     /** Sets the GSLB redirect hand-off used when a listener cannot serve a request ({@code null}: none). */

@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.proxy.runtime.BackendConnectSettings;
 import io.fulcrum.core.backend.Backend;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,6 +37,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
      * opened: a connection opened before its pool's protocol, TLS or PROXY header changed is not reused.
      */
     int generation;
+    /** The pool settings it was opened with; a pool that now connects otherwise does not reuse it. */
+    BackendConnectSettings openedWith;
     /** Reads this connection's TCP_INFO now and then, for the backend's RTT and retransmissions. */
     private final TcpInfoSampler tcpInfo = new TcpInfoSampler();
 

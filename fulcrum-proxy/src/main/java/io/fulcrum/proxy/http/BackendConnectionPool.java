@@ -1,5 +1,6 @@
 package io.fulcrum.proxy.http;
 
+import io.fulcrum.proxy.runtime.BackendConnectSettings;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.proxy.ReadSizing;
@@ -51,29 +52,29 @@ public final class BackendConnectionPool {
         loop.scheduleWithFixedDelay(this::closeExpired, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** An idle, open connection to {@code backend}, most recently used first; null when there is none. */
-    BackendConnection acquire(Backend backend) {
-        return acquire(backend, null);
-    }
-
     /**
-     * Like {@link #acquire(Backend)}; with {@code proxiedFor} (a pool that sends PROXY headers) only
-     * a connection opened for that same client is reused.
+     * An idle, open connection to {@code backend} that {@code pool} would have opened the same way,
+     * most recently used first; null when there is none. With {@code proxiedFor} (a pool that sends
+     * PROXY headers) only a connection opened for that same client is reused. An idle connection
+     * opened with other connect settings (a reload changed them, and this request came before
+     * {@link #retire} reached this loop) is closed rather than reused.
      */
-    BackendConnection acquire(Backend backend, HttpProxyHandler proxiedFor) {
+    BackendConnection acquire(Backend backend, PoolRuntime pool, HttpProxyHandler proxiedFor) {
         ArrayDeque<BackendConnection> q = idle.get(backend);
         if (q == null) {
             return null;
         }
+        BackendConnectSettings wanted = pool.connectSettings();
         BackendConnection c;
-        if (proxiedFor != null) {
-            return ProxyProtocolSupport.takePrivate(q, proxiedFor);
-        }
-        while ((c = q.pollLast()) != null) {
+        while ((c = proxiedFor != null ? ProxyProtocolSupport.takePrivate(q, proxiedFor) : q.pollLast()) != null) {
             c.idle = false;
-            if (c.channel.isActive()) {
+            if (!c.channel.isActive()) {
+                continue;
+            }
+            if (c.openedWith == wanted || c.openedWith.equals(wanted)) {
                 return c;
             }
+            c.channel.close();
         }
         return null;
     }
@@ -104,6 +105,7 @@ public final class BackendConnectionPool {
     /** Opens a new connection; the future completes on this pool's event loop. */
     ChannelFuture connect(Backend backend, PoolRuntime pool, BackendConnection conn) {
         conn.generation = generation(backend);
+        conn.openedWith = pool.connectSettings();
         Bootstrap b = byConnectTimeout.computeIfAbsent(pool.connectTimeoutMillis(), ms -> bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, ms)));
         if (!PoolConfig.HTTP1.equals(pool.config().protocol())) {

@@ -339,7 +339,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         b.requestStarted();
         counted = true;
         HttpProxyHandler proxiedFor = "none".equals(pool.config().proxyProtocol()) ? null : client;
-        BackendConnection c = connectTunnel ? null : client.backendPool.acquire(b, proxiedFor);
+        BackendConnection c = connectTunnel ? null : client.backendPool.acquire(b, pool, proxiedFor);
         if (c != null) {
             attach(c);
             return;

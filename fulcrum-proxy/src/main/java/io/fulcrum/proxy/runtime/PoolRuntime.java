@@ -24,6 +24,7 @@ public final class PoolRuntime {
     private final LoadBalancer balancer;
     private final WaitQueue queue;
     private final io.fulcrum.proxy.tls.BackendTls backendTls;
+    private final BackendConnectSettings connectSettings;
 
     final long connectTimeoutMillis;
     final long responseTimeoutNanos;
@@ -39,6 +40,7 @@ public final class PoolRuntime {
                 io.fulcrum.proxy.tls.BackendTls backendTls) {
         this.backendTls = backendTls;
         this.config = config;
+        this.connectSettings = BackendConnectSettings.of(config);
         this.backends = List.copyOf(backends);
         this.backendsByName = backends.stream()
                 .collect(java.util.stream.Collectors.toUnmodifiableMap(Backend::name, b -> b));
@@ -63,6 +65,8 @@ public final class PoolRuntime {
     public long keepAliveIdleNanos() { return keepAliveIdleNanos; }
     /** TLS towards this pool's backends, or {@code null} for cleartext. */
     public io.fulcrum.proxy.tls.BackendTls backendTls() { return backendTls; }
+    /** How this pool opens backend connections; an idle connection opened otherwise is not reused. */
+    public BackendConnectSettings connectSettings() { return connectSettings; }
 
     /**
      * Feeds one failed attempt to passive health; true when it ejected the backend, which is then
