@@ -132,4 +132,5 @@ EOF
 
 deb=$out/fulcrum_${debversion}_${arch}.deb
 dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$deb" > /dev/null
+rm -rf "$stage" "$generated" # 250 MB that the package now holds
 echo "$deb"

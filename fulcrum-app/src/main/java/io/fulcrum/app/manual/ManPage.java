@@ -93,13 +93,14 @@ public final class ManPage {
     }
 
     /**
-     * The description's (or header's) first clause, up to the first {@code ". "} or {@code ": "}:
+     * The header's (or description's) first clause, up to the first {@code ". "} or {@code ": "}:
      * the one-line summary of NAME and of the command lists.
      */
     static String summary(CommandSpec command) {
-        String first = firstLine(command.usageMessage().description());
+        // picocli's header is the one-line summary where a command has one (help does).
+        String first = firstLine(command.usageMessage().header());
         if (first.isEmpty()) {
-            first = firstLine(command.usageMessage().header());
+            first = firstLine(command.usageMessage().description());
         }
         if (first.isEmpty()) {
             return command.name();
