@@ -72,9 +72,20 @@ public final class RunCommand implements Callable<Integer> {
             description = "Write the process id here while serving (for `fulcrum reload --pid-file`); removed on exit.")
     private Path pidFile;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Keep state files here instead of beside the configuration file: "
+                    + "admin.stateFile, when relative, is resolved in DIR (the Debian package: /var/lib/fulcrum).")
+    private Path stateDir;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (stateDir != null && !java.nio.file.Files.isDirectory(stateDir)) {
+            // Found now rather than at the first operator change, whose write would fail.
+            err.println("fulcrum: --state-dir " + stateDir + ": not a directory");
+            err.flush();
+            return ExitCodes.FAILURE;
+        }
         StoreFollower follower;
         try {
             follower = StoreFollower.open(config.file());
@@ -118,8 +129,8 @@ public final class RunCommand implements Callable<Integer> {
                 .server().shutdownGrace().plus(STOP_MARGIN))) {
             FulcrumNode created;
             try {
-                created = follower == null ? FulcrumNode.create(loaded, config.file())
-                        : FulcrumNode.createFollowingStore(loaded, config.file());
+                created = follower == null ? FulcrumNode.create(loaded, config.file(), stateDir)
+                        : FulcrumNode.createFollowingStore(loaded, config.file(), stateDir);
             } catch (RuntimeException e) {
                 return cannotStart(err, checked, e);
             }

@@ -74,11 +74,22 @@ public final class AdminState implements UnaryOperator<FulcrumConfig> {
      * and set aside, never fatal: the node starts on its configuration alone.
      */
     public static AdminState open(FulcrumConfig config, Path configFile) {
+        return open(config, configFile, null);
+    }
+
+    /**
+     * Opens the state of a node as {@link #open(FulcrumConfig, Path)} does, with a relative
+     * {@code admin.stateFile} resolved in {@code stateDir} instead when that is given
+     * ({@code fulcrum run --state-dir}: a package keeps its configuration read-only in
+     * {@code /etc} and its state in {@code /var/lib}).
+     */
+    public static AdminState open(FulcrumConfig config, Path configFile, Path stateDir) {
         AdminConfig admin = config.admin();
         if (!admin.enabled()) {
             return none();
         }
-        Path file = resolve(admin.stateFile(), configFile);
+        Path file = stateDir == null ? resolve(admin.stateFile(), configFile)
+                : stateDir.toAbsolutePath().resolve(admin.stateFile());
         StateData data = StateData.empty();
         if (Files.exists(file)) {
             try {

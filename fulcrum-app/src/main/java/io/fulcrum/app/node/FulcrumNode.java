@@ -76,7 +76,17 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
      * @param configFile the file it was read from ({@code null} when it came from elsewhere)
      */
     public static FulcrumNode create(FulcrumConfig config, Path configFile) {
-        return create(config, configFile, configFile);
+        return create(config, configFile, configFile, null);
+    }
+
+    /**
+     * Builds a node as {@link #create(FulcrumConfig, Path)} does, keeping its state (a relative
+     * {@code admin.stateFile}) in {@code stateDir} rather than beside the configuration file.
+     *
+     * @param stateDir where state files go ({@code null}: beside the configuration file)
+     */
+    public static FulcrumNode create(FulcrumConfig config, Path configFile, Path stateDir) {
+        return create(config, configFile, configFile, stateDir);
     }
 
     /**
@@ -87,11 +97,16 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
      * @param bootstrapFile the bootstrap file (relative paths, the state file, the status view)
      */
     public static FulcrumNode createFollowingStore(FulcrumConfig config, Path bootstrapFile) {
-        return create(config, bootstrapFile, null);
+        return createFollowingStore(config, bootstrapFile, null);
     }
 
-    private static FulcrumNode create(FulcrumConfig config, Path configFile, Path reloadFile) {
-        AdminState adminState = AdminState.open(config, configFile);
+    /** {@link #createFollowingStore(FulcrumConfig, Path)} with state files in {@code stateDir} ({@code null}: beside the file). */
+    public static FulcrumNode createFollowingStore(FulcrumConfig config, Path bootstrapFile, Path stateDir) {
+        return create(config, bootstrapFile, null, stateDir);
+    }
+
+    private static FulcrumNode create(FulcrumConfig config, Path configFile, Path reloadFile, Path stateDir) {
+        AdminState adminState = AdminState.open(config, configFile, stateDir);
         // Cluster mode: the operator's changes are the fleet's, read from etcd before the first overlay.
         OperatorStateLink operatorState = OperatorStateLink.open(config, configFile, adminState);
         FulcrumNode node = new FulcrumNode(config, configFile, reloadFile, adminState);
