@@ -90,7 +90,16 @@ final class PoolMonitor {
         Map<Backend, BackendHealth> next = new LinkedHashMap<>();
         for (Backend b : live) {
             BackendHealth bh = backends.get(b);
-            next.put(b, bh != null ? bh : new BackendHealth(b));
+            if (bh == null) {
+                bh = new BackendHealth(b);
+                if (old != null) {
+                    // It joins a pool already in service (a reload, the admin API, the autoscaler): it ramps
+                    // up like one that comes back, instead of taking its full share of new connections at once.
+                    bh.wasAvailable = Boolean.FALSE;
+                    bh.joining = true;
+                }
+            }
+            next.put(b, bh);
         }
         for (Map.Entry<Backend, BackendHealth> e : backends.entrySet()) {
             if (!next.containsKey(e.getKey())) {
@@ -350,8 +359,12 @@ final class PoolMonitor {
         boolean available = b.state() == BackendState.UP && !ejected;
         if (bh.wasAvailable != null && !bh.wasAvailable && available && !h.slowStart().isZero()) {
             bh.slowStartSince = now;
-            ctx.events().publish("backend.slow-start", subject(b), "back in service: weight ramps up over "
-                    + h.slowStart().toMillis() + " ms", Map.of("slowStart", h.slowStart().toMillis() + "ms"));
+            ctx.events().publish("backend.slow-start", subject(b), (bh.joining ? "joined the pool" : "back in service")
+                    + ": weight ramps up over " + h.slowStart().toMillis() + " ms",
+                    Map.of("slowStart", h.slowStart().toMillis() + "ms"));
+        }
+        if (available) {
+            bh.joining = false;
         }
         bh.wasAvailable = available;
 
