@@ -1,6 +1,7 @@
 package io.fulcrum.health;
 
 import io.fulcrum.core.backend.Backend;
+import io.fulcrum.health.agent.AgentReport;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.backend.CheckReport;
 import io.fulcrum.core.backend.WeightOrigin;
@@ -190,6 +191,12 @@ final class PoolMonitor {
         d.put("detail", res.detail());
         d.put("totalMs", String.format(java.util.Locale.ROOT, "%.1f", res.totalNanos() / 1e6));
         return d;
+    }
+
+    /** The backend's latest agent report while reports are fresh, else {@code null}. */
+    synchronized AgentReport agentReport(Backend b) {
+        BackendHealth bh = backends.get(b);
+        return bh == null || bh.agentStale ? null : bh.report;
     }
 
     // ---- the tick: agents, adaptive weights, rules, schedules, slow start -------------------------------------

@@ -95,7 +95,7 @@ final class PoolScaler {
     private volatile int currentSize;
     private volatile int desiredSize;
     private volatile Map<String, Object> status = Map.of();
-    private boolean closed;
+    private volatile boolean closed;
     /** The pool's {@code health.slowStart} (the health service ramps new members over it). */
     private Duration slowStart;
 

@@ -233,27 +233,25 @@ public final class ScaleService implements NodeService, ScaleControl {
         }
     }
 
+    /**
+     * Stops the scaler and closes every pool's provisioner, without waiting for the scaler thread: the
+     * node closes its services under its own lock, which a scaler thread applying a membership waits for.
+     */
     @Override
     public void close() {
         ScheduledExecutorService s;
         synchronized (this) {
             s = scaler;
+            scaler = null;
         }
         if (s == null) {
             return;
         }
-        try {
-            s.submit(() -> {
-                scalers.values().forEach(PoolScaler::close);
-                scalers.clear();
-                view = List.of();
-            }).get(CALL_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("scale: closing the pool scalers: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         s.shutdownNow();
+        for (PoolScaler ps : view) {
+            ps.close();
+        }
+        view = List.of();
         actions.shutdown();
     }
 }
