@@ -33,7 +33,7 @@ final class ScaleCommand implements Callable<Integer> {
                 "Missing scale command (status, pause, resume or set)");
     }
 
-    private static final List<Table.Column> POOL_COLUMNS = List.of(col("POOL", "pool"), col("CURRENT", "current"),
+    private static final List<Table.Column> POOL_COLUMNS = List.of(col("POOL", "pool"), col("PROVISIONER", "provisioner"), col("CURRENT", "current"),
             col("DESIRED", "desired"), col("MIN", "min"), col("MAX", "max"), col("METRIC", "metric"),
             col("PAUSED", "paused"), col("SET", "operatorSize"), col("DRY_RUN", "dryRun"), col("ACTION", "action"),
             col("COOLDOWN_UNTIL", "cooldownUntil"), col("LAST_DECISION", "lastDecision.reason"));
