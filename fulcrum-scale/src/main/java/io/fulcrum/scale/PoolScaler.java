@@ -90,6 +90,8 @@ final class PoolScaler {
     private Instant nextEvaluation;
     private Decision last;
     private String lastTold;
+    /** Why the last scale-in found no member to remove, as last told (told once until it changes). */
+    private String lastSkipTold;
     private final Deque<SizePoint> sizes = new ArrayDeque<>();
     private final Deque<Map<String, Object>> steps = new ArrayDeque<>();
     private volatile int currentSize;
@@ -217,8 +219,8 @@ final class PoolScaler {
 
     private void tellDecision(Decision d, LoadSample load) {
         String key = d.current() + ">" + d.desired() + ":" + d.change() + ":" + (d.held() != null);
-        if (key.equals(lastTold) && !d.acts()) {
-            return;
+        if (key.equals(lastTold) && (!d.acts() || policy.dryRun())) {
+            return; // told already (a dry run's change is the same decision every interval)
         }
         lastTold = key;
         Map<String, String> details = new LinkedHashMap<>();
@@ -332,13 +334,13 @@ final class PoolScaler {
         if (victims.isEmpty()) {
             String why = candidates.isEmpty() ? "no member started by the provisioner to remove (the file's "
                     + "backends are never scaled in)" : "it is the last member that takes traffic";
-            String key = "no-victim:" + why;
-            if (!key.equals(lastTold)) {
-                lastTold = key;
+            if (!why.equals(lastSkipTold)) {
+                lastSkipTold = why;
                 step("scale.in.skipped", pool, "scale-in by " + n + " not done: " + why, Map.of());
             }
             return;
         }
+        lastSkipTold = null;
         action = "drain " + String.join(", ", victims.stream().map(Backend::name).toList());
         pendingResults = victims.size();
         for (Backend b : victims) {
