@@ -114,6 +114,9 @@ final class PoolScaler {
         this.actions = actions;
         this.home = home;
         this.engine = new DecisionEngine(policy);
+        // What the provisioner does on its own (a member that exited and was restarted) goes to the event log too.
+        provisioner.listen(e -> home.execute(() -> step(e.type(), pool + "/" + e.member().name(), e.detail(),
+                Map.of("address", e.member().address()))));
     }
 
     String pool() {
@@ -148,22 +151,26 @@ final class PoolScaler {
         Provisioner p = provisioner;
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
-            List<Provisioner.Member> found;
+            Provisioner.Listing found;
             try {
                 found = p.list(pool, deadline);
             } catch (RuntimeException e) {
-                LOG.warn("{}: listing the provisioner's members failed: {}", pool, e.toString());
-                found = List.of();
+                found = Provisioner.Listing.failed("the provisioner failed: " + e);
             }
-            List<Provisioner.Member> list = found;
-            home.execute(() -> adopted(list));
+            Provisioner.Listing listing = found == null ? Provisioner.Listing.failed("no answer") : found;
+            home.execute(() -> adopted(listing));
         });
     }
 
-    private void adopted(List<Provisioner.Member> found) {
+    private void adopted(Provisioner.Listing listing) {
         if (closed) {
             return;
         }
+        if (!listing.ok()) {
+            step("scale.action.failed", pool, "listing the members the provisioner runs failed (none taken back): "
+                    + listing.detail(), Map.of());
+        }
+        List<Provisioner.Member> found = listing.members();
         for (Provisioner.Member m : found) {
             if (register(m)) {
                 step("scale.member.adopted", pool + "/" + m.name(), "the provisioner already runs it at "

@@ -133,8 +133,7 @@ public final class ScaleService implements NodeService, ScaleControl {
                             Map.of());
                     continue;
                 }
-                // Generations grow across restarts: a provisioner never takes a new action for a repeated one.
-                ps = new PoolScaler(pc.name(), pc.autoscale(), p, System.currentTimeMillis() * 1000, events, running,
+                ps = new PoolScaler(pc.name(), pc.autoscale(), p, firstGeneration(), events, running,
                         members, signals, actions, scaler);
                 scalers.put(pc.name(), ps);
                 ps.adopt(now);
@@ -143,6 +142,18 @@ public final class ScaleService implements NodeService, ScaleControl {
         }
         view = List.copyOf(scalers.values());
     }
+
+    /**
+     * Where a new pool scaler's generations start: a hundred per second since 2025 began, so they grow
+     * across restarts of the node (a provisioner never takes a new action for a repeated one) and stay
+     * short enough for the member names some provisioners make of them ({@code web-<generation>}).
+     */
+    static long firstGeneration() {
+        return (System.currentTimeMillis() / 1000 - GENERATION_EPOCH_SECONDS) * 100;
+    }
+
+    /** 2025-01-01T00:00:00Z. */
+    private static final long GENERATION_EPOCH_SECONDS = 1_735_689_600L;
 
     private static Provisioner create(ExtensionConfig<ProvisionerFactory<?>> config) {
         return create(ProvisionerFactory.registry().get(config.name()), config.settings());

@@ -103,11 +103,11 @@ public final class DemoConfiguration {
 
     /**
      * The autoscaled demo's YAML text: the same listener, and one pool with no backends of its own
-     * whose members the {@code process} provisioner starts ({@code memberCommand}, with {@code {port}}
-     * and {@code {name}}), tracking {@value #AUTOSCALE_TARGET} requests/s per member between 1 and
+     * whose members the {@code process} provisioner starts ({@code memberCommand}, a program and its
+     * arguments with {@code {port}} and {@code {name}}), tracking {@value #AUTOSCALE_TARGET} requests/s per member between 1 and
      * {@value #AUTOSCALE_MAX} members, with the admin section (its dashboard shows the pool's size).
      */
-    public static String autoscaleYaml(int port, int adminPort, String adminToken, String memberCommand) {
+    public static String autoscaleYaml(int port, int adminPort, String adminToken, List<String> memberCommand) {
         if (port < 1 || port > 65535 || adminPort < 1 || adminPort > 65535) {
             throw new IllegalArgumentException("port out of range: " + port + ", " + adminPort);
         }
@@ -146,7 +146,7 @@ public final class DemoConfiguration {
                     autoscale:
                       provisioner:
                         process:               # each member is a `fulcrum demo-backend` process
-                          command: '%s'
+                          command: %s
                       metric: requestsPerBackend
                       target: %d               # requests/s each member is sized for
                       min: 1
@@ -163,7 +163,7 @@ public final class DemoConfiguration {
                     - name: demo
                       role: admin
                       token: %s
-                """.formatted(port, STICKY_COOKIE, memberCommand.replace("'", "''"), AUTOSCALE_TARGET, AUTOSCALE_MAX, adminPort, adminToken);
+                """.formatted(port, STICKY_COOKIE, yamlList(memberCommand), AUTOSCALE_TARGET, AUTOSCALE_MAX, adminPort, adminToken);
     }
 
     /** Requests per second one member of the autoscaled demo is sized for. */
@@ -172,7 +172,8 @@ public final class DemoConfiguration {
     public static final int AUTOSCALE_MAX = 4;
 
     /** Writes {@link #autoscaleYaml} to {@code fulcrum-demo.yaml} in {@code directory}. */
-    public static Path writeAutoscale(Path directory, int port, int adminPort, String adminToken, String memberCommand)
+    public static Path writeAutoscale(Path directory, int port, int adminPort, String adminToken,
+                                      List<String> memberCommand)
             throws IOException {
         return Files.writeString(directory.resolve("fulcrum-demo.yaml"),
                 autoscaleYaml(port, adminPort, adminToken, memberCommand));
@@ -183,7 +184,7 @@ public final class DemoConfiguration {
      * this process's class path (in a java {@code @argfile} written to {@code directory}, so a long or
      * spaced class path stays one argument), running {@code fulcrum demo-backend}.
      */
-    public static String memberCommand(Path directory) throws IOException {
+    public static List<String> memberCommand(Path directory) throws IOException {
         Path argfile = directory.resolve("demo-backend.args");
         StringBuilder cp = new StringBuilder();
         for (String part : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
@@ -191,7 +192,16 @@ public final class DemoConfiguration {
         }
         Files.writeString(argfile, "-cp \"" + cp.toString().replace("\\", "\\\\") + "\"\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return java + " -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto @" + argfile
-                + " io.fulcrum.app.FulcrumCommand demo-backend --port {port} --name {name}";
+        return List.of(java, "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "@" + argfile,
+                "io.fulcrum.app.FulcrumCommand", "demo-backend", "--port", "{port}", "--name", "{name}");
+    }
+
+    /** A YAML flow sequence of single-quoted strings ({@code ['a', 'it''s']}). */
+    public static String yamlList(List<String> items) {
+        StringBuilder y = new StringBuilder("[");
+        for (String item : items) {
+            y.append(y.length() == 1 ? "" : ", ").append('\'').append(item.replace("'", "''")).append('\'');
+        }
+        return y.append(']').toString();
     }
 }

@@ -7,7 +7,6 @@ import io.fulcrum.testsupport.NamedBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,8 +72,8 @@ public final class InProcessProvisionerFactory implements ProvisionerFactory<InP
             }
 
             @Override
-            public List<Member> list(String pool, Instant deadline) {
-                return new ArrayList<>();
+            public Listing list(String pool, Instant deadline) {
+                return Listing.of(List.of());
             }
 
             @Override
