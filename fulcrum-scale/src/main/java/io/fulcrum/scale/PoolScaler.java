@@ -73,7 +73,7 @@ final class PoolScaler {
     private final Executor actions;
     private final Executor home;
     private AutoscaleConfig policy;
-    private Provisioner provisioner;
+    private final Provisioner provisioner;
     private final DecisionEngine engine;
     /** The last generation used: each action is keyed by a new one, so a repeated action is known. */
     private long generation;
@@ -115,7 +115,7 @@ final class PoolScaler {
         this.home = home;
         this.engine = new DecisionEngine(policy);
         // What the provisioner does on its own (a member that exited and was restarted) goes to the event log too.
-        provisioner.listen(e -> home.execute(() -> step(e.type(), pool + "/" + e.member().name(), e.detail(),
+        provisioner.listen(e -> backHome(() -> step(e.type(), pool + "/" + e.member().name(), e.detail(),
                 Map.of("address", e.member().address()))));
     }
 
@@ -158,7 +158,7 @@ final class PoolScaler {
                 found = Provisioner.Listing.failed("the provisioner failed: " + e);
             }
             Provisioner.Listing listing = found == null ? Provisioner.Listing.failed("no answer") : found;
-            home.execute(() -> adopted(listing));
+            backHome(() -> adopted(listing));
         });
     }
 
@@ -265,7 +265,7 @@ final class PoolScaler {
             Instant deadline = now.plus(policy.startTimeout());
             actions.execute(() -> {
                 Provisioner.Result r = call(() -> p.start(pool, gen, deadline));
-                home.execute(() -> started(gen, r));
+                backHome(() -> started(gen, r));
             });
         }
     }
@@ -406,7 +406,7 @@ final class PoolScaler {
             Instant deadline = now.plus(policy.startTimeout());
             actions.execute(() -> {
                 Provisioner.Result r = call(() -> p.stop(d.member(), d.generation(), deadline));
-                home.execute(() -> stopped(d, r));
+                backHome(() -> stopped(d, r));
             });
         }
     }
@@ -486,7 +486,7 @@ final class PoolScaler {
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
             Provisioner.Result r = call(() -> p.replace(member, gen, deadline));
-            home.execute(() -> replaced(member, gen, r));
+            backHome(() -> replaced(member, gen, r));
         });
     }
 
@@ -597,6 +597,15 @@ final class PoolScaler {
         Provisioner p = provisioner;
         Instant deadline = now().plus(policy.startTimeout());
         actions.execute(() -> call(() -> p.stop(m, gen, deadline)));
+    }
+
+    /** Hands a result back to the scaler thread; after the scaler stopped (the node is closing) it is dropped. */
+    private void backHome(Runnable task) {
+        try {
+            home.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            LOG.debug("{}: the scaler has stopped; a provisioner's result is dropped", pool);
+        }
     }
 
     private static Provisioner.Result call(java.util.function.Supplier<Provisioner.Result> action) {

@@ -219,10 +219,10 @@ class AutoscaleProcessTest {
         URI proxy = URI.create("http://127.0.0.1:" + port + "/");
         try (NamedBackend base = NamedBackend.start("base");
              FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(config(port, base.address(), true), "s.yaml"),
-                     null);
-             PacedLoad load = PacedLoad.start(proxy, 4, 15, Duration.ofSeconds(30), 5_000)) {
+                     null)) {
             Set<Long> before = memberProcesses();
-            node.start();
+            node.start(); // before the load: requests to a proxy not listening yet would fail
+            PacedLoad load = PacedLoad.start(proxy, 4, 15, Duration.ofSeconds(30), 5_000);
             await().atMost(Duration.ofSeconds(20)).until(() -> events(node, "scale.decision").stream()
                     .anyMatch(e -> e.details().get("change").equals("1")));
             Event d = events(node, "scale.decision").stream().filter(e -> e.details().get("change").equals("1"))
@@ -234,7 +234,8 @@ class AutoscaleProcessTest {
             assertThat(node.proxy().runtime().pools().get("web").backends()).extracting(Backend::name)
                     .containsExactly("base");
             assertThat(memberProcesses()).as("member processes started by this test").isSubsetOf(before);
-            assertThat(load.failed()).isZero();
+            load.close();
+            assertThat(load.failed()).as("%s", load.failures()).isZero();
         }
     }
 

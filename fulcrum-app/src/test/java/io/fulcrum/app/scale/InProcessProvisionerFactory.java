@@ -27,7 +27,7 @@ public final class InProcessProvisionerFactory implements ProvisionerFactory<InP
         }
     }
 
-    /** Every member started by any provisioner of this kind, by name (the tests look at them). */
+    /** Every member running now, of any provisioner of this kind, by name (the tests look at them). */
     public static final Map<String, NamedBackend> RUNNING = new ConcurrentHashMap<>();
     private static final AtomicInteger NEXT = new AtomicInteger();
 
@@ -43,6 +43,7 @@ public final class InProcessProvisionerFactory implements ProvisionerFactory<InP
 
     @Override
     public Provisioner create(Settings settings) {
+        java.util.Set<String> mine = ConcurrentHashMap.newKeySet();
         return new Provisioner() {
             @Override
             public Result start(String pool, long generation, Instant deadline) {
@@ -50,6 +51,7 @@ public final class InProcessProvisionerFactory implements ProvisionerFactory<InP
                 try {
                     NamedBackend b = NamedBackend.start(name);
                     RUNNING.put(name, b);
+                    mine.add(name);
                     return new Result(true, new Member(name, b.address(), Map.of()), "in this JVM");
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -78,6 +80,13 @@ public final class InProcessProvisionerFactory implements ProvisionerFactory<InP
 
             @Override
             public void close() {
+                // Like the process provisioner: its members do not outlive it.
+                for (String name : mine) {
+                    NamedBackend b = RUNNING.remove(name);
+                    if (b != null) {
+                        b.close();
+                    }
+                }
             }
         };
     }

@@ -58,15 +58,17 @@ class LatencyMetricTest {
                         address: 127.0.0.1:%d
                 """.formatted(slow.getAddress().getPort())
                 + ConfigYaml.admin(new ConfigYaml.Token("ops", "read", "latency-test-token-0123456789"));
-        try (FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(yaml, "p99.yaml"), null);
-             PacedLoad load = PacedLoad.start(URI.create("http://127.0.0.1:" + port + "/"), 4, 4,
-                     Duration.ofSeconds(60), 2_000)) {
+        try (FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(yaml, "p99.yaml"), null)) {
             node.start();
+            PacedLoad load = PacedLoad.start(URI.create("http://127.0.0.1:" + port + "/"), 4, 4,
+                    Duration.ofSeconds(60), 2_000);
             await().atMost(Duration.ofSeconds(30)).until(() -> !events(node, "scale.member.added").isEmpty());
             Event out = node.events().latest(500).stream().filter(e -> e.kind().equals("scale.decision")
                     && e.details().get("change").equals("1")).findFirst().orElseThrow();
             assertThat(out.details()).containsEntry("metric", "p99Latency");
             assertThat(Double.parseDouble(out.details().get("value"))).isGreaterThan(150);
+            load.close();
+            assertThat(load.failed()).as("%s", load.failures()).isZero();
         } finally {
             slow.stop(0);
         }

@@ -135,7 +135,8 @@ class ScaleAdminTest {
             List<String> kinds = node.events().latest(200).stream().map(Event::kind).toList();
             assertThat(kinds).contains("scale.set", "scale.resumed", "scale.in.draining", "scale.in.drained",
                     "scale.member.stopped");
-            assertThat(InProcessProvisionerFactory.RUNNING).hasSize(1);
+            // The drained members are stopped after they left the pool.
+            await().atMost(Duration.ofSeconds(10)).until(() -> InProcessProvisionerFactory.RUNNING.size() == 1);
 
             // ctl set N.
             ctl(node, "scale", "set", "web", "2");
