@@ -45,7 +45,7 @@ public final class AdminService implements NodeService {
     private final AdminNode node;
     private final AdminState state;
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private ProxyMetrics metrics;
+    private volatile ProxyMetrics metrics;
     private AdminApi api;
     private volatile TokenAuthenticator auth;
     private volatile AdminConfig config;
@@ -235,6 +235,19 @@ public final class AdminService implements NodeService {
     public Integer fixedWeight(String pool, String backend) {
         var o = state.data().backends().get(pool + "/" + backend);
         return o == null ? null : o.weight();
+    }
+
+    /**
+     * A backend's live numbers (requests/s and latency percentiles over the last seconds) while the
+     * admin server records requests, else {@code null}. Read by the autoscaler's {@code p99Latency}.
+     */
+    public LiveStats.Snapshot liveStats(io.fulcrum.core.backend.Backend b) {
+        ProxyMetrics m = metrics;
+        if (m == null || config == null || !config.enabled()) {
+            return null;
+        }
+        LiveStats.Snapshot s = m.stats(b).snapshot();
+        return s.samples() == 0 ? null : s;
     }
 
     /** The operator's persisted changes. */

@@ -76,6 +76,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-browser-hint", description = "Do not print the hint to open the page in a browser.")
     private boolean noBrowserHint;
 
+    @Option(names = "--autoscale", description = "Autoscale the demo's pool instead: its members are sample backends "
+            + "in processes of their own, started and stopped by the process provisioner as a load comes and goes.")
+    private boolean autoscale;
+
     @Override
     public Integer call() {
         if (port < 0 || port > 65535) {
@@ -90,13 +94,20 @@ public final class DemoCommand implements Callable<Integer> {
         Path directory = null;
         try (StopSignal stop = StopSignal.install(STOP_LIMIT)) {
             try {
-                backends.add(SampleBackend.start("alpha", "#c0392b"));
-                backends.add(SampleBackend.start("beta", "#2471a3"));
-                backends.add(SampleBackend.start("gamma", "#1e8449"));
                 directory = Files.createTempDirectory("fulcrum-demo-");
                 String token = newToken();
-                Path file = DemoConfiguration.write(directory, port == 0 ? freeLoopbackPort() : port, backends,
-                        adminPort == 0 ? freeLoopbackPort() : adminPort, token);
+                int proxyPort = port == 0 ? freeLoopbackPort() : port;
+                int apiPort = adminPort == 0 ? freeLoopbackPort() : adminPort;
+                Path file;
+                if (autoscale) {
+                    file = DemoConfiguration.writeAutoscale(directory, proxyPort, apiPort, token,
+                            DemoConfiguration.memberCommand(directory));
+                } else {
+                    backends.add(SampleBackend.start("alpha", "#c0392b"));
+                    backends.add(SampleBackend.start("beta", "#2471a3"));
+                    backends.add(SampleBackend.start("gamma", "#1e8449"));
+                    file = DemoConfiguration.write(directory, proxyPort, backends, apiPort, token);
+                }
                 FulcrumConfig config = ConfigLoader.load(file);
 
                 try (FulcrumNode node = FulcrumNode.create(config, file)) {
@@ -140,7 +151,12 @@ public final class DemoCommand implements Callable<Integer> {
         String proxyUrl = "http://127.0.0.1:" + proxyAddress.getPort() + "/";
         out.println("proxy: " + proxyUrl);
         out.println("config: " + file);
-        if (!noBrowserHint) {
+        if (autoscale) {
+            out.println("autoscaling pool demo: 1 to " + DemoConfiguration.AUTOSCALE_MAX + " members, "
+                    + DemoConfiguration.AUTOSCALE_TARGET + " requests/s each; each member is a process of its own.");
+            out.println("load: h2load --h1 -D 60 -c 4 --rps 25 " + proxyUrl
+                    + "  (100 requests/s for a minute: the pool grows, then shrinks by draining when it ends)");
+        } else if (!noBrowserHint) {
             out.println("Open " + proxyUrl + " in a browser and reload a few times: alpha, beta and gamma answer "
                     + "in the ratio 1:2:3. " + proxyUrl + "sticky keeps you on one backend (cookie "
                     + DemoConfiguration.STICKY_COOKIE + ").");

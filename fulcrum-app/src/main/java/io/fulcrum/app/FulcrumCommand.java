@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
                 ReloadCommand.class,
                 ValidateCommand.class,
                 DemoCommand.class,
+                DemoBackendCommand.class,
                 HandoffCommand.class,
                 AgentCommand.class,
                 io.fulcrum.admin.cli.CtlCommand.class,

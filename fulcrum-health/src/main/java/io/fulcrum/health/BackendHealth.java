@@ -27,6 +27,8 @@ final class BackendHealth {
     volatile long slowStartSince;
     /** Whether it could take requests at the previous tick (null before the first tick). */
     Boolean wasAvailable;
+    /** It joined a pool already monitored and has not taken requests yet (its slow start says so). */
+    boolean joining;
     /** Whether it was ejected by passive health at the previous tick. */
     boolean wasEjected;
 

@@ -261,6 +261,15 @@ public final class HealthService implements NodeService, HealthContext {
         return importance.get(pool);
     }
 
+    /**
+     * The latest report of the host agent of a backend whose pool polls agents ({@code health.agent}),
+     * while reports are fresh; {@code null} otherwise. Read by the autoscaler's {@code hostCpu}.
+     */
+    public io.fulcrum.health.agent.AgentReport agentReport(Backend b) {
+        PoolMonitor m = monitors.get(b.pool());
+        return m == null ? null : m.agentReport(b);
+    }
+
     @Override
     public synchronized void close() {
         for (PoolMonitor m : monitors.values()) {

@@ -1,6 +1,7 @@
 package io.fulcrum.health;
 
 import io.fulcrum.core.backend.Backend;
+import io.fulcrum.health.agent.AgentReport;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.backend.CheckReport;
 import io.fulcrum.core.backend.WeightOrigin;
@@ -90,7 +91,16 @@ final class PoolMonitor {
         Map<Backend, BackendHealth> next = new LinkedHashMap<>();
         for (Backend b : live) {
             BackendHealth bh = backends.get(b);
-            next.put(b, bh != null ? bh : new BackendHealth(b));
+            if (bh == null) {
+                bh = new BackendHealth(b);
+                if (old != null) {
+                    // It joins a pool already in service (a reload, the admin API, the autoscaler): it ramps
+                    // up like one that comes back, instead of taking its full share of new connections at once.
+                    bh.wasAvailable = Boolean.FALSE;
+                    bh.joining = true;
+                }
+            }
+            next.put(b, bh);
         }
         for (Map.Entry<Backend, BackendHealth> e : backends.entrySet()) {
             if (!next.containsKey(e.getKey())) {
@@ -181,6 +191,12 @@ final class PoolMonitor {
         d.put("detail", res.detail());
         d.put("totalMs", String.format(java.util.Locale.ROOT, "%.1f", res.totalNanos() / 1e6));
         return d;
+    }
+
+    /** The backend's latest agent report while reports are fresh, else {@code null}. */
+    synchronized AgentReport agentReport(Backend b) {
+        BackendHealth bh = backends.get(b);
+        return bh == null || bh.agentStale ? null : bh.report;
     }
 
     // ---- the tick: agents, adaptive weights, rules, schedules, slow start -------------------------------------
@@ -350,8 +366,12 @@ final class PoolMonitor {
         boolean available = b.state() == BackendState.UP && !ejected;
         if (bh.wasAvailable != null && !bh.wasAvailable && available && !h.slowStart().isZero()) {
             bh.slowStartSince = now;
-            ctx.events().publish("backend.slow-start", subject(b), "back in service: weight ramps up over "
-                    + h.slowStart().toMillis() + " ms", Map.of("slowStart", h.slowStart().toMillis() + "ms"));
+            ctx.events().publish("backend.slow-start", subject(b), (bh.joining ? "joined the pool" : "back in service")
+                    + ": weight ramps up over " + h.slowStart().toMillis() + " ms",
+                    Map.of("slowStart", h.slowStart().toMillis() + "ms"));
+        }
+        if (available) {
+            bh.joining = false;
         }
         bh.wasAvailable = available;
 

@@ -67,6 +67,42 @@ class SchedulesAndRulesTest {
     }
 
     @Test
+    void aBackendThatJoinsARunningPoolRampsItsWeightUp() throws Exception {
+        String pool = """
+                - name: web
+                  health:
+                    slowStart: 1500ms
+                  backends:
+                    - name: a
+                      address: %s
+                      weight: 20
+                """;
+        String joined = pool + """
+                    - name: b
+                      address: %s
+                      weight: 20
+                """;
+        try (FlakyOrigin a = new FlakyOrigin("a"); FlakyOrigin b = new FlakyOrigin("b");
+             HealthFixture f = new HealthFixture()) {
+            f.start(pool.formatted(a.address()));
+            await().atMost(Duration.ofSeconds(2)).until(() -> f.backend("web", "a").weight() == 20);
+            f.reload(joined.formatted(a.address(), b.address()));
+            Backend bb = f.backend("web", "b");
+            List<Integer> weights = new CopyOnWriteArrayList<>();
+            bb.addListener(x -> weights.add(x.weight()));
+            await().atMost(Duration.ofSeconds(2)).until(() -> f.events("backend.slow-start", "web/b").size() == 1);
+            assertThat(f.events("backend.slow-start", "web/b").getFirst().reason()).startsWith("joined the pool");
+            await().atMost(Duration.ofSeconds(5)).until(() -> bb.weightOrigin() == WeightOrigin.CONFIGURED
+                    && bb.weight() == 20);
+            List<Integer> ramp = weights.stream().filter(w -> w > 0 && w < 20).toList();
+            assertThat(ramp).hasSizeGreaterThan(3);
+            assertThat(ramp).isSorted();
+            // The backends of the first configuration took their weight at once: no ramp for a.
+            assertThat(f.events("backend.slow-start", "web/a")).isEmpty();
+        }
+    }
+
+    @Test
     void aTimeWindowRuleHoldsItsBackendsWhileOpen() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String from = HMS.format(now.plusSeconds(2));

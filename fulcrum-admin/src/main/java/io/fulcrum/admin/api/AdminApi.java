@@ -11,6 +11,7 @@ import io.fulcrum.admin.spi.AdminReadable;
 import io.fulcrum.admin.state.AdminState;
 import io.fulcrum.core.event.Event;
 import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.core.scale.ScaleControl;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -118,6 +119,16 @@ public final class AdminApi {
         // Served by the cluster member beside the proxy (fulcrum-app), when the node has a cluster section.
         handlers.put(CLUSTER_NODES, (r, p) -> cluster("cluster/nodes"));
         handlers.put(CLUSTER_LEADER, (r, p) -> cluster("cluster/leader"));
+        handlers.put(SCALE, (r, p) -> scale().scaleStatus());
+        handlers.put(SCALE_PAUSE, (r, p) -> scaleChange(() -> scale().pause(p.get("pool"), r.principal().name())));
+        handlers.put(SCALE_RESUME, (r, p) -> scaleChange(() -> scale().resume(p.get("pool"), r.principal().name())));
+        handlers.put(SCALE_SET, (r, p) -> {
+            Object size = body(r).get("size");
+            if (!(size instanceof Integer n)) {
+                throw new ApiException(400, "size must be a whole number, such as {\"size\": 3}");
+            }
+            return scaleChange(() -> scale().setSize(p.get("pool"), n, r.principal().name()));
+        });
         handlers.put(EXTENSION, (r, p) -> {
             Object snapshot = extension(p.get("extension"));
             if (snapshot == null) {
@@ -188,6 +199,29 @@ public final class AdminApi {
         out.put("endpoints", list);
         out.put("extensions", extensions);
         return out;
+    }
+
+    /** The node's autoscaler, or 404 when none runs. */
+    private ScaleControl scale() {
+        for (NodeService s : node.services()) {
+            if (s instanceof ScaleControl c) {
+                return c;
+            }
+        }
+        throw new ApiException(404, "no autoscaler in this node");
+    }
+
+    /** An operator's change of the autoscaler: a pool without a policy is 404, a size it refuses 422. */
+    private static Object scaleChange(java.util.function.Supplier<Object> change) {
+        try {
+            return change.get();
+        } catch (java.util.NoSuchElementException e) {
+            throw new ApiException(404, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(422, e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiException(503, e.getMessage());
+        }
     }
 
     /** A cluster view, or 404 when this node is not a cluster member. */

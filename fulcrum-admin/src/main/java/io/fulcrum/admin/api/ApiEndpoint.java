@@ -82,6 +82,16 @@ public enum ApiEndpoint {
                     + "addresses, and the leader (404 outside a cluster)"),
     CLUSTER_LEADER("GET", "/api/v1/cluster/leader", Role.READ,
             "The elected leader, its fencing revision, and whether this node leads (404 outside a cluster)"),
+    SCALE("GET", "/api/v1/scale", Role.READ,
+            "Autoscaled pools: policy, current and desired size, members, the last decision and its reason, "
+                    + "the size history and recent steps"),
+    SCALE_PAUSE("POST", "/api/v1/scale/{pool}/pause", Role.ADMIN,
+            "Stop a pool's automatic scaling and healing (actions under way finish)"),
+    SCALE_RESUME("POST", "/api/v1/scale/{pool}/resume", Role.ADMIN,
+            "Give a pool back to its autoscale policy (ends a pause or an operator's size)"),
+    SCALE_SET("POST", "/api/v1/scale/{pool}/set", Role.ADMIN,
+            "Bring a pool to a size and hold it there until resume", Limits.SMALL,
+            Param.body("size", "members, within the policy's min and max (required)")),
     EXTENSION("GET", "/api/v1/{extension}", Role.READ,
             "A read-only view of another service, such as dns/stats or gslb/peers (listed in /api/v1/help)");
 

@@ -43,9 +43,17 @@ public final class SampleBackend implements AutoCloseable {
      * @param colour a CSS colour for its page
      */
     public static SampleBackend start(String name, String colour) throws IOException {
+        return start(name, colour, 0);
+    }
+
+    /**
+     * Starts a backend on {@code 127.0.0.1:port} ({@code 0}: a free port), as {@code fulcrum demo-backend}
+     * does in a process of its own for the autoscaled demo.
+     */
+    public static SampleBackend start(String name, String colour, int port) throws IOException {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(colour, "colour");
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         SampleBackend backend = new SampleBackend(name, colour, server, executor);
         server.createContext("/", backend::handle);

@@ -16,6 +16,11 @@ import io.fulcrum.gslb.SiteStateService;
 import io.fulcrum.health.HealthService;
 import io.fulcrum.l4.service.L4Service;
 import io.fulcrum.proxy.ProxyServer;
+import io.fulcrum.proxy.runtime.PoolRuntime;
+import io.fulcrum.scale.RunningPools;
+import io.fulcrum.scale.ScaleService;
+import io.fulcrum.scale.ScaledMembers;
+import io.fulcrum.core.backend.Backend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +61,8 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
     private final FulcrumConfig startedWith;
     /** The one path every new configuration takes: file watch, SIGHUP, the admin API, a store. */
     private final ConfigReloader reloader;
+    /** Set when {@link #close} begins: the autoscaler applies nothing any more. */
+    private volatile boolean closing;
 
     private FulcrumNode(FulcrumConfig config, Path configFile, Path reloadFile, UnaryOperator<FulcrumConfig> overlay) {
         this.events = new EventLog();
@@ -109,7 +116,9 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         AdminState adminState = AdminState.open(config, configFile, stateDir);
         // Cluster mode: the operator's changes are the fleet's, read from etcd before the first overlay.
         OperatorStateLink operatorState = OperatorStateLink.open(config, configFile, adminState);
-        FulcrumNode node = new FulcrumNode(config, configFile, reloadFile, adminState);
+        // The autoscaler's members come first, then the operator's changes (which may drain or fail one of them).
+        ScaledMembers scaled = new ScaledMembers();
+        FulcrumNode node = new FulcrumNode(config, configFile, reloadFile, c -> adminState.apply(scaled.apply(c)));
         // Services beside the proxy are added here, in start order.
         io.fulcrum.health.HealthService health = new io.fulcrum.health.HealthService(node.proxy, node.events);
         node.add(health);
@@ -133,6 +142,10 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
             operatorState.announceOn(node.events()); // the other nodes' changes, on this node's event log
             node.add(operatorState); // after the admin service, which puts the fleet's changes into service
         }
+        ScaleService scale = new ScaleService(node.events(), node.runningPools(), scaled,
+                new ScaleSignals(admin, health));
+        node.add(scale);
+        node.add(new ScaleMetrics(scale));
         ClusterNode.addTo(node, dns, l4, () -> admin);
         return node;
     }
@@ -261,6 +274,27 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         apply(given);
     }
 
+    /** The pools as the autoscaler sees them: their live backends, and applying its members. */
+    private RunningPools runningPools() {
+        return new RunningPools() {
+            @Override
+            public List<Backend> backends(String pool) {
+                PoolRuntime p = proxy.runtime().pools().get(pool);
+                return p == null ? List.of() : p.backends();
+            }
+
+            @Override
+            public void reapply() throws IOException {
+                synchronized (FulcrumNode.this) {
+                    if (closing) {
+                        throw new IOException("the node is closing");
+                    }
+                    FulcrumNode.this.reapply();
+                }
+            }
+        };
+    }
+
     @Override
     public ProxyServer proxy() {
         return proxy;
@@ -306,6 +340,7 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
     /** Stops reloading, closes the services in reverse order, then shuts the proxy down gracefully. */
     @Override
     public void close() {
+        closing = true;
         reloader.close(); // outside the node's lock: waits for a reload in progress, which takes it
         synchronized (this) {
             closeStarted();

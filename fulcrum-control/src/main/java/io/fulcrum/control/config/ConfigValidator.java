@@ -453,10 +453,13 @@ public final class ConfigValidator {
             atLeast(SourceMap.field(keepAlive, "maxIdlePerBackend"), ka.maxIdlePerBackend(), 0);
             nonNegative(SourceMap.field(keepAlive, "idleTimeout"), ka.idleTimeout());
             HealthConfigValidator.check(pool, p, this::error);
+            AutoscaleConfigValidator.check(pool, p, this::error, this::warn);
 
             String backendsPath = SourceMap.field(p, "backends");
             if (pool.backends().isEmpty()) {
-                error(backendsPath, "at least one backend is required");
+                if (pool.autoscale() == null) { // an autoscaled pool's members may all come from its provisioner
+                    error(backendsPath, "at least one backend is required");
+                }
                 return;
             }
             Map<String, String> names = new HashMap<>();

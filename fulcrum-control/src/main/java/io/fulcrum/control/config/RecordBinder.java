@@ -38,7 +38,7 @@ import java.util.Set;
  * and left to its default, so that one pass finds every binding error.
  *
  * <p>Supported component types: {@code String}, {@code Integer}, {@code Long},
- * {@code Boolean}, {@code Duration} (see {@link ConfigUnits}), {@link HostPort} (from
+ * {@code Double}, {@code Boolean}, {@code Duration} (see {@link ConfigUnits}), {@link HostPort} (from
  * {@code "host:port"}), {@code List<T>}, {@code Map<String, T>}, nested records and
  * {@link ExtensionConfig} (an extension by name, alone or mapped to its settings, whose
  * record type its kind's {@link ExtensionRegistry} gives). {@code Integer}/{@code Long}
@@ -169,6 +169,9 @@ final class RecordBinder {
         if (raw == Boolean.class) {
             return bindBoolean(node, path);
         }
+        if (raw == Double.class) {
+            return bindNumber(node, path);
+        }
         if (raw == Duration.class) {
             return bindDuration(node, path);
         }
@@ -295,6 +298,25 @@ final class RecordBinder {
             return null;
         }
         return v.longValue();
+    }
+
+    /** A number, whole or not ({@code 50}, {@code 0.75}); a quoted one is refused like a quoted integer. */
+    private Double bindNumber(Node node, String path) {
+        if (node instanceof ScalarNode s && s.kind() == YamlTree.Kind.INTEGER) {
+            return s.integer().doubleValue();
+        }
+        if (node instanceof ScalarNode s && s.kind() == YamlTree.Kind.FLOAT) {
+            try {
+                double v = Double.parseDouble(s.text().replace("_", ""));
+                if (Double.isFinite(v)) {
+                    return v;
+                }
+            } catch (NumberFormatException notPlain) {
+                // .inf, .nan: not a usable number
+            }
+        }
+        error(path, node.loc(), "expected a number, got " + describe(node));
+        return null;
     }
 
     private Boolean bindBoolean(Node node, String path) {

@@ -65,6 +65,12 @@ public record FulcrumConfig(
                 admin, store, cluster, controller, stickyPeers, sites);
     }
 
+    /** This configuration with another {@code pools} list. */
+    public FulcrumConfig withPools(List<PoolConfig> otherPools) {
+        return new FulcrumConfig(server, accessLog, listeners, otherPools, l4Timeouts, virtualServices, gslb, dns,
+                admin, store, cluster, controller, stickyPeers, sites);
+    }
+
     /** This configuration with another {@code sites} list. */
     public FulcrumConfig withSites(List<io.fulcrum.core.config.site.SiteConfig> otherSites) {
         return new FulcrumConfig(server, accessLog, listeners, pools, l4Timeouts, virtualServices, gslb, dns,

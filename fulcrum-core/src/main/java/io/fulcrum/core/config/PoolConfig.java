@@ -3,6 +3,7 @@ package io.fulcrum.core.config;
 import io.fulcrum.core.balance.BalancerFactory;
 import io.fulcrum.core.balance.BuiltInAlgorithms;
 import io.fulcrum.core.config.health.PoolHealthConfig;
+import io.fulcrum.core.config.scale.AutoscaleConfig;
 import io.fulcrum.core.extension.ExtensionConfig;
 
 import java.time.Duration;
@@ -28,6 +29,8 @@ import java.util.List;
  * @param proxyProtocol  PROXY protocol header sent first on every backend connection: {@code none} (default),
  *                       {@code v1} or {@code v2}
  * @param health         active checks, agents, adaptive weights, rules and schedules (see docs/health.md)
+ * @param autoscale      the autoscale policy: members started and stopped by a provisioner as the load
+ *                       follows a target (see docs/autoscaling.md); {@code null} = a fixed set of backends
  */
 public record PoolConfig(
         String name,
@@ -43,7 +46,8 @@ public record PoolConfig(
         String protocol,
         BackendTlsConfig tls,
         String proxyProtocol,
-        PoolHealthConfig health) {
+        PoolHealthConfig health,
+        AutoscaleConfig autoscale) {
 
     /** The default backend protocol. */
     public static final String HTTP1 = "http/1.1";
@@ -64,5 +68,11 @@ public record PoolConfig(
         backends = backends == null ? List.of() : List.copyOf(backends);
         proxyProtocol = proxyProtocol == null ? "none" : proxyProtocol;
         health = health == null ? PoolHealthConfig.none() : health;
+    }
+
+    /** This pool with other backends. */
+    public PoolConfig withBackends(List<BackendConfig> otherBackends) {
+        return new PoolConfig(name, algorithm, weightBound, connectTimeout, responseTimeout, retries, queue,
+                passiveHealth, keepAlive, otherBackends, protocol, tls, proxyProtocol, health, autoscale);
     }
 }

@@ -9,6 +9,7 @@ import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.QueueConfig;
 import io.fulcrum.core.config.RetryConfig;
 import io.fulcrum.core.config.health.PoolHealthConfig;
+import io.fulcrum.core.config.scale.AutoscaleConfig;
 import io.fulcrum.core.extension.ExtensionConfig;
 
 import java.time.Duration;
@@ -36,6 +37,7 @@ public final class PoolConfigBuilder {
     private BackendTlsConfig tls;
     private String proxyProtocol;
     private PoolHealthConfig health;
+    private AutoscaleConfig autoscale;
 
     private PoolConfigBuilder(String name) {
         this.name = name;
@@ -52,7 +54,7 @@ public final class PoolConfigBuilder {
                 .connectTimeout(pool.connectTimeout()).responseTimeout(pool.responseTimeout()).retries(pool.retries())
                 .queue(pool.queue()).passiveHealth(pool.passiveHealth()).keepAlive(pool.keepAlive())
                 .backends(pool.backends()).protocol(pool.protocol()).tls(pool.tls())
-                .proxyProtocol(pool.proxyProtocol()).health(pool.health());
+                .proxyProtocol(pool.proxyProtocol()).health(pool.health()).autoscale(pool.autoscale());
     }
 
     /** The balancing algorithm by name, without settings ({@code null}: the default). */
@@ -131,8 +133,13 @@ public final class PoolConfigBuilder {
         return this;
     }
 
+    public PoolConfigBuilder autoscale(AutoscaleConfig value) {
+        this.autoscale = value;
+        return this;
+    }
+
     public PoolConfig build() {
         return new PoolConfig(name, algorithm, weightBound, connectTimeout, responseTimeout, retries, queue,
-                passiveHealth, keepAlive, backends, protocol, tls, proxyProtocol, health);
+                passiveHealth, keepAlive, backends, protocol, tls, proxyProtocol, health, autoscale);
     }
 }

@@ -1,0 +1,128 @@
+package io.fulcrum.admin.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fulcrum.admin.api.ApiEndpoint;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static io.fulcrum.admin.cli.Table.col;
+
+/**
+ * {@code fulcrum ctl scale status|pause|resume|set}: the autoscaler of the node (docs/autoscaling.md).
+ */
+@Command(name = "scale", description = "The autoscaler: sizes and decisions per pool; pause, resume, or set a size.",
+        subcommands = {ScaleCommand.Status.class, ScaleCommand.Pause.class, ScaleCommand.Resume.class,
+                ScaleCommand.Set.class})
+final class ScaleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing scale command (status, pause, resume or set)");
+    }
+
+    private static final List<Table.Column> POOL_COLUMNS = List.of(col("POOL", "pool"), col("PROVISIONER", "provisioner"), col("CURRENT", "current"),
+            col("DESIRED", "desired"), col("MIN", "min"), col("MAX", "max"), col("METRIC", "metric"),
+            col("PAUSED", "paused"), col("SET", "operatorSize"), col("DRY_RUN", "dryRun"), col("ACTION", "action"),
+            col("COOLDOWN_UNTIL", "cooldownUntil"), col("LAST_DECISION", "lastDecision.reason"));
+
+    private static void printPool(PrintWriter out, JsonNode pool) {
+        Table.print(out, AdminClient.JSON.createArrayNode().add(pool), POOL_COLUMNS);
+    }
+
+    @Command(name = "status", description = "Every autoscaled pool: current and desired size, the last decision, members.")
+    static final class Status extends CtlCommand.Action {
+        Status() {
+            super(ApiEndpoint.SCALE);
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            var rows = AdminClient.JSON.createArrayNode();
+            var members = AdminClient.JSON.createArrayNode();
+            a.path("pools").forEach(p -> {
+                rows.add(p);
+                p.path("members").forEach(m -> members.addObject().put("pool", p.path("pool").asText())
+                        .put("name", m.path("name").asText()).put("address", m.path("address").asText())
+                        .put("state", m.path("state").asText())
+                        .put("from", m.path("provisioned").asBoolean() ? "provisioner" : "file")
+                        .put("draining", m.path("draining").asBoolean())
+                        .put("downSince", m.path("downSince").asText("")));
+            });
+            if (rows.isEmpty()) {
+                out.println("no pool has an autoscale policy");
+                return;
+            }
+            Table.print(out, rows, POOL_COLUMNS);
+            out.println();
+            Table.print(out, members, List.of(col("POOL", "pool"), col("MEMBER", "name"), col("ADDRESS", "address"),
+                    col("STATE", "state"), col("FROM", "from"), col("DRAINING", "draining"),
+                    col("DOWN_SINCE", "downSince")));
+        }
+    }
+
+    /** A change of one pool's scaler. */
+    abstract static class PoolAction extends CtlCommand.Action {
+        @Parameters(index = "0", paramLabel = "POOL")
+        String pool;
+
+        PoolAction(ApiEndpoint endpoint) {
+            super(endpoint);
+        }
+
+        @Override
+        JsonNode run(AdminClient client) throws IOException {
+            return client.call(calls().getFirst(), null, body(), pool);
+        }
+
+        Object body() {
+            return null;
+        }
+
+        @Override
+        void table(PrintWriter out, JsonNode a) {
+            printPool(out, a);
+        }
+    }
+
+    @Command(name = "pause", description = "Stop a pool's automatic scaling and healing (actions under way finish).")
+    static final class Pause extends PoolAction {
+        Pause() {
+            super(ApiEndpoint.SCALE_PAUSE);
+        }
+    }
+
+    @Command(name = "resume", description = "Give a pool back to its policy (ends a pause or a set size).")
+    static final class Resume extends PoolAction {
+        Resume() {
+            super(ApiEndpoint.SCALE_RESUME);
+        }
+    }
+
+    @Command(name = "set", description = "Bring a pool to N members and hold it there until resume.")
+    static final class Set extends PoolAction {
+        @Parameters(index = "1", paramLabel = "N")
+        int size;
+
+        Set() {
+            super(ApiEndpoint.SCALE_SET);
+        }
+
+        @Override
+        Object body() {
+            return Map.of("size", size);
+        }
+    }
+}

@@ -1,0 +1,718 @@
+package io.fulcrum.scale;
+
+import io.fulcrum.core.backend.Backend;
+import io.fulcrum.core.backend.BackendState;
+import io.fulcrum.core.config.BackendConfig;
+import io.fulcrum.core.config.HostPort;
+import io.fulcrum.core.config.scale.AutoscaleConfig;
+import io.fulcrum.core.config.scale.MemberTemplateConfig;
+import io.fulcrum.core.event.EventLog;
+import io.fulcrum.core.provision.Provisioner;
+import io.fulcrum.scale.decide.Decision;
+import io.fulcrum.scale.decide.DecisionEngine;
+import io.fulcrum.scale.decide.LoadSample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * The scaler of one pool: reads its load every {@code interval}, decides ({@link DecisionEngine}) and
+ * carries the decision out through the pool's {@link Provisioner}, one action at a time:
+ *
+ * <ul>
+ *   <li><b>scale-out</b>: starts members (one generation each), then registers each in the running
+ *       pool ({@link ScaledMembers}, put into service like a reload); the health service ramps a new
+ *       member's weight over {@code health.slowStart};</li>
+ *   <li><b>scale-in</b>: drains the least loaded members it started (no new sessions; their sticky
+ *       entries expire and requests finish, or {@code drainTimeout} passes), removes them from the
+ *       pool, then stops them; never below {@code min}, never the last member that takes traffic, never
+ *       a backend of the file;</li>
+ *   <li><b>healing</b>: replaces a member that has been down for {@code heal.downFor}, at most
+ *       {@code heal.maxPerHour} an hour.</li>
+ * </ul>
+ * Every step is an event with its reason; with {@code dryRun} only the decisions are.
+ *
+ * <p>Runs on the scaler's one thread ({@code home}); provisioner calls block, so they run on virtual
+ * threads ({@code actions}) and hand their results back to the scaler thread.
+ */
+final class PoolScaler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolScaler.class);
+    /** Size points kept for the dashboard (one per evaluation). */
+    private static final int SIZE_POINTS = 360;
+    /** Steps kept for the status view. */
+    private static final int RECENT_STEPS = 30;
+
+    /** A member on its way out. */
+    private record Draining(Provisioner.Member member, long generation, Instant since, Instant deadline) {
+    }
+
+    /** One point of the size history. */
+    record SizePoint(Instant at, int current, int desired) {
+    }
+
+    private final String pool;
+    private final EventLog events;
+    private final RunningPools running;
+    private final ScaledMembers members;
+    private final PoolLoadMeter meter;
+    private final Executor actions;
+    private final Executor home;
+    private AutoscaleConfig policy;
+    private final Provisioner provisioner;
+    private final DecisionEngine engine;
+    /** The last generation used: each action is keyed by a new one, so a repeated action is known. */
+    private long generation;
+    private boolean paused;
+    private Integer manual;
+    /** What runs now, or {@code null}. */
+    private String action;
+    private int pendingResults;
+    private final Map<String, Provisioner.Member> provisioned = new LinkedHashMap<>();
+    private final Map<String, Draining> draining = new LinkedHashMap<>();
+    private final Map<String, Instant> downSince = new HashMap<>();
+    private final Deque<Instant> heals = new ArrayDeque<>();
+    private final Set<String> healLimitTold = new HashSet<>();
+    private Instant nextEvaluation;
+    private Decision last;
+    private String lastTold;
+    /** Why the last scale-in found no member to remove, as last told (told once until it changes). */
+    private String lastSkipTold;
+    private final Deque<SizePoint> sizes = new ArrayDeque<>();
+    private final Deque<Map<String, Object>> steps = new ArrayDeque<>();
+    private volatile int currentSize;
+    private volatile int desiredSize;
+    private volatile Map<String, Object> status = Map.of();
+    private volatile boolean closed;
+    /** The pool's {@code health.slowStart} (the health service ramps new members over it). */
+    private Duration slowStart;
+
+    PoolScaler(String pool, AutoscaleConfig policy, Provisioner provisioner, long firstGeneration, EventLog events,
+               RunningPools running, ScaledMembers members, LoadSignals signals, Executor actions, Executor home) {
+        this.pool = pool;
+        this.policy = policy;
+        this.provisioner = provisioner;
+        this.generation = firstGeneration;
+        this.events = events;
+        this.running = running;
+        this.members = members;
+        this.meter = new PoolLoadMeter(signals);
+        this.actions = actions;
+        this.home = home;
+        this.engine = new DecisionEngine(policy);
+        // What the provisioner does on its own (a member that exited and was restarted) goes to the event log too.
+        provisioner.listen(e -> backHome(() -> step(e.type(), pool + "/" + e.member().name(), e.detail(),
+                Map.of("address", e.member().address()))));
+    }
+
+    String pool() {
+        return pool;
+    }
+
+    AutoscaleConfig policy() {
+        return policy;
+    }
+
+    int currentSize() {
+        return currentSize;
+    }
+
+    int desiredSize() {
+        return desiredSize;
+    }
+
+    Map<String, Object> status() {
+        return status;
+    }
+
+    /** Takes a changed policy whose provisioner is the same. */
+    void policy(AutoscaleConfig next) {
+        this.policy = next;
+        engine.policy(next);
+    }
+
+    /** Adopts the members the provisioner already runs (after a restart of the node), then starts deciding. */
+    void adopt(Instant now) {
+        action = "adopt the members the provisioner runs";
+        Provisioner p = provisioner;
+        Instant deadline = now.plus(policy.startTimeout());
+        actions.execute(() -> {
+            Provisioner.Listing found;
+            try {
+                found = p.list(pool, deadline);
+            } catch (RuntimeException e) {
+                found = Provisioner.Listing.failed("the provisioner failed: " + e);
+            }
+            Provisioner.Listing listing = found == null ? Provisioner.Listing.failed("no answer") : found;
+            backHome(() -> adopted(listing));
+        });
+    }
+
+    private void adopted(Provisioner.Listing listing) {
+        if (closed) {
+            return;
+        }
+        if (!listing.ok()) {
+            step("scale.action.failed", pool, "listing the members the provisioner runs failed (none taken back): "
+                    + listing.detail(), Map.of());
+        }
+        List<Provisioner.Member> found = listing.members();
+        for (Provisioner.Member m : found) {
+            if (register(m)) {
+                step("scale.member.adopted", pool + "/" + m.name(), "the provisioner already runs it at "
+                        + m.address() + ": taken back into the pool", Map.of());
+            }
+        }
+        if (!found.isEmpty()) {
+            reapply();
+        }
+        action = null;
+    }
+
+    // ---- the tick ---------------------------------------------------------------------------------
+
+    /** One tick of the scaler thread: drains, healing, and an evaluation when one is due. */
+    void tick(Instant now, long nanos) {
+        if (closed) {
+            return;
+        }
+        List<Backend> live = running.backends(pool);
+        progressDrains(now, live);
+        watchHealth(now, live);
+        if (nextEvaluation == null || !now.isBefore(nextEvaluation)) {
+            nextEvaluation = now.plus(policy.interval());
+            evaluate(now, nanos, live);
+        }
+        publishStatus(now, live);
+    }
+
+    private void evaluate(Instant now, long nanos, List<Backend> live) {
+        LoadSample load = meter.read(policy.scaleMetric(), live, nanos);
+        int current = inService(live);
+        if (paused) {
+            remember(now, current, desiredSize);
+            return;
+        }
+        Decision d = engine.decide(now, current, load, manual);
+        last = d;
+        remember(now, current, d.desired());
+        if (action != null) {
+            return; // one action at a time: the recommendation is remembered, nothing more is done now
+        }
+        tellDecision(d, load);
+        if (policy.dryRun()) {
+            return;
+        }
+        if (d.change() > 0) {
+            scaleOut(d.change(), now);
+        } else if (d.change() < 0) {
+            scaleIn(-d.change(), now, live, d);
+        }
+    }
+
+    private void tellDecision(Decision d, LoadSample load) {
+        String key = d.current() + ">" + d.desired() + ":" + d.change() + ":" + (d.held() != null);
+        if (key.equals(lastTold) && (!d.acts() || policy.dryRun())) {
+            return; // told already (a dry run's change is the same decision every interval)
+        }
+        lastTold = key;
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("metric", policy.metric());
+        details.put("value", Double.isNaN(load.value()) ? "" : Double.toString(round(load.value())));
+        details.put("busiest", Double.isNaN(load.busiest()) ? "" : Double.toString(round(load.busiest())));
+        details.put("ready", Integer.toString(load.ready()));
+        details.put("current", Integer.toString(d.current()));
+        details.put("recommended", Integer.toString(d.recommended()));
+        details.put("desired", Integer.toString(d.desired()));
+        details.put("change", Integer.toString(d.change()));
+        details.put("dryRun", Boolean.toString(policy.dryRun()));
+        if (d.held() != null) {
+            details.put("held", d.held());
+        }
+        if (manual != null) {
+            details.put("operatorSize", manual.toString());
+        }
+        String what = d.change() > 0 ? "scale out by " + d.change() : d.change() < 0 ? "scale in by " + -d.change()
+                : d.desired() == d.current() ? "stay at " + d.current() : "wait (" + d.held() + ")";
+        step("scale.decision", pool, (policy.dryRun() ? "dry run, nothing done: " : "") + what + ": " + d.reason(),
+                details);
+    }
+
+    // ---- scale-out ---------------------------------------------------------------------------------
+
+    private void scaleOut(int n, Instant now) {
+        action = "start " + n + " member" + (n == 1 ? "" : "s");
+        pendingResults = n;
+        Provisioner p = provisioner;
+        for (int i = 0; i < n; i++) {
+            long gen = ++generation;
+            step("scale.out.starting", pool, "starting a member through the " + provisionerName() + " provisioner",
+                    Map.of("generation", Long.toString(gen)));
+            Instant deadline = now.plus(policy.startTimeout());
+            actions.execute(() -> {
+                Provisioner.Result r = call(() -> p.start(pool, gen, deadline));
+                backHome(() -> started(gen, r));
+            });
+        }
+    }
+
+    private void started(long gen, Provisioner.Result r) {
+        if (closed) {
+            if (r.ok() && r.member() != null) {
+                stopQuietly(r.member(), gen);
+            }
+            return;
+        }
+        Map<String, String> d = Map.of("generation", Long.toString(gen));
+        if (r.ok() && r.member() != null) {
+            register(r.member());
+            boolean applied = reapply();
+            Duration ramp = slowStart();
+            step("scale.member.added", pool + "/" + r.member().name(), "started at " + r.member().address()
+                    + (r.detail() == null || r.detail().isBlank() ? "" : " (" + r.detail() + ")")
+                    + (applied ? "; in the pool, " + (ramp.isZero() ? "at full weight" : "its weight ramping up over "
+                    + ramp.toMillis() + " ms (slow start)") : "; NOT in the pool: the configuration could not be "
+                    + "applied"), d);
+        } else {
+            step("scale.action.failed", pool, "start failed: " + r.detail(), d);
+        }
+        finishOne();
+    }
+
+    private Duration slowStart() {
+        return slowStart == null ? Duration.ZERO : slowStart;
+    }
+
+    /** The pool's {@code health.slowStart}, over which new members ramp up (for the events); told on every apply. */
+    void slowStart(Duration ramp) {
+        this.slowStart = ramp;
+    }
+
+    /** One of the current action's results is in; the action ends with the last one and the cooldown starts. */
+    private void finishOne() {
+        if (--pendingResults <= 0) {
+            pendingResults = 0;
+            action = null;
+            engine.acted(now());
+            nextEvaluation = null; // decide again soon (the cooldown says whether to act)
+        }
+    }
+
+    // ---- scale-in ----------------------------------------------------------------------------------
+
+    private void scaleIn(int n, Instant now, List<Backend> live, Decision d) {
+        int ready = (int) live.stream().filter(this::inService).filter(b -> b.state() == BackendState.UP).count();
+        List<Backend> candidates = new ArrayList<>();
+        for (Backend b : live) {
+            if (provisioned.containsKey(b.name()) && inService(b)) {
+                candidates.add(b);
+            }
+        }
+        // Members that do not take traffic first (nothing to drain), then the least loaded.
+        candidates.sort(Comparator.comparing((Backend b) -> b.state() == BackendState.UP)
+                .thenComparingDouble(meter::valueOf).thenComparingInt(Backend::activeRequests));
+        List<Backend> victims = new ArrayList<>();
+        for (Backend b : candidates) {
+            if (victims.size() == n) {
+                break;
+            }
+            if (b.state() == BackendState.UP) {
+                if (ready <= 1) {
+                    break; // never the last one that takes traffic
+                }
+                ready--;
+            }
+            victims.add(b);
+        }
+        if (victims.isEmpty()) {
+            String why = candidates.isEmpty() ? "no member started by the provisioner to remove (the file's "
+                    + "backends are never scaled in)" : "it is the last member that takes traffic";
+            if (!why.equals(lastSkipTold)) {
+                lastSkipTold = why;
+                step("scale.in.skipped", pool, "scale-in by " + n + " not done: " + why, Map.of());
+            }
+            return;
+        }
+        lastSkipTold = null;
+        action = "drain " + String.join(", ", victims.stream().map(Backend::name).toList());
+        pendingResults = victims.size();
+        for (Backend b : victims) {
+            long gen = ++generation;
+            Instant deadline = now.plus(policy.drainTimeout());
+            draining.put(b.name(), new Draining(provisioned.get(b.name()), gen, now, deadline));
+            members.state(pool, b.name(), "draining");
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("generation", Long.toString(gen));
+            details.put("deadline", deadline.toString());
+            details.put("value", Double.toString(round(meter.valueOf(b))));
+            step("scale.in.draining", pool + "/" + b.name(), (b.state() == BackendState.UP ? "the least loaded ("
+                    + policy.metric() + " " + round(meter.valueOf(b)) + ")" : "it takes no traffic (" + b.state()
+                    .name().toLowerCase(java.util.Locale.ROOT) + ")") + ": no new sessions; it leaves the pool when "
+                    + "its sticky sessions expired and its requests finished, or at " + deadline, details);
+        }
+        reapply();
+    }
+
+    private void progressDrains(Instant now, List<Backend> live) {
+        if (draining.isEmpty()) {
+            return;
+        }
+        Map<String, Backend> byName = new HashMap<>();
+        live.forEach(b -> byName.put(b.name(), b));
+        boolean changed = false;
+        List<Draining> done = new ArrayList<>();
+        for (Draining d : List.copyOf(draining.values())) {
+            Backend b = byName.get(d.member().name());
+            String why;
+            if (b == null) {
+                why = "it is no longer in the pool";
+            } else if (b.isDrained()) {
+                why = "no sticky sessions and no requests left";
+            } else if (b.state() == BackendState.DOWN && b.activeRequests() == 0) {
+                why = "it failed while draining, with no requests left";
+            } else if (!now.isBefore(d.deadline())) {
+                why = "the drain deadline passed with " + b.activeRequests() + " request(s) in flight";
+            } else {
+                continue;
+            }
+            draining.remove(d.member().name());
+            provisioned.remove(d.member().name());
+            members.remove(pool, d.member().name());
+            changed = true;
+            done.add(d);
+            step("scale.in.drained", pool + "/" + d.member().name(), why + ": removed from the pool after "
+                    + Duration.between(d.since(), now).toMillis() + " ms; stopping it",
+                    Map.of("generation", Long.toString(d.generation())));
+        }
+        if (changed) {
+            reapply();
+        }
+        Provisioner p = provisioner;
+        for (Draining d : done) {
+            Instant deadline = now.plus(policy.startTimeout());
+            actions.execute(() -> {
+                Provisioner.Result r = call(() -> p.stop(d.member(), d.generation(), deadline));
+                backHome(() -> stopped(d, r));
+            });
+        }
+    }
+
+    private void stopped(Draining d, Provisioner.Result r) {
+        Map<String, String> details = Map.of("generation", Long.toString(d.generation()));
+        if (r.ok()) {
+            step("scale.member.stopped", pool + "/" + d.member().name(), "stopped" + (r.detail() == null
+                    || r.detail().isBlank() ? "" : ": " + r.detail()), details);
+        } else {
+            step("scale.action.failed", pool + "/" + d.member().name(), "stop failed: " + r.detail(), details);
+        }
+        if (!closed) {
+            finishOne();
+        }
+    }
+
+    // ---- healing -----------------------------------------------------------------------------------
+
+    private void watchHealth(Instant now, List<Backend> live) {
+        for (Backend b : live) {
+            if (!provisioned.containsKey(b.name()) || draining.containsKey(b.name())) {
+                continue;
+            }
+            if (b.state() == BackendState.DOWN) {
+                downSince.putIfAbsent(b.name(), now);
+            } else {
+                downSince.remove(b.name());
+                healLimitTold.remove(b.name());
+            }
+        }
+        downSince.keySet().retainAll(provisioned.keySet());
+        if (!policy.heal().enabled() || paused || action != null) {
+            return;
+        }
+        while (!heals.isEmpty() && !heals.peekFirst().isAfter(now.minus(Duration.ofHours(1)))) {
+            heals.removeFirst();
+        }
+        for (Map.Entry<String, Instant> e : downSince.entrySet()) {
+            Duration down = Duration.between(e.getValue(), now);
+            if (down.compareTo(policy.heal().downFor()) < 0) {
+                continue;
+            }
+            String name = e.getKey();
+            Backend b = live.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+            String health = b == null || b.healthReason().isBlank() ? "" : " (" + b.healthReason() + ")";
+            if (heals.size() >= policy.heal().maxPerHour()) {
+                if (healLimitTold.add(name)) {
+                    step("scale.heal.limited", pool + "/" + name, "down for " + down.toSeconds() + " s" + health
+                            + ", not replaced: " + heals.size() + " replacements in the last hour (heal.maxPerHour "
+                            + policy.heal().maxPerHour() + ")", Map.of());
+                }
+                continue;
+            }
+            if (policy.dryRun()) {
+                if (healLimitTold.add(name)) {
+                    step("scale.heal.decision", pool + "/" + name, "dry run, nothing done: would replace it, down for "
+                            + down.toSeconds() + " s" + health, Map.of("dryRun", "true"));
+                }
+                continue;
+            }
+            replace(name, down, health, now);
+            return; // one at a time
+        }
+    }
+
+    private void replace(String name, Duration down, String health, Instant now) {
+        long gen = ++generation;
+        heals.addLast(now);
+        action = "replace " + name;
+        pendingResults = 1;
+        Provisioner.Member member = provisioned.get(name);
+        step("scale.heal.replacing", pool + "/" + name, "down for " + down.toSeconds() + " s" + health
+                + " (heal.downFor " + policy.heal().downFor().toSeconds() + " s): replacing it",
+                Map.of("generation", Long.toString(gen)));
+        Provisioner p = provisioner;
+        Instant deadline = now.plus(policy.startTimeout());
+        actions.execute(() -> {
+            Provisioner.Result r = call(() -> p.replace(member, gen, deadline));
+            backHome(() -> replaced(member, gen, r));
+        });
+    }
+
+    private void replaced(Provisioner.Member old, long gen, Provisioner.Result r) {
+        if (closed) {
+            return;
+        }
+        Map<String, String> d = Map.of("generation", Long.toString(gen));
+        downSince.remove(old.name());
+        if (r.ok() && r.member() != null) {
+            Provisioner.Member next = r.member();
+            if (!next.name().equals(old.name()) || !next.address().equals(old.address())) {
+                provisioned.remove(old.name());
+                members.remove(pool, old.name());
+                register(next);
+                reapply();
+            }
+            step("scale.heal.replaced", pool + "/" + next.name(), "replaced " + old.name() + " (" + old.address()
+                    + ") by " + next.name() + " at " + next.address(), d);
+        } else {
+            step("scale.action.failed", pool + "/" + old.name(), "replacement failed: " + r.detail(), d);
+        }
+        pendingResults = 0;
+        action = null;
+    }
+
+    // ---- the operator ------------------------------------------------------------------------------
+
+    void pause(String actor) {
+        paused = true;
+        step("scale.paused", pool, "automatic decisions stopped by " + actor + " (actions under way finish)",
+                Map.of("actor", actor));
+    }
+
+    void resume(String actor) {
+        boolean wasManual = manual != null;
+        paused = false;
+        manual = null;
+        nextEvaluation = null;
+        step("scale.resumed", pool, "back to the policy" + (wasManual ? " (the operator's size is forgotten)" : "")
+                + ", by " + actor, Map.of("actor", actor));
+    }
+
+    void setSize(int size, String actor) {
+        if (size < policy.min() || size > policy.max()) {
+            throw new IllegalArgumentException("size " + size + " is outside the policy's min " + policy.min()
+                    + " and max " + policy.max());
+        }
+        manual = size;
+        paused = false;
+        nextEvaluation = null;
+        step("scale.set", pool, "size " + size + " set by " + actor + ": the pool is brought to it and kept there "
+                + "until resume", Map.of("actor", actor, "size", Integer.toString(size)));
+    }
+
+    /** Stops deciding; members stay (the node is closing, or the policy is gone). */
+    void close() {
+        closed = true;
+        try {
+            provisioner.close();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the provisioner did not close cleanly: {}", pool, e.toString());
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    /** Registers a member the provisioner runs as a backend of the pool; false when it already was. */
+    private boolean register(Provisioner.Member m) {
+        if (provisioned.containsKey(m.name())) {
+            return false;
+        }
+        HostPort address;
+        try {
+            address = HostPort.parse(m.address());
+        } catch (RuntimeException e) {
+            step("scale.action.failed", pool + "/" + m.name(), "the provisioner gave an address that does not parse: "
+                    + m.address() + " (" + e.getMessage() + ")", Map.of());
+            return false;
+        }
+        MemberTemplateConfig t = policy.member();
+        Map<String, String> labels = new LinkedHashMap<>(m.labels());
+        labels.putAll(t.labels());
+        labels.put("fulcrum.scale/provisioner", provisionerName());
+        members.put(pool, new BackendConfig(m.name(), address, t.weight(), t.maxConnections(), t.site(), t.host(),
+                labels, "up"));
+        provisioned.put(m.name(), m);
+        return true;
+    }
+
+    private String provisionerName() {
+        return policy.provisioner() == null ? "?" : policy.provisioner().name();
+    }
+
+    private boolean reapply() {
+        try {
+            running.reapply();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: putting the pool's new members into service failed: {}", pool, e.toString());
+            step("scale.action.failed", pool, "the configuration with the pool's new members could not be applied: "
+                    + e.getMessage(), Map.of());
+            return false;
+        }
+    }
+
+    private void stopQuietly(Provisioner.Member m, long gen) {
+        Provisioner p = provisioner;
+        Instant deadline = now().plus(policy.startTimeout());
+        actions.execute(() -> call(() -> p.stop(m, gen, deadline)));
+    }
+
+    /** Hands a result back to the scaler thread; after the scaler stopped (the node is closing) it is dropped. */
+    private void backHome(Runnable task) {
+        try {
+            home.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            LOG.debug("{}: the scaler has stopped; a provisioner's result is dropped", pool);
+        }
+    }
+
+    private static Provisioner.Result call(java.util.function.Supplier<Provisioner.Result> action) {
+        try {
+            Provisioner.Result r = action.get();
+            return r == null ? new Provisioner.Result(false, null, "the provisioner returned no result") : r;
+        } catch (RuntimeException e) {
+            return new Provisioner.Result(false, null, "the provisioner failed: " + e);
+        }
+    }
+
+    /** Members in service: not draining, disabled or backup (a failed one still counts: healing replaces it). */
+    private boolean inService(Backend b) {
+        BackendState s = b.adminState();
+        return s != BackendState.DRAINING && s != BackendState.DISABLED && s != BackendState.BACKUP
+                && !draining.containsKey(b.name());
+    }
+
+    private int inService(List<Backend> live) {
+        return (int) live.stream().filter(this::inService).count();
+    }
+
+    private void remember(Instant now, int current, int desired) {
+        sizes.addLast(new SizePoint(now, current, desired));
+        while (sizes.size() > SIZE_POINTS) {
+            sizes.removeFirst();
+        }
+    }
+
+    private void step(String kind, String subject, String reason, Map<String, String> details) {
+        events.publish(kind, subject, reason, details);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("at", now().toString());
+        s.put("kind", kind);
+        s.put("subject", subject);
+        s.put("reason", reason);
+        steps.addLast(s);
+        while (steps.size() > RECENT_STEPS) {
+            steps.removeFirst();
+        }
+    }
+
+    private Instant now() {
+        return Instant.now();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private void publishStatus(Instant now, List<Backend> live) {
+        int current = inService(live);
+        currentSize = current;
+        desiredSize = paused && manual == null ? current : last == null ? current : last.desired();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("pool", pool);
+        s.put("provisioner", provisionerName());
+        s.put("metric", policy.metric());
+        if (policy.tracksTarget()) {
+            s.put("target", policy.target());
+        } else {
+            s.put("scaleOutAbove", policy.scaleOutAbove());
+            s.put("scaleInBelow", policy.scaleInBelow());
+        }
+        s.put("min", policy.min());
+        s.put("max", policy.max());
+        s.put("step", policy.step());
+        s.put("dryRun", policy.dryRun());
+        s.put("paused", paused);
+        s.put("operatorSize", manual);
+        s.put("current", current);
+        s.put("desired", desiredSize);
+        s.put("generation", generation);
+        s.put("action", action);
+        Instant cooldown = engine.cooldownUntil(now);
+        s.put("cooldownUntil", cooldown == null ? null : cooldown.toString());
+        if (last != null) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("at", last.at().toString());
+            d.put("current", last.current());
+            d.put("recommended", last.recommended());
+            d.put("desired", last.desired());
+            d.put("change", last.change());
+            d.put("reason", last.reason());
+            d.put("held", last.held());
+            s.put("lastDecision", d);
+        }
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Backend b : live) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", b.name());
+            m.put("address", b.address());
+            m.put("state", b.state().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("provisioned", provisioned.containsKey(b.name()));
+            m.put("draining", draining.containsKey(b.name()));
+            Instant down = downSince.get(b.name());
+            m.put("downSince", down == null ? null : down.toString());
+            m.put("activeRequests", b.activeRequests());
+            list.add(m);
+        }
+        s.put("members", list);
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (SizePoint p : sizes) {
+            history.add(Map.of("at", p.at().toEpochMilli(), "current", p.current(), "desired", p.desired()));
+        }
+        s.put("history", history);
+        s.put("steps", List.copyOf(steps));
+        status = java.util.Collections.unmodifiableMap(s);
+    }
+}
