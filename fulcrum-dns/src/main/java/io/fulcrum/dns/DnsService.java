@@ -49,6 +49,12 @@ public final class DnsService implements NodeService {
         return "dns";
     }
 
+    /** In use while the configuration in force has an enabled {@code dns} section. */
+    @Override
+    public synchronized boolean inUse() {
+        return current.enabled();
+    }
+
     /** Plugs in the GSLB site state the policies read (default: {@link SiteStateView#unknown()}). */
     public void siteState(SiteStateView view) {
         engine.siteState(Objects.requireNonNullElse(view, SiteStateView.unknown()));
