@@ -9,16 +9,18 @@ package io.fulcrum.admin.api;
  */
 public enum StatsColumn {
 
-    KIND("kind", "Kind", "listener, pool or backend"),
+    KIND("kind", "Kind", "listener, virtual-service (L4), pool or backend"),
     POOL("pool", "Pool", "the pool of a pool or backend row"),
     NAME("name", "Name", "the listener's, pool's or backend's name"),
     ADDRESS("address", "Address", "where a listener is bound, where a backend is reached"),
     STATUS("status", "Status", "listener: open; pool: up or down; backend: up, down, ejected, draining, drained, disabled or backup"),
     REASON("reason", "Why", "why a pool or backend is not up (failed check, ejection, operator, configuration)"),
-    SESSIONS_CURRENT("sessions_current", "Cur", "listener: client connections open; backend: requests in flight; pool: their sum"),
+    SESSIONS_CURRENT("sessions_current", "Cur",
+            "listener: client connections open; virtual service: flows open; backend: requests and flows in flight; pool: their sum"),
     SESSIONS_MAX("sessions_max", "Max", "the most at once since start (listener connections, backend requests)"),
     SESSIONS_LIMIT("sessions_limit", "Limit", "listener limits.maxConnections, backend maxConnections (empty: none)"),
-    SESSIONS_TOTAL("sessions_total", "Total", "listener: connections accepted; backend: requests sent to it; pool: their sum"),
+    SESSIONS_TOTAL("sessions_total", "Total",
+            "listener: connections accepted; virtual service: flows since start; backend: requests and flows sent to it; pool: their sum"),
     REFUSED("refused", "Refused", "listener: connections refused at its connection limit"),
     QUEUE_CURRENT("queue_current", "Queue", "pool: requests waiting for a backend slot"),
     QUEUE_MAX("queue_max", "Queue max", "pool: the most requests that waited at once"),

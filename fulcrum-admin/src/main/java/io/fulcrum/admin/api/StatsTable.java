@@ -6,6 +6,7 @@ import io.fulcrum.core.backend.BackendCounters;
 import io.fulcrum.core.backend.BackendState;
 import io.fulcrum.core.backend.CheckReport;
 import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.core.l4.ConnectionTableSource;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.proxy.http.ListenerSlot;
 import io.fulcrum.proxy.observe.ListenerCounters;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The stats table of a node, read from the live objects at one moment: a row per HTTP
- * listener, then per pool its own row followed by one per backend, each with the
+ * listener, one per L4 virtual service, then per pool its own row followed by one per backend, each with the
  * {@link StatsColumn columns} (null where a column does not apply to the row's kind).
  * The JSON, CSV and HTML views all render one of these, so they show the same numbers.
  */
@@ -102,6 +103,10 @@ final class StatsTable {
         for (ListenerConfig lc : rs.config().listeners()) {
             rows.add(listener(lc, bound.get(lc.name()), node.proxy().listenerSlot(lc.name())));
         }
+        ConnectionTableSource l4 = views.find(ConnectionTableSource.class);
+        if (l4 != null) {
+            rows.addAll(virtualServices(l4.backendCounters()));
+        }
         for (PoolConfig pc : rs.config().pools()) {
             PoolRuntime p = rs.pools().get(pc.name());
             if (p == null) {
@@ -139,6 +144,29 @@ final class StatsTable {
             m.put(StatsColumn.ERRORS, c.errors());
         }
         return new Row(m);
+    }
+
+    /**
+     * One row per L4 virtual service, from its backends' flow counters: flows open now
+     * (active and closing) and all flows since start.
+     */
+    private static List<Row> virtualServices(List<ConnectionTableSource.BackendConnectionCounters> counters) {
+        Map<String, Map<StatsColumn, Object>> byService = new LinkedHashMap<>();
+        for (var c : counters) {
+            Map<StatsColumn, Object> m = byService.computeIfAbsent(c.service(), s -> {
+                Map<StatsColumn, Object> row = new EnumMap<>(StatsColumn.class);
+                row.put(StatsColumn.KIND, "virtual-service");
+                row.put(StatsColumn.POOL, c.pool());
+                row.put(StatsColumn.NAME, s);
+                row.put(StatsColumn.STATUS, "open");
+                row.put(StatsColumn.SESSIONS_CURRENT, 0L);
+                row.put(StatsColumn.SESSIONS_TOTAL, 0L);
+                return row;
+            });
+            m.merge(StatsColumn.SESSIONS_CURRENT, c.active() + c.fin(), (a, b) -> (Long) a + (Long) b);
+            m.merge(StatsColumn.SESSIONS_TOTAL, c.active() + c.fin() + c.completed(), (a, b) -> (Long) a + (Long) b);
+        }
+        return byService.values().stream().map(Row::new).toList();
     }
 
     private Row backend(PoolRuntime p, Backend b, long now) {

@@ -45,9 +45,10 @@ import static org.awaitility.Awaitility.await;
  * table is the value of {@code GET /api/v1/stats/table}, version and uptime are in the
  * header, the L4, GSLB, DNS, cluster and certificate panels are absent, and at 800 px the page
  * is no wider than the window; the plain {@code /stats} view renders the same table in a
- * Chromium with JavaScript turned off. On a node with a TLS listener and DNS: the certificate
- * panel shows the days left the API gives and the DNS panel counts the {@code dig} queries
- * sent. Screenshots at 1400 and 800 px go to {@code target/}.
+ * Chromium with JavaScript turned off. On a node with a TLS listener, DNS and GSLB: the
+ * certificate panel shows the days left the API gives, the DNS panel counts the {@code dig}
+ * queries sent, the site whose VIP fails its check is named as down (and on {@code /stats}),
+ * and the L4 virtual service has its row with the flow sent through it. Screenshots at 1400 and 800 px go to {@code target/}.
  */
 class StatsDashboardBrowserTest {
 
@@ -115,12 +116,14 @@ class StatsDashboardBrowserTest {
     }
 
     @Test
-    void aNodeWithTlsAndDnsShowsItsCertificatesDaysLeftAndItsDnsCounters() throws Exception {
+    void aNodeWithTlsDnsAndGslbShowsCertificatesDaysLeftDnsCountersAndTheSiteThatIsDown() throws Exception {
         assumeChromium();
         assumeThat(TestCertificates.opensslAvailable()).as("openssl makes the test certificate").isTrue();
         assumeThat(Files.isExecutable(Path.of("/usr/bin/dig"))).as("dig sends the DNS queries").isTrue();
         TestCertificates.Pair cert = TestCertificates.selfSigned(dir, "web", "web.example.test", "DNS:web.example.test");
         int dnsPort = FreePorts.udp("127.0.0.1");
+        int secure = FreePorts.tcp();
+        int l4Port = FreePorts.tcp();
         String token = "tls-dns-token-0123456789";
         WebDriver driver = null;
         try (NamedBackend one = NamedBackend.start("one", 200)) {
@@ -131,24 +134,40 @@ class StatsDashboardBrowserTest {
                       enabled: false
                     listeners:
                       - name: secure
-                        bind: 127.0.0.1:%d
+                        bind: 127.0.0.1:%1$d
                         tls:
                           certificates:
-                            - {certFile: "%s", keyFile: "%s"}
+                            - {certFile: "%2$s", keyFile: "%3$s"}
                         routes: [{name: all, pool: app}]
                     pools:
                       - name: app
                         backends:
-                          - {name: one, address: "%s"}
+                          - {name: one, address: "%4$s"}
+                    virtualServices:
+                      - name: tcp-app
+                        vips: [127.0.0.1]
+                        listeners:
+                          - {port: %8$d, pool: app}
+                    sites:
+                      - name: local
+                        vips:
+                          - {address: "127.0.0.1:%1$d", listener: secure}
+                      - name: far
+                        vips:
+                          - {address: "127.0.0.1:%6$d", check: {type: tcp, interval: 200ms, timeout: 500ms, fall: 1}}
+                    gslb:
+                      site: local
+                      bind: 127.0.0.1:%7$d
                     dns:
-                      listen: ["127.0.0.1:%d"]
+                      listen: ["127.0.0.1:%5$d"]
                       zones:
                         - name: example.test
                           soa: {mname: ns1.example.test., rname: hostmaster.example.test., serial: 1}
                           records:
                             - {name: "@", type: NS, value: ns1.example.test.}
                             - {name: ns1, type: A, value: 127.0.0.1}
-                    """.formatted(FreePorts.tcp(), cert.certFile(), cert.keyFile(), one.address(), dnsPort)
+                    """.formatted(secure, cert.certFile(), cert.keyFile(), one.address(), dnsPort, FreePorts.tcp(),
+                    FreePorts.udp("127.0.0.1"), l4Port)
                     + ConfigYaml.admin(new ConfigYaml.Token("ops", "read", token));
             Path file = dir.resolve("tls-dns.yaml");
             Files.writeString(file, yaml);
@@ -159,11 +178,29 @@ class StatsDashboardBrowserTest {
                 for (int i = 0; i < 3; i++) {
                     dig(dnsPort, "ns1.example.test");
                 }
+                // One flow through the L4 virtual service to the same backend.
+                try (java.net.Socket flow = new java.net.Socket("127.0.0.1", l4Port)) {
+                    flow.getOutputStream().write("GET / HTTP/1.1\r\nHost: one\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    assertThat(new String(flow.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).endsWith("one");
+                }
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(json(http, admin, token, "stats/table")
+                        .get("rows").findValues("kind").toString()).contains("virtual-service"));
                 JsonNode certs = json(http, admin, token, "certificates");
                 assertThat(certs).hasSize(1);
                 assertThat(certs.get(0).get("names").toString()).contains("web.example.test");
                 JsonNode dns = json(http, admin, token, "dns/stats");
                 assertThat(dns.get("udpQueries").asLong()).isEqualTo(3);
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    Map<String, Boolean> up = new java.util.TreeMap<>();
+                    json(http, admin, token, "gslb/sites").forEach(x -> up.put(x.get("name").asText(), x.get("up").asBoolean()));
+                    assertThat(up).isEqualTo(Map.of("far", false, "local", true));
+                });
+                HttpResponse<String> page = http.send(HttpRequest.newBuilder(admin.resolve("/stats"))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(org.jsoup.Jsoup.parse(page.body()).select("#down-sites li").eachText()).containsExactly("far");
+                assertThat(org.jsoup.Jsoup.parse(page.body()).select("#certificates tbody td.num").text())
+                        .isEqualTo(certs.get(0).get("daysLeft").asText());
 
                 driver = chromium(dir.resolve("profile"), true);
                 signIn(driver, admin, token);
@@ -174,9 +211,21 @@ class StatsDashboardBrowserTest {
                     assertThat(text(browser, "#certs tbody tr td.days-left")).isEqualTo(certs.get(0).get("daysLeft").asText());
                     assertThat(text(browser, "#dns tbody tr[data-counter='UDP queries'] td.num")).isEqualTo("3");
                     assertThat(text(browser, "#dns tbody tr[data-counter='Queries A'] td.num")).isEqualTo("3");
+                    assertThat(displayed(browser, "sites-panel")).isTrue();
+                    assertThat(text(browser, "#sites-down")).isEqualTo("Down: far");
+                    assertThat(browser.findElements(By.cssSelector("#sites tr.site-down[data-site='far']"))).hasSize(1);
+                    assertThat(displayed(browser, "l4")).isTrue();
+                    assertTableIsTheApis(browser, json(http, admin, token, "stats/table"));
                 });
-                assertThat(displayed(driver, "l4")).isFalse();
-                assertThat(displayed(driver, "sites-panel")).isFalse();
+                JsonNode flows = null;
+                for (JsonNode r : json(http, admin, token, "stats/table").get("rows")) {
+                    if (r.get("kind").asText().equals("virtual-service")) {
+                        flows = r;
+                    }
+                }
+                assertThat(flows.get("name").asText()).isEqualTo("tcp-app");
+                assertThat(flows.get("sessions_total").asLong()).isEqualTo(1);
+                assertThat(displayed(driver, "cluster-panel")).isFalse();
                 for (int width : List.of(1400, 800)) {
                     driver.manage().window().setSize(new Dimension(width, 1400));
                     long seen = refreshed(driver);
