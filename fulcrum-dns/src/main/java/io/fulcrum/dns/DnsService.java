@@ -37,6 +37,8 @@ public final class DnsService implements NodeService {
     private final DnsEngine engine = new DnsEngine();
     private DnsServer server;
     private DnsConfig current = DnsConfig.off();
+    /** Whether {@link #current} is enabled: read without the lock (the admin API asks on its event loop). */
+    private volatile boolean enabled;
     private CountryDatabase database;
 
     /** @param events where state changes are published ({@code null} for none) */
@@ -47,6 +49,12 @@ public final class DnsService implements NodeService {
     @Override
     public String name() {
         return "dns";
+    }
+
+    /** In use while the configuration in force has an enabled {@code dns} section. */
+    @Override
+    public boolean inUse() {
+        return enabled;
     }
 
     /** Plugs in the GSLB site state the policies read (default: {@link SiteStateView#unknown()}). */
@@ -145,6 +153,7 @@ public final class DnsService implements NodeService {
             }
         }
         current = next;
+        enabled = next.enabled();
         if (events != null && next.enabled()) {
             events.publish("dns.zones", "dns", "configuration applied", Map.of(
                     "zones", String.valueOf(snapshot.zones().size()),

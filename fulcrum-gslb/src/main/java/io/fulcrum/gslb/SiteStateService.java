@@ -103,6 +103,12 @@ public final class SiteStateService implements NodeService, SiteStateView {
         return "gslb";
     }
 
+    /** In use while GSLB is on (an enabled {@code gslb} section is in force). */
+    @Override
+    public boolean inUse() {
+        return state.settings() != null;
+    }
+
     /**
      * Resolves the {@code gslb} section as {@link #start} and {@link #apply} do (peer addresses,
      * secret files) and drops the result: binds nothing.

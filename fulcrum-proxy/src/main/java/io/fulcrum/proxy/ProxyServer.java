@@ -362,6 +362,11 @@ public final class ProxyServer implements AutoCloseable {
         new SessionMaintenance(() -> state).runOnce(System.nanoTime());
     }
 
+    /** The live handle of a bound listener (its open connections and counters), or {@code null}. */
+    public ListenerSlot listenerSlot(String name) {
+        return slots.get(name);
+    }
+
     /** Open client connections across all listeners. */
     public int clientConnections() {
         return clientChannels.size();

@@ -48,6 +48,7 @@ public final class AdminApi {
 
     private final AdminNode node;
     private final ReadViews views;
+    private final StatsTable stats;
     private final Changes changes;
     private final EndpointTable table;
     private final Map<ApiEndpoint, Handler> handlers = new EnumMap<>(ApiEndpoint.class);
@@ -55,6 +56,7 @@ public final class AdminApi {
     public AdminApi(AdminNode node, AdminState state, ProxyMetrics metrics) {
         this.node = node;
         this.views = new ReadViews(node, state, metrics);
+        this.stats = new StatsTable(node, views);
         this.changes = new Changes(node, state, views);
         this.table = new EndpointTable(this::servesExtension);
         bind();
@@ -104,6 +106,9 @@ public final class AdminApi {
             return after > 0 ? node.events().since(after, limit) : node.events().latest(limit);
         });
         handlers.put(STATS, (r, p) -> views.stats(r.intParam("points", 120, 1, 300)));
+        handlers.put(STATS_TABLE, (r, p) -> stats.read().toJson());
+        handlers.put(STATS_CSV, (r, p) -> statsCsv());
+        handlers.put(CERTIFICATES, (r, p) -> views.certificates());
         handlers.put(STATE, (r, p) -> views.state());
         handlers.put(RELOAD, (r, p) -> changes.reload(r.principal()));
         handlers.put(VALIDATE, (r, p) -> changes.validate(r.bodyText()));
@@ -168,11 +173,41 @@ public final class AdminApi {
             if (result == null) {
                 return new ApiResponse(204, "application/json", new byte[0], Map.of());
             }
+            if (result instanceof ApiResponse ready) { // a view that is not JSON (the stats CSV)
+                return ready;
+            }
             return ApiResponse.json(endpoint == ADD_BACKEND ? 201 : 200, JSON.writeValueAsString(result));
         } catch (ApiException e) {
             return error(e.status(), e.getMessage());
         } catch (IOException e) {
             return error(500, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    /** The stats table as CSV ({@code GET /api/v1/stats.csv} and {@code /stats;csv}). */
+    ApiResponse statsCsv() {
+        return ApiResponse.text(200, StatsCsv.TYPE, StatsCsv.render(stats.read()));
+    }
+
+    /**
+     * The server-rendered stats page ({@code GET /stats}), with the certificates when a listener
+     * has TLS and the sites seen down when GSLB is on; {@code ?refresh=N} (1 to 3600) reloads it.
+     */
+    ApiResponse statsPage(ApiRequest req) {
+        try {
+            int refresh = req.intParam("refresh", 0, 0, 3600);
+            Map<String, Boolean> features = views.features();
+            List<String> down = null;
+            if (features.get("gslb") && views.find(io.fulcrum.core.gslb.SiteStateView.class) != null) {
+                down = views.sites().stream().filter(s -> !Boolean.TRUE.equals(s.get("up")))
+                        .map(s -> String.valueOf(s.get("name"))).toList();
+            }
+            String where = "site " + node.config().server().site() + " · " + node.config().server().host();
+            String html = StatsPage.render(stats.read(), where, features.get("tls") ? views.certificates() : null,
+                    down, refresh);
+            return ApiResponse.text(200, "text/html; charset=utf-8", html).with("Content-Security-Policy", StatsPage.CSP);
+        } catch (ApiException e) {
+            return error(e.status(), e.getMessage());
         }
     }
 
@@ -191,7 +226,7 @@ public final class AdminApi {
         }
         List<String> extensions = new ArrayList<>();
         for (NodeService s : node.services()) {
-            if (s instanceof AdminReadable r) {
+            if (s instanceof AdminReadable r && s.inUse()) {
                 extensions.add(r.adminPath());
             }
         }
@@ -236,7 +271,7 @@ public final class AdminApi {
     /** Whether some service serves this extension path (asked on the event loop: no snapshot is taken). */
     private boolean servesExtension(String path) {
         for (NodeService s : node.services()) {
-            if (s instanceof AdminReadable r && r.adminPath().equals(path)) {
+            if (s instanceof AdminReadable r && r.adminPath().equals(path) && s.inUse()) {
                 return true;
             }
         }
@@ -245,7 +280,7 @@ public final class AdminApi {
 
     private Object extension(String path) {
         for (NodeService s : node.services()) {
-            if (s instanceof AdminReadable r && r.adminPath().equals(path)) {
+            if (s instanceof AdminReadable r && r.adminPath().equals(path) && s.inUse()) {
                 return r.adminSnapshot();
             }
         }

@@ -90,6 +90,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<AdminCall> {
         if (req.path().equals("/metrics")) {
             return metrics.scrape();
         }
+        if (req.path().equals(RequestReader.STATS_PAGE)) {
+            return api.statsPage(req);
+        }
+        if (req.path().equals(RequestReader.STATS_PAGE_CSV)) {
+            return api.statsCsv();
+        }
         ApiResponse f = files.get(req.path());
         return f != null ? f : AdminApi.error(404, "not found: " + req.path());
     }

@@ -67,6 +67,12 @@ public enum ApiEndpoint {
             Param.query("after", "resume after this sequence number (or the Last-Event-ID header)")),
     STATS("GET", "/api/v1/stats", Role.READ, "Per-backend history, one point a second", 0,
             Param.query("points", "how many points (default 120)")),
+    STATS_TABLE("GET", "/api/v1/stats/table", Role.READ,
+            "The stats table: per listener, pool and backend sessions, queue, bytes, status classes, errors, "
+                    + "retries, checks, downtime and weight (columns with their meaning, then rows); uptime, version"),
+    STATS_CSV("GET", "/api/v1/stats.csv", Role.READ, "The stats table as CSV, the same columns (also at /stats;csv)"),
+    CERTIFICATES("GET", "/api/v1/certificates", Role.READ,
+            "Certificates the TLS listeners serve: names, file, expiry and days left"),
     STATE("GET", "/api/v1/state", Role.READ, "The operator's persisted changes (the state file)"),
     RELOAD("POST", "/api/v1/reload", Role.ADMIN, "Reload the configuration file"),
     VALIDATE("POST", "/api/v1/config/validate", Role.READ,

@@ -20,6 +20,7 @@ import io.fulcrum.proxy.runtime.ListenerRuntime;
 import io.fulcrum.proxy.runtime.PoolRuntime;
 import io.fulcrum.proxy.runtime.RouteRuntime;
 import io.fulcrum.proxy.runtime.RuntimeState;
+import io.fulcrum.proxy.tls.ServedCertificate;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -55,10 +56,13 @@ final class ReadViews {
         m.put("configFile", node.configFile() == null ? null : node.configFile().toString());
         m.put("stateFile", state.file() == null ? null : state.file().toString());
         m.put("startedAt", java.time.Instant.ofEpochMilli(startedMillis).toString());
+        m.put("uptimeSeconds", TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis() - startedMillis));
+        m.put("version", StatsTable.version());
         m.put("clientConnections", node.proxy().clientConnections());
         m.put("listeners", listeners().size());
         m.put("pools", c.pools().size());
-        m.put("services", node.services().stream().map(NodeService::name).toList());
+        // Only the services the configuration in force gives work: the optional ones are built on every node.
+        m.put("services", node.services().stream().filter(NodeService::inUse).map(NodeService::name).toList());
         m.put("features", features());
         return m;
     }
@@ -75,7 +79,38 @@ final class ReadViews {
         f.put("gslb", c.gslb().enabled());
         f.put("dns", c.dns().enabled());
         f.put("cluster", c.cluster().enabled());
+        f.put("tls", c.listeners().stream().anyMatch(l -> l.tls() != null));
+        f.put("autoscale", c.pools().stream().anyMatch(p -> p.autoscale() != null));
         return f;
+    }
+
+    /**
+     * Every certificate the TLS listeners serve, as loaded when they were compiled: listener,
+     * file, subject, names, validity and the whole days left until it expires (negative once
+     * expired).
+     */
+    List<Map<String, Object>> certificates() {
+        RuntimeState rs = node.proxy().runtime();
+        java.time.Instant now = java.time.Instant.now();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var lc : rs.config().listeners()) {
+            ListenerRuntime lr = rs.listeners().get(lc.name());
+            if (lr == null || lr.tls() == null) {
+                continue;
+            }
+            for (ServedCertificate c : lr.tls().certificates()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("listener", lc.name());
+                m.put("certFile", c.certFile());
+                m.put("subject", c.subject());
+                m.put("names", c.names());
+                m.put("notBefore", c.notBefore().toString());
+                m.put("notAfter", c.notAfter().toString());
+                m.put("daysLeft", Math.floorDiv(c.notAfter().getEpochSecond() - now.getEpochSecond(), 86_400L));
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     List<Map<String, Object>> listeners() {
@@ -298,7 +333,7 @@ final class ReadViews {
      * {@code slow-start}, {@code schedule}, {@code hold}, or {@code operator} (a weight fixed
      * through this API, while nothing else has replaced it).
      */
-    private String weightOrigin(PoolRuntime p, Backend b) {
+    String weightOrigin(PoolRuntime p, Backend b) {
         WeightOrigin origin = b.weightOrigin();
         StateData.BackendOverride o = state.data().backends().get(p.name() + "/" + b.name());
         boolean operatorWeight = o != null && o.weight() != null;
@@ -311,6 +346,13 @@ final class ReadViews {
             case SLOW_START -> "slow-start";
             default -> origin.name().toLowerCase(java.util.Locale.ROOT);
         };
+    }
+
+    /** Who set a backend's administrative state: the operator through this API, or the configuration. */
+    String stateSource(PoolRuntime p, Backend b) {
+        StateData.BackendOverride o = state.data().backends().get(p.name() + "/" + b.name());
+        String s = b.adminState().name().toLowerCase(java.util.Locale.ROOT);
+        return o != null && o.state() != null ? s + " through the admin API" : s + " in the configuration";
     }
 
     private String weightReason(PoolRuntime p, Backend b) {
@@ -459,9 +501,10 @@ final class ReadViews {
         return pc != null && pc.backends().stream().map(BackendConfig::name).anyMatch(backend::equals);
     }
 
+    /** The service of this type that the configuration in force gives work, or {@code null}. */
     <T> T find(Class<T> type) {
         for (NodeService s : node.services()) {
-            if (type.isInstance(s)) {
+            if (type.isInstance(s) && s.inUse()) {
                 return type.cast(s);
             }
         }

@@ -157,8 +157,10 @@ final class RequestReader extends ChannelDuplexHandler {
                 headers.put(h, v);
             }
         }
-        TokenAuthenticator.Result who = auth.get().check(head.headers().get(HttpHeaderNames.AUTHORIZATION));
         String method = head.method().name();
+        boolean page = isStatsPage(path);
+        String authorization = head.headers().get(HttpHeaderNames.AUTHORIZATION);
+        TokenAuthenticator.Result who = page ? auth.get().checkPage(authorization) : auth.get().check(authorization);
         ApiRequest req = new ApiRequest(method, path, query, headers, new byte[0], who.principal());
 
         ApiEndpoint endpoint = null;
@@ -199,6 +201,12 @@ final class RequestReader extends ChannelDuplexHandler {
             }
             if (path.equals("/metrics") && !metricsOpen.get() && !who.ok()) {
                 refuse(ctx, req, unauthorized(who.problem()), hasBody);
+                return;
+            }
+            if (page && !who.ok()) {
+                // A browser asks for credentials on this answer; the token goes in as the password.
+                refuse(ctx, req, AdminApi.error(401, who.problem() + "; or Basic credentials with the token as password")
+                        .with("WWW-Authenticate", "Basic realm=\"fulcrum\", charset=\"UTF-8\""), hasBody);
                 return;
             }
         }
@@ -293,6 +301,16 @@ final class RequestReader extends ChannelDuplexHandler {
             headTimer = null;
         }
     }
+
+    /** The server-rendered stats page and its CSV, which need a token but may get it as Basic credentials. */
+    static boolean isStatsPage(String path) {
+        return path.equals(STATS_PAGE) || path.equals(STATS_PAGE_CSV);
+    }
+
+    /** Where the stats page is served. */
+    static final String STATS_PAGE = "/stats";
+    /** Where its CSV is served too, as HAProxy serves its own. */
+    static final String STATS_PAGE_CSV = "/stats;csv";
 
     private static ApiResponse unauthorized(String problem) {
         return AdminApi.error(401, problem).with("WWW-Authenticate", "Bearer realm=\"fulcrum\"");

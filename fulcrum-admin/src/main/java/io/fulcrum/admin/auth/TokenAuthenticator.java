@@ -96,7 +96,37 @@ public final class TokenAuthenticator {
         if (authorization.length() < 8 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return new Result(null, NOT_BEARER);
         }
-        byte[] digest = sha256(authorization.substring(7).strip());
+        return match(authorization.substring(7));
+    }
+
+    /** Message for Basic credentials that are not {@code name:token} in Base64. */
+    public static final String MALFORMED_BASIC = "Basic credentials must be base64(name:token)";
+
+    /**
+     * Checks the {@code Authorization} header of a read-only page a browser opens by itself
+     * ({@code /stats}): a bearer token as everywhere, or HTTP Basic credentials whose password
+     * is the token (the user name is ignored), which a browser without JavaScript can send.
+     * Only such pages take Basic credentials: a browser keeps them and sends them on its own,
+     * which would let another site's form post to the endpoints that change things.
+     */
+    public Result checkPage(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return check(authorization);
+        }
+        String decoded;
+        try {
+            decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).strip()),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return new Result(null, MALFORMED_BASIC);
+        }
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? new Result(null, MALFORMED_BASIC) : match(decoded.substring(colon + 1));
+    }
+
+    /** The principal whose secret this is (every token compared, in constant time each), or the refusal. */
+    private Result match(String secret) {
+        byte[] digest = sha256(secret.strip());
         Principal found = null;
         for (Known k : known) {
             if (MessageDigest.isEqual(k.digest, digest) && found == null) {

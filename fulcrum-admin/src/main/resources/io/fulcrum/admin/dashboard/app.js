@@ -69,32 +69,118 @@
 
   // ---- data ----------------------------------------------------------------------------------
 
+  // ---- panels ----------------------------------------------------------------------------------
+  //
+  // Each panel is one entry: the element it fills, whether this node's configuration has the part
+  // it shows (from /api/v1/status `features`; a reload may change that), and how to render it from
+  // the API. A panel of a part that is not configured is hidden and asks the API nothing. Another
+  // part of Fulcrum adds its panel by adding an entry here and its section to index.html.
+  const always = () => true;
+  const panels = [
+    { id: 'services-panel', when: always, render: async () => renderServices(await api('GET', 'services')) },
+    { id: 'pools-panel', when: always, render: async () => renderPools(await api('GET', 'pools')) },
+    { id: 'sites-panel', when: f => f.gslb, render: renderSites },
+    { id: 'cluster-panel', when: f => f.cluster, render: renderCluster },
+    { id: 'backends-panel', when: always, render: async () => renderBackends(await api('GET', 'backends')) },
+    { id: 'stats-panel', when: always, render: async () => renderStats(await api('GET', 'stats/table')) },
+    { id: 'charts-panel', when: always, render: async () => renderCharts(await api('GET', 'stats?points=120')) },
+    { id: 'gslb', when: f => f.gslb, render: async () => renderHandoff(await api('GET', 'gslb/handoff')) },
+    { id: 'dns-panel', when: f => f.dns, render: async () => renderDns(await api('GET', 'dns/stats')) },
+    { id: 'certs-panel', when: f => f.tls, render: async () => renderCertificates(await api('GET', 'certificates')) },
+    { id: 'l4', when: f => f.l4, render: renderL4 },
+    { id: 'scale-panel', when: f => f.autoscale, render: renderScale },
+  ];
+
+  // The autoscaling panel (scale.js). A node whose autoscaler is not running (a cluster member
+  // that does not lead) answers 404: the panel then keeps what it last showed.
+  async function renderScale() {
+    try {
+      window.FulcrumScale.render(await api('GET', 'scale'));
+    } catch (e) {
+      if (e.status !== 404) throw e;
+    }
+  }
+
   async function refresh() {
     try {
-      const [status, backends, pools, services, stats] = await Promise.all([
-        api('GET', 'status'), api('GET', 'backends'), api('GET', 'pools'), api('GET', 'services'),
-        api('GET', 'stats?points=120')]);
+      const status = await api('GET', 'status');
       $('#node').textContent = 'site ' + status.site + ' · ' + status.host;
-      renderServices(services);
-      renderPools(pools);
-      renderBackends(backends);
-      renderCharts(stats);
-      // Only the parts this node's configuration turns on get a panel (a reload may change that).
-      $('#sites-panel').classList.toggle('hidden', !status.features.gslb);
-      $('#gslb').classList.toggle('hidden', !status.features.gslb);
-      $('#l4').classList.toggle('hidden', !status.features.l4);
-      $('#cluster-panel').classList.toggle('hidden', !status.features.cluster);
-      if (status.features.gslb) await renderSites();
-      if (status.features.cluster) await renderCluster();
-      if (status.features.l4) {
-        const c = await api('GET', 'connections?limit=1');
-        $('#l4-summary').textContent = 'active ' + c.active + ', fin ' + c.fin + ', completed ' + c.completed;
-      }
+      $('#version').textContent = 'version ' + status.version;
+      $('#uptime').textContent = 'up ' + duration(status.uptimeSeconds);
+      $('#uptime').dataset.seconds = String(status.uptimeSeconds);
+      const shown = panels.filter(p => {
+        const on = Boolean(p.when(status.features));
+        $('#' + p.id).classList.toggle('hidden', !on);
+        return on;
+      });
+      await Promise.all(shown.map(p => p.render()));
       document.body.dataset.refreshed = String(Date.now());
     } catch (e) {
       if (e.status === 401) signOut();
       $('#action-error').textContent = 'Refresh failed: ' + e.message;
     }
+  }
+
+  // 3d 4h 5m 6s, leaving out the leading zero units (as the /stats page writes it).
+  function duration(seconds) {
+    const d = Math.floor(seconds / 86400), h = Math.floor(seconds / 3600) % 24, m = Math.floor(seconds / 60) % 60;
+    return (d ? d + 'd ' : '') + (d || h ? h + 'h ' : '') + (d || h || m ? m + 'm ' : '') + (seconds % 60) + 's';
+  }
+
+  // The stats table of /api/v1/stats/table, every column as the API gives it (the same as the CSV and /stats).
+  function renderStats(table) {
+    const thead = $('#stats thead');
+    const keys = table.columns.map(c => c.key).join(',');
+    if (thead.dataset.keys !== keys) {
+      fill(thead, [el('tr', {}, ...table.columns.map(c => el('th', { title: c.help, 'data-key': c.key }, c.header)))]);
+      thead.dataset.keys = keys;
+    }
+    fill($('#stats tbody'), table.rows.map(r => el('tr', {
+      class: 'kind-' + r.kind + ' status-' + r.status, 'data-row': r.kind + '/' + (r.pool || '') + '/' + r.name },
+    ...table.columns.map(c => {
+      const v = r[c.key];
+      return el('td', { class: typeof v === 'number' ? 'num' : '', 'data-key': c.key }, v == null ? '' : String(v));
+    }))));
+  }
+
+  // Downloads the stats table as CSV: fetched with the token (a plain link would carry none).
+  async function exportCsv() {
+    try {
+      const r = await fetch('/api/v1/stats.csv', { headers: { 'Authorization': 'Bearer ' + token() } });
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      const url = URL.createObjectURL(await r.blob());
+      const a = el('a', { href: url, download: 'fulcrum-stats.csv' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (e) {
+      $('#action-error').textContent = 'CSV export failed: ' + e.message;
+    }
+  }
+
+  function renderDns(s) {
+    const counts = (m) => Object.entries(m).filter(([, n]) => n > 0);
+    const rows = [['UDP queries', s.udpQueries], ['TCP queries', s.tcpQueries], ['GSLB answers', s.gslbAnswers],
+      ['Truncated replies', s.truncatedReplies], ['Dropped packets', s.droppedPackets]]
+      .concat(counts(s.queriesByType).map(([t, n]) => ['Queries ' + t, n]))
+      .concat(counts(s.repliesByRcode).map(([c, n]) => ['Replies ' + c, n]))
+      .concat(counts(s.gslbAnswersByPolicy).map(([p, n]) => ['GSLB ' + p, n]));
+    fill($('#dns tbody'), rows.map(([name, n]) => el('tr', { 'data-counter': name },
+      el('td', {}, name), el('td', { class: 'num' }, n))));
+  }
+
+  function renderCertificates(certs) {
+    fill($('#certs tbody'), certs.length ? certs.map(c => el('tr', {
+      'data-file': c.certFile, class: c.daysLeft < 0 ? 'expired' : c.daysLeft < 30 ? 'expiring' : '' },
+    el('td', {}, c.listener), el('td', {}, c.names.join(', ')), el('td', {}, new Date(c.notAfter).toISOString().slice(0, 10)),
+    el('td', { class: 'num days-left' }, c.daysLeft)))
+      : [el('tr', {}, el('td', { colSpan: 4, class: 'muted' }, 'no certificates'))]);
+  }
+
+  async function renderL4() {
+    const c = await api('GET', 'connections?limit=1');
+    $('#l4-summary').textContent = 'active ' + c.active + ', fin ' + c.fin + ', completed ' + c.completed;
   }
 
   // Each route is its own inline box, so a long list wraps between routes inside the panel.
@@ -109,11 +195,19 @@
       el('td', { class: 'num' }, p.backendsUp + '/' + p.backendsTotal), el('td', { class: 'num' }, p.requestsPerSecond))));
   }
 
+  // The sites, and above them the ones seen down, named, so that a down site is seen without reading the table.
   async function renderSites() {
-    const [sites, handoff] = await Promise.all([api('GET', 'gslb/sites'), api('GET', 'gslb/handoff')]);
-    fill($('#sites tbody'), sites.map(s => el('tr', {}, el('td', {}, s.name + (s.local ? ' (here)' : '')),
+    const sites = await api('GET', 'gslb/sites');
+    const down = sites.filter(s => !s.up).map(s => s.name);
+    $('#sites-down').textContent = down.length ? 'Down: ' + down.join(', ') : 'All sites up';
+    $('#sites-down').classList.toggle('error', down.length > 0);
+    fill($('#sites tbody'), sites.map(s => el('tr', { 'data-site': s.name, class: s.up ? '' : 'site-down' },
+      el('td', {}, s.name + (s.local ? ' (here)' : '')),
       el('td', {}, s.up ? 'yes' : 'no'), el('td', {}, s.responseTimeMillis == null ? '-' : s.responseTimeMillis + ' ms'),
       el('td', {}, s.handoffShare == null ? '-' : (100 * s.handoffShare).toFixed(1) + '%'))));
+  }
+
+  function renderHandoff(handoff) {
     const shares = Object.entries(handoff.shares);
     fill($('#handoff tbody'), shares.length ? shares.map(([site, share]) =>
       el('tr', {}, el('td', {}, site), el('td', { class: 'num' }, (100 * share).toFixed(1) + '%')))
@@ -292,6 +386,7 @@
       signIn($('#login-token').value.trim());
     });
     $('#logout').addEventListener('click', signOut);
+    $('#csv-export').addEventListener('click', exportCsv);
     if (token()) signIn(token());
   });
 })();

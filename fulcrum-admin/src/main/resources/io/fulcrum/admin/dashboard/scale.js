@@ -1,11 +1,10 @@
 // The dashboard's autoscaling panel: per autoscaled pool, its size over time (members in service
 // and the size the autoscaler is bringing it to) and its latest decisions and steps, from
-// GET /api/v1/scale. Kept apart from app.js: it shares only the token (sessionStorage) and Chart.js.
+// GET /api/v1/scale. app.js lists it among its panels (shown when a pool has an autoscale policy)
+// and hands it the API's answer; the rendering lives here.
 (function () {
   'use strict';
 
-  const TOKEN_KEY = 'fulcrumToken';
-  const POLL_MS = 2000;
   const STEPS_SHOWN = 8;
   const charts = {};
 
@@ -14,14 +13,6 @@
     if (cls) e.className = cls;
     if (text !== undefined) e.textContent = text;
     return e;
-  }
-
-  async function scaleStatus() {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    if (!token) return null;
-    const r = await fetch('/api/v1/scale', { headers: { 'Authorization': 'Bearer ' + token, 'Accept': 'application/json' } });
-    if (!r.ok) return null; // 404: no autoscaler in this node; 401: not signed in (yet)
-    return r.json();
   }
 
   function poolBox(panel, name) {
@@ -73,17 +64,10 @@
     box.querySelector('.scale-steps').replaceChildren(...steps);
   }
 
-  async function refresh() {
+  // Renders GET /api/v1/scale into the panel: one box per autoscaled pool, gone pools removed.
+  function renderScale(status) {
     const panel = document.getElementById('scale-panel');
-    if (!panel) return;
-    let status = null;
-    try {
-      status = await scaleStatus();
-    } catch (e) {
-      status = null;
-    }
-    const pools = status ? Object.values(status.pools) : [];
-    panel.classList.toggle('hidden', pools.length === 0);
+    const pools = Object.values(status.pools);
     for (const p of pools) render(poolBox(panel, p.pool), p);
     for (const box of panel.querySelectorAll('.scale-pool')) {
       if (!pools.some(p => p.pool === box.dataset.pool)) {
@@ -94,8 +78,6 @@
     }
   }
 
-  document.addEventListener('DOMContentLoaded', () => {
-    refresh();
-    setInterval(refresh, POLL_MS);
-  });
+  // app.js lists this panel with its others and calls this on each refresh.
+  window.FulcrumScale = { render: renderScale };
 })();

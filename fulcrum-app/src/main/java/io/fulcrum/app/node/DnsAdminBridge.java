@@ -25,6 +25,12 @@ final class DnsAdminBridge extends AdminBridge implements AdminReadable, Metrics
         this.dns = dns;
     }
 
+    /** Shown while the DNS server is. */
+    @Override
+    public boolean inUse() {
+        return dns.inUse();
+    }
+
     @Override
     public String adminPath() {
         return "dns/stats";

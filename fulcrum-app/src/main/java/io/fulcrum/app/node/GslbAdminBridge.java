@@ -27,6 +27,12 @@ final class GslbAdminBridge extends AdminBridge implements AdminReadable {
         this.sites = sites;
     }
 
+    /** Shown while GSLB is on. */
+    @Override
+    public boolean inUse() {
+        return sites.inUse();
+    }
+
     @Override
     public String adminPath() {
         return "gslb/peers";

@@ -26,6 +26,13 @@ final class VirtualServicesAdminView extends AdminBridge implements AdminReadabl
         this.table = table;
     }
 
+    /** Shown while the configuration in force has virtual services. */
+    @Override
+    public boolean inUse() {
+        FulcrumConfig c = config();
+        return c != null && !c.virtualServices().isEmpty();
+    }
+
     @Override
     public String adminPath() {
         return "virtual-services";

@@ -51,6 +51,7 @@ public final class Backend {
     private final LongAdder totalRequests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final AtomicLong version = new AtomicLong();
+    private final BackendCounters counters = new BackendCounters();
 
     /** Exponentially weighted moving average of response time, in nanoseconds; 0 = no sample yet. */
     private volatile long ewmaNanos;
@@ -131,6 +132,8 @@ public final class Backend {
     /** The latest active health-check result with its timings, or {@code null} before the first check. */
     public CheckReport lastCheck() { return lastCheck; }
     public long version() { return version.get(); }
+    /** Its traffic and state history for the stats page (peaks, bytes, status classes, retries, downtime). */
+    public BackendCounters counters() { return counters; }
 
     /**
      * Sets the configured weight. The effective weight follows it only while nothing
@@ -208,6 +211,7 @@ public final class Backend {
             if (s != BackendState.DRAINING) {
                 drained = false;
             }
+            counters.stateChanged(s, System.nanoTime());
         }
         // Listeners run outside the lock: they may purge tables or take their own locks.
         changed();
@@ -270,7 +274,7 @@ public final class Backend {
     public int activeRequests() { return activeRequests.get(); }
 
     public void requestStarted() {
-        activeRequests.incrementAndGet();
+        counters.started(activeRequests.incrementAndGet());
         totalRequests.increment();
     }
 

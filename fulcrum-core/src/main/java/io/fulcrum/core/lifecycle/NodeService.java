@@ -24,6 +24,16 @@ public interface NodeService extends AutoCloseable {
     /** Takes a new, already validated configuration. */
     void apply(FulcrumConfig config) throws IOException;
 
+    /**
+     * Whether the configuration in force gives this service work. A node builds its optional
+     * services (L4, GSLB, DNS) whatever its configuration says, since a reload may turn them on;
+     * the admin API lists and serves only the services in use, so a node reports what it is
+     * configured to do, not what it was built able to do.
+     */
+    default boolean inUse() {
+        return true;
+    }
+
     /** Stops, releasing sockets and threads. Must not throw. */
     @Override
     void close();

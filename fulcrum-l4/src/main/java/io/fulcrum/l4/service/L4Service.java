@@ -100,6 +100,12 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         return "l4";
     }
 
+    /** In use while some virtual service is bound. */
+    @Override
+    public boolean inUse() {
+        return !bindings.isEmpty();
+    }
+
     /**
      * Compiles the virtual services of a configuration as {@link #start} and {@link #apply} do
      * (certificates, keys, backend TLS, balancers) and drops the result: binds nothing.

@@ -133,6 +133,8 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
     /** The client went away (closed, or reset its stream) before the exchange ended. */
     private boolean abandonedByClient;
     private String error;
+    /** The proxy ended this request with an error of its own: an error answer, or a response cut off (stats page). */
+    private boolean failed;
 
     Exchange(HttpProxyHandler client, ListenerRuntime listener, HttpRequest request, long nowNanos) {
         this.client = client;
@@ -442,6 +444,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         if (retryAllowed && mayRetry(pool.config().retries().attempts())) {
             Backend next = choose(now);
             if (next != null) {
+                backend.counters().retried();
                 connectTo(next);
                 return;
             }
@@ -782,6 +785,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             content.release();
             abandonBackend();
             error = "invalid response body from " + backend.address();
+            failed = true;
             pool.recordFailure(backend, System.nanoTime(), error);
             finish(true);
             client.closeClient();
@@ -919,6 +923,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             failAttempt(why, !reused, retryable);
         } else {
             error = "backend " + backend.address() + " closed mid-response";
+            failed = true;
             pool.recordFailure(backend, System.nanoTime(), error);
             finish(true);
             client.closeClient();
@@ -976,6 +981,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         }
         if (responseStarted) {
             error = "request timeout while relaying the response";
+            failed = true;
             abandonBackend();
             finish(true);
             client.closeClient();
@@ -1035,6 +1041,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
 
     /** As above, with a {@code Location} header when {@code location} is not null (a hand-off redirect). */
     private void respondError(HttpResponseStatus status, String detail, boolean close, String location) {
+        failed = true;
         if (responseStarted) {
             // Part of a response already went out: the only honest signal left is closing.
             error = error == null ? detail : error;
@@ -1111,6 +1118,10 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             if (!abandonedByClient || client.logAbandoned(now, clientForLog)) {
                 logRecord(log, now, clientForLog);
             }
+        }
+        client.slot().counters().finished(status, bytesIn, bytesOut, failed);
+        if (backend != null) {
+            backend.counters().finished(status, bytesIn, bytesOut);
         }
         ExchangeObserver observer = client.slot().observer();
         if (observer != null) {

@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.http;
 
 import io.fulcrum.proxy.log.AccessLog;
+import io.fulcrum.proxy.observe.ListenerCounters;
 import io.fulcrum.proxy.observe.ExchangeObserver;
 import io.fulcrum.proxy.runtime.ListenerRuntime;
 
@@ -19,6 +20,7 @@ public final class ListenerSlot {
     private volatile Handoff handoff = Handoff.NONE;
     private volatile ExchangeObserver observer;
     private final AtomicInteger connections = new AtomicInteger();
+    private final ListenerCounters counters = new ListenerCounters();
 
     public ListenerSlot(ListenerRuntime runtime, AccessLog accessLog) {
         this.runtime = runtime;
@@ -42,14 +44,19 @@ public final class ListenerSlot {
     /** Open client connections. */
     public int connections() { return connections.get(); }
 
+    /** What this listener has done since it was bound (kept across reloads), for the stats page. */
+    public ListenerCounters counters() { return counters; }
+
     /** Counts a new connection; false (and nothing counted) when the listener's connection limit is reached. */
     public boolean tryOpen() {
         int max = runtime.config().limits().maxConnections();
         int n = connections.incrementAndGet();
         if (max > 0 && n > max) {
             connections.decrementAndGet();
+            counters.refusedAtLimit();
             return false;
         }
+        counters.accepted(n);
         return true;
     }
 

@@ -36,13 +36,18 @@ final class StickySessions {
     /**
      * The backend bound to {@code key}, when it may serve this request: it still takes sticky
      * sessions (a draining backend keeps its own), the request has not tried it, and a reload
-     * has not replaced it in the pool. Null otherwise (a fresh pick follows).
+     * has not replaced it in the pool. Null otherwise (a fresh pick follows); a bound backend that
+     * cannot serve it counts a redispatch.
      */
     static Backend bound(RouteRuntime route, PoolRuntime pool, String key, RetryState attempts, long nowNanos) {
         Backend b = route.sticky().lookup(key, nowNanos, route.stickyTimeoutNanos());
-        if (b != null && b.acceptsStickySession(nowNanos) && !attempts.wasTried(b) && pool.backend(b.name()) == b) {
+        if (b == null) {
+            return null;
+        }
+        if (b.acceptsStickySession(nowNanos) && !attempts.wasTried(b) && pool.backend(b.name()) == b) {
             return b;
         }
+        b.counters().redispatched();
         return null;
     }
 

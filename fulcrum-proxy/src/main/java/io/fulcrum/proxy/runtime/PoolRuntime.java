@@ -69,13 +69,14 @@ public final class PoolRuntime {
     public BackendConnectSettings connectSettings() { return connectSettings; }
 
     /**
-     * Feeds one failed attempt to passive health; true when it ejected the backend, which is then
+     * Counts one failed attempt on the backend and feeds it to passive health; true when it ejected the backend, which is then
      * logged and reported to the backend's listeners (the health service makes it an event).
      *
      * @param why the failure, as the access log gives it
      */
     public boolean recordFailure(Backend b, long nowNanos, String why) {
-        if (!ejection.enabled() || !ejection.recordFailure(b, nowNanos)) {
+        // Counted on the backend even with passive health off (it then never ejects): the stats show failures.
+        if (!ejection.recordFailure(b, nowNanos)) {
             return false;
         }
         LOG.warn("backend {} ejected after {} consecutive failures (last: {})", b, ejection.consecutiveFailures(),

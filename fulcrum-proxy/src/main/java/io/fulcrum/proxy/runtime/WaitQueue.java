@@ -22,6 +22,8 @@ public final class WaitQueue {
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private volatile int capacity;
+    /** The most requests that waited at once (for the stats page). */
+    private final AtomicInteger maxSize = new AtomicInteger();
 
     public WaitQueue(int capacity) {
         this.capacity = capacity;
@@ -29,9 +31,14 @@ public final class WaitQueue {
 
     /** Adds a waiter; false when the queue is full (the caller answers 503). */
     public boolean offer(Waiter w) {
-        if (size.incrementAndGet() > capacity) {
+        int n = size.incrementAndGet();
+        if (n > capacity) {
             size.decrementAndGet();
             return false;
+        }
+        int max = maxSize.get();
+        while (n > max && !maxSize.compareAndSet(max, n)) {
+            max = maxSize.get();
         }
         waiters.add(w);
         return true;
@@ -66,5 +73,15 @@ public final class WaitQueue {
 
     public int size() {
         return size.get();
+    }
+
+    /** The most requests that waited at once since the pool was first compiled. */
+    public int maxSize() {
+        return maxSize.get();
+    }
+
+    /** The bound: requests that may wait at once. */
+    public int capacity() {
+        return capacity;
     }
 }

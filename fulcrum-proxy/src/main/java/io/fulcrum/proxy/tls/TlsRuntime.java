@@ -22,9 +22,11 @@ public final class TlsRuntime {
 
     private final Map<String, SslContext> byName;
     private final Mapping<String, SslContext> mapping;
+    private final List<ServedCertificate> certificates;
 
-    private TlsRuntime(SslContext defaultContext, Map<String, SslContext> byName) {
+    private TlsRuntime(SslContext defaultContext, Map<String, SslContext> byName, List<ServedCertificate> certificates) {
         this.byName = Map.copyOf(byName);
+        this.certificates = List.copyOf(certificates);
         DomainWildcardMappingBuilder<SslContext> b = new DomainWildcardMappingBuilder<>(defaultContext);
         byName.forEach(b::add);
         this.mapping = b.build();
@@ -49,6 +51,7 @@ public final class TlsRuntime {
         }
         SslContext first = null;
         Map<String, SslContext> byName = new LinkedHashMap<>();
+        List<ServedCertificate> served = new java.util.ArrayList<>();
         for (int i = 0; i < certs.size(); i++) {
             CertificateConfig cert = certs.get(i);
             SslContext ctx;
@@ -58,16 +61,25 @@ public final class TlsRuntime {
                 throw e.within("certificates[" + i + "]");
             }
             first = first == null ? ctx : first;
-            for (String name : CertificateNames.of(Path.of(cert.certFile()))) {
+            java.security.cert.X509Certificate leaf = CertificateNames.leaf(Path.of(cert.certFile()));
+            java.util.Set<String> names = CertificateNames.of(leaf);
+            for (String name : names) {
                 byName.putIfAbsent(name, ctx); // a name in two certificates goes to the earlier one
             }
+            served.add(new ServedCertificate(cert.certFile(), leaf.getSubjectX500Principal().getName(), List.copyOf(names),
+                    leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()));
         }
-        return new TlsRuntime(first, byName);
+        return new TlsRuntime(first, byName, served);
     }
 
     /** SNI host name (case-insensitive, may be {@code null}) to the context that answers it. */
     public Mapping<String, SslContext> mapping() {
         return mapping;
+    }
+
+    /** The certificates served, in configuration order. */
+    public List<ServedCertificate> certificates() {
+        return certificates;
     }
 
     /** Every name served, to the context that serves it. */
