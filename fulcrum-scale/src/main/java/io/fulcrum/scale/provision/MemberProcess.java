@@ -345,10 +345,15 @@ final class MemberProcess {
         return new InetSocketAddress(settings.address(), port);
     }
 
-    /** The grace before SIGKILL: {@code stopGrace}, cut short by the deadline (but never nothing). */
+    /**
+     * The grace before SIGKILL: {@code stopGrace}, cut short by the deadline, but never under a
+     * second: a process needs a moment to act on SIGTERM, and on a busy host its exit takes more
+     * than 100 ms to be seen (a start given up at its deadline then SIGKILLed a process that was
+     * already ending, and lost the last lines of its output).
+     */
     private Duration graceUntil(Instant deadline) {
         Duration left = Duration.between(Instant.now(), deadline);
-        Duration floor = Duration.ofMillis(100);
+        Duration floor = Duration.ofSeconds(1);
         Duration grace = left.compareTo(settings.stopGrace()) < 0 ? left : settings.stopGrace();
         return grace.compareTo(floor) < 0 ? floor : grace;
     }
