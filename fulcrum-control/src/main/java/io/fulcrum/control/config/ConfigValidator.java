@@ -19,6 +19,7 @@ import io.fulcrum.core.config.ServerSettings;
 import io.fulcrum.core.config.StickinessConfig;
 import io.fulcrum.core.config.TimeoutsConfig;
 import io.fulcrum.core.config.TlsConfig;
+import io.fulcrum.core.config.TlsSessionConfig;
 import io.fulcrum.core.config.store.StoreType;
 
 import java.net.Inet6Address;
@@ -339,6 +340,16 @@ public final class ConfigValidator {
             String alpnPath = SourceMap.field(p, "alpn");
             for (int k = 0; k < t.alpn().size(); k++) {
                 oneOf(SourceMap.index(alpnPath, k), t.alpn().get(k), ALPN_PROTOCOLS);
+            }
+            String sessionsPath = SourceMap.field(p, "sessions");
+            TlsSessionConfig s = t.sessions();
+            if (s.cacheSize() < 1) {
+                error(SourceMap.field(sessionsPath, "cacheSize"), "must be at least 1 (was " + s.cacheSize()
+                        + "); to keep no sessions in memory, set cache: false");
+            }
+            if (s.timeout().compareTo(Duration.ofSeconds(1)) < 0 || s.timeout().compareTo(TlsSessionConfig.MAX_TIMEOUT) > 0) {
+                error(SourceMap.field(sessionsPath, "timeout"), "must be between 1s and 7d (RFC 8446 4.6.1), was "
+                        + s.timeout());
             }
         }
 

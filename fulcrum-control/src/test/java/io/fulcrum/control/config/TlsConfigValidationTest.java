@@ -166,6 +166,25 @@ class TlsConfigValidationTest {
     }
 
     @Test
+    void sessionResumptionBindsWithDefaultsAndRefusesAnEmptyCacheOrAnOverlongLifetime() {
+        String text = yaml(tls(cert.toString(), key.toString(), """
+                      sessions:
+                        cacheSize: 0
+                        timeout: 8d
+                """));
+        List<ConfigError> errors = errorsOf(text);
+        assertThat(errors).extracting(ConfigError::path)
+                .containsExactly("listeners[0].tls.sessions.cacheSize", "listeners[0].tls.sessions.timeout");
+        assertThat(errors.get(0).line()).isEqualTo(lineOf(text, "cacheSize"));
+        assertThat(errors.get(0).message()).startsWith("must be at least 1 (was 0)");
+        assertThat(errors.get(1).line()).isEqualTo(lineOf(text, "timeout"));
+        assertThat(errors.get(1).message()).startsWith("must be between 1s and 7d");
+        assertThat(warningsOf(yaml(tls(cert.toString(), key.toString(), """
+                      sessions: {cache: false, timeout: 1h}
+                """)))).isEmpty();
+    }
+
+    @Test
     void onlyHttp11AndH2AreOfferedThroughAlpn() {
         ConfigError e = onlyError(yaml(tls(cert.toString(), key.toString(), """
                       alpn: [spdy/3]

@@ -13,8 +13,10 @@ import java.util.List;
  * @param certificates the certificates, the first one being the default
  * @param protocols    TLS versions offered (default {@code TLSv1.2} and {@code TLSv1.3})
  * @param alpn         application protocols offered through ALPN (default {@code http/1.1})
+ * @param sessions     session resumption (default: tickets and a session cache, 5 minutes)
  */
-public record TlsConfig(List<CertificateConfig> certificates, List<String> protocols, List<String> alpn) {
+public record TlsConfig(List<CertificateConfig> certificates, List<String> protocols, List<String> alpn,
+                        TlsSessionConfig sessions) {
 
     /** The TLS versions offered when none are configured. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
@@ -25,5 +27,11 @@ public record TlsConfig(List<CertificateConfig> certificates, List<String> proto
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
         protocols = protocols == null ? DEFAULT_PROTOCOLS : List.copyOf(protocols);
         alpn = alpn == null ? DEFAULT_ALPN : List.copyOf(alpn);
+        sessions = sessions == null ? TlsSessionConfig.defaults() : sessions;
+    }
+
+    /** Termination with the default session resumption. */
+    public TlsConfig(List<CertificateConfig> certificates, List<String> protocols, List<String> alpn) {
+        this(certificates, protocols, alpn, null);
     }
 }

@@ -3,11 +3,13 @@ package io.fulcrum.proxy.tls;
 import io.fulcrum.core.config.CertificateConfig;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.TlsConfig;
+import io.fulcrum.core.config.TlsSessionConfig;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -16,7 +18,9 @@ import javax.net.ssl.SSLException;
 
 /**
  * Builds server {@link SslContext}s: OpenSSL (BoringSSL through netty-tcnative) when it
- * loads on this machine, the JDK's provider otherwise. Runs off the event loops.
+ * loads on this machine, the JDK's provider otherwise, with the listener's session
+ * resumption (tickets sealed with the node's {@link SessionTicketKeys}, a session cache).
+ * Runs off the event loops.
  */
 public final class SslContexts {
 
@@ -57,10 +61,32 @@ public final class SslContexts {
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, tls.alpn()));
             }
-            return b.build();
+            TlsSessionConfig sessions = tls.sessions();
+            if (provider == SslProvider.JDK) {
+                // The JDK's TLS issues tickets by its own settings; only the cache can be sized.
+                b.sessionCacheSize(sessions.cacheSize()).sessionTimeout(sessions.timeout().toSeconds());
+            }
+            SslContext ctx = b.build();
+            if (ctx.sessionContext() instanceof OpenSslSessionContext openssl) {
+                resumption(openssl, sessions);
+            }
+            return ctx;
         } catch (SSLException | IllegalArgumentException e) {
             throw new InvalidFieldException("", "cannot load certificate " + cert.certFile() + " with key "
                     + cert.keyFile() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Session resumption on an OpenSSL context, set before its first engine exists. Tickets are
+     * sealed with the node's keys, so they resume on any certificate's context and after a
+     * reload (Netty's context would otherwise seal them with random keys of its own, lost on
+     * reload).
+     */
+    private static void resumption(OpenSslSessionContext context, TlsSessionConfig sessions) {
+        context.setSessionTimeout((int) Math.min(Integer.MAX_VALUE, sessions.timeout().toSeconds()));
+        context.setSessionCacheEnabled(sessions.cache());
+        context.setSessionCacheSize(sessions.cacheSize());
+        SessionTicketKeys.node().attach(context);
     }
 }
