@@ -5,6 +5,8 @@
 #   fulcrum_java_options ARCHIVE ARGS...
 #       sets the array fulcrum_java_opts to the flags for `fulcrum ARGS...`:
 #       - the data plane (run, demo, agent): the tuning below, or $FULCRUM_JAVA_OPTS instead;
+#       - `run` with a configuration that serves DNS only: the DNS server's flags below, or
+#         $FULCRUM_JAVA_OPTS instead;
 #       - every other command (ctl, validate, version, handoff, conns, reload, help...):
 #         a small, quick-starting JVM, or $FULCRUM_CLIENT_JAVA_OPTS instead, reading the
 #         class-data archive ARCHIVE when that file exists.
@@ -31,6 +33,18 @@ fulcrum_data_plane_opts=(-XX:+UseParallelGC -XX:+UseCompactObjectHeaders -Xms1g 
   -XX:PerMethodTrapLimit=0 -XX:PerBytecodeTrapLimit=0
   -Dio.netty.leakDetection.level=disabled)
 
+# A node that only answers DNS (run with a configuration that has a dns: section and no
+# listeners:, virtualServices: or store:) gets the JVM's own defaults instead of the tuning
+# above: that is what the recorded 1.2-1.3 x PowerDNS ran with (plain java -jar), and the
+# proxy's tuning measured 1.00 x. The tuning answers the proxy's problems, which a DNS server
+# does not have: its answer path allocates nothing on the Java heap (the young-generation
+# sizing buys nothing), and its UDP sockets are epoll's, not the io_uring channels whose
+# counter wrap the trap limits are for, while those limits make C2 compile every branch it
+# never saw taken in the hot receive-and-answer loop. Only the leak detector's sampling is
+# turned off, as above (it records a stack trace for one buffer in 128, two buffers a
+# query). (docs/benchmarks.md, "DNS queries per second")
+fulcrum_dns_opts=(-Dio.netty.leakDetection.level=disabled)
+
 # A client command runs for a fraction of a second: the heap flags above would only cost
 # (a 1 GB heap to set up), and the optimising compiler never pays back. C1 only, the serial
 # collector with a small heap, no perf-data file. (docs/benchmarks.md, "Client commands")
@@ -44,18 +58,42 @@ fulcrum_is_data_plane() {
   esac
 }
 
-# "data-plane" or "client": what `fulcrum ARGS...` runs. The first word that is not an
+# Whether the configuration file FILE serves DNS only: a top-level dns: section and none of
+# the top-level sections that carry other traffic (listeners:, virtualServices:) or may bring
+# it (store:, where the file is only the bootstrap). Read as lines, not parsed: a file that
+# cannot be read, or is written in another shape, gets the data plane's tuning.
+fulcrum_serves_dns_only() {
+  local file=$1
+  [[ -r $file ]] || return 1
+  grep -Eq '^dns:' "$file" || return 1
+  ! grep -Eq '^(listeners|virtualServices|store):' "$file"
+}
+
+# "data-plane", "dns" or "client": what `fulcrum ARGS...` runs. The first word that is not an
 # option names the command; a help or version option only prints, whatever the command.
+# "dns" is `run` with a configuration (-c FILE, -cFILE, --config FILE, --config=FILE) that serves
+# DNS only.
 fulcrum_command_kind() {
-  local command='' arg
+  local command='' config='' previous='' arg
   for arg in "$@"; do
     case $arg in
       -h | --help | -V | --version) command=''; break ;;
+      --config=*) config=${arg#--config=} ;;
+      -c?*) config=${arg#-c} ;;
       -*) ;;
-      *) if [[ -z $command ]]; then command=$arg; fi ;;
+      *)
+        if [[ $previous == -c || $previous == --config ]]; then
+          config=$arg
+        elif [[ -z $command ]]; then
+          command=$arg
+        fi
+        ;;
     esac
+    previous=$arg
   done
-  if [[ -n $command ]] && fulcrum_is_data_plane "$command"; then
+  if [[ $command == run && -n $config ]] && fulcrum_serves_dns_only "$config"; then
+    echo dns
+  elif [[ -n $command ]] && fulcrum_is_data_plane "$command"; then
     echo data-plane
   else
     echo client
@@ -65,8 +103,14 @@ fulcrum_command_kind() {
 fulcrum_java_options() {
   local archive=$1
   shift
-  if [[ $(fulcrum_command_kind "$@") == data-plane ]]; then
-    fulcrum_java_opts=("${fulcrum_data_plane_opts[@]}")
+  local kind
+  kind=$(fulcrum_command_kind "$@")
+  if [[ $kind == data-plane || $kind == dns ]]; then
+    if [[ $kind == dns ]]; then
+      fulcrum_java_opts=("${fulcrum_dns_opts[@]}")
+    else
+      fulcrum_java_opts=("${fulcrum_data_plane_opts[@]}")
+    fi
     if [[ -n ${FULCRUM_JAVA_OPTS:-} ]]; then
       read -r -a fulcrum_java_opts <<< "$FULCRUM_JAVA_OPTS"
     fi

@@ -59,6 +59,10 @@ public final class FulcrumCommand implements Callable<Integer> {
         // ("Epoll available..."); Fulcrum's log is SLF4J, and an operator's ctl output has no
         // place for it. Its warnings and errors still print.
         GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+        // Before the first logger: a client command's logging is set up in code (ClientLogging).
+        if (ClientLogging.isClient(args)) {
+            System.setProperty(ClientLogging.PROPERTY, "true");
+        }
         System.exit(commandLine().execute(args));
     }
 

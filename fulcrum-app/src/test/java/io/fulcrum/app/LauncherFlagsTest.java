@@ -96,6 +96,47 @@ class LauncherFlagsTest {
                 .doesNotContain("-XX:TieredStopAtLevel=1", "SharedArchiveFile");
     }
 
+    private static final String DNS_ONLY = """
+            dns:
+              listen: [127.0.0.1:5353]
+              zones:
+                - name: example.test
+                  records:
+                    - {name: www, type: A, value: 192.0.2.10}
+            """;
+
+    /** The proxy's tuning, none of which a DNS-only node gets. */
+    private static final String[] PROXY_TUNING = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g", "-Xmn512m",
+            "-XX:-UseAdaptiveSizePolicy", "-XX:MaxTenuringThreshold=1", "-XX:PerMethodTrapLimit=0",
+            "-XX:PerBytecodeTrapLimit=0", "-XX:+UseCompactObjectHeaders"};
+
+    @Test
+    void aConfigurationThatServesOnlyDnsRunsOnTheJvmDefaults() throws Exception {
+        Path config = Files.writeString(root.resolve("dns.yaml"), DNS_ONLY);
+        for (String[] args : List.of(new String[] {"run", "-c", config.toString()},
+                new String[] {"run", "--config=" + config}, new String[] {"run", "-c" + config},
+                new String[] {"--config", config.toString(), "run"},
+                // the shipped benchmark command: bin/fulcrum run -c bench/dns.yaml
+                new String[] {"run", "-c", REPOSITORY.resolve("bench/dns.yaml").toString()})) {
+            assertThat(launch(Map.of(), args)).as(String.join(" ", args))
+                    .contains("-Dio.netty.leakDetection.level=disabled")
+                    .doesNotContain(PROXY_TUNING).doesNotContain("-XX:TieredStopAtLevel=1", "SharedArchiveFile");
+        }
+        assertThat(launch(Map.of("FULCRUM_JAVA_OPTS", "-Xmx2g"), "run", "-c", config.toString()))
+                .contains("-Xmx2g").doesNotContain("leakDetection");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"listeners: [{name: web, bind: 127.0.0.1:8080}]",
+            "virtualServices: [{name: tcp, bind: 127.0.0.1:9000}]", "store: file"})
+    void dnsBesideOtherTrafficOrAStoreKeepsTheProxyTuning(String otherSection) throws Exception {
+        Path config = Files.writeString(root.resolve("mixed.yaml"), DNS_ONLY + otherSection + "\n");
+        assertThat(launch(Map.of(), "run", "-c", config.toString())).contains(PROXY_TUNING);
+        // agent is no DNS server, whatever file it is given
+        Path dnsOnly = Files.writeString(root.resolve("dns.yaml"), DNS_ONLY);
+        assertThat(launch(Map.of(), "agent", "-c", dnsOnly.toString())).contains(PROXY_TUNING);
+    }
+
     @Test
     void fulcrumJavaOptsReplaceTheDataPlaneFlagsAndLeaveClientsAlone() throws Exception {
         Map<String, String> env = Map.of("FULCRUM_JAVA_OPTS", "-Xmx2g -XX:+UseZGC");

@@ -10,12 +10,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A small client of the admin API over the JDK's HTTP client: JSON in, JSON out,
- * bearer token on every request. An error answer becomes an {@link AdminClientException}
- * carrying the server's message.
+ * A small client of the admin API: JSON in, JSON out, bearer token on every request. An
+ * error answer becomes an {@link AdminClientException} carrying the server's message.
+ * An {@code http://} server is called over a plain socket ({@link PlainHttp}); the JDK's
+ * HTTP client, whose set-up costs a command's start-up a TLS context, is made only for
+ * {@code https://}.
  */
 public final class AdminClient {
 
@@ -23,7 +27,12 @@ public final class AdminClient {
 
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final int CONNECT_MILLIS = 5_000;
+    private static final int READ_MILLIS = 30_000;
+
+    private final boolean plain;
+    /** For https only, made on first use. */
+    private HttpClient tls;
 
     /**
      * @param base  the admin server, like {@code http://127.0.0.1:9900/}
@@ -32,6 +41,22 @@ public final class AdminClient {
     public AdminClient(URI base, String token) {
         this.base = base.getPath().endsWith("/") ? base : URI.create(base + "/");
         this.token = token;
+        this.plain = "http".equalsIgnoreCase(base.getScheme());
+    }
+
+    private synchronized HttpClient tls() {
+        if (tls == null) {
+            tls = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(CONNECT_MILLIS)).build();
+        }
+        return tls;
+    }
+
+    private URI uri(String path) {
+        return base.resolve(path.startsWith("/") ? path.substring(1) : path);
+    }
+
+    private IOException cannotConnect(java.net.ConnectException e) {
+        return new IOException("cannot connect to " + base + " (is Fulcrum running with an admin section?)", e);
     }
 
     /** A failed call: the HTTP status and the server's message. */
@@ -84,7 +109,39 @@ public final class AdminClient {
     }
 
     private JsonNode send(String method, String path, String body, String type) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
+        int status;
+        String text;
+        if (plain) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Accept", "application/json");
+            if (body != null) {
+                headers.put("Content-Type", type);
+            }
+            if (token != null) {
+                headers.put("Authorization", "Bearer " + token);
+            }
+            try (PlainHttp.Response r = PlainHttp.exchange(uri(path), method, headers, body, CONNECT_MILLIS,
+                    READ_MILLIS)) {
+                status = r.status();
+                text = r.text();
+            } catch (java.net.ConnectException e) {
+                throw cannotConnect(e);
+            }
+        } else {
+            HttpResponse<String> r = sendTls(method, path, body, type);
+            status = r.statusCode();
+            text = r.body();
+        }
+        JsonNode json = text.isEmpty() ? JSON.nullNode() : parse(text);
+        if (status >= 400) {
+            String msg = json.hasNonNull("error") ? json.get("error").asText() : text;
+            throw new AdminClientException(status, "HTTP " + status + ": " + msg);
+        }
+        return json;
+    }
+
+    private HttpResponse<String> sendTls(String method, String path, String body, String type) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Accept", "application/json");
@@ -94,21 +151,14 @@ public final class AdminClient {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<String> r;
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return tls().send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (java.net.ConnectException e) {
-            throw new IOException("cannot connect to " + base + " (is Fulcrum running with an admin section?)", e);
+            throw cannotConnect(e);
         }
-        JsonNode json = r.body().isEmpty() ? JSON.nullNode() : parse(r.body());
-        if (r.statusCode() >= 400) {
-            String msg = json.hasNonNull("error") ? json.get("error").asText() : r.body();
-            throw new AdminClientException(r.statusCode(), "HTTP " + r.statusCode() + ": " + msg);
-        }
-        return json;
     }
 
     private static JsonNode parse(String text) throws IOException {
@@ -121,14 +171,36 @@ public final class AdminClient {
 
     /** Follows the event stream, calling {@code onEvent} with each event's JSON until interrupted. */
     public void follow(long after, Consumer<JsonNode> onEvent) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(ApiEndpoint.EVENT_STREAM.expand().substring(1)
-                        + (after >= 0 ? "?after=" + after : "")))
+        String path = ApiEndpoint.EVENT_STREAM.expand() + (after >= 0 ? "?after=" + after : "");
+        if (plain) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Accept", "text/event-stream");
+            if (token != null) {
+                headers.put("Authorization", "Bearer " + token);
+            }
+            try (PlainHttp.Response r = PlainHttp.exchange(uri(path), "GET", headers, null, CONNECT_MILLIS, 0)) {
+                if (r.status() != 200) {
+                    throw new AdminClientException(r.status(), "HTTP " + r.status());
+                }
+                var lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith("data: ")) {
+                        onEvent.accept(parse(line.substring(6)));
+                    }
+                }
+            } catch (java.net.ConnectException e) {
+                throw cannotConnect(e);
+            }
+            return;
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
                 .header("Accept", "text/event-stream");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<java.util.stream.Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<java.util.stream.Stream<String>> r = tls().send(b.build(), HttpResponse.BodyHandlers.ofLines());
             if (r.statusCode() != 200) {
                 throw new AdminClientException(r.statusCode(), "HTTP " + r.statusCode());
             }

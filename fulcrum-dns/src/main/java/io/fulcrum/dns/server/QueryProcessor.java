@@ -63,13 +63,13 @@ public final class QueryProcessor {
             default -> -1;
         };
         if (rcode >= 0) {
-            return error(in, rcode, tcp, alloc, payload);
+            return error(rcode, tcp, alloc, payload);
         }
         stats.query(q.type, tcp);
         ZoneSnapshot snap = engine.snapshot();
         NameNode node = snap.node(q.name, q.nameLength, q.nameHash);
         if (node != null) {
-            return fromNode(node, false, in, client, tcp, alloc, payload, limit);
+            return fromNode(node, false, client, tcp, alloc, payload, limit);
         }
         // Not an exact name. Its closest encloser (the nearest existing ancestor, RFC 4592) decides:
         // an upper-tier delegation there refers it; else a wildcard child of it answers; else NXDOMAIN.
@@ -84,7 +84,7 @@ public final class QueryProcessor {
                         engine.liveMembers());
                 ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.cachedLength(body, q, limit));
                 int start = begin(out, tcp);
-                if (ReplyWriter.cached(in, out, body, q, 0, payload, limit)) {
+                if (ReplyWriter.cached(out, body, q, 0, payload, limit)) {
                     stats.truncated();
                 }
                 stats.reply(Dns.RCODE_NOERROR);
@@ -94,12 +94,12 @@ public final class QueryProcessor {
             if (zone != null || above != null) {
                 NameNode wildcard = wildcardBelow(snap, i);
                 if (wildcard != null) {
-                    return fromNode(wildcard, true, in, client, tcp, alloc, payload, limit);
+                    return fromNode(wildcard, true, client, tcp, alloc, payload, limit);
                 }
                 Zone z = zone != null ? zone : above.zone();
                 ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.negativeLength(q, z.soaTail(), limit));
                 int start = begin(out, tcp);
-                if (ReplyWriter.negative(in, out, q, Dns.RCODE_NXDOMAIN, z.soaTail(), z.apex().length, 0, payload,
+                if (ReplyWriter.negative(out, q, Dns.RCODE_NXDOMAIN, z.soaTail(), z.apex().length, 0, payload,
                         limit)) {
                     stats.truncated();
                 }
@@ -110,7 +110,7 @@ public final class QueryProcessor {
                 break;
             }
         }
-        return error(in, Dns.RCODE_REFUSED, tcp, alloc, payload);
+        return error(Dns.RCODE_REFUSED, tcp, alloc, payload);
     }
 
     /**
@@ -118,7 +118,7 @@ public final class QueryProcessor {
      * this client. {@code synthesized}: the node is a wildcard standing in for the query
      * name (RFC 4592), whose replies are rewritten for it.
      */
-    private ByteBuf fromNode(NameNode node, boolean synthesized, ByteBuf in, InetAddress client, boolean tcp,
+    private ByteBuf fromNode(NameNode node, boolean synthesized, InetAddress client, boolean tcp,
                              ByteBufAllocator alloc, int payload, int limit) {
         var stats = engine.stats();
         GslbRecord g = node.gslb();
@@ -144,8 +144,8 @@ public final class QueryProcessor {
                 : ReplyWriter.cachedLength(body, q, limit);
         ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + length);
         int start = begin(out, tcp);
-        boolean truncated = synthesized ? ReplyWriter.synthesized(in, out, body, q, scope, payload, limit)
-                : ReplyWriter.cached(in, out, body, q, scope, payload, limit);
+        boolean truncated = synthesized ? ReplyWriter.synthesized(out, body, q, scope, payload, limit)
+                : ReplyWriter.cached(out, body, q, scope, payload, limit);
         if (truncated) {
             stats.truncated();
         }
@@ -160,10 +160,10 @@ public final class QueryProcessor {
         return snap.nodeAt(wildcardName, 0, 2 + suffix);
     }
 
-    private ByteBuf error(ByteBuf in, int rcode, boolean tcp, ByteBufAllocator alloc, int payload) {
+    private ByteBuf error(int rcode, boolean tcp, ByteBufAllocator alloc, int payload) {
         ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.errorLength(q));
         int start = begin(out, tcp);
-        ReplyWriter.error(in, out, q, rcode, payload);
+        ReplyWriter.error(out, q, rcode, payload);
         engine.stats().reply(rcode);
         return end(out, start, tcp);
     }

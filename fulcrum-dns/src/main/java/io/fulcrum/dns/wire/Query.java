@@ -34,6 +34,13 @@ public final class Query {
     public int nameLength;
     /** The question name in lower case, wire form. */
     public final byte[] name = new byte[256];
+    /**
+     * The question name as the client wrote it (its case), wire form, {@link #nameLength}
+     * bytes: the reply's question is written from here rather than copied from the query's
+     * buffer, since a buffer-to-buffer copy between direct buffers goes through NIO views
+     * that allocate whenever the JIT does not inline the whole copy.
+     */
+    public final byte[] nameAsSent = new byte[256];
     /** Hash of {@link #name} (see {@link NameHash}). */
     public int nameHash;
     public int type;

@@ -105,8 +105,8 @@ public final class QueryParser {
     }
 
     /**
-     * Reads the first question into {@code q}: its name lower-cased, with its hash, then type
-     * and class. The name must be plain labels (no compression pointer can precede it).
+     * Reads the first question into {@code q}: its name lower-cased, with its hash, and as
+     * sent (for the reply's question), then type and class. The name must be plain labels (no compression pointer can precede it).
      *
      * @return the offset after the question, or -1 when malformed
      */
@@ -114,6 +114,7 @@ public final class QueryParser {
         int n = 0;
         int h = NameHash.start();
         byte[] name = q.name;
+        byte[] asSent = q.nameAsSent;
         while (true) {
             if (p >= end) {
                 return -1;
@@ -122,6 +123,7 @@ public final class QueryParser {
             if (len > 63 || n + len + 1 > 255 || p + 1 + len > end) {
                 return -1;
             }
+            asSent[n] = (byte) len;
             name[n++] = (byte) len;
             h = NameHash.step(h, len);
             p++;
@@ -130,6 +132,7 @@ public final class QueryParser {
             }
             for (int i = 0; i < len; i++) {
                 int b = in.getUnsignedByte(p + i);
+                asSent[n] = (byte) b;
                 if (b >= 'A' && b <= 'Z') {
                     b += 32;
                 }

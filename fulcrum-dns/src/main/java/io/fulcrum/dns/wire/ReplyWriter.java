@@ -27,7 +27,6 @@ public final class ReplyWriter {
     /**
      * Writes a cached reply.
      *
-     * @param in        the query (for the question name as the client wrote it)
      * @param body      a reply built by {@link MessageBuilder} for this question name (ignoring case)
      * @param q         the parsed query
      * @param scope     ECS scope prefix length to return
@@ -35,7 +34,7 @@ public final class ReplyWriter {
      * @param limit     most bytes the reply may take
      * @return whether the reply was truncated
      */
-    public static boolean cached(ByteBuf in, ByteBuf out, byte[] body, Query q, int scope, int payload, int limit) {
+    public static boolean cached(ByteBuf out, byte[] body, Query q, int scope, int payload, int limit) {
         int start = out.writerIndex();
         int full = body.length + q.optLength();
         boolean truncated = full > limit;
@@ -46,7 +45,10 @@ public final class ReplyWriter {
             out.writeBytes(body);
         }
         // The question as the client wrote it (replies compress their names against its name).
-        out.setBytes(start + Dns.HEADER_LENGTH, in, in.readerIndex() + Dns.HEADER_LENGTH, q.nameLength + 4);
+        int question = start + Dns.HEADER_LENGTH;
+        out.setBytes(question, q.nameAsSent, 0, q.nameLength);
+        out.setShort(question + q.nameLength, q.type);
+        out.setShort(question + q.nameLength + 2, q.qclass);
         finish(out, start, q, scope, payload);
         return truncated;
     }
@@ -68,14 +70,14 @@ public final class ReplyWriter {
      * @param body a reply built by {@link MessageBuilder} for the wildcard name
      * @return whether the reply was truncated
      */
-    public static boolean synthesized(ByteBuf in, ByteBuf out, byte[] body, Query q, int scope, int payload,
+    public static boolean synthesized(ByteBuf out, byte[] body, Query q, int scope, int payload,
                                       int limit) {
         int start = out.writerIndex();
         int wildcardLength = questionNameLength(body);
         int bodyAfterQuestion = Dns.HEADER_LENGTH + wildcardLength + 4;
         boolean truncated = body.length - wildcardLength + q.nameLength + q.optLength() > limit;
         out.writeBytes(body, 0, Dns.HEADER_LENGTH);
-        out.writeBytes(in, in.readerIndex() + Dns.HEADER_LENGTH, q.nameLength + 4);
+        writeQuestion(out, q);
         if (truncated) {
             truncate(out, start);
         } else {
@@ -84,6 +86,13 @@ public final class ReplyWriter {
         }
         finish(out, start, q, scope, payload);
         return truncated;
+    }
+
+    /** Writes the question as the client sent it: the name in its case, the type and the class. */
+    private static void writeQuestion(ByteBuf out, Query q) {
+        out.writeBytes(q.nameAsSent, 0, q.nameLength);
+        out.writeShort(q.type);
+        out.writeShort(q.qclass);
     }
 
     /** Sets TC and keeps only the question (the client retries over TCP). */
@@ -165,7 +174,7 @@ public final class ReplyWriter {
      * @param soaTail   the SOA record from its type field on (owner written here as a pointer)
      * @param apexLength wire length of the zone apex, a suffix of the question name
      */
-    public static boolean negative(ByteBuf in, ByteBuf out, Query q, int rcode, byte[] soaTail, int apexLength,
+    public static boolean negative(ByteBuf out, Query q, int rcode, byte[] soaTail, int apexLength,
                                    int scope, int payload, int limit) {
         int start = out.writerIndex();
         int qEnd = q.questionEnd();
@@ -177,9 +186,7 @@ public final class ReplyWriter {
         out.writeShort(0);
         out.writeShort(truncated ? 0 : 1);
         out.writeShort(q.edns ? 1 : 0);
-        out.writeBytes(in, in.readerIndex() + Dns.HEADER_LENGTH, q.nameLength);
-        out.writeShort(q.type);
-        out.writeShort(q.qclass);
+        writeQuestion(out, q);
         if (!truncated) {
             out.writeShort(0xC000 | (Dns.HEADER_LENGTH + q.nameLength - apexLength));
             out.writeBytes(soaTail);
@@ -202,7 +209,7 @@ public final class ReplyWriter {
      * when the query had one that could be read, and OPT when it had a readable one
      * (RFC 6891 6.1.1: an EDNS query gets an EDNS reply, errors included).
      */
-    public static void error(ByteBuf in, ByteBuf out, Query q, int rcode, int payload) {
+    public static void error(ByteBuf out, Query q, int rcode, int payload) {
         out.writeShort(q.id);
         int opcodeBits = q.flags & 0x7800;
         out.writeShort(Dns.FLAG_QR | opcodeBits | (q.flags & Dns.FLAG_RD) | (rcode & 0xF));
@@ -211,9 +218,7 @@ public final class ReplyWriter {
         out.writeShort(0);
         out.writeShort(q.edns ? 1 : 0);
         if (q.question) {
-            out.writeBytes(in, in.readerIndex() + Dns.HEADER_LENGTH, q.nameLength);
-            out.writeShort(q.type);
-            out.writeShort(q.qclass);
+            writeQuestion(out, q);
         }
         if (q.edns) {
             writeOpt(out, q, rcode >> 4, 0, payload);

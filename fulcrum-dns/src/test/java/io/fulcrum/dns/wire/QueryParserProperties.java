@@ -96,7 +96,7 @@ class QueryParserProperties {
         byte[] body = new MessageBuilder(expected, c.type(), true, Dns.RCODE_NOERROR)
                 .answer(RecordData.raw(expected, Dns.TYPE_A, 60, new byte[] {(byte) 192, 0, 2, 1})).toBytes();
         ByteBuf out = Unpooled.buffer();
-        boolean truncated = ReplyWriter.cached(in, out, body, parsed, 24, 1232, c.edns() ? c.udpSize() : 512);
+        boolean truncated = ReplyWriter.cached(out, body, parsed, 24, 1232, c.edns() ? c.udpSize() : 512);
         byte[] wire = new byte[out.readableBytes()];
         out.readBytes(wire);
         Message reply = new Message(wire);
