@@ -30,7 +30,7 @@ import java.util.List;
  * @param health         active checks, agents, adaptive weights, rules and schedules (see docs/health.md)
  */
 public record PoolConfig(
-        String name,
+        @Required String name,
         ExtensionConfig<BalancerFactory<?>> algorithm,
         Integer weightBound,
         Duration connectTimeout,
