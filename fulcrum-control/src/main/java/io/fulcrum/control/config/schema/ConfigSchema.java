@@ -32,7 +32,8 @@ import java.util.function.Function;
  * configuration loader's binder reads it: a component's name is its key, its Java type its
  * JSON type, a {@link ShortForm} record may be written as its first value, an
  * {@link ExtensionConfig} is one of the names its kind has registered (alone, or mapped to
- * that extension's settings record), a {@link Required} component is required.
+ * that extension's settings record), a {@link Required} component is required. Records and
+ * fields are described by their Javadoc where its source is shipped ({@link RecordDocs}).
  *
  * <p>The schema describes the shape of the file as the loader accepts it, no stricter:
  * any field may be written with no value (its default), any value may be a
@@ -64,6 +65,7 @@ public final class ConfigSchema {
     private static final Set<String> LISTEN_FIELDS = Set.of("bind", "listen");
 
     private final Function<Class<?>, ExtensionRegistry<?>> registries;
+    private final RecordDocs docs = new RecordDocs();
     private final ObjectNode defs = JSON.objectNode();
     private final Map<Class<?>, String> defNames = new HashMap<>();
     private final Map<String, Class<?>> defOwners = new LinkedHashMap<>();
@@ -109,11 +111,12 @@ public final class ConfigSchema {
         ObjectNode root = JSON.objectNode();
         root.put("$schema", DIALECT);
         root.put("title", "Fulcrum configuration");
-        root.put("description", "The YAML configuration file of Fulcrum (see docs/configuration.md). Generated from"
+        String description = "The YAML configuration file of Fulcrum (see docs/configuration.md). Generated from"
                 + " the configuration records: `fulcrum schema` prints it. The rules between fields are checked by"
-                + " `fulcrum validate`.");
-        ObjectNode body = recordObject(FulcrumConfig.class);
-        root.setAll(body);
+                + " `fulcrum validate`.";
+        root.put("description", description);
+        root.setAll(recordObject(FulcrumConfig.class));
+        root.put("description", description); // the file's, not the root record's
         ObjectNode variable = JSON.objectNode();
         variable.put("type", "string");
         variable.put("pattern", VARIABLE_PATTERN);
@@ -126,7 +129,11 @@ public final class ConfigSchema {
 
     /** The object schema of a record: its components as properties, nothing else allowed. */
     private ObjectNode recordObject(Class<?> type) {
+        RecordDocs.Doc doc = docs.of(type);
         ObjectNode o = JSON.objectNode();
+        if (!doc.summary().isEmpty()) {
+            o.put("description", doc.summary());
+        }
         o.put("type", "object");
         ObjectNode properties = o.putObject("properties");
         ArrayNode required = JSON.arrayNode();
@@ -134,10 +141,10 @@ public final class ConfigSchema {
             ObjectNode value = component(c);
             if (c.isAnnotationPresent(Required.class)) {
                 required.add(c.getName());
-                properties.set(c.getName(), value);
             } else {
-                properties.set(c.getName(), nullable(value));
+                value = nullable(value);
             }
+            properties.set(c.getName(), withFieldDoc(value, doc.params().get(c.getName())));
         }
         if (!required.isEmpty()) {
             o.set("required", required);
@@ -285,6 +292,11 @@ public final class ConfigSchema {
 
     /** Also nothing at all: a field written with no value takes its default. */
     private static ObjectNode nullable(ObjectNode schema) {
+        if (schema.get("type") instanceof ArrayNode) {
+            ObjectNode copy = schema.deepCopy();
+            ((ArrayNode) copy.get("type")).add("null");
+            return copy;
+        }
         if (schema.has("anyOf") && schema.size() <= 2) {
             ObjectNode copy = schema.deepCopy();
             ((ArrayNode) copy.get("anyOf")).add(JSON.objectNode().put("type", "null"));
@@ -293,6 +305,17 @@ public final class ConfigSchema {
         ObjectNode any = JSON.objectNode();
         any.putArray("anyOf").add(schema).add(JSON.objectNode().put("type", "null"));
         return any;
+    }
+
+    /** The field's own description first, then what its type's says (a duration's format...). */
+    private static ObjectNode withFieldDoc(ObjectNode schema, String fieldDoc) {
+        if (fieldDoc == null || fieldDoc.isEmpty()) {
+            return schema;
+        }
+        ObjectNode out = schema.deepCopy();
+        String typeDoc = schema.path("description").asText("");
+        out.put("description", typeDoc.isEmpty() ? fieldDoc : fieldDoc + "\n\n" + typeDoc);
+        return out;
     }
 
     private static ObjectNode described(ObjectNode schema, String description) {
