@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
  * The {@code fulcrum} command line: the entry point of the packaged jar.
  *
  * <p>Each job is a subcommand ({@code run}, {@code reload}, {@code validate}, {@code demo}, {@code ctl},
- * {@code version}); this class only assembles them and turns the chosen one's
+ * {@code version}, {@code schema}); this class only assembles them and turns the chosen one's
  * result into the process exit code (see {@link ExitCodes}).
  */
 @Command(
@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
                 AgentCommand.class,
                 io.fulcrum.admin.cli.CtlCommand.class,
                 VersionCommand.class,
+                SchemaCommand.class,
                 ConnsCommand.class,
                 CommandLine.HelpCommand.class
         },
@@ -69,6 +70,6 @@ public final class FulcrumCommand implements Callable<Integer> {
     /** Called when no subcommand is given: that is a usage error, answered with the usage text. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: choose one of run, reload, validate, demo, handoff, agent, conns, ctl, version");
+        throw new ParameterException(spec.commandLine(), "Missing command: choose one of run, reload, validate, demo, handoff, agent, conns, ctl, version, schema");
     }
 }

@@ -5,6 +5,7 @@ import io.fulcrum.cluster.store.ConfigLayout;
 import io.fulcrum.cluster.store.EtcdConfigStore;
 import io.fulcrum.control.config.ConfigException;
 import io.fulcrum.control.config.ConfigLoader;
+import io.fulcrum.control.config.ConfigVariables;
 import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.control.reload.CompileCheck;
 import io.fulcrum.control.reload.ConfigReloader;
@@ -59,7 +60,7 @@ final class StoreFollower implements AutoCloseable {
         }
         CompileCheck asRun = FulcrumNode::check;
         LoadedConfig bootstrap = asRun.compiled(ConfigLoader.parseWithWarnings(
-                ConfigLayout.only(text, EtcdConfigStore.BOOTSTRAP), file.toString()));
+                ConfigLayout.only(text, EtcdConfigStore.BOOTSTRAP), file.toString(), ConfigVariables.processEnvironment()));
         ExtensionConfig<StoreType<?>> chosen = bootstrap.config().store();
         if (StoreType.FILE.equals(chosen.name())) {
             return null;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +27,13 @@ final class FulcrumProcess implements AutoCloseable {
     }
 
     static FulcrumProcess start(Path workDir, String... args) throws IOException {
-        return start(workDir, List.of(), args);
+        return start(workDir, List.of(), Map.of(), args);
+    }
+
+    /** Starts it with these variables added to (or replacing those of) the test's environment. */
+    static FulcrumProcess startWithEnvironment(Path workDir, Map<String, String> environment, String... args)
+            throws IOException {
+        return start(workDir, List.of(), environment, args);
     }
 
     /**
@@ -35,10 +42,11 @@ final class FulcrumProcess implements AutoCloseable {
      * id is the JVM's).
      */
     static FulcrumProcess startWithSighupIgnored(Path workDir, String... args) throws IOException {
-        return start(workDir, List.of("bash", "-c", "trap '' HUP; exec \"$0\" \"$@\""), args);
+        return start(workDir, List.of("bash", "-c", "trap '' HUP; exec \"$0\" \"$@\""), Map.of(), args);
     }
 
-    private static FulcrumProcess start(Path workDir, List<String> wrapper, String... args) throws IOException {
+    private static FulcrumProcess start(Path workDir, List<String> wrapper, Map<String, String> environment,
+                                        String... args) throws IOException {
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -49,7 +57,9 @@ final class FulcrumProcess implements AutoCloseable {
         command.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");
-        Process p = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process p = builder
                 .directory(workDir.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())

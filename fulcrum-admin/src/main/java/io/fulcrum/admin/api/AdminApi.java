@@ -112,6 +112,7 @@ public final class AdminApi {
         handlers.put(STATE, (r, p) -> views.state());
         handlers.put(RELOAD, (r, p) -> changes.reload(r.principal()));
         handlers.put(VALIDATE, (r, p) -> changes.validate(r.bodyText()));
+        handlers.put(SCHEMA, (r, p) -> ConfigSchemaHolder.SCHEMA);
         handlers.put(GSLB_SITES, (r, p) -> views.sites());
         handlers.put(GSLB_HANDOFF, (r, p) -> views.handoff());
         handlers.put(CLUSTER_STATS, (r, p) -> {
@@ -141,6 +142,15 @@ public final class AdminApi {
             }
             return snapshot;
         });
+    }
+
+    /**
+     * The configuration schema, generated once on first use: it depends only on the record
+     * types and the extensions on the class path, which do not change while the node runs.
+     */
+    private static final class ConfigSchemaHolder {
+        static final com.fasterxml.jackson.databind.node.ObjectNode SCHEMA =
+                io.fulcrum.control.config.schema.ConfigSchema.generate();
     }
 
     /** The endpoint table requests are routed by. */

@@ -79,6 +79,8 @@ public enum ApiEndpoint {
             "Validate and compile a YAML configuration (the body) as a reload would, without applying it",
             Limits.CONFIG,
             Param.body("(YAML text)", "the configuration to check")),
+    SCHEMA("GET", "/api/v1/schema", Role.READ,
+            "The JSON Schema (draft 2020-12) of the configuration file, as `fulcrum schema` prints it"),
     GSLB_SITES("GET", "/api/v1/gslb/sites", Role.READ, "GSLB sites as this node sees them (404 until GSLB runs)"),
     GSLB_HANDOFF("GET", "/api/v1/gslb/handoff", Role.READ, "GSLB hand-off shares (404 until GSLB runs)"),
     CLUSTER_STATS("GET", "/api/v1/cluster/stats", Role.READ,

@@ -2,6 +2,7 @@ package io.fulcrum.cluster.store;
 
 import io.fulcrum.control.config.ConfigException;
 import io.fulcrum.control.config.ConfigLoader;
+import io.fulcrum.control.config.ConfigVariables;
 import io.fulcrum.control.config.LoadedConfig;
 import io.fulcrum.control.reload.CompileCheck;
 import io.fulcrum.control.store.ConfigStore;
@@ -68,7 +69,8 @@ public final class EtcdConfigStore implements ConfigStore {
     @Override
     public LoadedConfig load() throws ConfigException {
         LoadedConfig bootstrapOnly = check.compiled(
-                ConfigLoader.parseWithWarnings(ConfigLayout.only(bootstrapText, BOOTSTRAP), bootstrapSource));
+                ConfigLoader.parseWithWarnings(ConfigLayout.only(bootstrapText, BOOTSTRAP), bootstrapSource,
+                        ConfigVariables.processEnvironment()));
         Optional<StoreSnapshot> first = etcd.start();
         StoreSnapshot s = first.orElse(new StoreSnapshot("", 0, false));
         if (first.isEmpty() || s.yaml().isBlank()) {
@@ -122,7 +124,8 @@ public final class EtcdConfigStore implements ConfigStore {
 
     private LoadedConfig compose(StoreSnapshot snapshot) throws ConfigException {
         String text = ConfigLayout.overlay(snapshot.yaml(), bootstrapText);
-        return ConfigLoader.parseWithWarnings(text, source(snapshot));
+        // The node's own environment fills the ${NAME} references, as in a file: per-node values.
+        return ConfigLoader.parseWithWarnings(text, source(snapshot), ConfigVariables.processEnvironment());
     }
 
     private String source(StoreSnapshot snapshot) {

@@ -31,6 +31,10 @@ import java.util.List;
  * together in one {@link ConfigException}; semantic errors about a value that already
  * failed to bind are left out, since they would only repeat it.
  *
+ * <p>A file's scalar values may name environment variables, {@code ${NAME}} or
+ * {@code ${NAME:-default}} ({@link VariableSubstitution}), replaced in the tree before it is
+ * bound; text given as text ({@link #parse}) is taken as written unless variables are passed.
+ *
  * <p>The file is never half-applied: either the whole configuration is valid and
  * returned, or nothing is.
  */
@@ -53,7 +57,7 @@ public final class ConfigLoader {
     }
 
     /**
-     * Reads and validates a configuration file.
+     * Reads and validates a configuration file, its variables taken from this process's environment.
      *
      * @throws ConfigException listing every problem, each with file, line, column and field path
      */
@@ -73,11 +77,27 @@ public final class ConfigLoader {
 
     /** Like {@link #load(Path)}, and also returns the warnings (things allowed but probably not intended). */
     public static LoadedConfig loadWithWarnings(Path file) throws ConfigException {
-        return parseWithWarnings(read(file), file.toString());
+        return loadWithWarnings(file, ConfigVariables.processEnvironment());
     }
 
-    /** Like {@link #parse(String, String)}, and also returns the warnings. */
+    /** Like {@link #loadWithWarnings(Path)}, with the file's variables looked up in {@code variables}. */
+    public static LoadedConfig loadWithWarnings(Path file, ConfigVariables variables) throws ConfigException {
+        return parseWithWarnings(read(file), file.toString(), variables);
+    }
+
+    /** Like {@link #parse(String, String)}, and also returns the warnings. The text is taken as written. */
     public static LoadedConfig parseWithWarnings(String yaml, String sourceName) throws ConfigException {
+        return parseWithWarnings(yaml, sourceName, null);
+    }
+
+    /**
+     * Like {@link #parseWithWarnings(String, String)}, for the text of a configuration file:
+     * its {@code ${NAME}} references are replaced with the values of {@code variables}.
+     *
+     * @param variables where the references are looked up; {@code null} to take the text as written
+     */
+    public static LoadedConfig parseWithWarnings(String yaml, String sourceName, ConfigVariables variables)
+            throws ConfigException {
         String source = sourceName == null || sourceName.isEmpty() ? "<config>" : sourceName;
         String text = yaml == null ? "" : yaml;
         if (text.startsWith("\uFEFF")) {
@@ -100,6 +120,15 @@ public final class ConfigLoader {
                     + TOP_LEVEL_FIELDS + ", got " + RecordBinder.describe(root));
         }
 
+        List<ConfigError> substitutionErrors = List.of();
+        List<String> unsubstituted = List.of();
+        if (variables != null) {
+            VariableSubstitution.Result substituted = VariableSubstitution.apply(map, variables);
+            map = (MapNode) substituted.root();
+            substitutionErrors = substituted.errors();
+            unsubstituted = substituted.failedPaths();
+        }
+
         RecordBinder binder = new RecordBinder();
         FulcrumConfig config = binder.bindRoot(FulcrumConfig.class, map);
         // One name for the node's site: without server.site, the gslb section's site is it.
@@ -108,9 +137,15 @@ public final class ConfigLoader {
         }
         ConfigValidator.Result result = ConfigValidator.validate(config, binder.sources());
 
-        List<ConfigError> errors = new ArrayList<>(binder.errors());
+        // A value whose variable could not be substituted is reported once, by the substitution.
+        List<ConfigError> errors = new ArrayList<>(substitutionErrors);
+        for (ConfigError e : binder.errors()) {
+            if (!isUnderAny(e.path(), unsubstituted)) {
+                errors.add(e);
+            }
+        }
         for (ConfigError e : result.errors()) {
-            if (!binder.failedAtOrAbove(e.path())) {
+            if (!binder.failedAtOrAbove(e.path()) && !isUnderAny(e.path(), unsubstituted)) {
                 errors.add(e);
             }
         }
@@ -119,6 +154,15 @@ public final class ConfigLoader {
             throw new ConfigException(source, errors);
         }
         return new LoadedConfig(config, result.warnings(), new FieldLocations(source, binder.sources()));
+    }
+
+    private static boolean isUnderAny(String path, List<String> ancestors) {
+        for (String a : ancestors) {
+            if (SourceMap.isUnder(path, a)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String read(Path file) throws ConfigException {

@@ -50,8 +50,10 @@ final class YamlTree {
      * @param text    the scalar as written (without quotes)
      * @param integer the value of an {@link Kind#INTEGER} scalar (YAML allows {@code 0x10}, {@code 1_000})
      * @param bool    the value of a {@link Kind#BOOLEAN} scalar
+     * @param plain   written without quotes, block indicator or tag, so that YAML read its type from its text
+     *                (what a substituted variable's value is typed by, see {@link VariableSubstitution})
      */
-    record ScalarNode(Loc loc, Kind kind, String text, BigInteger integer, boolean bool) implements Node {
+    record ScalarNode(Loc loc, Kind kind, String text, BigInteger integer, boolean bool, boolean plain) implements Node {
     }
 
     /** Thrown for text that is not YAML; carries the position of the problem. */
@@ -84,7 +86,7 @@ final class YamlTree {
             if (first == null) {
                 return null;
             }
-            Node root = read(p, first);
+            Node root = read(p, first, yaml);
             JsonToken next = p.nextToken();
             if (next != null) {
                 throw new SyntaxError(Loc.of(p.currentTokenLocation()),
@@ -98,7 +100,7 @@ final class YamlTree {
         }
     }
 
-    private static Node read(JsonParser p, JsonToken t) throws IOException, SyntaxError {
+    private static Node read(JsonParser p, JsonToken t, String yaml) throws IOException, SyntaxError {
         Loc loc = Loc.of(p.currentTokenLocation());
         switch (t) {
             case START_OBJECT -> {
@@ -111,7 +113,7 @@ final class YamlTree {
                     if (v == null) {
                         throw new SyntaxError(keyLoc, "unexpected end of document after key \"" + key + "\"");
                     }
-                    entries.add(new Entry(key, keyLoc, read(p, v)));
+                    entries.add(new Entry(key, keyLoc, read(p, v, yaml)));
                 }
                 if (k != JsonToken.END_OBJECT) {
                     throw new SyntaxError(Loc.of(p.currentTokenLocation()), "unexpected end of document in a mapping");
@@ -125,7 +127,7 @@ final class YamlTree {
                     if (v == null) {
                         throw new SyntaxError(Loc.of(p.currentTokenLocation()), "unexpected end of document in a list");
                     }
-                    items.add(read(p, v));
+                    items.add(read(p, v, yaml));
                 }
                 return new ListNode(loc, List.copyOf(items));
             }
@@ -134,23 +136,47 @@ final class YamlTree {
                     throw new SyntaxError(loc, "YAML aliases (*" + p.getText()
                             + ") are not supported; write the value out in full");
                 }
-                return new ScalarNode(loc, Kind.STRING, p.getText(), null, false);
+                return new ScalarNode(loc, Kind.STRING, p.getText(), null, false,
+                        isPlain(yaml, p.currentTokenLocation().getCharOffset()));
             }
             case VALUE_NUMBER_INT -> {
-                return new ScalarNode(loc, Kind.INTEGER, p.getText(), p.getBigIntegerValue(), false);
+                return new ScalarNode(loc, Kind.INTEGER, p.getText(), p.getBigIntegerValue(), false, true);
             }
             case VALUE_NUMBER_FLOAT -> {
-                return new ScalarNode(loc, Kind.FLOAT, p.getText(), null, false);
+                return new ScalarNode(loc, Kind.FLOAT, p.getText(), null, false, true);
             }
             case VALUE_TRUE, VALUE_FALSE -> {
-                return new ScalarNode(loc, Kind.BOOLEAN, p.getText(), null, t == JsonToken.VALUE_TRUE);
+                return new ScalarNode(loc, Kind.BOOLEAN, p.getText(), null, t == JsonToken.VALUE_TRUE, true);
             }
             case VALUE_NULL -> {
-                return new ScalarNode(loc, Kind.NULL, "", null, false);
+                return new ScalarNode(loc, Kind.NULL, "", null, false, true);
             }
             default -> throw new SyntaxError(loc, "unsupported YAML value (binary and other tagged values"
                     + " cannot be used in the configuration)");
         }
+    }
+
+    /**
+     * Whether the scalar that starts at this offset is written plain: its first character is
+     * none of a quote, a block scalar's indicator, a tag or an anchor. The YAML parser counts offsets in
+     * code points.
+     */
+    private static boolean isPlain(String yaml, long codePointOffset) {
+        if (codePointOffset < 0 || codePointOffset > Integer.MAX_VALUE) {
+            return false;
+        }
+        int index;
+        try {
+            index = yaml.offsetByCodePoints(0, (int) codePointOffset);
+        } catch (IndexOutOfBoundsException e) {
+            return false;
+        }
+        if (index >= yaml.length()) {
+            return true; // an empty plain scalar at the end of the text
+        }
+        char first = yaml.charAt(index);
+        return first != '"' && first != '\'' && first != '|' && first != '>' && first != '!'
+                && first != '&';
     }
 
     /**

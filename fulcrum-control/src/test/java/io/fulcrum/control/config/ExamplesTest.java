@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -16,9 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every file in the repository's {@code examples/} directory, and every YAML block of
- * {@code docs/configuration.md}, loads without errors or warnings.
+ * {@code docs/configuration.md} (read as files are, with the variables its examples name),
+ * loads without errors or warnings.
  */
 class ExamplesTest {
+
+    /** The environment the blocks of the reference are read with: the variables its examples name. */
+    private static final ConfigVariables DOC_VARIABLES = ConfigVariables.of(Map.of("APP_ADDRESS", "127.0.0.1:9000"));
 
     @TestFactory
     Stream<DynamicTest> everyExampleLoads() throws IOException {
@@ -51,7 +56,7 @@ class ExamplesTest {
             blocks++;
             String name = reference.getFileName() + " block " + blocks;
             try {
-                LoadedConfig loaded = ConfigLoader.parseWithWarnings(m.group(1), name);
+                LoadedConfig loaded = ConfigLoader.parseWithWarnings(m.group(1), name, DOC_VARIABLES);
                 assertThat(loaded.warnings()).as("warnings of %s", name).isEmpty();
             } catch (ConfigException e) {
                 throw new AssertionError(e.getMessage(), e);

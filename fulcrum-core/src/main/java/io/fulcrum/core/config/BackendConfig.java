@@ -14,7 +14,7 @@ import java.util.Map;
  * @param labels         free-form labels
  * @param state          {@code up}, {@code down}, {@code draining}, {@code disabled} or {@code backup}
  */
-public record BackendConfig(String name, HostPort address, Integer weight, Integer maxConnections, String site,
+public record BackendConfig(String name, @Required HostPort address, Integer weight, Integer maxConnections, String site,
                             String host, Map<String, String> labels, String state) {
 
     public BackendConfig {

@@ -20,8 +20,8 @@ import java.util.List;
  * @param connect   whether HTTP/1.1 CONNECT opens a TCP tunnel to a backend (off by default: refused)
  */
 public record ListenerConfig(
-        String name,
-        HostPort bind,
+        @Required String name,
+        @Required HostPort bind,
         String protocol,
         TimeoutsConfig timeouts,
         LimitsConfig limits,

@@ -33,7 +33,7 @@ import java.util.List;
  *                       follows a target (see docs/autoscaling.md); {@code null} = a fixed set of backends
  */
 public record PoolConfig(
-        String name,
+        @Required String name,
         ExtensionConfig<BalancerFactory<?>> algorithm,
         Integer weightBound,
         Duration connectTimeout,

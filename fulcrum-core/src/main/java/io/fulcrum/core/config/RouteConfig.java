@@ -8,7 +8,7 @@ package io.fulcrum.core.config;
  * @param pool       name of the pool that serves the route
  * @param stickiness session stickiness for this route
  */
-public record RouteConfig(String name, RouteMatch match, String pool, StickinessConfig stickiness) {
+public record RouteConfig(@Required String name, RouteMatch match, @Required String pool, StickinessConfig stickiness) {
 
     public RouteConfig {
         match = match == null ? RouteMatch.any() : match;

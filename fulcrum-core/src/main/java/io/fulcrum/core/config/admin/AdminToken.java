@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.admin;
 
+import io.fulcrum.core.config.Required;
+
 /**
  * One bearer token of the admin API.
  *
@@ -9,7 +11,7 @@ package io.fulcrum.core.config.admin;
  * @param tokenFile a file holding the secret (first line), instead of {@code token}
  * @param tokenEnv  an environment variable holding the secret, instead of {@code token}
  */
-public record AdminToken(String name, String role, String token, String tokenFile, String tokenEnv) {
+public record AdminToken(@Required String name, String role, String token, String tokenFile, String tokenEnv) {
 
     /** May read everything. */
     public static final String READ = "read";

@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.gslb;
 
+import io.fulcrum.core.config.Required;
+
 import io.fulcrum.core.config.HostPort;
 
 import java.time.Duration;
@@ -15,7 +17,7 @@ import java.time.Duration;
  * @param secret     the shared HMAC-SHA256 secret (at least 16 characters)
  * @param secretFile a file holding the secret (first line)
  */
-public record PeerConfig(String site, HostPort address, Duration interval, String keyId, String secret,
+public record PeerConfig(@Required String site, HostPort address, Duration interval, String keyId, String secret,
                          String secretFile) {
 
     public PeerConfig {

@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.l4;
 
+import io.fulcrum.core.config.Required;
+
 import java.util.List;
 
 /**
@@ -12,7 +14,7 @@ import java.util.List;
  * @param vipTimeouts per-VIP timeouts
  * @param listeners   one per (port, protocol)
  */
-public record VirtualServiceConfig(String name, List<String> vips, L4TimeoutsConfig timeouts,
+public record VirtualServiceConfig(@Required String name, List<String> vips, L4TimeoutsConfig timeouts,
                                    List<VipTimeoutsConfig> vipTimeouts, List<L4ListenerConfig> listeners) {
 
     public VirtualServiceConfig {

@@ -1,5 +1,7 @@
 package io.fulcrum.core.config.site;
 
+import io.fulcrum.core.config.Required;
+
 import io.fulcrum.core.config.dns.NodeConfig;
 
 import java.util.List;
@@ -21,7 +23,7 @@ import java.util.List;
  * @param redirectTo base URL that HTTP hand-off redirects to ({@code http://host:port});
  *                   default {@code http://} + the first VIP's {@link VipConfig#endpoint()}
  */
-public record SiteConfig(String name, String region, List<String> countries, String location, Integer weight,
+public record SiteConfig(@Required String name, String region, List<String> countries, String location, Integer weight,
                          List<VipConfig> vips, List<NodeConfig> nodes, String redirectTo) {
 
     public SiteConfig {
