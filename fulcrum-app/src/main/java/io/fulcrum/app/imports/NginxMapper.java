@@ -304,7 +304,7 @@ final class NginxMapper {
             }
             if (proxyPass == null) {
                 warnings.notConverted(loc.directive(), "no proxy_pass: Fulcrum proxies, it does not serve files "
-                        + "or fixed answers; requests here get 404 from Fulcrum");
+                        + "or fixed answers; these requests take the next route that matches, or get 404");
                 continue;
             }
             String pool = httpPool(proxyPass, loc);

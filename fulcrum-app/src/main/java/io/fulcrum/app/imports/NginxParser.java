@@ -120,9 +120,10 @@ public final class NginxParser {
                     line++;
                 }
                 if (q == '\\' && pos < text.length()) {
-                    q = text.charAt(pos++);
+                    escape(word);
+                } else {
+                    word.append(q);
                 }
-                word.append(q);
             }
             return new Token(at, word.toString(), (char) 0);
         }
@@ -131,12 +132,12 @@ public final class NginxParser {
             if (Character.isWhitespace(w) || w == ';' || w == '}' || (w == '{' && !variableBrace(word))) {
                 break;
             }
-            if (w == '\\' && pos + 1 < text.length()) {
-                pos++;
-                w = text.charAt(pos);
+            pos++;
+            if (w == '\\' && pos < text.length()) {
+                escape(word);
+                continue;
             }
             word.append(w);
-            pos++;
             if (w == '{') { // ${name}: the variable runs to its closing brace
                 while (pos < text.length() && text.charAt(pos) != '}') {
                     word.append(text.charAt(pos++));
@@ -147,6 +148,27 @@ public final class NginxParser {
             }
         }
         return new Token(at, word.toString(), (char) 0);
+    }
+
+    /**
+     * The character after a backslash, as NGINX reads it: {@code \"}, {@code \'} and {@code \\} are the
+     * character itself, {@code \t}, {@code \r}, {@code \n} control characters; before anything else the
+     * backslash stays ({@code \.} in a regular expression).
+     */
+    private void escape(StringBuilder word) {
+        char e = text.charAt(pos++);
+        switch (e) {
+            case '"', '\'', '\\' -> word.append(e);
+            case 't' -> word.append('\t');
+            case 'r' -> word.append('\r');
+            case 'n' -> word.append('\n');
+            default -> {
+                if (e == '\n') {
+                    line++;
+                }
+                word.append('\\').append(e);
+            }
+        }
     }
 
     private static boolean variableBrace(StringBuilder word) {
