@@ -65,27 +65,40 @@ final class HaproxyMapper {
 
     private void listeners(HaproxyConfig config, HaproxyProxy f, ConfigDraft draft) {
         ArrayNode routes = routes(config, f);
+        List<Map.Entry<Directive, Bind>> all = new ArrayList<>();
         for (Directive bind : f.binds) {
             for (Bind b : binds(config, bind)) {
-                ObjectNode l = draft.addListener(f.name, b.address.fulcrum());
-                ObjectNode timeouts = httpTimeouts(config, f);
-                if (!timeouts.isEmpty()) {
-                    l.set("timeouts", timeouts);
-                }
-                if (f.maxconn != null) {
-                    l.putObject("limits").put("maxConnections", f.maxconn);
-                }
-                if (b.acceptProxy) {
-                    l.put("acceptProxyProtocol", true);
-                }
-                if (b.tls != null) {
-                    l.set("tls", b.tls);
-                    if (b.h2) {
-                        l.with("tls").putArray("alpn").add("h2").add("http/1.1");
-                    }
-                }
-                l.set("routes", routes.deepCopy());
+                all.add(Map.entry(bind, b));
             }
+        }
+        List<String> addresses = all.stream().map(e -> e.getValue().address.fulcrum()).toList();
+        for (var e : all) {
+            Directive bind = e.getKey();
+            Bind b = e.getValue();
+            String address = b.address.fulcrum();
+            if (address.startsWith("0.0.0.0:") && addresses.contains("[::]:" + address.substring(8))) {
+                // Fulcrum's [::]:port takes IPv4 too, and refuses a second listener on the port.
+                warnings.approximated(bind, "served by the listener on [::]:" + address.substring(8));
+                continue;
+            }
+            ObjectNode l = draft.addListener(f.name, b.address.fulcrum());
+            ObjectNode timeouts = httpTimeouts(config, f);
+            if (!timeouts.isEmpty()) {
+                l.set("timeouts", timeouts);
+            }
+            if (f.maxconn != null) {
+                l.putObject("limits").put("maxConnections", f.maxconn);
+            }
+            if (b.acceptProxy) {
+                l.put("acceptProxyProtocol", true);
+            }
+            if (b.tls != null) {
+                l.set("tls", b.tls);
+                if (b.h2) {
+                    l.with("tls").putArray("alpn").add("h2").add("http/1.1");
+                }
+            }
+            l.set("routes", routes.deepCopy());
         }
         if (f.binds.isEmpty()) {
             warnings.notConverted(f.section, "the " + f.kind + " has no bind line, so it accepts nothing");
@@ -346,11 +359,11 @@ final class HaproxyMapper {
                         h2 = params.get(++i).contains("h2");
                     }
                 }
-                case "v4v6", "transparent", "defer-accept" -> warnings.partNotConverted(bind, p, "no Fulcrum setting");
                 default -> {
-                    boolean valued = i + 1 < params.size() && !BIND_FLAGS.contains(params.get(i + 1));
+                    // A parameter that is not a flag takes the next word as its value.
+                    boolean valued = !BIND_FLAGS.contains(p) && i + 1 < params.size();
                     warnings.partNotConverted(bind, valued ? p + " " + params.get(i + 1) : p, "no Fulcrum setting");
-                    if (valued && !BIND_FLAGS.contains(p)) {
+                    if (valued) {
                         i++;
                     }
                 }

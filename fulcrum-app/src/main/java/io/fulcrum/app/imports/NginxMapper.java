@@ -112,8 +112,32 @@ final class NginxMapper {
                 firstListen.putIfAbsent(bind, l);
             }
         }
+        mergeDualStack(byBind, firstListen);
         for (var e : byBind.entrySet()) {
             listener(e.getKey(), e.getValue(), firstListen.get(e.getKey()));
+        }
+    }
+
+    /**
+     * {@code listen 80} with {@code listen [::]:80} (Debian's default site does so): Fulcrum's
+     * {@code [::]:80} accepts IPv4 as well, and refuses a second listener on the port, so the
+     * servers of {@code 0.0.0.0:80} join those of {@code [::]:80}.
+     */
+    private void mergeDualStack(Map<String, List<Server>> byBind, Map<String, Listen> firstListen) {
+        for (String bind : List.copyOf(byBind.keySet())) {
+            if (!bind.startsWith("0.0.0.0:")) {
+                continue;
+            }
+            String v6 = "[::]:" + bind.substring(8);
+            List<Server> both = byBind.get(v6);
+            if (both != null) {
+                for (Server s : byBind.remove(bind)) {
+                    if (!both.contains(s)) {
+                        both.add(s);
+                    }
+                }
+                firstListen.remove(bind);
+            }
         }
     }
 
@@ -232,6 +256,15 @@ final class NginxMapper {
                 .filter(s -> s.listens.stream().anyMatch(l -> l.address.fulcrum().equals(bind) && l.defaultServer))
                 .findFirst().orElse(servers.getFirst());
         Server first = servers.getFirst();
+        if (servers.stream().noneMatch(NginxMapper::proxies)) {
+            for (Server s : servers) {
+                warnings.notConverted(s.block, "no location of this server has a proxy_pass, so " + bind
+                        + " gets no listener");
+                s.block.block().stream().filter(d -> d.name().equals("location")).forEach(d ->
+                        warnings.notConverted(d, "no proxy_pass: Fulcrum proxies, it does not serve files or fixed answers"));
+            }
+            return;
+        }
         ObjectNode l = draft.addListener(listenerName(first, listen), bind);
         ObjectNode timeouts = ConfigDraft.object();
         duration(first.scope.get("client_header_timeout"), timeouts, "headerRead");
@@ -262,6 +295,12 @@ final class NginxMapper {
             }
         }
         routes(defaultServer, MatchDraft.ANY, routes, routeNames);
+    }
+
+    /** Whether one of the server's locations passes requests on. */
+    private static boolean proxies(Server s) {
+        return s.block.block().stream().anyMatch(d -> d.name().equals("location")
+                && d.block().stream().anyMatch(x -> x.name().equals("proxy_pass")));
     }
 
     private static String listenerName(Server s, Listen listen) {

@@ -149,6 +149,40 @@ class ImportCommandTest {
     }
 
     @Test
+    void debiansDefaultSiteOnlyServesFilesSoNothingIsConvertedAndEachPartIsNamed() throws Exception {
+        Path src = source("debian/sites-available-default");
+        Cli c = Cli.run("import", "nginx", src.toString());
+        assertThat(c.exit()).isEqualTo(2);
+        assertThat(c.err())
+                .contains(warning(src, 21, "server: not converted: no location of this server has a proxy_pass"))
+                .contains(warning(src, 41, "root /var/www/html: not converted"))
+                .contains(warning(src, 44, "index index.html index.htm index.nginx-debian.html: not converted"))
+                .contains(warning(src, 48, "location /: not converted: no proxy_pass"))
+                .contains("error: " + src + ": nothing to convert that accepts traffic");
+    }
+
+    @Test
+    void aSiteOnIpv4AndIpv6WildcardsBecomesOneDualStackListener() throws Exception {
+        String site = SourceFixture.resource("debian/sites-available-default")
+                .replace("try_files $uri $uri/ =404;", "proxy_pass http://127.0.0.1:20081;");
+        Path nginx = Files.writeString(dir.resolve("site"), site);
+        convertAndValidate("nginx", nginx);
+        assertThat(Files.readString(dir.resolve("site.yaml"))).contains("bind: \"[::]:80\"").doesNotContain("0.0.0.0");
+        Path haproxy = Files.writeString(dir.resolve("dual.cfg"), """
+                frontend fe
+                    bind :80
+                    bind :::80 v4v6
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:20081
+                """);
+        Cli c = convertAndValidate("haproxy", haproxy);
+        assertThat(c.err()).contains(warning(haproxy, 2, "bind :80: converted approximately: served by the listener on [::]:80"))
+                .contains(warning(haproxy, 3, "bind ... v4v6: not converted"));
+        assertThat(Files.readString(dir.resolve("dual.cfg.yaml"))).contains("bind: \"[::]:80\"").doesNotContain("0.0.0.0");
+    }
+
+    @Test
     void theRealisticHaproxyConfigurationConvertsWithItsUnsupportedDirectivesNamed() throws Exception {
         Path src = source("realistic/haproxy.cfg");
         Cli c = convertAndValidate("haproxy", src);
