@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Writes one HAProxy backend (or the server half of a {@code listen} section) as a Fulcrum pool:
@@ -223,7 +225,7 @@ final class HaproxyPools {
     }
 
     /** Server parameters that take a value (so the value is not read as the next parameter). */
-    private static final java.util.Set<String> SERVER_VALUE_PARAMS = java.util.Set.of("id", "resolvers",
+    private static final Set<String> SERVER_VALUE_PARAMS = Set.of("id", "resolvers",
             "init-addr", "agent-port", "agent-inter", "agent-send", "addr", "fastinter", "downinter", "on-error",
             "on-marked-down", "on-marked-up", "error-limit", "observe", "sni", "crt", "alpn", "check-alpn",
             "proto", "track", "ssl-min-ver", "ssl-max-ver", "ciphers", "ciphersuites", "pool-max-conn",
@@ -285,7 +287,7 @@ final class HaproxyPools {
         String uri = a.size() == 1 ? a.getFirst() : a.size() >= 2 ? a.get(1) : null;
         if (a.size() >= 3) {
             String version = a.get(2);
-            int host = version.toLowerCase(java.util.Locale.ROOT).indexOf("host:");
+            int host = version.toLowerCase(Locale.ROOT).indexOf("host:");
             if (host >= 0) {
                 http.put("host", version.substring(host + 5).strip());
             }

@@ -180,11 +180,10 @@ final class NginxMapper {
                         serverName(d, n, names);
                     }
                 }
-                case "location", "access_log" -> {
-                    if (d.name().equals("access_log")) {
-                        warnings.notConverted(d, "Fulcrum has one access log (set it at http level)");
-                    }
+                case "location" -> {
+                    // read by routes(), in NGINX's matching order
                 }
+                case "access_log" -> warnings.notConverted(d, "Fulcrum has one access log (set it at http level)");
                 default -> {
                     if (INHERITED.contains(d.name())) {
                         scope.put(d.name(), d);
