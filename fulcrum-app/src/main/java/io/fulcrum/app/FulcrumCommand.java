@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
                 VersionCommand.class,
                 SchemaCommand.class,
                 ConnsCommand.class,
+                ImportCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = ExitCodes.HEADING,
@@ -70,6 +71,6 @@ public final class FulcrumCommand implements Callable<Integer> {
     /** Called when no subcommand is given: that is a usage error, answered with the usage text. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: choose one of run, reload, validate, demo, handoff, agent, conns, ctl, version, schema");
+        throw new ParameterException(spec.commandLine(), "Missing command: choose one of run, reload, validate, demo, handoff, agent, conns, ctl, import, version, schema");
     }
 }

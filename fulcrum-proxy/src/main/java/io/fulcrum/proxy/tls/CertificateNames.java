@@ -1,7 +1,9 @@
 package io.fulcrum.proxy.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
@@ -61,15 +63,20 @@ public final class CertificateNames {
     }
 
     /**
-     * Every certificate of a PEM file, in file order (the server's own first).
+     * Every certificate of a PEM file, in file order (the server's own first). Other PEM blocks
+     * are skipped: a file may hold the private key too, as HAProxy's {@code crt} files do, and
+     * then serves as both {@code certFile} and {@code keyFile}.
      *
      * @throws IllegalArgumentException when the file cannot be read or holds no certificate
      */
     static X509Certificate[] chain(Path pemChain) {
-        try (InputStream in = Files.newInputStream(pemChain)) {
+        try {
             List<X509Certificate> certs = new ArrayList<>();
-            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                certs.add((X509Certificate) c);
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (String block : certificateBlocks(Files.readString(pemChain, StandardCharsets.ISO_8859_1))) {
+                try (InputStream in = new ByteArrayInputStream(block.getBytes(StandardCharsets.ISO_8859_1))) {
+                    certs.add((X509Certificate) factory.generateCertificate(in));
+                }
             }
             if (certs.isEmpty()) {
                 throw new IllegalArgumentException(pemChain + " holds no certificate");
@@ -78,6 +85,23 @@ public final class CertificateNames {
         } catch (IOException | CertificateException e) {
             throw new IllegalArgumentException("cannot read certificate " + pemChain + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The {@code BEGIN CERTIFICATE} blocks of a PEM text, each with its markers, in order. */
+    private static List<String> certificateBlocks(String pem) {
+        List<String> blocks = new ArrayList<>();
+        String begin = "-----BEGIN CERTIFICATE-----";
+        String end = "-----END CERTIFICATE-----";
+        for (int at = pem.indexOf(begin); at >= 0; at = pem.indexOf(begin, at)) {
+            int stop = pem.indexOf(end, at);
+            if (stop < 0) {
+                blocks.add(pem.substring(at)); // unterminated: let the parser say what is wrong
+                break;
+            }
+            blocks.add(pem.substring(at, stop + end.length()) + "\n");
+            at = stop + end.length();
+        }
+        return blocks;
     }
 
     /** The CN of an RFC 2253 distinguished name, or {@code null}. */
