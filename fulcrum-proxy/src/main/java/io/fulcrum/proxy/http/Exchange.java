@@ -320,7 +320,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
     private void sendTo(Backend b) {
         if (expectContinue) {
             expectContinue = false;
-            ExpectContinue.send(client.ctx);
+            client.sendContinue();
         }
         connectTo(b);
     }
@@ -793,7 +793,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         } else {
             writeRawBody(content, last);
         }
-        if (!client.channel.isWritable() && conn != null) {
+        if (!client.clientWritable() && conn != null) {
             conn.channel.config().setAutoRead(false);
         }
         if (last) {
