@@ -3,6 +3,7 @@ package io.fulcrum.proxy.http2;
 import io.fulcrum.core.config.BackendConfig;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.Http2Config;
+import io.fulcrum.core.config.LimitsConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.RouteConfig;
@@ -60,7 +61,12 @@ class Http2StreamPathTest {
     }
 
     private void startWith(PoolConfig p) throws Exception {
+        startWith(p, null);
+    }
+
+    private void startWith(PoolConfig p, LimitsConfig limits) throws Exception {
         ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", 0))
+                .limits(limits)
                 .routes(List.of(new RouteConfig("all", null, "p", null)))
                 .http2(new Http2Config(true, null, null, null))
                 .build();
@@ -174,6 +180,29 @@ class Http2StreamPathTest {
             throw new java.io.UncheckedIOException(e);
         }
         return read;
+    }
+
+    /**
+     * An answer given while the request body is still arriving (413 on the announced length):
+     * the client gets the whole response, then RST_STREAM(NO_ERROR), which tells it to stop
+     * sending without failing that response (RFC 9113 section 8.1); CANCEL would fail it.
+     */
+    @Test
+    void anEarlyAnswerToAnUploadEndsTheStreamWithNoError() throws Exception {
+        TestBackend b = f.backend("b1");
+        startWith(pool("p", "round-robin", List.of(backend(b, 1))), new LimitsConfig(null, null, 1000L, null));
+        try (H2TestClient c = new H2TestClient(f.address())) {
+            H2TestClient.Response r = c.openUpload(new io.netty.handler.codec.http2.DefaultHttp2Headers()
+                    .method("POST").path("/upload").scheme("http").authority("127.0.0.1")
+                    .set("content-length", Integer.toString(10 << 20)), new byte[16 * 1024]);
+            r.reset.get(10, TimeUnit.SECONDS);
+            assertThat(r.status).isEqualTo("413");
+            assertThat(r.done).isCompleted(); // the response's end came before the reset
+            assertThat(r.resetCode).isEqualTo(io.netty.handler.codec.http2.Http2Error.NO_ERROR.code());
+            H2TestClient.Response next = c.get("/after", true);
+            assertThat(next.done.get(10, TimeUnit.SECONDS)).isEqualTo(2L);
+        }
+        assertThat(b.requests()).isEqualTo(1);
     }
 
     @Test
