@@ -322,7 +322,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
     private void sendTo(Backend b) {
         if (expectContinue) {
             expectContinue = false;
-            ExpectContinue.send(client.ctx);
+            client.sendContinue();
         }
         connectTo(b);
     }
@@ -797,7 +797,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         } else {
             writeRawBody(content, last);
         }
-        if (!client.channel.isWritable() && conn != null) {
+        if (!client.clientWritable() && conn != null) {
             conn.channel.config().setAutoRead(false);
         }
         if (last) {

@@ -44,8 +44,12 @@ final class ExpectContinue {
 
     /** Tells the client to send its body now: writes and flushes {@code 100 Continue}. */
     static void send(ChannelHandlerContext client) {
-        client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                Unpooled.EMPTY_BUFFER), client.voidPromise());
+        client.writeAndFlush(response(), client.voidPromise());
+    }
+
+    /** A fresh {@code 100 Continue}. */
+    static DefaultFullHttpResponse response() {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
     }
 
     /** Whether an interim response from the backend goes on to the client: all but its 100. */

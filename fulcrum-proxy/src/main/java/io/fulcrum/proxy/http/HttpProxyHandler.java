@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  * connection's timeouts on a single re-armed timer, and writes the responses
  * Fulcrum itself produces.
  *
+ * <p>On HTTP/2 there is one per stream, outside any pipeline ({@link #forStream}): the
+ * stream's connection hands it the request and it answers through a {@link ClientStream}.
+ *
  * <p>Everything here runs on the connection's event loop.
  */
 public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
@@ -111,19 +114,27 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Installs the request handling on one HTTP/2 stream, whose pipeline already turns frames
-     * into HTTP objects; the stream's connection is counted by its HTTP/2 handlers, not here.
+     * The request handling of one HTTP/2 stream, which is not a channel: its HTTP/2 connection
+     * hands it the stream's request as HTTP objects ({@link #streamRead}, {@link #streamReadComplete})
+     * and its end ({@link #streamClosed}), and it answers through {@code stream}. The connection is
+     * counted by its HTTP/2 handlers, not here.
+     *
+     * @param connection the client connection the stream belongs to (its event loop, allocator, peer)
      */
-    public static void installOnStream(Channel stream, ListenerSlot slot, BackendConnectionPool backendPool,
-                                       AbandonedStreamLog abandonedLog) {
+    public static HttpProxyHandler forStream(Channel connection, ListenerSlot slot, BackendConnectionPool backendPool,
+                                             AbandonedStreamLog abandonedLog, ClientStream stream) {
         HttpProxyHandler handler = new HttpProxyHandler(slot, backendPool);
-        handler.stream = true;
+        handler.h2 = stream;
         handler.abandonedLog = abandonedLog;
-        stream.pipeline().addLast("proxy", handler);
+        handler.channel = connection;
+        handler.remote = (InetSocketAddress) connection.remoteAddress();
+        handler.clientAddress = handler.remote.getAddress().getAddress();
+        // No idle timer yet: the stream's request is handed over at once, and its exchange arms the timer.
+        return handler;
     }
 
-    /** One HTTP/2 stream rather than a connection: not counted as a connection. */
-    private boolean stream;
+    /** The HTTP/2 stream this handler serves instead of a connection (not counted as one); else null. */
+    private ClientStream h2;
     /** On an HTTP/2 stream: its connection's bound on log lines for abandoned streams; else null. */
     private AbandonedStreamLog abandonedLog;
     /** The HTTP/1.x codec of this connection; null on an HTTP/2 stream. */
@@ -148,13 +159,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!stream && !slot.tryOpen()) {
+        if (!slot.tryOpen()) {
             LOG.debug("listener {} at its connection limit; closing {}", slot.runtime().name(), ctx.channel());
             countedOpen = false;
             ctx.close();
             return;
         }
-        countedOpen = !stream;
+        countedOpen = true;
         remote = (InetSocketAddress) ctx.channel().remoteAddress();
         clientAddress = remote.getAddress().getAddress();
         enterIdle(System.nanoTime());
@@ -173,6 +184,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        streamClosed();
+    }
+
+    /** The connection (HTTP/1.x) or the stream (HTTP/2: both ends done, or reset) is gone. */
+    public void streamClosed() {
         if (countedOpen) {
             countedOpen = false;
             slot.closed();
@@ -226,6 +242,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        streamRead(msg);
+    }
+
+    /** One decoded part of the request (head, body part, end); on HTTP/2, from the stream's frames. */
+    public void streamRead(Object msg) {
         inReadBatch = true;
         if (closing) {
             // Requests pipelined after one that closes the connection are never served.
@@ -244,6 +265,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        streamReadComplete();
+    }
+
+    /** The end of a read batch that delivered parts of this request: the exchange is dispatched now. */
+    public void streamReadComplete() {
         inReadBatch = false;
         clockOfThisRead = false;
         Exchange ex = toDispatch;
@@ -273,12 +299,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         pipelined.add(msg);
         if (pipelined.size() >= MAX_PIPELINED && !pausedForPipelining) {
             pausedForPipelining = true;
-            channel.config().setAutoRead(false);
+            setReading(false);
         }
     }
 
     private void drainPipelined() {
-        while (current == null && !closing && pipelined != null && !pipelined.isEmpty() && channel.isActive()) {
+        while (current == null && !closing && pipelined != null && !pipelined.isEmpty() && isOpen()) {
             dispatch(pipelined.poll());
             // Body parts of the request just started belong to it.
             while (current != null && !current.requestComplete() && pipelined != null && !pipelined.isEmpty()
@@ -288,7 +314,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (pausedForPipelining && (pipelined == null || pipelined.size() < MAX_PIPELINED / 2)) {
             pausedForPipelining = false;
-            channel.config().setAutoRead(true);
+            setReading(true);
         }
     }
 
@@ -348,7 +374,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         requestScan.scan(request.headers());
-        RequestChecks.Refusal refusal = RequestChecks.refusal(request, requestScan, stream, lr.config().connect());
+        RequestChecks.Refusal refusal = RequestChecks.refusal(request, requestScan, h2 != null, lr.config().connect());
         if (refusal != null) {
             ex.refuse(refusal.status(), refusal.reason());
             return;
@@ -378,7 +404,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Writes (without flushing) to the client; the batch is flushed at the end of the backend's read. */
     void writeToClient(HttpObject msg) {
-        ctx.write(msg, ctx.voidPromise());
+        if (h2 != null) {
+            h2.write(msg);
+        } else {
+            ctx.write(msg, ctx.voidPromise());
+        }
     }
 
     /** Whether relayed responses may be written as bytes (an HTTP/1.x connection, not an HTTP/2 stream). */
@@ -446,7 +476,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Writes and flushes a response Fulcrum produced itself; the connection closes after it when {@code close}. */
     void writeOwnResponse(FullHttpResponse r, boolean close) {
-        if (close) {
+        if (h2 != null) {
+            h2.write(r);
+            DeferredFlush.flushLater(channel);
+            if (close) {
+                h2.close();
+            }
+        } else if (close) {
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(r, ctx.voidPromise());
@@ -467,7 +503,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             closing = true;
             current = null;
             releasePipelined();
-            if (channel.isActive()) {
+            if (h2 != null) {
+                DeferredFlush.flushLater(channel);
+                h2.close();
+            } else if (channel.isActive()) {
                 ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
             return;
@@ -492,7 +531,31 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Closes the client connection at once (used when a response cannot be completed). */
     void closeClient() {
-        ctx.close();
+        if (h2 != null) {
+            h2.close();
+        } else {
+            ctx.close();
+        }
+    }
+
+    /** Tells the client to send its request body now ({@code 100 Continue}), flushed. */
+    void sendContinue() {
+        if (h2 != null) {
+            h2.write(ExpectContinue.response());
+            DeferredFlush.flushLater(channel);
+        } else {
+            ExpectContinue.send(ctx);
+        }
+    }
+
+    /** Whether the connection or stream is still open. */
+    private boolean isOpen() {
+        return h2 != null ? h2.isOpen() : channel.isActive();
+    }
+
+    /** Whether the client may take more response bytes now (its connection's buffer, or its stream's window). */
+    boolean clientWritable() {
+        return h2 != null ? h2.isWritable() : channel.isWritable();
     }
 
     /**
@@ -523,9 +586,25 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    /** The stream's window opened or filled up (HTTP/2's counterpart of channel writability). */
+    public void streamWritabilityChanged(boolean writable) {
+        Exchange ex = current;
+        if (ex != null) {
+            ex.onClientWritabilityChanged(writable);
+        }
+    }
+
     /** Stops or resumes reading from the client (request body backpressure). */
     void setClientReading(boolean on) {
         if (!on || !pausedForPipelining) {
+            setReading(on);
+        }
+    }
+
+    private void setReading(boolean on) {
+        if (h2 != null) {
+            h2.setReading(on);
+        } else {
             channel.config().setAutoRead(on);
         }
     }
@@ -558,7 +637,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         timerAtNanos = deadline;
         long delay = Math.max(0, deadline - System.nanoTime());
-        timer = ctx.executor().schedule(this::onTimer, delay, TimeUnit.NANOSECONDS);
+        timer = channel.eventLoop().schedule(this::onTimer, delay, TimeUnit.NANOSECONDS);
     }
 
     private void cancelTimer() {
@@ -570,7 +649,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void onTimer() {
         timer = null;
-        if (!channel.isActive()) {
+        if (!isOpen()) {
             return;
         }
         long now = System.nanoTime();
@@ -598,7 +677,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             long idle = lr.idleNanos();
             if (idle > 0 && now - idleSinceNanos >= idle) {
-                ctx.close();
+                closeClient();
                 return;
             }
             long header = lr.headerReadNanos();

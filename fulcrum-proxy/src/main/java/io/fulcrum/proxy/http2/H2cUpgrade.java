@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.util.AsciiString;
 
 /**
@@ -33,8 +32,7 @@ final class H2cUpgrade {
         HttpServerUpgradeHandler.SourceCodec source = H2cUpgrade::removeHttp1;
         HttpServerUpgradeHandler.UpgradeCodecFactory factory = protocol ->
                 AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(Http2Pipelines.serverCodec(slot.runtime().config().http2()),
-                        Http2Pipelines.upgradeHandlers(slot, backendPool))
+                        ? Http2Pipelines.upgradeCodec(slot, backendPool)
                         : null;
         p.addBefore("proxy", NAME, new HttpServerUpgradeHandler(source, factory, MAX_UPGRADE_BODY, true) {
             @Override

@@ -258,7 +258,7 @@ public final class Http2BackendSessions {
     /** Gives what the backend answers over HTTP/2 the shape an HTTP/1.1 response has for the request handling. */
     private static final class BackendResponseAdapter extends ChannelDuplexHandler {
 
-        /** See {@link Http2StreamAdapter#read}: the WINDOW_UPDATE of a resumed stream must be flushed. */
+        /** Resuming a paused stream writes the WINDOW_UPDATE for what it consumed, but Netty does not always flush it. */
         @Override
         public void read(ChannelHandlerContext ctx) {
             ctx.read();

@@ -5,12 +5,7 @@ import io.fulcrum.proxy.http.HttpProxyHandler;
 import io.fulcrum.proxy.http.ListenerSlot;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameStreamException;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +16,8 @@ import java.util.concurrent.TimeUnit;
  * The connection-level duties of an HTTP/2 client connection: it counts the connection
  * against the listener's limit, closes it (GOAWAY first) after the listener's idle
  * timeout without any stream, and on graceful shutdown sends GOAWAY so the client opens
- * no new stream while those in flight finish. It also drops the connection-level frames
- * (SETTINGS, PING, GOAWAY...) the multiplexer passes on, which the codec already answered,
- * and writes the summary of abandoned streams' log lines ({@link AbandonedStreamLog}) at the end.
+ * no new stream while those in flight finish. It also writes the summary of abandoned
+ * streams' log lines ({@link AbandonedStreamLog}) at the end.
  */
 final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
 
@@ -58,23 +52,7 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         counted = true;
-        openConnectionWindow(ctx, slot.runtime().config().http2());
         armIdle();
-    }
-
-    /**
-     * Widens the connection-level receive window to what all streams' windows add up to:
-     * request body bytes a paused stream has not consumed (its backend is slow) count against
-     * the connection window too, and with the default 65,535 bytes one slow upload would stop
-     * every other stream of the connection. The codec has sent its SETTINGS already.
-     */
-    static void openConnectionWindow(ChannelHandlerContext ctx, io.fulcrum.core.config.Http2Config cfg) {
-        long total = (long) cfg.maxConcurrentStreams() * cfg.initialWindowBytes();
-        int delta = (int) Math.min(Integer.MAX_VALUE - Http2CodecUtil.DEFAULT_WINDOW_SIZE,
-                total - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
-        if (delta > 0) {
-            ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(delta));
-        }
     }
 
     @Override
@@ -101,12 +79,14 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
     }
 
     /** A client opened a stream (called on the connection's event loop). */
-    void streamOpened(Http2StreamChannel stream) {
+    void streamOpened() {
         openStreams++;
-        stream.closeFuture().addListener(f -> {
-            openStreams--;
-            idleSinceNanos = System.nanoTime();
-        });
+    }
+
+    /** One of the client's streams closed. */
+    void streamClosed() {
+        openStreams--;
+        idleSinceNanos = System.nanoTime();
     }
 
     private void armIdle() {
@@ -136,11 +116,6 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ReferenceCountUtil.release(msg);
-    }
-
-    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == HttpProxyHandler.ShutdownEvent.INSTANCE) {
             // Close through the codec: GOAWAY now, the connection ends once its streams are done.
@@ -152,7 +127,7 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof Http2FrameStreamException || cause instanceof Http2Exception) {
+        if (cause instanceof Http2Exception) {
             // A stream error (the codec reset that stream; the others go on) or a connection error (the
             // codec sends GOAWAY with the error code and closes): nothing to add here.
             LOG.debug("HTTP/2 protocol error on {}: {}", ctx.channel(), cause.toString());

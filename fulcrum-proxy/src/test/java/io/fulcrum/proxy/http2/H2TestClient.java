@@ -106,6 +106,18 @@ final class H2TestClient implements AutoCloseable {
         return r;
     }
 
+    /** HEADERS and one DATA frame of a request whose body goes on: the stream is left open by the client. */
+    Response openUpload(Http2Headers headers, byte[] firstPart) {
+        Response r = new Response();
+        Http2StreamChannel stream = new Http2StreamChannelBootstrap(parent).handler(r).open().syncUninterruptibly()
+                .getNow();
+        r.stream = stream;
+        stream.write(new DefaultHttp2HeadersFrame(headers, false));
+        stream.write(new DefaultHttp2DataFrame(io.netty.buffer.Unpooled.wrappedBuffer(firstPart), false));
+        stream.flush();
+        return r;
+    }
+
     @Override
     public void close() {
         parent.close().syncUninterruptibly();
@@ -119,6 +131,8 @@ final class H2TestClient implements AutoCloseable {
         final AtomicLong bodyBytes = new AtomicLong();
         final CompletableFuture<Long> done = new CompletableFuture<>();
         final CompletableFuture<Void> reset = new CompletableFuture<>();
+        /** The error code of the RST_STREAM the proxy sent, once {@link #reset} is complete. */
+        volatile long resetCode = -1;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -135,12 +149,20 @@ final class H2TestClient implements AutoCloseable {
                     if (d.isEndStream()) {
                         done.complete(bodyBytes.get());
                     }
-                } else if (msg instanceof Http2ResetFrame) {
-                    reset.complete(null);
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
             }
+        }
+
+        /** The multiplexer hands a RST_STREAM to the stream as an event (it is not flow-controlled). */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof Http2ResetFrame rst) {
+                resetCode = rst.errorCode();
+                reset.complete(null);
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override
