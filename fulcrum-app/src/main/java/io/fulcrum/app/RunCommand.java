@@ -72,9 +72,20 @@ public final class RunCommand implements Callable<Integer> {
             description = "Write the process id here while serving (for `fulcrum reload --pid-file`); removed on exit.")
     private Path pidFile;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "The process log on stderr: text (readable lines, the default) or json (one object per line). "
+                    + "FULCRUM_LOG_FORMAT=json does the same from the first line on.")
+    private String logFormat;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+            err.println("fulcrum: --log-format must be text or json (got \"" + logFormat + "\")");
+            err.flush();
+            return ExitCodes.INVALID;
+        }
+        ProcessLogFormat.use(logFormat);
         StoreFollower follower;
         try {
             follower = StoreFollower.open(config.file());

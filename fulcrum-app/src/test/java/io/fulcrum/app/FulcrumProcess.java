@@ -38,7 +38,18 @@ final class FulcrumProcess implements AutoCloseable {
         return start(workDir, List.of("bash", "-c", "trap '' HUP; exec \"$0\" \"$@\""), args);
     }
 
+    /** Starts it with these variables added to its environment. */
+    static FulcrumProcess startWithEnvironment(Path workDir, java.util.Map<String, String> environment, String... args)
+            throws IOException {
+        return start(workDir, List.of(), environment, args);
+    }
+
     private static FulcrumProcess start(Path workDir, List<String> wrapper, String... args) throws IOException {
+        return start(workDir, wrapper, java.util.Map.of(), args);
+    }
+
+    private static FulcrumProcess start(Path workDir, List<String> wrapper, java.util.Map<String, String> environment,
+                                        String... args) throws IOException {
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -49,7 +60,9 @@ final class FulcrumProcess implements AutoCloseable {
         command.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");
-        Process p = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process p = builder
                 .directory(workDir.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
