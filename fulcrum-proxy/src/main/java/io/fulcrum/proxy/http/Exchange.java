@@ -85,7 +85,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
      */
     private long requestSentNanos;
     private long backendMicros = -1;
-    /** When the connection to the current backend started opening; 0 when a pooled one was taken. */
+    /** When the last fresh connection to a backend started opening (for connect_ms). */
     private long connectStartNanos;
     private long connectMicros = -1;
     /** The request id (taken from the request or made), or null when the listener has them off. */
@@ -213,8 +213,10 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         upgrade = TunnelSwitch.requested(scan, http10, hasBody, request.method());
         HeaderRewriter.removeHopByHop(h, scan);
         String idHeader = listener.requestIdHeader();
-        if (idHeader != null && !requestId.equals(h.get(idHeader))) {
-            h.set(idHeader, requestId); // replaces an unusable one (or several, or one Connection removed)
+        if (idHeader != null) {
+            // Exactly one, the id logged: replaces an unusable one, extra copies, and restores one that
+            // the client listed in Connection (removed above as hop-by-hop).
+            h.set(idHeader, requestId);
         }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (upgrade != null) {

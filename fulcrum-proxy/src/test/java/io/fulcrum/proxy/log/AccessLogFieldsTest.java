@@ -148,8 +148,10 @@ class AccessLogFieldsTest {
             c.send("GET /c HTTP/1.1\r\nHost: x\r\nX-Request-Id: has space\r\nUser-Agent: raw \"q\"\r\n\r\n").read();
             c.send("GET /d HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + tooLong + "\r\n\r\n").read();
             c.send("GET /e HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + "y".repeat(128) + "\r\n\r\n").read();
+            c.send("GET /f HTTP/1.1\r\nHost: x\r\nX-Request-Id: first\r\nX-Request-Id: second\r\n"
+                    + "Connection: keep-alive, X-Request-Id\r\n\r\n").read();
         }
-        List<String> lines = lines(5);
+        List<String> lines = lines(6);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String line = lines.get(i);
@@ -164,6 +166,9 @@ class AccessLogFieldsTest {
         assertThat(lines.get(2)).isEqualTo("GET /c 200 id=" + ids.get(2) + " tls=- sni=- ua=\"raw \\\"q\\\"\"");
         assertThat(lines.get(4)).contains("id=" + "y".repeat(128) + " ");
         assertThat(b.seenHeaders().get(4).get("X-Request-Id")).isEqualTo("y".repeat(128));
+        assertThat(lines.get(5)).contains("id=first ");
+        assertThat(b.seenHeaders().get(5).getAll("X-Request-Id")).as("one copy, although listed in Connection")
+                .containsExactly("first");
     }
 
     @Test
