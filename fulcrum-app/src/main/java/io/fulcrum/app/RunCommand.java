@@ -77,9 +77,20 @@ public final class RunCommand implements Callable<Integer> {
                     + "admin.stateFile, when relative, is resolved in DIR (the Debian package: /var/lib/fulcrum).")
     private Path stateDir;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "The process log on stderr: text (readable lines, the default) or json (one object per line). "
+                    + "FULCRUM_LOG_FORMAT=json does the same from the first line on.")
+    private String logFormat;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+            err.println("fulcrum: --log-format must be text or json (got \"" + logFormat + "\")");
+            err.flush();
+            return ExitCodes.INVALID;
+        }
+        ProcessLogFormat.use(logFormat);
         if (stateDir != null && !java.nio.file.Files.isDirectory(stateDir)) {
             // Found now rather than at the first operator change, whose write would fail.
             err.println("fulcrum: --state-dir " + stateDir + ": not a directory");

@@ -90,6 +90,28 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aMissingErrorPageIsRefusedNamingItsFieldAndLine() throws Exception {
+        Path page = dir.resolve("pages").resolve("502.html");
+        String yaml = TestConfigs.good(8080).replace("    routes:\n", """
+                    errorPages:
+                      - status: 502
+                        file: %s
+                    routes:
+                """.formatted(page));
+        Path file = TestConfigs.write(dir, "pages.yaml", yaml);
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", file.toString())) {
+            assertThat(p.waitFor(LIMIT)).isEqualTo(2);
+            assertThat(p.stderr().strip()).startsWith(file + ":" + TestConfigs.lineOf(yaml, "file: ") + ":")
+                    .endsWith(": listeners[0].errorPages[0].file: no such file: " + page);
+        }
+        java.nio.file.Files.createDirectories(page.getParent());
+        java.nio.file.Files.writeString(page, "<p>sorry</p>");
+        try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", file.toString())) {
+            assertThat(p.waitFor(LIMIT)).as(p.stderr()).isEqualTo(0);
+        }
+    }
+
+    @Test
     void missingFileIsRefused() throws Exception {
         try (FulcrumProcess p = FulcrumProcess.start(dir, "validate", "-c", dir.resolve("absent.yaml").toString())) {
             assertThat(p.waitFor(LIMIT)).isEqualTo(2);

@@ -286,7 +286,7 @@ public final class ProxyServer implements AutoCloseable {
             HostPort keep = binds.get(lc.name());
             listeners.add(keep == null ? lc : new ListenerConfig(lc.name(), keep, lc.protocol(), lc.timeouts(),
                     lc.limits(), lc.forwarded(), lc.routes(), lc.tls(), lc.http2(), lc.acceptProxyProtocol(),
-                    lc.connect()));
+                    lc.connect(), lc.errorPages()));
         }
         return new FulcrumConfig(config.server(), config.accessLog(), listeners, config.pools(), config.l4Timeouts(),
                 config.virtualServices(), config.gslb(), config.dns(), config.admin(), config.store(),
@@ -344,6 +344,15 @@ public final class ProxyServer implements AutoCloseable {
     /** The observer of finished requests now set ({@code null}: none), so another can be chained before it. */
     public ExchangeObserver exchangeObserver() {
         return observer;
+    }
+
+    /**
+     * Access-log records the current log dropped rather than wait: its queue was full, or syslog
+     * could not take them (not there, or its socket's buffer full). Counted from the log's opening
+     * (a reload that changes {@code accessLog} opens a new one).
+     */
+    public long accessLogDropped() {
+        return accessLog.dropped();
     }
 
     /** The current runtime snapshot (pools, backends, routes). */

@@ -216,6 +216,7 @@ public final class ConfigValidator {
             if (isBlank(a.path())) {
                 error(SourceMap.field(p, "path"), "must not be empty: write stdout or a file path");
             }
+            LoggingConfigValidator.checkAccessLog(a, p, this::error);
         }
 
         private void checkListener(ListenerConfig l, String p, Set<String> pools, Set<String> usedPools,
@@ -254,6 +255,7 @@ public final class ConfigValidator {
                 checkTls(l.tls(), SourceMap.field(p, "tls"));
             }
             checkConnect(l.connect(), SourceMap.field(p, "connect"));
+            LoggingConfigValidator.checkListener(l, p, this::error);
 
             String routesPath = SourceMap.field(p, "routes");
             if (l.routes().isEmpty()) {

@@ -59,8 +59,8 @@ public final class ConfigReloader implements AutoCloseable {
     private final AtomicLong successes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile FulcrumConfig current;
-    /** Size and mtime of the TLS files of {@link #current}: a change applies an otherwise unchanged file. */
-    private Map<String, String> tlsFiles;
+    /** Size and mtime of the files {@link #current} names (TLS, error pages): a change applies an otherwise unchanged file. */
+    private Map<String, String> namedFiles;
     private volatile ReloadResult last;
     private boolean retryNeeded;
     private boolean closed;
@@ -81,7 +81,7 @@ public final class ConfigReloader implements AutoCloseable {
         this.compileCheck = Objects.requireNonNull(compileCheck, "compileCheck");
         this.applier = Objects.requireNonNull(applier, "applier");
         this.events = events;
-        this.tlsFiles = TlsFiles.stamp(current);
+        this.namedFiles = NamedFiles.stamp(current);
     }
 
     /**
@@ -176,9 +176,9 @@ public final class ConfigReloader implements AutoCloseable {
 
     private ReloadResult applyCandidate(String trigger, FulcrumConfig next, String source, List<String> warnings) {
         ConfigChanges changes = ConfigChanges.between(current, next);
-        Map<String, String> nextTlsFiles = TlsFiles.stamp(next);
-        boolean tlsFilesChanged = !nextTlsFiles.equals(tlsFiles);
-        if (changes.isEmpty() && !retryNeeded && !tlsFilesChanged) {
+        Map<String, String> nextNamedFiles = NamedFiles.stamp(next);
+        boolean namedFilesChanged = !nextNamedFiles.equals(namedFiles);
+        if (changes.isEmpty() && !retryNeeded && !namedFilesChanged) {
             LOG.info("reload ({}): {} unchanged", trigger, source);
             return new ReloadResult(ReloadResult.Outcome.UNCHANGED, trigger, changes.summary(), changes, warnings);
         }
@@ -190,17 +190,17 @@ public final class ConfigReloader implements AutoCloseable {
             applier.apply(next);
         } catch (IOException | RuntimeException e) {
             current = next;
-            tlsFiles = nextTlsFiles;
+            namedFiles = nextNamedFiles;
             retryNeeded = true;
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.error("reload ({}) partly failed: {}; applied the rest: {}", trigger, why, changes.summary());
             return new ReloadResult(ReloadResult.Outcome.FAILED, trigger, why, changes, warnings);
         }
         current = next;
-        tlsFiles = nextTlsFiles;
+        namedFiles = nextNamedFiles;
         retryNeeded = false;
         LOG.info("reloaded {} ({}): {}{}", source, trigger, changes.summary(),
-                tlsFilesChanged ? "; certificate files changed" : "");
+                namedFilesChanged ? "; files it names changed (certificates, error pages)" : "");
         return new ReloadResult(ReloadResult.Outcome.APPLIED, trigger, changes.summary(), changes, warnings);
     }
 

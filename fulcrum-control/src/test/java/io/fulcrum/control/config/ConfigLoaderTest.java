@@ -354,7 +354,7 @@ class ConfigLoaderTest {
         assertThat(errors).extracting(ConfigError::path)
                 .containsExactly("listeners[0].forwarded", "pools[0].backends[0].labels.tier");
         assertThat(errors.get(0).message())
-                .isEqualTo("expected a mapping with the fields xForwarded, forwarded, via, got the boolean yes");
+                .isEqualTo("expected a mapping with the fields xForwarded, forwarded, via, requestId, got the boolean yes");
         assertThat(errors.get(1).message()).isEqualTo("expected a value (a string), got a list");
     }
 

@@ -18,6 +18,7 @@ import java.util.List;
  * @param acceptProxyProtocol read a PROXY protocol v1 or v2 header first on every connection; its client
  *                  address is then used for X-Forwarded-For, Forwarded and the access log
  * @param connect   whether HTTP/1.1 CONNECT opens a TCP tunnel to a backend (off by default: refused)
+ * @param errorPages bodies of the operator's own for the statuses Fulcrum answers itself (502, 503...)
  */
 public record ListenerConfig(
         @Required String name,
@@ -30,7 +31,8 @@ public record ListenerConfig(
         TlsConfig tls,
         Http2Config http2,
         Boolean acceptProxyProtocol,
-        ConnectConfig connect) {
+        ConnectConfig connect,
+        List<ErrorPageConfig> errorPages) {
 
     public ListenerConfig {
         http2 = http2 == null ? Http2Config.defaults() : http2;
@@ -41,5 +43,6 @@ public record ListenerConfig(
         routes = routes == null ? List.of() : List.copyOf(routes);
         acceptProxyProtocol = acceptProxyProtocol != null && acceptProxyProtocol;
         connect = connect == null ? ConnectConfig.defaults() : connect;
+        errorPages = errorPages == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(errorPages));
     }
 }

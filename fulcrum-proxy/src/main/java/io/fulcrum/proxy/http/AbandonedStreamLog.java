@@ -86,8 +86,7 @@ public final class AbandonedStreamLog {
         suppressed = 0;
         AccessLog log = slot.accessLog();
         if (log != null && log.enabled()) {
-            log.log(new AccessRecord(suppressedSinceMillis, client, slot.runtime().name(), "-", "-", "-",
-                    "HTTP/2.0", 499, 0, 0, "-", 0, 0, -1,
+            log.log(AccessRecord.summary(suppressedSinceMillis, client, slot.runtime().name(), "HTTP/2.0", 499,
                     n + " more streams abandoned by the client, not logged one by one"));
         }
     }

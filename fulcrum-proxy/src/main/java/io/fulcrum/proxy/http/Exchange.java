@@ -85,6 +85,11 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
      */
     private long requestSentNanos;
     private long backendMicros = -1;
+    /** When the last fresh connection to a backend started opening (for connect_ms). */
+    private long connectStartNanos;
+    private long connectMicros = -1;
+    /** The request id (taken from the request or made), or null when the listener has them off. */
+    private String requestId;
 
     private boolean responseStarted;
     private boolean interimResponse;
@@ -146,9 +151,9 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             this.uri = request.uri();
             this.protocol = request.protocolVersion().text();
         } else {
-            this.method = "-";
-            this.uri = "-";
-            this.protocol = "-";
+            this.method = null;
+            this.uri = null;
+            this.protocol = null;
         }
     }
 
@@ -164,6 +169,11 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         boolean chunked = scan.chunked();
         long contentLength = chunked ? -1 : scan.contentLengthValue();
         hasBody = chunked || contentLength > 0;
+        host = scan.host != null ? scan.host : Router.hostOf(request);
+        if (listener.requestIdHeader() != null) {
+            // Taken before any refusal, so that every logged request has its id.
+            requestId = RequestIds.takeOrMake(h.get(listener.requestIdHeader()));
+        }
 
         switch (ExpectContinue.of(scan.expect, http10)) {
             case ExpectContinue.CONTINUE -> {
@@ -189,7 +199,6 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             return;
         }
         pool = route.pool();
-        host = scan.host != null ? scan.host : Router.hostOf(request);
         if (request.method().equals(HttpMethod.CONNECT) && client.rawResponses()) {
             // Accepted by the request checks (the listener opted in, the port is allowed). Bytes the
             // client sends before the 200 are held raw: they belong to the tunnel, not to HTTP.
@@ -203,6 +212,12 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
 
         upgrade = TunnelSwitch.requested(scan, http10, hasBody, request.method());
         HeaderRewriter.removeHopByHop(h, scan);
+        String idHeader = listener.requestIdHeader();
+        if (idHeader != null) {
+            // Exactly one, the id logged: replaces an unusable one, extra copies, and restores one that
+            // the client listed in Connection (removed above as hop-by-hop).
+            h.set(idHeader, requestId);
+        }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (upgrade != null) {
             TunnelSwitch.askBackend(h, upgrade);
@@ -343,12 +358,14 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         HttpProxyHandler proxiedFor = "none".equals(pool.config().proxyProtocol()) ? null : client;
         BackendConnection c = connectTunnel ? null : client.backendPool.acquire(b, pool, proxiedFor);
         if (c != null) {
+            connectMicros = -1; // a pooled connection: nothing was opened for this attempt
             attach(c);
             return;
         }
         BackendConnection fresh = new BackendConnection(b, client.backendPool);
         fresh.proxiedFor = proxiedFor;
         connecting = true;
+        connectStartNanos = System.nanoTime();
         if (connectTunnel) {
             sentNanos = System.nanoTime(); // a tunnel's backend time is its connect time
         }
@@ -375,6 +392,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
             }
             return;
         }
+        connectMicros = (System.nanoTime() - connectStartNanos) / 1000;
         if (!f.isSuccess()) {
             failAttempt("connect to " + backend.address() + " failed: " + rootMessage(f.cause()), true,
                     pool.config().retries().onConnectFailure());
@@ -1055,7 +1073,7 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
         this.status = status.code();
         error = detail;
         responseStarted = true;
-        FullHttpResponse r = ErrorResponses.of(status, detail, mustClose);
+        FullHttpResponse r = ErrorResponses.of(status, listener.errorPages(), mustClose);
         if (location != null) {
             r.headers().set(HttpHeaderNames.LOCATION, location);
         }
@@ -1133,10 +1151,24 @@ final class Exchange extends RetryState implements WaitQueue.Waiter, TunnelRelay
     private void logRecord(AccessLog log, long now, String clientForLog) {
         // The wall-clock start, derived only when logged: one clock read less per request.
         long startMillis = System.currentTimeMillis() - (now - startNanos) / 1_000_000;
-        log.log(new AccessRecord(startMillis, clientForLog, listener.name(), route == null ? "-" : route.name(),
-                method, uri, protocol, status, bytesIn, bytesOut,
-                backend == null ? "-" : backend.pool() + "/" + backend.name(), attempts(), (now - startNanos) / 1000,
-                backendMicros, error));
+        HttpHeaders h = request == null ? null : request.headers();
+        String userAgent = null;
+        String referer = null;
+        if (h != null && log.showsHeaders()) {
+            userAgent = h.get(HttpHeaderNames.USER_AGENT);
+            referer = h.get(HttpHeaderNames.REFERER);
+        }
+        String tlsVersion = null;
+        String sni = null;
+        if (log.showsTls()) {
+            tlsVersion = client.tlsVersion();
+            sni = client.sni();
+        }
+        log.log(new AccessRecord(startMillis, clientForLog, listener.name(), route == null ? null : route.name(),
+                method, uri, protocol, host, status, bytesIn, bytesOut,
+                backend == null ? null : backend.pool(), backend == null ? null : backend.name(),
+                backend == null ? null : backend.address(), attempts(), (now - startNanos) / 1000,
+                connectMicros, backendMicros, requestId, userAgent, referer, tlsVersion, sni, error));
     }
 
     // ---- PickContext (the pick time is RetryState's) ----------------------------------------------------------------------------

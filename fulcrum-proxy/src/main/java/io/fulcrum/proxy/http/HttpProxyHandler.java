@@ -566,6 +566,47 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         return abandonedLog == null || abandonedLog.admit(nowNanos, clientForLog);
     }
 
+    /** The client connection's TLS protocol (e.g. {@code TLSv1.3}), or null on plain HTTP; read once per connection. */
+    String tlsVersion() {
+        readTls();
+        return tlsVersion;
+    }
+
+    /** The server name the client sent in its TLS handshake, or null; read once per connection. */
+    String sni() {
+        readTls();
+        return sni;
+    }
+
+    private boolean tlsRead;
+    private String tlsVersion;
+    private String sni;
+
+    private void readTls() {
+        if (tlsRead) {
+            return;
+        }
+        Channel connection = stream && channel.parent() != null ? channel.parent() : channel;
+        io.netty.handler.ssl.SslHandler ssl = connection.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (ssl == null) {
+            tlsRead = true; // plain HTTP (or not yet past the handshake, which cannot carry a request)
+            return;
+        }
+        javax.net.ssl.SSLSession session = ssl.engine().getSession();
+        if (session == null || "NONE".equals(session.getProtocol())) {
+            return;
+        }
+        tlsVersion = session.getProtocol();
+        if (session instanceof javax.net.ssl.ExtendedSSLSession ext) {
+            for (javax.net.ssl.SNIServerName name : ext.getRequestedServerNames()) {
+                if (name instanceof javax.net.ssl.SNIHostName host) {
+                    sni = host.getAsciiName();
+                }
+            }
+        }
+        tlsRead = true;
+    }
+
     String clientIp() {
         String ip = clientIp;
         if (ip == null) {

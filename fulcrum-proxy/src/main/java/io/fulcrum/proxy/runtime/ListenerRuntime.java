@@ -17,6 +17,8 @@ public final class ListenerRuntime {
 
     private final java.util.List<RouteRuntime> routes;
     private final TlsRuntime tls;
+    private final ErrorPages errorPages;
+    private final String requestIdHeader;
 
     ListenerRuntime(ListenerConfig config, Router<RouteRuntime> router, java.util.List<RouteRuntime> routes) {
         this(config, router, routes, null);
@@ -24,7 +26,15 @@ public final class ListenerRuntime {
 
     ListenerRuntime(ListenerConfig config, Router<RouteRuntime> router, java.util.List<RouteRuntime> routes,
                     TlsRuntime tls) {
+        this(config, router, routes, tls, ErrorPages.NONE);
+    }
+
+    ListenerRuntime(ListenerConfig config, Router<RouteRuntime> router, java.util.List<RouteRuntime> routes,
+                    TlsRuntime tls, ErrorPages errorPages) {
         this.config = config;
+        this.errorPages = errorPages;
+        var requestId = config.forwarded().requestId();
+        this.requestIdHeader = requestId.enabled() ? requestId.header() : null;
         this.tls = tls;
         this.router = router;
         this.routes = java.util.List.copyOf(routes);
@@ -52,4 +62,8 @@ public final class ListenerRuntime {
     public String scheme() { return tls != null ? "https" : "http"; }
     /** The compiled TLS settings, or {@code null} for a plain-HTTP listener. */
     public TlsRuntime tls() { return tls; }
+    /** The operator's own bodies for the proxy's answers. */
+    public ErrorPages errorPages() { return errorPages; }
+    /** The header the request id travels in, or {@code null} when request ids are off. */
+    public String requestIdHeader() { return requestIdHeader; }
 }

@@ -57,6 +57,15 @@ public final class RuntimeCompiler {
                 }
             }
         }
+        Map<String, ErrorPages> errorPages = new HashMap<>();
+        for (int i = 0; i < config.listeners().size(); i++) {
+            ListenerConfig lc = config.listeners().get(i);
+            try {
+                errorPages.put(lc.name(), ErrorPages.load(lc.errorPages()));
+            } catch (InvalidFieldException e) {
+                throw e.within("listeners[" + i + "].errorPages");
+            }
+        }
         Map<String, BackendTls> backendTls = BackendTlsCompiler.compileAll(config);
         Map<String, PoolRuntime> pools = new HashMap<>();
         java.util.Set<Backend> inUse = new java.util.HashSet<>();
@@ -82,7 +91,8 @@ public final class RuntimeCompiler {
                         new RouteRuntime(lc.name(), rc.name(), pool, rc.stickiness(), table)));
             }
             listeners.put(lc.name(), new ListenerRuntime(lc, new Router<>(entries),
-                    entries.stream().map(Router.Entry::target).toList(), tls.get(lc.name())));
+                    entries.stream().map(Router.Entry::target).toList(), tls.get(lc.name()),
+                    errorPages.get(lc.name())));
         }
         java.util.Set<String> liveRoutes = new java.util.HashSet<>();
         config.listeners().forEach(l -> l.routes().forEach(r -> liveRoutes.add(l.name() + "/" + r.name())));

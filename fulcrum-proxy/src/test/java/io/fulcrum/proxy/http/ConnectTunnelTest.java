@@ -75,7 +75,7 @@ class ConnectTunnelTest {
         RouteConfig tunnel = new RouteConfig("tunnel",
                 new RouteMatch(List.of("tunnel.example"), null, null, null, null), "p", null);
         ListenerConfig l = new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null, List.of(tunnel), null,
-                null, null, connect);
+                null, null, connect, null);
         return TestConfigs.single(l, TestConfigs.pool("p", "round-robin", List.of(backend)));
     }
 

@@ -17,6 +17,14 @@ import io.fulcrum.proxy.testing.TestBackend;
 import io.fulcrum.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fulcrum.core.config.AccessLogConfig;
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.PoolConfig;
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -42,9 +50,34 @@ class FailureHandlingTest {
 
     private final ProxyFixture f = new ProxyFixture();
 
+    @TempDir
+    Path dir;
+
     @AfterEach
     void stop() {
         f.close();
+    }
+
+    /** {@link TestConfigs#single(PoolConfig)} with a JSON access log, where the reason of an error answer goes. */
+    private FulcrumConfig logged(PoolConfig pool) {
+        return FulcrumConfigBuilder.config().server(server())
+                .accessLog(new AccessLogConfig(true, "json", dir.resolve("access.log").toString()))
+                .listener(TestConfigs.listener(List.of(new RouteConfig("default", null, pool.name(), null))))
+                .pool(pool).build();
+    }
+
+    /** The error field of every access-log record written so far (waits for at least one). */
+    private List<String> loggedErrors() throws Exception {
+        Path file = dir.resolve("access.log");
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file) && !Files.readAllLines(file).isEmpty());
+        List<String> errors = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            var error = new ObjectMapper().readTree(line).get("error");
+            if (!error.isNull()) {
+                errors.add(error.asText());
+            }
+        }
+        return errors;
     }
 
     @Test
@@ -107,13 +140,13 @@ class FailureHandlingTest {
     }
 
     @Test
-    void noRetryMeans502WithAReason() throws Exception {
+    void noRetryMeans502() throws Exception {
         int deadPort = FreePorts.tcp();
         var dead = new BackendConfig("dead", HostPort.of("127.0.0.1", deadPort), 1, null, null, null, null, null);
         f.start(single(poolWithRetries("p", "round-robin", 0, List.of(dead))));
         HttpResponse<String> r = f.get("/");
         assertThat(r.statusCode()).isEqualTo(502);
-        assertThat(r.body()).contains("connect to 127.0.0.1:" + deadPort + " failed");
+        assertThat(r.body()).as("the reason is for the access log (ErrorPagesTest)").isEqualTo("502 Bad Gateway\n");
     }
 
     @Test
@@ -138,11 +171,12 @@ class FailureHandlingTest {
     @Test
     void allBackendsDownGives503() throws Exception {
         TestBackend a = f.backend("a");
-        f.start(single(pool("p", "round-robin", List.of(backend(a, 1)))));
+        f.start(logged(pool("p", "round-robin", List.of(backend(a, 1)))));
         f.proxy().backend("p", "a").setState(io.fulcrum.core.backend.BackendState.DOWN);
         HttpResponse<String> r = f.get("/");
         assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(r.body()).contains("no backend available");
+        assertThat(r.body()).isEqualTo("503 Service Unavailable\n");
+        assertThat(loggedErrors()).containsExactly("no backend available");
         assertThat(a.requests()).isZero();
     }
 
@@ -191,7 +225,7 @@ class FailureHandlingTest {
                 .queue(new QueueConfig(1, Duration.ofSeconds(5)))
                 .backends(List.of(limited))
                 .build();
-        f.start(single(p));
+        f.start(logged(p));
         ExecutorService pool = Executors.newFixedThreadPool(3);
         Future<HttpResponse<String>> first = pool.submit(() -> f.get("/"));
         await().until(() -> f.proxy().backend("p", "a").activeRequests() == 1);
@@ -199,7 +233,8 @@ class FailureHandlingTest {
         await().until(() -> f.proxy().runtime().pools().get("p").queue().size() == 1);
         HttpResponse<String> refused = f.get("/");
         assertThat(refused.statusCode()).isEqualTo(503);
-        assertThat(refused.body()).contains("queue full");
+        assertThat(refused.body()).isEqualTo("503 Service Unavailable\n");
+        assertThat(loggedErrors()).contains("all backends busy and queue full");
         assertThat(first.get().statusCode()).isEqualTo(200);
         assertThat(queued.get().statusCode()).as("the queued request is served when a slot frees").isEqualTo(200);
         assertThat(a.requests()).isEqualTo(2);
@@ -215,13 +250,14 @@ class FailureHandlingTest {
                 .queue(new QueueConfig(10, Duration.ofMillis(300)))
                 .backends(List.of(limited))
                 .build();
-        f.start(single(p));
+        f.start(logged(p));
         ExecutorService pool = Executors.newFixedThreadPool(1);
         Future<HttpResponse<String>> first = pool.submit(() -> f.get("/"));
         await().until(() -> f.proxy().backend("p", "a").activeRequests() == 1);
         HttpResponse<String> waited = f.get("/");
         assertThat(waited.statusCode()).isEqualTo(503);
-        assertThat(waited.body()).contains("timed out waiting");
+        assertThat(waited.body()).isEqualTo("503 Service Unavailable\n");
+        assertThat(loggedErrors()).contains("timed out waiting for a backend");
         assertThat(first.get().statusCode()).isEqualTo(200);
         pool.shutdown();
     }

@@ -133,7 +133,7 @@ class LifecycleTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 1);
         assertThat(Files.readAllLines(file).getFirst()).matches(
-                "\\S+ 127\\.0\\.0\\.1:\\d+ web/api \"GET /x HTTP/1\\.1\" 200 0 1 p/a 1 [\\d.]+ms [\\d.]+ms");
+                "\\S+ 127\\.0\\.0\\.1:\\d+ web/api \"GET /x HTTP/1\\.1\" 200 0 1 p/a 1 [\\d.]+ [\\d.]+ [0-9a-f]{16}-[0-9a-f]+ \"-\"");
     }
 
     @Test

@@ -63,7 +63,7 @@ class Http2HostileRequestTest {
     private static ListenerConfig listener(ConnectConfig connect) {
         return new ListenerConfig("web", HostPort.of("127.0.0.1", 0), null, null, null, null,
                 List.of(new RouteConfig("public", new RouteMatch(List.of("public.example"), null, null, null, null),
-                        "p", null)), null, new Http2Config(true, null, null, null), null, connect);
+                        "p", null)), null, new Http2Config(true, null, null, null), null, connect, null);
     }
 
     @AfterEach

@@ -32,6 +32,7 @@ public final class ListenerConfigBuilder {
     private Http2Config http2;
     private Boolean acceptProxyProtocol;
     private ConnectConfig connect;
+    private final List<io.fulcrum.core.config.ErrorPageConfig> errorPages = new ArrayList<>();
 
     private ListenerConfigBuilder(String name, HostPort bind) {
         this.name = name;
@@ -94,8 +95,13 @@ public final class ListenerConfigBuilder {
         return this;
     }
 
+    public ListenerConfigBuilder errorPage(io.fulcrum.core.config.ErrorPageConfig value) {
+        this.errorPages.add(value);
+        return this;
+    }
+
     public ListenerConfig build() {
         return new ListenerConfig(name, bind, protocol, timeouts, limits, forwarded, routes, tls, http2,
-                acceptProxyProtocol, connect);
+                acceptProxyProtocol, connect, errorPages);
     }
 }

@@ -2,6 +2,7 @@ package io.fulcrum.control.reload;
 
 import io.fulcrum.core.config.BackendTlsConfig;
 import io.fulcrum.core.config.CertificateConfig;
+import io.fulcrum.core.config.ErrorPageConfig;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.ListenerConfig;
 import io.fulcrum.core.config.PoolConfig;
@@ -18,20 +19,26 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The certificate, key and CA files a configuration names, each with its size and
- * modification time. A reload whose YAML is unchanged still applies when one of them
- * changed, so renewed certificates (replaced in place, then SIGHUP) are picked up.
+ * The files a configuration names and the proxy reads when it compiles it — certificate, key
+ * and CA files, listeners' error pages — each with its size and modification time. A reload
+ * whose YAML is unchanged still applies when one of them changed, so renewed certificates and
+ * edited error pages (replaced in place, then SIGHUP) are picked up.
  */
-final class TlsFiles {
+final class NamedFiles {
 
-    private TlsFiles() {
+    private NamedFiles() {
     }
 
-    /** Path to {@code size:mtime} (or {@code missing}) for every TLS file of the configuration. */
+    /** Path to {@code size:mtime} (or {@code missing}) for every file the configuration names. */
     static Map<String, String> stamp(FulcrumConfig c) {
         Map<String, String> m = new TreeMap<>();
         for (ListenerConfig l : c.listeners()) {
             addTermination(m, l.tls());
+            for (ErrorPageConfig page : l.errorPages()) {
+                if (page != null) {
+                    add(m, page.file());
+                }
+            }
         }
         for (PoolConfig p : c.pools()) {
             addOrigination(m, p.tls());
