@@ -586,8 +586,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (tlsRead) {
             return;
         }
-        Channel connection = stream && channel.parent() != null ? channel.parent() : channel;
-        io.netty.handler.ssl.SslHandler ssl = connection.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        // channel is the client connection on HTTP/2 too (a stream is not a channel).
+        io.netty.handler.ssl.SslHandler ssl = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class);
         if (ssl == null) {
             tlsRead = true; // plain HTTP (or not yet past the handshake, which cannot carry a request)
             return;
