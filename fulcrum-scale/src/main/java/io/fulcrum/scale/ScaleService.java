@@ -56,6 +56,10 @@ public final class ScaleService implements NodeService, ScaleControl {
     private volatile List<PoolScaler> view = List.of();
     private ScheduledExecutorService scaler;
     private ExecutorService actions;
+    /** Set before start on a cluster member: its scalers wait for {@link #joinFleet}. */
+    private volatile boolean fleetExpected;
+    /** The cluster, once joined (owned by the scaler thread). */
+    private ScaleFleet fleet;
 
     /**
      * @param members the overlay the node lays over every configuration it applies (this service adds
@@ -71,6 +75,30 @@ public final class ScaleService implements NodeService, ScaleControl {
     @Override
     public String name() {
         return "scale";
+    }
+
+    /**
+     * Says, before {@link #start}, that this node is a cluster member whose fleet joins later
+     * ({@link #joinFleet}): until then its scalers do nothing (not even adopt what a provisioner lists,
+     * since in a cluster the leader's intent says what runs).
+     */
+    public void expectFleet() {
+        fleetExpected = true;
+    }
+
+    /**
+     * Puts every scaler in the cluster: from now on only the leader's decide and act, on the load of
+     * every node, keeping each pool's intent in {@code fleet}; the others follow the intent.
+     */
+    public void joinFleet(ScaleFleet fleet) {
+        Objects.requireNonNull(fleet);
+        ScheduledExecutorService s = scaler;
+        if (s != null && !s.isShutdown()) {
+            s.execute(() -> {
+                this.fleet = fleet;
+                scalers.values().forEach(ps -> ps.fleet(fleet));
+            });
+        }
     }
 
     @Override
@@ -136,7 +164,13 @@ public final class ScaleService implements NodeService, ScaleControl {
                 ps = new PoolScaler(pc.name(), pc.autoscale(), p, firstGeneration(), events, running,
                         members, signals, actions, scaler);
                 scalers.put(pc.name(), ps);
-                ps.adopt(now);
+                if (fleet != null) {
+                    ps.fleet(fleet);
+                } else if (fleetExpected) {
+                    ps.awaitFleet();
+                } else {
+                    ps.adopt(now);
+                }
             }
             ps.slowStart(pc.health().slowStart());
         }

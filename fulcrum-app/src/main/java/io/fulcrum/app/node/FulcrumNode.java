@@ -129,9 +129,12 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         }
         ScaleService scale = new ScaleService(node.events(), node.runningPools(), scaled,
                 new ScaleSignals(admin, health));
+        if (config.cluster().enabled() && config.controller().enabled()) {
+            scale.expectFleet(); // the elected controller runs the scalers: they wait for the fleet to join
+        }
         node.add(scale);
         node.add(new ScaleMetrics(scale));
-        ClusterNode.addTo(node, dns, l4, () -> admin);
+        ClusterNode.addTo(node, dns, l4, () -> admin, scale);
         return node;
     }
 
