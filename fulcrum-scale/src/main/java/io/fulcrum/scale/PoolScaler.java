@@ -89,6 +89,8 @@ final class PoolScaler {
     private String action;
     private int pendingResults;
     private final Map<String, Provisioner.Member> provisioned = new LinkedHashMap<>();
+    /** Members an operator protected from scale-in, by name (kept when they are not, or not yet, in the pool). */
+    private final Set<String> protectedMembers = new java.util.TreeSet<>();
     private final Map<String, Draining> draining = new LinkedHashMap<>();
     private final Map<String, Instant> downSince = new HashMap<>();
     private final Deque<Instant> heals = new ArrayDeque<>();
@@ -387,7 +389,7 @@ final class PoolScaler {
         int ready = (int) live.stream().filter(this::inService).filter(b -> b.state() == BackendState.UP).count();
         List<Backend> candidates = new ArrayList<>();
         for (Backend b : live) {
-            if (provisioned.containsKey(b.name()) && inService(b)) {
+            if (provisioned.containsKey(b.name()) && inService(b) && !protectedMembers.contains(b.name())) {
                 candidates.add(b);
             }
         }
@@ -409,7 +411,8 @@ final class PoolScaler {
         }
         if (victims.isEmpty()) {
             String why = candidates.isEmpty() ? "no member started by the provisioner to remove (the file's "
-                    + "backends are never scaled in)" : "it is the last member that takes traffic";
+                    + "backends are never scaled in" + (protectedMembers.isEmpty() ? "" : ", nor the protected "
+                    + String.join(", ", protectedMembers)) + ")" : "it is the last member that takes traffic";
             if (!why.equals(lastSkipTold)) {
                 lastSkipTold = why;
                 step("scale.in.skipped", pool, "scale-in by " + n + " not done: " + why, Map.of());
@@ -627,6 +630,9 @@ final class PoolScaler {
         if (r.ok() && r.member() != null) {
             Provisioner.Member next = r.member();
             if (!next.name().equals(old.name()) || !next.address().equals(old.address())) {
+                if (protectedMembers.remove(old.name())) {
+                    protectedMembers.add(next.name()); // the replacement keeps the operator's protection
+                }
                 provisioned.remove(old.name());
                 members.remove(pool, old.name());
                 register(next);
@@ -827,6 +833,7 @@ final class PoolScaler {
                 return;
             }
             for (String name : names) {
+                protectedMembers.remove(name);
                 provisioned.remove(name);
                 members.remove(pool, name);
                 step("scale.member.lost", pool + "/" + name, "the intent names it but the provisioner no longer runs "
@@ -906,6 +913,51 @@ final class PoolScaler {
         nextEvaluation = null;
         step("scale.set", pool, "size " + size + " set by " + actor + ": the pool is brought to it and kept there "
                 + "until resume", Map.of("actor", actor, "size", Integer.toString(size)));
+    }
+
+    /** Protects a member from scale-in, or lifts it; a member this scaler did not start is refused. */
+    void protect(String member, boolean on, String actor) {
+        if (on && !provisioned.containsKey(member)) {
+            throw new java.util.NoSuchElementException("pool \"" + pool + "\" has no member \"" + member
+                    + "\" started by its provisioner (the file's backends are never scaled in)");
+        }
+        boolean changed = on ? protectedMembers.add(member) : protectedMembers.remove(member);
+        if (changed) {
+            step(on ? "scale.member.protected" : "scale.member.unprotected", pool + "/" + member, (on
+                    ? "protected from scale-in" : "no longer protected from scale-in") + " by " + actor,
+                    Map.of("actor", actor));
+        }
+    }
+
+    /** What an operator set on this pool (kept across restarts of the node). */
+    OperatorSettings operatorSettings() {
+        return new OperatorSettings(paused, manual, List.copyOf(protectedMembers));
+    }
+
+    /** Takes back what an operator had set before the node restarted. */
+    void restore(OperatorSettings s) {
+        paused = s.paused();
+        manual = s.size();
+        protectedMembers.clear();
+        protectedMembers.addAll(s.protectedMembers());
+        if (paused || manual != null || !protectedMembers.isEmpty()) {
+            step("scale.operator.restored", pool, "the operator's settings are taken back: " + (paused ? "paused"
+                    : "not paused") + (manual == null ? "" : ", size " + manual) + (protectedMembers.isEmpty() ? ""
+                    : ", protected " + String.join(", ", protectedMembers)), Map.of());
+        }
+    }
+
+    /**
+     * An operator's settings of one pool.
+     *
+     * @param paused           whether automatic decisions are stopped
+     * @param size             the size set by the operator, or null
+     * @param protectedMembers members protected from scale-in
+     */
+    record OperatorSettings(boolean paused, Integer size, List<String> protectedMembers) {
+        OperatorSettings {
+            protectedMembers = protectedMembers == null ? List.of() : List.copyOf(protectedMembers);
+        }
     }
 
     /** Stops deciding; members stay (the node is closing, or the policy is gone). */
@@ -1047,6 +1099,7 @@ final class PoolScaler {
         s.put("dryRun", policy.dryRun());
         s.put("paused", paused);
         s.put("operatorSize", manual);
+        s.put("protected", List.copyOf(protectedMembers));
         s.put("current", current);
         s.put("desired", desiredSize);
         s.put("generation", generation);
@@ -1080,6 +1133,7 @@ final class PoolScaler {
             m.put("state", b.state().name().toLowerCase(java.util.Locale.ROOT));
             m.put("provisioned", provisioned.containsKey(b.name()));
             m.put("draining", draining.containsKey(b.name()));
+            m.put("protected", protectedMembers.contains(b.name()));
             Instant down = downSince.get(b.name());
             m.put("downSince", down == null ? null : down.toString());
             m.put("activeRequests", b.activeRequests());

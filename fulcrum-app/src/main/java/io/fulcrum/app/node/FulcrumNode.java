@@ -129,6 +129,11 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         }
         ScaleService scale = new ScaleService(node.events(), node.runningPools(), scaled,
                 new ScaleSignals(admin, health));
+        if (adminState.file() != null) {
+            // The operator's pause, size and protections outlive a restart, beside the admin state file.
+            String name = adminState.file().getFileName().toString().replaceFirst("\\.json$", "");
+            scale.keepOperatorSettingsIn(adminState.file().resolveSibling(name + ".autoscale.json"));
+        }
         if (config.cluster().enabled() && config.controller().enabled()) {
             scale.expectFleet(); // the elected controller runs the scalers: they wait for the fleet to join
         }
