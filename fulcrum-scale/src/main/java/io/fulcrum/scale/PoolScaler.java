@@ -242,7 +242,10 @@ final class PoolScaler {
     }
 
     private void evaluate(Instant now, long nanos, List<Backend> live) {
-        LoadSample load = meter.read(policy.scaleMetric(), live, nanos, fleet == null ? null : fleet.load(pool));
+        Map<String, ScaleFleet.FleetReading> fleetLoad = fleet == null ? null : fleet.load(pool);
+        // A leader without the fleet's aggregates yet (just elected) has no reading: its own node's is not the load.
+        LoadSample load = fleet != null && fleetLoad == null ? LoadSample.unknown(inService(live))
+                : meter.read(policy.scaleMetric(), live, nanos, fleetLoad);
         int current = inService(live);
         if (paused) {
             remember(now, current, desiredSize);
