@@ -36,8 +36,20 @@ final class PoolLoadMeter {
         this.signals = signals;
     }
 
-    /** Reads the pool's load now; {@code members} are its live backends. */
+    /** Reads the pool's load now from this node's own counters; {@code members} are its live backends. */
     LoadSample read(ScaleMetric metric, List<Backend> members, long nowNanos) {
+        return read(metric, members, nowNanos, null);
+    }
+
+    /**
+     * Reads the pool's load now; {@code members} are its live backends, {@code fleet} (null on a node of
+     * its own) each backend's load summed over every node of a cluster, which then stands for this node's
+     * own rates, connections and p99 (a backend no node reported has none).
+     */
+    LoadSample read(ScaleMetric metric, List<Backend> members, long nowNanos, Map<String, ScaleFleet.FleetReading> fleet) {
+        if (fleet != null) {
+            return readFleet(metric, members, fleet);
+        }
         double seconds = lastNanos == 0 ? 0 : (nowNanos - lastNanos) / 1e9;
         Map<Backend, Long> totals = new IdentityHashMap<>();
         Map<Backend, Double> rates = new IdentityHashMap<>();
@@ -98,6 +110,63 @@ final class PoolLoadMeter {
         }
         double value = switch (metric) {
             case REQUESTS_PER_BACKEND -> rateKnown ? poolRate / ready : Double.NaN;
+            case CONNECTIONS_RATIO -> capacity > 0 ? sum / capacity : Double.NaN;
+            case P99_LATENCY -> weightSum > 0 ? sum / weightSum : Double.NaN;
+            case HOST_CPU -> withValue > 0 ? sum / withValue : Double.NaN;
+        };
+        return new LoadSample(value, busiest, ready);
+    }
+
+    private LoadSample readFleet(ScaleMetric metric, List<Backend> members, Map<String, ScaleFleet.FleetReading> fleet) {
+        ScaleFleet.FleetReading none = new ScaleFleet.FleetReading(0, 0, Double.NaN);
+        double poolRate = 0;
+        for (Backend b : members) {
+            poolRate += fleet.getOrDefault(b.name(), none).requestsPerSecond();
+        }
+        int ready = 0;
+        double sum = 0;
+        double weightSum = 0;
+        double capacity = 0;
+        double busiest = Double.NaN;
+        int withValue = 0;
+        Map<Backend, Double> values = new IdentityHashMap<>();
+        for (Backend b : members) {
+            if (b.state() != BackendState.UP) {
+                continue;
+            }
+            ready++;
+            ScaleFleet.FleetReading r = fleet.getOrDefault(b.name(), none);
+            double v = switch (metric) {
+                case REQUESTS_PER_BACKEND -> r.requestsPerSecond();
+                case CONNECTIONS_RATIO -> b.maxConnections() > 0 ? r.activeFlows() / (double) b.maxConnections()
+                        : Double.NaN;
+                case P99_LATENCY -> r.requestsPerSecond() > 0 ? r.p99Millis() : Double.NaN;
+                case HOST_CPU -> signals.hostCpuPercent(b);
+            };
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            values.put(b, v);
+            withValue++;
+            busiest = Double.isNaN(busiest) ? v : Math.max(busiest, v);
+            switch (metric) {
+                case CONNECTIONS_RATIO -> {
+                    sum += r.activeFlows();
+                    capacity += b.maxConnections();
+                }
+                case P99_LATENCY -> {
+                    sum += v * r.requestsPerSecond();
+                    weightSum += r.requestsPerSecond();
+                }
+                default -> sum += v;
+            }
+        }
+        perBackend = values;
+        if (ready == 0) {
+            return LoadSample.unknown(0);
+        }
+        double value = switch (metric) {
+            case REQUESTS_PER_BACKEND -> poolRate / ready;
             case CONNECTIONS_RATIO -> capacity > 0 ? sum / capacity : Double.NaN;
             case P99_LATENCY -> weightSum > 0 ? sum / weightSum : Double.NaN;
             case HOST_CPU -> withValue > 0 ? sum / withValue : Double.NaN;

@@ -46,6 +46,12 @@ import java.util.concurrent.Executor;
  * </ul>
  * Every step is an event with its reason; with {@code dryRun} only the decisions are.
  *
+ * <p><b>In a cluster</b> ({@link #fleet}) only the leader's scaler decides and acts, on the load of
+ * every node; it writes the pool's {@link ScaleIntent} (compare-and-swap, fenced) before each action
+ * and after each result. The other nodes' scalers only lay the intent's members over their own
+ * configuration. A scaler that becomes leader reads the intent and asks again, with the same
+ * generations, what it says was asked for and not seen done, so nothing is started twice.
+ *
  * <p>Runs on the scaler's one thread ({@code home}); provisioner calls block, so they run on virtual
  * threads ({@code actions}) and hand their results back to the scaler thread.
  */
@@ -83,6 +89,8 @@ final class PoolScaler {
     private String action;
     private int pendingResults;
     private final Map<String, Provisioner.Member> provisioned = new LinkedHashMap<>();
+    /** Members an operator protected from scale-in, by name (kept when they are not, or not yet, in the pool). */
+    private final Set<String> protectedMembers = new java.util.TreeSet<>();
     private final Map<String, Draining> draining = new LinkedHashMap<>();
     private final Map<String, Instant> downSince = new HashMap<>();
     private final Deque<Instant> heals = new ArrayDeque<>();
@@ -100,6 +108,24 @@ final class PoolScaler {
     private volatile boolean closed;
     /** The pool's {@code health.slowStart} (the health service ramps new members over it). */
     private Duration slowStart;
+
+    // ---- in a cluster ----
+    /** How often a scaler that does not lead reads the intent. */
+    private static final Duration FOLLOW_EVERY = Duration.ofSeconds(1);
+    /** The cluster, or null on a node of its own. */
+    private ScaleFleet fleet;
+    /** Whether this scaler leads the pool now (took the intent over and has not lost a write since). */
+    private boolean leading;
+    /** The intent as last written or read by this leader, and its version. */
+    private ScaleIntent intent;
+    private long intentVersion;
+    /** Counts take-overs and step-downs: a result of an action begun in an earlier term is not this term's. */
+    private int term;
+    private Instant nextFollow;
+    /** A cluster member's scaler waits for its fleet to join before it does anything. */
+    private boolean awaitingFleet;
+    /** The last problem with the fleet's store, as told (told once until it changes). */
+    private String lastFleetTold;
 
     PoolScaler(String pool, AutoscaleConfig policy, Provisioner provisioner, long firstGeneration, EventLog events,
                RunningPools running, ScaledMembers members, LoadSignals signals, Executor actions, Executor home) {
@@ -137,6 +163,17 @@ final class PoolScaler {
 
     Map<String, Object> status() {
         return status;
+    }
+
+    /**
+     * Puts this scaler in a cluster: from now on it decides and acts only while {@code fleet} says this
+     * node leads, and otherwise follows the leader's intent.
+     */
+    void fleet(ScaleFleet fleet) {
+        this.fleet = fleet;
+        this.awaitingFleet = false;
+        this.leading = false;
+        this.term++;
     }
 
     /** Takes a changed policy whose provisioner is the same. */
@@ -191,6 +228,10 @@ final class PoolScaler {
             return;
         }
         List<Backend> live = running.backends(pool);
+        if (awaitingFleet || fleet != null && !leadTick(now)) {
+            publishStatus(now, live);
+            return;
+        }
         progressDrains(now, live);
         watchHealth(now, live);
         if (nextEvaluation == null || !now.isBefore(nextEvaluation)) {
@@ -201,7 +242,10 @@ final class PoolScaler {
     }
 
     private void evaluate(Instant now, long nanos, List<Backend> live) {
-        LoadSample load = meter.read(policy.scaleMetric(), live, nanos);
+        Map<String, ScaleFleet.FleetReading> fleetLoad = fleet == null ? null : fleet.load(pool);
+        // A leader without the fleet's aggregates yet (just elected) has no reading: its own node's is not the load.
+        LoadSample load = fleet != null && fleetLoad == null ? LoadSample.unknown(inService(live))
+                : meter.read(policy.scaleMetric(), live, nanos, fleetLoad);
         int current = inService(live);
         if (paused) {
             remember(now, current, desiredSize);
@@ -218,7 +262,7 @@ final class PoolScaler {
             return;
         }
         if (d.change() > 0) {
-            scaleOut(d.change(), now);
+            scaleOut(d.change(), now, d.desired());
         } else if (d.change() < 0) {
             scaleIn(-d.change(), now, live, d);
         }
@@ -254,30 +298,60 @@ final class PoolScaler {
 
     // ---- scale-out ---------------------------------------------------------------------------------
 
-    private void scaleOut(int n, Instant now) {
+    private void scaleOut(int n, Instant now, int desired) {
+        long first = generation + 1;
+        if (fleet != null) {
+            ScaleIntent next = intent.aim(desired);
+            for (int i = 0; i < n; i++) {
+                next = next.with(new ScaleIntent.Entry(first + i, ScaleIntent.STARTING, null));
+            }
+            if (!record(next, "the intent to start " + n)) {
+                return; // nothing was asked of the provisioner: a new leader decides afresh
+            }
+        }
         action = "start " + n + " member" + (n == 1 ? "" : "s");
         pendingResults = n;
-        Provisioner p = provisioner;
         for (int i = 0; i < n; i++) {
             long gen = ++generation;
             step("scale.out.starting", pool, "starting a member through the " + provisionerName() + " provisioner",
                     Map.of("generation", Long.toString(gen)));
-            Instant deadline = now.plus(policy.startTimeout());
-            actions.execute(() -> {
-                Provisioner.Result r = call(() -> p.start(pool, gen, deadline));
-                backHome(() -> started(gen, r));
-            });
+            dispatchStart(gen, now);
         }
+    }
+
+    private void dispatchStart(long gen, Instant now) {
+        Provisioner p = provisioner;
+        int t = term;
+        Instant deadline = now.plus(policy.startTimeout());
+        actions.execute(() -> {
+            Provisioner.Result r = call(() -> p.start(pool, gen, deadline));
+            backHome(() -> {
+                if (t == term) {
+                    started(gen, r);
+                } else {
+                    LOG.info("{}: the start of generation {} ended after this node stopped leading: {}", pool, gen,
+                            r.detail());
+                }
+            });
+        });
     }
 
     private void started(long gen, Provisioner.Result r) {
         if (closed) {
-            if (r.ok() && r.member() != null) {
+            if (r.ok() && r.member() != null && fleet == null) {
                 stopQuietly(r.member(), gen);
             }
             return;
         }
         Map<String, String> d = Map.of("generation", Long.toString(gen));
+        if (fleet != null) {
+            ScaleIntent next = r.ok() && r.member() != null
+                    ? intent.with(new ScaleIntent.Entry(gen, ScaleIntent.UP, r.member()), "#" + gen)
+                    : intent.without(e -> e.key().equals("#" + gen));
+            if (!record(next, "the started member " + (r.member() == null ? "" : r.member().name()))) {
+                return; // the next leader (maybe this node again) asks for generation gen again and gets this member
+            }
+        }
         if (r.ok() && r.member() != null) {
             register(r.member());
             boolean applied = reapply();
@@ -318,7 +392,7 @@ final class PoolScaler {
         int ready = (int) live.stream().filter(this::inService).filter(b -> b.state() == BackendState.UP).count();
         List<Backend> candidates = new ArrayList<>();
         for (Backend b : live) {
-            if (provisioned.containsKey(b.name()) && inService(b)) {
+            if (provisioned.containsKey(b.name()) && inService(b) && !protectedMembers.contains(b.name())) {
                 candidates.add(b);
             }
         }
@@ -340,7 +414,8 @@ final class PoolScaler {
         }
         if (victims.isEmpty()) {
             String why = candidates.isEmpty() ? "no member started by the provisioner to remove (the file's "
-                    + "backends are never scaled in)" : "it is the last member that takes traffic";
+                    + "backends are never scaled in" + (protectedMembers.isEmpty() ? "" : ", nor the protected "
+                    + String.join(", ", protectedMembers)) + ")" : "it is the last member that takes traffic";
             if (!why.equals(lastSkipTold)) {
                 lastSkipTold = why;
                 step("scale.in.skipped", pool, "scale-in by " + n + " not done: " + why, Map.of());
@@ -348,6 +423,16 @@ final class PoolScaler {
             return;
         }
         lastSkipTold = null;
+        if (fleet != null) {
+            ScaleIntent next = intent.aim(d.desired());
+            long g = generation;
+            for (Backend b : victims) {
+                next = next.with(new ScaleIntent.Entry(++g, ScaleIntent.DRAINING, provisioned.get(b.name())));
+            }
+            if (!record(next, "the intent to drain " + victims.size())) {
+                return;
+            }
+        }
         action = "drain " + String.join(", ", victims.stream().map(Backend::name).toList());
         pendingResults = victims.size();
         for (Backend b : victims) {
@@ -373,6 +458,7 @@ final class PoolScaler {
         }
         Map<String, Backend> byName = new HashMap<>();
         live.forEach(b -> byName.put(b.name(), b));
+        Map<String, ScaleFleet.FleetReading> fleetLoad = fleet == null ? null : fleet.load(pool);
         boolean changed = false;
         List<Draining> done = new ArrayList<>();
         for (Draining d : List.copyOf(draining.values())) {
@@ -380,14 +466,19 @@ final class PoolScaler {
             String why;
             if (b == null) {
                 why = "it is no longer in the pool";
-            } else if (b.isDrained()) {
-                why = "no sticky sessions and no requests left";
+            } else if (b.isDrained() && fleetIdle(fleetLoad, b.name())) {
+                why = fleet == null ? "no sticky sessions and no requests left"
+                        : "no sticky sessions here and no connections on any node";
             } else if (b.state() == BackendState.DOWN && b.activeRequests() == 0) {
                 why = "it failed while draining, with no requests left";
             } else if (!now.isBefore(d.deadline())) {
                 why = "the drain deadline passed with " + b.activeRequests() + " request(s) in flight";
             } else {
                 continue;
+            }
+            if (fleet != null && !record(intent.with(new ScaleIntent.Entry(d.generation(), ScaleIntent.STOPPING,
+                    d.member())), "the intent to stop " + d.member().name())) {
+                return;
             }
             draining.remove(d.member().name());
             provisioned.remove(d.member().name());
@@ -401,17 +492,39 @@ final class PoolScaler {
         if (changed) {
             reapply();
         }
-        Provisioner p = provisioner;
         for (Draining d : done) {
-            Instant deadline = now.plus(policy.startTimeout());
-            actions.execute(() -> {
-                Provisioner.Result r = call(() -> p.stop(d.member(), d.generation(), deadline));
-                backHome(() -> stopped(d, r));
-            });
+            dispatchStop(d, now);
         }
     }
 
+    private void dispatchStop(Draining d, Instant now) {
+        Provisioner p = provisioner;
+        int t = term;
+        Instant deadline = now.plus(policy.startTimeout());
+        actions.execute(() -> {
+            Provisioner.Result r = call(() -> p.stop(d.member(), d.generation(), deadline));
+            backHome(() -> {
+                if (t == term) {
+                    stopped(d, r);
+                }
+            });
+        });
+    }
+
+    /** Whether no node has a connection open to the member (always, on a node of its own). */
+    private static boolean fleetIdle(Map<String, ScaleFleet.FleetReading> load, String name) {
+        if (load == null) {
+            return true;
+        }
+        ScaleFleet.FleetReading r = load.get(name);
+        return r == null || r.activeFlows() == 0;
+    }
+
     private void stopped(Draining d, Provisioner.Result r) {
+        if (fleet != null && r.ok() && !closed
+                && !record(intent.without(e -> e.key().equals(d.member().name())), "the stopped " + d.member().name())) {
+            return;
+        }
         Map<String, String> details = Map.of("generation", Long.toString(d.generation()));
         if (r.ok()) {
             step("scale.member.stopped", pool + "/" + d.member().name(), "stopped" + (r.detail() == null
@@ -474,19 +587,32 @@ final class PoolScaler {
     }
 
     private void replace(String name, Duration down, String health, Instant now) {
+        Provisioner.Member member = provisioned.get(name);
+        if (fleet != null && !record(intent.with(new ScaleIntent.Entry(generation + 1, ScaleIntent.REPLACING, member)),
+                "the intent to replace " + name)) {
+            return;
+        }
         long gen = ++generation;
         heals.addLast(now);
         action = "replace " + name;
         pendingResults = 1;
-        Provisioner.Member member = provisioned.get(name);
         step("scale.heal.replacing", pool + "/" + name, "down for " + down.toSeconds() + " s" + health
                 + " (heal.downFor " + policy.heal().downFor().toSeconds() + " s): replacing it",
                 Map.of("generation", Long.toString(gen)));
+        dispatchReplace(member, gen, now);
+    }
+
+    private void dispatchReplace(Provisioner.Member member, long gen, Instant now) {
         Provisioner p = provisioner;
+        int t = term;
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
             Provisioner.Result r = call(() -> p.replace(member, gen, deadline));
-            backHome(() -> replaced(member, gen, r));
+            backHome(() -> {
+                if (t == term) {
+                    replaced(member, gen, r);
+                }
+            });
         });
     }
 
@@ -495,10 +621,21 @@ final class PoolScaler {
             return;
         }
         Map<String, String> d = Map.of("generation", Long.toString(gen));
+        if (fleet != null) {
+            ScaleIntent next = r.ok() && r.member() != null
+                    ? intent.with(new ScaleIntent.Entry(gen, ScaleIntent.UP, r.member()), old.name())
+                    : intent.with(new ScaleIntent.Entry(gen, ScaleIntent.UP, old), old.name());
+            if (!record(next, "the replacement of " + old.name())) {
+                return;
+            }
+        }
         downSince.remove(old.name());
         if (r.ok() && r.member() != null) {
             Provisioner.Member next = r.member();
             if (!next.name().equals(old.name()) || !next.address().equals(old.address())) {
+                if (protectedMembers.remove(old.name())) {
+                    protectedMembers.add(next.name()); // the replacement keeps the operator's protection
+                }
                 provisioned.remove(old.name());
                 members.remove(pool, old.name());
                 register(next);
@@ -509,8 +646,247 @@ final class PoolScaler {
         } else {
             step("scale.action.failed", pool + "/" + old.name(), "replacement failed: " + r.detail(), d);
         }
-        pendingResults = 0;
+        if (--pendingResults <= 0) {
+            pendingResults = 0;
+            action = null;
+        }
+    }
+
+    // ---- in a cluster ------------------------------------------------------------------------------
+
+    /** Waits for {@link #fleet} before anything is done (a cluster member, whose fleet joins after start). */
+    void awaitFleet() {
+        awaitingFleet = true;
+    }
+
+    /**
+     * In a cluster: whether this scaler leads this tick. One that just became leader takes the intent
+     * over first; one that does not lead lays the intent's members over the node's configuration.
+     */
+    private boolean leadTick(Instant now) {
+        if (fleet.leads()) {
+            if (!leading) {
+                takeOver(now);
+            }
+            return leading;
+        }
+        if (leading) {
+            forgetTerm();
+            step("scale.leader.stepped-down", pool, "this node no longer leads: it follows the leader's intent",
+                    Map.of());
+        }
+        follow(now);
+        return false;
+    }
+
+    /** Ends this node's term: actions under way are no longer its own (their results are dropped). */
+    private void forgetTerm() {
+        leading = false;
+        term++;
         action = null;
+        pendingResults = 0;
+        draining.clear();
+        nextFollow = null;
+    }
+
+    /** Reads the intent (every {@link #FOLLOW_EVERY}) and lays its members over the configuration. */
+    private void follow(Instant now) {
+        if (nextFollow != null && now.isBefore(nextFollow)) {
+            return;
+        }
+        nextFollow = now.plus(FOLLOW_EVERY);
+        ScaleFleet.Stored st;
+        try {
+            st = fleet.read(pool);
+        } catch (ScaleFleet.Unavailable e) {
+            tellFleet("the intent could not be read: " + e.getMessage());
+            return;
+        }
+        tellFleet(null);
+        intent = st.intent();
+        intentVersion = st.version();
+        List<BackendConfig> want = new ArrayList<>();
+        Map<String, Provisioner.Member> runs = new LinkedHashMap<>();
+        if (intent != null) {
+            for (ScaleIntent.Entry e : intent.members()) {
+                if (e.member() == null || e.state().equals(ScaleIntent.STOPPING)) {
+                    continue;
+                }
+                HostPort address;
+                try {
+                    address = HostPort.parse(e.member().address());
+                } catch (RuntimeException bad) {
+                    continue;
+                }
+                want.add(backendOf(e.member(), address, e.state().equals(ScaleIntent.DRAINING) ? "draining" : "up"));
+                runs.put(e.member().name(), e.member());
+            }
+        }
+        provisioned.clear();
+        provisioned.putAll(runs);
+        if (!want.equals(members.members(pool))) {
+            members.clear(pool);
+            want.forEach(b -> members.put(pool, b));
+            reapply();
+        }
+    }
+
+    /**
+     * This node just became leader: takes the intent over and asks again, with the same generations,
+     * for what it says was asked for and not seen done (the provisioner returns what it already did),
+     * then checks the members it names against the provisioner's list.
+     */
+    private void takeOver(Instant now) {
+        ScaleFleet.Stored st;
+        try {
+            st = fleet.read(pool);
+        } catch (ScaleFleet.Unavailable e) {
+            tellFleet("the intent could not be read to take it over: " + e.getMessage());
+            return;
+        }
+        tellFleet(null);
+        ScaleIntent in = st.intent() == null ? ScaleIntent.empty(pool) : st.intent();
+        intent = in;
+        intentVersion = st.version();
+        generation = Math.max(generation, in.generation());
+        term++;
+        leading = true;
+        action = null;
+        pendingResults = 0;
+        draining.clear();
+        provisioned.clear();
+        downSince.clear();
+        members.clear(pool);
+        List<ScaleIntent.Entry> again = new ArrayList<>();
+        for (ScaleIntent.Entry e : in.members()) {
+            switch (e.state()) {
+                case ScaleIntent.STARTING, ScaleIntent.STOPPING -> again.add(e);
+                case ScaleIntent.REPLACING -> {
+                    register(e.member());
+                    again.add(e);
+                }
+                case ScaleIntent.DRAINING -> {
+                    register(e.member());
+                    members.state(pool, e.member().name(), "draining");
+                    draining.put(e.member().name(), new Draining(e.member(), e.generation(), now,
+                            now.plus(policy.drainTimeout())));
+                }
+                default -> register(e.member());
+            }
+        }
+        reapply();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("intentVersion", Long.toString(intentVersion));
+        details.put("generation", Long.toString(in.generation()));
+        details.put("target", Integer.toString(in.target()));
+        details.put("previousLeader", in.leader());
+        step("scale.leader.took-over", pool, "this node leads: it takes over the intent of " + (in.leader().isEmpty()
+                ? "nobody (none written yet)" : in.leader()) + " (" + in.members().size() + " member(s), target "
+                + in.target() + ")" + (again.isEmpty() ? "" : "; asking again, with the same generations, for what it "
+                + "began: " + String.join(", ", again.stream().map(e -> e.state() + " " + e.key()).toList())), details);
+        pendingResults = again.size() + draining.size();
+        if (pendingResults > 0) {
+            action = "continue the previous leader's actions";
+        }
+        for (ScaleIntent.Entry e : again) {
+            switch (e.state()) {
+                case ScaleIntent.STARTING -> dispatchStart(e.generation(), now);
+                case ScaleIntent.STOPPING -> dispatchStop(new Draining(e.member(), e.generation(), now, now), now);
+                default -> dispatchReplace(e.member(), e.generation(), now);
+            }
+        }
+        reconcile(now);
+    }
+
+    /** Checks the intent's members against what the provisioner runs: a member it no longer runs is lost. */
+    private void reconcile(Instant now) {
+        Provisioner p = provisioner;
+        int t = term;
+        Instant deadline = now.plus(policy.startTimeout());
+        actions.execute(() -> {
+            Provisioner.Listing found;
+            try {
+                found = p.list(pool, deadline);
+            } catch (RuntimeException e) {
+                found = Provisioner.Listing.failed("the provisioner failed: " + e);
+            }
+            Provisioner.Listing listing = found == null ? Provisioner.Listing.failed("no answer") : found;
+            backHome(() -> {
+                if (t == term && !closed) {
+                    reconciled(listing);
+                }
+            });
+        });
+    }
+
+    private void reconciled(Provisioner.Listing listing) {
+        if (!listing.ok()) {
+            step("scale.action.failed", pool, "listing the members the provisioner runs failed (the intent is kept "
+                    + "as it is): " + listing.detail(), Map.of());
+            return;
+        }
+        Set<String> listed = new HashSet<>();
+        listing.members().forEach(m -> listed.add(m.name()));
+        List<ScaleIntent.Entry> lost = intent.members().stream().filter(e -> e.state().equals(ScaleIntent.UP)
+                && !listed.contains(e.member().name())).toList();
+        if (!lost.isEmpty()) {
+            Set<String> names = new HashSet<>(lost.stream().map(e -> e.member().name()).toList());
+            if (!record(intent.without(e -> e.member() != null && names.contains(e.member().name())
+                    && e.state().equals(ScaleIntent.UP)), "the members the provisioner no longer runs")) {
+                return;
+            }
+            for (String name : names) {
+                protectedMembers.remove(name);
+                provisioned.remove(name);
+                members.remove(pool, name);
+                step("scale.member.lost", pool + "/" + name, "the intent names it but the provisioner no longer runs "
+                        + "it: it leaves the pool", Map.of());
+            }
+            reapply();
+        }
+        boolean underWay = intent.members().stream().anyMatch(e -> e.member() == null
+                || e.state().equals(ScaleIntent.REPLACING));
+        for (Provisioner.Member m : listing.members()) {
+            if (!underWay && intent.entry(m.name()) == null) {
+                step("scale.member.unknown", pool + "/" + m.name(), "the provisioner runs it at " + m.address()
+                        + " but the intent does not name it: left alone", Map.of());
+            }
+        }
+    }
+
+    /**
+     * Writes the intent (compare-and-swap on the version last seen, fenced by the leader's token). A
+     * write refused or not made ends this node's term: it reads the intent again before it does more.
+     */
+    private boolean record(ScaleIntent change, String what) {
+        ScaleIntent next = change.by(fleet.leader());
+        long v;
+        try {
+            v = fleet.write(pool, intentVersion, next);
+        } catch (ScaleFleet.Unavailable e) {
+            tellFleet(what + " could not be written: " + e.getMessage());
+            v = -1;
+        }
+        if (v > 0) {
+            intent = next;
+            intentVersion = v;
+            return true;
+        }
+        if (v == 0) {
+            step("scale.leader.fenced", pool, what + " was not written: another node leads, or wrote the intent "
+                    + "first; nothing more is done before the intent is read again", Map.of());
+        }
+        forgetTerm();
+        return false;
+    }
+
+    private void tellFleet(String problem) {
+        if (problem == null) {
+            lastFleetTold = null;
+        } else if (!problem.equals(lastFleetTold)) {
+            lastFleetTold = problem;
+            step("scale.fleet.unavailable", pool, problem, Map.of());
+        }
     }
 
     // ---- the operator ------------------------------------------------------------------------------
@@ -542,6 +918,51 @@ final class PoolScaler {
                 + "until resume", Map.of("actor", actor, "size", Integer.toString(size)));
     }
 
+    /** Protects a member from scale-in, or lifts it; a member this scaler did not start is refused. */
+    void protect(String member, boolean on, String actor) {
+        if (on && !provisioned.containsKey(member)) {
+            throw new java.util.NoSuchElementException("pool \"" + pool + "\" has no member \"" + member
+                    + "\" started by its provisioner (the file's backends are never scaled in)");
+        }
+        boolean changed = on ? protectedMembers.add(member) : protectedMembers.remove(member);
+        if (changed) {
+            step(on ? "scale.member.protected" : "scale.member.unprotected", pool + "/" + member, (on
+                    ? "protected from scale-in" : "no longer protected from scale-in") + " by " + actor,
+                    Map.of("actor", actor));
+        }
+    }
+
+    /** What an operator set on this pool (kept across restarts of the node). */
+    OperatorSettings operatorSettings() {
+        return new OperatorSettings(paused, manual, List.copyOf(protectedMembers));
+    }
+
+    /** Takes back what an operator had set before the node restarted. */
+    void restore(OperatorSettings s) {
+        paused = s.paused();
+        manual = s.size();
+        protectedMembers.clear();
+        protectedMembers.addAll(s.protectedMembers());
+        if (paused || manual != null || !protectedMembers.isEmpty()) {
+            step("scale.operator.restored", pool, "the operator's settings are taken back: " + (paused ? "paused"
+                    : "not paused") + (manual == null ? "" : ", size " + manual) + (protectedMembers.isEmpty() ? ""
+                    : ", protected " + String.join(", ", protectedMembers)), Map.of());
+        }
+    }
+
+    /**
+     * An operator's settings of one pool.
+     *
+     * @param paused           whether automatic decisions are stopped
+     * @param size             the size set by the operator, or null
+     * @param protectedMembers members protected from scale-in
+     */
+    record OperatorSettings(boolean paused, Integer size, List<String> protectedMembers) {
+        OperatorSettings {
+            protectedMembers = protectedMembers == null ? List.of() : List.copyOf(protectedMembers);
+        }
+    }
+
     /** Stops deciding; members stay (the node is closing, or the policy is gone). */
     void close() {
         closed = true;
@@ -567,14 +988,18 @@ final class PoolScaler {
                     + m.address() + " (" + e.getMessage() + ")", Map.of());
             return false;
         }
+        members.put(pool, backendOf(m, address, "up"));
+        provisioned.put(m.name(), m);
+        return true;
+    }
+
+    /** A member as a backend of the pool, by the policy's member template. */
+    private BackendConfig backendOf(Provisioner.Member m, HostPort address, String state) {
         MemberTemplateConfig t = policy.member();
         Map<String, String> labels = new LinkedHashMap<>(m.labels());
         labels.putAll(t.labels());
         labels.put("fulcrum.scale/provisioner", provisionerName());
-        members.put(pool, new BackendConfig(m.name(), address, t.weight(), t.maxConnections(), t.site(), t.host(),
-                labels, "up"));
-        provisioned.put(m.name(), m);
-        return true;
+        return new BackendConfig(m.name(), address, t.weight(), t.maxConnections(), t.site(), t.host(), labels, state);
     }
 
     private String provisionerName() {
@@ -659,7 +1084,8 @@ final class PoolScaler {
     private void publishStatus(Instant now, List<Backend> live) {
         int current = inService(live);
         currentSize = current;
-        desiredSize = paused && manual == null ? current : last == null ? current : last.desired();
+        desiredSize = fleet != null && !leading ? (intent == null ? current : intent.target())
+                : paused && manual == null ? current : last == null ? current : last.desired();
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("pool", pool);
         s.put("provisioner", provisionerName());
@@ -676,10 +1102,19 @@ final class PoolScaler {
         s.put("dryRun", policy.dryRun());
         s.put("paused", paused);
         s.put("operatorSize", manual);
+        s.put("protected", List.copyOf(protectedMembers));
         s.put("current", current);
         s.put("desired", desiredSize);
         s.put("generation", generation);
         s.put("action", action);
+        if (fleet != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("leads", leading);
+            f.put("leader", fleet.leader());
+            f.put("intentVersion", intentVersion);
+            f.put("target", intent == null ? null : intent.target());
+            s.put("fleet", f);
+        }
         Instant cooldown = engine.cooldownUntil(now);
         s.put("cooldownUntil", cooldown == null ? null : cooldown.toString());
         if (last != null) {
@@ -701,6 +1136,7 @@ final class PoolScaler {
             m.put("state", b.state().name().toLowerCase(java.util.Locale.ROOT));
             m.put("provisioned", provisioned.containsKey(b.name()));
             m.put("draining", draining.containsKey(b.name()));
+            m.put("protected", protectedMembers.contains(b.name()));
             Instant down = downSince.get(b.name());
             m.put("downSince", down == null ? null : down.toString());
             m.put("activeRequests", b.activeRequests());

@@ -56,6 +56,14 @@ public final class ScaleService implements NodeService, ScaleControl {
     private volatile List<PoolScaler> view = List.of();
     private ScheduledExecutorService scaler;
     private ExecutorService actions;
+    /** Set before start on a cluster member: its scalers wait for {@link #joinFleet}. */
+    private volatile boolean fleetExpected;
+    /** The cluster, once joined (owned by the scaler thread). */
+    private ScaleFleet fleet;
+    /** Where the operator's settings are kept across restarts, or null. */
+    private volatile OperatorSettingsFile operatorFile;
+    /** The settings read at start, per pool, taken by each pool's scaler when it is made. */
+    private Map<String, PoolScaler.OperatorSettings> saved = Map.of();
 
     /**
      * @param members the overlay the node lays over every configuration it applies (this service adds
@@ -73,11 +81,47 @@ public final class ScaleService implements NodeService, ScaleControl {
         return "scale";
     }
 
+    /**
+     * Keeps the operator's settings (pause, set size, protected members) in {@code file}, read at start
+     * and written after each change, so that they survive a restart of the node. Call before {@link #start}.
+     */
+    public void keepOperatorSettingsIn(java.nio.file.Path file) {
+        this.operatorFile = new OperatorSettingsFile(file);
+    }
+
+    /**
+     * Says, before {@link #start}, that this node is a cluster member whose fleet joins later
+     * ({@link #joinFleet}): until then its scalers do nothing (not even adopt what a provisioner lists,
+     * since in a cluster the leader's intent says what runs).
+     */
+    public void expectFleet() {
+        fleetExpected = true;
+    }
+
+    /**
+     * Puts every scaler in the cluster: from now on only the leader's decide and act, on the load of
+     * every node, keeping each pool's intent in {@code fleet}; the others follow the intent.
+     */
+    public void joinFleet(ScaleFleet fleet) {
+        Objects.requireNonNull(fleet);
+        ScheduledExecutorService s = scaler;
+        if (s != null && !s.isShutdown()) {
+            s.execute(() -> {
+                this.fleet = fleet;
+                scalers.values().forEach(ps -> ps.fleet(fleet));
+            });
+        }
+    }
+
     @Override
     public synchronized void start(FulcrumConfig config) {
         scaler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("fulcrum-scaler")
                 .daemon(true).unstarted(r));
         actions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fulcrum-provision-", 0).factory());
+        OperatorSettingsFile f = operatorFile;
+        if (f != null) {
+            saved = f.read(events);
+        }
         apply(config);
         scaler.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -136,7 +180,17 @@ public final class ScaleService implements NodeService, ScaleControl {
                 ps = new PoolScaler(pc.name(), pc.autoscale(), p, firstGeneration(), events, running,
                         members, signals, actions, scaler);
                 scalers.put(pc.name(), ps);
-                ps.adopt(now);
+                PoolScaler.OperatorSettings before = saved.get(pc.name());
+                if (before != null) {
+                    ps.restore(before);
+                }
+                if (fleet != null) {
+                    ps.fleet(fleet);
+                } else if (fleetExpected) {
+                    ps.awaitFleet();
+                } else {
+                    ps.adopt(now);
+                }
             }
             ps.slowStart(pc.health().slowStart());
         }
@@ -210,6 +264,11 @@ public final class ScaleService implements NodeService, ScaleControl {
         return onScaler(pool, ps -> ps.setSize(size, actor));
     }
 
+    @Override
+    public Map<String, Object> protect(String pool, String member, boolean on, String actor) {
+        return onScaler(pool, ps -> ps.protect(member, on, actor));
+    }
+
     /** Runs an operator's change on the scaler thread, then answers the pool's status after a tick. */
     private Map<String, Object> onScaler(String pool, java.util.function.Consumer<PoolScaler> change) {
         call(() -> {
@@ -218,10 +277,23 @@ public final class ScaleService implements NodeService, ScaleControl {
                 throw new NoSuchElementException("pool \"" + pool + "\" has no autoscale policy");
             }
             change.accept(ps);
+            saveOperatorSettings();
             ps.tick(Instant.now(), System.nanoTime());
             return null;
         });
         return call(() -> scalers.get(pool).status());
+    }
+
+    /** Writes every pool's operator settings (on the scaler thread, after a change). */
+    private void saveOperatorSettings() {
+        OperatorSettingsFile f = operatorFile;
+        if (f == null) {
+            return;
+        }
+        Map<String, PoolScaler.OperatorSettings> all = new LinkedHashMap<>(saved);
+        scalers.forEach((pool, ps) -> all.put(pool, ps.operatorSettings()));
+        saved = all;
+        f.write(all, events);
     }
 
     private <T> T call(Callable<T> task) {

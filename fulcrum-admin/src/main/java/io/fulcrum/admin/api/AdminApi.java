@@ -128,6 +128,10 @@ public final class AdminApi {
         handlers.put(SCALE, (r, p) -> scale().scaleStatus());
         handlers.put(SCALE_PAUSE, (r, p) -> scaleChange(() -> scale().pause(p.get("pool"), r.principal().name())));
         handlers.put(SCALE_RESUME, (r, p) -> scaleChange(() -> scale().resume(p.get("pool"), r.principal().name())));
+        handlers.put(SCALE_PROTECT, (r, p) -> scaleChange(() -> scale().protect(p.get("pool"), p.get("member"), true,
+                r.principal().name())));
+        handlers.put(SCALE_UNPROTECT, (r, p) -> scaleChange(() -> scale().protect(p.get("pool"), p.get("member"), false,
+                r.principal().name())));
         handlers.put(SCALE_SET, (r, p) -> {
             Object size = body(r).get("size");
             if (!(size instanceof Integer n)) {

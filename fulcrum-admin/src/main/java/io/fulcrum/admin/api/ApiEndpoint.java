@@ -100,6 +100,10 @@ public enum ApiEndpoint {
     SCALE_SET("POST", "/api/v1/scale/{pool}/set", Role.ADMIN,
             "Bring a pool to a size and hold it there until resume", Limits.SMALL,
             Param.body("size", "members, within the policy's min and max (required)")),
+    SCALE_PROTECT("POST", "/api/v1/scale/{pool}/members/{member}/protect", Role.ADMIN,
+            "Protect a member the autoscaler started from scale-in (kept across restarts)"),
+    SCALE_UNPROTECT("POST", "/api/v1/scale/{pool}/members/{member}/unprotect", Role.ADMIN,
+            "Lift a member's scale-in protection"),
     EXTENSION("GET", "/api/v1/{extension}", Role.READ,
             "A read-only view of another service, such as dns/stats or gslb/peers (listed in /api/v1/help)");
 

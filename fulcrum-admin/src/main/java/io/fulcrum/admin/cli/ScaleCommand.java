@@ -17,11 +17,11 @@ import java.util.concurrent.Callable;
 import static io.fulcrum.admin.cli.Table.col;
 
 /**
- * {@code fulcrum ctl scale status|pause|resume|set}: the autoscaler of the node (docs/autoscaling.md).
+ * {@code fulcrum ctl scale status|pause|resume|set|protect|unprotect}: the autoscaler of the node (docs/autoscaling.md).
  */
 @Command(name = "scale", description = "The autoscaler: sizes and decisions per pool; pause, resume, or set a size.",
         subcommands = {ScaleCommand.Status.class, ScaleCommand.Pause.class, ScaleCommand.Resume.class,
-                ScaleCommand.Set.class})
+                ScaleCommand.Set.class, ScaleCommand.Protect.class, ScaleCommand.Unprotect.class})
 final class ScaleCommand implements Callable<Integer> {
 
     @Spec
@@ -30,7 +30,7 @@ final class ScaleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing scale command (status, pause, resume or set)");
+                "Missing scale command (status, pause, resume, set, protect or unprotect)");
     }
 
     private static final List<Table.Column> POOL_COLUMNS = List.of(col("POOL", "pool"), col("PROVISIONER", "provisioner"), col("CURRENT", "current"),
@@ -59,6 +59,7 @@ final class ScaleCommand implements Callable<Integer> {
                         .put("state", m.path("state").asText())
                         .put("from", m.path("provisioned").asBoolean() ? "provisioner" : "file")
                         .put("draining", m.path("draining").asBoolean())
+                        .put("protected", m.path("protected").asBoolean())
                         .put("downSince", m.path("downSince").asText("")));
             });
             if (rows.isEmpty()) {
@@ -69,7 +70,7 @@ final class ScaleCommand implements Callable<Integer> {
             out.println();
             Table.print(out, members, List.of(col("POOL", "pool"), col("MEMBER", "name"), col("ADDRESS", "address"),
                     col("STATE", "state"), col("FROM", "from"), col("DRAINING", "draining"),
-                    col("DOWN_SINCE", "downSince")));
+                    col("PROTECTED", "protected"), col("DOWN_SINCE", "downSince")));
         }
     }
 
@@ -108,6 +109,35 @@ final class ScaleCommand implements Callable<Integer> {
     static final class Resume extends PoolAction {
         Resume() {
             super(ApiEndpoint.SCALE_RESUME);
+        }
+    }
+
+    /** A change of one member of a pool. */
+    abstract static class MemberAction extends PoolAction {
+        @Parameters(index = "1", paramLabel = "MEMBER")
+        String member;
+
+        MemberAction(ApiEndpoint endpoint) {
+            super(endpoint);
+        }
+
+        @Override
+        JsonNode run(AdminClient client) throws IOException {
+            return client.call(calls().getFirst(), null, null, pool, member);
+        }
+    }
+
+    @Command(name = "protect", description = "Protect a member the autoscaler started from scale-in.")
+    static final class Protect extends MemberAction {
+        Protect() {
+            super(ApiEndpoint.SCALE_PROTECT);
+        }
+    }
+
+    @Command(name = "unprotect", description = "Lift a member's scale-in protection.")
+    static final class Unprotect extends MemberAction {
+        Unprotect() {
+            super(ApiEndpoint.SCALE_UNPROTECT);
         }
     }
 

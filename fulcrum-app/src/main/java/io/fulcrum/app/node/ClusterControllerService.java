@@ -39,12 +39,15 @@ import java.util.function.Supplier;
  * is set; the settings of both are read at start (a change needs a restart), except the pools the
  * controller drives and the listed sticky peers, which follow every reload. On a cluster member the
  * sticky peers are also the live proxy members (found through membership), and the member
- * registers where its peers listen.
+ * registers where its peers listen. With the controller, the autoscaler joins the fleet: the leader
+ * runs it on every node's load ({@link FleetScale}).
  */
 final class ClusterControllerService implements NodeService, AdminReadable, MetricsSource {
 
     private final ProxyServer proxy;
     private final ClusterNode cluster;
+    /** The autoscaler: the controller's leader runs it for the whole fleet. */
+    private final io.fulcrum.scale.ScaleService scale;
     private volatile FulcrumConfig config;
     private String nodeName = "";
     private TrafficRecorder recorder;
@@ -54,9 +57,10 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
     private PublishedWeights weights;
     private StickyPeers peers;
 
-    ClusterControllerService(ProxyServer proxy, ClusterNode cluster) {
+    ClusterControllerService(ProxyServer proxy, ClusterNode cluster, io.fulcrum.scale.ScaleService scale) {
         this.proxy = proxy;
         this.cluster = cluster;
+        this.scale = scale;
     }
 
     @Override
@@ -87,6 +91,8 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
                 return p == null ? List.of() : p.backends();
             }, etcd.requestTimeout());
             weights.follow(c);
+            scale.joinFleet(new FleetScale(leadership, controller,
+                    new io.fulcrum.cluster.controller.FencedRecords(client, leadership, etcd.requestTimeout()), keys));
         }
         if (c.stickyPeers().enabled()) {
             Supplier<List<InetSocketAddress>> members = cluster.stickyPeers();

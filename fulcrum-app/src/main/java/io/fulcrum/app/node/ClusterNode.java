@@ -92,11 +92,12 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
      * service: the member starts after the servers are bound, and the controller chains its
      * statistics recorder before the admin's metrics).
      */
-    static ClusterNode addTo(FulcrumNode node, DnsService dns, L4Service l4, Supplier<AdminService> admin) {
+    static ClusterNode addTo(FulcrumNode node, DnsService dns, L4Service l4, Supplier<AdminService> admin,
+                             io.fulcrum.scale.ScaleService scale) {
         ClusterNode cluster = new ClusterNode(node.events(), node.proxy(), dns, l4, admin, node.configFile());
         node.add(cluster);
         node.add(new LeaderView(cluster));
-        node.add(new ClusterControllerService(node.proxy(), cluster));
+        node.add(new ClusterControllerService(node.proxy(), cluster, scale));
         return cluster;
     }
 

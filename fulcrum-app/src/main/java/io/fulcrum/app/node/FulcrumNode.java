@@ -144,9 +144,18 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         }
         ScaleService scale = new ScaleService(node.events(), node.runningPools(), scaled,
                 new ScaleSignals(admin, health));
+        if (adminState.file() != null && configFile != null) {
+            // The operator's pause, size and protections outlive a restart, beside the admin state file
+            // (a node made from no file, as tests make them, keeps nothing on disk for them).
+            String name = adminState.file().getFileName().toString().replaceFirst("\\.json$", "");
+            scale.keepOperatorSettingsIn(adminState.file().resolveSibling(name + ".autoscale.json"));
+        }
+        if (config.cluster().enabled() && config.controller().enabled()) {
+            scale.expectFleet(); // the elected controller runs the scalers: they wait for the fleet to join
+        }
         node.add(scale);
         node.add(new ScaleMetrics(scale));
-        ClusterNode.addTo(node, dns, l4, () -> admin);
+        ClusterNode.addTo(node, dns, l4, () -> admin, scale);
         return node;
     }
 

@@ -4,7 +4,8 @@ package io.fulcrum.cluster.controller;
  * Where the controller's data lives under the cluster prefix:
  * {@code <prefix>/stats/<node>} (each node's statistics, under its lease),
  * {@code <prefix>/controller/pools/<pool>} (the publication for one pool: only the nodes
- * serving that pool watch it).
+ * serving that pool watch it), {@code <prefix>/scale/pools/<pool>} (the autoscaler's intent for one
+ * pool, written by the leader).
  *
  * @param prefix the cluster prefix ({@code store.etcd.prefix})
  */
@@ -24,5 +25,9 @@ public record ControllerKeys(String prefix) {
 
     public String pool(String pool) {
         return prefix + "/controller/pools/" + pool;
+    }
+
+    public String scaleIntent(String pool) {
+        return prefix + "/scale/pools/" + pool;
     }
 }

@@ -38,4 +38,12 @@ public interface ScaleControl {
 
     /** Brings the pool to {@code size} members and keeps it there until {@link #resume}; returns its status. */
     Map<String, Object> setSize(String pool, int size, String actor);
+
+    /**
+     * Protects one member the provisioner started from scale-in ({@code on}), or lifts the protection:
+     * a protected member is never picked to drain on load (an operator's set size does not remove it
+     * either); healing still replaces it when it fails. Throws {@link NoSuchElementException} for a
+     * member the pool's scaler did not start. Returns the pool's status.
+     */
+    Map<String, Object> protect(String pool, String member, boolean on, String actor);
 }

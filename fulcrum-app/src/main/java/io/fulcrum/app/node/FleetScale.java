@@ -1,0 +1,85 @@
+package io.fulcrum.app.node;
+
+import io.fulcrum.cluster.controller.BackendAggregate;
+import io.fulcrum.cluster.controller.Controller;
+import io.fulcrum.cluster.controller.ControllerKeys;
+import io.fulcrum.cluster.controller.FencedRecords;
+import io.fulcrum.cluster.controller.PoolAggregate;
+import io.fulcrum.cluster.election.Leadership;
+import io.fulcrum.scale.ScaleFleet;
+import io.fulcrum.scale.ScaleIntent;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The autoscaler's view of the cluster on a member whose controller runs: leadership from the election,
+ * each pool's load from the controller's aggregates of every node's statistics, and the intents under
+ * {@code <prefix>/scale/pools/<pool>}, written by fenced compare-and-swap ({@link FencedRecords}). It
+ * lives here, where the modules meet, so that fulcrum-scale knows nothing of etcd.
+ */
+final class FleetScale implements ScaleFleet {
+
+    private final Leadership leadership;
+    private final Controller controller;
+    private final FencedRecords records;
+    private final ControllerKeys keys;
+
+    FleetScale(Leadership leadership, Controller controller, FencedRecords records, ControllerKeys keys) {
+        this.leadership = leadership;
+        this.controller = controller;
+        this.records = records;
+        this.keys = keys;
+    }
+
+    @Override
+    public boolean leads() {
+        return leadership.isLeader();
+    }
+
+    @Override
+    public String leader() {
+        return leadership.leader().map(Leadership.Leader::nodeId).orElse("");
+    }
+
+    @Override
+    public Map<String, FleetReading> load(String pool) {
+        Controller.PoolView v = controller.view().get(pool);
+        PoolAggregate a = v == null ? null : v.aggregate();
+        if (a == null) {
+            return null;
+        }
+        Map<String, FleetReading> out = new LinkedHashMap<>();
+        for (BackendAggregate b : a.backends()) {
+            out.put(b.backend(), new FleetReading(b.requests(), b.activeFlows(), b.p99Millis()));
+        }
+        return out;
+    }
+
+    @Override
+    public Stored read(String pool) throws Unavailable {
+        try {
+            FencedRecords.Versioned v = records.read(keys.scaleIntent(pool));
+            if (v.value() == null) {
+                return new Stored(null, 0);
+            }
+            try {
+                return new Stored(ScaleIntent.fromJson(v.value()), v.version());
+            } catch (IllegalArgumentException bad) {
+                // Not an intent (written by hand?): replaced by the next leader's, compared on its version.
+                return new Stored(null, v.version());
+            }
+        } catch (FencedRecords.Unavailable e) {
+            throw new Unavailable(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long write(String pool, long version, ScaleIntent intent) throws Unavailable {
+        try {
+            return records.replace(keys.scaleIntent(pool), version, intent.toJson());
+        } catch (FencedRecords.Unavailable e) {
+            throw new Unavailable(e.getMessage(), e);
+        }
+    }
+}
