@@ -46,8 +46,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code /metrics} of a real node running a proxy (a plain and a TLS listener, a health-checked
- * pool with a backend on a closed port, a pool with a wait queue), an L4 virtual service and a
- * DNS server, after real traffic: HTTP requests, requests queued behind a held backend, one L4
+ * pool with a backend on a closed port, a pool with a wait queue), an L4 virtual service, a
+ * DNS server and GSLB (a local site and one whose VIP is a closed port), after real traffic: HTTP requests, requests queued behind a held backend, one L4
  * flow of known size, {@code dig} queries, and reloads through the admin API that succeed and
  * fail. The scrape is read over a socket and parsed strictly (and by the hawkular Prometheus
  * parser), each new series checked against what was done; then every query of the Grafana
@@ -134,8 +134,18 @@ class MetricsScrapeTest {
                       records:
                         - {name: "@", type: NS, value: ns1.example.test.}
                         - {name: ns1, type: A, value: 127.0.0.1}
+                sites:
+                  - name: local
+                    vips:
+                      - {address: "127.0.0.1:%1$d", listener: web}
+                  - name: far
+                    vips:
+                      - {address: "127.0.0.1:%11$d", check: {type: tcp, interval: 200ms, timeout: 500ms, fall: 1}}
+                gslb:
+                  site: local
+                  bind: 127.0.0.1:%12$d
                 """.formatted(FreePorts.tcp(), FreePorts.tcp(), cert.certFile(), cert.keyFile(), alpha.address(),
-                FreePorts.tcp(), held.address(), one.address(), l4Port, dnsPort)
+                FreePorts.tcp(), held.address(), one.address(), l4Port, dnsPort, FreePorts.tcp(), FreePorts.udp("127.0.0.1"))
                 + ConfigYaml.admin(new ConfigYaml.Token("ops", "admin", TOKEN));
         file = dir.resolve("metrics.yaml");
         Files.writeString(file, yaml);
@@ -282,6 +292,15 @@ class MetricsScrapeTest {
     void dnsSeriesCountTheQueries() {
         assertThat(value("fulcrum_dns_queries_total", Map.of("type", "A"))).isEqualTo(3);
         assertThat(value("fulcrum_dns_replies_total", Map.of("rcode", "NOERROR"))).isEqualTo(3);
+    }
+
+    @Test
+    void gslbSitesAreUpOrDownAsThisNodeSeesThem() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            MetricsText now = text();
+            assertThat(now.value("fulcrum_gslb_site_up", Map.of("site", "far"))).hasValue(0.0);
+            assertThat(now.value("fulcrum_gslb_site_up", Map.of("site", "local"))).hasValue(1.0);
+        });
     }
 
     @Test
