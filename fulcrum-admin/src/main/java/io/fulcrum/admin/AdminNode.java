@@ -43,6 +43,9 @@ public interface AdminNode {
      */
     ReloadResult reload(String trigger, String actor);
 
+    /** The node's one reloader, for its counts and times of reloads ({@code /metrics}). */
+    io.fulcrum.control.reload.ConfigReloader reloader();
+
     /**
      * Compiles a configuration as this node would run it (every service's part, short of binding),
      * the same check {@code fulcrum validate}, {@code fulcrum run} and every reload make; the

@@ -5,6 +5,7 @@ import io.fulcrum.admin.api.AdminHttpServer;
 import io.fulcrum.admin.api.MetricsEndpoint;
 import io.fulcrum.admin.auth.TokenAuthenticator;
 import io.fulcrum.admin.metrics.LiveStats;
+import io.fulcrum.admin.metrics.NodeMetrics;
 import io.fulcrum.admin.metrics.ProxyMetrics;
 import io.fulcrum.admin.spi.MetricsSource;
 import io.fulcrum.admin.state.AdminState;
@@ -97,6 +98,7 @@ public final class AdminService implements NodeService {
     @Override
     public synchronized void start(FulcrumConfig config) throws IOException {
         metrics = new ProxyMetrics(node.proxy(), registry);
+        NodeMetrics.register(registry, node.proxy(), node::reloader);
         JvmMetrics.builder().register(registry);
         for (NodeService s : node.services()) {
             if (s instanceof MetricsSource source) {

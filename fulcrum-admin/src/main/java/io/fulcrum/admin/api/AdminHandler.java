@@ -88,7 +88,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<AdminCall> {
             return api.answer(call.endpoint(), call.params(), req);
         }
         if (req.path().equals("/metrics")) {
-            return metrics.scrape();
+            return metrics.scrape(req.headers().get("accept"));
         }
         if (req.path().equals(RequestReader.STATS_PAGE)) {
             return api.statsPage(req);

@@ -1,7 +1,9 @@
 package io.fulcrum.admin.metrics;
 
 import io.fulcrum.core.backend.Backend;
+import io.fulcrum.core.backend.BackendCounters;
 import io.fulcrum.core.backend.BackendState;
+import io.fulcrum.core.backend.CheckReport;
 import io.fulcrum.proxy.ProxyServer;
 import io.fulcrum.proxy.observe.ExchangeObserver;
 import io.fulcrum.proxy.runtime.ListenerRuntime;
@@ -14,6 +16,8 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
+import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.util.IdentityHashMap;
@@ -23,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The proxy's Prometheus metrics: per listener, route, pool and backend a request
  * counter by status class and a latency histogram; per backend gauges of health,
- * weight, requests in flight and connections; and the live numbers of
+ * weight, requests in flight and connections; per pool its wait queue; per backend its
+ * active health checks (counts by result, time taken, the latest verdict); and the live numbers of
  * {@link LiveStats} the API and dashboard show.
  *
  * <p>Cost per request on the event loop: one thread-local identity-map lookup per
@@ -136,6 +141,62 @@ public final class ProxyMetrics implements ExchangeObserver {
                 .help("Failed attempts (connect errors, resets, timeouts) to the backend.")
                 .labelNames("pool", "backend")
                 .callback(cb -> eachBackend((p, b, now) -> cb.call(b.failures(), p, b.name())))
+                .register(registry);
+        GaugeWithCallback.builder().name("fulcrum_pool_queued_requests")
+                .help("Requests waiting now for a backend slot of the pool (all its backends at their max connections).")
+                .labelNames("pool")
+                .callback(cb -> proxy.runtime().pools().values().forEach(p -> cb.call(p.queue().size(), p.name())))
+                .register(registry);
+        GaugeWithCallback.builder().name("fulcrum_pool_queued_requests_max")
+                .help("The most requests that waited at once for the pool since it was first configured.")
+                .labelNames("pool")
+                .callback(cb -> proxy.runtime().pools().values().forEach(p -> cb.call(p.queue().maxSize(), p.name())))
+                .register(registry);
+        GaugeWithCallback.builder().name("fulcrum_pool_queue_limit")
+                .help("Requests that may wait at once for the pool (0: no queue, a full pool answers 503 at once).")
+                .labelNames("pool")
+                .callback(cb -> proxy.runtime().pools().values().forEach(
+                        p -> cb.call(p.queueTimeoutNanos() > 0 ? p.queue().capacity() : 0, p.name())))
+                .register(registry);
+        CounterWithCallback.builder().name("fulcrum_health_checks")
+                .help("Active health checks made of the backend, by result (pass or fail).")
+                .labelNames("pool", "backend", "result")
+                .callback(cb -> eachBackend((p, b, now) -> {
+                    if (b.lastCheck() != null) {
+                        cb.call(b.counters().checksPassed(), p, b.name(), "pass");
+                        cb.call(b.counters().checksFailed(), p, b.name(), "fail");
+                    }
+                }))
+                .register(registry);
+        SummaryWithCallback.builder().name("fulcrum_health_check_duration_seconds")
+                .help("Time the backend's active health checks took, from start to verdict (count and sum).")
+                .labelNames("pool", "backend")
+                .callback(cb -> eachBackend((p, b, now) -> {
+                    if (b.lastCheck() != null) {
+                        BackendCounters c = b.counters();
+                        cb.call(c.checksPassed() + c.checksFailed(), c.checkNanos() / 1e9, Quantiles.EMPTY, p, b.name());
+                    }
+                }))
+                .register(registry);
+        GaugeWithCallback.builder().name("fulcrum_health_check_last_success")
+                .help("1 when the backend's latest active health check (of any of its pool's checks) passed, 0 when it failed.")
+                .labelNames("pool", "backend")
+                .callback(cb -> eachBackend((p, b, now) -> {
+                    CheckReport r = b.lastCheck();
+                    if (r != null) {
+                        cb.call(r.ok() ? 1 : 0, p, b.name());
+                    }
+                }))
+                .register(registry);
+        GaugeWithCallback.builder().name("fulcrum_health_check_last_duration_seconds")
+                .help("Time the backend's latest active health check took.")
+                .labelNames("pool", "backend")
+                .callback(cb -> eachBackend((p, b, now) -> {
+                    CheckReport r = b.lastCheck();
+                    if (r != null && r.totalNanos() >= 0) {
+                        cb.call(r.totalNanos() / 1e9, p, b.name());
+                    }
+                }))
                 .register(registry);
         GaugeWithCallback.builder().name("fulcrum_sticky_entries")
                 .help("Sticky-session entries, by route.")

@@ -113,6 +113,11 @@ public final class TestNode implements AdminNode, AutoCloseable {
     }
 
     @Override
+    public io.fulcrum.control.reload.ConfigReloader reloader() {
+        return reloader;
+    }
+
+    @Override
     public synchronized void reapply() throws IOException {
         apply(given);
     }

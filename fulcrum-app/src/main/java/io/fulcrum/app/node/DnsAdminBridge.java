@@ -51,26 +51,36 @@ final class DnsAdminBridge extends AdminBridge implements AdminReadable, Metrics
         return out;
     }
 
+    /**
+     * The DNS series exist only while the DNS server runs: a node without {@code dns} (or whose
+     * reload removed it) shows none of them, as its admin API shows no {@code dns/stats}.
+     */
     @Override
     public void registerMetrics(PrometheusRegistry registry) {
         CounterWithCallback.builder().name("fulcrum_dns_queries")
                 .help("DNS queries received, by query type")
                 .labelNames("type")
-                .callback(cb -> dns.stats().queriesByType().forEach((type, n) -> cb.call(n, type)))
+                .callback(cb -> whileInUse(() -> dns.stats().queriesByType().forEach((type, n) -> cb.call(n, type))))
                 .register(registry);
         CounterWithCallback.builder().name("fulcrum_dns_replies")
                 .help("DNS replies sent, by response code")
                 .labelNames("rcode")
-                .callback(cb -> dns.stats().repliesByRcode().forEach((rcode, n) -> cb.call(n, rcode)))
+                .callback(cb -> whileInUse(() -> dns.stats().repliesByRcode().forEach((rcode, n) -> cb.call(n, rcode))))
                 .register(registry);
         CounterWithCallback.builder().name("fulcrum_dns_gslb_answers")
                 .help("GSLB answers, by policy of the answering record's chain")
                 .labelNames("policy")
-                .callback(cb -> dns.stats().gslbAnswersByPolicy().forEach((policy, n) -> cb.call(n, policy)))
+                .callback(cb -> whileInUse(() -> dns.stats().gslbAnswersByPolicy().forEach((policy, n) -> cb.call(n, policy))))
                 .register(registry);
         CounterWithCallback.builder().name("fulcrum_dns_truncated_replies")
                 .help("UDP replies sent truncated (TC set)")
-                .callback(cb -> cb.call(dns.stats().truncatedReplies()))
+                .callback(cb -> whileInUse(() -> cb.call(dns.stats().truncatedReplies())))
                 .register(registry);
+    }
+
+    private void whileInUse(Runnable report) {
+        if (dns.inUse()) {
+            report.run();
+        }
     }
 }

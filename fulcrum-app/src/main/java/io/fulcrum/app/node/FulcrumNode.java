@@ -273,6 +273,7 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
     }
 
     /** The node's reloader (its baseline is the last configuration given, before the operator's changes). */
+    @Override
     public ConfigReloader reloader() {
         return reloader;
     }

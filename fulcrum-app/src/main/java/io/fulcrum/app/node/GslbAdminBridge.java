@@ -1,11 +1,14 @@
 package io.fulcrum.app.node;
 
 import io.fulcrum.admin.spi.AdminReadable;
+import io.fulcrum.admin.spi.MetricsSource;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.gslb.PeerConfig;
 import io.fulcrum.gslb.SiteState;
 import io.fulcrum.gslb.SiteStateService;
 import io.fulcrum.gslb.peer.SiteReport;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,9 +19,10 @@ import java.util.Map;
  * Shows the site-state peers in the admin API ({@code GET /api/v1/gslb/peers}): for each
  * configured peer its address, whether its site is seen as up, the EVENTs received from it
  * and its last report (preference list, response times, capacity, free memory, local
- * limit). Secrets are never shown.
+ * limit). Secrets are never shown. On {@code /metrics}, while GSLB is on, whether each
+ * configured site is seen as up.
  */
-final class GslbAdminBridge extends AdminBridge implements AdminReadable {
+final class GslbAdminBridge extends AdminBridge implements AdminReadable, MetricsSource {
 
     private final SiteStateService sites;
 
@@ -64,5 +68,26 @@ final class GslbAdminBridge extends AdminBridge implements AdminReadable {
             out.add(m);
         }
         return out;
+    }
+
+    @Override
+    public void registerMetrics(PrometheusRegistry registry) {
+        GaugeWithCallback.builder().name("fulcrum_gslb_site_up")
+                .help("1 while this node sees the GSLB site as up (its VIPs pass their checks or its peer reports them), else 0.")
+                .labelNames("site")
+                .callback(cb -> eachSite((state, site) -> cb.call(state.siteUp(site) ? 1 : 0, site)))
+                .register(registry);
+    }
+
+    /** Each configured site with one snapshot of their states, while GSLB is on (no series otherwise). */
+    private void eachSite(java.util.function.BiConsumer<SiteState, String> report) {
+        FulcrumConfig c = config();
+        if (c == null || !inUse()) {
+            return;
+        }
+        SiteState state = sites.snapshot();
+        for (var site : c.sites()) {
+            report.accept(state, site.name());
+        }
     }
 }

@@ -1,10 +1,15 @@
 package io.fulcrum.app.node;
 
 import io.fulcrum.admin.spi.AdminReadable;
+import io.fulcrum.admin.spi.MetricsSource;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
 import io.fulcrum.core.l4.ConnectionTableSource;
+import io.fulcrum.core.l4.ConnectionTableSource.BackendConnectionCounters;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,10 +19,11 @@ import java.util.Map;
 /**
  * Shows the L4 router's virtual services in the admin API
  * ({@code GET /api/v1/virtual-services}): each with its VIPs and, per port and protocol,
- * the pool and algorithm it uses and the connection counters of that pool's backends.
- *
+ * the pool and algorithm it uses and the connection counters of that pool's backends; and the
+ * same counters per backend on {@code /metrics} (flows opened and open, bytes each way), only
+ * while virtual services are configured.
  */
-final class VirtualServicesAdminView extends AdminBridge implements AdminReadable {
+final class VirtualServicesAdminView extends AdminBridge implements AdminReadable, MetricsSource {
 
     private final ConnectionTableSource table;
 
@@ -66,5 +72,40 @@ final class VirtualServicesAdminView extends AdminBridge implements AdminReadabl
             out.add(m);
         }
         return out;
+    }
+
+    @Override
+    public void registerMetrics(PrometheusRegistry registry) {
+        String[] labels = {"service", "pool", "backend"};
+        CounterWithCallback.builder().name("fulcrum_l4_flows_opened")
+                .help("L4 flows (TCP connections, UDP sessions) sent to the backend by the virtual service.")
+                .labelNames(labels)
+                .callback(cb -> eachBackend(c -> cb.call(c.opened(), c.service(), c.pool(), c.backend())))
+                .register(registry);
+        GaugeWithCallback.builder().name("fulcrum_l4_flows")
+                .help("L4 flows to the backend open now, by state: active (relaying) or fin (closing).")
+                .labelNames("service", "pool", "backend", "state")
+                .callback(cb -> eachBackend(c -> {
+                    cb.call(c.active(), c.service(), c.pool(), c.backend(), "active");
+                    cb.call(c.fin(), c.service(), c.pool(), c.backend(), "fin");
+                }))
+                .register(registry);
+        CounterWithCallback.builder().name("fulcrum_l4_received_bytes")
+                .help("Bytes from the clients of the backend's L4 flows (splice(2) relays are not seen).")
+                .labelNames(labels)
+                .callback(cb -> eachBackend(c -> cb.call(c.bytesIn(), c.service(), c.pool(), c.backend())))
+                .register(registry);
+        CounterWithCallback.builder().name("fulcrum_l4_sent_bytes")
+                .help("Bytes to the clients of the backend's L4 flows (splice(2) relays are not seen).")
+                .labelNames(labels)
+                .callback(cb -> eachBackend(c -> cb.call(c.bytesOut(), c.service(), c.pool(), c.backend())))
+                .register(registry);
+    }
+
+    /** Each backend's counters, while virtual services are configured (none otherwise: no L4 series). */
+    private void eachBackend(java.util.function.Consumer<BackendConnectionCounters> report) {
+        if (inUse()) {
+            table.backendCounters().forEach(report);
+        }
     }
 }

@@ -210,6 +210,17 @@ class StatsPageTest {
         assertThat(n.api("GET", "connections").statusCode()).isEqualTo(404);
         assertThat(n.apiJson("help").get("extensions").toString()).doesNotContain("dns/stats", "gslb/peers", "virtual-services");
         assertThat(n.apiJson("certificates")).isEmpty();
+        // Nor does /metrics: no DNS, L4 or certificate series (not even their TYPE lines), the others there.
+        HttpResponse<String> scrape = n.http.send(HttpRequest.newBuilder(n.admin.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        io.fulcrum.testsupport.MetricsText metrics = io.fulcrum.testsupport.MetricsText.parse(scrape.body(),
+                io.fulcrum.testsupport.MetricsText.Format.PROMETHEUS);
+        assertThat(metrics.families().keySet()).noneMatch(f -> f.startsWith("fulcrum_dns_") || f.startsWith("fulcrum_l4_")
+                || f.startsWith("fulcrum_tls_"));
+        assertThat(scrape.body()).doesNotContain("fulcrum_dns_", "fulcrum_l4_", "fulcrum_tls_");
+        assertThat(metrics.sampleNames()).contains("fulcrum_build_info", "fulcrum_health_checks_total",
+                "fulcrum_pool_queued_requests", "fulcrum_config_reloads_total", "fulcrum_listener_requests_total");
     }
 
     /**

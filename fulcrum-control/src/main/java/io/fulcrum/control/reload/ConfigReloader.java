@@ -62,6 +62,10 @@ public final class ConfigReloader implements AutoCloseable {
     /** Size and mtime of the files {@link #current} names (TLS, error pages): a change applies an otherwise unchanged file. */
     private Map<String, String> namedFiles;
     private volatile ReloadResult last;
+    /** When the latest attempt ended ({@code null} before the first). */
+    private volatile java.time.Instant lastAttemptAt;
+    /** When the configuration serving was put into service: construction, then each successful reload. */
+    private volatile java.time.Instant lastSuccessAt = java.time.Instant.now();
     private boolean retryNeeded;
     private boolean closed;
 
@@ -146,7 +150,10 @@ public final class ConfigReloader implements AutoCloseable {
             result = new ReloadResult(ReloadResult.Outcome.FAILED, trigger, why, null, List.of());
         }
         last = result;
+        java.time.Instant now = java.time.Instant.now();
+        lastAttemptAt = now;
         if (result.succeeded()) {
+            lastSuccessAt = now;
             successes.incrementAndGet();
         } else {
             failures.incrementAndGet();
@@ -252,6 +259,16 @@ public final class ConfigReloader implements AutoCloseable {
     /** The result of the latest attempt, or {@code null} before the first. */
     public ReloadResult lastResult() {
         return last;
+    }
+
+    /** When the latest reload attempt ended, whatever its outcome; {@code null} before the first. */
+    public java.time.Instant lastAttemptAt() {
+        return lastAttemptAt;
+    }
+
+    /** When the latest reload that succeeded ended, or when this reloader was made (the start) before any. */
+    public java.time.Instant lastSuccessAt() {
+        return lastSuccessAt;
     }
 
     /** Reloads that left the candidate serving (applied or unchanged). */

@@ -194,8 +194,11 @@ public final class Backend {
         }
     }
 
-    /** Records the latest active check result (read by the admin API). */
-    public void setLastCheck(CheckReport report) { this.lastCheck = report; }
+    /** Records the latest active check result (read by the admin API) and counts it. */
+    public void setLastCheck(CheckReport report) {
+        this.lastCheck = report;
+        counters.checked(report.ok(), report.totalNanos());
+    }
 
     private void updateState() {
         BackendState s;

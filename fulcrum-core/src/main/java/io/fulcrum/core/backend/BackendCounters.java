@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The traffic and state history of one {@link Backend} that operators read on the stats page
  * (in the manner of HAProxy's per-server columns): the most requests it served at once, bytes
- * and answers by status class, retries and redispatches away from it, and when its state last
+ * and answers by status class, retries and redispatches away from it, active health checks by result and the time they took, and when its state last
  * changed and how long it has been down in all. Bumped by the proxy on its event loops and by
  * the backend itself; read from anywhere. Counts start when the backend object is made and a
  * reload that keeps the backend keeps them.
@@ -21,6 +21,9 @@ public final class BackendCounters {
         new LongAdder(), new LongAdder()};
     private final LongAdder retries = new LongAdder();
     private final LongAdder redispatches = new LongAdder();
+    private final LongAdder checksPassed = new LongAdder();
+    private final LongAdder checksFailed = new LongAdder();
+    private final LongAdder checkNanos = new LongAdder();
 
     private final Object stateLock = new Object();
     private long lastChangeNanos = System.nanoTime();
@@ -96,6 +99,29 @@ public final class BackendCounters {
     /** Sticky requests that went to another backend because this one could not take them. */
     public long redispatches() {
         return redispatches.sum();
+    }
+
+    /** An active health check finished (any type), taking {@code totalNanos} (negative: not measured). */
+    void checked(boolean ok, long totalNanos) {
+        (ok ? checksPassed : checksFailed).increment();
+        if (totalNanos > 0) {
+            checkNanos.add(totalNanos);
+        }
+    }
+
+    /** Active health checks that passed. */
+    public long checksPassed() {
+        return checksPassed.sum();
+    }
+
+    /** Active health checks that failed. */
+    public long checksFailed() {
+        return checksFailed.sum();
+    }
+
+    /** Time spent in all active health checks, passed and failed, in nanoseconds. */
+    public long checkNanos() {
+        return checkNanos.sum();
     }
 
     /** The effective state has just become {@code state}. */

@@ -11,7 +11,7 @@ public interface ConnectionTableSource {
     /** Up to {@code limit} entries of the table, oldest first. */
     List<ConnectionEntry> connections(int limit);
 
-    /** Per-backend counters: active, FIN and completed connections. */
+    /** Per-backend counters: active, FIN, completed and opened connections, and bytes each way. */
     List<BackendConnectionCounters> backendCounters();
 
     /**
@@ -33,8 +33,23 @@ public interface ConnectionTableSource {
                            String state, long ageMillis, long idleMillis, long bytesIn, long bytesOut) {
     }
 
-    /** Counters of one backend of a virtual service's pool. */
+    /**
+     * Counters of one backend of a virtual service's pool.
+     *
+     * @param active    flows open and relaying
+     * @param fin       flows closing (a FIN seen one way)
+     * @param completed flows ended
+     * @param opened    flows sent to the backend in all
+     * @param bytesIn   bytes from the clients of its flows (not those relayed by splice(2), which are not seen)
+     * @param bytesOut  bytes to the clients of its flows (likewise)
+     */
     record BackendConnectionCounters(String service, String pool, String backend, long active, long fin,
-                                     long completed) {
+                                     long completed, long opened, long bytesIn, long bytesOut) {
+
+        /** Counters without flow totals or bytes (a source that does not count them). */
+        public BackendConnectionCounters(String service, String pool, String backend, long active, long fin,
+                                         long completed) {
+            this(service, pool, backend, active, fin, completed, active + fin + completed, 0, 0);
+        }
     }
 }

@@ -307,7 +307,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         List<BackendConnectionCounters> out = new ArrayList<>();
         for (BackendFlowCounters c : compiler.counters()) {
             out.add(new BackendConnectionCounters(c.service(), c.pool(), c.backend(), c.active(), c.fin(),
-                    c.completed()));
+                    c.completed(), c.opened(), c.bytesIn(), c.bytesOut()));
         }
         out.sort(java.util.Comparator.comparing(BackendConnectionCounters::service)
                 .thenComparing(BackendConnectionCounters::pool).thenComparing(BackendConnectionCounters::backend));

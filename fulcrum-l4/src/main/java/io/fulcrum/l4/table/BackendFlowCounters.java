@@ -3,7 +3,11 @@ package io.fulcrum.l4.table;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Per-backend counters of one L4 listener: connections ACTIVE, in FIN, and completed. Thread-safe. */
+/**
+ * Per-backend counters of one L4 listener: connections ACTIVE, in FIN, completed and opened
+ * in all, and the bytes relayed each way (bytes relayed by splice(2) are not seen, so not
+ * counted). Thread-safe.
+ */
 public final class BackendFlowCounters {
 
     private final String service;
@@ -12,6 +16,9 @@ public final class BackendFlowCounters {
     final AtomicLong active = new AtomicLong();
     final AtomicLong fin = new AtomicLong();
     final LongAdder completed = new LongAdder();
+    final LongAdder opened = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
 
     public BackendFlowCounters(String service, String pool, String backend) {
         this.service = service;
@@ -25,4 +32,10 @@ public final class BackendFlowCounters {
     public long active() { return active.get(); }
     public long fin() { return fin.get(); }
     public long completed() { return completed.sum(); }
+    /** Flows sent to this backend since the counters were made. */
+    public long opened() { return opened.sum(); }
+    /** Bytes from the clients of its flows. */
+    public long bytesIn() { return bytesIn.sum(); }
+    /** Bytes to the clients of its flows. */
+    public long bytesOut() { return bytesOut.sum(); }
 }

@@ -34,10 +34,10 @@ public final class FlowEntry {
     volatile boolean spliced;
     /** Last byte or datagram either way ({@link System#nanoTime()}). */
     public long lastNanos;
-    /** Bytes from the client. */
-    public long bytesIn;
-    /** Bytes to the client. */
-    public long bytesOut;
+    /** Bytes from the client (add with {@link #received}). */
+    long bytesIn;
+    /** Bytes to the client (add with {@link #sent}). */
+    long bytesOut;
 
     /**
      * @param finNanos   FIN_TIME_OUT
@@ -75,11 +75,42 @@ public final class FlowEntry {
         backend = b;
         counters = c;
         b.requestStarted();
+        c.opened.increment();
+        // Bytes that came before a backend was chosen (the first packet) count for it too.
+        if (bytesIn > 0) {
+            c.bytesIn.add(bytesIn);
+        }
+        if (bytesOut > 0) {
+            c.bytesOut.add(bytesOut);
+        }
         if (state == FlowState.FIN) {
             c.fin.incrementAndGet();
         } else {
             c.active.incrementAndGet();
         }
+    }
+
+    /** {@code n} bytes came from the client; counted on the flow and on its backend. On the flow's event loop. */
+    public void received(long n) {
+        bytesIn += n;
+        BackendFlowCounters c = counters;
+        if (c != null && n > 0) {
+            c.bytesIn.add(n);
+        }
+    }
+
+    /** {@code n} bytes went to the client; counted on the flow and on its backend. On the flow's event loop. */
+    public void sent(long n) {
+        bytesOut += n;
+        BackendFlowCounters c = counters;
+        if (c != null && n > 0) {
+            c.bytesOut.add(n);
+        }
+    }
+
+    /** Bytes from the client so far. */
+    public long bytesIn() {
+        return bytesIn;
     }
 
     /** The flow is now relayed by splice(2). */

@@ -173,7 +173,7 @@ public final class TcpFlow extends ConnectAttempts implements FlowEntry.Expiry {
         if (pending != null) {
             Object m;
             while ((m = pending.poll()) != null) {
-                entry.bytesIn += m instanceof ByteBuf buf ? buf.readableBytes() : 0;
+                entry.received(m instanceof ByteBuf buf ? buf.readableBytes() : 0);
                 ch.write(m, ch.voidPromise());
             }
             pending = null;
@@ -310,7 +310,7 @@ public final class TcpFlow extends ConnectAttempts implements FlowEntry.Expiry {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf buf) {
                 if (relaying) {
-                    entry.bytesIn += buf.readableBytes();
+                    entry.received(buf.readableBytes());
                     backend.write(buf, backend.voidPromise());
                     dirty = true;
                 } else if (closing) {
@@ -403,7 +403,7 @@ public final class TcpFlow extends ConnectAttempts implements FlowEntry.Expiry {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf buf && relaying) {
-                entry.bytesOut += buf.readableBytes();
+                entry.sent(buf.readableBytes());
                 client.write(buf, client.voidPromise());
                 dirty = true;
             } else {

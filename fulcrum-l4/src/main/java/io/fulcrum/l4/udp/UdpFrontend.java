@@ -90,7 +90,7 @@ public final class UdpFrontend extends ChannelInboundHandlerAdapter {
         }
         ByteBuf data = packet.content();
         s.entry.lastNanos = System.nanoTime();
-        s.entry.bytesIn += data.readableBytes();
+        s.entry.received(data.readableBytes());
         s.send(data.retain());
         packet.release();
     }
@@ -216,7 +216,7 @@ public final class UdpFrontend extends ChannelInboundHandlerAdapter {
                 return;
             }
             entry.lastNanos = System.nanoTime();
-            entry.bytesOut += data.readableBytes();
+            entry.sent(data.readableBytes());
             vipChannel.write(new DatagramPacket(data.retain(), client), vipChannel.voidPromise());
             ReferenceCountUtil.release(msg);
             repliesPending = true;

@@ -360,6 +360,10 @@ class TcpRouterTest {
             BackendConnectionCounters c = l4.backendCounters().getFirst();
             assertThat(c.fin()).isZero();
             assertThat(c.completed()).isEqualTo(1);
+            // The backend's totals keep the flow after its entry is gone (the /metrics L4 series).
+            assertThat(c.opened()).isEqualTo(1);
+            assertThat(c.bytesIn()).isEqualTo(6);
+            assertThat(c.bytesOut()).isEqualTo(2 + 6);
         }
     }
 

@@ -161,6 +161,11 @@ class UdpRouterTest {
             assertThat(l4.connections(10)).hasSize(1);
             await().atMost(Duration.ofSeconds(3)).until(() -> l4.connections(10).isEmpty());
             assertThat(l4.backendCounters().getFirst().completed()).isEqualTo(1);
+            // The backend's totals: one session, "x" in and "a:x" out (more if a lost datagram was sent again).
+            var c = l4.backendCounters().getFirst();
+            assertThat(c.opened()).isEqualTo(1);
+            assertThat(c.bytesIn()).isPositive();
+            assertThat(c.bytesOut()).isEqualTo(3 * c.bytesIn());
             // A new datagram opens a new session.
             ask(client, port, "y");
             assertThat(l4.connections(10)).hasSize(1);

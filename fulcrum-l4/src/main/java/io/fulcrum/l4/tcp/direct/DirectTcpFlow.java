@@ -232,7 +232,7 @@ public final class DirectTcpFlow extends ConnectAttempts implements FlowEntry.Ex
         if (closed || !side.ackHeld) {
             return; // the client's first bytes went out with the ACK
         }
-        if (entry.bytesIn == 0 && !client.inputDone) {
+        if (entry.bytesIn() == 0 && !client.inputDone) {
             // Nothing from the client yet: it was accepted on its handshake's ACK and its first
             // bytes are usually a moment behind (on loopback the backend's connect is quicker).
             // Keep holding the backend's ACK for them, so that they still carry it and the
@@ -396,9 +396,9 @@ public final class DirectTcpFlow extends ConnectAttempts implements FlowEntry.Ex
                 }
             }
             if (from == client) {
-                entry.bytesIn += n;
+                entry.received(n);
             } else {
-                entry.bytesOut += n;
+                entry.sent(n);
             }
             // The client's first bytes, while the backend's ACK is held for them, leave at once:
             // the ACK is released right behind them.
