@@ -25,4 +25,21 @@ public final class BackendFlowCounters {
     public long active() { return active.get(); }
     public long fin() { return fin.get(); }
     public long completed() { return completed.sum(); }
+
+    /** A flow tracked outside this package (the packet path's table) became ACTIVE here. */
+    public void flowOpened() {
+        active.incrementAndGet();
+    }
+
+    /** Such a flow went from ACTIVE to FIN. */
+    public void flowFinishing() {
+        active.decrementAndGet();
+        fin.incrementAndGet();
+    }
+
+    /** Such a flow left the table ({@code inFin}: it was in FIN): it counts as completed. */
+    public void flowClosed(boolean inFin) {
+        (inFin ? fin : active).decrementAndGet();
+        completed.increment();
+    }
 }
