@@ -40,19 +40,12 @@ final class NeighbourResolver {
         if (len < 42 || Frames.u16(m, off + 16) != Frames.TYPE_IPV4) {
             return;
         }
-        PacketBackend b = table.backendAt(0, Frames.ipv4(m, off + 28));
-        if (b != null) {
-            b.mac = Frames.mac(m, off + 22);
-        }
+        table.learn(0, Frames.ipv4(m, off + 28), Frames.mac(m, off + 22));
     }
 
     /** A neighbour advertisement: its target's MAC (option 2, else the frame's source), if a member's. */
     void advertisement(MemorySegment m, long off, long icmp, int icmpLength, ServiceTable table) {
         if (icmpLength < 24) {
-            return;
-        }
-        PacketBackend b = table.backendAt(m.get(U64, icmp + 8), m.get(U64, icmp + 16));
-        if (b == null) {
             return;
         }
         long learnt = Frames.mac(m, off + 6);
@@ -67,7 +60,7 @@ final class NeighbourResolver {
             }
             opt += units * 8L;
         }
-        b.mac = learnt;
+        table.learn(m.get(U64, icmp + 8), m.get(U64, icmp + 16), learnt);
     }
 
     /** Asks the members that are due. */

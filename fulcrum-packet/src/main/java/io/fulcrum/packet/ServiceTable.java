@@ -41,13 +41,15 @@ final class ServiceTable {
         return false;
     }
 
-    /** The member with this address, or null. */
-    PacketBackend backendAt(long hi, long lo) {
+    /**
+     * Records the MAC address of every member at this address (listeners of one pool each have
+     * their own member objects for the same server).
+     */
+    void learn(long hi, long lo, long mac) {
         for (PacketBackend b : backends) {
             if (b.lo == lo && b.hi == hi) {
-                return b;
+                b.mac = mac;
             }
         }
-        return null;
     }
 }
