@@ -14,6 +14,10 @@
 #           (arp_ignore=1, arp_announce=2: they never answer ARP for the VIP), and the DNAT
 #           client networks 10.99.1.0/24 and fd99:1::/64 routed via bal1 (the servers' gateway).
 #
+# The client and the servers send no GSO super-frames (gso_max_segs 1): between namespaces a
+# sender's 64 kB TCP segments would reach the balancer's packet socket whole, where a real NIC
+# delivers wire-sized frames. The packet path forwards frames; it does not segment them.
+#
 # DSR VIPs: 10.99.0.100, fd99::100.  DNAT VIPs: 10.99.1.100, fd99:1::100.  Neither is on a
 # balancer's interface: the balancer's ARP/NDP responder answers for them.
 set -eu
@@ -46,6 +50,9 @@ up() {
         ip -n "$p-$n" link set lo up
         ip netns exec "$p-$n" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.eth0.accept_ra=0
         ip -n "$p-$n" link set eth0 up
+    done
+    for n in client srv1 srv2 srv3; do
+        ip -n "$p-$n" link set eth0 gso_max_segs 1
     done
     ip -n "$p-client" addr add 10.99.0.10/24 dev eth0
     ip -n "$p-client" addr add 10.99.1.10/24 dev eth0
