@@ -52,7 +52,7 @@ final class PacketFixture implements AutoCloseable {
         PacketFixture f = null;
         try {
             Path dir = Files.createTempDirectory("packet-scripts");
-            for (String s : List.of("server.py", "client.py")) {
+            for (String s : List.of("server.py", "client.py", "announcements.py")) {
                 try (InputStream in = PacketFixture.class.getResourceAsStream("/netns/" + s)) {
                     Files.copy(in, dir.resolve(s));
                 }
@@ -102,6 +102,13 @@ final class PacketFixture implements AutoCloseable {
     /** Starts the client script without waiting; its output is read by the caller. */
     Process clientAsync(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("python3", "-u", scripts.resolve("client.py").toString()));
+        cmd.addAll(Arrays.asList(args));
+        return net.spawn(NetnsTopology.CLIENT, cmd.toArray(new String[0]));
+    }
+
+    /** Starts one of the test scripts in the client namespace without waiting. */
+    Process script(String name, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("python3", "-u", scripts.resolve(name).toString()));
         cmd.addAll(Arrays.asList(args));
         return net.spawn(NetnsTopology.CLIENT, cmd.toArray(new String[0]));
     }
