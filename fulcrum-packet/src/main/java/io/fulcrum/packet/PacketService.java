@@ -100,6 +100,9 @@ public final class PacketService implements NodeService, ConnectionTableSource {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
+        java.util.Set<Backend> inUse = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        tables.values().forEach(t -> { for (PacketBackend b : t.backends) { inUse.add(b.backend); } });
+        members.keySet().retainAll(inUse); // members gone from the configuration are forgotten
         long sweep = L4Compiler.sweepNanos(runtimes);
         for (String name : List.copyOf(engines.keySet())) {
             if (!tables.containsKey(name)) {
