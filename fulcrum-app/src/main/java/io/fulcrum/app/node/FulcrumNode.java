@@ -126,6 +126,10 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         io.fulcrum.l4.service.L4Service l4 = new io.fulcrum.l4.service.L4Service(node.events());
         l4.sharedBackends(node.proxy::backend); // one live Backend per pool member, for HTTP and L4 alike
         node.add(l4);
+        io.fulcrum.packet.PacketService packet = new io.fulcrum.packet.PacketService(node.events());
+        packet.sharedBackends(node.proxy::backend); // health, drains and weights steer packet-mode pools too
+        l4.alsoShow(packet); // fulcrum conns and the admin API show the packet path's table with the router's
+        node.add(packet);
         node.add(new VirtualServicesAdminView(l4));
         io.fulcrum.gslb.SiteStateService sites = new io.fulcrum.gslb.SiteStateService(node.proxy, node.events);
         node.add(sites);
@@ -173,7 +177,7 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
      */
     public static List<InvalidFieldException> check(FulcrumConfig config) {
         List<Consumer<FulcrumConfig>> parts = List.of(ProxyServer::check, HealthService::check, L4Service::check,
-                SiteStateService::check, DnsService::check, AdminService::check);
+                io.fulcrum.packet.PacketService::check, SiteStateService::check, DnsService::check, AdminService::check);
         List<InvalidFieldException> problems = new ArrayList<>();
         for (Consumer<FulcrumConfig> part : parts) {
             try {

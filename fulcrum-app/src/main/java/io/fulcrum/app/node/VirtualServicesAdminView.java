@@ -56,6 +56,7 @@ final class VirtualServicesAdminView extends AdminBridge implements AdminReadabl
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", vs.name());
             m.put("vips", vs.vips());
+            m.put("mode", vs.mode());
             List<Map<String, Object>> listeners = new ArrayList<>();
             for (L4ListenerConfig l : vs.listeners()) {
                 Map<String, Object> lm = new LinkedHashMap<>();

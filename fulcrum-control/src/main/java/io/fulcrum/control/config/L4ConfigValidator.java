@@ -106,6 +106,7 @@ final class L4ConfigValidator {
             }
             checkTimeouts(out, vt.timeouts(), SourceMap.field(vp, "timeouts"));
         }
+        checkPacketMode(c, vs, p, out);
         String lsPath = SourceMap.field(p, "listeners");
         if (vs.listeners().isEmpty()) {
             out.error(lsPath, "at least one listener (port and protocol) is required");
@@ -123,6 +124,50 @@ final class L4ConfigValidator {
                 String owner = owners.putIfAbsent(vip + "|" + l.key(), lp);
                 if (owner != null && !owner.startsWith(p + ".")) {
                     out.error(SourceMap.field(lp, "port"), vip + " " + l.key() + " is already owned by " + owner);
+                }
+            }
+        }
+    }
+
+    /**
+     * The packet modes forward frames: nothing that needs the byte stream (TLS, PROXY headers,
+     * splice) applies, backends are IP literals on the VIPs' network, and in DSR a backend
+     * answers from the VIP's own port (only the MAC address is rewritten).
+     */
+    private static void checkPacketMode(FulcrumConfig c, VirtualServiceConfig vs, String p, Sink out) {
+        String modePath = SourceMap.field(p, "mode");
+        oneOf(out, modePath, vs.mode(), Set.of(VirtualServiceConfig.PROXY, VirtualServiceConfig.DSR,
+                VirtualServiceConfig.DNAT));
+        if (vs.proxyMode()) {
+            return;
+        }
+        if (vs.packetInterface().isBlank()) {
+            out.error(SourceMap.field(p, "packetInterface"), "required in packet mode: the interface the VIPs are reached on");
+        }
+        for (int k = 0; k < vs.listeners().size(); k++) {
+            L4ListenerConfig l = vs.listeners().get(k);
+            String lp = SourceMap.index(SourceMap.field(p, "listeners"), k);
+            if (l.tls() != null || l.backendTls() != null || l.acceptProxyProtocol() || l.splice()) {
+                out.error(lp, "mode " + vs.mode() + " forwards packets: tls, backendTls, acceptProxyProtocol and "
+                        + "splice need the proxy mode");
+            }
+            PoolConfig pool = l.pool() == null ? null : c.pool(l.pool());
+            if (pool == null) {
+                continue;
+            }
+            for (int b = 0; b < pool.backends().size(); b++) {
+                var hp = pool.backends().get(b).address();
+                String bp = SourceMap.field(SourceMap.index(SourceMap.field(SourceMap.index("pools",
+                        c.pools().indexOf(pool)), "backends"), b), "address");
+                if (hp == null) {
+                    continue;
+                }
+                if (ipProblem(hp.host()) != null) {
+                    out.error(bp, "virtual service " + vs.name() + " is in " + vs.mode()
+                            + " mode: backends must be IP addresses (got " + hp.host() + ")");
+                } else if (VirtualServiceConfig.DSR.equals(vs.mode()) && hp.port() != l.port()) {
+                    out.error(bp, "virtual service " + vs.name() + " is in dsr mode: the backend answers from the VIP's"
+                            + " port, so its port must be " + l.port() + " (got " + hp.port() + ")");
                 }
             }
         }

@@ -136,4 +136,54 @@ class L4ConfigValidationTest {
                 """, "h.yaml");
         assertThat(c.listeners().getFirst().acceptProxyProtocol()).isTrue();
     }
+
+    @Test
+    void packetModesBindAndRefuseWhatTheyCannotDo() throws Exception {
+        FulcrumConfig c = ConfigLoader.parse("""
+                pools:
+                  - name: web
+                    backends:
+                      - address: 10.99.0.21:80
+                virtualServices:
+                  - name: front
+                    mode: dsr
+                    packetInterface: eth1
+                    vips: [10.99.0.100]
+                    listeners:
+                      - port: 80
+                        pool: web
+                """, "dsr.yaml");
+        VirtualServiceConfig vs = c.virtualServices().getFirst();
+        assertThat(vs.mode()).isEqualTo("dsr");
+        assertThat(vs.packetInterface()).isEqualTo("eth1");
+        assertThat(vs.proxyMode()).isFalse();
+
+        String bad = """
+                pools:
+                  - name: web
+                    backends:
+                      - address: 10.99.0.21:8080
+                      - address: app.internal:80
+                virtualServices:
+                  - name: front
+                    mode: dsr
+                    vips: [10.99.0.100]
+                    listeners:
+                      - port: 80
+                        pool: web
+                        splice: true
+                  - name: other
+                    mode: tunnel
+                    vips: [10.99.0.101]
+                    listeners:
+                      - port: 80
+                        pool: web
+                """;
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(bad, "bad.yaml"));
+        List<String> lines = e.errors().stream().map(x -> x.format("bad.yaml")).toList();
+        assertThat(lines).anyMatch(l -> l.contains("pools[0].backends[0].address") && l.contains("must be 80"));
+        assertThat(lines).anyMatch(l -> l.contains("pools[0].backends[1].address") && l.contains("IP addresses"));
+        assertThat(lines).anyMatch(l -> l.contains("virtualServices[0].listeners[0]") && l.contains("splice"));
+        assertThat(lines).anyMatch(l -> l.contains("virtualServices[1].mode") && l.contains("dnat"));
+    }
 }

@@ -51,6 +51,23 @@ public final class L4Compiler {
     private record CounterKey(String listener, Backend backend) {
     }
 
+    /** Whether this compiler takes the packet-mode services (dsr, dnat) instead of the proxy-mode ones. */
+    private final boolean packetModes;
+
+    /** A compiler of the proxy-mode services (the L4 router's). */
+    public L4Compiler() {
+        this(false);
+    }
+
+    private L4Compiler(boolean packetModes) {
+        this.packetModes = packetModes;
+    }
+
+    /** A compiler of the packet-mode services only ({@code mode: dsr | dnat}), for the packet path. */
+    public static L4Compiler forPacketModes() {
+        return new L4Compiler(true);
+    }
+
     /** Where to find the live backends this router shares with the proxy (see {@link #shared}). */
     public void sharedBackends(java.util.function.BiFunction<String, String, Backend> lookup) {
         shared = lookup == null ? (pool, name) -> null : lookup;
@@ -67,6 +84,9 @@ public final class L4Compiler {
         Set<CounterKey> countersInUse = new HashSet<>();
         for (int v = 0; v < config.virtualServices().size(); v++) {
             VirtualServiceConfig vs = config.virtualServices().get(v);
+            if (vs.proxyMode() == packetModes) {
+                continue;
+            }
             L4TimeoutsConfig serviceLevel = vs.timeouts().over(config.l4Timeouts().over(L4TimeoutsConfig.BUILT_IN));
             for (int l = 0; l < vs.listeners().size(); l++) {
                 L4ListenerConfig lc = vs.listeners().get(l);
@@ -101,7 +121,8 @@ public final class L4Compiler {
                 }
                 inUse.addAll(list);
                 ExtensionConfig<BalancerFactory<?>> algorithm = lc.algorithm() != null ? lc.algorithm() : pool.algorithm();
-                if (lc.udpHash()) {
+                if (lc.udpHash() || !vs.proxyMode()) {
+                    // (packet modes: any balancer with this configuration picks the same backend for a flow)
                     // Maglev over the client address with its default table: the same on every node.
                     algorithm = ExtensionConfig.of(BuiltInAlgorithms.MaglevFactory.NAME);
                 }
@@ -158,7 +179,7 @@ public final class L4Compiler {
     }
 
     /** Sweep period fitting the shortest timeout in use (a quarter of it, 10 ms to 1 s). */
-    static long sweepNanos(Map<String, L4ListenerRuntime> runtimes) {
+    public static long sweepNanos(Map<String, L4ListenerRuntime> runtimes) {
         long min = Long.MAX_VALUE;
         for (L4ListenerRuntime r : runtimes.values()) {
             for (FlowTimeouts t : r.timeouts().values()) {

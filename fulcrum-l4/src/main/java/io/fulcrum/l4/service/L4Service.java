@@ -70,6 +70,7 @@ public final class L4Service implements NodeService, ConnectionTableSource {
     /** Backend connections of the channel relay; set at start with the transport. */
     private ChannelFactory<? extends SocketChannel> clientChannels;
     private volatile ConnectionTable table;
+    private volatile ConnectionTableSource alsoShown;
     /** Backends whose failure closes their flows (requirements 2.3 item 6: a failed backend's entries are purged). */
     private final java.util.Set<Backend> purged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final io.fulcrum.core.backend.BackendListener purgeOnFailure = new io.fulcrum.core.backend.BackendListener() {
@@ -175,6 +176,9 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         Map<String, String> fields = new LinkedHashMap<>(); // where each address was written, for a failure
         for (int v = 0; v < config.virtualServices().size(); v++) {
             VirtualServiceConfig vs = config.virtualServices().get(v);
+            if (!vs.proxyMode()) {
+                continue; // the packet path (fulcrum-packet) serves it: nothing is bound
+            }
             for (L4ListenerConfig lc : vs.listeners()) {
                 L4ListenerRuntime rt = runtimes.get(vs.name() + "|" + lc.key());
                 for (int i = 0; i < vs.vips().size(); i++) {
@@ -296,15 +300,34 @@ public final class L4Service implements NodeService, ConnectionTableSource {
         return m;
     }
 
+    /**
+     * Another table shown with this one by {@code fulcrum conns} and the admin API: the packet
+     * path's, whose flows never reach this router.
+     */
+    public void alsoShow(ConnectionTableSource other) {
+        this.alsoShown = other;
+    }
+
     @Override
     public List<ConnectionEntry> connections(int limit) {
         ConnectionTable t = table;
-        return t == null ? List.of() : t.snapshot(Math.max(0, limit));
+        List<ConnectionEntry> own = t == null ? List.of() : t.snapshot(Math.max(0, limit));
+        ConnectionTableSource other = alsoShown;
+        if (other == null || own.size() >= limit) {
+            return own;
+        }
+        List<ConnectionEntry> all = new ArrayList<>(own);
+        all.addAll(other.connections(limit - own.size()));
+        return all;
     }
 
     @Override
     public List<BackendConnectionCounters> backendCounters() {
         List<BackendConnectionCounters> out = new ArrayList<>();
+        ConnectionTableSource other = alsoShown;
+        if (other != null) {
+            out.addAll(other.backendCounters());
+        }
         for (BackendFlowCounters c : compiler.counters()) {
             out.add(new BackendConnectionCounters(c.service(), c.pool(), c.backend(), c.active(), c.fin(),
                     c.completed(), c.opened(), c.bytesIn(), c.bytesOut()));

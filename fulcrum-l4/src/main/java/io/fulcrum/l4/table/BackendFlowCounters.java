@@ -38,4 +38,22 @@ public final class BackendFlowCounters {
     public long bytesIn() { return bytesIn.sum(); }
     /** Bytes to the clients of its flows. */
     public long bytesOut() { return bytesOut.sum(); }
+
+    /** A flow tracked outside this package (the packet path's table) became ACTIVE here. */
+    public void flowOpened() {
+        active.incrementAndGet();
+        opened.increment();
+    }
+
+    /** Such a flow went from ACTIVE to FIN. */
+    public void flowFinishing() {
+        active.decrementAndGet();
+        fin.incrementAndGet();
+    }
+
+    /** Such a flow left the table ({@code inFin}: it was in FIN): it counts as completed. */
+    public void flowClosed(boolean inFin) {
+        (inFin ? fin : active).decrementAndGet();
+        completed.increment();
+    }
 }
