@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PortReservations {
 
+    /** The node's reservations, shared by every provisioner that gives its members local ports. */
+    static final PortReservations NODE = new PortReservations();
+
     private final Set<String> held = new HashSet<>();
 
     /** A port of {@code range} free on {@code address} and held by no member, now reserved; -1 when none is. */

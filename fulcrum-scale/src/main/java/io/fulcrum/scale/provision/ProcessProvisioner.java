@@ -41,8 +41,8 @@ final class ProcessProvisioner implements Provisioner {
         String failure;
     }
 
-    /** The ports held by the members of every process provisioner of this node, so two pools never share one. */
-    private static final PortReservations PORTS = new PortReservations();
+    /** The ports held by the members of every provisioner of this node, so two pools never share one. */
+    private static final PortReservations PORTS = PortReservations.NODE;
 
     private final ProcessSettings settings;
     private final InetAddress address;

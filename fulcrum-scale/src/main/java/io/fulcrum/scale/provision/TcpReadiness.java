@@ -43,4 +43,24 @@ final class TcpReadiness {
             Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, Duration.between(Instant.now(), deadline).toMillis())));
         }
     }
+
+    /**
+     * Tries to connect to {@code address} until it succeeds (true) or {@code until} passes
+     * (false): for a process that is not this JVM's child, such as a systemd unit's.
+     */
+    static boolean probe(InetSocketAddress address, Instant until) throws InterruptedException {
+        while (true) {
+            Duration left = Duration.between(Instant.now(), until);
+            if (left.isNegative() || left.isZero()) {
+                return false;
+            }
+            try (Socket s = new Socket()) {
+                s.connect(address, (int) Math.max(1, Math.min(left.toMillis(), CONNECT_TIMEOUT.toMillis())));
+                return true;
+            } catch (IOException notYet) {
+                // Not listening yet: try again shortly.
+            }
+            Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, Duration.between(Instant.now(), until).toMillis())));
+        }
+    }
 }
