@@ -175,6 +175,9 @@ public final class ConfigSchema {
             }
             return orVariable(JSON.objectNode().put("type", "integer"));
         }
+        if (raw == Double.class || raw == Float.class) {
+            return orVariable(JSON.objectNode().put("type", "number"));
+        }
         if (raw == Boolean.class) {
             ObjectNode spellings = JSON.objectNode();
             ArrayNode e = spellings.putArray("enum");
