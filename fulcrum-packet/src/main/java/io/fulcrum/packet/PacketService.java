@@ -75,6 +75,12 @@ public final class PacketService implements NodeService, ConnectionTableSource {
         return "packet";
     }
 
+    /** In use while some virtual service runs in a packet mode (so a node without one shows no packet table). */
+    @Override
+    public synchronized boolean inUse() {
+        return !engines.isEmpty();
+    }
+
     /** Compiles the packet-mode services as {@link #start} does, binding nothing. */
     public static void check(FulcrumConfig config) {
         new PacketService(null).tables(config);
