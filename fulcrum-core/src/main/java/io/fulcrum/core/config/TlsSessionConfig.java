@@ -8,8 +8,8 @@ import java.time.Duration;
  * from its last connection.
  *
  * <p>Session tickets (RFC 5077, and TLS 1.3's) are always issued: the session is sealed with
- * the node's ticket keys and kept by the client, so it needs no memory on the server and
- * outlives a reload. The keys are made at start-up and rotated every hour; the two before
+ * the ticket keys of the certificate presented and kept by the client, so it needs no memory
+ * on the server and outlives a reload that keeps the certificate. The keys are made at start-up and rotated every hour; the two before
  * the newest still open tickets. (Netty's OpenSSL engine turns tickets back on for every
  * connection that may speak TLS 1.3, so there is no setting to refuse them.)
  *

@@ -17,12 +17,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node's session ticket keys, shared by every TLS context it builds (every listener,
- * every certificate, every reload), so that a ticket issued before a reload or by another
- * certificate's context still resumes. The newest key seals new tickets; the {@value #KEPT}
- * before it still open the tickets they sealed. A new key every {@link #ROTATION}, made from
- * {@link SecureRandom}; keys live in memory only and die with the process, as HAProxy's and
- * NGINX's generated keys do.
+ * The session ticket keys of one certificate, shared by every TLS context that presents it
+ * (on any listener, before and after any reload), so that a ticket issued before a reload
+ * still resumes. A certificate has keys of its own ({@link #forCertificate}): a ticket
+ * opens only where the certificate its session was authenticated with is still served, so a
+ * replaced certificate is presented to every client at once. The newest key seals new
+ * tickets; the {@value #KEPT} before it still open the tickets they sealed. A new key every
+ * {@link #ROTATION}, made from {@link SecureRandom}; keys live in memory only and die with
+ * the process, as HAProxy's and NGINX's generated keys do.
  *
  * <p>Rotation runs on a daemon thread of its own, never on an event loop; it hands each
  * context the new list under that context's own lock (Netty's), so handshakes under way are
@@ -36,7 +38,18 @@ public final class SessionTicketKeys {
     public static final int KEPT = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionTicketKeys.class);
-    private static final SessionTicketKeys NODE = new SessionTicketKeys();
+    /** The keys of each certificate served, by the SHA-256 of its DER encoding. */
+    private static final Map<String, SessionTicketKeys> BY_CERTIFICATE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fulcrum-tls-ticket-keys");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static {
+        TIMER.scheduleAtFixedRate(() -> BY_CERTIFICATE.values().forEach(SessionTicketKeys::rotate),
+                ROTATION.toMillis(), ROTATION.toMillis(), TimeUnit.MILLISECONDS);
+    }
 
     private final SecureRandom random = new SecureRandom();
     /** The contexts that issue tickets; weak, so a context dropped by a reload is forgotten. */
@@ -45,17 +58,23 @@ public final class SessionTicketKeys {
 
     private SessionTicketKeys() {
         rotate();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fulcrum-tls-ticket-keys");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleAtFixedRate(this::rotate, ROTATION.toMillis(), ROTATION.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The node's keys, rotated every {@link #ROTATION}. */
-    public static SessionTicketKeys node() {
-        return NODE;
+    /** The keys of the certificate {@code leaf}, made at its first use and rotated every {@link #ROTATION}. */
+    public static SessionTicketKeys forCertificate(java.security.cert.X509Certificate leaf) {
+        String fingerprint;
+        try {
+            fingerprint = java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot fingerprint the certificate " + leaf.getSubjectX500Principal(), e);
+        }
+        return BY_CERTIFICATE.computeIfAbsent(fingerprint, f -> new SessionTicketKeys());
+    }
+
+    /** Rotates the keys of every certificate now (tests; the timer does it every {@link #ROTATION}). */
+    public static void rotateAll() {
+        BY_CERTIFICATE.values().forEach(SessionTicketKeys::rotate);
     }
 
     /** Lets {@code context} issue and open tickets with these keys, from now on and after each rotation. */

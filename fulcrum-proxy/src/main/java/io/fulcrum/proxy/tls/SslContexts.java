@@ -19,7 +19,7 @@ import javax.net.ssl.SSLException;
 /**
  * Builds server {@link SslContext}s: OpenSSL (BoringSSL through netty-tcnative) when it
  * loads on this machine, the JDK's provider otherwise, with the listener's session
- * resumption (tickets sealed with the node's {@link SessionTicketKeys}, a session cache).
+ * resumption (tickets sealed with the certificate's {@link SessionTicketKeys}, a session cache).
  * Runs off the event loops.
  */
 public final class SslContexts {
@@ -68,7 +68,7 @@ public final class SslContexts {
             }
             SslContext ctx = b.build();
             if (ctx.sessionContext() instanceof OpenSslSessionContext openssl) {
-                resumption(openssl, sessions);
+                resumption(openssl, sessions, pair.chain()[0]);
             }
             return ctx;
         } catch (SSLException | IllegalArgumentException e) {
@@ -79,14 +79,15 @@ public final class SslContexts {
 
     /**
      * Session resumption on an OpenSSL context, set before its first engine exists. Tickets are
-     * sealed with the node's keys, so they resume on any certificate's context and after a
-     * reload (Netty's context would otherwise seal them with random keys of its own, lost on
-     * reload).
+     * sealed with the certificate's keys, so they resume on every context that presents that
+     * certificate and after a reload (Netty's context would otherwise seal them with random
+     * keys of its own, lost on reload), never on another certificate.
      */
-    private static void resumption(OpenSslSessionContext context, TlsSessionConfig sessions) {
+    private static void resumption(OpenSslSessionContext context, TlsSessionConfig sessions,
+                                   java.security.cert.X509Certificate leaf) {
         context.setSessionTimeout((int) Math.min(Integer.MAX_VALUE, sessions.timeout().toSeconds()));
         context.setSessionCacheEnabled(sessions.cache());
         context.setSessionCacheSize(sessions.cacheSize());
-        SessionTicketKeys.node().attach(context);
+        SessionTicketKeys.forCertificate(leaf).attach(context);
     }
 }

@@ -47,11 +47,14 @@ class TlsSessionResumptionTest {
     @TempDir
     static Path dir;
     static TestCertificates.Pair cert;
+    static TestCertificates.Pair other;
 
     private final ProxyFixture f = new ProxyFixture();
     private TestBackend backend;
     private int port;
     private TlsSessionConfig resumption;
+    /** The certificate the listener presents. */
+    private TestCertificates.Pair certificate;
     /** Connections made by s_client, each carrying one request. */
     private int sessions;
 
@@ -61,6 +64,7 @@ class TlsSessionResumptionTest {
         Assumptions.assumeTrue(SslContexts.provider() == io.netty.handler.ssl.SslProvider.OPENSSL,
                 "session resumption is set on OpenSSL contexts; netty-tcnative does not load here");
         cert = TestCertificates.selfSigned(dir, "r", "r.test", "DNS:r.test,IP:127.0.0.1");
+        other = TestCertificates.selfSigned(dir, "other", "other.test", "DNS:r.test,IP:127.0.0.1");
     }
 
     @AfterEach
@@ -80,13 +84,25 @@ class TlsSessionResumptionTest {
         assertThat(connect("-tls1_3", "-sess_in", session.toString())).isEqualTo("Reused, TLSv1.3");
 
         // The keys before the newest still open tickets; a ticket sealed KEPT + 1 rotations ago does not.
-        SessionTicketKeys.node().rotate();
+        SessionTicketKeys.rotateAll();
         assertThat(connect("-tls1_3", "-sess_in", session.toString())).isEqualTo("Reused, TLSv1.3");
         for (int i = 0; i < SessionTicketKeys.KEPT; i++) {
-            SessionTicketKeys.node().rotate();
+            SessionTicketKeys.rotateAll();
         }
         assertThat(connect("-tls1_3", "-sess_in", session.toString())).isEqualTo("New, TLSv1.3");
         assertThat(backend.requests()).isEqualTo(sessions);
+    }
+
+    @Test
+    void aTicketDoesNotResumeOnceTheListenerPresentsAnotherCertificate() throws Exception {
+        start(null);
+        Path session = dir.resolve("replaced.pem");
+        assertThat(connect("-tls1_3", "-sess_out", session.toString())).isEqualTo("New, TLSv1.3");
+        // The reload replaces the certificate: the client must see the new one, not resume with the old.
+        certificate = other;
+        f.proxy().apply(config("all"));
+        String out = run("-tls1_3", "-sess_in", session.toString());
+        assertThat(out).contains("New, TLSv1.3").contains("CN = other.test");
     }
 
     @Test
@@ -125,6 +141,7 @@ class TlsSessionResumptionTest {
         backend = f.backend("b1");
         port = FreePorts.tcp("127.0.0.1");
         resumption = sessions;
+        certificate = cert;
         f.start(config("all"));
         return backend;
     }
@@ -132,7 +149,7 @@ class TlsSessionResumptionTest {
     /** The listener on {@link #port} with the test's resumption settings, its one route named {@code route}. */
     private FulcrumConfig config(String route) {
         PoolConfig p = pool("p", "round-robin", List.of(backend(backend, 1)));
-        TlsConfig tls = new TlsConfig(List.of(new CertificateConfig(cert.certFile(), cert.keyFile())), null, null, resumption);
+        TlsConfig tls = new TlsConfig(List.of(new CertificateConfig(certificate.certFile(), certificate.keyFile())), null, null, resumption);
         ListenerConfig l = ListenerConfigBuilder.listener("web", HostPort.of("127.0.0.1", port))
                 .routes(List.of(new RouteConfig(route, null, "p", null)))
                 .tls(tls)
