@@ -161,4 +161,15 @@ class LauncherFlagsTest {
         assertThat(Files.readAllLines(calls)).hasSize(1); // up to date: no training
         assertThat(second).contains("-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off");
     }
+
+    @Test
+    void theJdkVersionIsReadFromTheReleaseFileWithoutStartingTheJvm() throws Exception {
+        // The stand-in now claims 17 when asked: only the release file says 25, so the launcher
+        // uses this JDK only if it reads that file instead of running `java -version`.
+        Path java = root.resolve("jdk/bin/java");
+        Files.writeString(java, Files.readString(java).replace("25.0.1", "17.0.15"));
+        Files.writeString(root.resolve("jdk/release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"25.0.3\"\n");
+        String flags = launch(Map.of(), "version");
+        assertThat(flags).endsWith("-jar " + root.resolve("fulcrum-app/target/fulcrum.jar") + " version");
+    }
 }

@@ -35,20 +35,25 @@ import static io.fulcrum.admin.cli.Table.col;
  */
 @Command(name = "ctl",
         description = "Look at and change a running Fulcrum through its admin API.",
-        subcommands = {
-                CtlCommand.Status.class, CtlCommand.Services.class, CtlCommand.Listeners.class,
-                CtlCommand.Routes.class, CtlCommand.Pools.class, CtlCommand.Backends.class,
-                CtlCommand.Sticky.class, CtlCommand.Connections.class, CtlCommand.Events.class,
-                CtlCommand.Sites.class, CtlCommand.Handoff.class, CtlCommand.Cluster.class, ScaleCommand.class,
-                CtlCommand.Drain.class,
-                CtlCommand.Fail.class, CtlCommand.Enable.class, CtlCommand.Disable.class, CtlCommand.Weight.class,
-                CtlCommand.Add.class, CtlCommand.Remove.class, CtlCommand.Stickiness.class,
-                CtlCommand.Importance.class, CtlCommand.Reload.class, CtlCommand.Validate.class,
-                CtlCommand.State.class, CtlCommand.Endpoints.class, CtlCommand.Get.class,
-                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the server refused or could not be reached", "2:invalid command line"})
 public final class CtlCommand implements Callable<Integer> {
+
+    /**
+     * The ctl commands, in the order usage help lists them: a table rather than the annotation's
+     * {@code subcommands}, so that a call builds only the command it runs ({@link CommandTree}).
+     */
+    public static final List<Class<?>> SUBCOMMANDS = List.of(
+            Status.class, Services.class, Listeners.class, Routes.class, Pools.class, Backends.class,
+            Sticky.class, Connections.class, Events.class, Sites.class, Handoff.class, Cluster.class,
+            ScaleCommand.class, Drain.class, Fail.class, Enable.class, Disable.class, Weight.class,
+            Add.class, Remove.class, Stickiness.class, Importance.class, Reload.class, Validate.class,
+            State.class, Endpoints.class, Get.class, CommandLine.HelpCommand.class);
+
+    /** {@code ctl} with all its commands (for tests; {@code fulcrum} itself builds it through its own tree). */
+    public static CommandLine commandLine() {
+        return new CommandTree().group(CtlCommand.class, SUBCOMMANDS).whole(CtlCommand.class);
+    }
 
     /** The default admin address (the default of admin.bind). */
     public static final String DEFAULT_SERVER = io.fulcrum.core.config.admin.AdminConfig.DEFAULT_URL;

@@ -31,7 +31,7 @@ class CtlCommandTest extends ThreeBackendNodeTest {
     private int ctl(String... args) {
         out = new StringWriter();
         err = new StringWriter();
-        CommandLine cmd = new CommandLine(new CtlCommand());
+        CommandLine cmd = CtlCommand.commandLine();
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         return cmd.execute(args);

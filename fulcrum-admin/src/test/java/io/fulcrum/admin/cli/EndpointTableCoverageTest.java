@@ -92,7 +92,7 @@ class EndpointTableCoverageTest {
 
     @Test
     void everyEndpointIsCalledByACtlCommandAndEveryCommandCallsTableEndpoints() {
-        CommandLine ctl = new CommandLine(new CtlCommand());
+        CommandLine ctl = CtlCommand.commandLine();
         Set<ApiEndpoint> called = new HashSet<>();
         Set<String> dedicated = new HashSet<>();
         List<CommandLine> commands = new java.util.ArrayList<>(ctl.getSubcommands().values());
