@@ -217,6 +217,18 @@ class MetricsScrapeTest {
     }
 
     @Test
+    void buildInfoRevisionIsTheCommitTheBuildWasMadeFrom() throws Exception {
+        Path repository = Path.of("").toAbsolutePath().getParent();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(repository.resolve(".git")),
+                "built outside a git checkout: the revision is 'unknown' there");
+        Process git = new ProcessBuilder("git", "-C", repository.toString(), "rev-parse", "HEAD")
+                .redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(git.waitFor()).isZero();
+        assertThat(scrape.samples("fulcrum_build_info").getFirst().labels()).containsEntry("revision", head);
+    }
+
+    @Test
     void reloadsAreCountedByResultWithTheirTimes() {
         assertThat(value("fulcrum_config_reloads_total", Map.of("result", "success"))).isEqualTo(2);
         assertThat(value("fulcrum_config_reloads_total", Map.of("result", "failure"))).isEqualTo(1);
