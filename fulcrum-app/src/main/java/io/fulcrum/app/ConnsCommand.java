@@ -1,5 +1,7 @@
 package io.fulcrum.app;
 
+import io.fulcrum.admin.api.ApiEndpoint;
+import io.fulcrum.admin.cli.AdminClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
@@ -10,10 +12,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,7 +49,7 @@ public final class ConnsCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "Most flows shown (oldest first).")
     int limit;
 
-    @Option(names = "--json", description = "Print the API's JSON as it came.")
+    @Option(names = "--json", description = "Print the API's JSON instead of the tables.")
     boolean json;
 
     /** Environment lookup (replaced in tests). */
@@ -63,46 +61,39 @@ public final class ConnsCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String base = first(server, env.apply("FULCRUM_ADMIN"), DEFAULT_SERVER);
         String bearer = first(token, env.apply("FULCRUM_TOKEN"), null);
-        URI uri;
+        AdminClient client;
         try {
-            uri = URI.create(base.endsWith("/") ? base : base + "/").resolve(io.fulcrum.admin.api.ApiEndpoint.CONNECTIONS.expand()
-                    .substring(1) + "?limit=" + limit);
+            client = new AdminClient(URI.create(base), bearer);
         } catch (IllegalArgumentException e) {
             err.println("fulcrum conns: invalid server URL " + base + ": " + e.getMessage());
             return 2;
         }
-        String body;
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET()
-                    .header("Accept", "application/json");
-            if (bearer != null) {
-                req.header("Authorization", "Bearer " + bearer);
-            }
-            HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-            if (resp.statusCode() != 200) {
-                err.println("fulcrum conns: " + uri + " answered " + resp.statusCode()
-                        + (resp.body().isBlank() ? "" : ": " + resp.body().strip()));
-                return 1;
-            }
-            body = resp.body();
-        } catch (IOException e) {
-            err.println("fulcrum conns: cannot reach " + uri + ": " + e.getMessage());
+        // The admin client: a plain socket for http:// (no JDK HTTP client or TLS set-up to start).
+        JsonNode table;
+        try {
+            table = client.call(ApiEndpoint.CONNECTIONS, "limit=" + limit, null);
+        } catch (AdminClient.AdminClientException e) {
+            err.println("fulcrum conns: " + base + " answered " + e.getMessage());
             return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            err.println("fulcrum conns: cannot reach " + base + ": " + e.getMessage());
             return 1;
         }
         if (json) {
-            out.println(body.strip());
+            try {
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(table));
+            } catch (IOException e) {
+                err.println("fulcrum conns: " + e.getMessage());
+                return 1;
+            }
             out.flush();
             return 0;
         }
-        try {
-            print(new ObjectMapper().readTree(body), out);
-        } catch (IOException e) {
-            err.println("fulcrum conns: the answer is not JSON: " + e.getMessage());
+        if (!table.isObject()) {
+            err.println("fulcrum conns: the answer is not the connection table: " + table);
             return 1;
         }
+        print(table, out);
         out.flush();
         return 0;
     }
