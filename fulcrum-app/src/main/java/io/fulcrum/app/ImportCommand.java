@@ -63,8 +63,12 @@ public final class ImportCommand implements Callable<Integer> {
             description = "Convert an NGINX configuration (nginx.conf, or a file of server and upstream blocks).")
     int nginx(@Parameters(paramLabel = "FILE", description = "The NGINX configuration file.") Path file,
               @Option(names = {"-o", "--output"}, paramLabel = "OUT",
-                      description = "Write the Fulcrum YAML here instead of standard output.") Path output) {
-        return convert(new NginxImporter(), file, output);
+                      description = "Write the Fulcrum YAML here instead of standard output.") Path output,
+              @Option(names = "--include-root", paramLabel = "DIR",
+                      description = "Read absolute include paths under DIR (a copy of another machine's files: "
+                              + "include /etc/nginx/conf.d/*.conf reads DIR/etc/nginx/conf.d/*.conf). "
+                              + "Relative ones are read from FILE's directory.") Path includeRoot) {
+        return convert(new NginxImporter(includeRoot), file, output);
     }
 
     private int convert(Importer importer, Path file, Path output) {

@@ -63,7 +63,6 @@ final class NginxMapper {
                     }
                 }
                 case "load_module" -> warnings.notConverted(d, "Fulcrum's modules are built in");
-                case "include" -> warnings.notConverted(d, "included files are not read: convert them on their own");
                 case "events" -> d.block().forEach(e -> warnings.notConverted(e, "Fulcrum sizes its event loops itself"));
                 default -> warnings.notConverted(d, "no Fulcrum equivalent");
             }
@@ -98,8 +97,7 @@ final class NginxMapper {
             } else if (d.name().equals("access_log")) {
                 accessLog(d);
             } else if (!defaultBehaviour(d)) {
-                warnings.notConverted(d, d.name().equals("include")
-                        ? "included files are not read: convert them on their own" : "no Fulcrum equivalent");
+                warnings.notConverted(d, "no Fulcrum equivalent");
             }
         }
         Map<String, List<Server>> byBind = new LinkedHashMap<>();

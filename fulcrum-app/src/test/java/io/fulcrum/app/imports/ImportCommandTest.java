@@ -117,38 +117,6 @@ class ImportCommandTest {
     }
 
     @Test
-    void debiansNginxConfHasNothingThatAcceptsTrafficAndEveryDirectiveIsAccountedFor() throws Exception {
-        Path src = source("debian/nginx.conf");
-        Cli c = Cli.run("import", "nginx", src.toString());
-        assertThat(c.exit()).isEqualTo(2);
-        assertThat(c.err())
-                .contains(warning(src, 1, "user www-data: not converted"))
-                .contains(warning(src, 5, "include /etc/nginx/modules-enabled/*.conf: not converted: included files are not read"))
-                .contains(warning(src, 8, "worker_connections 768: not converted"))
-                .contains(warning(src, 18, "sendfile on: not converted"))
-                .contains(warning(src, 33, "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3: not converted"))
-                .contains(warning(src, 46, "gzip on: not converted"))
-                .contains(warning(src, 60, "include /etc/nginx/sites-enabled/*: not converted"))
-                .contains("error: " + src + ": nothing to convert that accepts traffic");
-        // worker_processes auto is Fulcrum's default; access_log becomes accessLog.path.
-        assertThat(c.err()).doesNotContain(src + ":2:", src + ":40:");
-    }
-
-    @Test
-    void debiansNginxConfWithASiteAddedConverts() throws Exception {
-        String shipped = SourceFixture.resource("debian/nginx.conf");
-        String lastInclude = "include /etc/nginx/sites-enabled/*;\n";
-        int httpEnd = shipped.indexOf(lastInclude) + lastInclude.length();
-        Path src = Files.writeString(dir.resolve("nginx.conf"), shipped.substring(0, httpEnd) + """
-                \tupstream app { server 127.0.0.1:20081; }
-                \tserver { listen 127.0.0.1:20080; location / { proxy_pass http://app; } }
-                """ + shipped.substring(httpEnd));
-        convertAndValidate("nginx", src);
-        assertThat(Files.readString(dir.resolve("nginx.conf.yaml"))).contains("path: /var/log/nginx/access.log",
-                "bind: 127.0.0.1:20080");
-    }
-
-    @Test
     void debiansDefaultSiteOnlyServesFilesSoNothingIsConvertedAndEachPartIsNamed() throws Exception {
         Path src = source("debian/sites-available-default");
         Cli c = Cli.run("import", "nginx", src.toString());
