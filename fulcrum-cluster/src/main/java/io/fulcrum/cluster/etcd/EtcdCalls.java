@@ -43,6 +43,23 @@ public final class EtcdCalls {
         }
     }
 
+    /**
+     * Whether a failed call may succeed if made again at once: etcd answered UNAVAILABLE (its
+     * leader changed or is being elected, or the member lost its quorum for a moment). jetcd
+     * retries a lost connection itself, but not a call a member answered that way.
+     */
+    public static boolean isTransient(StoreException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof io.etcd.jetcd.common.exception.EtcdException etcd) {
+                return etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE;
+            }
+            if (t instanceof io.grpc.StatusRuntimeException status) {
+                return status.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE;
+            }
+        }
+        return false;
+    }
+
     /** Closes a watch that may already have failed; {@code null} is allowed. */
     public static void closeQuietly(Watch.Watcher watcher) {
         if (watcher == null) {

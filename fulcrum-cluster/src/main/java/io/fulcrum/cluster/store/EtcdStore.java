@@ -188,6 +188,36 @@ public final class EtcdStore implements AutoCloseable {
      * @param author who pushes, for the history
      */
     public PushResult push(String yaml, String author) throws StoreException {
+        // A push is read-compare-write, so making it again is safe: etcd answering UNAVAILABLE
+        // (a leader change, seen when a member is killed) is retried, a few times, at once and
+        // then after a short pause. A retry after a write whose answer was lost finds nothing
+        // left to write.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return pushOnce(yaml, author);
+            } catch (StoreException e) {
+                if (attempt >= PUSH_ATTEMPTS || !EtcdCalls.isTransient(e)) {
+                    throw e;
+                }
+                LOG.info("etcd refused the push for now ({}); trying again ({} of {})", e.getMessage(),
+                        attempt + 1, PUSH_ATTEMPTS);
+                pause(attempt);
+            }
+        }
+    }
+
+    private static final int PUSH_ATTEMPTS = 5;
+
+    private static void pause(int attempt) throws StoreException {
+        try {
+            Thread.sleep(100L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted");
+        }
+    }
+
+    private PushResult pushOnce(String yaml, String author) throws StoreException {
         Map<String, String> wanted = ConfigLayout.split(yaml);
         // Read what is there and the last push's revision in one transaction: one consistent view.
         TxnResponse view = await(client.getKVClient().txn().Then(
