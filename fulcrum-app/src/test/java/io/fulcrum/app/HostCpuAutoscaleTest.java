@@ -2,6 +2,7 @@ package io.fulcrum.app;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fulcrum.app.node.FulcrumNode;
+import io.fulcrum.app.scale.ScaleEvents;
 import io.fulcrum.control.config.ConfigLoader;
 import io.fulcrum.core.event.Event;
 import io.fulcrum.testsupport.ConfigYaml;
@@ -15,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -76,18 +76,13 @@ class HostCpuAutoscaleTest {
                     """.formatted(agentPort, TOKEN, backend.getAddress().getPort());
             try (FulcrumNode node = FulcrumNode.create(ConfigLoader.parse(yaml, "host-cpu.yaml"), null)) {
                 node.start();
-                await().atMost(Duration.ofSeconds(30)).until(() -> !events(node, "scale.member.added").isEmpty());
-                Event out = events(node, "scale.decision").stream()
-                        .filter(e -> "1".equals(e.details().get("change"))).findFirst().orElseThrow();
+                await().atMost(Duration.ofSeconds(30)).until(() -> !ScaleEvents.of(node, "scale.member.added").isEmpty());
+                Event out = ScaleEvents.firstGrowth(node).orElseThrow();
                 assertThat(out.details()).containsEntry("metric", "hostCpu");
                 assertThat(Double.parseDouble(out.details().get("value"))).isGreaterThan(0.001);
             }
         } finally {
             backend.stop(0);
         }
-    }
-
-    private static List<Event> events(FulcrumNode node, String kind) {
-        return node.events().latest(500).stream().filter(e -> e.kind().equals(kind)).toList();
     }
 }

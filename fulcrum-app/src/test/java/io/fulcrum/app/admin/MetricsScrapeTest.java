@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -157,17 +156,7 @@ class MetricsScrapeTest {
             assertThat(get(proxy.resolve("/item/" + i)).statusCode()).isEqualTo(200);
         }
         // Requests queued behind the one held at its backend's connection limit.
-        held.hold();
-        List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
-        for (int i = 0; i < QUEUED + 1; i++) {
-            slow.add(http.sendAsync(HttpRequest.newBuilder(proxy.resolve("/slow/" + i)).build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
-        await().atMost(Duration.ofSeconds(20)).until(() -> node.proxy().runtime().pools().get("slow").queue().size() == QUEUED);
-        held.release();
-        for (CompletableFuture<HttpResponse<String>> f : slow) {
-            assertThat(f.get().statusCode()).isEqualTo(200);
-        }
+        HeldQueue.queueBehind(held, http, proxy, "/slow/", node, "slow", QUEUED);
         // One L4 flow of known size each way.
         try (Socket flow = new Socket("127.0.0.1", l4Port)) {
             flow.getOutputStream().write(L4_REQUEST.getBytes(StandardCharsets.US_ASCII));

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -146,17 +145,7 @@ final class StatsNode implements AutoCloseable {
         assertThat(api("POST", "pools/sticky/backends/" + bound + "/disable").statusCode()).isEqualTo(200);
         assertThat(send("/sticky", cookie).body()).isNotEqualTo(bound);
         // Requests queued behind the one held at its backend's connection limit.
-        held.hold();
-        List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
-        for (int i = 0; i < QUEUED + 1; i++) {
-            slow.add(http.sendAsync(HttpRequest.newBuilder(proxy.resolve("/slow/" + i)).build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
-        await().atMost(Duration.ofSeconds(20)).until(() -> node.proxy().runtime().pools().get("slow").queue().size() == QUEUED);
-        held.release();
-        for (CompletableFuture<HttpResponse<String>> f : slow) {
-            assertThat(f.get().statusCode()).isEqualTo(200);
-        }
+        HeldQueue.queueBehind(held, http, proxy, "/slow/", node, "slow", QUEUED);
         await().atMost(Duration.ofSeconds(10)).until(() -> node.proxy().listenerSlot("web").counters().requests()
                 == DEFAULT_REQUESTS + RETRY_REQUESTS + 3 + QUEUED + 1);
     }

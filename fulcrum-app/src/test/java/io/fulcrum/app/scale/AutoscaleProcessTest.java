@@ -114,10 +114,6 @@ class AutoscaleProcessTest {
                 .filter(b -> !b.name().equals("base")).toList();
     }
 
-    private static List<Event> events(FulcrumNode node, String kind) {
-        return node.events().latest(5000).stream().filter(e -> e.kind().equals(kind)).toList();
-    }
-
     @Test
     void theLoadGrowsThePoolToMaxItsEndShrinksItByDrainingToMinAndNoRequestFails() throws Exception {
         int port = FreePorts.tcp();
@@ -147,7 +143,7 @@ class AutoscaleProcessTest {
                     && members(node).stream().allMatch(b -> b.state() == BackendState.UP));
             Thread.sleep(2000); // more decisions at the same load: still 3
             assertThat(current(node)).isEqualTo(3);
-            assertThat(events(node, "scale.member.added")).hasSize(2);
+            assertThat(ScaleEvents.of(node, "scale.member.added")).hasSize(2);
             assertThat(load.byBackend().keySet()).as("the new members serve").hasSizeGreaterThanOrEqualTo(3);
 
             // A sticky client on one of the started members.
@@ -193,10 +189,10 @@ class AutoscaleProcessTest {
             stickyClient.join();
             // Its entry expires 2 s after its last use: then the member is drained, removed and stopped.
             await().atMost(Duration.ofSeconds(30)).until(() -> current(node) == 1 && members(node).isEmpty());
-            Event drained = events(node, "scale.in.drained").stream()
+            Event drained = ScaleEvents.of(node, "scale.in.drained").stream()
                     .filter(e -> e.subject().equals("web/" + pinnedMember)).findFirst().orElseThrow();
             assertThat(drained.reason()).startsWith("no sticky sessions and no requests left");
-            await().atMost(Duration.ofSeconds(30)).until(() -> events(node, "scale.member.stopped").size() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ScaleEvents.of(node, "scale.member.stopped").size() == 2);
             watching.set(false);
             watcher.join();
 
@@ -206,7 +202,7 @@ class AutoscaleProcessTest {
             assertThat(sizesSeen).as("pool sizes seen").allMatch(n -> n >= 1 && n <= 3);
             assertCooldownBetweenActions(node);
             // The stopped members' processes are gone: nothing listens on their ports any more.
-            for (Event added : events(node, "scale.member.added")) {
+            for (Event added : ScaleEvents.of(node, "scale.member.added")) {
                 String address = added.reason().replaceFirst("^started at (\\S+).*$", "$1");
                 assertThat(accepts(address)).as("%s still accepts connections", address).isFalse();
             }
@@ -223,14 +219,12 @@ class AutoscaleProcessTest {
             Set<Long> before = memberProcesses();
             node.start(); // before the load: requests to a proxy not listening yet would fail
             PacedLoad load = PacedLoad.start(proxy, 4, 15, Duration.ofSeconds(30), 5_000);
-            await().atMost(Duration.ofSeconds(20)).until(() -> events(node, "scale.decision").stream()
-                    .anyMatch(e -> e.details().get("change").equals("1")));
-            Event d = events(node, "scale.decision").stream().filter(e -> e.details().get("change").equals("1"))
-                    .findFirst().orElseThrow();
+            await().atMost(Duration.ofSeconds(20)).until(() -> ScaleEvents.firstGrowth(node).isPresent());
+            Event d = ScaleEvents.firstGrowth(node).orElseThrow();
             assertThat(d.reason()).startsWith("dry run, nothing done: scale out by 1");
             assertThat(d.details()).containsEntry("dryRun", "true");
             Thread.sleep(2000);
-            assertThat(events(node, "scale.out.starting")).isEmpty();
+            assertThat(ScaleEvents.of(node, "scale.out.starting")).isEmpty();
             assertThat(node.proxy().runtime().pools().get("web").backends()).extracting(Backend::name)
                     .containsExactly("base");
             assertThat(memberProcesses()).as("member processes started by this test").isSubsetOf(before);

@@ -62,9 +62,8 @@ class LatencyMetricTest {
             node.start();
             PacedLoad load = PacedLoad.start(URI.create("http://127.0.0.1:" + port + "/"), 4, 4,
                     Duration.ofSeconds(60), 2_000);
-            await().atMost(Duration.ofSeconds(30)).until(() -> !events(node, "scale.member.added").isEmpty());
-            Event out = node.events().latest(500).stream().filter(e -> e.kind().equals("scale.decision")
-                    && e.details().get("change").equals("1")).findFirst().orElseThrow();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !ScaleEvents.of(node, "scale.member.added").isEmpty());
+            Event out = ScaleEvents.firstGrowth(node).orElseThrow();
             assertThat(out.details()).containsEntry("metric", "p99Latency");
             assertThat(Double.parseDouble(out.details().get("value"))).isGreaterThan(150);
             load.close();
@@ -72,9 +71,5 @@ class LatencyMetricTest {
         } finally {
             slow.stop(0);
         }
-    }
-
-    private static java.util.List<Event> events(FulcrumNode node, String kind) {
-        return node.events().latest(500).stream().filter(e -> e.kind().equals(kind)).toList();
     }
 }

@@ -73,10 +73,6 @@ class SelfHealingProcessTest {
         return m.size() == 2 && m.stream().allMatch(b -> b.state() == BackendState.UP);
     }
 
-    private static List<Event> events(FulcrumNode node, String kind) {
-        return node.events().latest(5000).stream().filter(e -> e.kind().equals(kind)).toList();
-    }
-
     /** The member process listening on the backend's port. */
     private static ProcessHandle processOf(Backend b) {
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
@@ -102,8 +98,8 @@ class SelfHealingProcessTest {
             ProcessHandle hungProcess = processOf(hung);
             signal("STOP", hungProcess);
             await().atMost(Duration.ofSeconds(10)).until(() -> hung.state() == BackendState.DOWN);
-            await().atMost(Duration.ofSeconds(60)).until(() -> events(node, "scale.heal.replaced").size() == 1);
-            Event replacing = events(node, "scale.heal.replacing").getFirst();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ScaleEvents.of(node, "scale.heal.replaced").size() == 1);
+            Event replacing = ScaleEvents.of(node, "scale.heal.replacing").getFirst();
             assertThat(replacing.subject()).isEqualTo("web/" + hung.name());
             assertThat(replacing.reason()).startsWith("down for").contains("heal.downFor 1 s");
             await().atMost(Duration.ofSeconds(60)).until(() -> twoUp(node));
@@ -117,20 +113,20 @@ class SelfHealingProcessTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> twoUp(node));
 
             // Past maxPerHour (2 in this policy) a failed member stays down, and an event says why.
-            int healedSoFar = events(node, "scale.heal.replaced").size();
+            int healedSoFar = ScaleEvents.of(node, "scale.heal.replaced").size();
             if (healedSoFar < 2) {
                 Backend again = members(node).getFirst();
                 signal("STOP", processOf(again));
-                await().atMost(Duration.ofSeconds(60)).until(() -> events(node, "scale.heal.replaced").size() == 2);
+                await().atMost(Duration.ofSeconds(60)).until(() -> ScaleEvents.of(node, "scale.heal.replaced").size() == 2);
                 await().atMost(Duration.ofSeconds(60)).until(() -> twoUp(node));
             }
             Backend last = members(node).getFirst();
             ProcessHandle lastProcess = processOf(last);
             signal("STOP", lastProcess);
-            await().atMost(Duration.ofSeconds(30)).until(() -> events(node, "scale.heal.limited").size() == 1);
-            assertThat(events(node, "scale.heal.limited").getFirst().reason()).contains("heal.maxPerHour 2");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ScaleEvents.of(node, "scale.heal.limited").size() == 1);
+            assertThat(ScaleEvents.of(node, "scale.heal.limited").getFirst().reason()).contains("heal.maxPerHour 2");
             Thread.sleep(1500);
-            assertThat(events(node, "scale.heal.replacing")).hasSize(2);
+            assertThat(ScaleEvents.of(node, "scale.heal.replacing")).hasSize(2);
             signal("CONT", lastProcess);
         }
     }
