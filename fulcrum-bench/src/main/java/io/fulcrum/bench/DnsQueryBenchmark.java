@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * Time to answer one query in memory (parse, look up, copy the cached reply, patch it),
  * without the network: a static name ({@code www}), a GSLB name ({@code gslb}, policy
  * {@code [up, geo, weighted]}), and a name that does not exist ({@code nx}). The zone is
- * the one of {@code bench/dns.yaml}.
+ * the one of {@code bench/dns.yaml}. {@link #answer}: into a new pooled buffer, as Netty's
+ * paths (TCP, and UDP where the server's own sockets are not used) answer; {@link #answerUdp}:
+ * into a reused native slot, as the batch UDP sockets answer.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -45,6 +47,7 @@ public class DnsQueryBenchmark {
     private QueryProcessor processor;
     private ByteBuf query;
     private InetAddress client;
+    private ByteBuf slot;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -64,6 +67,7 @@ public class DnsQueryBenchmark {
         processor = new QueryProcessor(engine);
         client = InetAddress.ofLiteral("127.0.0.1");
         query = Unpooled.directBuffer().writeBytes(query(name + ".example.test"));
+        slot = Unpooled.directBuffer(QueryProcessor.MAX_UDP_REPLY, QueryProcessor.MAX_UDP_REPLY);
     }
 
     private static List<VipConfig> vips(String... hosts) {
@@ -74,6 +78,7 @@ public class DnsQueryBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         query.release();
+        slot.release();
     }
 
     @Benchmark
@@ -82,6 +87,13 @@ public class DnsQueryBenchmark {
         int n = reply.readableBytes();
         reply.release();
         return n;
+    }
+
+    @Benchmark
+    public int answerUdp() {
+        ByteBuf out = slot.clear();
+        processor.answerUdp(query, 0x7F000001, null, out);
+        return out.readableBytes();
     }
 
     /** A plain A query with EDNS (as dnsperf sends), ID 0x1234, RD set. */

@@ -80,6 +80,11 @@ public final class DnsService implements NodeService {
         return engine;
     }
 
+    /** How UDP is served ({@link DnsServer#udpTransport()}); {@code null} when off. */
+    public synchronized String udpTransport() {
+        return server == null ? null : server.udpTransport();
+    }
+
     /** Where the server listens (ports resolved); empty when off. */
     public synchronized List<InetSocketAddress> boundAddresses() {
         return server == null ? List.of() : server.boundAddresses();
@@ -139,8 +144,8 @@ public final class DnsService implements NodeService {
         } else if (rebind && next.enabled()) {
             try {
                 server = rebind(next);
-                LOG.info("dns: listening on {} (udp+tcp, {} thread(s), {})", server.boundAddresses(), next.threads(),
-                        server.nativeTransport() ? "epoll" : "nio");
+                LOG.info("dns: listening on {} (udp+tcp, {} thread(s), udp {}, tcp {})", server.boundAddresses(),
+                        next.threads(), server.udpTransport(), server.nativeTransport() ? "epoll" : "nio");
             } catch (IOException e) {
                 if (server == null) {
                     throw new BindFailedException("dns.listen", e.getMessage(), e);

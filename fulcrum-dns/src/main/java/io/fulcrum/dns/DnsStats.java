@@ -25,6 +25,8 @@ public final class DnsStats {
     private final LongAdder truncated = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder gslbAnswers = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder batchedDatagrams = new LongAdder();
 
     private static LongAdder[] adders(int n) {
         LongAdder[] a = new LongAdder[n];
@@ -59,6 +61,12 @@ public final class DnsStats {
     /** Recorded by the server. */
     public void dropped() {
         dropped.increment();
+    }
+
+    /** Recorded by the server's batch UDP path: one {@code recvmmsg} that read {@code datagrams}. */
+    public void batch(int datagrams) {
+        batches.increment();
+        batchedDatagrams.add(datagrams);
     }
 
     /** Recorded by the server. */
@@ -116,6 +124,16 @@ public final class DnsStats {
     /** Packets dropped without a reply (too short, or responses). */
     public long droppedPackets() {
         return dropped.sum();
+    }
+
+    /** Batches the server's own UDP path read ({@code recvmmsg} calls that returned datagrams); 0 on Netty's. */
+    public long udpBatches() {
+        return batches.sum();
+    }
+
+    /** Datagrams those batches held. */
+    public long udpBatchedDatagrams() {
+        return batchedDatagrams.sum();
     }
 
     public long gslbAnswers() {

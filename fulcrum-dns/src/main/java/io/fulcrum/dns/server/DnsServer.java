@@ -31,9 +31,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The DNS sockets: for every listen address, a TCP listener and, on epoll, one UDP socket
- * per event loop bound to the same port with SO_REUSEPORT (the kernel spreads datagrams
- * over them); on NIO a single UDP socket.
+ * The DNS sockets: for every listen address, a TCP listener on Netty and UDP sockets, one per
+ * thread, bound to the same port with SO_REUSEPORT (the kernel spreads datagrams over them).
+ * On Linux the UDP sockets are the server's own ({@link BatchUdpSocket}: a thread each, batches
+ * read with {@code recvmmsg} and answered with {@code sendmmsg}); where that is not available, or
+ * with {@code -Dfulcrum.dns.udp=netty}, they are Netty's epoll channels, one per event loop; on NIO
+ * a single Netty channel.
  */
 public final class DnsServer implements AutoCloseable {
 
@@ -69,6 +72,9 @@ public final class DnsServer implements AutoCloseable {
     private final List<InetSocketAddress> listen;
     private final int threads;
     private final boolean epoll;
+    /** Whether the UDP sockets are {@link BatchUdpSocket}s rather than Netty channels. */
+    private final boolean batchUdp;
+    private final List<BatchUdpSocket> batchSockets = new ArrayList<>();
     private EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
@@ -79,6 +85,8 @@ public final class DnsServer implements AutoCloseable {
         this.listen = List.copyOf(listen);
         this.threads = Math.max(1, threads);
         this.epoll = Epoll.isAvailable() && !"nio".equalsIgnoreCase(System.getProperty("fulcrum.transport"));
+        this.batchUdp = epoll && BatchUdpSocket.available()
+                && !"netty".equalsIgnoreCase(System.getProperty("fulcrum.dns.udp"));
     }
 
     /** Binds every address; on failure closes what was bound. */
@@ -100,6 +108,7 @@ public final class DnsServer implements AutoCloseable {
         int attempts = address.getPort() == 0 ? 10 : 1;
         for (int attempt = 1; ; attempt++) {
             int mark = channels.size();
+            int batchMark = batchSockets.size();
             try {
                 bindOnce(address);
                 return;
@@ -110,17 +119,28 @@ public final class DnsServer implements AutoCloseable {
                 while (channels.size() > mark) {
                     channels.removeLast().close().awaitUninterruptibly();
                 }
+                while (batchSockets.size() > batchMark) {
+                    batchSockets.removeLast().close();
+                }
             }
         }
     }
 
     private void bindOnce(InetSocketAddress address) throws IOException {
         // UDP first: a port-0 address gets its number from the first UDP socket.
-        Channel first = bindUdp(address);
-        InetSocketAddress actual = (InetSocketAddress) first.localAddress();
-        int udpSockets = epoll ? threads : 1;
-        for (int i = 1; i < udpSockets; i++) {
-            bindUdp(actual);
+        InetSocketAddress actual;
+        if (batchUdp) {
+            actual = bindBatchUdp(address);
+            for (int i = 1; i < threads; i++) {
+                bindBatchUdp(actual);
+            }
+        } else {
+            Channel first = bindUdp(address);
+            actual = (InetSocketAddress) first.localAddress();
+            int udpSockets = epoll ? threads : 1;
+            for (int i = 1; i < udpSockets; i++) {
+                bindUdp(actual);
+            }
         }
         ServerBootstrap tcp = new ServerBootstrap()
                 .group(group)
@@ -150,6 +170,17 @@ public final class DnsServer implements AutoCloseable {
         Channel server = await(tcp.bind(actual), actual, "TCP");
         channels.add(server);
         bound.add(actual);
+    }
+
+    private InetSocketAddress bindBatchUdp(InetSocketAddress address) throws IOException {
+        BatchUdpSocket s;
+        try {
+            s = BatchUdpSocket.open(engine, address, "fulcrum-dns-udp-" + (batchSockets.size() % threads));
+        } catch (IOException e) {
+            throw new IOException("cannot listen for DNS over UDP on " + address + ": " + e.getMessage(), e);
+        }
+        batchSockets.add(s);
+        return s.localAddress();
     }
 
     private Channel bindUdp(InetSocketAddress address) throws IOException {
@@ -202,12 +233,24 @@ public final class DnsServer implements AutoCloseable {
         return epoll;
     }
 
+    /**
+     * How UDP is served: {@code "recvmmsg"} (the server's own batch sockets), {@code "epoll"} or
+     * {@code "nio"} (Netty's channels).
+     */
+    public String udpTransport() {
+        return batchUdp ? "recvmmsg" : epoll ? "epoll" : "nio";
+    }
+
     @Override
     public synchronized void close() {
         for (Channel c : channels) {
             c.close().awaitUninterruptibly();
         }
         channels.clear();
+        for (BatchUdpSocket s : batchSockets) {
+            s.close();
+        }
+        batchSockets.clear();
         bound.clear();
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

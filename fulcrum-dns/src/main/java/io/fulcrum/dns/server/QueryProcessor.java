@@ -19,9 +19,10 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
- * Answers one query into a new buffer. One instance per event loop (it reuses its
- * {@link Query}); everything it reads is shared through {@link DnsEngine}. On the usual
- * path the only allocation is the reply buffer itself.
+ * Answers one query: into a new buffer ({@link #answer}, Netty's paths), or into a slot of a
+ * send batch ({@link #answerUdp}, {@link BatchUdpSocket}). One instance per thread (it reuses
+ * its {@link Query}); everything it reads is shared through {@link DnsEngine}. On the usual
+ * path the only allocation is the reply buffer of {@link #answer}; {@link #answerUdp} makes none.
  */
 public final class QueryProcessor {
 
@@ -44,6 +45,64 @@ public final class QueryProcessor {
      * @param tcp    whether it came over TCP (then the reply starts with its length)
      */
     public ByteBuf answer(ByteBuf in, InetAddress client, boolean tcp, ByteBufAllocator alloc) {
+        this.alloc = alloc;
+        this.into = null;
+        clientAddress = client;
+        clientV6 = null;
+        if (client instanceof Inet4Address) {
+            clientFamily = 4;
+            clientV4 = client.hashCode(); // Inet4Address's hash is its address
+        } else {
+            clientFamily = client != null ? 6 : 0;
+        }
+        return answer(in, tcp);
+    }
+
+    /**
+     * Writes the reply to the UDP query in {@code in} into {@code out} (empty, with room for
+     * {@link #MAX_UDP_REPLY} bytes), or nothing when none is due.
+     *
+     * @param clientV4 the client's IPv4 address, when {@code clientV6} is {@code null}
+     * @param clientV6 the client's IPv6 address (16 bytes, read during the call only), or {@code null}
+     * @return whether a reply was written
+     */
+    public boolean answerUdp(ByteBuf in, int clientV4, byte[] clientV6, ByteBuf out) {
+        this.alloc = null;
+        this.into = out;
+        clientAddress = null;
+        clientFamily = clientV6 == null ? 4 : 6;
+        this.clientV4 = clientV4;
+        this.clientV6 = clientV6;
+        try {
+            return answer(in, false) != null;
+        } finally {
+            into = null;
+        }
+    }
+
+    /** Largest UDP reply {@link #answerUdp} writes: the largest payload size a configuration may set. */
+    public static final int MAX_UDP_REPLY = 4096;
+
+    /** Where the reply goes: a new buffer of this length, or the caller's slot. */
+    private ByteBuf output(int length) {
+        if (into == null) {
+            return alloc.ioBuffer(length);
+        }
+        if (into.writableBytes() < length) {
+            throw new IllegalStateException("a reply of " + length + " bytes does not fit the send slot");
+        }
+        return into;
+    }
+
+    private ByteBufAllocator alloc;
+    private ByteBuf into;
+    /** The client: 4 or 6 (its address in {@link #clientV4}, or {@link #clientV6} or {@link #clientAddress}), 0 unknown. */
+    private int clientFamily;
+    private int clientV4;
+    private byte[] clientV6;
+    private InetAddress clientAddress;
+
+    private ByteBuf answer(ByteBuf in, boolean tcp) {
         var stats = engine.stats();
         Query.Status status = QueryParser.parse(in, q);
         if (status == Query.Status.DROP) {
@@ -63,13 +122,13 @@ public final class QueryProcessor {
             default -> -1;
         };
         if (rcode >= 0) {
-            return error(rcode, tcp, alloc, payload);
+            return error(rcode, tcp, payload);
         }
         stats.query(q.type, tcp);
         ZoneSnapshot snap = engine.snapshot();
         NameNode node = snap.node(q.name, q.nameLength, q.nameHash);
         if (node != null) {
-            return fromNode(node, false, client, tcp, alloc, payload, limit);
+            return fromNode(node, false, tcp, payload, limit);
         }
         // Not an exact name. Its closest encloser (the nearest existing ancestor, RFC 4592) decides:
         // an upper-tier delegation there refers it; else a wildcard child of it answers; else NXDOMAIN.
@@ -78,11 +137,11 @@ public final class QueryProcessor {
         for (int i = (q.name[0] & 0xFF) + 1; i < len; i += (q.name[i] & 0xFF) + 1) {
             NameNode above = snap.nodeAt(q.name, i, len - i);
             if (above != null && above.gslb() != null && above.gslb().upper()) {
-                int loc = above.gslb().usesGeo() ? place(client, true, false)[0] : 0;
+                int loc = above.gslb().usesGeo() ? place(true, false)[0] : 0;
                 byte[] qname = java.util.Arrays.copyOf(q.name, len);
                 byte[] body = above.gslb().referralBelow(qname, q.type, Location.classOf(loc), engine.siteState(),
                         engine.liveMembers());
-                ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.cachedLength(body, q, limit));
+                ByteBuf out = output((tcp ? 2 : 0) + ReplyWriter.cachedLength(body, q, limit));
                 int start = begin(out, tcp);
                 if (ReplyWriter.cached(out, body, q, 0, payload, limit)) {
                     stats.truncated();
@@ -94,10 +153,10 @@ public final class QueryProcessor {
             if (zone != null || above != null) {
                 NameNode wildcard = wildcardBelow(snap, i);
                 if (wildcard != null) {
-                    return fromNode(wildcard, true, client, tcp, alloc, payload, limit);
+                    return fromNode(wildcard, true, tcp, payload, limit);
                 }
                 Zone z = zone != null ? zone : above.zone();
-                ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.negativeLength(q, z.soaTail(), limit));
+                ByteBuf out = output((tcp ? 2 : 0) + ReplyWriter.negativeLength(q, z.soaTail(), limit));
                 int start = begin(out, tcp);
                 if (ReplyWriter.negative(out, q, Dns.RCODE_NXDOMAIN, z.soaTail(), z.apex().length, 0, payload,
                         limit)) {
@@ -110,7 +169,7 @@ public final class QueryProcessor {
                 break;
             }
         }
-        return error(Dns.RCODE_REFUSED, tcp, alloc, payload);
+        return error(Dns.RCODE_REFUSED, tcp, payload);
     }
 
     /**
@@ -118,8 +177,7 @@ public final class QueryProcessor {
      * this client. {@code synthesized}: the node is a wildcard standing in for the query
      * name (RFC 4592), whose replies are rewritten for it.
      */
-    private ByteBuf fromNode(NameNode node, boolean synthesized, InetAddress client, boolean tcp,
-                             ByteBufAllocator alloc, int payload, int limit) {
+    private ByteBuf fromNode(NameNode node, boolean synthesized, boolean tcp, int payload, int limit) {
         var stats = engine.stats();
         GslbRecord g = node.gslb();
         byte[] body;
@@ -128,7 +186,7 @@ public final class QueryProcessor {
             int loc = 0;
             long subnet = 0;
             if (g.usesGeo() || g.usesSticky()) {
-                int[] placed = place(client, g.usesGeo(), g.usesSticky());
+                int[] placed = place(g.usesGeo(), g.usesSticky());
                 loc = placed[0];
                 scope = placed[1];
                 subnet = this.subnet;
@@ -142,7 +200,7 @@ public final class QueryProcessor {
         }
         int length = synthesized ? ReplyWriter.synthesizedLength(body, q, limit)
                 : ReplyWriter.cachedLength(body, q, limit);
-        ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + length);
+        ByteBuf out = output((tcp ? 2 : 0) + length);
         int start = begin(out, tcp);
         boolean truncated = synthesized ? ReplyWriter.synthesized(out, body, q, scope, payload, limit)
                 : ReplyWriter.cached(out, body, q, scope, payload, limit);
@@ -160,8 +218,8 @@ public final class QueryProcessor {
         return snap.nodeAt(wildcardName, 0, 2 + suffix);
     }
 
-    private ByteBuf error(int rcode, boolean tcp, ByteBufAllocator alloc, int payload) {
-        ByteBuf out = alloc.ioBuffer((tcp ? 2 : 0) + ReplyWriter.errorLength(q));
+    private ByteBuf error(int rcode, boolean tcp, int payload) {
+        ByteBuf out = output((tcp ? 2 : 0) + ReplyWriter.errorLength(q));
         int start = begin(out, tcp);
         ReplyWriter.error(out, q, rcode, payload);
         engine.stats().reply(rcode);
@@ -177,7 +235,7 @@ public final class QueryProcessor {
      *
      * @return {packed location, ECS scope}
      */
-    private int[] place(InetAddress client, boolean geoUsed, boolean sticky) {
+    private int[] place(boolean geoUsed, boolean sticky) {
         GeoLocator geo = engine.geo();
         int loc;
         int scope;
@@ -194,13 +252,13 @@ public final class QueryProcessor {
                 subnet = v6Subnet(q.ecsAddress);
                 scope = Math.min(source, Math.max(geoUsed ? Location.prefixOf(loc) : 0, sticky ? 56 : 0));
             }
-        } else if (client instanceof Inet4Address) {
-            int v4 = client.hashCode(); // Inet4Address's hash is its address
+        } else if (clientFamily == 4) {
+            int v4 = clientV4;
             loc = geo.locateV4(v4);
             subnet = (1L << 40) | (v4 >>> 8);
             scope = 0;
-        } else if (client != null) {
-            byte[] a = client.getAddress();
+        } else if (clientFamily == 6) {
+            byte[] a = clientV6 != null ? clientV6 : clientAddress.getAddress();
             loc = geo.locateV6(a);
             subnet = v6Subnet(a);
             scope = 0;
