@@ -9,7 +9,7 @@ import java.util.List;
  * The authoritative DNS server of this node.
  *
  * @param listen         addresses ({@code host:port}) served over both UDP and TCP; empty = DNS off
- * @param threads        event-loop threads (one UDP socket each, with SO_REUSEPORT)
+ * @param threads        threads answering queries (on Linux, each UDP thread with a socket of its own on the port, SO_REUSEPORT)
  * @param udpPayloadSize largest UDP reply sent to an EDNS client (our advertised payload size)
  * @param geoDatabase    a GeoIP2 / DB-IP {@code .mmdb} country database; absent = the built-in registry table
  * @param stickyEntries  most client subnets remembered by {@code sticky} policies (per record)
