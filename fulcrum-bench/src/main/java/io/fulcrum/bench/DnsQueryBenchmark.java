@@ -56,8 +56,8 @@ public class DnsQueryBenchmark {
                 new RecordConfig("ns1", "A", null, "127.0.0.1", null),
                 new RecordConfig("www", "A", null, null, List.of("192.0.2.10", "192.0.2.11"))));
         List<SiteConfig> sites = List.of(
-                new SiteConfig("east", "ARIN", null, null, null, vips("192.0.2.20", "192.0.2.21"), null, null),
-                new SiteConfig("west", "RIPE", null, null, null, vips("192.0.2.30", "192.0.2.31"), null, null));
+                new SiteConfig("east", "ARIN", null, null, null, vips("192.0.2.20", "192.0.2.21"), null, null, null),
+                new SiteConfig("west", "RIPE", null, null, null, vips("192.0.2.30", "192.0.2.31"), null, null, null));
         GslbRecordConfig gslb = new GslbRecordConfig("gslb.example.test", null, null,
                 null, null, null); // the default chain: up, geo, weighted
         DnsConfig config = new DnsConfig(List.of(io.fulcrum.core.config.HostPort.of("127.0.0.1", 15303)), 1, null, null, null, List.of(zone),

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +64,8 @@ public final class Membership implements LiveMembers {
     private final Map<String, MemberView> members = new TreeMap<>();
     private volatile List<MemberView> published = List.of();
     private volatile Addresses live = null;
+    /** The live proxy members' addresses per site (set with {@link #live}, read on the DNS event loops). */
+    private volatile Map<String, List<byte[]>> proxyAddresses = Map.of();
     private volatile long version;
     private volatile long revision;
     private Watch.Watcher watcher;
@@ -122,6 +125,11 @@ public final class Membership implements LiveMembers {
     public boolean proxyLive(String site, byte[] address) {
         Addresses a = live;
         return a == null || a.proxies().contains(key(site, address));
+    }
+
+    @Override
+    public List<byte[]> proxyAddresses(String site) {
+        return proxyAddresses.getOrDefault(site, List.of());
     }
 
     @Override
@@ -354,12 +362,39 @@ public final class Membership implements LiveMembers {
             }
         }
         Addresses next = new Addresses(Set.copyOf(proxies), Set.copyOf(dnsNodes));
+        proxyAddresses = proxyAddressesBySite(list);
         boolean changed = !next.equals(live) || !list.equals(published);
         published = list;
         live = next;
         if (changed) {
             version++;
         }
+    }
+
+    /** The live proxy members' addresses per site, sorted (unsigned bytes), for {@link #proxyAddresses}. */
+    private static Map<String, List<byte[]>> proxyAddressesBySite(List<MemberView> list) {
+        Map<String, List<byte[]>> bySite = new HashMap<>();
+        for (MemberView v : list) {
+            Member m = v.member();
+            if (!v.state().live() || !m.roles().contains("proxy") || m.addresses().get("proxy") == null) {
+                continue;
+            }
+            for (String hp : m.addresses().get("proxy")) {
+                byte[] ip = ipOf(hp);
+                List<byte[]> at = bySite.computeIfAbsent(m.site(), k -> new ArrayList<>());
+                // A wildcard bind (0.0.0.0, ::) is no address a client can be sent to.
+                boolean wildcard = ip != null && Arrays.equals(ip, new byte[ip.length]);
+                if (ip != null && !wildcard && at.stream().noneMatch(a -> Arrays.equals(a, ip))) {
+                    at.add(ip);
+                }
+            }
+        }
+        Map<String, List<byte[]>> out = new HashMap<>();
+        bySite.forEach((site, at) -> {
+            at.sort(Arrays::compareUnsigned);
+            out.put(site, List.copyOf(at));
+        });
+        return Map.copyOf(out);
     }
 
     private static void addAll(Set<String> into, String site, List<String> hostPorts) {

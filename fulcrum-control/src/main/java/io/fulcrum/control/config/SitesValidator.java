@@ -63,11 +63,11 @@ final class SitesValidator {
                 error.accept(np, "duplicate site name \"" + s.name() + "\" (also at " + sitePaths.get(s.name()) + ")");
             }
             boolean own = config.gslb().enabled() && config.gslb().site().equals(s.name());
-            checkSite(s, sp, own, listeners);
+            checkSite(s, sp, own, listeners, config.cluster().enabled());
         }
     }
 
-    private void checkSite(SiteConfig s, String sp, boolean own, Set<String> listeners) {
+    private void checkSite(SiteConfig s, String sp, boolean own, Set<String> listeners, boolean clustered) {
         if (!s.region().isEmpty() && !REGIONS.contains(s.region().toUpperCase(Locale.ROOT))) {
             error.accept(SourceMap.field(sp, "region"), "must be one of AFRINIC, APNIC, ARIN, LACNIC, RIPE (got \""
                     + s.region() + "\")");
@@ -86,9 +86,13 @@ final class SitesValidator {
         if (s.weight() < 0 || s.weight() > 1_000_000) {
             error.accept(SourceMap.field(sp, "weight"), "must be between 0 and 1000000 (got " + s.weight() + ")");
         }
-        if (s.vips().isEmpty() && s.nodes().isEmpty()) {
+        if (s.vips().isEmpty() && s.nodes().isEmpty() && !s.memberVips()) {
             error.accept(SourceMap.field(sp, "vips"), "at least one VIP is required (or, for an upper-tier DNS"
-                    + " record's site, lower-tier nodes)");
+                    + " record's site, lower-tier nodes; or memberVips: true in a cluster)");
+        }
+        if (s.memberVips() && !clustered) {
+            error.accept(SourceMap.field(sp, "memberVips"), "needs a cluster section: the addresses are those of"
+                    + " the cluster's live proxy members");
         }
         if (s.redirectTo() != null && !validUrl(s.redirectTo())) {
             error.accept(SourceMap.field(sp, "redirectTo"), "must be an absolute http:// or https:// URL (got \""

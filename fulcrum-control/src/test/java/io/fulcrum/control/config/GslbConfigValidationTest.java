@@ -223,4 +223,19 @@ class GslbConfigValidationTest {
         ConfigError e = onlyError(with(GOOD, "handoffWeights:", "handofWeights:"));
         assertThat(e.path()).isEqualTo("gslb.handofWeights");
     }
+
+    @Test
+    void memberVipsNeedACluster() throws Exception {
+        String yaml = with(GOOD, "redirectTo: https://tokyo.example.com", "memberVips: true");
+        ConfigError e = onlyError(yaml);
+        assertThat(e.path()).isEqualTo("sites[1].memberVips");
+        assertThat(e.line()).isEqualTo(lineOf(yaml, "memberVips: true"));
+        assertThat(e.message()).contains("needs a cluster section");
+        String clustered = yaml + """
+                cluster:
+                  nodeId: n1
+                  etcd: {endpoints: ["http://127.0.0.1:2379"]}
+                """;
+        assertThat(ConfigLoader.parse(clustered, ConfigTestSupport.SOURCE).site("tokyo").memberVips()).isTrue();
+    }
 }

@@ -17,6 +17,15 @@ public interface LiveMembers {
     /** Whether a live member with the {@code dns} role at {@code site} has this address (4 or 16 bytes). */
     boolean dnsNodeLive(String site, byte[] address);
 
+    /**
+     * The addresses (4 or 16 bytes each) of the live members with the {@code proxy} role at {@code site},
+     * in a stable order: what a site whose VIPs come from its members ({@code sites[].memberVips}) answers
+     * with, so a proxy that registers is answered and one that drains or fails is not. None outside a cluster.
+     */
+    default java.util.List<byte[]> proxyAddresses(String site) {
+        return java.util.List.of();
+    }
+
     /** Increases every time an answer of this view may have changed. */
     long version();
 

@@ -330,12 +330,14 @@ public final class GslbRecord {
         for (int pass = 0; count < answers; pass++) {
             boolean any = false;
             for (Site s : order) {
-                List<byte[]> list = v6 ? s.v6() : s.v4();
+                List<byte[]> list = s.answerAddresses(v6, members);
                 List<String> names = v6 ? s.v6Names() : s.v4Names();
                 if (pass < list.size()) {
                     any = true;
+                    // A member's address has no VIP check: its registration being live is its health.
+                    boolean configured = pass < names.size();
                     if (count < answers && members.proxyLive(s.name(), list.get(pass))
-                            && (!chain.contains(Policy.UP) || view.vipUp(s.name(), names.get(pass)))) {
+                            && (!configured || !chain.contains(Policy.UP) || view.vipUp(s.name(), names.get(pass)))) {
                         m.answer(RecordData.raw(name, v6 ? Dns.TYPE_AAAA : Dns.TYPE_A, ttl, list.get(pass)));
                         count++;
                     }

@@ -184,7 +184,7 @@ public final class SiteOrdering {
     }
 
     private static boolean anyProxyLive(Site s, LiveMembers members) {
-        if (s.v4().isEmpty() && s.v6().isEmpty()) {
+        if (s.v4().isEmpty() && s.v6().isEmpty() || s.memberVips() && !members.proxyAddresses(s.name()).isEmpty()) {
             return true;
         }
         for (byte[] a : s.v4()) {

@@ -251,7 +251,7 @@ public final class SnapshotBuilder {
             }
             List<String> countries = sc.countries().stream().map(c -> c.toUpperCase(Locale.ROOT)).toList();
             sites.add(new Site(i, sc.name(), region, countries, lat, lon, sc.weight(), vipHosts, v4, v4Names, v6,
-                    v6Names, nodes));
+                    v6Names, nodes, sc.memberVips()));
         }
         return sites;
     }

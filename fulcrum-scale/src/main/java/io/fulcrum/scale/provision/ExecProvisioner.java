@@ -4,22 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulcrum.core.provision.Provisioner;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the operator's program for every action: {@code command... ACTION}, with a JSON document on
@@ -28,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code name}, {@code address}, {@code labels}) for a start or replacement, {@code {"members": [...]}}
  * for a list, nothing needed for a stop. Exit status 0 is success; anything else fails the action
  * with the end of what the program wrote on standard error. A program still running at the deadline
- * is killed with everything it started that still belongs to it, and the action fails.
+ * is killed with everything it started that still belongs to it, and the action fails. Each run is
+ * a {@link ScriptRun}, the runner the {@code systemd} provisioner's commands use too.
  *
  * <p>Idempotence by generation is the program's: it is given the generation and, asked again with
  * one it already acted on, answers what it did then (docs/autoscaling.md, {@code exec}). This class
@@ -36,12 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ExecProvisioner implements Provisioner {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ExecProvisioner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Most bytes of an answer read; a program that writes more is answering nonsense. */
-    private static final int MAX_ANSWER_BYTES = 1 << 20;
-    /** How long the output is still read after the program exited (a child may hold the pipe). */
-    private static final Duration OUTPUT_AFTER_EXIT = Duration.ofMillis(500);
 
     /** The label that holds a member's pool. */
     static final String POOL_LABEL = "fulcrum.exec/pool";
@@ -142,75 +130,34 @@ final class ExecProvisioner implements Provisioner {
         }
         List<String> argv = new ArrayList<>(settings.command());
         argv.add(action);
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        if (settings.workingDirectory() != null) {
-            pb.directory(new File(settings.workingDirectory()));
-        }
-        pb.environment().putAll(settings.environment());
-        pb.environment().put("FULCRUM_ACTION", action);
-        pb.environment().put("FULCRUM_POOL", pool);
-        pb.environment().put("FULCRUM_GENERATION", Long.toString(generation));
-        String who = argv.getFirst() + " " + action + " " + pool + (generation > 0 ? "/" + generation : "");
-        Process p;
+        Map<String, String> environment = new LinkedHashMap<>(settings.environment());
+        environment.put("FULCRUM_ACTION", action);
+        environment.put("FULCRUM_POOL", pool);
+        environment.put("FULCRUM_GENERATION", Long.toString(generation));
+        String request;
         try {
-            p = pb.start();
+            request = JSON.writeValueAsString(doc);
         } catch (IOException e) {
-            return new Run(false, null, action + ": the program could not be run: " + e.getMessage());
+            throw new IllegalStateException("a request document that cannot be written", e);
         }
-        OutputTail errors = new OutputTail();
-        errors.drain(p.getErrorStream(), LOG, who);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thread reader = Thread.ofVirtual().name("fulcrum-exec-out").start(() -> readBounded(p.getInputStream(), out));
-        try (OutputStream in = p.getOutputStream()) {
-            in.write(JSON.writeValueAsBytes(doc));
-        } catch (IOException e) {
-            // A program that does not read its input closes it early; its answer still counts.
+        // A program past its deadline is killed at once: the action's own deadline has no grace left.
+        ScriptRun.Outcome o = ScriptRun.run(argv, request, settings.workingDirectory(), environment, deadline,
+                Duration.ZERO);
+        if (o.failure() != null) {
+            return new Run(false, null, action + ": " + o.failure() + o.stderrSuffix());
         }
-        try {
-            long left = Duration.between(Instant.now(), deadline).toMillis();
-            if (left <= 0 || !p.waitFor(left, TimeUnit.MILLISECONDS)) {
-                ProcessTrees.kill(p.toHandle());
-                return new Run(false, null, action + ": the program did not finish by the deadline " + deadline
-                        + " and was killed" + errors.suffix());
-            }
-            reader.join(OUTPUT_AFTER_EXIT);
-        } catch (InterruptedException e) {
-            ProcessTrees.kill(p.toHandle());
-            Thread.currentThread().interrupt();
-            return new Run(false, null, action + ": interrupted");
+        if (o.exitCode() != 0) {
+            return new Run(false, null, action + ": the program exited with status " + o.exitCode()
+                    + o.stderrSuffix());
         }
-        if (p.exitValue() != 0) {
-            return new Run(false, null, action + ": the program exited with status " + p.exitValue() + errors.suffix());
-        }
-        byte[] bytes;
-        synchronized (out) {
-            bytes = out.toByteArray();
-        }
-        String text = new String(bytes, StandardCharsets.UTF_8).strip();
+        String text = o.stdout().strip();
         if (text.isEmpty()) {
-            return new Run(true, null, errors.text());
+            return new Run(true, null, o.stderr());
         }
         try {
-            return new Run(true, JSON.readTree(text), errors.text());
+            return new Run(true, JSON.readTree(text), o.stderr());
         } catch (IOException e) {
             return new Run(false, null, action + ": the program's answer is not JSON: " + shorten(text));
-        }
-    }
-
-    private static void readBounded(InputStream in, ByteArrayOutputStream out) {
-        byte[] buf = new byte[8192];
-        try (in) {
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                synchronized (out) {
-                    if (out.size() + n > MAX_ANSWER_BYTES) {
-                        return;
-                    }
-                    out.write(buf, 0, n);
-                }
-            }
-        } catch (IOException closed) {
-            // The program is gone.
         }
     }
 

@@ -5,13 +5,9 @@ import io.fulcrum.core.extension.NamedFactory;
 import io.fulcrum.core.provision.Provisioner;
 import io.fulcrum.core.provision.ProvisionerFactory;
 
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,29 +47,21 @@ public final class ProcessProvisionerFactory extends NamedFactory<ProcessSetting
             if (s.command().get(i).isEmpty()) {
                 out.add(new InvalidFieldException(field, "an empty argument"));
             }
-            placeholders(field, s.command().get(i), out);
+            SettingChecks.placeholders(field, s.command().get(i), out);
         }
         if (s.shell() != null) {
             if (s.shell().isBlank()) {
                 out.add(new InvalidFieldException("shell", "an empty shell line"));
             }
-            placeholders("shell", s.shell(), out);
+            SettingChecks.placeholders("shell", s.shell(), out);
         }
         for (Map.Entry<String, String> e : s.environment().entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().contains("=")) {
                 out.add(new InvalidFieldException("environment", "not a variable name: '" + e.getKey() + "'"));
             }
-            placeholders("environment." + e.getKey(), e.getValue() == null ? "" : e.getValue(), out);
+            SettingChecks.placeholders("environment." + e.getKey(), e.getValue() == null ? "" : e.getValue(), out);
         }
-        String addressProblem = addressProblem(s.address());
-        if (addressProblem != null) {
-            out.add(new InvalidFieldException("address", addressProblem));
-        }
-        try {
-            PortRange.parse(s.ports());
-        } catch (IllegalArgumentException e) {
-            out.add(new InvalidFieldException("ports", e.getMessage()));
-        }
+        SettingChecks.memberAddress(s.address(), s.ports(), out);
         if (s.workingDirectory() != null) {
             try {
                 if (!Files.isDirectory(Path.of(s.workingDirectory()))) {
@@ -83,11 +71,11 @@ public final class ProcessProvisionerFactory extends NamedFactory<ProcessSetting
                 out.add(new InvalidFieldException("workingDirectory", "not a path: " + e.getMessage()));
             }
         }
-        positive("stopGrace", s.stopGrace(), out);
-        positive("readyTimeout", s.readyTimeout(), out);
-        positive("restartWindow", s.restartWindow(), out);
-        positive("restartBackoff", s.restartBackoff(), out);
-        positive("restartBackoffMax", s.restartBackoffMax(), out);
+        SettingChecks.positive("stopGrace", s.stopGrace(), out);
+        SettingChecks.positive("readyTimeout", s.readyTimeout(), out);
+        SettingChecks.positive("restartWindow", s.restartWindow(), out);
+        SettingChecks.positive("restartBackoff", s.restartBackoff(), out);
+        SettingChecks.positive("restartBackoffMax", s.restartBackoffMax(), out);
         if (s.restartBackoff().compareTo(s.restartBackoffMax()) > 0) {
             out.add(new InvalidFieldException("restartBackoff", "must not be longer than restartBackoffMax ("
                     + s.restartBackoffMax() + "; got " + s.restartBackoff() + ")"));
@@ -101,40 +89,5 @@ public final class ProcessProvisionerFactory extends NamedFactory<ProcessSetting
     @Override
     public Provisioner create(ProcessSettings settings) {
         return new ProcessProvisioner(settings);
-    }
-
-    private static void placeholders(String field, String text, List<InvalidFieldException> out) {
-        List<String> unknown = CommandTemplate.unknownPlaceholders(text);
-        if (!unknown.isEmpty()) {
-            out.add(new InvalidFieldException(field, CommandTemplate.unknownMessage(unknown)));
-        }
-    }
-
-    private static void positive(String field, Duration d, List<InvalidFieldException> out) {
-        if (d.isNegative() || d.isZero()) {
-            out.add(new InvalidFieldException(field, "must be longer than 0 (got " + d + ")"));
-        }
-    }
-
-    /** Why members cannot listen on and be reached at {@code address}, or null when they can. */
-    static String addressProblem(String address) {
-        InetAddress a;
-        try {
-            a = InetAddress.ofLiteral(address);
-        } catch (IllegalArgumentException e) {
-            return "expected an IP address of this machine, like 127.0.0.1 or ::1 (got '" + address + "')";
-        }
-        if (a.isAnyLocalAddress()) {
-            return "members are reached at this address, so it cannot be the wildcard " + address
-                    + "; give one address of this machine, like 127.0.0.1";
-        }
-        try {
-            if (!a.isLoopbackAddress() && NetworkInterface.getByInetAddress(a) == null) {
-                return address + " is not an address of this machine";
-            }
-        } catch (SocketException e) {
-            return "cannot tell whether " + address + " is an address of this machine: " + e.getMessage();
-        }
-        return null;
     }
 }

@@ -27,6 +27,8 @@ final class ScriptRun {
 
     /** The most of an answer read; a program that writes more is failed. */
     static final int MAX_ANSWER_BYTES = 1 << 20;
+    /** How long the output of a program that exited is still read (a child it started may hold the pipe). */
+    private static final Duration OUTPUT_AFTER_EXIT = Duration.ofMillis(500);
 
     /**
      * How a run ended.
@@ -79,8 +81,8 @@ final class ScriptRun {
         if (!finished) {
             ProcessTrees.Ending ending = ProcessTrees.terminate(p.toHandle(), killGrace);
             join(reader, errors);
-            return new Outcome(-1, answer.text(), stderr.text(), argv.getFirst() + " did not finish by the deadline; "
-                    + (ending == ProcessTrees.Ending.KILLED ? "killed with SIGKILL" : "ended with SIGTERM"));
+            return new Outcome(-1, answer.text(), stderr.text(), argv.getFirst() + " did not finish by the deadline and"
+                    + " was killed" + (ending == ProcessTrees.Ending.KILLED ? " with SIGKILL" : " with SIGTERM"));
         }
         join(reader, errors);
         if (answer.overflowed()) {
@@ -102,7 +104,7 @@ final class ScriptRun {
     private static void join(Thread... readers) {
         for (Thread t : readers) {
             try {
-                t.join(Duration.ofSeconds(1));
+                t.join(OUTPUT_AFTER_EXIT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

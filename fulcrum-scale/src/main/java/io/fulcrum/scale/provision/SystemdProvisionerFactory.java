@@ -5,7 +5,6 @@ import io.fulcrum.core.extension.NamedFactory;
 import io.fulcrum.core.provision.Provisioner;
 import io.fulcrum.core.provision.ProvisionerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ public final class SystemdProvisionerFactory extends NamedFactory<SystemdSetting
                     + s.command().getFirst() + "')"));
         }
         for (int i = 0; i < s.command().size(); i++) {
-            unknown("command[" + i + "]", s.command().get(i), out);
+            SettingChecks.placeholders("command[" + i + "]", s.command().get(i), out);
         }
         for (Map.Entry<String, String> e : s.environment().entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().contains("=") || e.getKey().contains(" ")) {
@@ -58,7 +57,7 @@ public final class SystemdProvisionerFactory extends NamedFactory<SystemdSetting
                 // systemctl show writes the environment space-separated; a space would split the value.
                 out.add(new InvalidFieldException("environment." + e.getKey(), "a value with a space cannot be set on a unit"));
             }
-            unknown("environment." + e.getKey(), e.getValue() == null ? "" : e.getValue(), out);
+            SettingChecks.placeholders("environment." + e.getKey(), e.getValue() == null ? "" : e.getValue(), out);
         }
         for (int i = 0; i < s.properties().size(); i++) {
             String p = s.properties().get(i);
@@ -67,39 +66,18 @@ public final class SystemdProvisionerFactory extends NamedFactory<SystemdSetting
                         + p + "')"));
             }
         }
-        String addressProblem = ProcessProvisionerFactory.addressProblem(s.address());
-        if (addressProblem != null) {
-            out.add(new InvalidFieldException("address", addressProblem));
-        }
-        try {
-            PortRange.parse(s.ports());
-        } catch (IllegalArgumentException e) {
-            out.add(new InvalidFieldException("ports", e.getMessage()));
-        }
+        SettingChecks.memberAddress(s.address(), s.ports(), out);
         if (s.workingDirectory() != null && !s.workingDirectory().startsWith("/")) {
             out.add(new InvalidFieldException("workingDirectory", "an absolute path is required (got '"
                     + s.workingDirectory() + "')"));
         }
-        positive("stopGrace", s.stopGrace(), out);
-        positive("restartDelay", s.restartDelay(), out);
+        SettingChecks.positive("stopGrace", s.stopGrace(), out);
+        SettingChecks.positive("restartDelay", s.restartDelay(), out);
         return out;
     }
 
     @Override
     public Provisioner create(SystemdSettings settings) {
         return new SystemdProvisioner(settings);
-    }
-
-    private static void unknown(String field, String text, List<InvalidFieldException> out) {
-        List<String> unknown = CommandTemplate.unknownPlaceholders(text);
-        if (!unknown.isEmpty()) {
-            out.add(new InvalidFieldException(field, CommandTemplate.unknownMessage(unknown)));
-        }
-    }
-
-    private static void positive(String field, Duration d, List<InvalidFieldException> out) {
-        if (d.isNegative() || d.isZero()) {
-            out.add(new InvalidFieldException(field, "must be longer than 0 (got " + d + ")"));
-        }
     }
 }

@@ -22,9 +22,14 @@ import java.util.List;
  * @param nodes      the site's lower-tier GSLB DNS servers (for {@code tier: upper} DNS records)
  * @param redirectTo base URL that HTTP hand-off redirects to ({@code http://host:port});
  *                   default {@code http://} + the first VIP's {@link VipConfig#endpoint()}
+ * @param memberVips {@code true}: in a cluster, DNS answers for this site also name the proxy address
+ *                   of every live cluster member of the site (after the configured {@code vips}), so a
+ *                   proxy node the autoscaler starts is answered once it registers, and one draining is
+ *                   not; default {@code false}
  */
 public record SiteConfig(@Required String name, String region, List<String> countries, String location, Integer weight,
-                         List<VipConfig> vips, List<NodeConfig> nodes, String redirectTo) {
+                         List<VipConfig> vips, List<NodeConfig> nodes, String redirectTo,
+                         Boolean memberVips) {
 
     public SiteConfig {
         region = region == null ? "" : region;
@@ -32,6 +37,7 @@ public record SiteConfig(@Required String name, String region, List<String> coun
         weight = weight == null ? 1 : weight;
         vips = vips == null ? List.of() : List.copyOf(vips);
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
+        memberVips = memberVips != null && memberVips;
     }
 
     /** Where a request handed off to this site goes, without the path. */
