@@ -1,7 +1,6 @@
 package io.fulcrum.proxy.tls;
 
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SniHandler;
 
 /** Puts TLS termination at the front of a new client connection's pipeline. */
 public final class TlsPipeline {
@@ -14,9 +13,12 @@ public final class TlsPipeline {
     private TlsPipeline() {
     }
 
-    /** Adds the SNI handler (which becomes the SslHandler) and handshake-failure handling; call before the HTTP codec. */
+    /**
+     * Adds the certificate selector (by SNI and the client's signature algorithms; it becomes
+     * the SslHandler) and handshake-failure handling; call before the HTTP codec.
+     */
     public static void install(Channel ch, TlsRuntime tls) {
-        ch.pipeline().addLast("tls", new SniHandler(tls.mapping(), MAX_CLIENT_HELLO_BYTES, HANDSHAKE_TIMEOUT_MILLIS));
+        ch.pipeline().addLast("tls", new CertificateSelector(tls, MAX_CLIENT_HELLO_BYTES, HANDSHAKE_TIMEOUT_MILLIS));
         ch.pipeline().addLast("tls-handshake", new HandshakeFailureHandler());
     }
 }
