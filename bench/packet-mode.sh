@@ -5,7 +5,9 @@
 #
 # Three NGINX origins (one worker each, :8080 in srv1..srv3) and an iperf3 server (srv1:5201).
 # For each path it prints wrk's requests/s with keep-alive and with "Connection: close" (new
-# connections), and iperf3's bulk throughput (client -> server, then server -> client):
+# connections), iperf3's bulk throughput (client -> server, then server -> client) and, for DSR
+# and DNAT, the packet path's frames per second of its own CPU time (bal1's received frames
+# over the keep-alive, close and bulk runs, divided by the packet thread's user + system time):
 #
 #   direct   client -> srv1 (10.99.0.21), same L2 segment
 #   kernel   client (10.99.1.10) -> bal1's kernel routing (ip_forward=1) -> srv1 (10.99.2.21 on lo)
@@ -135,7 +137,29 @@ bulk() { # HOST PORT [-R]
     | python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
 }
 
-printf '%-8s %14s %14s %12s %12s\n' path "keep-alive/s" "close/s" "up Gbit/s" "down Gbit/s"
+# The node's JVM: FPID is the background job's subshell or, once it exec'd, the JVM itself.
+node_pid() {
+  local p=$FPID
+  while [[ $(cat "/proc/$p/comm" 2>/dev/null) != java ]]; do
+    p=$(pgrep -P "$p" | head -n 1) || return 1
+  done
+  echo "$p"
+}
+# The packet thread's CPU time in seconds (threads named fulcrum-packet-*, of the node's JVM).
+packet_cpu() {
+  local t total=0 tick pid
+  tick=$(getconf CLK_TCK)
+  pid=$(node_pid) || die "the node's JVM was not found under $FPID"
+  for t in /proc/"$pid"/task/*; do
+    [[ $(cat "$t/comm" 2>/dev/null) == fulcrum-packet-* ]] || continue
+    # utime and stime: fields 14 and 15, counted after the ")" that ends the name
+    total=$((total + $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}')))
+  done
+  python3 -c "print($total / $tick)"
+}
+rx_frames() { ns bal1 cat /sys/class/net/eth0/statistics/rx_packets; }
+
+printf '%-8s %14s %14s %12s %12s %16s\n' path "keep-alive/s" "close/s" "up Gbit/s" "down Gbit/s" "frames/s/core"
 for path in $PATHS; do
   case $path in
     direct) host=10.99.0.21; port=8080; bhost=10.99.0.21; bport=5201 ;;
@@ -145,11 +169,19 @@ for path in $PATHS; do
     dnat) start_fulcrum dnat 10.99.1.100 80 5202; host=10.99.1.100; port=80; bhost=10.99.1.100; bport=5202 ;;
     *) die "unknown path $path" ;;
   esac
+  per_core=-
+  if [[ $path == dsr || $path == dnat ]]; then
+    cpu0=$(packet_cpu); rx0=$(rx_frames)
+  fi
   ka=$(rps "http://$host:$port/")
   cl=$(rps "http://$host:$port/" "Connection: close")
   up=$(bulk "$bhost" "$bport")
   down=$(bulk "$bhost" "$bport" -R)
-  printf '%-8s %14s %14s %12s %12s\n' "$path" "$ka" "$cl" "$up" "$down"
+  if [[ $path == dsr || $path == dnat ]]; then
+    cpu1=$(packet_cpu); rx1=$(rx_frames)
+    per_core=$(python3 -c "c = $cpu1 - $cpu0; print('%.0f' % (($rx1 - $rx0) / c) if c > 0 else '-')")
+  fi
+  printf '%-8s %14s %14s %12s %12s %16s\n' "$path" "$ka" "$cl" "$up" "$down" "$per_core"
   [[ $path == kernel ]] && kernel_down
   stop_fulcrum
 done

@@ -45,6 +45,11 @@ final class FulcrumProcess implements AutoCloseable {
         return start(workDir, List.of("bash", "-c", "trap '' HUP; exec \"$0\" \"$@\""), Map.of(), args);
     }
 
+    /** Starts it inside a network namespace ({@code ip netns exec NAME}), as an operator would serve one. */
+    static FulcrumProcess startInNamespace(Path workDir, String netns, String... args) throws IOException {
+        return start(workDir, List.of("ip", "netns", "exec", netns), Map.of(), args);
+    }
+
     private static FulcrumProcess start(Path workDir, List<String> wrapper, Map<String, String> environment,
                                         String... args) throws IOException {
         List<String> command = new ArrayList<>(wrapper);

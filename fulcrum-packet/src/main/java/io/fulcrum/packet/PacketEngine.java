@@ -23,19 +23,22 @@ import java.util.concurrent.TimeoutException;
 /**
  * The packet path of one network interface: its own platform thread (apart from the proxy's
  * event loops) that owns the {@link PacketSocket}, the connection table, the ARP/NDP responder
- * and the neighbour resolver. Frames are taken from the ring a block at a time; other threads
- * hand it work (a new service table, a purge) through a queue it runs between blocks.
+ * and the neighbour resolver. Frames are taken from the ring in batches; other threads
+ * hand it work (a new service table, a purge) through a queue it runs between batches.
  */
 final class PacketEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PacketEngine.class);
-    private static final int BLOCK_SIZE = 1 << 18;
-    private static final int BLOCKS = 16;
+    private static final int BLOCK_SIZE = 1 << 16;
+    /** 2048 receive slots, 256 transmit slots (a receive batch is at most 256 frames). */
+    private static final int RX_BLOCKS = 64;
+    private static final int TX_BLOCKS = 8;
     private static final int FRAME_SIZE = 2048;
     private static final int POLL_MILLIS = 10;
 
     private final String interfaceName;
     private final String netns;
+    private final PacketCpu cpu;
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -45,6 +48,9 @@ final class PacketEngine implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long sweepNanos = 1_000_000_000L;
     private volatile long mac;
+    /** The thread's kernel id and the CPU it is pinned to (-1: not pinned), once started. */
+    private volatile int tid;
+    private volatile int pinnedCpu = -1;
     private PacketSocket socket;
     private VipResponder responder;
     private NeighbourResolver neighbours;
@@ -53,10 +59,12 @@ final class PacketEngine implements AutoCloseable {
     /**
      * @param netns a namespace file ({@code /run/netns/NAME}) the thread enters first, or null for
      *              the process's own namespace (a balancer started inside {@code ip netns exec})
+     * @param cpu   where the thread runs
      */
-    PacketEngine(String interfaceName, String netns) {
+    PacketEngine(String interfaceName, String netns, PacketCpu cpu) {
         this.interfaceName = interfaceName;
         this.netns = netns;
+        this.cpu = cpu;
         this.thread = Thread.ofPlatform().name("fulcrum-packet-" + interfaceName).daemon().unstarted(this::run);
     }
 
@@ -77,10 +85,12 @@ final class PacketEngine implements AutoCloseable {
 
     private void run() {
         try {
+            tid = Libc.gettid();
+            pinnedCpu = cpu.pinCallingThread();
             if (netns != null) {
                 Libc.enterNetns(netns);
             }
-            socket = PacketSocket.open(interfaceName, BLOCK_SIZE, BLOCKS, FRAME_SIZE);
+            socket = PacketSocket.open(interfaceName, BLOCK_SIZE, RX_BLOCKS, TX_BLOCKS, FRAME_SIZE);
         } catch (IOException | RuntimeException e) {
             arena.close();
             started.completeExceptionally(e);
@@ -90,7 +100,8 @@ final class PacketEngine implements AutoCloseable {
         responder = new VipResponder(socket, arena.allocate(128, 8));
         neighbours = new NeighbourResolver(socket, arena.allocate(128, 8));
         forwarder = new Forwarder(mac, flows);
-        LOG.info("packet path on {} (MAC {}) running", interfaceName, Frames.formatMac(mac));
+        LOG.info("packet path on {} (MAC {}) running on {}", interfaceName, Frames.formatMac(mac),
+                pinnedCpu < 0 ? "any CPU" : "CPU " + pinnedCpu);
         started.complete(null);
         long lastSweep = System.nanoTime();
         try {
@@ -184,6 +195,16 @@ final class PacketEngine implements AutoCloseable {
 
     String interfaceName() {
         return interfaceName;
+    }
+
+    /** The packet thread's kernel thread id (0 before start), as in {@code /proc/self/task/ID}. */
+    int threadId() {
+        return tid;
+    }
+
+    /** The CPU the packet thread is pinned to, -1 when it is not. */
+    int pinnedCpu() {
+        return pinnedCpu;
     }
 
     /** The interface's MAC address (0 before start). */

@@ -37,6 +37,7 @@ public final class PacketService implements NodeService, ConnectionTableSource {
 
     private final EventLog events;
     private final String netns;
+    private final PacketCpu cpu;
     private final L4Compiler compiler = L4Compiler.forPacketModes();
     private final Map<String, PacketEngine> engines = new LinkedHashMap<>();
     /** Members by live backend, kept across reloads (their learnt MAC addresses with them). */
@@ -56,9 +57,15 @@ public final class PacketService implements NodeService, ConnectionTableSource {
         }
     };
 
-    /** @param events where state changes are published (may be null) */
+    /**
+     * A node's packet service: its threads run in the process's namespace, on the CPU
+     * {@code FULCRUM_PACKET_CPU} names (see {@link PacketCpu}).
+     *
+     * @param events where state changes are published (may be null)
+     * @throws IllegalArgumentException {@code FULCRUM_PACKET_CPU} is not a CPU number or {@code none}
+     */
     public PacketService(EventLog events) {
-        this(events, null);
+        this(events, null, PacketCpu.parse(System.getenv(PacketCpu.VARIABLE)));
     }
 
     /**
@@ -66,8 +73,13 @@ public final class PacketService implements NodeService, ConnectionTableSource {
      *              namespaces of one JVM); null: the process's namespace
      */
     public PacketService(EventLog events, String netns) {
+        this(events, netns, PacketCpu.byDefault());
+    }
+
+    PacketService(EventLog events, String netns, PacketCpu cpu) {
         this.events = events;
         this.netns = netns;
+        this.cpu = cpu;
     }
 
     @Override
@@ -119,7 +131,7 @@ public final class PacketService implements NodeService, ConnectionTableSource {
         for (var e : tables.entrySet()) {
             PacketEngine engine = engines.get(e.getKey());
             if (engine == null) {
-                engine = new PacketEngine(e.getKey(), netns);
+                engine = new PacketEngine(e.getKey(), netns, cpu);
                 engine.start();
                 engines.put(e.getKey(), engine);
                 publish("packet.started", e.getKey(), "packet-mode services");
@@ -231,6 +243,11 @@ public final class PacketService implements NodeService, ConnectionTableSource {
     /** Whether every pool member of every interface's packet path has a known MAC address. */
     public synchronized boolean membersResolved() {
         return engines.values().stream().allMatch(PacketEngine::resolved);
+    }
+
+    /** The packet thread of an interface, null when none runs (tests read its affinity). */
+    synchronized PacketEngine engine(String interfaceName) {
+        return engines.get(interfaceName);
     }
 
     /** Frames the packet path of an interface has sent (forwarded, answered). */

@@ -29,10 +29,13 @@ public final class Libc {
     public static final int SOL_PACKET = 263;
     public static final int PACKET_ADD_MEMBERSHIP = 1;
     public static final int PACKET_RX_RING = 5;
+    public static final int PACKET_STATISTICS = 6;
+    public static final int PACKET_TX_RING = 13;
+    public static final int PACKET_LOSS = 14;
     public static final int PACKET_VERSION = 10;
     public static final int PACKET_IGNORE_OUTGOING = 23;
     public static final int PACKET_MR_PROMISC = 1;
-    public static final int TPACKET_V3 = 2;
+    public static final int TPACKET_V2 = 1;
     public static final int ETH_P_ALL = 0x0003;
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
@@ -62,8 +65,13 @@ public final class Libc {
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SENDTO = bind("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SENDMMSG = bind("sendmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = bind("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SCHED_SETAFFINITY = bind("sched_setaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SCHED_GETAFFINITY = bind("sched_getaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle IOCTL = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle IF_NAMETOINDEX = bind("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -201,16 +209,74 @@ public final class Libc {
         return r < 0 ? -errno(st) : r;
     }
 
-    /** {@code sendmmsg(2)}; returns the number of messages sent, or -errno. */
-    public static int sendmmsg(int fd, MemorySegment msgs, int n) {
-        MemorySegment st = STATE.get();
-        int r;
-        try {
-            r = (int) SENDMMSG.invokeExact(st, fd, msgs, n, 0);
+    /** {@code getsockopt(2)} into {@code value}; returns the length the kernel wrote. */
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, String what) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = STATE.get();
+            MemorySegment len = a.allocateFrom(JAVA_INT, (int) value.byteSize());
+            int r = (int) GETSOCKOPT.invokeExact(st, fd, level, name, value, len);
+            if (r < 0) {
+                throw fail("getsockopt " + what, errno(st));
+            }
+            return len.get(JAVA_INT, 0);
+        } catch (IOException e) {
+            throw e;
         } catch (Throwable t) {
             throw rethrow(t);
         }
-        return r < 0 ? -errno(st) : r;
+    }
+
+    /** The calling thread's kernel thread id (its {@code /proc/self/task/ID}). */
+    public static int gettid() {
+        try {
+            return (int) GETTID.invokeExact(STATE.get());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The CPUs the calling thread may run on ({@code sched_getaffinity(2)}), lowest first. */
+    public static int[] allowedCpus() throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = STATE.get();
+            MemorySegment mask = a.allocate(128, 8); // 1024 CPUs
+            int r = (int) SCHED_GETAFFINITY.invokeExact(st, 0, mask.byteSize(), mask);
+            if (r < 0) {
+                throw fail("sched_getaffinity", errno(st));
+            }
+            int[] out = new int[1024];
+            int n = 0;
+            for (int cpu = 0; cpu < 1024; cpu++) {
+                if ((mask.get(java.lang.foreign.ValueLayout.JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) != 0) {
+                    out[n++] = cpu;
+                }
+            }
+            return java.util.Arrays.copyOf(out, n);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Pins the calling thread to one CPU ({@code sched_setaffinity(2)}). */
+    public static void pinTo(int cpu) throws IOException {
+        if (cpu < 0 || cpu >= 1024) {
+            throw new IOException("no CPU " + cpu);
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = STATE.get();
+            MemorySegment mask = a.allocate(128, 8);
+            mask.set(java.lang.foreign.ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            int r = (int) SCHED_SETAFFINITY.invokeExact(st, 0, mask.byteSize(), mask);
+            if (r < 0) {
+                throw fail("sched_setaffinity to CPU " + cpu, errno(st));
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     public static void close(int fd) {

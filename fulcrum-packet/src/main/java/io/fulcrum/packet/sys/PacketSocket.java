@@ -7,10 +7,12 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * An {@code AF_PACKET} socket bound to one interface, receiving through a memory-mapped
- * {@code TPACKET_V3} ring and sending with {@code sendmmsg(2)} straight from the ring: a frame
- * rewritten in place is sent without a copy, and a whole block's frames leave in one call
- * before the block goes back to the kernel. Nothing is allocated per frame.
+ * An {@code AF_PACKET} socket bound to one interface, with two memory-mapped {@code TPACKET_V2}
+ * rings: a receive ring the kernel fills one frame slot at a time (so a lone frame is handed
+ * over at once, not when a block fills or its retire timer fires, as with {@code TPACKET_V3}),
+ * and a transmit ring: a frame to send is copied into its next slot and a whole batch leaves
+ * with one {@code sendto(2)} that tells the kernel to send every slot marked. Nothing is
+ * allocated per frame.
  *
  * <p>Used by one thread (the packet path's); {@link #close} from another thread only after
  * that thread stopped.
@@ -28,13 +30,22 @@ public final class PacketSocket implements AutoCloseable {
     /** {@code tp_status}: the L4 checksum is only the pseudo-header's (a local sender's offload). */
     public static final int TP_STATUS_CSUMNOTREADY = 8;
 
-    private static final int TP_STATUS_USER = 1;
     private static final int TP_STATUS_KERNEL = 0;
+    private static final int TP_STATUS_USER = 1;
+    private static final int TP_STATUS_AVAILABLE = 0;
+    private static final int TP_STATUS_SEND_REQUEST = 1;
+    private static final int TP_STATUS_WRONG_FORMAT = 4;
     private static final int PACKET_QDISC_BYPASS = 20;
     private static final int PACKET_MR_ALLMULTI = 2;
-    private static final int BATCH = 64;
-    private static final int MMSGHDR = 64;
-    private static final int IOVEC = 16;
+    /** {@code struct tpacket2_hdr} and the {@code sockaddr_ll} after it. */
+    private static final int HDR_LEN = 4;
+    private static final int HDR_SNAPLEN = 8;
+    private static final int HDR_MAC = 12;
+    private static final int SLL_PKTTYPE = 32 + 10;
+    /** Where a transmit slot's frame starts: {@code TPACKET2_HDRLEN - sizeof(struct sockaddr_ll)}. */
+    private static final int TX_DATA = 32;
+    /** Frames handled per receive call at most, so queued work and sweeps get their turn under load. */
+    private static final int RX_BATCH = 256;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
@@ -57,73 +68,84 @@ public final class PacketSocket implements AutoCloseable {
     private final int fd;
     private final int ifindex;
     private final long mac;
-    private final MemorySegment ring;
-    private final int blockSize;
-    private final int blocks;
+    /** Both rings, one mapping: {@code rxFrames} receive slots, then {@code txFrames} transmit slots. */
+    private final MemorySegment rings;
     private final int frameSize;
+    private final int rxFrames;
+    private final int txFrames;
+    private final long txBase;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment pollfd;
-    private final MemorySegment msgs;
-    private final MemorySegment iovs;
+    private int rxNext;
+    private int txNext;
+    /** Slots marked for sending since the last {@code sendto}. */
     private int pending;
-    private int nextBlock;
+    /** Inside {@link #receive}: sends wait for the batch's one {@code sendto}. */
+    private boolean batching;
     private long sent;
     private long sendErrors;
+    private long sendCalls;
     private long received;
     private long truncated;
 
-    private PacketSocket(String name, int fd, int ifindex, long mac, MemorySegment ring, int blockSize, int blocks,
-                         int frameSize) {
+    private PacketSocket(String name, int fd, int ifindex, long mac, MemorySegment rings, int frameSize,
+                         int rxFrames, int txFrames) {
         this.name = name;
         this.fd = fd;
         this.ifindex = ifindex;
         this.mac = mac;
-        this.ring = ring;
-        this.blockSize = blockSize;
-        this.blocks = blocks;
+        this.rings = rings;
         this.frameSize = frameSize;
+        this.rxFrames = rxFrames;
+        this.txFrames = txFrames;
+        this.txBase = (long) rxFrames * frameSize;
         pollfd = arena.allocate(8, 8);
         pollfd.set(ValueLayout.JAVA_INT, 0, fd);
         pollfd.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-        msgs = arena.allocate((long) MMSGHDR * BATCH, 8);
-        iovs = arena.allocate((long) IOVEC * BATCH, 8);
-        for (int i = 0; i < BATCH; i++) {
-            long m = (long) i * MMSGHDR;
-            msgs.set(ValueLayout.ADDRESS, m + 16, iovs.asSlice((long) i * IOVEC, IOVEC)); // msg_iov
-            msgs.set(ValueLayout.JAVA_LONG, m + 24, 1L); // msg_iovlen
-        }
     }
 
     /**
      * Opens a socket on an interface of the calling thread's network namespace.
      *
-     * @param blockSize ring block size (a multiple of the page size)
-     * @param blocks    ring blocks
-     * @param frameSize largest frame kept (larger ones are counted and skipped)
+     * @param blockSize ring block size (a multiple of the page size and of {@code frameSize})
+     * @param rxBlocks  receive ring blocks
+     * @param txBlocks  transmit ring blocks
+     * @param frameSize a ring slot (headers included; larger frames are counted and skipped)
      */
-    public static PacketSocket open(String interfaceName, int blockSize, int blocks, int frameSize) throws IOException {
+    public static PacketSocket open(String interfaceName, int blockSize, int rxBlocks, int txBlocks, int frameSize)
+            throws IOException {
+        if (blockSize % frameSize != 0) {
+            throw new IllegalArgumentException("block size " + blockSize + " is not a multiple of " + frameSize);
+        }
         int ifindex = Libc.ifNameToIndex(interfaceName);
         int fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Short.reverseBytes((short) Libc.ETH_P_ALL));
         try (Arena a = Arena.ofConfined()) {
-            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_VERSION, a.allocateFrom(ValueLayout.JAVA_INT, Libc.TPACKET_V3),
+            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_VERSION, a.allocateFrom(ValueLayout.JAVA_INT, Libc.TPACKET_V2),
                     "PACKET_VERSION");
             // Our own sends are not received back.
             Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, a.allocateFrom(ValueLayout.JAVA_INT, 1),
                     "PACKET_IGNORE_OUTGOING");
+            // A slot the kernel refuses (too long, say) is skipped instead of stopping the batch.
+            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_LOSS, a.allocateFrom(ValueLayout.JAVA_INT, 1),
+                    "PACKET_LOSS");
             try {
                 Libc.setsockopt(fd, Libc.SOL_PACKET, PACKET_QDISC_BYPASS, a.allocateFrom(ValueLayout.JAVA_INT, 1),
                         "PACKET_QDISC_BYPASS");
             } catch (IOException e) {
                 // an older kernel: sends go through the qdisc, which is only slower
             }
-            MemorySegment req = a.allocate(28, 4);
+            int perBlock = blockSize / frameSize;
+            MemorySegment req = a.allocate(16, 4);
             req.set(ValueLayout.JAVA_INT, 0, blockSize);
-            req.set(ValueLayout.JAVA_INT, 4, blocks);
+            req.set(ValueLayout.JAVA_INT, 4, rxBlocks);
             req.set(ValueLayout.JAVA_INT, 8, frameSize);
-            req.set(ValueLayout.JAVA_INT, 12, (int) ((long) blockSize * blocks / frameSize));
-            req.set(ValueLayout.JAVA_INT, 16, 1); // retire a partly filled block after 1 ms
+            req.set(ValueLayout.JAVA_INT, 12, rxBlocks * perBlock);
             Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_RX_RING, req, "PACKET_RX_RING");
-            MemorySegment ring = Libc.mmap(fd, (long) blockSize * blocks);
+            req.set(ValueLayout.JAVA_INT, 4, txBlocks);
+            req.set(ValueLayout.JAVA_INT, 12, txBlocks * perBlock);
+            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_TX_RING, req, "PACKET_TX_RING");
+            // One mapping holds the receive ring and then the transmit ring.
+            MemorySegment rings = Libc.mmap(fd, (long) blockSize * (rxBlocks + txBlocks));
             MemorySegment sll = a.allocate(20, 4);
             sll.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
             sll.set(ValueLayout.JAVA_SHORT, 2, Short.reverseBytes((short) Libc.ETH_P_ALL));
@@ -141,7 +163,8 @@ public final class PacketSocket implements AutoCloseable {
             for (int i = 0; i < 6; i++) {
                 mac = (mac << 8) | (ifr.get(ValueLayout.JAVA_BYTE, 18 + i) & 0xFF);
             }
-            return new PacketSocket(interfaceName, fd, ifindex, mac, ring, blockSize, blocks, frameSize);
+            return new PacketSocket(interfaceName, fd, ifindex, mac, rings, frameSize, rxBlocks * perBlock,
+                    txBlocks * perBlock);
         } catch (IOException | RuntimeException e) {
             Libc.close(fd);
             throw e;
@@ -162,102 +185,130 @@ public final class PacketSocket implements AutoCloseable {
     }
 
     /**
-     * Handles every frame of the blocks the kernel has filled, waiting up to {@code timeoutMillis}
-     * for the first one. The handler runs holding {@code lock} (taken once for all ready blocks,
-     * not while waiting).
+     * Handles the frames the kernel has put in the receive ring (up to a batch), waiting up to
+     * {@code timeoutMillis} for the first one; the frames to send leave together at the end. The
+     * handler runs holding {@code lock} (taken once per batch, not while waiting).
      *
      * @return frames handled
      */
     public int receive(FrameHandler handler, int timeoutMillis, Object lock) throws IOException {
-        if (!ready(nextBlock)) {
+        if (!ready(rxNext)) {
             pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
             Libc.poll(pollfd, 1, timeoutMillis);
         }
         int n = 0;
         synchronized (lock) {
-            while (ready(nextBlock)) {
-                n += drain(nextBlock, handler);
-                nextBlock = (nextBlock + 1) % blocks;
+            batching = true;
+            try {
+                while (n < RX_BATCH && ready(rxNext)) {
+                    handle((long) rxNext * frameSize, handler);
+                    rxNext = (rxNext + 1) % rxFrames;
+                    n++;
+                }
+            } finally {
+                batching = false;
+                flush();
             }
         }
         return n;
     }
 
-    private boolean ready(int block) {
-        int status = (int) INT.getAcquire(ring, (long) block * blockSize + 8);
+    private boolean ready(int slot) {
+        int status = (int) INT.getAcquire(rings, (long) slot * frameSize);
         return (status & TP_STATUS_USER) != 0;
     }
 
-    private int drain(int block, FrameHandler handler) {
-        long base = (long) block * blockSize;
-        int count = ring.get(U32, base + 12);
-        long hdr = base + Integer.toUnsignedLong(ring.get(U32, base + 16));
-        for (int i = 0; i < count; i++) {
-            int snap = ring.get(U32, hdr + 12);
-            int len = ring.get(U32, hdr + 16);
-            int status = ring.get(U32, hdr + 20);
-            int macOff = Short.toUnsignedInt(ring.get(U16, hdr + 24));
-            int pktType = ring.get(ValueLayout.JAVA_BYTE, hdr + 58) & 0xFF;
-            received++;
-            if (snap < len) {
-                truncated++; // never forward part of a frame
-            } else if (handler.frame(ring, hdr + macOff, snap, pktType, status) == SEND) {
-                queue(ring.address() + hdr + macOff, snap);
-            }
-            int next = ring.get(U32, hdr);
-            if (next == 0) {
-                break;
-            }
-            hdr += Integer.toUnsignedLong(next);
+    private void handle(long hdr, FrameHandler handler) {
+        int snap = rings.get(U32, hdr + HDR_SNAPLEN);
+        int len = rings.get(U32, hdr + HDR_LEN);
+        int status = rings.get(U32, hdr);
+        long frame = hdr + Short.toUnsignedInt(rings.get(U16, hdr + HDR_MAC));
+        int pktType = rings.get(ValueLayout.JAVA_BYTE, hdr + SLL_PKTTYPE) & 0xFF;
+        received++;
+        if (snap < len) {
+            truncated++; // never forward part of a frame
+        } else if (handler.frame(rings, frame, snap, pktType, status) == SEND) {
+            queue(rings, frame, snap);
         }
-        flush(); // the frames live in this block: out before it is handed back
-        INT.setRelease(ring, base + 8, TP_STATUS_KERNEL);
-        return count;
+        // The frame was copied if it is to be sent: the slot goes back to the kernel at once.
+        INT.setRelease(rings, hdr, TP_STATUS_KERNEL);
     }
 
-    private void queue(long address, int length) {
-        long iov = (long) pending * IOVEC;
-        iovs.set(ValueLayout.JAVA_LONG, iov, address);
-        iovs.set(ValueLayout.JAVA_LONG, iov + 8, length);
-        if (++pending == BATCH) {
+    /** Copies a frame into the next transmit slot; sends the batch first if the ring is full. */
+    private void queue(MemorySegment from, long offset, int length) {
+        if (length > frameSize - TX_DATA) {
+            sendErrors++;
+            return;
+        }
+        long slot = txBase + (long) txNext * frameSize;
+        int status = (int) INT.getAcquire(rings, slot);
+        if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT) {
             flush();
+            status = (int) INT.getAcquire(rings, slot);
+            if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT) {
+                sendErrors++; // the kernel still holds the whole ring: the sender retransmits
+                return;
+            }
         }
+        MemorySegment.copy(from, offset, rings, slot + TX_DATA, length);
+        rings.set(U32, slot + HDR_LEN, length);
+        INT.setRelease(rings, slot, TP_STATUS_SEND_REQUEST);
+        txNext = (txNext + 1) % txFrames;
+        pending++;
     }
 
+    /**
+     * Sends every marked slot with one {@code sendto}. It blocks until the kernel has taken them
+     * (so their slots are free again); with {@code PACKET_QDISC_BYPASS} that is the driver's
+     * transmit, not the wire.
+     */
     private void flush() {
-        int off = 0;
-        while (off < pending) {
-            int r = Libc.sendmmsg(fd, msgs.asSlice((long) off * MMSGHDR), pending - off);
-            if (r <= 0) {
-                sendErrors += pending - off; // ENOBUFS and the like: the sender retransmits
-                break;
-            }
-            sent += r;
-            off += r;
+        if (pending == 0) {
+            return;
+        }
+        sendCalls++;
+        long r = Libc.send(fd, MemorySegment.NULL, 0);
+        if (r < 0) {
+            sendErrors += pending; // ENOBUFS and the like: the senders retransmit
+        } else {
+            sent += pending;
         }
         pending = 0;
     }
 
-    /** Sends a frame built elsewhere (an ARP reply, a solicitation) at once. */
+    /**
+     * Sends a frame built elsewhere (an ARP reply, a solicitation): with the current batch while
+     * frames are being handled, at once otherwise.
+     */
     public void send(MemorySegment frame, int length) {
-        long r = Libc.send(fd, frame, length);
-        if (r < 0) {
-            sendErrors++;
-        } else {
-            sent++;
+        queue(frame, 0, length);
+        if (!batching) {
+            flush();
+        }
+    }
+
+    /** Frames the kernel put in the receive ring and frames it dropped for want of a free slot, since the last call. */
+    public long[] kernelStatistics() throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(8, 4);
+            Libc.getsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_STATISTICS, st, "PACKET_STATISTICS");
+            return new long[] {Integer.toUnsignedLong(st.get(ValueLayout.JAVA_INT, 0)),
+                    Integer.toUnsignedLong(st.get(ValueLayout.JAVA_INT, 4))};
         }
     }
 
     public long framesReceived() { return received; }
     public long framesSent() { return sent; }
     public long sendErrors() { return sendErrors; }
+    /** {@code sendto} calls made: one per batch of frames sent. */
+    public long sendCalls() { return sendCalls; }
     /** Frames longer than the ring's frame size (for example GSO super-frames of a local sender), skipped. */
     public long framesTruncated() { return truncated; }
     public int frameSize() { return frameSize; }
 
     @Override
     public void close() {
-        Libc.munmap(ring);
+        Libc.munmap(rings);
         Libc.close(fd);
         arena.close();
     }

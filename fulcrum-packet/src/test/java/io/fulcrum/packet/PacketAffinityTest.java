@@ -1,0 +1,95 @@
+package io.fulcrum.packet;
+
+import io.fulcrum.testsupport.netns.NetnsTopology;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The packet thread's CPU, read back from the kernel ({@code Cpus_allowed_list} in
+ * {@code /proc/self/task/TID/status}) for a packet path started in a balancer namespace.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PacketAffinityTest {
+
+    private NetnsTopology net;
+
+    @BeforeAll
+    void up() throws Exception {
+        net = NetnsTopology.up();
+    }
+
+    @AfterAll
+    void down() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    void byDefaultTheThreadRunsOnTheLastCpuTheProcessMayUse() throws Exception {
+        String process = allowed(Path.of("/proc/self/status"));
+        assumeTrue(process.contains("-") || process.contains(","), "the process may run on one CPU only: " + process);
+        try (PacketEngine e = engine(PacketCpu.byDefault())) {
+            String last = process.substring(Math.max(process.lastIndexOf('-'), process.lastIndexOf(',')) + 1);
+            assertThat(threadCpus(e)).isEqualTo(last);
+            assertThat(e.pinnedCpu()).isEqualTo(Integer.parseInt(last));
+            // The thread that started it keeps the process's CPUs.
+            assertThat(allowed(Path.of("/proc/thread-self/status"))).isEqualTo(process);
+        }
+    }
+
+    @Test
+    void aChosenCpuIsTheOnlyOneTheThreadRunsOn() throws Exception {
+        try (PacketEngine e = engine(PacketCpu.cpu(0))) {
+            assertThat(threadCpus(e)).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void noneLeavesTheThreadWhereTheSchedulerPutsIt() throws Exception {
+        try (PacketEngine e = engine(PacketCpu.parse("none"))) {
+            assertThat(threadCpus(e)).isEqualTo(allowed(Path.of("/proc/self/status")));
+            assertThat(e.pinnedCpu()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aCpuTheProcessMayNotUseIsRefusedWithTheReason() {
+        PacketEngine e = new PacketEngine("eth0", net.nsPath("bal1").toString(), PacketCpu.cpu(1000));
+        assertThatThrownBy(e::start).isInstanceOf(IOException.class)
+                .hasMessageContaining("FULCRUM_PACKET_CPU=1000").hasMessageContaining("may not run on CPU 1000");
+    }
+
+    @Test
+    void aValueThatIsNoCpuIsRefused() {
+        assertThatThrownBy(() -> PacketCpu.parse("two")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FULCRUM_PACKET_CPU=two: expected a CPU number (0, 1, ...) or none");
+        assertThatThrownBy(() -> PacketCpu.parse("-1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private PacketEngine engine(PacketCpu cpu) throws IOException {
+        PacketEngine e = new PacketEngine("eth0", net.nsPath("bal1").toString(), cpu);
+        e.start();
+        return e;
+    }
+
+    private static String threadCpus(PacketEngine e) throws IOException {
+        assertThat(e.threadId()).isPositive();
+        return allowed(Path.of("/proc/self/task/" + e.threadId() + "/status"));
+    }
+
+    private static String allowed(Path status) throws IOException {
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("Cpus_allowed_list:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElseThrow();
+    }
+}
