@@ -37,16 +37,24 @@ done
 W=$(mktemp -d /tmp/packet-mode.XXXX)
 FPID=""
 ns() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+# Stops the node: its JVM, which runs under the background job's subshell and `ip netns exec`
+# (signalling the job alone left the JVM running).
 stop_fulcrum() {
   if [[ -n $FPID ]] && kill -0 "$FPID" 2>/dev/null; then
-    kill -TERM "$FPID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$FPID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$FPID" 2>/dev/null || true
+    local jvm
+    jvm=$(node_pid 2>/dev/null) || jvm=$FPID
+    kill -TERM "$jvm" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$jvm" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$jvm" "$FPID" 2>/dev/null || true
   fi
   FPID=""
 }
 cleanup() {
   stop_fulcrum
+  # Everything still running in the topology's namespaces (NGINX, iperf3), before they go.
+  for n in client bal1 bal2 srv1 srv2 srv3; do
+    for pid in $(ip netns pids "$P-$n" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+  done
   for pid in $(jobs -p); do kill -KILL "$pid" 2>/dev/null || true; done
   sh "$root/examples/netns/topology.sh" down "$P" || true
   rm -rf "$W"

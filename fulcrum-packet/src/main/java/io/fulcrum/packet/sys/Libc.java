@@ -41,6 +41,10 @@ public final class Libc {
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
     public static final short POLLIN = 1;
+    /** POLLERR | POLLHUP | POLLNVAL: {@code revents} bits poll sets without being asked. */
+    public static final short POLL_ERRORS = 0x8 | 0x10 | 0x20;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_ERROR = 4;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int SIOCGIFHWADDR = 0x8927;
     public static final int CLONE_NEWNET = 0x40000000;

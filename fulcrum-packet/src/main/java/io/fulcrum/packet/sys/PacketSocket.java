@@ -19,6 +19,8 @@ import java.lang.invoke.VarHandle;
  */
 public final class PacketSocket implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PacketSocket.class);
+
     /** A frame was rewritten in place and is to be sent. */
     public static final int SEND = 1;
     /** The frame is left alone (the kernel's copy goes its own way). */
@@ -76,6 +78,7 @@ public final class PacketSocket implements AutoCloseable {
     private final long txBase;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment pollfd;
+    private long errors;
     private int rxNext;
     private int txNext;
     /** Slots marked for sending since the last {@code sendto}. */
@@ -194,7 +197,10 @@ public final class PacketSocket implements AutoCloseable {
     public int receive(FrameHandler handler, int timeoutMillis, Object lock) throws IOException {
         if (!ready(rxNext)) {
             pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-            Libc.poll(pollfd, 1, timeoutMillis);
+            if (Libc.poll(pollfd, 1, timeoutMillis) > 0
+                    && (pollfd.get(ValueLayout.JAVA_SHORT, 6) & Libc.POLL_ERRORS) != 0) {
+                clearError();
+            }
         }
         int n = 0;
         synchronized (lock) {
@@ -211,6 +217,35 @@ public final class PacketSocket implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * Reads (and so clears) the error the kernel reported on the socket: the interface went down
+     * or was removed ({@code ENETDOWN}). Until it is read, every {@code poll} returns at once with
+     * {@code POLLERR}, and the packet thread would spin on a core. Frames resume by themselves when
+     * an interface comes back up; a removed one sends none, and the thread then waits in poll.
+     */
+    private void clearError() throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment value = a.allocate(ValueLayout.JAVA_INT);
+            Libc.getsockopt(fd, Libc.SOL_SOCKET, Libc.SO_ERROR, value, "SO_ERROR");
+            int error = value.get(ValueLayout.JAVA_INT, 0);
+            if (error != 0) {
+                errors++;
+                LOG.warn("packet socket on {}: {} (the interface is down or gone; waiting for frames)", name,
+                        Libc.strerror(error));
+            }
+        }
+    }
+
+    /** The socket's file descriptor (for the tests of this package, which poll it themselves). */
+    int descriptor() {
+        return fd;
+    }
+
+    /** Errors the kernel reported on this socket (each read and cleared by the receive loop). */
+    public long errors() {
+        return errors;
     }
 
     private boolean ready(int slot) {
