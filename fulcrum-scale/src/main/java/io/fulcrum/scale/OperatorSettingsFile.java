@@ -11,9 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,20 +32,14 @@ final class OperatorSettingsFile {
     }
 
     /** The settings kept, per pool; empty when there is no file or it cannot be read. */
-    Map<String, PoolScaler.OperatorSettings> read(EventLog events) {
-        Map<String, PoolScaler.OperatorSettings> out = new LinkedHashMap<>();
+    Map<String, OperatorSettings> read(EventLog events) {
+        Map<String, OperatorSettings> out = new LinkedHashMap<>();
         if (!Files.exists(file)) {
             return out;
         }
         try {
             JsonNode pools = JSON.readTree(file.toFile()).path("pools");
-            pools.properties().forEach(e -> {
-                JsonNode p = e.getValue();
-                List<String> protectedMembers = new ArrayList<>();
-                p.path("protected").forEach(m -> protectedMembers.add(m.asText()));
-                out.put(e.getKey(), new PoolScaler.OperatorSettings(p.path("paused").asBoolean(),
-                        p.path("size").isInt() ? p.get("size").asInt() : null, protectedMembers));
-            });
+            pools.properties().forEach(e -> out.put(e.getKey(), OperatorSettings.readFrom(e.getValue())));
             LOG.info("autoscaler: the operator's settings are read from {}", file);
         } catch (IOException | RuntimeException e) {
             events.publish("scale.action.failed", "", "the operator's autoscaler settings in " + file
@@ -58,17 +50,10 @@ final class OperatorSettingsFile {
     }
 
     /** Writes every pool's settings; a failure is an event (the settings stay in force until a restart). */
-    void write(Map<String, PoolScaler.OperatorSettings> all, EventLog events) {
+    void write(Map<String, OperatorSettings> all, EventLog events) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode pools = root.putObject("pools");
-        all.forEach((pool, s) -> {
-            ObjectNode p = pools.putObject(pool);
-            p.put("paused", s.paused());
-            if (s.size() != null) {
-                p.put("size", s.size());
-            }
-            s.protectedMembers().forEach(p.putArray("protected")::add);
-        });
+        all.forEach((pool, s) -> s.writeTo(pools.putObject(pool)));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

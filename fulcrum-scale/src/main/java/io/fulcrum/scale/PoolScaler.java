@@ -122,6 +122,9 @@ final class PoolScaler {
     /** Counts take-overs and step-downs: a result of an action begun in an earlier term is not this term's. */
     private int term;
     private Instant nextFollow;
+    /** When the fleet's copy of the operator's settings is read next, and its version as last seen. */
+    private Instant nextOperatorRead;
+    private long operatorVersion = -1;
     /** A cluster member's scaler waits for its fleet to join before it does anything. */
     private boolean awaitingFleet;
     /** The last problem with the fleet's store, as told (told once until it changes). */
@@ -633,8 +636,12 @@ final class PoolScaler {
         if (r.ok() && r.member() != null) {
             Provisioner.Member next = r.member();
             if (!next.name().equals(old.name()) || !next.address().equals(old.address())) {
-                if (protectedMembers.remove(old.name())) {
-                    protectedMembers.add(next.name()); // the replacement keeps the operator's protection
+                if (protectedMembers.contains(old.name())) { // the replacement keeps the operator's protection
+                    keepInFleet(ps -> {
+                        if (ps.protectedMembers.remove(old.name())) {
+                            ps.protectedMembers.add(next.name());
+                        }
+                    });
                 }
                 provisioned.remove(old.name());
                 members.remove(pool, old.name());
@@ -664,6 +671,7 @@ final class PoolScaler {
      * over first; one that does not lead lays the intent's members over the node's configuration.
      */
     private boolean leadTick(Instant now) {
+        followOperator(now);
         if (fleet.leads()) {
             if (!leading) {
                 takeOver(now);
@@ -835,8 +843,10 @@ final class PoolScaler {
                     && e.state().equals(ScaleIntent.UP)), "the members the provisioner no longer runs")) {
                 return;
             }
+            if (names.stream().anyMatch(protectedMembers::contains)) {
+                keepInFleet(ps -> ps.protectedMembers.removeAll(names));
+            }
             for (String name : names) {
-                protectedMembers.remove(name);
                 provisioned.remove(name);
                 members.remove(pool, name);
                 step("scale.member.lost", pool + "/" + name, "the intent names it but the provisioner no longer runs "
@@ -939,27 +949,96 @@ final class PoolScaler {
 
     /** Takes back what an operator had set before the node restarted. */
     void restore(OperatorSettings s) {
+        adoptSettings(s);
+        if (!s.equals(OperatorSettings.NONE)) {
+            step("scale.operator.restored", pool, "the operator's settings are taken back: " + s.describe(), Map.of());
+        }
+    }
+
+    private void adoptSettings(OperatorSettings s) {
         paused = s.paused();
         manual = s.size();
         protectedMembers.clear();
         protectedMembers.addAll(s.protectedMembers());
-        if (paused || manual != null || !protectedMembers.isEmpty()) {
-            step("scale.operator.restored", pool, "the operator's settings are taken back: " + (paused ? "paused"
-                    : "not paused") + (manual == null ? "" : ", size " + manual) + (protectedMembers.isEmpty() ? ""
-                    : ", protected " + String.join(", ", protectedMembers)), Map.of());
+    }
+
+    /**
+     * In a cluster: makes an operator's change on the fleet's copy of the settings, so that it holds on
+     * every node and for every later leader. The change is made on the settings as stored, then written
+     * back by compare-and-swap; a write another node made meanwhile is read and the change made again
+     * on it (a few times at most).
+     *
+     * @throws IllegalStateException the store could not be reached, or kept changing: nothing is changed
+     */
+    void changeInFleet(java.util.function.Consumer<PoolScaler> change) {
+        OperatorSettings before = operatorSettings();
+        try {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                ScaleFleet.StoredSettings st = fleet.readOperator(pool);
+                adoptSettings(st.settings());
+                change.accept(this);
+                long v = fleet.writeOperator(pool, st.version(), operatorSettings());
+                if (v > 0) {
+                    operatorVersion = v;
+                    nextEvaluation = null;
+                    return;
+                }
+            }
+            throw new IllegalStateException("the operator's settings of pool \"" + pool + "\" kept changing on "
+                    + "other nodes meanwhile: nothing was changed; try again");
+        } catch (ScaleFleet.Unavailable e) {
+            adoptSettings(before);
+            throw new IllegalStateException("the fleet's store could not be reached (" + e.getMessage()
+                    + "): nothing was changed");
+        } catch (RuntimeException e) {
+            adoptSettings(before);
+            throw e;
         }
     }
 
     /**
-     * An operator's settings of one pool.
-     *
-     * @param paused           whether automatic decisions are stopped
-     * @param size             the size set by the operator, or null
-     * @param protectedMembers members protected from scale-in
+     * A change of the protections the scaler makes itself (a replaced member's protection passes to its
+     * replacement, a lost member's goes): in a cluster it is made on the fleet's copy too, so that the
+     * next leader, and a later change through another node, do not bring the old names back.
      */
-    record OperatorSettings(boolean paused, Integer size, List<String> protectedMembers) {
-        OperatorSettings {
-            protectedMembers = protectedMembers == null ? List.of() : List.copyOf(protectedMembers);
+    private void keepInFleet(java.util.function.Consumer<PoolScaler> change) {
+        if (fleet == null) {
+            change.accept(this);
+            return;
+        }
+        try {
+            changeInFleet(change);
+        } catch (IllegalStateException e) {
+            change.accept(this);
+            tellFleet("the protections could not be written: " + e.getMessage());
+        }
+    }
+
+    /**
+     * In a cluster, every {@link #FOLLOW_EVERY}: takes the operator's settings the fleet keeps, changed
+     * through any member's admin API, so that the leader acts on them and every node shows them.
+     */
+    private void followOperator(Instant now) {
+        if (nextOperatorRead != null && now.isBefore(nextOperatorRead)) {
+            return;
+        }
+        nextOperatorRead = now.plus(FOLLOW_EVERY);
+        ScaleFleet.StoredSettings st;
+        try {
+            st = fleet.readOperator(pool);
+        } catch (ScaleFleet.Unavailable e) {
+            tellFleet("the operator's settings could not be read: " + e.getMessage());
+            return;
+        }
+        if (st.version() == operatorVersion) {
+            return;
+        }
+        operatorVersion = st.version();
+        if (!st.settings().equals(operatorSettings())) {
+            adoptSettings(st.settings());
+            nextEvaluation = null;
+            step("scale.operator.followed", pool, "the operator's settings changed in the fleet's store (through "
+                    + "another node's admin API): " + st.settings().describe(), Map.of());
         }
     }
 

@@ -35,6 +35,24 @@ public interface ScaleFleet {
      */
     long write(String pool, long version, ScaleIntent intent) throws Unavailable;
 
+    /**
+     * The operator's settings of the pool (pause, size, protections) as the fleet keeps them, with their
+     * version ({@link OperatorSettings#NONE} and 0 when none are stored). Unlike the intent, any member
+     * writes them: the operator reaches the fleet through any node's admin API.
+     */
+    StoredSettings readOperator(String pool) throws Unavailable;
+
+    /**
+     * Writes the pool's operator settings if they still have {@code version}, whichever node leads.
+     *
+     * @return the new version, or 0 when another write came first (nothing written)
+     */
+    long writeOperator(String pool, long version, OperatorSettings settings) throws Unavailable;
+
+    /** The operator's settings as stored, with their version. */
+    record StoredSettings(OperatorSettings settings, long version) {
+    }
+
     /** An intent as stored, with its version (null intent and 0 when none is stored). */
     record Stored(ScaleIntent intent, long version) {
     }

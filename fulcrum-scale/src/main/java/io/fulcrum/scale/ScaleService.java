@@ -63,7 +63,7 @@ public final class ScaleService implements NodeService, ScaleControl {
     /** Where the operator's settings are kept across restarts, or null. */
     private volatile OperatorSettingsFile operatorFile;
     /** The settings read at start, per pool, taken by each pool's scaler when it is made. */
-    private Map<String, PoolScaler.OperatorSettings> saved = Map.of();
+    private Map<String, OperatorSettings> saved = Map.of();
 
     /**
      * @param members the overlay the node lays over every configuration it applies (this service adds
@@ -84,6 +84,7 @@ public final class ScaleService implements NodeService, ScaleControl {
     /**
      * Keeps the operator's settings (pause, set size, protected members) in {@code file}, read at start
      * and written after each change, so that they survive a restart of the node. Call before {@link #start}.
+     * A node that {@linkplain #expectFleet expects a fleet} keeps them in the fleet's store instead.
      */
     public void keepOperatorSettingsIn(java.nio.file.Path file) {
         this.operatorFile = new OperatorSettingsFile(file);
@@ -119,7 +120,7 @@ public final class ScaleService implements NodeService, ScaleControl {
                 .daemon(true).unstarted(r));
         actions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fulcrum-provision-", 0).factory());
         OperatorSettingsFile f = operatorFile;
-        if (f != null) {
+        if (f != null && !fleetExpected) { // in a cluster the fleet's store keeps them (ScaleFleet#readOperator)
             saved = f.read(events);
         }
         apply(config);
@@ -180,7 +181,7 @@ public final class ScaleService implements NodeService, ScaleControl {
                 ps = new PoolScaler(pc.name(), pc.autoscale(), p, firstGeneration(), events, running,
                         members, signals, actions, scaler);
                 scalers.put(pc.name(), ps);
-                PoolScaler.OperatorSettings before = saved.get(pc.name());
+                OperatorSettings before = saved.get(pc.name());
                 if (before != null) {
                     ps.restore(before);
                 }
@@ -276,8 +277,16 @@ public final class ScaleService implements NodeService, ScaleControl {
             if (ps == null) {
                 throw new NoSuchElementException("pool \"" + pool + "\" has no autoscale policy");
             }
-            change.accept(ps);
-            saveOperatorSettings();
+            if (fleetExpected && fleet == null) {
+                throw new IllegalStateException("this node has not joined the cluster's controller yet: the "
+                        + "operator's settings are kept in the fleet's store, try again in a moment");
+            }
+            if (fleet != null) {
+                ps.changeInFleet(change); // kept in the fleet's store, where the leader and every node follow it
+            } else {
+                change.accept(ps);
+                saveOperatorSettings();
+            }
             ps.tick(Instant.now(), System.nanoTime());
             return null;
         });
@@ -290,7 +299,7 @@ public final class ScaleService implements NodeService, ScaleControl {
         if (f == null) {
             return;
         }
-        Map<String, PoolScaler.OperatorSettings> all = new LinkedHashMap<>(saved);
+        Map<String, OperatorSettings> all = new LinkedHashMap<>(saved);
         scalers.forEach((pool, ps) -> all.put(pool, ps.operatorSettings()));
         saved = all;
         f.write(all, events);

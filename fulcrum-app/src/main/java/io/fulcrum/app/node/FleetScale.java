@@ -6,6 +6,7 @@ import io.fulcrum.cluster.controller.ControllerKeys;
 import io.fulcrum.cluster.controller.FencedRecords;
 import io.fulcrum.cluster.controller.PoolAggregate;
 import io.fulcrum.cluster.election.Leadership;
+import io.fulcrum.scale.OperatorSettings;
 import io.fulcrum.scale.ScaleFleet;
 import io.fulcrum.scale.ScaleIntent;
 
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * The autoscaler's view of the cluster on a member whose controller runs: leadership from the election,
  * each pool's load from the controller's aggregates of every node's statistics, and the intents under
- * {@code <prefix>/scale/pools/<pool>}, written by fenced compare-and-swap ({@link FencedRecords}). It
+ * {@code <prefix>/scale/pools/<pool>}, written by fenced compare-and-swap ({@link FencedRecords}), and the
+ * operator's settings under {@code <prefix>/scale/operator/<pool>}, by compare-and-swap from any member. It
  * lives here, where the modules meet, so that fulcrum-scale knows nothing of etcd.
  */
 final class FleetScale implements ScaleFleet {
@@ -78,6 +80,33 @@ final class FleetScale implements ScaleFleet {
     public long write(String pool, long version, ScaleIntent intent) throws Unavailable {
         try {
             return records.replace(keys.scaleIntent(pool), version, intent.toJson());
+        } catch (FencedRecords.Unavailable e) {
+            throw new Unavailable(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public StoredSettings readOperator(String pool) throws Unavailable {
+        try {
+            FencedRecords.Versioned v = records.read(keys.scaleOperator(pool));
+            if (v.value() == null) {
+                return new StoredSettings(OperatorSettings.NONE, 0);
+            }
+            try {
+                return new StoredSettings(OperatorSettings.fromJson(v.value()), v.version());
+            } catch (IllegalArgumentException bad) {
+                // Not settings (written by hand?): none, replaced by the next change, compared on its version.
+                return new StoredSettings(OperatorSettings.NONE, v.version());
+            }
+        } catch (FencedRecords.Unavailable e) {
+            throw new Unavailable(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long writeOperator(String pool, long version, OperatorSettings settings) throws Unavailable {
+        try {
+            return records.replaceByAnyMember(keys.scaleOperator(pool), version, settings.toJson());
         } catch (FencedRecords.Unavailable e) {
             throw new Unavailable(e.getMessage(), e);
         }

@@ -5,7 +5,8 @@ package io.fulcrum.cluster.controller;
  * {@code <prefix>/stats/<node>} (each node's statistics, under its lease),
  * {@code <prefix>/controller/pools/<pool>} (the publication for one pool: only the nodes
  * serving that pool watch it), {@code <prefix>/scale/pools/<pool>} (the autoscaler's intent for one
- * pool, written by the leader).
+ * pool, written by the leader), {@code <prefix>/scale/operator/<pool>} (the operator's pause, size and
+ * protections of one autoscaled pool, written through any member's admin API).
  *
  * @param prefix the cluster prefix ({@code store.etcd.prefix})
  */
@@ -29,5 +30,9 @@ public record ControllerKeys(String prefix) {
 
     public String scaleIntent(String pool) {
         return prefix + "/scale/pools/" + pool;
+    }
+
+    public String scaleOperator(String pool) {
+        return prefix + "/scale/operator/" + pool;
     }
 }

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeoutException;
  * the one read (0: the key does not exist yet) <em>and</em> the leader key's create revision is still
  * this leader's fencing token, both compared by etcd in one transaction. So two leaders (one deposed
  * that has not noticed) never both write, and a write never overwrites one it did not see. The
- * autoscaler's intents live here ({@link ControllerKeys#scaleIntent}).
+ * autoscaler's intents live here ({@link ControllerKeys#scaleIntent}). Records any member writes (the
+ * operator's autoscaler settings, {@link ControllerKeys#scaleOperator}) are replaced the same way without
+ * the fence ({@link #replaceByAnyMember}).
  *
  * <p>Calls block, each bounded by the request timeout; callers are not event loops.
  */
@@ -79,11 +81,26 @@ public final class FencedRecords {
         if (term == 0) {
             return 0;
         }
+        return commit(key, version, json, new Cmp(fenceKey, Cmp.Op.EQUAL, CmpTarget.createRevision(term)));
+    }
+
+    /**
+     * Replaces the record at {@code key} if it still has {@code version}, whichever node leads: for the
+     * records any member writes.
+     *
+     * @return the new version, or 0 when another write came first
+     */
+    public long replaceByAnyMember(String key, long version, String json) throws Unavailable {
+        return commit(key, version, json);
+    }
+
+    private long commit(String key, long version, String json, Cmp... also) throws Unavailable {
         ByteSequence k = EtcdClients.bytes(key);
+        Cmp[] cmps = java.util.Arrays.copyOf(also, also.length + 1);
+        cmps[also.length] = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(version));
         try {
             TxnResponse r = client.getKVClient().txn()
-                    .If(new Cmp(fenceKey, Cmp.Op.EQUAL, CmpTarget.createRevision(term)),
-                            new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(version)))
+                    .If(cmps)
                     .Then(Op.put(k, ByteSequence.from(json, StandardCharsets.UTF_8), PutOption.DEFAULT))
                     .commit().get(timeoutMillis, TimeUnit.MILLISECONDS);
             return r.isSucceeded() ? r.getHeader().getRevision() : 0;
