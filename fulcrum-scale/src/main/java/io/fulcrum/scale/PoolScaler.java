@@ -703,14 +703,10 @@ final class PoolScaler {
             return;
         }
         nextFollow = now.plus(FOLLOW_EVERY);
-        ScaleFleet.Stored st;
-        try {
-            st = fleet.read(pool);
-        } catch (ScaleFleet.Unavailable e) {
-            tellFleet("the intent could not be read: " + e.getMessage());
+        ScaleFleet.Stored st = fromFleet("the intent could not be read", () -> fleet.read(pool));
+        if (st == null) {
             return;
         }
-        tellFleet(null);
         intent = st.intent();
         intentVersion = st.version();
         List<BackendConfig> want = new ArrayList<>();
@@ -745,14 +741,10 @@ final class PoolScaler {
      * then checks the members it names against the provisioner's list.
      */
     private void takeOver(Instant now) {
-        ScaleFleet.Stored st;
-        try {
-            st = fleet.read(pool);
-        } catch (ScaleFleet.Unavailable e) {
-            tellFleet("the intent could not be read to take it over: " + e.getMessage());
+        ScaleFleet.Stored st = fromFleet("the intent could not be read to take it over", () -> fleet.read(pool));
+        if (st == null) {
             return;
         }
-        tellFleet(null);
         ScaleIntent in = st.intent() == null ? ScaleIntent.empty(pool) : st.intent();
         intent = in;
         intentVersion = st.version();
@@ -890,6 +882,23 @@ final class PoolScaler {
         return false;
     }
 
+    /** A read of the fleet's store. */
+    private interface FleetRead<T> {
+        T read() throws ScaleFleet.Unavailable;
+    }
+
+    /** What {@code read} gives, or null when the store could not be asked (told as {@code what}). */
+    private <T> T fromFleet(String what, FleetRead<T> read) {
+        try {
+            T got = read.read();
+            tellFleet(null);
+            return got;
+        } catch (ScaleFleet.Unavailable e) {
+            tellFleet(what + ": " + e.getMessage());
+            return null;
+        }
+    }
+
     private void tellFleet(String problem) {
         if (problem == null) {
             lastFleetTold = null;
@@ -1023,14 +1032,9 @@ final class PoolScaler {
             return;
         }
         nextOperatorRead = now.plus(FOLLOW_EVERY);
-        ScaleFleet.StoredSettings st;
-        try {
-            st = fleet.readOperator(pool);
-        } catch (ScaleFleet.Unavailable e) {
-            tellFleet("the operator's settings could not be read: " + e.getMessage());
-            return;
-        }
-        if (st.version() == operatorVersion) {
+        ScaleFleet.StoredSettings st = fromFleet("the operator's settings could not be read",
+                () -> fleet.readOperator(pool));
+        if (st == null || st.version() == operatorVersion) {
             return;
         }
         operatorVersion = st.version();

@@ -60,20 +60,9 @@ final class FleetScale implements ScaleFleet {
 
     @Override
     public Stored read(String pool) throws Unavailable {
-        try {
-            FencedRecords.Versioned v = records.read(keys.scaleIntent(pool));
-            if (v.value() == null) {
-                return new Stored(null, 0);
-            }
-            try {
-                return new Stored(ScaleIntent.fromJson(v.value()), v.version());
-            } catch (IllegalArgumentException bad) {
-                // Not an intent (written by hand?): replaced by the next leader's, compared on its version.
-                return new Stored(null, v.version());
-            }
-        } catch (FencedRecords.Unavailable e) {
-            throw new Unavailable(e.getMessage(), e);
-        }
+        // Not an intent (written by hand?): replaced by the next leader's, compared on its version.
+        FencedRecords.Versioned v = readRecord(keys.scaleIntent(pool));
+        return new Stored(parsed(v, ScaleIntent::fromJson, null), v.version());
     }
 
     @Override
@@ -87,19 +76,28 @@ final class FleetScale implements ScaleFleet {
 
     @Override
     public StoredSettings readOperator(String pool) throws Unavailable {
+        // Not settings (written by hand?): none, replaced by the next change, compared on its version.
+        FencedRecords.Versioned v = readRecord(keys.scaleOperator(pool));
+        return new StoredSettings(parsed(v, OperatorSettings::fromJson, OperatorSettings.NONE), v.version());
+    }
+
+    private FencedRecords.Versioned readRecord(String key) throws Unavailable {
         try {
-            FencedRecords.Versioned v = records.read(keys.scaleOperator(pool));
-            if (v.value() == null) {
-                return new StoredSettings(OperatorSettings.NONE, 0);
-            }
-            try {
-                return new StoredSettings(OperatorSettings.fromJson(v.value()), v.version());
-            } catch (IllegalArgumentException bad) {
-                // Not settings (written by hand?): none, replaced by the next change, compared on its version.
-                return new StoredSettings(OperatorSettings.NONE, v.version());
-            }
+            return records.read(key);
         } catch (FencedRecords.Unavailable e) {
             throw new Unavailable(e.getMessage(), e);
+        }
+    }
+
+    /** The record read, or {@code none} when there is none or it does not parse. */
+    private static <T> T parsed(FencedRecords.Versioned v, java.util.function.Function<byte[], T> parse, T none) {
+        if (v.value() == null) {
+            return none;
+        }
+        try {
+            return parse.apply(v.value());
+        } catch (IllegalArgumentException bad) {
+            return none;
         }
     }
 
