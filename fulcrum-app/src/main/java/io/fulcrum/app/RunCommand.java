@@ -128,6 +128,12 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** How long a signalled stop may take: a cluster member's drain, then the proxy's grace, and a margin. */
+    private static Duration stopLimit(FulcrumConfig config) {
+        Duration drain = config.cluster().enabled() ? config.cluster().drainTimeout() : Duration.ZERO;
+        return drain.plus(config.server().shutdownGrace()).plus(STOP_MARGIN);
+    }
+
     private int serve(PrintWriter err, LoadedConfig checked, FulcrumConfig loaded, StoreFollower follower) {
         if (loaded.server().ownSession()) {
             LOG.info("server.ownSession: {}", OwnSession.detach());
@@ -136,8 +142,7 @@ public final class RunCommand implements Callable<Integer> {
         // Installed before start() so that a Ctrl-C during start-up still stops cleanly.
         FulcrumConfig first = loaded;
         // The limit is read when the signal comes: a reload may have changed shutdownGrace.
-        try (StopSignal stop = StopSignal.install(() -> (serving != null ? serving.config() : first)
-                .server().shutdownGrace().plus(STOP_MARGIN))) {
+        try (StopSignal stop = StopSignal.install(() -> stopLimit(serving != null ? serving.config() : first))) {
             FulcrumNode created;
             try {
                 created = follower == null ? FulcrumNode.create(loaded, config.file(), stateDir)

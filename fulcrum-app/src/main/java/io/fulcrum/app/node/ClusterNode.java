@@ -188,21 +188,21 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
         }
     }
 
-    /** Drains, deregisters (the lease is revoked, and leadership with it), stops watching. */
+    /**
+     * Drains, deregisters (the lease is revoked, and leadership with it), stops watching. Between
+     * the two it waits up to {@code cluster.drainTimeout} for the client connections to finish: the
+     * node is {@code draining}, so DNS no longer answers with it, and it still serves (the proxy and
+     * the router close after this service). The wait is on the closing thread, not the cluster's
+     * clock, which keeps the lease alive meanwhile.
+     */
     @Override
     public synchronized void close() {
         if (clock == null) {
             return;
         }
-        var left = clock.submit(() -> {
-            registration.drain();
-            registration.leave();
-        });
-        try {
-            left.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("cluster: leaving did not finish: {}", e.toString());
-        }
+        onClock("draining", registration::drain);
+        awaitConnectionsFinished(config.drainTimeout());
+        onClock("leaving", registration::leave);
         membership.close();
         election.close();
         clock.shutdown();
@@ -213,6 +213,48 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
         }
         client.close();
         clock = null;
+    }
+
+    private void onClock(String step, Runnable action) {
+        try {
+            clock.submit(action).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("cluster: {} did not finish: {}", step, e.toString());
+        }
+    }
+
+    /** Waits until this node holds no client connection (proxy and router), or the deadline passes. */
+    private void awaitConnectionsFinished(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int open = openConnections();
+        if (open > 0) {
+            LOG.info("cluster: draining: waiting up to {} for {} client connection(s) to finish",
+                    io.fulcrum.control.config.ConfigUnits.formatDuration(timeout), open);
+        }
+        while (open > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            open = openConnections();
+        }
+        if (open > 0) {
+            LOG.warn("cluster: drainTimeout passed with {} client connection(s) still open; leaving", open);
+        } else {
+            LOG.info("cluster: drained: no client connection left");
+        }
+    }
+
+    private int openConnections() {
+        long routed = 0;
+        for (var c : l4.backendCounters()) {
+            routed += c.active() + c.fin();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, proxy.clientConnections() + routed);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.fulcrum.app.cluster.ClusterFixture.Node;
 import io.fulcrum.testsupport.EtcdProcess;
 import io.fulcrum.testsupport.FreePorts;
 import io.fulcrum.testsupport.FulcrumProcess;
+import io.fulcrum.testsupport.RawHttp;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,11 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,13 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A site whose VIPs are its live proxy members ({@code sites[].memberVips}), over real processes in one
  * real etcd and asked with {@code dig}: a proxy node that was in no configuration of the DNS node is
- * answered once it registers (and serves HTTP at the answered address), and leaves the answers when it
- * leaves the cluster. This is how the GSLB tier follows a proxy tier that grows and shrinks.
+ * answered once it registers (and serves HTTP at the answered address). Stopped with SIGTERM it drains
+ * through DNS first: it is {@code draining} and no longer answered, and still serves the connection a
+ * client holds; only when that connection ends does it deregister and exit. This is how the GSLB tier
+ * follows a proxy tier that grows and shrinks.
  */
 class MemberVipsGslbTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(45);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path dir;
@@ -78,18 +76,32 @@ class MemberVipsGslbTest {
         added.process().awaitOutput("cluster: registered proxy2 as up", 1, Duration.ofSeconds(90));
         Awaitility.await().atMost(WITHIN).ignoreExceptions().until(() ->
                 dig(dns, "app.example.test", "answer").containsAll(List.of("127.0.20.1", "127.0.20.2")));
-        // The answered address is the new node's proxy, which serves.
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.20.2:" + added.proxyPort() + "/")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
+        // The answered address is the new node's proxy, which serves; the client keeps its connection.
+        RawHttp held = new RawHttp(new InetSocketAddress("127.0.20.2", added.proxyPort()));
+        held.soTimeout(10_000);
+        RawHttp.Response r = held.request("GET", "/", null);
+        assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("from the backend");
 
-        added.process().stop(); // SIGTERM: drains and deregisters
+        // SIGTERM: the node registers draining, DNS stops answering with it, and it keeps serving the
+        // connection it has until that connection ends (well before its drainTimeout of 40 s).
+        ProcessHandle.of(added.process().pid()).orElseThrow().destroy();
         Awaitility.await().atMost(WITHIN).ignoreExceptions().until(() ->
-                "removed".equals(stateOf(get(dns, "cluster/nodes"), "proxy2")));
+                "draining".equals(stateOf(get(dns, "cluster/nodes"), "proxy2")));
         Awaitility.await().atMost(WITHIN).ignoreExceptions().until(() ->
                 dig(dns, "app.example.test", "answer").equals(List.of("127.0.20.1")));
+        RawHttp.Response during = held.request("GET", "/", null);
+        assertThat(during.status()).isEqualTo(200);
+        assertThat(during.body()).isEqualTo("from the backend");
+        assertThat(stateOf(get(dns, "cluster/nodes"), "proxy2")).isEqualTo("draining");
+        assertThat(added.process().isRunning()).isTrue();
+
+        held.close(); // the last connection ends: the node deregisters and stops
+        Awaitility.await().atMost(WITHIN).ignoreExceptions().until(() ->
+                "removed".equals(stateOf(get(dns, "cluster/nodes"), "proxy2")));
+        added.process().awaitOutput("cluster: drained: no client connection left", 1, WITHIN);
+        added.process().stop();
+        assertThat(dig(dns, "app.example.test", "answer")).containsExactly("127.0.20.1");
     }
 
     /** A cluster node on {@code ip}: a proxy to {@link #backend}; with {@code dnsToo} also the DNS node. */
@@ -129,6 +141,7 @@ class MemberVipsGslbTest {
                   nodeId: %1$s
                   roles: [%8$s]
                   leaseTtl: 3s
+                  drainTimeout: 40s
                   etcd: {endpoints: ["%6$s"], prefix: /fulcrum-test}
                 """.formatted(id, ip, proxy, admin, dnsSection, etcd.endpoint(), ClusterFixture.TOKEN,
                 dnsToo ? "proxy, dns" : "proxy", backend.getAddress().getPort());

@@ -44,6 +44,7 @@ class ClusterMemberConfigValidationTest {
         assertThat(c.roles()).containsExactly("proxy");
         assertThat(c.leaseTtl()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.capacity()).isEqualTo(100);
+        assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.site()).as("filled from server.site where used").isNull();
     }
 
@@ -55,11 +56,12 @@ class ClusterMemberConfigValidationTest {
                   roles: [proxy, balancer]
                   leaseTtl: 1500ms
                   capacity: 0
+                  drainTimeout: -5s
                 """;
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "t")).isInstanceOfSatisfying(ConfigException.class, e -> {
             List<String> paths = e.errors().stream().map(ConfigError::path).toList();
             assertThat(paths).containsExactlyInAnyOrder("cluster.nodeId", "cluster.roles[1]", "cluster.leaseTtl",
-                    "cluster.capacity", "cluster.etcd");
+                    "cluster.capacity", "cluster.drainTimeout", "cluster.etcd");
             assertThat(e.getMessage()).contains("unknown role \"balancer\"").contains("store.etcd");
         });
     }

@@ -111,6 +111,10 @@ final class ClusterConfigValidator {
             error.accept("cluster.leaseTtl", "must be whole seconds, at least " + MIN_LEASE_TTL.toSeconds()
                     + "s (got " + ConfigUnits.formatDuration(c.leaseTtl()) + ")");
         }
+        if (c.drainTimeout().isNegative()) {
+            error.accept("cluster.drainTimeout", "must not be negative (got "
+                    + ConfigUnits.formatDuration(c.drainTimeout()) + ")");
+        }
         if (c.capacity() < 1) {
             error.accept("cluster.capacity", "must be at least 1 (got " + c.capacity() + ")");
         }
