@@ -125,6 +125,8 @@ final class PoolScaler {
     /** When the fleet's copy of the operator's settings is read next, and its version as last seen. */
     private Instant nextOperatorRead;
     private long operatorVersion = -1;
+    /** While an operator's change is tried on the fleet's copy: its events, told once the write is kept. */
+    private List<Runnable> heldSteps;
     /** A cluster member's scaler waits for its fleet to join before it does anything. */
     private boolean awaitingFleet;
     /** The last problem with the fleet's store, as told (told once until it changes). */
@@ -985,11 +987,20 @@ final class PoolScaler {
             for (int attempt = 0; attempt < 5; attempt++) {
                 ScaleFleet.StoredSettings st = fleet.readOperator(pool);
                 adoptSettings(st.settings());
-                change.accept(this);
+                // The change's events wait for the write: an attempt lost to another node's write is
+                // made again, and only the one that is kept is told.
+                List<Runnable> told = new ArrayList<>();
+                heldSteps = told;
+                try {
+                    change.accept(this);
+                } finally {
+                    heldSteps = null;
+                }
                 long v = fleet.writeOperator(pool, st.version(), operatorSettings());
                 if (v > 0) {
                     operatorVersion = v;
                     nextEvaluation = null;
+                    told.forEach(Runnable::run);
                     return;
                 }
             }
@@ -1144,6 +1155,11 @@ final class PoolScaler {
     }
 
     private void step(String kind, String subject, String reason, Map<String, String> details) {
+        List<Runnable> held = heldSteps;
+        if (held != null) {
+            held.add(() -> step(kind, subject, reason, details));
+            return;
+        }
         events.publish(kind, subject, reason, details);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("at", now().toString());
