@@ -1,6 +1,7 @@
 package io.fulcrum.dns.server;
 
 import io.fulcrum.dns.DnsEngine;
+import io.fulcrum.nativeio.ReservedCpus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
@@ -128,6 +129,7 @@ final class BatchUdpSocket implements AutoCloseable {
     }
 
     private void serve() {
+        ReservedCpus.keepCallingThreadApart(); // busy as an event loop: off the packet path's CPU too
         try {
             while (!closed) {
                 int n = calls.recvmmsg(fd, receiveHeaders.address(), slots, UdpCalls.MSG_WAITFORONE);
