@@ -72,7 +72,7 @@ final class PacketCpu {
      * The CPU the packet threads go to, or -1 when they are left unpinned.
      *
      * @throws IOException a chosen CPU the process may not use (it does not exist, or a cgroup
-     *                     or {@code taskset} excludes it)
+     *                     or {@code taskset} excludes it); the message names where the choice came from
      */
     int target() throws IOException {
         if (choice.none() || (choice.auto() && !Libc.available())) {
@@ -82,12 +82,37 @@ final class PacketCpu {
         if (choice.auto()) {
             return allowed.length < 2 ? -1 : allowed[allowed.length - 1];
         }
-        int cpu = choice.cpu();
-        if (Arrays.stream(allowed).noneMatch(c -> c == cpu)) {
-            throw new IOException(source + ": this process may not run on CPU " + cpu + " (allowed: "
-                    + CpuList.format(allowed) + ")");
+        String problem = problem(allowed);
+        if (problem != null) {
+            throw new IOException(source + ": " + problem);
         }
-        return cpu;
+        return choice.cpu();
+    }
+
+    /**
+     * Why the choice cannot be used here, as a configuration error names it (the field is
+     * named apart, see {@link #field}; the variable is named in the text), or null when it can.
+     */
+    String refusal() {
+        if (choice.none() || choice.auto()) {
+            return null;
+        }
+        String problem;
+        try {
+            problem = Libc.available() ? problem(Libc.allowedCpus())
+                    : "cannot pin a thread here: " + Libc.unavailableReason();
+        } catch (IOException e) {
+            problem = e.getMessage();
+        }
+        return problem == null ? null : field.isEmpty() ? source + ": " + problem : problem;
+    }
+
+    private String problem(int[] allowed) {
+        int cpu = choice.cpu();
+        if (Arrays.stream(allowed).anyMatch(c -> c == cpu)) {
+            return null;
+        }
+        return "this process may not run on CPU " + cpu + " (allowed: " + CpuList.format(allowed) + ")";
     }
 
     /** Pins the calling thread; returns the CPU, or -1 when it is left unpinned (see {@link #target}). */

@@ -118,7 +118,11 @@ public final class PacketService implements NodeService, ConnectionTableSource {
 
     /** Compiles the packet-mode services as {@link #start} does, binding nothing. */
     public static void check(FulcrumConfig config) {
-        target(PacketCpu.of(config.server())); // a CPU this process may not run on is refused even unused
+        PacketCpu cpu = PacketCpu.of(config.server());
+        String refusal = cpu.refusal(); // a CPU this process may not run on is refused even unused
+        if (refusal != null) {
+            throw new InvalidFieldException(cpu.field(), refusal);
+        }
         new PacketService(null).tables(config);
     }
 

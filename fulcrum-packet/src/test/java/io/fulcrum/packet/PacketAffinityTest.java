@@ -101,7 +101,7 @@ class PacketAffinityTest {
         assertThatThrownBy(() -> PacketService.check(config)).isInstanceOfSatisfying(InvalidFieldException.class,
                 e -> {
                     assertThat(e.field()).isEqualTo("server.packetCpu");
-                    assertThat(e.reason()).startsWith("server.packetCpu: 1000: this process may not run on CPU 1000 (allowed: ");
+                    assertThat(e.reason()).startsWith("this process may not run on CPU 1000 (allowed: ");
                 });
     }
 
