@@ -3,6 +3,7 @@ package io.fulcrum.app;
 import io.fulcrum.nativeio.CpuList;
 import io.fulcrum.nativeio.Libc;
 import io.fulcrum.testsupport.FreePorts;
+import io.fulcrum.testsupport.ThreadCpus;
 import io.fulcrum.testsupport.netns.NetnsTopology;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -159,30 +159,11 @@ class PacketCpuNodeTest {
         Map<String, String> seen = new LinkedHashMap<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             seen.clear();
-            seen.putAll(threads(node.pid()));
+            seen.putAll(ThreadCpus.ofThreads(node.pid()));
             return EVENT_LOOPS.stream().allMatch(prefix -> seen.keySet().stream()
                     .anyMatch(t -> t.startsWith(prefix) && isEventLoop(t)));
         });
         return seen;
-    }
-
-    /** {@code comm/tid} to {@code Cpus_allowed_list} of each thread of a process. */
-    private static Map<String, String> threads(long pid) throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String comm = Files.readString(task.resolve("comm")).strip();
-                    String cpus = Files.readAllLines(task.resolve("status")).stream()
-                            .filter(l -> l.startsWith("Cpus_allowed_list:"))
-                            .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElseThrow();
-                    out.put(comm + "/" + task.getFileName(), cpus);
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // a thread that ended while we read
-                }
-            }
-        }
-        return out;
     }
 
     private static boolean isEventLoop(String thread) {

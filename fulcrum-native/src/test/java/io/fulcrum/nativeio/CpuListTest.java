@@ -1,9 +1,7 @@
 package io.fulcrum.nativeio;
 
+import io.fulcrum.testsupport.ThreadCpus;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,8 +34,6 @@ class CpuListTest {
 
     @Test
     void theKernelsListIsTheCpusSchedGetaffinityReports() throws Exception {
-        String list = Files.readAllLines(Path.of("/proc/thread-self/status")).stream()
-                .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow();
-        assertThat(CpuList.parse(list.substring(list.indexOf(':') + 1))).containsExactly(Libc.allowedCpus());
+        assertThat(CpuList.parse(ThreadCpus.ofCallingThread())).containsExactly(Libc.allowedCpus());
     }
 }

@@ -1,10 +1,9 @@
 package io.fulcrum.nativeio;
 
+import io.fulcrum.testsupport.ThreadCpus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -41,26 +40,12 @@ class ReservedCpusTest {
         ReservedCpus.reserve(last);
         var pool = Executors.newSingleThreadExecutor(ReservedCpus.apart(Thread.ofPlatform().factory()));
         try {
-            CompletableFuture<String> seen = CompletableFuture.supplyAsync(ReservedCpusTest::ownAllowedList, pool);
+            CompletableFuture<String> seen = CompletableFuture.supplyAsync(ThreadCpus::ofCallingThread, pool);
             assertThat(CpuList.parse(seen.get(10, TimeUnit.SECONDS))).containsExactly(CpuList.without(allowed, last));
         } finally {
             pool.shutdownNow();
         }
         // The reservation binds the factory's threads only: this one is where it was.
-        assertThat(CpuList.parse(ownAllowedList())).containsExactly(allowed);
-    }
-
-    /** The calling thread's Cpus_allowed_list, as the kernel shows it. */
-    private static String ownAllowedList() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/thread-self/status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-            throw new IllegalStateException("no Cpus_allowed_list");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        assertThat(CpuList.parse(ThreadCpus.ofCallingThread())).containsExactly(allowed);
     }
 }

@@ -3,6 +3,7 @@ package io.fulcrum.packet;
 import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.ServerSettings;
+import io.fulcrum.testsupport.ThreadCpus;
 import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.testsupport.netns.NetnsTopology;
 import org.junit.jupiter.api.AfterAll;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,8 +120,7 @@ class PacketAffinityTest {
         return allowed(Path.of("/proc/self/task/" + e.threadId() + "/status"));
     }
 
-    private static String allowed(Path status) throws IOException {
-        return Files.readAllLines(status).stream().filter(l -> l.startsWith("Cpus_allowed_list:"))
-                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElseThrow();
+    private static String allowed(Path status) {
+        return ThreadCpus.of(status);
     }
 }
