@@ -55,7 +55,7 @@ class ConnsCommandTest {
                 .backends(List.of(new BackendConfig(null, HostPort.of("127.0.0.1", backend.port()), 1, null, null, null, null, null)))
                 .build();
         FulcrumConfig config = FulcrumConfigBuilder.config()
-                .server(new ServerSettings(1, null, null, Duration.ofSeconds(1), null, null, null, null))
+                .server(new ServerSettings(1, null, null, Duration.ofSeconds(1), null, null, null, null, null))
                 .noAccessLog()
                 .listeners(List.of())
                 .pools(List.of(pool))

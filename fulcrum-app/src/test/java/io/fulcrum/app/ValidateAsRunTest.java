@@ -182,6 +182,23 @@ class ValidateAsRunTest {
         }
     }
 
+    @Test
+    void aPacketCpuThisProcessMayNotRunOnIsRefusedByValidateAndRunAtItsField() throws Exception {
+        int[] allowed = io.fulcrum.nativeio.Libc.allowedCpus();
+        int port = FreePorts.tcp();
+        String yaml = "server:\n  packetCpu: 1000\n" + TestConfigs.good(port);
+        Path file = TestConfigs.write(dir, "packet-cpu.yaml", yaml);
+        String expected = file + ":" + TestConfigs.lineOf(yaml, "packetCpu:") + ":14: server.packetCpu: "
+                + "this process may not run on CPU 1000 (allowed: " + io.fulcrum.nativeio.CpuList.format(allowed) + ")";
+        for (String command : List.of("validate", "run")) {
+            try (FulcrumProcess p = FulcrumProcess.start(dir, command, "-c", file.toString())) {
+                assertThat(p.waitFor(LIMIT)).as(command + ": " + p.stderr()).isEqualTo(2);
+                assertThat(p.stderr().lines().toList()).as(command).singleElement().asString().startsWith(expected);
+                assertThat(Sockets.listening(port)).as(command).isFalse();
+            }
+        }
+    }
+
     /** A lower-tier node's DNS: the zone delegated to it, with its GSLB name at the apex. */
     private static String apexGslb(int dnsPort, String tier) {
         return """

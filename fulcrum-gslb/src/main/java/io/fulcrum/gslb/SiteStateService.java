@@ -21,6 +21,7 @@ import io.fulcrum.gslb.site.LocalCapacity;
 import io.fulcrum.gslb.site.ViewAnswers;
 import io.fulcrum.health.check.CheckResult;
 import io.fulcrum.health.check.RiseFall;
+import io.fulcrum.nativeio.ReservedCpus;
 import io.fulcrum.proxy.ProxyServer;
 import io.fulcrum.proxy.http.Handoff;
 import io.netty.channel.EventLoop;
@@ -182,7 +183,7 @@ public final class SiteStateService implements NodeService, SiteStateView {
 
     private PeerTransport bindTransport(GslbSettings s) throws IOException {
         if (group == null) {
-            group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fulcrum-gslb", true),
+            group = new MultiThreadIoEventLoopGroup(1, ReservedCpus.apart(new DefaultThreadFactory("fulcrum-gslb", true)),
                     NioIoHandler.newFactory());
             loop = group.next();
         }

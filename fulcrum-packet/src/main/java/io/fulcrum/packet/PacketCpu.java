@@ -1,82 +1,131 @@
 package io.fulcrum.packet;
 
-import io.fulcrum.packet.sys.Libc;
+import io.fulcrum.core.config.InvalidFieldException;
+import io.fulcrum.core.config.PacketCpuChoice;
+import io.fulcrum.core.config.ServerSettings;
+import io.fulcrum.nativeio.CpuList;
+import io.fulcrum.nativeio.Libc;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
- * Which CPU the packet threads run on, from {@code FULCRUM_PACKET_CPU}: a CPU number, or
- * {@code none} for no pinning. By default the highest-numbered CPU the process may use, so the
- * packet path does not wander between CPUs and share their caches with the proxy's event
- * loops; a process limited to one CPU is not pinned (there is nothing to keep apart).
+ * Which CPU the packet threads run on: {@code server.packetCpu}, or when the file does not set
+ * it {@code FULCRUM_PACKET_CPU} (see {@link PacketCpuChoice}). {@code auto}, the default, is the
+ * highest-numbered CPU the process may use, so the packet path does not wander between CPUs and
+ * the event loops can be kept off it; a process limited to one CPU is not pinned (there is
+ * nothing to keep apart).
  */
 final class PacketCpu {
 
-    /** The environment variable that chooses. */
-    static final String VARIABLE = "FULCRUM_PACKET_CPU";
+    /** The field, as a configuration error names it. */
+    static final String FIELD = "server.packetCpu";
 
-    private static final int DEFAULT = -1;
-    private static final int NONE = -2;
-    private final int cpu;
+    private final PacketCpuChoice choice;
+    /** Where the choice came from, for messages: the field, or the variable and its value. */
+    private final String source;
+    /** The field to blame in a configuration error ({@code ""}: the variable, no field). */
+    private final String field;
 
-    private PacketCpu(int cpu) {
-        this.cpu = cpu;
-    }
-
-    static PacketCpu byDefault() {
-        return new PacketCpu(DEFAULT);
-    }
-
-    static PacketCpu cpu(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("CPU numbers start at 0, not " + n);
-        }
-        return new PacketCpu(n);
-    }
-
-    /** Reads {@value #VARIABLE}'s value (null or blank: the default). */
-    static PacketCpu parse(String value) {
-        if (value == null || value.isBlank()) {
-            return byDefault();
-        }
-        String v = value.strip();
-        if (v.equals("none")) {
-            return new PacketCpu(NONE);
-        }
-        try {
-            return cpu(Integer.parseInt(v));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(VARIABLE + "=" + value + ": expected a CPU number (0, 1, ...) or none");
-        }
+    private PacketCpu(PacketCpuChoice choice, String source, String field) {
+        this.choice = choice;
+        this.source = source;
+        this.field = field;
     }
 
     /**
-     * Pins the calling thread; returns the CPU, or -1 when it is left unpinned.
+     * The choice of a node's settings.
+     *
+     * @param variable {@code FULCRUM_PACKET_CPU}'s value (null when unset), read when the file has no field
+     * @throws InvalidFieldException a value that does not parse, naming the field ({@code ""} for the variable)
+     */
+    static PacketCpu of(ServerSettings server, String variable) {
+        String fileValue = server.packetCpu();
+        try {
+            PacketCpuChoice c = PacketCpuChoice.of(fileValue, variable);
+            return fileValue != null ? new PacketCpu(c, FIELD + ": " + fileValue, FIELD)
+                    : new PacketCpu(c, PacketCpuChoice.VARIABLE + "=" + (variable == null ? "" : variable), "");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException(fileValue != null ? FIELD : "", e.getMessage(), e);
+        }
+    }
+
+    /** The choice of a node's settings and its environment. */
+    static PacketCpu of(ServerSettings server) {
+        return of(server, System.getenv(PacketCpuChoice.VARIABLE));
+    }
+
+    static PacketCpu byDefault() {
+        return new PacketCpu(PacketCpuChoice.parse("auto"), "auto", "");
+    }
+
+    static PacketCpu cpu(int n) {
+        return new PacketCpu(new PacketCpuChoice(n), FIELD + ": " + n, FIELD);
+    }
+
+    /** The field a refusal names ({@code ""} when the variable chose). */
+    String field() {
+        return field;
+    }
+
+    /**
+     * The CPU the packet threads go to, or -1 when they are left unpinned.
      *
      * @throws IOException a chosen CPU the process may not use (it does not exist, or a cgroup
-     *                     or {@code taskset} excludes it)
+     *                     or {@code taskset} excludes it); the message names where the choice came from
      */
-    int pinCallingThread() throws IOException {
-        if (cpu == NONE) {
+    int target() throws IOException {
+        if (choice.none() || (choice.auto() && !Libc.available())) {
             return -1;
         }
         int[] allowed = Libc.allowedCpus();
-        int target = cpu;
-        if (cpu == DEFAULT) {
-            if (allowed.length < 2) {
-                return -1;
-            }
-            target = allowed[allowed.length - 1];
-        } else if (java.util.Arrays.stream(allowed).noneMatch(c -> c == cpu)) {
-            throw new IOException(VARIABLE + "=" + cpu + ": this process may not run on CPU " + cpu
-                    + " (allowed: " + java.util.Arrays.toString(allowed) + ")");
+        if (choice.auto()) {
+            return allowed.length < 2 ? -1 : allowed[allowed.length - 1];
         }
-        Libc.pinTo(target);
+        String problem = problem(allowed);
+        if (problem != null) {
+            throw new IOException(source + ": " + problem);
+        }
+        return choice.cpu();
+    }
+
+    /**
+     * Why the choice cannot be used here, as a configuration error names it (the field is
+     * named apart, see {@link #field}; the variable is named in the text), or null when it can.
+     */
+    String refusal() {
+        if (choice.none() || choice.auto()) {
+            return null;
+        }
+        String problem;
+        try {
+            problem = Libc.available() ? problem(Libc.allowedCpus())
+                    : "cannot pin a thread here: " + Libc.unavailableReason();
+        } catch (IOException e) {
+            problem = e.getMessage();
+        }
+        return problem == null ? null : field.isEmpty() ? source + ": " + problem : problem;
+    }
+
+    private String problem(int[] allowed) {
+        int cpu = choice.cpu();
+        if (Arrays.stream(allowed).anyMatch(c -> c == cpu)) {
+            return null;
+        }
+        return "this process may not run on CPU " + cpu + " (allowed: " + CpuList.format(allowed) + ")";
+    }
+
+    /** Pins the calling thread; returns the CPU, or -1 when it is left unpinned (see {@link #target}). */
+    int pinCallingThread() throws IOException {
+        int target = target();
+        if (target >= 0) {
+            Libc.setAffinity(target);
+        }
         return target;
     }
 
     @Override
     public String toString() {
-        return cpu == NONE ? "none" : cpu == DEFAULT ? "default" : Integer.toString(cpu);
+        return source;
     }
 }

@@ -2,7 +2,8 @@ package io.fulcrum.packet;
 
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.l4.ConnectionTableSource.ConnectionEntry;
-import io.fulcrum.packet.sys.Libc;
+import io.fulcrum.nativeio.Libc;
+import io.fulcrum.packet.sys.PacketCalls;
 import io.fulcrum.packet.sys.PacketSocket;
 import io.fulcrum.packet.wire.Frames;
 import org.slf4j.Logger;
@@ -88,7 +89,7 @@ final class PacketEngine implements AutoCloseable {
             tid = Libc.gettid();
             pinnedCpu = cpu.pinCallingThread();
             if (netns != null) {
-                Libc.enterNetns(netns);
+                PacketCalls.enterNetns(netns);
             }
             socket = PacketSocket.open(interfaceName, BLOCK_SIZE, RX_BLOCKS, TX_BLOCKS, FRAME_SIZE);
         } catch (IOException | RuntimeException e) {

@@ -3,6 +3,7 @@ package io.fulcrum.packet;
 import io.fulcrum.core.backend.Backend;
 import io.fulcrum.core.backend.BackendListener;
 import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
 import io.fulcrum.core.config.l4.L4ListenerConfig;
 import io.fulcrum.core.config.l4.VirtualServiceConfig;
 import io.fulcrum.core.event.EventLog;
@@ -59,13 +60,12 @@ public final class PacketService implements NodeService, ConnectionTableSource {
 
     /**
      * A node's packet service: its threads run in the process's namespace, on the CPU
-     * {@code FULCRUM_PACKET_CPU} names (see {@link PacketCpu}).
+     * {@code server.packetCpu} (or {@code FULCRUM_PACKET_CPU}) names, see {@link #reservedCpu}.
      *
      * @param events where state changes are published (may be null)
-     * @throws IllegalArgumentException {@code FULCRUM_PACKET_CPU} is not a CPU number or {@code none}
      */
     public PacketService(EventLog events) {
-        this(events, null, PacketCpu.parse(System.getenv(PacketCpu.VARIABLE)));
+        this(events, null, null);
     }
 
     /**
@@ -76,10 +76,33 @@ public final class PacketService implements NodeService, ConnectionTableSource {
         this(events, netns, PacketCpu.byDefault());
     }
 
+    /** @param cpu where the packet threads run; null: as the configuration says */
     PacketService(EventLog events, String netns, PacketCpu cpu) {
         this.events = events;
         this.netns = netns;
         this.cpu = cpu;
+    }
+
+    /**
+     * The CPU a node running {@code config} keeps for its packet threads: the one
+     * {@code server.packetCpu} (or {@code FULCRUM_PACKET_CPU}) resolves to when the
+     * configuration has a packet-mode service; -1 when it has none, or the threads are not pinned.
+     *
+     * @throws InvalidFieldException an unusable value (see {@link #check})
+     */
+    public static int reservedCpu(FulcrumConfig config) {
+        if (config.virtualServices().stream().allMatch(VirtualServiceConfig::proxyMode)) {
+            return -1;
+        }
+        return target(PacketCpu.of(config.server()));
+    }
+
+    private static int target(PacketCpu cpu) {
+        try {
+            return cpu.target();
+        } catch (IOException e) {
+            throw new InvalidFieldException(cpu.field(), e.getMessage(), e);
+        }
     }
 
     @Override
@@ -95,6 +118,11 @@ public final class PacketService implements NodeService, ConnectionTableSource {
 
     /** Compiles the packet-mode services as {@link #start} does, binding nothing. */
     public static void check(FulcrumConfig config) {
+        PacketCpu cpu = PacketCpu.of(config.server());
+        String refusal = cpu.refusal(); // a CPU this process may not run on is refused even unused
+        if (refusal != null) {
+            throw new InvalidFieldException(cpu.field(), refusal);
+        }
         new PacketService(null).tables(config);
     }
 
@@ -131,7 +159,7 @@ public final class PacketService implements NodeService, ConnectionTableSource {
         for (var e : tables.entrySet()) {
             PacketEngine engine = engines.get(e.getKey());
             if (engine == null) {
-                engine = new PacketEngine(e.getKey(), netns, cpu);
+                engine = new PacketEngine(e.getKey(), netns, cpu != null ? cpu : PacketCpu.of(config.server()));
                 engine.start();
                 engines.put(e.getKey(), engine);
                 publish("packet.started", e.getKey(), "packet-mode services");

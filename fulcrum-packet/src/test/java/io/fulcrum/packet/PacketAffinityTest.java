@@ -1,5 +1,10 @@
 package io.fulcrum.packet;
 
+import io.fulcrum.core.config.FulcrumConfig;
+import io.fulcrum.core.config.InvalidFieldException;
+import io.fulcrum.core.config.ServerSettings;
+import io.fulcrum.testsupport.ThreadCpus;
+import io.fulcrum.testsupport.config.FulcrumConfigBuilder;
 import io.fulcrum.testsupport.netns.NetnsTopology;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +61,7 @@ class PacketAffinityTest {
 
     @Test
     void noneLeavesTheThreadWhereTheSchedulerPutsIt() throws Exception {
-        try (PacketEngine e = engine(PacketCpu.parse("none"))) {
+        try (PacketEngine e = engine(PacketCpu.of(server("none"), null))) {
             assertThat(threadCpus(e)).isEqualTo(allowed(Path.of("/proc/self/status")));
             assertThat(e.pinnedCpu()).isEqualTo(-1);
         }
@@ -65,16 +69,44 @@ class PacketAffinityTest {
 
     @Test
     void aCpuTheProcessMayNotUseIsRefusedWithTheReason() {
-        PacketEngine e = new PacketEngine("eth0", net.nsPath("bal1").toString(), PacketCpu.cpu(1000));
+        PacketEngine e = new PacketEngine("eth0", net.nsPath("bal1").toString(), PacketCpu.of(server("1000"), null));
         assertThatThrownBy(e::start).isInstanceOf(IOException.class)
-                .hasMessageContaining("FULCRUM_PACKET_CPU=1000").hasMessageContaining("may not run on CPU 1000");
+                .hasMessageContaining("server.packetCpu: 1000").hasMessageContaining("may not run on CPU 1000");
     }
 
     @Test
-    void aValueThatIsNoCpuIsRefused() {
-        assertThatThrownBy(() -> PacketCpu.parse("two")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("FULCRUM_PACKET_CPU=two: expected a CPU number (0, 1, ...) or none");
-        assertThatThrownBy(() -> PacketCpu.parse("-1")).isInstanceOf(IllegalArgumentException.class);
+    void theFileWinsOverTheVariableWhichIsTheFallback() throws Exception {
+        try (PacketEngine e = engine(PacketCpu.of(server("0"), "none"))) {
+            assertThat(threadCpus(e)).isEqualTo("0");
+        }
+        try (PacketEngine e = engine(PacketCpu.of(server(null), "0"))) {
+            assertThat(threadCpus(e)).isEqualTo("0");
+        }
+        PacketEngine refused = new PacketEngine("eth0", net.nsPath("bal1").toString(), PacketCpu.of(server(null), "1000"));
+        assertThatThrownBy(refused::start).hasMessageContaining("FULCRUM_PACKET_CPU=1000")
+                .hasMessageContaining("may not run on CPU 1000");
+    }
+
+    @Test
+    void aValueThatIsNoCpuIsRefusedNamingWhereItCameFrom() {
+        assertThatThrownBy(() -> PacketCpu.of(server("two"), null)).isInstanceOf(InvalidFieldException.class)
+                .hasMessage("server.packetCpu: must be auto, none or a CPU number 0..1023 (got \"two\")");
+        assertThatThrownBy(() -> PacketCpu.of(server(null), "-1")).isInstanceOf(InvalidFieldException.class)
+                .hasMessage("FULCRUM_PACKET_CPU: must be auto, none or a CPU number 0..1023 (got \"-1\")");
+    }
+
+    @Test
+    void theNodeCheckRefusesACpuTheProcessMayNotUseAtTheField() {
+        FulcrumConfig config = FulcrumConfigBuilder.config().server(server("1000")).noAccessLog().listeners(java.util.List.of()).build();
+        assertThatThrownBy(() -> PacketService.check(config)).isInstanceOfSatisfying(InvalidFieldException.class,
+                e -> {
+                    assertThat(e.field()).isEqualTo("server.packetCpu");
+                    assertThat(e.reason()).startsWith("this process may not run on CPU 1000 (allowed: ");
+                });
+    }
+
+    private static ServerSettings server(String packetCpu) {
+        return new ServerSettings(null, null, null, null, null, null, null, null, packetCpu);
     }
 
     private PacketEngine engine(PacketCpu cpu) throws IOException {
@@ -88,8 +120,7 @@ class PacketAffinityTest {
         return allowed(Path.of("/proc/self/task/" + e.threadId() + "/status"));
     }
 
-    private static String allowed(Path status) throws IOException {
-        return Files.readAllLines(status).stream().filter(l -> l.startsWith("Cpus_allowed_list:"))
-                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElseThrow();
+    private static String allowed(Path status) {
+        return ThreadCpus.of(status);
     }
 }

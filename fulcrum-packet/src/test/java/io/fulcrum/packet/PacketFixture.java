@@ -161,7 +161,7 @@ final class PacketFixture implements AutoCloseable {
     static FulcrumConfig config(List<PoolConfig> pools, List<VirtualServiceConfig> services) {
         return FulcrumConfigBuilder.config()
                 .server(new ServerSettings(1, "site-a", "node-a", Duration.ofSeconds(5), Duration.ofMillis(100),
-                        null, null, null))
+                        null, null, null, null))
                 .noAccessLog()
                 .listeners(List.of())
                 .pools(pools)

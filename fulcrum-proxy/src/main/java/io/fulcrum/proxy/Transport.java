@@ -1,5 +1,6 @@
 package io.fulcrum.proxy;
 
+import io.fulcrum.nativeio.ReservedCpus;
 import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -109,6 +110,6 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
     /** A group of event loops; {@code threads <= 0} means one per core. */
     public EventLoopGroup newGroup(int threads, String namePrefix) {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        return new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory(namePrefix, true), ioHandlerFactory);
+        return new MultiThreadIoEventLoopGroup(n, ReservedCpus.apart(new DefaultThreadFactory(namePrefix, true)), ioHandlerFactory);
     }
 }

@@ -4,6 +4,7 @@ import io.fulcrum.admin.auth.TokenAuthenticator;
 import io.fulcrum.core.config.TlsConfig;
 import io.fulcrum.core.lifecycle.BindFailedException;
 import io.fulcrum.core.event.EventLog;
+import io.fulcrum.nativeio.ReservedCpus;
 import io.fulcrum.proxy.tls.TlsPipeline;
 import io.fulcrum.proxy.tls.TlsRuntime;
 import io.netty.bootstrap.ServerBootstrap;
@@ -76,7 +77,7 @@ public final class AdminHttpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IOException("admin TLS: " + e.getMessage(), e);
         }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fulcrum-admin", true),
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ReservedCpus.apart(new DefaultThreadFactory("fulcrum-admin", true)),
                 NioIoHandler.newFactory());
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fulcrum-admin-", 0).factory());
         StaticFiles files = new StaticFiles();

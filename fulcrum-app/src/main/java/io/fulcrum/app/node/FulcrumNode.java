@@ -15,6 +15,7 @@ import io.fulcrum.dns.DnsService;
 import io.fulcrum.gslb.SiteStateService;
 import io.fulcrum.health.HealthService;
 import io.fulcrum.l4.service.L4Service;
+import io.fulcrum.nativeio.ReservedCpus;
 import io.fulcrum.proxy.ProxyServer;
 import io.fulcrum.proxy.runtime.PoolRuntime;
 import io.fulcrum.scale.RunningPools;
@@ -71,9 +72,24 @@ public final class FulcrumNode implements AutoCloseable, AdminNode {
         this.reloader = new ConfigReloader(reloadFile, config, FulcrumNode::check, this::apply, events);
         config = overlay.apply(config);
         this.startedWith = config;
+        keepEventLoopsOffThePacketCpu(config); // before the first event loop is made (the proxy's, below)
         this.proxy = new ProxyServer(config);
         this.configFile = configFile;
         this.current = config;
+    }
+
+    /**
+     * Reserves the packet threads' CPU when the configuration has a packet-mode service: every
+     * event loop made from now on (proxy, L4, DNS, GSLB, admin, syslog) and the DNS server's
+     * batch UDP threads keep off it ({@link ReservedCpus}). Read once, at start: a reload that
+     * adds the first packet-mode service moves no running thread.
+     */
+    private static void keepEventLoopsOffThePacketCpu(FulcrumConfig config) {
+        int cpu = io.fulcrum.packet.PacketService.reservedCpu(config);
+        ReservedCpus.reserve(cpu);
+        if (cpu >= 0) {
+            LOG.info("CPU {} is kept for the packet path: the event loops run on the others", cpu);
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.KeepAliveConfig;
 import io.fulcrum.core.config.LimitsConfig;
 import io.fulcrum.core.config.ListenerConfig;
+import io.fulcrum.core.config.PacketCpuChoice;
 import io.fulcrum.core.config.PassiveHealthConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.QueueConfig;
@@ -209,6 +210,13 @@ public final class ConfigValidator {
             oneOf(SourceMap.field(p, "transport"), s.transport(), TRANSPORTS);
             range(SourceMap.field(p, "idleSpinPolls"), s.idleSpinPolls(), 0, MAX_IDLE_SPIN_POLLS,
                     "; 0 sleeps at once");
+            if (s.packetCpu() != null) {
+                try {
+                    PacketCpuChoice.parse(s.packetCpu());
+                } catch (IllegalArgumentException e) {
+                    error(SourceMap.field(p, "packetCpu"), e.getMessage());
+                }
+            }
         }
 
         private void checkAccessLog(AccessLogConfig a, String p) {

@@ -56,6 +56,7 @@ class ConfigLoaderTest {
               ownSession: true
               transport: io_uring
               idleSpinPolls: 32
+              packetCpu: 1
             accessLog:
               enabled: false
               format: json
@@ -141,7 +142,7 @@ class ConfigLoaderTest {
     @Test
     void aFullFileBindsEveryField() throws ConfigException {
         FulcrumConfig expected = FulcrumConfigBuilder.config()
-                .server(new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2), true, "io_uring", 32))
+                .server(new ServerSettings(4, "eu-west", "lb-7", Duration.ofSeconds(30), Duration.ofMinutes(2), true, "io_uring", 32, "1"))
                 .accessLog(new AccessLogConfig(false, "json", "/var/log/fulcrum/access.log"))
                 .listeners(List.of(ListenerConfigBuilder.listener("public", HostPort.of("::", 8443))
                         .protocol("http")
@@ -282,13 +283,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPacketCpuThatIsNoCpuNumberIsRefusedAtTheField() {
+        for (String bad : List.of("two", "-1", "1024", "0-1", "\"\"")) {
+            String yaml = with(FULL, "  packetCpu: 1", "  packetCpu: " + bad);
+            ConfigError e = onlyError(yaml);
+            assertThat(e.path()).isEqualTo("server.packetCpu");
+            assertThat(e.line()).isEqualTo(lineOf(yaml, "packetCpu: " + bad));
+            assertThat(e.message()).startsWith("must be auto, none or a CPU number 0..1023 (got ");
+        }
+    }
+
+    @Test
+    void aPacketCpuMayBeAutoNoneOrANumber() throws ConfigException {
+        for (String ok : List.of("auto", "none", "0", "1023")) {
+            FulcrumConfig c = ConfigLoader.parse(with(FULL, "  packetCpu: 1", "  packetCpu: " + ok), SOURCE);
+            assertThat(c.server().packetCpu()).isEqualTo(ok);
+        }
+        FulcrumConfig absent = ConfigLoader.parse(with(FULL, "  packetCpu: 1\n", ""), SOURCE);
+        assertThat(absent.server().packetCpu()).as("absent: left to FULCRUM_PACKET_CPU").isNull();
+    }
+
+    @Test
     void unknownFieldWithNothingCloseListsTheValidFields() {
         String yaml = with(FULL, "  stickyPurgeInterval: 2m", "  stickyPurgeInterval: 2m\n  colour: blue");
         ConfigError e = onlyError(yaml);
         assertThat(e.path()).isEqualTo("server.colour");
         assertThat(e.line()).isEqualTo(lineOf(yaml, "colour"));
         assertThat(e.message()).isEqualTo("unknown field \"colour\"; valid fields: eventLoopThreads, site, host, "
-                + "shutdownGrace, stickyPurgeInterval, ownSession, transport, idleSpinPolls");
+                + "shutdownGrace, stickyPurgeInterval, ownSession, transport, idleSpinPolls, packetCpu");
     }
 
     @Test

@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param idleSpinPolls    non-blocking polls an epoll event loop (HTTP proxy and L4 router) makes
  *                         when it runs out of work, before it sleeps; 0 sleeps at once; read once,
  *                         at start
+ * @param packetCpu        the CPU the packet-mode threads run on, kept free of the event loops: auto (the
+ *                         highest-numbered CPU the process may use, when it may use two or more), none, or a
+ *                         CPU number 0..1023; absent: the FULCRUM_PACKET_CPU variable, else auto; read once, at start
  */
 public record ServerSettings(
         @RestartRequired Integer eventLoopThreads,
@@ -27,7 +30,8 @@ public record ServerSettings(
         @RestartRequired Duration stickyPurgeInterval,
         @RestartRequired Boolean ownSession,
         @RestartRequired String transport,
-        @RestartRequired Integer idleSpinPolls) {
+        @RestartRequired Integer idleSpinPolls,
+        @RestartRequired String packetCpu) {
 
     public ServerSettings {
         eventLoopThreads = eventLoopThreads == null ? 0 : eventLoopThreads;
@@ -43,11 +47,11 @@ public record ServerSettings(
     /** These settings with another site name. */
     public ServerSettings withSite(String otherSite) {
         return new ServerSettings(eventLoopThreads, otherSite, host, shutdownGrace, stickyPurgeInterval, ownSession,
-                transport, idleSpinPolls);
+                transport, idleSpinPolls, packetCpu);
     }
 
     public static ServerSettings defaults() {
-        return new ServerSettings(null, null, null, null, null, null, null, null);
+        return new ServerSettings(null, null, null, null, null, null, null, null, null);
     }
 
     private static String defaultHostName() {

@@ -1,6 +1,9 @@
 package io.fulcrum.dns.server;
 
 import io.fulcrum.dns.DnsEngine;
+import io.fulcrum.nativeio.Libc;
+import io.fulcrum.nativeio.ReservedCpus;
+import io.fulcrum.nativeio.SocketAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
@@ -93,16 +96,16 @@ final class BatchUdpSocket implements AutoCloseable {
             sendHeaders.set(ValueLayout.JAVA_LONG, rx + UdpCalls.MSG_IOVLEN, 1);
         }
         try {
-            fd = calls.openBound(address, SOCKET_BUFFER, RECEIVE_TIMEOUT_MILLIS);
+            fd = UdpCalls.openBound(address, SOCKET_BUFFER, RECEIVE_TIMEOUT_MILLIS);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
         }
         InetSocketAddress local;
         try {
-            local = calls.localAddress(fd);
+            local = SocketAddresses.local(fd);
         } catch (IOException | RuntimeException e) {
-            calls.close(fd);
+            Libc.close(fd);
             arena.close();
             throw e;
         }
@@ -128,6 +131,7 @@ final class BatchUdpSocket implements AutoCloseable {
     }
 
     private void serve() {
+        ReservedCpus.keepCallingThreadApart(); // busy as an event loop: off the packet path's CPU too
         try {
             while (!closed) {
                 int n = calls.recvmmsg(fd, receiveHeaders.address(), slots, UdpCalls.MSG_WAITFORONE);
@@ -136,7 +140,7 @@ final class BatchUdpSocket implements AutoCloseable {
                 }
                 if (n <= 0) {
                     if (n < 0 && n != -UdpCalls.EAGAIN && n != -UdpCalls.EINTR) {
-                        LOG.debug("dns udp {}: recvmmsg: {}", localAddress, UdpCalls.describe(-n));
+                        LOG.debug("dns udp {}: recvmmsg: {}", localAddress, Libc.strerror(-n));
                     }
                     continue;
                 }
@@ -207,7 +211,7 @@ final class BatchUdpSocket implements AutoCloseable {
                 sent += r;
             } else if (r != -UdpCalls.EINTR) {
                 if (r != -UdpCalls.EAGAIN) {
-                    LOG.debug("dns udp {}: sendmmsg: {}", localAddress, UdpCalls.describe(-r));
+                    LOG.debug("dns udp {}: sendmmsg: {}", localAddress, Libc.strerror(-r));
                     sent++;
                 }
             }
@@ -229,13 +233,13 @@ final class BatchUdpSocket implements AutoCloseable {
             return;
         }
         closed = true;
-        calls.shutdown(fd);
+        Libc.shutdown(fd, Libc.SHUT_RDWR);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        calls.close(fd);
+        Libc.close(fd);
         if (thread.isAlive()) {
             // Never free memory a running call may still write; it goes with the process.
             LOG.warn("dns udp {}: the receive thread did not stop; its buffers stay allocated", localAddress);

@@ -1,6 +1,7 @@
 package io.fulcrum.dns.server;
 
 import io.fulcrum.dns.DnsEngine;
+import io.fulcrum.nativeio.ReservedCpus;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -91,7 +92,7 @@ public final class DnsServer implements AutoCloseable {
 
     /** Binds every address; on failure closes what was bound. */
     public synchronized void start() throws IOException {
-        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("fulcrum-dns", true),
+        group = new MultiThreadIoEventLoopGroup(threads, ReservedCpus.apart(new DefaultThreadFactory("fulcrum-dns", true)),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
             for (InetSocketAddress address : listen) {

@@ -75,7 +75,7 @@ class TcpRouterTest {
     /** Starts {@code base} on a single event loop that polls {@code idleSpinPolls} more times before it sleeps. */
     private void startOnOneLoop(FulcrumConfig base, int idleSpinPolls) throws IOException {
         ServerSettings oneLoop = new ServerSettings(1, "site-a", "node-a", Duration.ofSeconds(5),
-                Duration.ofMillis(100), null, null, idleSpinPolls);
+                Duration.ofMillis(100), null, null, idleSpinPolls, null);
         start(FulcrumConfigBuilder.config()
                 .server(oneLoop)
                 .accessLog(base.accessLog())

@@ -24,7 +24,7 @@ public final class L4Configs {
     }
 
     public static ServerSettings server() {
-        return new ServerSettings(2, "site-a", "node-a", Duration.ofSeconds(5), Duration.ofMillis(100), null, null, null);
+        return new ServerSettings(2, "site-a", "node-a", Duration.ofSeconds(5), Duration.ofMillis(100), null, null, null, null);
     }
 
     /** A configuration with these pools and virtual services, no HTTP listener. */

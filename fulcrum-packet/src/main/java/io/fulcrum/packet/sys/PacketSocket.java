@@ -1,5 +1,7 @@
 package io.fulcrum.packet.sys;
 
+import io.fulcrum.nativeio.Libc;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -104,7 +106,7 @@ public final class PacketSocket implements AutoCloseable {
         this.txBase = (long) rxFrames * frameSize;
         pollfd = arena.allocate(8, 8);
         pollfd.set(ValueLayout.JAVA_INT, 0, fd);
-        pollfd.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+        pollfd.set(ValueLayout.JAVA_SHORT, 4, PacketCalls.POLLIN);
     }
 
     /**
@@ -120,19 +122,19 @@ public final class PacketSocket implements AutoCloseable {
         if (blockSize % frameSize != 0) {
             throw new IllegalArgumentException("block size " + blockSize + " is not a multiple of " + frameSize);
         }
-        int ifindex = Libc.ifNameToIndex(interfaceName);
-        int fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Short.reverseBytes((short) Libc.ETH_P_ALL));
+        int ifindex = PacketCalls.ifNameToIndex(interfaceName);
+        int fd = Libc.socket(PacketCalls.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Short.reverseBytes((short) PacketCalls.ETH_P_ALL));
         try (Arena a = Arena.ofConfined()) {
-            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_VERSION, a.allocateFrom(ValueLayout.JAVA_INT, Libc.TPACKET_V2),
+            Libc.setsockopt(fd, PacketCalls.SOL_PACKET, PacketCalls.PACKET_VERSION, a.allocateFrom(ValueLayout.JAVA_INT, PacketCalls.TPACKET_V2),
                     "PACKET_VERSION");
             // Our own sends are not received back.
-            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, a.allocateFrom(ValueLayout.JAVA_INT, 1),
+            Libc.setsockopt(fd, PacketCalls.SOL_PACKET, PacketCalls.PACKET_IGNORE_OUTGOING, a.allocateFrom(ValueLayout.JAVA_INT, 1),
                     "PACKET_IGNORE_OUTGOING");
             // A slot the kernel refuses (too long, say) is skipped instead of stopping the batch.
-            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_LOSS, a.allocateFrom(ValueLayout.JAVA_INT, 1),
+            Libc.setsockopt(fd, PacketCalls.SOL_PACKET, PacketCalls.PACKET_LOSS, a.allocateFrom(ValueLayout.JAVA_INT, 1),
                     "PACKET_LOSS");
             try {
-                Libc.setsockopt(fd, Libc.SOL_PACKET, PACKET_QDISC_BYPASS, a.allocateFrom(ValueLayout.JAVA_INT, 1),
+                Libc.setsockopt(fd, PacketCalls.SOL_PACKET, PACKET_QDISC_BYPASS, a.allocateFrom(ValueLayout.JAVA_INT, 1),
                         "PACKET_QDISC_BYPASS");
             } catch (IOException e) {
                 // an older kernel: sends go through the qdisc, which is only slower
@@ -143,25 +145,25 @@ public final class PacketSocket implements AutoCloseable {
             req.set(ValueLayout.JAVA_INT, 4, rxBlocks);
             req.set(ValueLayout.JAVA_INT, 8, frameSize);
             req.set(ValueLayout.JAVA_INT, 12, rxBlocks * perBlock);
-            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_RX_RING, req, "PACKET_RX_RING");
+            Libc.setsockopt(fd, PacketCalls.SOL_PACKET, PacketCalls.PACKET_RX_RING, req, "PACKET_RX_RING");
             req.set(ValueLayout.JAVA_INT, 4, txBlocks);
             req.set(ValueLayout.JAVA_INT, 12, txBlocks * perBlock);
-            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_TX_RING, req, "PACKET_TX_RING");
+            Libc.setsockopt(fd, PacketCalls.SOL_PACKET, PacketCalls.PACKET_TX_RING, req, "PACKET_TX_RING");
             // One mapping holds the receive ring and then the transmit ring.
-            MemorySegment rings = Libc.mmap(fd, (long) blockSize * (rxBlocks + txBlocks));
+            MemorySegment rings = PacketCalls.mmap(fd, (long) blockSize * (rxBlocks + txBlocks));
             MemorySegment sll = a.allocate(20, 4);
-            sll.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
-            sll.set(ValueLayout.JAVA_SHORT, 2, Short.reverseBytes((short) Libc.ETH_P_ALL));
+            sll.set(ValueLayout.JAVA_SHORT, 0, (short) PacketCalls.AF_PACKET);
+            sll.set(ValueLayout.JAVA_SHORT, 2, Short.reverseBytes((short) PacketCalls.ETH_P_ALL));
             sll.set(ValueLayout.JAVA_INT, 4, ifindex);
-            Libc.bind(fd, sll);
+            Libc.bind(fd, sll, (int) sll.byteSize());
             // NDP solicitations go to solicited-node multicast groups nobody joined for a VIP.
             MemorySegment mreq = a.allocate(16, 4);
             mreq.set(ValueLayout.JAVA_INT, 0, ifindex);
             mreq.set(ValueLayout.JAVA_SHORT, 4, (short) PACKET_MR_ALLMULTI);
-            Libc.setsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_ADD_MEMBERSHIP, mreq, "PACKET_ADD_MEMBERSHIP");
+            Libc.setsockopt(fd, PacketCalls.SOL_PACKET, PacketCalls.PACKET_ADD_MEMBERSHIP, mreq, "PACKET_ADD_MEMBERSHIP");
             MemorySegment ifr = a.allocate(40, 8);
             ifr.setString(0, interfaceName);
-            Libc.ioctl(fd, Libc.SIOCGIFHWADDR, ifr, "SIOCGIFHWADDR");
+            PacketCalls.ioctl(fd, PacketCalls.SIOCGIFHWADDR, ifr, "SIOCGIFHWADDR");
             long mac = 0;
             for (int i = 0; i < 6; i++) {
                 mac = (mac << 8) | (ifr.get(ValueLayout.JAVA_BYTE, 18 + i) & 0xFF);
@@ -197,8 +199,8 @@ public final class PacketSocket implements AutoCloseable {
     public int receive(FrameHandler handler, int timeoutMillis, Object lock) throws IOException {
         if (!ready(rxNext)) {
             pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-            if (Libc.poll(pollfd, 1, timeoutMillis) > 0
-                    && (pollfd.get(ValueLayout.JAVA_SHORT, 6) & Libc.POLL_ERRORS) != 0) {
+            if (PacketCalls.poll(pollfd, 1, timeoutMillis) > 0
+                    && (pollfd.get(ValueLayout.JAVA_SHORT, 6) & PacketCalls.POLL_ERRORS) != 0) {
                 clearError();
             }
         }
@@ -302,7 +304,7 @@ public final class PacketSocket implements AutoCloseable {
             return;
         }
         sendCalls++;
-        long r = Libc.send(fd, MemorySegment.NULL, 0);
+        long r = PacketCalls.send(fd, MemorySegment.NULL, 0);
         if (r < 0) {
             sendErrors += pending; // ENOBUFS and the like: the senders retransmit
         } else {
@@ -326,7 +328,7 @@ public final class PacketSocket implements AutoCloseable {
     public long[] kernelStatistics() throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(8, 4);
-            Libc.getsockopt(fd, Libc.SOL_PACKET, Libc.PACKET_STATISTICS, st, "PACKET_STATISTICS");
+            Libc.getsockopt(fd, PacketCalls.SOL_PACKET, PacketCalls.PACKET_STATISTICS, st, "PACKET_STATISTICS");
             return new long[] {Integer.toUnsignedLong(st.get(ValueLayout.JAVA_INT, 0)),
                     Integer.toUnsignedLong(st.get(ValueLayout.JAVA_INT, 4))};
         }
@@ -343,7 +345,7 @@ public final class PacketSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        Libc.munmap(rings);
+        PacketCalls.munmap(rings);
         Libc.close(fd);
         arena.close();
     }

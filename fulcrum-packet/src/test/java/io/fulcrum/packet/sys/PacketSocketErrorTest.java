@@ -24,7 +24,7 @@ class PacketSocketErrorTest {
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try (NetnsTopology net = NetnsTopology.up()) {
             thread.submit(() -> {
-                Libc.enterNetns(net.nsPath("bal1").toString());
+                PacketCalls.enterNetns(net.nsPath("bal1").toString());
                 try (PacketSocket socket = PacketSocket.open("eth0", 1 << 16, 4, 2, 2048);
                      Arena arena = Arena.ofConfined()) {
                     net.exec("bal1", "ip", "link", "del", "eth0");
@@ -33,8 +33,8 @@ class PacketSocketErrorTest {
                     // What the next poll of the receive loop sees: nothing, so it would wait.
                     MemorySegment pollfd = arena.allocate(8, 4);
                     pollfd.set(ValueLayout.JAVA_INT, 0, socket.descriptor());
-                    pollfd.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-                    assertThat(Libc.poll(pollfd, 1, 0)).isZero();
+                    pollfd.set(ValueLayout.JAVA_SHORT, 4, PacketCalls.POLLIN);
+                    assertThat(PacketCalls.poll(pollfd, 1, 0)).isZero();
                 }
                 return null;
             }).get();

@@ -36,9 +36,9 @@ class PacketSocketTest {
     void open() throws Exception {
         net = NetnsTopology.up();
         on(() -> {
-            Libc.enterNetns(net.nsPath("bal2").toString());
+            PacketCalls.enterNetns(net.nsPath("bal2").toString());
             bal2 = PacketSocket.open("eth0", 1 << 16, 4, 2, 2048);
-            Libc.enterNetns(net.nsPath("bal1").toString());
+            PacketCalls.enterNetns(net.nsPath("bal1").toString());
             bal1 = PacketSocket.open("eth0", 1 << 16, 4, 2, 2048);
             return null;
         });

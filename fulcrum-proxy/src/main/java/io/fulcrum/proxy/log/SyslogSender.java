@@ -1,6 +1,7 @@
 package io.fulcrum.proxy.log;
 
 import io.fulcrum.core.config.SyslogConfig;
+import io.fulcrum.nativeio.ReservedCpus;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -63,7 +64,7 @@ final class SyslogSender implements AutoCloseable {
         this.dropped = dropped;
         this.framing = new SyslogMessage(config, config.hostname() != null ? config.hostname() : localHostName(),
                 ProcessHandle.current().pid());
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fulcrum-syslog", true),
+        this.group = new MultiThreadIoEventLoopGroup(1, ReservedCpus.apart(new DefaultThreadFactory("fulcrum-syslog", true)),
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 

@@ -27,7 +27,7 @@ public final class TestConfigs {
 
     public static ServerSettings server() {
         return new ServerSettings(2, "site-a", "node-a", java.time.Duration.ofSeconds(5),
-                java.time.Duration.ofMillis(100), null, null, null);
+                java.time.Duration.ofMillis(100), null, null, null, null);
     }
 
     /** One listener on an ephemeral port with a default route to one pool. */

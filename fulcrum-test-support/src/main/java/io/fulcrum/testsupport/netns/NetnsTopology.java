@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * under a name prefix unique to this JVM and instance, so parallel runs never collide: a bridge
  * namespace with a client, two balancers and three servers (addresses in the script's header).
  * Everything lives in namespaces the script creates; {@link #close} removes them, and a shutdown
- * hook does so too if a test never reaches its close.
+ * hook does so too if a test never reaches its close. The prefix starts with
+ * {@code FULCRUM_TEST_NETNS_PREFIX} when that variable is set (letters and digits), else
+ * {@code ft}, so that runs of different people on one machine can tell their namespaces apart.
  *
  * <p>Needs root and the {@code ip} tool: {@link #up()} skips the calling test (a JUnit assumption
  * with the reason) otherwise.
@@ -52,7 +54,7 @@ public final class NetnsTopology implements AutoCloseable {
         Assumptions.assumeTrue(works("ip", "-V"), "network namespace tests need the ip tool (iproute2)");
         Path script = findScript();
         Assumptions.assumeTrue(script != null, "examples/netns/topology.sh not found above " + Path.of("").toAbsolutePath());
-        String prefix = "ft" + Long.toString(ProcessHandle.current().pid(), 36) + "x" + SEQUENCE.incrementAndGet();
+        String prefix = prefixBase() + Long.toString(ProcessHandle.current().pid(), 36) + "x" + SEQUENCE.incrementAndGet();
         NetnsTopology t = new NetnsTopology(script, prefix);
         Runtime.getRuntime().addShutdownHook(t.cleanup);
         try {
@@ -62,6 +64,18 @@ public final class NetnsTopology implements AutoCloseable {
             throw e;
         }
         return t;
+    }
+
+    /** {@code FULCRUM_TEST_NETNS_PREFIX}, or {@code ft}. */
+    private static String prefixBase() {
+        String base = System.getenv("FULCRUM_TEST_NETNS_PREFIX");
+        if (base == null || base.isEmpty()) {
+            return "ft";
+        }
+        if (!base.matches("[A-Za-z0-9]{1,16}")) {
+            throw new IllegalArgumentException("FULCRUM_TEST_NETNS_PREFIX=" + base + ": letters and digits only, at most 16");
+        }
+        return base;
     }
 
     /** The namespace name of a node ({@code client}, {@code bal1}, {@code bal2}, {@code srv1}..{@code srv3}). */

@@ -1,20 +1,19 @@
 package io.fulcrum.l4.tcp.direct;
 
+import io.fulcrum.nativeio.Libc;
+import io.fulcrum.nativeio.SocketAddresses;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteOrder;
 
 /**
  * The socket system calls of the direct relay, made through the JDK's foreign-function
@@ -42,27 +41,13 @@ final class SocketCalls {
     /** The end of input. */
     static final int EOF = -1;
 
-    private static final int AF_INET = 2;
-    private static final int AF_INET6 = 10;
-    private static final int SOCK_STREAM = 1;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_ERROR = 4;
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
     private static final int TCP_QUICKACK = 12;
-    private static final int SHUT_WR = 1;
     private static final int MSG_MORE = 0x8000;
     private static final int MSG_NOSIGNAL = 0x4000;
-    private static final int EAGAIN = 11;
-    private static final int EINTR = 4;
     private static final int EINPROGRESS = 115;
-    private static final int SOCKADDR_SIZE = 28;
-    private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private static final MemoryLayout STATE = Linker.Option.captureStateLayout();
-    private static final long ERRNO = STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
     /** Option values 0 and 1 for {@code setsockopt}, written once: a call passes their address. */
     private static final MemorySegment OPTION_VALUES = Arena.global().allocate(8, 4);
     private static final MethodHandle SOCKET;
@@ -73,7 +58,6 @@ final class SocketCalls {
     private static final MethodHandle SEND;
     private static final MethodHandle SHUTDOWN;
     private static final MethodHandle CLOSE;
-    private static final MethodHandle STRERROR;
 
     private static final FastThreadLocal<SocketCalls> LOCAL = new FastThreadLocal<>() {
         @Override
@@ -85,22 +69,17 @@ final class SocketCalls {
     static {
         OPTION_VALUES.set(ValueLayout.JAVA_INT, 0, 0);
         OPTION_VALUES.set(ValueLayout.JAVA_INT, 4, 1);
-        Linker linker = Linker.nativeLinker();
-        SymbolLookup libc = linker.defaultLookup();
         ValueLayout.OfInt i = ValueLayout.JAVA_INT;
         ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
         // Pointers are passed as addresses in a long: both 64-bit Linux ABIs pass them alike.
-        SOCKET = handle(linker, libc, "socket", FunctionDescriptor.of(i, i, i, i));
-        SETSOCKOPT = handle(linker, libc, "setsockopt", FunctionDescriptor.of(i, i, i, i, l, i));
-        GETSOCKOPT = handle(linker, libc, "getsockopt", FunctionDescriptor.of(i, i, i, i, l, l));
-        CONNECT = handle(linker, libc, "connect", FunctionDescriptor.of(i, i, l, i));
-        RECV = handle(linker, libc, "recv", FunctionDescriptor.of(l, i, l, l, i));
-        SEND = handle(linker, libc, "send", FunctionDescriptor.of(l, i, l, l, i));
-        SHUTDOWN = handle(linker, libc, "shutdown", FunctionDescriptor.of(i, i, i));
-        CLOSE = handle(linker, libc, "close", FunctionDescriptor.of(i, i));
-        STRERROR = linker.downcallHandle(libc.find("strerror").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(
-                        MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), i));
+        SOCKET = handle("socket", FunctionDescriptor.of(i, i, i, i));
+        SETSOCKOPT = handle("setsockopt", FunctionDescriptor.of(i, i, i, i, l, i));
+        GETSOCKOPT = handle("getsockopt", FunctionDescriptor.of(i, i, i, i, l, l));
+        CONNECT = handle("connect", FunctionDescriptor.of(i, i, l, i));
+        RECV = handle("recv", FunctionDescriptor.of(l, i, l, l, i));
+        SEND = handle("send", FunctionDescriptor.of(l, i, l, l, i));
+        SHUTDOWN = handle("shutdown", FunctionDescriptor.of(i, i, i));
+        CLOSE = handle("close", FunctionDescriptor.of(i, i));
     }
 
     /** Where the linker leaves errno after each call. */
@@ -110,7 +89,7 @@ final class SocketCalls {
 
     private SocketCalls() {
         Arena arena = Arena.ofAuto();
-        state = arena.allocate(STATE);
+        state = Libc.newCallState(arena);
         memory = arena.allocate(64, 8);
     }
 
@@ -119,9 +98,9 @@ final class SocketCalls {
         return LOCAL.get();
     }
 
-    private static MethodHandle handle(Linker linker, SymbolLookup libc, String name, FunctionDescriptor fd) {
-        return linker.downcallHandle(libc.find(name).orElseThrow(), fd,
-                Linker.Option.captureCallState("errno"), Linker.Option.critical(false));
+    /** The critical variant of a call (see above), errno captured. */
+    private static MethodHandle handle(String name, FunctionDescriptor fd) {
+        return Libc.downcall(name, fd, true, Linker.Option.critical(false));
     }
 
     /** Whether a result of {@link #recv} or {@link #send} is a failure. */
@@ -138,8 +117,8 @@ final class SocketCalls {
     int tcpSocket(InetAddress address) throws IOException {
         int fd;
         try {
-            fd = (int) SOCKET.invokeExact(state, address instanceof Inet6Address ? AF_INET6 : AF_INET,
-                    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            fd = (int) SOCKET.invokeExact(state, address instanceof Inet6Address ? Libc.AF_INET6 : Libc.AF_INET,
+                    Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
         } catch (Throwable t) {
             throw new IOException(t);
         }
@@ -196,12 +175,12 @@ final class SocketCalls {
      *         writable once done)
      */
     boolean connect(int fd, InetSocketAddress address) throws IOException {
-        int len = encode(address);
+        int len = SocketAddresses.encode(address, memory);
         int r;
         try {
             do {
                 r = (int) CONNECT.invokeExact(state, fd, memory.address(), len);
-            } while (r < 0 && errno() == EINTR);
+            } while (r < 0 && errno() == Libc.EINTR);
         } catch (Throwable t) {
             throw new IOException(t);
         }
@@ -220,7 +199,8 @@ final class SocketCalls {
         memory.set(ValueLayout.JAVA_INT, 8, 4);
         int r;
         try {
-            r = (int) GETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ERROR, memory.address(), memory.address() + 8);
+            r = (int) GETSOCKOPT.invokeExact(state, fd, Libc.SOL_SOCKET, Libc.SO_ERROR, memory.address(),
+                    memory.address() + 8);
         } catch (Throwable t) {
             return new IOException(t);
         }
@@ -241,7 +221,7 @@ final class SocketCalls {
         try {
             do {
                 n = (long) RECV.invokeExact(state, fd, address, (long) length, 0);
-            } while (n < 0 && errno() == EINTR);
+            } while (n < 0 && errno() == Libc.EINTR);
         } catch (Throwable t) {
             throw new IllegalStateException(t); // a downcall handle does not throw
         }
@@ -252,7 +232,7 @@ final class SocketCalls {
             return length == 0 ? AGAIN : EOF;
         }
         int e = errno();
-        return e == EAGAIN ? AGAIN : -1 - e;
+        return e == Libc.EAGAIN ? AGAIN : -1 - e;
     }
 
     /**
@@ -268,7 +248,7 @@ final class SocketCalls {
         try {
             do {
                 n = (long) SEND.invokeExact(state, fd, address, (long) length, flags);
-            } while (n < 0 && errno() == EINTR);
+            } while (n < 0 && errno() == Libc.EINTR);
         } catch (Throwable t) {
             throw new IllegalStateException(t); // a downcall handle does not throw
         }
@@ -276,14 +256,14 @@ final class SocketCalls {
             return (int) n;
         }
         int e = errno();
-        return e == EAGAIN ? AGAIN : -1 - e;
+        return e == Libc.EAGAIN ? AGAIN : -1 - e;
     }
 
     /** Shuts the socket's output: sends a FIN after what is queued. */
     void shutdownOutput(int fd) throws IOException {
         int r;
         try {
-            r = (int) SHUTDOWN.invokeExact(state, fd, SHUT_WR);
+            r = (int) SHUTDOWN.invokeExact(state, fd, Libc.SHUT_WR);
         } catch (Throwable t) {
             throw new IOException(t);
         }
@@ -301,27 +281,8 @@ final class SocketCalls {
         }
     }
 
-    /** Writes {@code address} to {@link #memory} as a {@code sockaddr_in} or {@code sockaddr_in6}; returns its length. */
-    private int encode(InetSocketAddress address) {
-        InetAddress a = address.getAddress();
-        boolean v6 = a instanceof Inet6Address;
-        memory.set(ValueLayout.JAVA_LONG, 0, 0);
-        memory.set(ValueLayout.JAVA_LONG, 8, 0);
-        memory.set(ValueLayout.JAVA_SHORT, 0, (short) (v6 ? AF_INET6 : AF_INET));
-        memory.set(PORT, 2, (short) address.getPort());
-        byte[] raw = a.getAddress();
-        if (v6) {
-            memory.set(ValueLayout.JAVA_LONG, 16, 0);
-            MemorySegment.copy(raw, 0, memory, ValueLayout.JAVA_BYTE, 8, 16);
-            memory.set(ValueLayout.JAVA_INT, 24, ((Inet6Address) a).getScopeId());
-            return SOCKADDR_SIZE;
-        }
-        MemorySegment.copy(raw, 0, memory, ValueLayout.JAVA_BYTE, 4, 4);
-        return 16;
-    }
-
     private int errno() {
-        return state.get(ValueLayout.JAVA_INT, ERRNO);
+        return Libc.errno(state);
     }
 
     private IOException failure(String call) {
@@ -329,10 +290,6 @@ final class SocketCalls {
     }
 
     private static String describe(int errno) {
-        try {
-            return ((MemorySegment) STRERROR.invokeExact(errno)).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
+        return Libc.strerror(errno);
     }
 }
