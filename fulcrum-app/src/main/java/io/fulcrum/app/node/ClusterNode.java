@@ -235,6 +235,27 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
         return m == null ? List::of : new MemberPeers(m::members, config.nodeId());
     }
 
+    /**
+     * Registers this node draining (DNS stops answering with it, it takes no new traffic from the fleet)
+     * without leaving: the proxy tier's autoscaler asked, and stops it once its connections finished.
+     */
+    synchronized void drainForScaleIn() {
+        if (clock != null) {
+            LOG.info("cluster: the proxy tier drains node {}", config.nodeId());
+            clock.execute(registration::drain);
+        }
+    }
+
+    /** The node's event log. */
+    EventLog events() {
+        return events;
+    }
+
+    /** The members as this node sees them (null outside a cluster). Call after {@link #start}. */
+    Membership membership() {
+        return membership;
+    }
+
     /** The leadership of this node, for the parts only the leader runs (empty outside a cluster). */
     java.util.Optional<Leadership> leadership() {
         return java.util.Optional.ofNullable(election);

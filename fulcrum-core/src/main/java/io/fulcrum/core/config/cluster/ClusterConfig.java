@@ -24,6 +24,7 @@ import java.util.Locale;
  * @param advertise the address the others reach it at, used in place of a wildcard listen
  *                  address ({@code 0.0.0.0}, {@code ::}) in its registration (default: none)
  * @param etcd      the etcd holding the cluster's keys (default: {@code store.etcd})
+ * @param proxyTier the fleet's proxy nodes and the policy that starts and stops them (default: none)
  */
 public record ClusterConfig(
         @RestartRequired String nodeId,
@@ -33,7 +34,8 @@ public record ClusterConfig(
         @RestartRequired String host,
         @RestartRequired Integer capacity,
         @RestartRequired String advertise,
-        @RestartRequired EtcdStoreConfig etcd) {
+        @RestartRequired EtcdStoreConfig etcd,
+        @RestartRequired ProxyTierConfig proxyTier) {
 
     /** The roles a node can have. */
     public static final List<String> ROLES = List.of("proxy", "dns", "controller", "router");
@@ -43,11 +45,12 @@ public record ClusterConfig(
                 : roles.stream().map(r -> r.toLowerCase(Locale.ROOT)).distinct().toList();
         leaseTtl = leaseTtl == null ? Duration.ofSeconds(10) : leaseTtl;
         capacity = capacity == null ? 100 : capacity;
+        proxyTier = proxyTier == null ? ProxyTierConfig.none() : proxyTier;
     }
 
     /** No cluster section: the node runs alone. */
     public static ClusterConfig off() {
-        return new ClusterConfig(null, null, null, null, null, null, null, null);
+        return new ClusterConfig(null, null, null, null, null, null, null, null, null);
     }
 
     /** Whether this node is a cluster member (the section is there with a node id). */
