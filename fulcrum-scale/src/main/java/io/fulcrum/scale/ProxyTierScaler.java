@@ -81,6 +81,7 @@ public final class ProxyTierScaler implements AutoCloseable {
     private long generation;
     private Instant lastEvaluation;
     private String lastTold;
+    private Decision lastDecision;
     /** Generations of the provisioner calls under way. */
     private final Set<Long> inFlight = new HashSet<>();
     /** Started nodes not registered yet: since when they are awaited. */
@@ -179,8 +180,12 @@ public final class ProxyTierScaler implements AutoCloseable {
             LoadSample load = load(nodes);
             Decision decision = engine.decide(now, up, load, null);
             desiredSize = decision.desired();
-            tellDecision(decision, load);
-            if (!policy.dryRun() && decision.acts() && !busy()) {
+            lastDecision = decision;
+            boolean busy = busy();
+            if (!busy) {
+                tellDecision(decision, load); // while an action runs, decisions are remembered (windows), not told
+            }
+            if (!policy.dryRun() && decision.acts() && !busy) {
                 if (decision.change() > 0) {
                     scaleOut(decision.change(), decision.desired(), now);
                 } else {
@@ -582,6 +587,18 @@ public final class ProxyTierScaler implements AutoCloseable {
         }
         out.put("intent", intended);
         List<Map<String, Object>> recent = new ArrayList<>(steps);
+        Decision d = lastDecision;
+        if (d != null) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("at", d.at().toString());
+            e.put("current", d.current());
+            e.put("recommended", d.recommended());
+            e.put("desired", d.desired());
+            e.put("change", d.change());
+            e.put("reason", DecisionReport.reason(policy, d));
+            e.put("held", d.held());
+            out.put("evaluation", e); // the latest, told or not
+        }
         out.put("lastDecision", recent.reversed().stream().filter(s -> "scale.decision".equals(s.get("kind")))
                 .findFirst().orElse(null));
         out.put("steps", recent);
