@@ -7,6 +7,8 @@ Its state is a directory (the first argument) written by the test: `java` (the J
 Idempotent by generation: a start whose record exists answers it (the lock serialises starts). The node
 started for generation G is `proxy-G`; it is answered once its proxy listens. `starts.log` and
 `stops.log` get a line per node launched and stopped; a stop waits for the node's process to exit.
+While `hold` exists a start waits before it launches (the test's way to catch a leader mid-start), and
+tells so by `holding-<gen>`.
 """
 import fcntl, json, os, signal, socket, subprocess, sys, time
 
@@ -45,6 +47,10 @@ def start(gen):
         if os.path.exists(path):
             with open(path) as f:
                 return json.load(f)
+        if os.path.exists(os.path.join(state, "hold")):
+            open(os.path.join(state, "holding-%d" % gen), "w").close()
+        while os.path.exists(os.path.join(state, "hold")):
+            time.sleep(0.1)
         used = {read(n)["slot"] for n in os.listdir(records) if n.endswith(".json")}
         with open(os.path.join(state, "slots.txt")) as f:
             slots = [l.split() for l in f.read().splitlines() if l.strip()]

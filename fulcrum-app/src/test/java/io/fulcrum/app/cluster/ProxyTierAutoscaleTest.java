@@ -50,6 +50,8 @@ class ProxyTierAutoscaleTest {
     private static final Duration WITHIN = Duration.ofSeconds(60);
     private static final String EDGE_IP = "127.0.30.1";
     private static final String NEW_IP = "127.0.30.2";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -123,6 +125,9 @@ class ProxyTierAutoscaleTest {
         assertThat(event(edge, "scale.proxy.registered").path("subject").asText()).isEqualTo(added);
         await().atMost(WITHIN).ignoreExceptions().until(() ->
                 get(edge, "scale").path("proxyTier").path("current").asInt() == 2);
+        String status = ctlScaleStatus(edge);
+        assertThat(status).contains("proxies").contains(added).contains(NEW_IP + ":").contains("provisioner")
+                .contains("edge1");
 
         // A client holds a connection through the new node: a request the backend answers only when told.
         int newPort = Integer.parseInt(lines("slots.txt").getFirst().split(" ")[1]);
@@ -230,6 +235,51 @@ class ProxyTierAutoscaleTest {
         assertThat(kinds(edge)).doesNotContain("scale.proxy.draining");
     }
 
+    @Test
+    void aNewLeaderContinuesTheStartItsPredecessorBeganWithoutStartingASecondNode() throws Exception {
+        String policy = """
+                      target: 5
+                      min: 2
+                      max: 3
+                      interval: 1s
+                      cooldown: 1s
+                """;
+        platform();
+        Files.createFile(state.resolve("hold")); // starts wait: the leader is caught mid-start
+        Node first = node("edge1", EDGE_IP, true, policy);
+        // One proxy node, min 2: the leader starts one, and the script holds it.
+        await().atMost(WITHIN).until(() -> !holding().isEmpty());
+        long gen = Long.parseLong(holding().getFirst().substring("holding-".length()));
+        JsonNode intent = JSON.readTree(etcd.etcdctl("get", "--print-value-only", "/proxy-tier/scale/proxies"));
+        assertThat(intent.path("leader").asText()).isEqualTo("edge1");
+        assertThat(intent.path("members").toString()).contains("\"state\":\"starting\"")
+                .contains("\"generation\":" + gen);
+
+        Node second = node("edge2", "127.0.30.3", true, policy);
+        first.process().kill();
+        // edge2 leads, reads the intent and asks the held start again, with its generation.
+        await().atMost(WITHIN).ignoreExceptions().until(() -> event(second, "scale.proxy.leader.took-over") != null);
+        Files.delete(state.resolve("hold"));
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() ->
+                event(second, "scale.proxy.registered") != null);
+        assertThat(lines("starts.log")).as("nodes launched by the script: one for the generation").hasSize(1);
+        assertThat(lines("starts.log").getFirst()).startsWith("proxy-" + gen + " " + gen + " ");
+        await().atMost(WITHIN).ignoreExceptions().until(() ->
+                java.util.Set.copyOf(dig(second, "app.example.test", "answer")).equals(java.util.Set.of(NEW_IP, "127.0.30.3")));
+        JsonNode after = JSON.readTree(etcd.etcdctl("get", "--print-value-only", "/proxy-tier/scale/proxies"));
+        assertThat(after.path("leader").asText()).isEqualTo("edge2");
+        assertThat(after.path("members")).hasSize(1);
+        assertThat(after.path("members").get(0).path("state").asText()).isEqualTo("up");
+        assertThat(after.path("members").get(0).path("name").asText()).isEqualTo("proxy-" + gen);
+        assertThat(after.path("members").get(0).path("generation").asLong()).isEqualTo(gen);
+    }
+
+    private List<String> holding() throws IOException {
+        try (var files = Files.list(state)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("holding-")).sorted().toList();
+        }
+    }
+
     private void stopLoads() {
         for (PacedLoad l : loads) {
             try {
@@ -242,8 +292,19 @@ class ProxyTierAutoscaleTest {
 
     // ---- the fleet ---------------------------------------------------------------------------------
 
-    /** Starts {@code edge1} with the tier's policy (the fields after the provisioner) and the script's state. */
+    /** Starts {@code edge1} (proxy, DNS, controller) with the tier's policy (the fields after the provisioner). */
     private Node edge(String policy) throws Exception {
+        platform();
+        Node edge = node("edge1", EDGE_IP, true, policy);
+        await().atMost(WITHIN).ignoreExceptions().until(() -> get(edge, "scale").path("proxyTier").path("leads")
+                .asBoolean());
+        await().atMost(WITHIN).ignoreExceptions().until(() ->
+                dig(edge, "app.example.test", "answer").equals(List.of(EDGE_IP)));
+        return edge;
+    }
+
+    /** The script's state: the JVM and class path to run nodes with, their configuration, their address. */
+    private void platform() throws IOException {
         state = Files.createDirectories(dir.resolve("platform"));
         try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("/cluster/provision-proxy.py"))) {
             Files.copy(in, dir.resolve("provision-proxy.py"));
@@ -275,9 +336,26 @@ class ProxyTierAutoscaleTest {
                   etcd: {endpoints: ["%3$s"], prefix: /proxy-tier}
                 controller: {enabled: true, interval: 500ms, leaseTtl: 3s}
                 """.formatted(backend.getAddress().getPort(), ClusterFixture.TOKEN, etcd.endpoint()));
-        int proxy = FreePorts.tcp(EDGE_IP);
-        int admin = FreePorts.tcp(EDGE_IP);
-        int dns = FreePorts.tcpAndUdp(EDGE_IP);
+    }
+
+    /** A node with the tier's policy: a proxy and a controller; with {@code dnsToo} also the DNS node. */
+    private Node node(String name, String ip, boolean dnsToo, String policy) throws Exception {
+        int proxy = FreePorts.tcp(ip);
+        int admin = FreePorts.tcp(ip);
+        int dns = dnsToo ? FreePorts.tcpAndUdp(ip) : 0;
+        String dnsSection = !dnsToo ? "" : """
+                dns:
+                  listen: ["%1$s:%2$d"]
+                  threads: 1
+                  zones:
+                    - name: example.test
+                      soa: {mname: ns1.example.test., rname: hostmaster@example.test, serial: 1}
+                      records:
+                        - {name: "@", type: NS, value: ns1.example.test.}
+                        - {name: ns1, type: A, value: %1$s}
+                  gslb:
+                    - {name: app.example.test, policy: [weighted], answers: 4, ttl: 1s}
+                """.formatted(ip, dns);
         String yaml = """
                 server: {eventLoopThreads: 1, site: s1, shutdownGrace: 1s}
                 accessLog: {enabled: false}
@@ -290,23 +368,13 @@ class ProxyTierAutoscaleTest {
                     backends: [{address: "127.0.0.1:%3$d"}]
                 sites:
                   - {name: s1, memberVips: true}
-                dns:
-                  listen: ["%1$s:%4$d"]
-                  threads: 1
-                  zones:
-                    - name: example.test
-                      soa: {mname: ns1.example.test., rname: hostmaster@example.test, serial: 1}
-                      records:
-                        - {name: "@", type: NS, value: ns1.example.test.}
-                        - {name: ns1, type: A, value: %1$s}
-                  gslb:
-                    - {name: app.example.test, policy: [weighted], answers: 4, ttl: 1s}
+                %4$s
                 admin:
                   bind: "%1$s:%5$d"
                   tokens: [{name: ops, role: admin, token: %6$s}]
                 cluster:
-                  nodeId: edge1
-                  roles: [proxy, dns, controller]
+                  nodeId: %11$s
+                  roles: [%12$s]
                   leaseTtl: 3s
                   etcd: {endpoints: ["%7$s"], prefix: /proxy-tier}
                   proxyTier:
@@ -316,19 +384,15 @@ class ProxyTierAutoscaleTest {
                           command: [python3, "%8$s", "%9$s"]
                 %10$s
                 controller: {enabled: true, interval: 500ms, leaseTtl: 3s}
-                """.formatted(EDGE_IP, proxy, backend.getAddress().getPort(), dns, admin, ClusterFixture.TOKEN,
-                etcd.endpoint(), dir.resolve("provision-proxy.py"), state, policy.stripTrailing());
-        Path file = Files.writeString(dir.resolve("edge1.yaml"), yaml);
-        FulcrumProcess p = new FulcrumProcess("edge1", "io.fulcrum.app.FulcrumCommand", file, List.of());
+                """.formatted(ip, proxy, backend.getAddress().getPort(), dnsSection, admin, ClusterFixture.TOKEN,
+                etcd.endpoint(), dir.resolve("provision-proxy.py"), state, policy.stripTrailing(), name,
+                dnsToo ? "proxy, dns, controller" : "proxy, controller");
+        Path file = Files.writeString(dir.resolve(name + ".yaml"), yaml);
+        FulcrumProcess p = new FulcrumProcess(name, "io.fulcrum.app.FulcrumCommand", file, List.of());
         processes.add(p);
         p.start();
-        Node edge = new Node("edge1", EDGE_IP, proxy, dns, admin, p);
-        p.awaitOutput("cluster: registered edge1 as up", 1, Duration.ofSeconds(90));
-        await().atMost(WITHIN).ignoreExceptions().until(() -> get(edge, "scale").path("proxyTier").path("leads")
-                .asBoolean());
-        await().atMost(WITHIN).ignoreExceptions().until(() ->
-                dig(edge, "app.example.test", "answer").equals(List.of(EDGE_IP)));
-        return edge;
+        p.awaitOutput("cluster: registered " + name + " as up", 1, Duration.ofSeconds(90));
+        return new Node(name, ip, proxy, dns, admin, p);
     }
 
     private List<String> lines(String file) throws IOException {
@@ -378,6 +442,19 @@ class ProxyTierAutoscaleTest {
 
     private static List<String> kinds(Node n) throws IOException, InterruptedException {
         return events(n).stream().map(e -> e.path("kind").asText()).toList();
+    }
+
+    /** {@code fulcrum ctl scale status} against the node, as an operator would run it. */
+    private static String ctlScaleStatus(Node n) {
+        picocli.CommandLine cmd = io.fulcrum.app.FulcrumCommand.commandLine();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        cmd.setErr(new java.io.PrintWriter(err, true));
+        int code = cmd.execute("ctl", "--server", "http://" + n.ip() + ":" + n.adminPort(), "--token",
+                ClusterFixture.TOKEN, "scale", "status");
+        assertThat(code).as("ctl scale status: %s", err).isZero();
+        return out.toString();
     }
 
     private static String metrics(Node n) throws IOException, InterruptedException {
