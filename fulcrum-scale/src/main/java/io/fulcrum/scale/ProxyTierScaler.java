@@ -209,9 +209,13 @@ public final class ProxyTierScaler implements AutoCloseable {
         version = stored.version();
         generation = Math.max(generation, intent.generation());
         leading = true;
+        Set<String> registered = new HashSet<>();
+        safeProxies().stream().filter(n -> !n.draining()).forEach(n -> registered.add(n.id()));
         for (ScaleIntent.Entry e : intent.members()) {
             if (e.state().equals(ScaleIntent.UP) && e.member() != null) {
-                awaiting.put(e.member().name(), now); // registered ones are seen at once
+                if (!registered.contains(e.member().name())) {
+                    awaiting.put(e.member().name(), now); // started by the previous leader, not registered yet
+                }
             } else if (e.state().equals(ScaleIntent.DRAINING) && e.member() != null) {
                 drainingSince.put(e.member().name(), now);
             }
