@@ -313,7 +313,7 @@ final class PoolScaler {
         int t = term;
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
-            Provisioner.Result r = call(() -> p.start(pool, gen, deadline));
+            Provisioner.Result r = ProvisionerCalls.call(() -> p.start(pool, gen, deadline));
             backHome(() -> {
                 if (t == term) {
                     started(gen, r);
@@ -491,7 +491,7 @@ final class PoolScaler {
         int t = term;
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
-            Provisioner.Result r = call(() -> p.stop(d.member(), d.generation(), deadline));
+            Provisioner.Result r = ProvisionerCalls.call(() -> p.stop(d.member(), d.generation(), deadline));
             backHome(() -> {
                 if (t == term) {
                     stopped(d, r);
@@ -596,7 +596,7 @@ final class PoolScaler {
         int t = term;
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
-            Provisioner.Result r = call(() -> p.replace(member, gen, deadline));
+            Provisioner.Result r = ProvisionerCalls.call(() -> p.replace(member, gen, deadline));
             backHome(() -> {
                 if (t == term) {
                     replaced(member, gen, r);
@@ -1090,7 +1090,7 @@ final class PoolScaler {
     private void stopQuietly(Provisioner.Member m, long gen) {
         Provisioner p = provisioner;
         Instant deadline = now().plus(policy.startTimeout());
-        actions.execute(() -> call(() -> p.stop(m, gen, deadline)));
+        actions.execute(() -> ProvisionerCalls.call(() -> p.stop(m, gen, deadline)));
     }
 
     /** Hands a result back to the scaler thread; after the scaler stopped (the node is closing) it is dropped. */
@@ -1099,15 +1099,6 @@ final class PoolScaler {
             home.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             LOG.debug("{}: the scaler has stopped; a provisioner's result is dropped", pool);
-        }
-    }
-
-    private static Provisioner.Result call(java.util.function.Supplier<Provisioner.Result> action) {
-        try {
-            Provisioner.Result r = action.get();
-            return r == null ? new Provisioner.Result(false, null, "the provisioner returned no result") : r;
-        } catch (RuntimeException e) {
-            return new Provisioner.Result(false, null, "the provisioner failed: " + e);
         }
     }
 

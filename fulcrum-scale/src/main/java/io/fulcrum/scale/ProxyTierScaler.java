@@ -303,7 +303,7 @@ public final class ProxyTierScaler implements AutoCloseable {
         inFlight.add(gen);
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
-            Provisioner.Result r = call(() -> provisioner.start(TIER, gen, deadline));
+            Provisioner.Result r = ProvisionerCalls.call(() -> provisioner.start(TIER, gen, deadline));
             backHome(() -> started(gen, r));
         });
     }
@@ -364,7 +364,7 @@ public final class ProxyTierScaler implements AutoCloseable {
             tell("scale.proxy.draining", p.id(), "draining " + p.id() + ", the least loaded proxy node the tier "
                     + "started (" + policy.metric() + " " + valueOf(p) + "): it registers draining, so DNS stops "
                     + "answering with it, and is stopped once its connections finish (or after drainTimeout "
-                    + policy.drainTimeout() + ")", d);
+                    + seconds(policy.drainTimeout()) + ")", d);
         }
     }
 
@@ -407,7 +407,7 @@ public final class ProxyTierScaler implements AutoCloseable {
         } else if (!now.isBefore(since.plus(policy.startTimeout()))) {
             awaiting.remove(name);
             tell("scale.proxy.start.failed", name, "node " + name + " did not register up within startTimeout "
-                    + policy.startTimeout() + ": stopping it", member(e.generation(), e.member()));
+                    + seconds(policy.startTimeout()) + ": stopping it", member(e.generation(), e.member()));
             ScaleIntent.Entry stopping = new ScaleIntent.Entry(++generation, ScaleIntent.STOPPING, e.member());
             if (record(intent.with(stopping), "stopping " + name)) {
                 stop(stopping, now);
@@ -424,7 +424,7 @@ public final class ProxyTierScaler implements AutoCloseable {
         } else if (node.draining() && node.statsAt() > since.toEpochMilli() && node.clientConnections() == 0) {
             why = "it registered draining (DNS no longer answers with it) and has no client connection left";
         } else if (!now.isBefore(since.plus(policy.drainTimeout()))) {
-            why = "drainTimeout " + policy.drainTimeout() + " passed with " + node.clientConnections()
+            why = "drainTimeout " + seconds(policy.drainTimeout()) + " passed with " + node.clientConnections()
                     + " client connection(s) still open" + (node.draining() ? "" : " (it never registered draining)");
         }
         if (why == null) {
@@ -446,7 +446,7 @@ public final class ProxyTierScaler implements AutoCloseable {
         inFlight.add(gen);
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
-            Provisioner.Result r = call(() -> provisioner.stop(m, gen, deadline));
+            Provisioner.Result r = ProvisionerCalls.call(() -> provisioner.stop(m, gen, deadline));
             backHome(() -> stopped(gen, m, r));
         });
     }
@@ -528,20 +528,15 @@ public final class ProxyTierScaler implements AutoCloseable {
         }
     }
 
+    private static String seconds(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
     private void backHome(Runnable task) {
         try {
             home.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             LOG.debug("proxy tier: the scaler has stopped; a provisioner's result is dropped");
-        }
-    }
-
-    private static Provisioner.Result call(java.util.function.Supplier<Provisioner.Result> action) {
-        try {
-            Provisioner.Result r = action.get();
-            return r == null ? Provisioner.Result.failed("the provisioner returned no result") : r;
-        } catch (RuntimeException e) {
-            return Provisioner.Result.failed("the provisioner failed: " + e);
         }
     }
 

@@ -50,6 +50,17 @@ class ProxyTierAutoscaleTest {
     private static final Duration WITHIN = Duration.ofSeconds(60);
     private static final String EDGE_IP = "127.0.30.1";
     private static final String NEW_IP = "127.0.30.2";
+    /** Out on load, in when it ends (after 3 s of it); the drainTimeout to fill in. */
+    private static final String SCALE_OUT_AND_IN = """
+                  metric: requestsPerNode
+                  target: 5
+                  min: 1
+                  max: 2
+                  interval: 1s
+                  cooldown: 1s
+                  stabilization: {up: 0s, down: 3s}
+                  drainTimeout: %s
+            """;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -102,29 +113,8 @@ class ProxyTierAutoscaleTest {
 
     @Test
     void theLeaderStartsAProxyNodeThatDnsAnswersAndDrainsItThroughDnsBeforeStoppingIt() throws Exception {
-        Node edge = edge("""
-                      metric: requestsPerNode
-                      target: 5
-                      min: 1
-                      max: 2
-                      interval: 1s
-                      cooldown: 1s
-                      stabilization: {up: 0s, down: 3s}
-                      drainTimeout: 60s
-                """);
-        // 12 requests/s on the only proxy node, against a target of 5 a node: one more node (max 2).
-        loads.add(PacedLoad.start(URI.create("http://" + EDGE_IP + ":" + edge.proxyPort() + "/"), 2, 6,
-                Duration.ofSeconds(100), 1_200));
-        await().atMost(Duration.ofSeconds(90)).until(() -> lines("starts.log").size() == 1);
-        String added = lines("starts.log").getFirst().split(" ")[0];
-        await().atMost(WITHIN).ignoreExceptions().until(() ->
-                dig(edge, "app.example.test", "answer").containsAll(List.of(EDGE_IP, NEW_IP)));
-        // The leader sees it registered on its next round.
-        await().atMost(WITHIN).ignoreExceptions().until(() -> event(edge, "scale.proxy.registered") != null);
-        assertThat(kinds(edge)).contains("scale.proxy.starting", "scale.proxy.started");
-        assertThat(event(edge, "scale.proxy.registered").path("subject").asText()).isEqualTo(added);
-        await().atMost(WITHIN).ignoreExceptions().until(() ->
-                get(edge, "scale").path("proxyTier").path("current").asInt() == 2);
+        Node edge = edge(SCALE_OUT_AND_IN.formatted("60s"));
+        String added = scaleOutOnLoad(edge);
         String status = ctlScaleStatus(edge);
         assertThat(status).contains("proxies").contains(added).contains(NEW_IP + ":").contains("provisioner")
                 .contains("edge1");
@@ -175,6 +165,27 @@ class ProxyTierAutoscaleTest {
         await().atMost(WITHIN).ignoreExceptions().until(() ->
                 get(edge, "scale").path("proxyTier").path("intent").isEmpty());
         assertThat(dig(edge, "app.example.test", "answer")).containsExactly(EDGE_IP);
+    }
+
+    @Test
+    void aNodeWhoseConnectionsOutlastDrainTimeoutIsStoppedAfterIt() throws Exception {
+        Node edge = edge(SCALE_OUT_AND_IN.formatted("3s"));
+        String added = scaleOutOnLoad(edge);
+        int newPort = Integer.parseInt(lines("slots.txt").getFirst().split(" ")[1]);
+        try (Socket held = new Socket(NEW_IP, newPort)) {
+            held.getOutputStream().write("GET /hold HTTP/1.1\r\nHost: app.example.test\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            await().atMost(WITHIN).ignoreExceptions().until(() ->
+                    member(get(edge, "scale"), added).path("clientConnections").asInt() == 1);
+            stopLoads();
+            // Never released: the node is stopped once drainTimeout has passed, with the connection still open.
+            await().atMost(WITHIN).until(() -> lines("stops.log").size() == 1);
+            JsonNode drained = event(edge, "scale.proxy.drained");
+            assertThat(drained.path("subject").asText()).isEqualTo(added);
+            assertThat(drained.path("reason").asText()).contains("drainTimeout").contains("1 client connection");
+            await().atMost(WITHIN).until(() -> !running(added));
+        }
+        await().atMost(WITHIN).ignoreExceptions().until(() -> event(edge, "scale.proxy.stopped") != null);
     }
 
     @Test
@@ -278,6 +289,24 @@ class ProxyTierAutoscaleTest {
         try (var files = Files.list(state)) {
             return files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("holding-")).sorted().toList();
         }
+    }
+
+    /** Load on {@code edge} until the leader started a node and it registered; the node's name. */
+    private String scaleOutOnLoad(Node edge) throws Exception {
+        // 12 requests/s on the only proxy node, against a target of 5 a node: one more node (max 2).
+        loads.add(PacedLoad.start(URI.create("http://" + EDGE_IP + ":" + edge.proxyPort() + "/"), 2, 6,
+                Duration.ofSeconds(100), 1_200));
+        await().atMost(Duration.ofSeconds(90)).until(() -> lines("starts.log").size() == 1);
+        String added = lines("starts.log").getFirst().split(" ")[0];
+        await().atMost(WITHIN).ignoreExceptions().until(() ->
+                dig(edge, "app.example.test", "answer").containsAll(List.of(EDGE_IP, NEW_IP)));
+        // The leader sees it registered on its next round.
+        await().atMost(WITHIN).ignoreExceptions().until(() -> event(edge, "scale.proxy.registered") != null);
+        assertThat(kinds(edge)).contains("scale.proxy.starting", "scale.proxy.started");
+        assertThat(event(edge, "scale.proxy.registered").path("subject").asText()).isEqualTo(added);
+        await().atMost(WITHIN).ignoreExceptions().until(() ->
+                get(edge, "scale").path("proxyTier").path("current").asInt() == 2);
+        return added;
     }
 
     private void stopLoads() {
