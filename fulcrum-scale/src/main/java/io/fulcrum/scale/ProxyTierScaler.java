@@ -90,6 +90,8 @@ public final class ProxyTierScaler implements AutoCloseable {
     private final Map<String, Instant> drainingSince = new HashMap<>();
     /** Stopping entries whose stop failed: not asked again before then. */
     private final Map<String, Instant> retryStop = new HashMap<>();
+    /** Draining nodes: what their drain waits for now, for the status view. */
+    private final Map<String, String> drainWaits = new HashMap<>();
     private final Deque<Map<String, Object>> steps = new ArrayDeque<>();
 
     // Read by the status view and the metrics.
@@ -238,6 +240,7 @@ public final class ProxyTierScaler implements AutoCloseable {
         awaiting.clear();
         drainingSince.clear();
         retryStop.clear();
+        drainWaits.clear();
     }
 
     private boolean due(Instant now) {
@@ -428,8 +431,12 @@ public final class ProxyTierScaler implements AutoCloseable {
                     + " client connection(s) still open" + (node.draining() ? "" : " (it never registered draining)");
         }
         if (why == null) {
+            drainWaits.put(name, node.draining() && node.statsAt() > since.toEpochMilli()
+                    ? "waiting for " + node.clientConnections() + " client connection(s) to finish"
+                    : "waiting for it to register draining");
             return;
         }
+        drainWaits.remove(name);
         ScaleIntent.Entry stopping = new ScaleIntent.Entry(++generation, ScaleIntent.STOPPING, e.member());
         if (!record(intent.with(stopping), "stopping " + name)) {
             return;
@@ -572,6 +579,7 @@ public final class ProxyTierScaler implements AutoCloseable {
             m.put("intent", states.get(n.id()));
             m.put("requestsPerSecond", Math.round(n.requestsPerSecond() * 1000) / 1000.0);
             m.put("clientConnections", n.clientConnections());
+            m.put("drain", drainWaits.get(n.id()));
             members.add(m);
         }
         out.put("members", members);

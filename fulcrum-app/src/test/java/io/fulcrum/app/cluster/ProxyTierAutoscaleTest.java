@@ -137,6 +137,9 @@ class ProxyTierAutoscaleTest {
                     dig(edge, "app.example.test", "answer").equals(List.of(EDGE_IP)));
             JsonNode draining = event(edge, "scale.proxy.draining");
             assertThat(draining.path("subject").asText()).isEqualTo(added);
+            // The leader has seen it draining with the held connection, and waits for it.
+            await().atMost(WITHIN).ignoreExceptions().until(() -> member(get(edge, "scale"), added).path("drain")
+                    .asText().equals("waiting for 1 client connection(s) to finish"));
             // Still draining and running while the held connection is open: not stopped.
             assertThat(lines("stops.log")).isEmpty();
             assertThat(event(edge, "scale.proxy.drained")).isNull();
