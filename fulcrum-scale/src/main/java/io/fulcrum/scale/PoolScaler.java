@@ -10,6 +10,7 @@ import io.fulcrum.core.event.EventLog;
 import io.fulcrum.core.provision.Provisioner;
 import io.fulcrum.scale.decide.Decision;
 import io.fulcrum.scale.decide.DecisionEngine;
+import io.fulcrum.scale.decide.DecisionReport;
 import io.fulcrum.scale.decide.LoadSample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -274,31 +275,16 @@ final class PoolScaler {
     }
 
     private void tellDecision(Decision d, LoadSample load) {
-        String key = d.current() + ">" + d.desired() + ":" + d.change() + ":" + (d.held() != null);
+        String key = DecisionReport.key(d);
         if (key.equals(lastTold) && (!d.acts() || policy.dryRun())) {
             return; // told already (a dry run's change is the same decision every interval)
         }
         lastTold = key;
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("metric", policy.metric());
-        details.put("value", Double.isNaN(load.value()) ? "" : Double.toString(round(load.value())));
-        details.put("busiest", Double.isNaN(load.busiest()) ? "" : Double.toString(round(load.busiest())));
-        details.put("ready", Integer.toString(load.ready()));
-        details.put("current", Integer.toString(d.current()));
-        details.put("recommended", Integer.toString(d.recommended()));
-        details.put("desired", Integer.toString(d.desired()));
-        details.put("change", Integer.toString(d.change()));
-        details.put("dryRun", Boolean.toString(policy.dryRun()));
-        if (d.held() != null) {
-            details.put("held", d.held());
-        }
+        Map<String, String> details = DecisionReport.details(policy, load, d);
         if (manual != null) {
             details.put("operatorSize", manual.toString());
         }
-        String what = d.change() > 0 ? "scale out by " + d.change() : d.change() < 0 ? "scale in by " + -d.change()
-                : d.desired() == d.current() ? "stay at " + d.current() : "wait (" + d.held() + ")";
-        step("scale.decision", pool, (policy.dryRun() ? "dry run, nothing done: " : "") + what + ": " + d.reason(),
-                details);
+        step("scale.decision", pool, DecisionReport.reason(policy, d), details);
     }
 
     // ---- scale-out ---------------------------------------------------------------------------------
@@ -329,7 +315,7 @@ final class PoolScaler {
         int t = term;
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
-            Provisioner.Result r = call(() -> p.start(pool, gen, deadline));
+            Provisioner.Result r = ProvisionerCalls.call(() -> p.start(pool, gen, deadline));
             backHome(() -> {
                 if (t == term) {
                     started(gen, r);
@@ -507,7 +493,7 @@ final class PoolScaler {
         int t = term;
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
-            Provisioner.Result r = call(() -> p.stop(d.member(), d.generation(), deadline));
+            Provisioner.Result r = ProvisionerCalls.call(() -> p.stop(d.member(), d.generation(), deadline));
             backHome(() -> {
                 if (t == term) {
                     stopped(d, r);
@@ -612,7 +598,7 @@ final class PoolScaler {
         int t = term;
         Instant deadline = now.plus(policy.startTimeout());
         actions.execute(() -> {
-            Provisioner.Result r = call(() -> p.replace(member, gen, deadline));
+            Provisioner.Result r = ProvisionerCalls.call(() -> p.replace(member, gen, deadline));
             backHome(() -> {
                 if (t == term) {
                     replaced(member, gen, r);
@@ -1115,7 +1101,7 @@ final class PoolScaler {
     private void stopQuietly(Provisioner.Member m, long gen) {
         Provisioner p = provisioner;
         Instant deadline = now().plus(policy.startTimeout());
-        actions.execute(() -> call(() -> p.stop(m, gen, deadline)));
+        actions.execute(() -> ProvisionerCalls.call(() -> p.stop(m, gen, deadline)));
     }
 
     /** Hands a result back to the scaler thread; after the scaler stopped (the node is closing) it is dropped. */
@@ -1124,15 +1110,6 @@ final class PoolScaler {
             home.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             LOG.debug("{}: the scaler has stopped; a provisioner's result is dropped", pool);
-        }
-    }
-
-    private static Provisioner.Result call(java.util.function.Supplier<Provisioner.Result> action) {
-        try {
-            Provisioner.Result r = action.get();
-            return r == null ? new Provisioner.Result(false, null, "the provisioner returned no result") : r;
-        } catch (RuntimeException e) {
-            return new Provisioner.Result(false, null, "the provisioner failed: " + e);
         }
     }
 

@@ -60,6 +60,8 @@ public final class ScaleService implements NodeService, ScaleControl {
     private volatile boolean fleetExpected;
     /** The cluster, once joined (owned by the scaler thread). */
     private ScaleFleet fleet;
+    /** The proxy tier's status, on a cluster member whose controller runs one, or null. */
+    private volatile java.util.function.Supplier<Map<String, Object>> proxyTier;
     /** Where the operator's settings are kept across restarts, or null. */
     private volatile OperatorSettingsFile operatorFile;
     /** The settings read at start, per pool, taken by each pool's scaler when it is made. */
@@ -112,6 +114,11 @@ public final class ScaleService implements NodeService, ScaleControl {
                 scalers.values().forEach(ps -> ps.fleet(fleet));
             });
         }
+    }
+
+    /** Shows the proxy tier's autoscaler in {@link #scaleStatus} ({@code proxyTier}). */
+    public void showProxyTier(java.util.function.Supplier<Map<String, Object>> status) {
+        this.proxyTier = status;
     }
 
     @Override
@@ -210,7 +217,8 @@ public final class ScaleService implements NodeService, ScaleControl {
     /** 2025-01-01T00:00:00Z. */
     private static final long GENERATION_EPOCH_SECONDS = 1_735_689_600L;
 
-    private static Provisioner create(ExtensionConfig<ProvisionerFactory<?>> config) {
+    /** The provisioner {@code config} names, made by its factory from the registry. */
+    static Provisioner create(ExtensionConfig<ProvisionerFactory<?>> config) {
         return create(ProvisionerFactory.registry().get(config.name()), config.settings());
     }
 
@@ -247,7 +255,11 @@ public final class ScaleService implements NodeService, ScaleControl {
         for (PoolScaler ps : view) {
             pools.put(ps.pool(), ps.status());
         }
-        return Map.of("pools", pools);
+        var tier = proxyTier;
+        if (tier == null) {
+            return Map.of("pools", pools);
+        }
+        return Map.of("pools", pools, "proxyTier", tier.get());
     }
 
     @Override

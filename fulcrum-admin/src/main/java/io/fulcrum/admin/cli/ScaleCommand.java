@@ -62,15 +62,45 @@ final class ScaleCommand implements Callable<Integer> {
                         .put("protected", m.path("protected").asBoolean())
                         .put("downSince", m.path("downSince").asText("")));
             });
-            if (rows.isEmpty()) {
+            JsonNode tier = a.path("proxyTier");
+            if (rows.isEmpty() && tier.isMissingNode()) {
                 out.println("no pool has an autoscale policy");
                 return;
             }
-            Table.print(out, rows, POOL_COLUMNS);
+            if (!rows.isEmpty()) {
+                Table.print(out, rows, POOL_COLUMNS);
+                out.println();
+                Table.print(out, members, List.of(col("POOL", "pool"), col("MEMBER", "name"),
+                        col("ADDRESS", "address"), col("STATE", "state"), col("FROM", "from"),
+                        col("DRAINING", "draining"), col("PROTECTED", "protected"), col("DOWN_SINCE", "downSince")));
+            }
+            if (!tier.isMissingNode()) {
+                printProxyTier(out, tier);
+            }
+        }
+
+        /** The proxy tier: its sizes and last decision, then its nodes. */
+        private static void printProxyTier(PrintWriter out, JsonNode tier) {
             out.println();
-            Table.print(out, members, List.of(col("POOL", "pool"), col("MEMBER", "name"), col("ADDRESS", "address"),
-                    col("STATE", "state"), col("FROM", "from"), col("DRAINING", "draining"),
-                    col("PROTECTED", "protected"), col("DOWN_SINCE", "downSince")));
+            var row = AdminClient.JSON.createObjectNode().put("tier", "proxies")
+                    .put("leads", tier.path("leads").asBoolean()).put("leader", tier.path("leader").asText())
+                    .put("current", tier.path("current").asInt()).put("desired", tier.path("desired").asInt())
+                    .put("metric", tier.path("policy").path("metric").asText())
+                    .put("decision", tier.path("lastDecision").path("reason").asText(""));
+            Table.print(out, AdminClient.JSON.createArrayNode().add(row), List.of(col("TIER", "tier"),
+                    col("LEADS", "leads"), col("LEADER", "leader"), col("CURRENT", "current"),
+                    col("DESIRED", "desired"), col("METRIC", "metric"), col("LAST_DECISION", "decision")));
+            out.println();
+            var nodes = AdminClient.JSON.createArrayNode();
+            tier.path("members").forEach(m -> nodes.addObject().put("node", m.path("node").asText())
+                    .put("state", m.path("state").asText()).put("address", m.path("address").asText())
+                    .put("from", m.path("provisioned").asBoolean() ? "provisioner" : "operator")
+                    .put("intent", m.path("intent").asText(""))
+                    .put("requests", m.path("requestsPerSecond").asDouble())
+                    .put("connections", m.path("clientConnections").asInt()));
+            Table.print(out, nodes, List.of(col("NODE", "node"), col("STATE", "state"), col("ADDRESS", "address"),
+                    col("FROM", "from"), col("INTENT", "intent"), col("REQ/S", "requests"),
+                    col("CONNECTIONS", "connections")));
         }
     }
 

@@ -5,6 +5,7 @@ import io.fulcrum.admin.spi.AdminReadable;
 import io.fulcrum.admin.spi.MetricsSource;
 import io.fulcrum.cluster.controller.Controller;
 import io.fulcrum.cluster.controller.ControllerKeys;
+import io.fulcrum.cluster.controller.FencedRecords;
 import io.fulcrum.cluster.controller.Publication;
 import io.fulcrum.cluster.controller.PublishedWeights;
 import io.fulcrum.cluster.election.Leadership;
@@ -56,6 +57,8 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
     private Controller controller;
     private PublishedWeights weights;
     private StickyPeers peers;
+    private ProxyTierDrainOrder drainOrder;
+    private volatile io.fulcrum.scale.ProxyTierScaler proxyTier;
 
     ClusterControllerService(ProxyServer proxy, ClusterNode cluster, io.fulcrum.scale.ScaleService scale) {
         this.proxy = proxy;
@@ -81,7 +84,7 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
             ControllerKeys keys = new ControllerKeys(etcd.prefix());
             recorder = new TrafficRecorder(proxy.exchangeObserver());
             proxy.observeExchanges(recorder);
-            StatsCollector collector = new StatsCollector(nodeName, proxy::runtime, recorder);
+            StatsCollector collector = new StatsCollector(nodeName, proxy::runtime, recorder, proxy::clientConnections);
             publisher = new StatsPublisher(client, keys.stats(nodeName), collector::collect, ctl.interval(),
                     ctl.leaseTtl(), etcd.requestTimeout()).start();
             controller = new Controller(client, keys, nodeName, leadership, () -> config, etcd.requestTimeout())
@@ -91,8 +94,18 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
                 return p == null ? List.of() : p.backends();
             }, etcd.requestTimeout());
             weights.follow(c);
-            scale.joinFleet(new FleetScale(leadership, controller,
-                    new io.fulcrum.cluster.controller.FencedRecords(client, leadership, etcd.requestTimeout()), keys));
+            FencedRecords records = new FencedRecords(client, leadership, etcd.requestTimeout());
+            scale.joinFleet(new FleetScale(leadership, controller, records, keys));
+            // Every node follows the proxy tier's intent (a node it started drains when named); the leader
+            // of a node with the policy decides.
+            drainOrder = new ProxyTierDrainOrder(nodeName, records, keys, cluster::drainForScaleIn).start();
+            var tierPolicy = c.cluster().proxyTier().autoscale();
+            if (tierPolicy != null) {
+                proxyTier = io.fulcrum.scale.ProxyTierScaler.create(tierPolicy,
+                        new FleetProxyTier(leadership, cluster.membership(), controller, records, keys),
+                        cluster.events()).start();
+                scale.showProxyTier(proxyTier::status);
+            }
         }
         if (c.stickyPeers().enabled()) {
             Supplier<List<InetSocketAddress>> members = cluster.stickyPeers();
@@ -168,6 +181,20 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
                         }
                     }
                 }).register(registry);
+        GaugeWithCallback.builder().name("fulcrum_proxy_tier_current_size")
+                .help("Proxy nodes of the cluster up now, as the proxy tier's autoscaler sees them.")
+                .callback(cb -> {
+                    if (proxyTier != null) {
+                        cb.call(proxyTier.currentSize());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("fulcrum_proxy_tier_desired_size")
+                .help("The size the proxy tier's autoscaler is bringing the tier to (on its leader).")
+                .callback(cb -> {
+                    if (proxyTier != null) {
+                        cb.call(proxyTier.desiredSize());
+                    }
+                }).register(registry);
         CounterWithCallback.builder().name("fulcrum_sticky_peer_entries_received")
                 .help("Sticky entries taken from peer proxies.")
                 .callback(cb -> cb.call(peers == null ? 0 : peers.received())).register(registry);
@@ -175,6 +202,12 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
 
     @Override
     public synchronized void close() {
+        if (proxyTier != null) {
+            proxyTier.close();
+        }
+        if (drainOrder != null) {
+            drainOrder.close();
+        }
         if (peers != null) {
             peers.close();
         }

@@ -73,6 +73,8 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
     private volatile ClusterConfig config = ClusterConfig.off();
     /** The configuration registered last (its addresses are re-read when the sticky listener is bound). */
     private volatile FulcrumConfig registered;
+    /** When the proxy tier asked this node to drain ({@link System#nanoTime()}), or 0. */
+    private long drainingSince;
     /** Where the sticky peers listen, once bound (registered as the {@code sticky} part). */
     private volatile InetSocketAddress stickyListen;
 
@@ -201,7 +203,11 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
             return;
         }
         onClock("draining", registration::drain);
-        awaitConnectionsFinished(config.drainTimeout());
+        // cluster.drainTimeout counts from when the drain began: a node the proxy tier drained already
+        // (and now stops, its connections done or the tier's own drainTimeout passed) waits only the rest.
+        long began = drainingSince != 0 ? drainingSince : System.nanoTime();
+        java.time.Duration left = config.drainTimeout().minusNanos(System.nanoTime() - began);
+        awaitConnectionsFinished(left.isNegative() ? java.time.Duration.ZERO : left);
         onClock("leaving", registration::leave);
         membership.close();
         election.close();
@@ -275,6 +281,30 @@ final class ClusterNode implements NodeService, AdminReadable, MetricsSource {
     Supplier<List<InetSocketAddress>> stickyPeers() {
         Membership m = membership;
         return m == null ? List::of : new MemberPeers(m::members, config.nodeId());
+    }
+
+    /**
+     * Registers this node draining (DNS stops answering with it, it takes no new traffic from the fleet)
+     * without leaving: the proxy tier's autoscaler asked, and stops it once its connections finished.
+     */
+    synchronized void drainForScaleIn() {
+        if (clock != null) {
+            if (drainingSince == 0) {
+                drainingSince = System.nanoTime();
+            }
+            LOG.info("cluster: the proxy tier drains node {}", config.nodeId());
+            clock.execute(registration::drain);
+        }
+    }
+
+    /** The node's event log. */
+    EventLog events() {
+        return events;
+    }
+
+    /** The members as this node sees them (null outside a cluster). Call after {@link #start}. */
+    Membership membership() {
+        return membership;
     }
 
     /** The leadership of this node, for the parts only the leader runs (empty outside a cluster). */

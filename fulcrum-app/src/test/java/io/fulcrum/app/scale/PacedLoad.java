@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code limit} passes or {@code maxRequests} were sent. Counts the answers by backend and every
  * failure (an exception or a status other than 200) with its first messages.
  */
-final class PacedLoad implements AutoCloseable {
+public final class PacedLoad implements AutoCloseable {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Thread> threads = new ArrayList<>();
@@ -34,7 +34,7 @@ final class PacedLoad implements AutoCloseable {
     }
 
     /** Starts the load against {@code url}. */
-    static PacedLoad start(URI url, int workers, double perWorker, Duration limit, long maxRequests) {
+    public static PacedLoad start(URI url, int workers, double perWorker, Duration limit, long maxRequests) {
         PacedLoad load = new PacedLoad();
         long deadline = System.nanoTime() + limit.toNanos();
         long gap = (long) (1e9 / perWorker);

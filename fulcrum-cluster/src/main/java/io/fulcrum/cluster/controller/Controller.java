@@ -63,6 +63,7 @@ public final class Controller implements AutoCloseable {
     private final Map<String, Publication> published = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Double>> lastLatency = new ConcurrentHashMap<>();
     private volatile Map<String, PoolAggregate> aggregates = Map.of();
+    private volatile Map<String, NodeStats> nodes = Map.of();
     private final LongAdder publications = new LongAdder();
     private final LongAdder fencedOut = new LongAdder();
 
@@ -100,6 +101,14 @@ public final class Controller implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Every node's statistics as the last round read them, by node (empty while this node does not lead):
+     * the proxy tier's autoscaler reads its load here.
+     */
+    public Map<String, NodeStats> nodes() {
+        return nodes;
+    }
+
     /** Publications written by this node. */
     public long publications() {
         return publications.sum();
@@ -114,22 +123,26 @@ public final class Controller implements AutoCloseable {
     void round() {
         if (!leadership.isLeader()) {
             aggregates = Map.of();
+            nodes = Map.of();
             return;
         }
         long term = leadership.fencingRevision();
         try {
             var got = client.getKVClient().get(EtcdClients.bytes(keys.statsPrefix()),
                     GetOption.builder().isPrefix(true).build()).get(timeoutMillis, TimeUnit.MILLISECONDS);
-            List<NodeStats> nodes = new ArrayList<>();
+            List<NodeStats> read = new ArrayList<>();
             for (KeyValue kv : got.getKvs()) {
                 try {
-                    nodes.add(StatsCodec.decode(kv.getValue().getBytes()));
+                    read.add(StatsCodec.decode(kv.getValue().getBytes()));
                 } catch (IllegalArgumentException bad) {
                     LOG.debug("skipping statistics at {}: {}", kv.getKey(), bad.getMessage());
                 }
             }
-            Map<String, PoolAggregate> all = StatsAggregator.aggregate(nodes);
+            Map<String, PoolAggregate> all = StatsAggregator.aggregate(read);
             aggregates = all;
+            Map<String, NodeStats> byNode = new LinkedHashMap<>();
+            read.forEach(n -> byNode.put(n.node(), n));
+            this.nodes = Map.copyOf(byNode);
             FulcrumConfig c = config.get();
             for (ControlledPoolConfig pc : c.controller().pools()) {
                 PoolAggregate a = all.get(pc.name());

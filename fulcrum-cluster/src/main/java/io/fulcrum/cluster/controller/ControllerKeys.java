@@ -6,7 +6,8 @@ package io.fulcrum.cluster.controller;
  * {@code <prefix>/controller/pools/<pool>} (the publication for one pool: only the nodes
  * serving that pool watch it), {@code <prefix>/scale/pools/<pool>} (the autoscaler's intent for one
  * pool, written by the leader), {@code <prefix>/scale/operator/<pool>} (the operator's pause, size and
- * protections of one autoscaled pool, written through any member's admin API).
+ * protections of one autoscaled pool, written through any member's admin API), {@code <prefix>/scale/proxies}
+ * (the proxy tier's intent, written by the leader, read by every node: a node it names draining drains).
  *
  * @param prefix the cluster prefix ({@code store.etcd.prefix})
  */
@@ -30,6 +31,10 @@ public record ControllerKeys(String prefix) {
 
     public String scaleIntent(String pool) {
         return prefix + "/scale/pools/" + pool;
+    }
+
+    public String scaleProxies() {
+        return prefix + "/scale/proxies";
     }
 
     public String scaleOperator(String pool) {

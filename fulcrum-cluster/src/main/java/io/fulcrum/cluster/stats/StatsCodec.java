@@ -15,9 +15,10 @@ import java.util.Map;
  * The compact JSON a node's statistics are published in: names once, numbers in a fixed
  * column order, so a node with a few hundred backends writes a few KB a second.
  * <pre>
- * {"v":1,"node":"n1","t":1765000000000,"i":1000,
+ * {"v":1,"node":"n1","t":1765000000000,"i":1000,"c":12,
  *  "pools":{"web":{"a":[newFlows,activeFlows,requests,bytesIn,bytesOut,errors,p50,p90,p99,rtt,retransmits,weight]}}}
  * </pre>
+ * {@code c}, the node's open client connections, came later: a reader takes 0 when it is missing.
  */
 public final class StatsCodec {
 
@@ -31,7 +32,8 @@ public final class StatsCodec {
     /** The published form. */
     public static byte[] encode(NodeStats s) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("v", VERSION).put("node", s.node()).put("t", s.epochMillis()).put("i", s.intervalMillis());
+        root.put("v", VERSION).put("node", s.node()).put("t", s.epochMillis()).put("i", s.intervalMillis())
+                .put("c", s.clientConnections());
         ObjectNode pools = root.putObject("pools");
         for (BackendStats b : s.backends()) {
             ObjectNode pool = pools.has(b.pool()) ? (ObjectNode) pools.get(b.pool()) : pools.putObject(b.pool());
@@ -74,7 +76,8 @@ public final class StatsCodec {
                             a.get(10).asDouble(), a.get(11).asInt()));
                 }
             }
-            return new NodeStats(root.path("node").asText(), root.path("t").asLong(), root.path("i").asLong(), out);
+            return new NodeStats(root.path("node").asText(), root.path("t").asLong(), root.path("i").asLong(), out,
+                    root.path("c").asInt(0));
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
         }

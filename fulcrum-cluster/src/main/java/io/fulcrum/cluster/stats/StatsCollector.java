@@ -27,6 +27,7 @@ public final class StatsCollector {
     private final String node;
     private final Supplier<RuntimeState> runtime;
     private final TrafficRecorder recorder;
+    private final java.util.function.IntSupplier clientConnections;
     private final Map<Backend, Totals> previous = new IdentityHashMap<>();
     private long previousMillis;
 
@@ -36,9 +37,18 @@ public final class StatsCollector {
      * @param recorder the bytes, errors and latencies of finished requests
      */
     public StatsCollector(String node, Supplier<RuntimeState> runtime, TrafficRecorder recorder) {
+        this(node, runtime, recorder, () -> 0);
+    }
+
+    /**
+     * @param clientConnections the client connections open to the node's proxy now
+     */
+    public StatsCollector(String node, Supplier<RuntimeState> runtime, TrafficRecorder recorder,
+                          java.util.function.IntSupplier clientConnections) {
         this.node = node;
         this.runtime = runtime;
         this.recorder = recorder;
+        this.clientConnections = clientConnections;
     }
 
     /** The numbers since the previous call (the first call covers the time since the backends appeared). */
@@ -73,6 +83,6 @@ public final class StatsCollector {
         }
         previous.keySet().retainAll(live);
         recorder.retain(live);
-        return new NodeStats(node, epochMillis, interval, out);
+        return new NodeStats(node, epochMillis, interval, out, clientConnections.getAsInt());
     }
 }

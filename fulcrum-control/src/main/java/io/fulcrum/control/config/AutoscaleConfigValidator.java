@@ -1,10 +1,12 @@
 package io.fulcrum.control.config;
 
+import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.PoolConfig;
 import io.fulcrum.core.config.scale.AutoscaleConfig;
 import io.fulcrum.core.config.scale.HealConfig;
 import io.fulcrum.core.config.scale.MemberTemplateConfig;
 import io.fulcrum.core.config.scale.PerBackendConfig;
+import io.fulcrum.core.config.scale.ProxyTierAutoscaleConfig;
 import io.fulcrum.core.config.scale.ScaleMetric;
 import io.fulcrum.core.provision.ProvisionerFactory;
 
@@ -34,21 +36,39 @@ final class AutoscaleConfigValidator {
         }
     }
 
+    /**
+     * Checks {@code cluster.proxyTier.autoscale} when there is one: the same rules as a pool's policy, a
+     * proxy-tier metric, and a controller (only the leader, reading every node's statistics, decides).
+     */
+    static void checkProxyTier(FulcrumConfig config, BiConsumer<String, String> error) {
+        ProxyTierAutoscaleConfig a = config.cluster().proxyTier().autoscale();
+        if (a == null) {
+            return;
+        }
+        String p = "cluster.proxyTier.autoscale";
+        AutoscaleConfigValidator v = new AutoscaleConfigValidator(error, (path, message) -> { });
+        if (!ProxyTierAutoscaleConfig.METRICS.contains(a.metric())) {
+            error.accept(SourceMap.field(p, "metric"), "unknown proxy-tier metric \"" + a.metric() + "\""
+                    + Suggestions.didYouMean(a.metric(), ProxyTierAutoscaleConfig.METRICS) + "; known: "
+                    + String.join(", ", ProxyTierAutoscaleConfig.METRICS));
+        }
+        if (!config.controller().enabled()) {
+            error.accept(p, "the proxy tier is scaled by the cluster's leader on every node's statistics: "
+                    + "set controller.enabled");
+        }
+        v.provisioner(a.policy(), p, "the proxy nodes, such as provisioner: {exec: {command: ...}}");
+        v.limits(a.policy(), p, "proxy nodes the tier");
+    }
+
     private void run(PoolConfig pool, String p) {
         AutoscaleConfig a = pool.autoscale();
-        if (a.provisioner() == null) {
-            error.accept(SourceMap.field(p, "provisioner"), "required: what starts the pool's members, such as "
-                    + "provisioner: {process: {command: ...}}");
-        } else {
-            ExtensionChecks.check(SourceMap.field(p, "provisioner"), a.provisioner(), ProvisionerFactory.registry(),
-                    error);
-        }
+        provisioner(a, p, "the pool's members, such as provisioner: {process: {command: ...}}");
         ScaleMetric metric = ScaleMetric.named(a.metric()).orElse(null);
         if (metric == null) {
             error.accept(SourceMap.field(p, "metric"), "unknown metric \"" + a.metric() + "\""
                     + Suggestions.didYouMean(a.metric(), ScaleMetric.names()) + "; known: " + String.join(", ", ScaleMetric.names()));
         }
-        checkRule(a, p);
+        limits(a, p, "members the pool");
         if (metric == ScaleMetric.CONNECTIONS_RATIO && a.member().maxConnections() == 0) {
             error.accept(SourceMap.field(p, "metric"), "connectionsRatio needs the members' max connections "
                     + "(member.maxConnections > 0): the ratio is requests in flight over it");
@@ -57,9 +77,31 @@ final class AutoscaleConfigValidator {
             error.accept(SourceMap.field(p, "metric"), "hostCpu comes from the host agents: the pool needs "
                     + "health.agent");
         }
+        checkPerBackend(a.perBackend(), SourceMap.field(p, "perBackend"));
+        checkMember(a.member(), SourceMap.field(p, "member"), pool.weightBound());
+        checkHeal(a.heal(), SourceMap.field(p, "heal"));
+        if (pool.health().slowStart().isZero() && !a.dryRun()) {
+            warn.accept(SourceMap.field(p, "provisioner"), "new members take their full weight at once: set "
+                    + "health.slowStart for them to ramp up");
+        }
+    }
+
+    /** The provisioner, through its registry ({@code what} it starts, for the message of a missing one). */
+    private void provisioner(AutoscaleConfig a, String p, String what) {
+        if (a.provisioner() == null) {
+            error.accept(SourceMap.field(p, "provisioner"), "required: what starts " + what);
+        } else {
+            ExtensionChecks.check(SourceMap.field(p, "provisioner"), a.provisioner(), ProvisionerFactory.registry(),
+                    error);
+        }
+    }
+
+    /** The rules a pool's policy and the proxy tier's share: the rule, the limits, the timings. */
+    private void limits(AutoscaleConfig a, String p, String what) {
+        checkRule(a, p);
         atLeast(SourceMap.field(p, "min"), a.min(), 0);
         if (a.max() == null) {
-            error.accept(SourceMap.field(p, "max"), "required: the most members the pool may have");
+            error.accept(SourceMap.field(p, "max"), "required: the most " + what + " may have");
         } else if (a.max() < Math.max(1, a.min())) {
             error.accept(SourceMap.field(p, "max"), "must be at least min (" + a.min() + ") and at least 1 (got "
                     + a.max() + ")");
@@ -72,13 +114,6 @@ final class AutoscaleConfigValidator {
         nonNegative(SourceMap.field(stab, "down"), a.stabilization().down());
         positive(SourceMap.field(p, "startTimeout"), a.startTimeout());
         nonNegative(SourceMap.field(p, "drainTimeout"), a.drainTimeout());
-        checkPerBackend(a.perBackend(), SourceMap.field(p, "perBackend"));
-        checkMember(a.member(), SourceMap.field(p, "member"), pool.weightBound());
-        checkHeal(a.heal(), SourceMap.field(p, "heal"));
-        if (pool.health().slowStart().isZero() && !a.dryRun()) {
-            warn.accept(SourceMap.field(p, "provisioner"), "new members take their full weight at once: set "
-                    + "health.slowStart for them to ramp up");
-        }
     }
 
     /** One way of deciding: a target, or the two thresholds with the scale-in one below. */

@@ -33,6 +33,7 @@ final class ClusterConfigValidator {
 
     static void check(FulcrumConfig c, BiConsumer<String, String> error) {
         checkMember(c, error);
+        AutoscaleConfigValidator.checkProxyTier(c, error);
         checkController(c, c.controller(), error);
         checkPeers(c.stickyPeers(), error);
     }

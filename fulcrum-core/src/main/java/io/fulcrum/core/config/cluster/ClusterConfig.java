@@ -27,6 +27,7 @@ import java.util.Locale;
  * @param drainTimeout how long a clean stop (SIGTERM) waits, registered {@code draining} and so no
  *                  longer answered by DNS but still serving, for the client connections it has to
  *                  finish before it deregisters and stops (default 30 s; 0 s: deregister at once)
+ * @param proxyTier the fleet's proxy nodes and the policy that starts and stops them (default: none)
  */
 public record ClusterConfig(
         @RestartRequired String nodeId,
@@ -37,7 +38,8 @@ public record ClusterConfig(
         @RestartRequired Integer capacity,
         @RestartRequired String advertise,
         @RestartRequired EtcdStoreConfig etcd,
-        @RestartRequired Duration drainTimeout) {
+        @RestartRequired Duration drainTimeout,
+        @RestartRequired ProxyTierConfig proxyTier) {
 
     /** The roles a node can have. */
     public static final List<String> ROLES = List.of("proxy", "dns", "controller", "router");
@@ -48,11 +50,12 @@ public record ClusterConfig(
         leaseTtl = leaseTtl == null ? Duration.ofSeconds(10) : leaseTtl;
         capacity = capacity == null ? 100 : capacity;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(30) : drainTimeout;
+        proxyTier = proxyTier == null ? ProxyTierConfig.none() : proxyTier;
     }
 
     /** No cluster section: the node runs alone. */
     public static ClusterConfig off() {
-        return new ClusterConfig(null, null, null, null, null, null, null, null, null);
+        return new ClusterConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Whether this node is a cluster member (the section is there with a node id). */

@@ -1,0 +1,108 @@
+package io.fulcrum.app.node;
+
+import io.fulcrum.cluster.controller.Controller;
+import io.fulcrum.cluster.controller.ControllerKeys;
+import io.fulcrum.cluster.controller.FencedRecords;
+import io.fulcrum.cluster.election.Leadership;
+import io.fulcrum.cluster.member.Member;
+import io.fulcrum.cluster.member.MemberState;
+import io.fulcrum.cluster.member.MemberView;
+import io.fulcrum.cluster.member.Membership;
+import io.fulcrum.cluster.stats.BackendStats;
+import io.fulcrum.cluster.stats.NodeStats;
+import io.fulcrum.scale.ProxyTierFleet;
+import io.fulcrum.scale.ScaleFleet;
+import io.fulcrum.scale.ScaleIntent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The proxy tier's autoscaler's view of the cluster: leadership from the election, the proxy nodes from
+ * membership (members with the {@code proxy} role, up or draining) with the statistics each published at
+ * {@code <prefix>/stats/<node>} as the controller last read them, and the tier's intent at
+ * {@code <prefix>/scale/proxies}, written by fenced compare-and-swap ({@link FencedRecords}).
+ */
+final class FleetProxyTier implements ProxyTierFleet {
+
+    private final Leadership leadership;
+    private final Membership membership;
+    private final Controller controller;
+    private final FencedRecords records;
+    private final ControllerKeys keys;
+
+    FleetProxyTier(Leadership leadership, Membership membership, Controller controller, FencedRecords records,
+                   ControllerKeys keys) {
+        this.leadership = leadership;
+        this.membership = membership;
+        this.controller = controller;
+        this.records = records;
+        this.keys = keys;
+    }
+
+    @Override
+    public boolean leads() {
+        return leadership.isLeader();
+    }
+
+    @Override
+    public String leader() {
+        return leadership.leader().map(Leadership.Leader::nodeId).orElse("");
+    }
+
+    @Override
+    public List<ProxyNode> proxies() {
+        Map<String, NodeStats> stats = controller.nodes();
+        List<ProxyNode> out = new ArrayList<>();
+        for (MemberView v : membership.members()) {
+            Member m = v.member();
+            if (!m.roles().contains("proxy") || (v.state() != MemberState.UP && v.state() != MemberState.DRAINING)) {
+                continue;
+            }
+            List<String> proxy = m.addresses().getOrDefault("proxy", List.of());
+            NodeStats s = stats.get(m.id());
+            double requests = 0;
+            if (s != null) {
+                for (BackendStats b : s.backends()) {
+                    requests += b.requests();
+                }
+            }
+            out.add(new ProxyNode(m.id(), v.state() == MemberState.DRAINING, proxy.isEmpty() ? "" : proxy.getFirst(),
+                    requests, s == null ? 0 : s.clientConnections(), s == null ? 0 : s.epochMillis()));
+        }
+        return out;
+    }
+
+    @Override
+    public ScaleFleet.Stored read() throws ScaleFleet.Unavailable {
+        FencedRecords.Versioned v = readIntent(records, keys);
+        ScaleIntent intent = null;
+        if (v.value() != null) {
+            try {
+                intent = ScaleIntent.fromJson(v.value());
+            } catch (IllegalArgumentException bad) {
+                intent = null; // not an intent (written by hand?): replaced, compared on its version
+            }
+        }
+        return new ScaleFleet.Stored(intent, v.version());
+    }
+
+    /** The tier's intent as stored (also read by every node, to drain itself when it is named draining). */
+    static FencedRecords.Versioned readIntent(FencedRecords records, ControllerKeys keys) throws ScaleFleet.Unavailable {
+        try {
+            return records.read(keys.scaleProxies());
+        } catch (FencedRecords.Unavailable e) {
+            throw new ScaleFleet.Unavailable(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long write(long version, ScaleIntent intent) throws ScaleFleet.Unavailable {
+        try {
+            return records.replace(keys.scaleProxies(), version, intent.toJson());
+        } catch (FencedRecords.Unavailable e) {
+            throw new ScaleFleet.Unavailable(e.getMessage(), e);
+        }
+    }
+}
