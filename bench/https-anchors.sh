@@ -22,9 +22,7 @@ C=${C:-50}; H2C=${H2C:-10}; M=${M:-10}; D=${D:-6}; R=${R:-3}; P=${P:-4}
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 . "$ROOT/bench/https-targets.sh"
 ORDER="haproxy nginx ${CPID:+candidate}"
-for t in $ORDER; do wrk -t1 -c$C -d3s https://127.0.0.1:${TARGETS[$t]}/ >/dev/null 2>&1; done  # warm-up
-[ -n "${CPID:-}" ] && { wrk -t1 -c$C -d${CANDIDATE_WARM:-15}s https://127.0.0.1:18443/ >/dev/null 2>&1;
-  h2load -t1 -c$H2C -m$M -D5 https://127.0.0.1:18443/ >/dev/null 2>&1; }  # JIT warm-up
+https_targets_warm $ORDER
 for t in $ORDER; do
   neg=$(openssl s_client -connect 127.0.0.1:${TARGETS[$t]} -servername bench.test -brief </dev/null 2>&1 |
     awk -F': ' '/^(Protocol version|Ciphersuite|Peer signature type|Server Temp Key|Negotiated TLS1.3 group)/ {printf "%s=%s; ", $1, $2}')

@@ -47,9 +47,7 @@ wrk_count() { awk '/requests in/ {print $1}'; }
 h2load_count() { awk '/^requests:/ {print $8}'; }
 rs_count() { sed -n 's/.*connections=\([0-9]*\).*/\1/p'; }
 
-for t in $ORDER; do wrk -t1 -c$C -d3s https://127.0.0.1:${TARGETS[$t]}/ >/dev/null 2>&1; done  # warm-up
-[ -n "${CPID:-}" ] && { wrk -t1 -c$C -d${CANDIDATE_WARM:-15}s https://127.0.0.1:18443/ >/dev/null 2>&1;
-  h2load -t1 -c$H2C -m$M -D5 https://127.0.0.1:18443/ >/dev/null 2>&1; }  # JIT warm-up
+https_targets_warm $ORDER
 for round in $(seq 1 $R); do
   for t in $ORDER; do
     url=https://127.0.0.1:${TARGETS[$t]}/
