@@ -32,6 +32,19 @@ public interface ProxyTierFleet {
     long write(long version, ScaleIntent intent) throws ScaleFleet.Unavailable;
 
     /**
+     * The operator's settings of the tier (pause, size) as the fleet keeps them, with their version
+     * ({@link OperatorSettings#NONE} and 0 when none are stored). Any member writes them.
+     */
+    ScaleFleet.StoredSettings readOperator() throws ScaleFleet.Unavailable;
+
+    /**
+     * Writes the tier's operator settings if they still have {@code version}, whichever node leads.
+     *
+     * @return the new version, or 0 when another write came first (nothing written)
+     */
+    long writeOperator(long version, OperatorSettings settings) throws ScaleFleet.Unavailable;
+
+    /**
      * One proxy node.
      *
      * @param id                its node id

@@ -48,6 +48,12 @@ import java.util.concurrent.TimeUnit;
  * Every step is an event ({@code scale.decision} for decisions, {@code scale.proxy.*} for the rest); a dry
  * run publishes the decisions only. Other nodes' scalers do nothing.
  *
+ * <p>An operator pauses the tier, sets its size or resumes it through any member's admin API, under the
+ * reserved name {@value #SUBJECT}: the settings are kept as a pool's ({@link OperatorSettings}, in the fleet's
+ * store by compare-and-swap from any member), and every node's scaler follows them each tick. Paused, the
+ * leader decides nothing new (its decisions are told held; an action under way finishes); with a size set,
+ * the tier is brought to it (within min and max, a step at a time) and held there until resume.
+ *
  * <p>Threads: one thread of its own owns the state; provisioner calls run on virtual threads and hand
  * their results back to it.
  */
@@ -61,6 +67,8 @@ public final class ProxyTierScaler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyTierScaler.class);
     private static final long TICK_MILLIS = 1000;
     private static final int RECENT = 20;
+    /** Size points kept for the dashboard (one per evaluation), as many as a pool keeps. */
+    private static final int SIZE_POINTS = 360;
     private static final long STOP_RETRY_MILLIS = 5000;
 
     private final ProxyTierAutoscaleConfig config;
@@ -93,6 +101,10 @@ public final class ProxyTierScaler implements AutoCloseable {
     /** Draining nodes: what their drain waits for now, for the status view. */
     private final Map<String, String> drainWaits = new HashMap<>();
     private final Deque<Map<String, Object>> steps = new ArrayDeque<>();
+    private final Deque<PoolScaler.SizePoint> sizes = new ArrayDeque<>();
+    /** The operator's settings as last read from the fleet's store, and their version (-1: never read). */
+    private OperatorSettings operator = OperatorSettings.NONE;
+    private long operatorVersion = -1;
 
     // Read by the status view and the metrics.
     private volatile Map<String, Object> status = Map.of();
@@ -155,6 +167,7 @@ public final class ProxyTierScaler implements AutoCloseable {
     }
 
     private void tick(Instant now) {
+        followOperator();
         if (!fleet.leads()) {
             if (leading) {
                 tell("scale.proxy.leader.stepped-down", SUBJECT, "this node no longer leads: the next leader "
@@ -180,8 +193,16 @@ public final class ProxyTierScaler implements AutoCloseable {
         if (leading && due(now)) {
             lastEvaluation = now;
             LoadSample load = load(nodes);
-            Decision decision = engine.decide(now, up, load, null);
-            desiredSize = decision.desired();
+            Decision decision = engine.decide(now, up, load, operator.size());
+            if (operator.paused()) {
+                decision = new Decision(decision.at(), up, decision.recommended(), decision.desired(), 0,
+                        decision.reason(), "paused by an operator: nothing new is done until resume");
+            }
+            desiredSize = operator.paused() ? up : decision.desired();
+            sizes.addLast(new PoolScaler.SizePoint(now, up, desiredSize));
+            while (sizes.size() > SIZE_POINTS) {
+                sizes.removeFirst();
+            }
             lastDecision = decision;
             boolean busy = busy();
             if (!busy) {
@@ -478,6 +499,87 @@ public final class ProxyTierScaler implements AutoCloseable {
         }
     }
 
+    // ---- the operator --------------------------------------------------------------------------------
+
+    /** Stops the tier's automatic decisions (an action under way finishes); returns the tier's status. */
+    public Map<String, Object> pause(String actor) {
+        return operate(s -> new OperatorSettings(true, s.size(), List.of()), "scale.paused",
+                "automatic decisions stopped by " + actor + " (an action under way finishes)", Map.of("actor", actor));
+    }
+
+    /** Gives the tier back to its policy (ends a pause and an operator's size); returns the tier's status. */
+    public Map<String, Object> resume(String actor) {
+        return operate(s -> OperatorSettings.NONE, "scale.resumed", "back to the policy (a size set by an operator "
+                + "is forgotten), by " + actor, Map.of("actor", actor));
+    }
+
+    /** Brings the tier to {@code size} proxy nodes and holds it there until resume; returns its status. */
+    public Map<String, Object> setSize(int size, String actor) {
+        if (size < policy.min() || size > policy.max()) {
+            throw new IllegalArgumentException("size " + size + " is outside the proxy tier's min " + policy.min()
+                    + " and max " + policy.max());
+        }
+        return operate(s -> new OperatorSettings(false, size, List.of()), "scale.set", "size " + size + " set by "
+                + actor + ": the proxy tier is brought to it and kept there until resume",
+                Map.of("actor", actor, "size", Integer.toString(size)));
+    }
+
+    /**
+     * Makes an operator's change on the fleet's copy of the tier's settings, by compare-and-swap (a write
+     * another member made meanwhile is read and the change made again on it, a few times at most), on the
+     * scaler's thread; the change's event is told once the write is kept.
+     */
+    private Map<String, Object> operate(java.util.function.UnaryOperator<OperatorSettings> change, String kind,
+                                        String reason, Map<String, String> details) {
+        ScaleService.callOn(home, () -> {
+            try {
+                for (int attempt = 0; attempt < 5; attempt++) {
+                    ScaleFleet.StoredSettings st = fleet.readOperator();
+                    OperatorSettings next = change.apply(st.settings());
+                    long v = fleet.writeOperator(st.version(), next);
+                    if (v > 0) {
+                        operator = next;
+                        operatorVersion = v;
+                        lastEvaluation = null; // decided on the next tick
+                        tell(kind, SUBJECT, reason, details);
+                        publishStatus(safeProxies());
+                        return null;
+                    }
+                }
+            } catch (ScaleFleet.Unavailable e) {
+                throw new IllegalStateException("the fleet's store could not be reached (" + e.getMessage()
+                        + "): nothing was changed");
+            }
+            throw new IllegalStateException("the proxy tier's operator settings kept changing on other nodes "
+                    + "meanwhile: nothing was changed; try again");
+        });
+        return status;
+    }
+
+    /** Takes the operator's settings the fleet keeps, changed through any member's admin API. */
+    private void followOperator() {
+        ScaleFleet.StoredSettings st;
+        try {
+            st = fleet.readOperator();
+        } catch (ScaleFleet.Unavailable e) {
+            LOG.debug("proxy tier: the operator's settings could not be read: {}", e.getMessage());
+            return;
+        }
+        if (st.version() == operatorVersion) {
+            return;
+        }
+        boolean first = operatorVersion < 0;
+        operatorVersion = st.version();
+        OperatorSettings next = new OperatorSettings(st.settings().paused(), st.settings().size(), List.of());
+        if (!next.equals(operator)) {
+            operator = next;
+            lastEvaluation = null;
+            tell(first ? "scale.operator.restored" : "scale.operator.followed", SUBJECT, "the operator's settings "
+                    + (first ? "kept in the fleet's store are taken: " : "changed in the fleet's store (through "
+                    + "another node's admin API): ") + next.describe(), Map.of());
+        }
+    }
+
     // ---- the intent ----------------------------------------------------------------------------------
 
     /** Writes the intent; false (and this term ends: the intent is read again) when it was not written. */
@@ -560,8 +662,11 @@ public final class ProxyTierScaler implements AutoCloseable {
         p.put("step", policy.step());
         p.put("dryRun", policy.dryRun());
         out.put("policy", p);
+        out.put("name", SUBJECT);
         out.put("current", currentSize);
         out.put("desired", desiredSize);
+        out.put("paused", operator.paused());
+        out.put("operatorSize", operator.size());
         Instant cooldown = engine.cooldownUntil(Instant.now());
         out.put("cooldownUntil", cooldown == null ? null : cooldown.toString());
         out.put("version", version);
@@ -609,6 +714,12 @@ public final class ProxyTierScaler implements AutoCloseable {
         out.put("lastDecision", recent.reversed().stream().filter(s -> "scale.decision".equals(s.get("kind")))
                 .findFirst().orElse(null));
         out.put("steps", recent);
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (PoolScaler.SizePoint point : sizes) {
+            history.add(Map.of("at", point.at().toEpochMilli(), "current", point.current(), "desired",
+                    point.desired()));
+        }
+        out.put("history", history); // the leader's, one point per evaluation
         status = out;
     }
 

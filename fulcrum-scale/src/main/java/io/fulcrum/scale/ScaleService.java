@@ -60,8 +60,8 @@ public final class ScaleService implements NodeService, ScaleControl {
     private volatile boolean fleetExpected;
     /** The cluster, once joined (owned by the scaler thread). */
     private ScaleFleet fleet;
-    /** The proxy tier's status, on a cluster member whose controller runs one, or null. */
-    private volatile java.util.function.Supplier<Map<String, Object>> proxyTier;
+    /** The proxy tier's autoscaler, on a cluster member whose controller runs one, or null. */
+    private volatile ProxyTierScaler proxyTier;
     /** Where the operator's settings are kept across restarts, or null. */
     private volatile OperatorSettingsFile operatorFile;
     /** The settings read at start, per pool, taken by each pool's scaler when it is made. */
@@ -116,9 +116,12 @@ public final class ScaleService implements NodeService, ScaleControl {
         }
     }
 
-    /** Shows the proxy tier's autoscaler in {@link #scaleStatus} ({@code proxyTier}). */
-    public void showProxyTier(java.util.function.Supplier<Map<String, Object>> status) {
-        this.proxyTier = status;
+    /**
+     * Shows the proxy tier's autoscaler in {@link #scaleStatus} ({@code proxyTier}) and gives it the operator's
+     * changes addressed to {@value ProxyTierScaler#SUBJECT}, the tier's reserved name.
+     */
+    public void showProxyTier(ProxyTierScaler tier) {
+        this.proxyTier = tier;
     }
 
     @Override
@@ -259,27 +262,49 @@ public final class ScaleService implements NodeService, ScaleControl {
         if (tier == null) {
             return Map.of("pools", pools);
         }
-        return Map.of("pools", pools, "proxyTier", tier.get());
+        return Map.of("pools", pools, "proxyTier", tier.status());
     }
 
     @Override
     public Map<String, Object> pause(String pool, String actor) {
-        return onScaler(pool, ps -> ps.pause(actor));
+        ProxyTierScaler tier = tier(pool);
+        return tier != null ? tier.pause(actor) : onScaler(pool, ps -> ps.pause(actor));
     }
 
     @Override
     public Map<String, Object> resume(String pool, String actor) {
-        return onScaler(pool, ps -> ps.resume(actor));
+        ProxyTierScaler tier = tier(pool);
+        return tier != null ? tier.resume(actor) : onScaler(pool, ps -> ps.resume(actor));
     }
 
     @Override
     public Map<String, Object> setSize(String pool, int size, String actor) {
-        return onScaler(pool, ps -> ps.setSize(size, actor));
+        ProxyTierScaler tier = tier(pool);
+        return tier != null ? tier.setSize(size, actor) : onScaler(pool, ps -> ps.setSize(size, actor));
     }
 
     @Override
     public Map<String, Object> protect(String pool, String member, boolean on, String actor) {
+        if (tier(pool) != null) {
+            throw new IllegalArgumentException("the proxy tier's nodes cannot be protected (only pools' members)");
+        }
         return onScaler(pool, ps -> ps.protect(member, on, actor));
+    }
+
+    /**
+     * The proxy tier's scaler when {@code name} is its reserved name ({@value ProxyTierScaler#SUBJECT}) and
+     * this node runs one, else null (a pool). The name on a node without the tier's policy is refused.
+     */
+    private ProxyTierScaler tier(String name) {
+        if (!ProxyTierScaler.SUBJECT.equals(name)) {
+            return null;
+        }
+        ProxyTierScaler tier = proxyTier;
+        if (tier == null) {
+            throw new NoSuchElementException("\"" + name + "\" is the proxy tier, and this node has no "
+                    + "cluster.proxyTier.autoscale policy (or no controller)");
+        }
+        return tier;
     }
 
     /** Runs an operator's change on the scaler thread, then answers the pool's status after a tick. */
@@ -318,7 +343,11 @@ public final class ScaleService implements NodeService, ScaleControl {
     }
 
     private <T> T call(Callable<T> task) {
-        ScheduledExecutorService s = scaler;
+        return callOn(scaler, task);
+    }
+
+    /** Runs an operator's call on a scaler's thread and waits for it (at most {@value #CALL_SECONDS} s). */
+    static <T> T callOn(ExecutorService s, Callable<T> task) {
         if (s == null || s.isShutdown()) {
             throw new IllegalStateException("the scaler is not running");
         }

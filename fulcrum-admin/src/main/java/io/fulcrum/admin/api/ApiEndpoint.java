@@ -94,11 +94,13 @@ public enum ApiEndpoint {
             "Autoscaled pools: policy, current and desired size, members, the last decision and its reason, "
                     + "the size history and recent steps"),
     SCALE_PAUSE("POST", "/api/v1/scale/{pool}/pause", Role.ADMIN,
-            "Stop a pool's automatic scaling and healing (actions under way finish)"),
+            "Stop a pool's automatic scaling and healing, or the proxy tier's (pool proxy-tier); actions under way "
+                    + "finish"),
     SCALE_RESUME("POST", "/api/v1/scale/{pool}/resume", Role.ADMIN,
-            "Give a pool back to its autoscale policy (ends a pause or an operator's size)"),
+            "Give a pool, or the proxy tier (proxy-tier), back to its autoscale policy (ends a pause or an "
+                    + "operator's size)"),
     SCALE_SET("POST", "/api/v1/scale/{pool}/set", Role.ADMIN,
-            "Bring a pool to a size and hold it there until resume", Limits.SMALL,
+            "Bring a pool, or the proxy tier (proxy-tier), to a size and hold it there until resume", Limits.SMALL,
             Param.body("size", "members, within the policy's min and max (required)")),
     SCALE_PROTECT("POST", "/api/v1/scale/{pool}/members/{member}/protect", Role.ADMIN,
             "Protect a member the autoscaler started from scale-in (kept across restarts)"),

@@ -80,7 +80,8 @@ final class ReadViews {
         f.put("dns", c.dns().enabled());
         f.put("cluster", c.cluster().enabled());
         f.put("tls", c.listeners().stream().anyMatch(l -> l.tls() != null));
-        f.put("autoscale", c.pools().stream().anyMatch(p -> p.autoscale() != null));
+        f.put("autoscale", c.pools().stream().anyMatch(p -> p.autoscale() != null)
+                || c.cluster().proxyTier().autoscale() != null); // the panel shows the proxy tier too
         return f;
     }
 

@@ -18,8 +18,10 @@ import static io.fulcrum.admin.cli.Table.col;
 
 /**
  * {@code fulcrum ctl scale status|pause|resume|set|protect|unprotect}: the autoscaler of the node (docs/autoscaling.md).
+ * {@code pause}, {@code resume} and {@code set} take {@value #PROXY_TIER} for the cluster's proxy tier.
  */
-@Command(name = "scale", description = "The autoscaler: sizes and decisions per pool; pause, resume, or set a size.",
+@Command(name = "scale", description = {"The autoscaler: sizes and decisions per pool and for the proxy tier; "
+        + "pause, resume, or set a size.", "POOL proxy-tier names the cluster's proxy tier (pause, resume, set)."},
         subcommands = {ScaleCommand.Status.class, ScaleCommand.Pause.class, ScaleCommand.Resume.class,
                 ScaleCommand.Set.class, ScaleCommand.Protect.class, ScaleCommand.Unprotect.class})
 final class ScaleCommand implements Callable<Integer> {
@@ -37,6 +39,9 @@ final class ScaleCommand implements Callable<Integer> {
             col("DESIRED", "desired"), col("MIN", "min"), col("MAX", "max"), col("METRIC", "metric"),
             col("PAUSED", "paused"), col("SET", "operatorSize"), col("DRY_RUN", "dryRun"), col("ACTION", "action"),
             col("COOLDOWN_UNTIL", "cooldownUntil"), col("LAST_DECISION", "lastDecision.reason"));
+
+    /** The proxy tier's reserved name, in place of a pool's. */
+    static final String PROXY_TIER = "proxy-tier";
 
     private static void printPool(PrintWriter out, JsonNode pool) {
         Table.print(out, AdminClient.JSON.createArrayNode().add(pool), POOL_COLUMNS);
@@ -85,11 +90,14 @@ final class ScaleCommand implements Callable<Integer> {
             var row = AdminClient.JSON.createObjectNode().put("tier", "proxies")
                     .put("leads", tier.path("leads").asBoolean()).put("leader", tier.path("leader").asText())
                     .put("current", tier.path("current").asInt()).put("desired", tier.path("desired").asInt())
+                    .put("paused", tier.path("paused").asBoolean())
+                    .put("operatorSize", tier.path("operatorSize").isInt() ? tier.path("operatorSize").asText() : "")
                     .put("metric", tier.path("policy").path("metric").asText())
                     .put("decision", tier.path("lastDecision").path("reason").asText(""));
             Table.print(out, AdminClient.JSON.createArrayNode().add(row), List.of(col("TIER", "tier"),
                     col("LEADS", "leads"), col("LEADER", "leader"), col("CURRENT", "current"),
-                    col("DESIRED", "desired"), col("METRIC", "metric"), col("LAST_DECISION", "decision")));
+                    col("DESIRED", "desired"), col("PAUSED", "paused"), col("SET", "operatorSize"),
+                    col("METRIC", "metric"), col("LAST_DECISION", "decision")));
             out.println();
             var nodes = AdminClient.JSON.createArrayNode();
             tier.path("members").forEach(m -> nodes.addObject().put("node", m.path("node").asText())
@@ -124,18 +132,24 @@ final class ScaleCommand implements Callable<Integer> {
 
         @Override
         void table(PrintWriter out, JsonNode a) {
-            printPool(out, a);
+            if (PROXY_TIER.equals(pool)) {
+                Status.printProxyTier(out, a);
+            } else {
+                printPool(out, a);
+            }
         }
     }
 
-    @Command(name = "pause", description = "Stop a pool's automatic scaling and healing (actions under way finish).")
+    @Command(name = "pause", description = "Stop a pool's automatic scaling and healing, or the proxy tier's "
+            + "(POOL proxy-tier): actions under way finish.")
     static final class Pause extends PoolAction {
         Pause() {
             super(ApiEndpoint.SCALE_PAUSE);
         }
     }
 
-    @Command(name = "resume", description = "Give a pool back to its policy (ends a pause or a set size).")
+    @Command(name = "resume", description = "Give a pool, or the proxy tier (POOL proxy-tier), back to its policy "
+            + "(ends a pause or a set size).")
     static final class Resume extends PoolAction {
         Resume() {
             super(ApiEndpoint.SCALE_RESUME);
@@ -171,7 +185,8 @@ final class ScaleCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "set", description = "Bring a pool to N members and hold it there until resume.")
+    @Command(name = "set", description = "Bring a pool to N members, or the proxy tier (POOL proxy-tier) to N "
+            + "proxy nodes, and hold it there until resume (N within the policy's min and max).")
     static final class Set extends PoolAction {
         @Parameters(index = "1", paramLabel = "N")
         int size;

@@ -1,5 +1,6 @@
-// The dashboard's autoscaling panel: per autoscaled pool, its size over time (members in service
-// and the size the autoscaler is bringing it to) and its latest decisions and steps, from
+// The dashboard's autoscaling panel: per autoscaled pool, and for the cluster's proxy tier
+// (proxyTier, when this node runs its autoscaler), its size over time (members or proxy nodes in
+// service and the size the autoscaler is bringing it to) and its latest decisions and steps, from
 // GET /api/v1/scale. app.js lists it among its panels (shown when a pool has an autoscale policy)
 // and hands it the API's answer; the rendering lives here.
 (function () {
@@ -64,10 +65,22 @@
     box.querySelector('.scale-steps').replaceChildren(...steps);
   }
 
-  // Renders GET /api/v1/scale into the panel: one box per autoscaled pool, gone pools removed.
+  // The proxy tier's status in a pool's shape (its policy's numbers are under policy), boxed as
+  // "proxy-tier", the name the operator pauses and sets it by.
+  function tierAsPool(t) {
+    return { pool: t.name || 'proxy-tier', current: t.current, desired: t.desired, min: t.policy.min,
+      max: t.policy.max, metric: t.policy.metric + ' (proxy tier' + (t.leads ? ', this node leads' : ', led by '
+        + (t.leader || 'nobody')) + ')', paused: t.paused, operatorSize: t.operatorSize, dryRun: t.policy.dryRun,
+      action: null, cooldownUntil: t.cooldownUntil, lastDecision: t.lastDecision, history: t.history || [],
+      steps: t.steps || [] };
+  }
+
+  // Renders GET /api/v1/scale into the panel: one box per autoscaled pool and one for the proxy
+  // tier, gone ones removed.
   function renderScale(status) {
     const panel = document.getElementById('scale-panel');
     const pools = Object.values(status.pools);
+    if (status.proxyTier) pools.push(tierAsPool(status.proxyTier));
     for (const p of pools) render(poolBox(panel, p.pool), p);
     for (const box of panel.querySelectorAll('.scale-pool')) {
       if (!pools.some(p => p.pool === box.dataset.pool)) {

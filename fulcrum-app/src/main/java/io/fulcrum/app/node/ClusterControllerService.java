@@ -95,16 +95,17 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
             }, etcd.requestTimeout());
             weights.follow(c);
             FencedRecords records = new FencedRecords(client, leadership, etcd.requestTimeout());
-            scale.joinFleet(new FleetScale(leadership, controller, records, keys));
+            FleetScale fleetScale = new FleetScale(leadership, controller, records, keys);
+            scale.joinFleet(fleetScale);
             // Every node follows the proxy tier's intent (a node it started drains when named); the leader
             // of a node with the policy decides.
             drainOrder = new ProxyTierDrainOrder(nodeName, records, keys, cluster::drainForScaleIn).start();
             var tierPolicy = c.cluster().proxyTier().autoscale();
             if (tierPolicy != null) {
                 proxyTier = io.fulcrum.scale.ProxyTierScaler.create(tierPolicy,
-                        new FleetProxyTier(leadership, cluster.membership(), controller, records, keys),
-                        cluster.events()).start();
-                scale.showProxyTier(proxyTier::status);
+                        new FleetProxyTier(leadership, cluster.membership(), controller, records, keys,
+                                fleetScale), cluster.events()).start();
+                scale.showProxyTier(proxyTier);
             }
         }
         if (c.stickyPeers().enabled()) {

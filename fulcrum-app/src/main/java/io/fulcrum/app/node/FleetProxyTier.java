@@ -10,7 +10,9 @@ import io.fulcrum.cluster.member.MemberView;
 import io.fulcrum.cluster.member.Membership;
 import io.fulcrum.cluster.stats.BackendStats;
 import io.fulcrum.cluster.stats.NodeStats;
+import io.fulcrum.scale.OperatorSettings;
 import io.fulcrum.scale.ProxyTierFleet;
+import io.fulcrum.scale.ProxyTierScaler;
 import io.fulcrum.scale.ScaleFleet;
 import io.fulcrum.scale.ScaleIntent;
 
@@ -22,7 +24,9 @@ import java.util.Map;
  * The proxy tier's autoscaler's view of the cluster: leadership from the election, the proxy nodes from
  * membership (members with the {@code proxy} role, up or draining) with the statistics each published at
  * {@code <prefix>/stats/<node>} as the controller last read them, and the tier's intent at
- * {@code <prefix>/scale/proxies}, written by fenced compare-and-swap ({@link FencedRecords}).
+ * {@code <prefix>/scale/proxies}, written by fenced compare-and-swap ({@link FencedRecords}). The operator's
+ * settings of the tier are kept as a pool's are ({@code <prefix>/scale/operator/proxy-tier}, through
+ * {@link ScaleFleet#readOperator}), written by any member.
  */
 final class FleetProxyTier implements ProxyTierFleet {
 
@@ -31,9 +35,12 @@ final class FleetProxyTier implements ProxyTierFleet {
     private final Controller controller;
     private final FencedRecords records;
     private final ControllerKeys keys;
+    /** Where the operator's settings are kept, under the tier's reserved name. */
+    private final ScaleFleet operator;
 
     FleetProxyTier(Leadership leadership, Membership membership, Controller controller, FencedRecords records,
-                   ControllerKeys keys) {
+                   ControllerKeys keys, ScaleFleet operator) {
+        this.operator = operator;
         this.leadership = leadership;
         this.membership = membership;
         this.controller = controller;
@@ -104,5 +111,15 @@ final class FleetProxyTier implements ProxyTierFleet {
         } catch (FencedRecords.Unavailable e) {
             throw new ScaleFleet.Unavailable(e.getMessage(), e);
         }
+    }
+
+    @Override
+    public ScaleFleet.StoredSettings readOperator() throws ScaleFleet.Unavailable {
+        return operator.readOperator(ProxyTierScaler.SUBJECT);
+    }
+
+    @Override
+    public long writeOperator(long version, OperatorSettings settings) throws ScaleFleet.Unavailable {
+        return operator.writeOperator(ProxyTierScaler.SUBJECT, version, settings);
     }
 }

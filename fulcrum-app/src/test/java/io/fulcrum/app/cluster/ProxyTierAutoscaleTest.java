@@ -288,6 +288,59 @@ class ProxyTierAutoscaleTest {
         assertThat(after.path("members").get(0).path("generation").asLong()).isEqualTo(gen);
     }
 
+    @Test
+    void anOperatorPausesTheTierThroughAFollowerThenSetsItsSizeThenResumesIt() throws Exception {
+        Node edge = edge(SCALE_OUT_AND_IN.formatted("60s"));
+        // A follower that is no proxy node (the tier stays at edge1 alone): the operator talks to it.
+        Node follower = node("ctl1", "127.0.30.4", "controller", SCALE_OUT_AND_IN.formatted("60s"));
+        assertThat(ctl(follower, "scale", "pause", "proxy-tier")).contains("true");
+        JsonNode stored = JSON.readTree(etcd.etcdctl("get", "--print-value-only",
+                "/proxy-tier/scale/operator/proxy-tier"));
+        assertThat(stored.path("paused").asBoolean()).isTrue();
+        assertThat(event(follower, "scale.paused").path("subject").asText()).isEqualTo("proxy-tier");
+        await().atMost(WITHIN).ignoreExceptions().until(() ->
+                get(edge, "scale").path("proxyTier").path("paused").asBoolean());
+
+        // Load that would scale out: the leader's decisions are told held, and nothing is started.
+        loads.add(PacedLoad.start(URI.create("http://" + EDGE_IP + ":" + edge.proxyPort() + "/"), 2, 6,
+                Duration.ofSeconds(60), 600));
+        await().atMost(WITHIN).ignoreExceptions().until(() -> {
+            JsonNode d = event(edge, "scale.decision");
+            return d != null && d.path("details").path("recommended").asInt() > 1
+                    && d.path("details").path("held").asText().startsWith("paused by an operator");
+        });
+        assertThat(event(edge, "scale.decision").path("details").path("change").asInt()).isZero();
+        assertThat(lines("starts.log")).isEmpty();
+        assertThat(kinds(edge)).doesNotContain("scale.proxy.starting");
+        JsonNode tier = get(edge, "scale").path("proxyTier");
+        assertThat(tier.path("current").asInt()).isEqualTo(1);
+        assertThat(tier.path("desired").asInt()).isEqualTo(1);
+        stopLoads();
+
+        // Set 2, without load: a node is started and registers, and the size is held.
+        String set = ctl(follower, "scale", "set", "proxy-tier", "2");
+        assertThat(set).contains("proxies");
+        stored = JSON.readTree(etcd.etcdctl("get", "--print-value-only", "/proxy-tier/scale/operator/proxy-tier"));
+        assertThat(stored.path("paused").asBoolean()).isFalse();
+        assertThat(stored.path("size").asInt()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(90)).until(() -> lines("starts.log").size() == 1);
+        await().atMost(WITHIN).ignoreExceptions().until(() -> event(edge, "scale.proxy.registered") != null);
+        await().atMost(WITHIN).ignoreExceptions().until(() ->
+                get(edge, "scale").path("proxyTier").path("current").asInt() == 2);
+        assertThat(get(edge, "scale").path("proxyTier").path("operatorSize").asInt()).isEqualTo(2);
+        assertThat(ctl(edge, "scale", "status")).contains("SET").containsPattern("proxies .*\\b2\\b");
+        assertThat(event(edge, "scale.operator.followed").path("reason").asText()).contains("size 2");
+
+        // Resume: the operator's record holds nothing any more, and the tier follows its policy again.
+        ctl(follower, "scale", "resume", "proxy-tier");
+        stored = JSON.readTree(etcd.etcdctl("get", "--print-value-only", "/proxy-tier/scale/operator/proxy-tier"));
+        assertThat(stored.path("paused").asBoolean()).isFalse();
+        assertThat(stored.has("size")).isFalse();
+        assertThat(event(follower, "scale.resumed").path("subject").asText()).isEqualTo("proxy-tier");
+        await().atMost(WITHIN).ignoreExceptions().until(() ->
+                get(edge, "scale").path("proxyTier").path("operatorSize").isNull());
+    }
+
     private List<String> holding() throws IOException {
         try (var files = Files.list(state)) {
             return files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("holding-")).sorted().toList();
@@ -372,6 +425,15 @@ class ProxyTierAutoscaleTest {
 
     /** A node with the tier's policy: a proxy and a controller; with {@code dnsToo} also the DNS node. */
     private Node node(String name, String ip, boolean dnsToo, String policy) throws Exception {
+        return node(name, ip, dnsToo, dnsToo ? "proxy, dns, controller" : "proxy, controller", policy);
+    }
+
+    /** A node with the tier's policy and these roles (DNS only with {@code dnsToo}). */
+    private Node node(String name, String ip, String roles, String policy) throws Exception {
+        return node(name, ip, false, roles, policy);
+    }
+
+    private Node node(String name, String ip, boolean dnsToo, String roles, String policy) throws Exception {
         int proxy = FreePorts.tcp(ip);
         int admin = FreePorts.tcp(ip);
         int dns = dnsToo ? FreePorts.tcpAndUdp(ip) : 0;
@@ -417,8 +479,7 @@ class ProxyTierAutoscaleTest {
                 %10$s
                 controller: {enabled: true, interval: 500ms, leaseTtl: 3s}
                 """.formatted(ip, proxy, backend.getAddress().getPort(), dnsSection, admin, ClusterFixture.TOKEN,
-                etcd.endpoint(), dir.resolve("provision-proxy.py"), state, policy.stripTrailing(), name,
-                dnsToo ? "proxy, dns, controller" : "proxy, controller");
+                etcd.endpoint(), dir.resolve("provision-proxy.py"), state, policy.stripTrailing(), name, roles);
         Path file = Files.writeString(dir.resolve(name + ".yaml"), yaml);
         FulcrumProcess p = new FulcrumProcess(name, "io.fulcrum.app.FulcrumCommand", file, List.of());
         processes.add(p);
@@ -478,14 +539,21 @@ class ProxyTierAutoscaleTest {
 
     /** {@code fulcrum ctl scale status} against the node, as an operator would run it. */
     private static String ctlScaleStatus(Node n) {
+        return ctl(n, "scale", "status");
+    }
+
+    /** {@code fulcrum ctl <args>} against the node, as an operator would run it; its output (it must succeed). */
+    private static String ctl(Node n, String... args) {
         picocli.CommandLine cmd = io.fulcrum.app.FulcrumCommand.commandLine();
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
         cmd.setOut(new java.io.PrintWriter(out, true));
         cmd.setErr(new java.io.PrintWriter(err, true));
-        int code = cmd.execute("ctl", "--server", "http://" + n.ip() + ":" + n.adminPort(), "--token",
-                ClusterFixture.TOKEN, "scale", "status");
-        assertThat(code).as("ctl scale status: %s", err).isZero();
+        List<String> line = new ArrayList<>(List.of("ctl", "--server", "http://" + n.ip() + ":" + n.adminPort(),
+                "--token", ClusterFixture.TOKEN));
+        line.addAll(List.of(args));
+        int code = cmd.execute(line.toArray(String[]::new));
+        assertThat(code).as("ctl %s: %s", String.join(" ", args), err).isZero();
         return out.toString();
     }
 

@@ -52,6 +52,9 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class ConfigValidator {
 
+    /** The proxy tier's name for the operator's scale commands, which no pool may take (ProxyTierScaler.SUBJECT). */
+    static final String RESERVED_POOL_NAME = "proxy-tier";
+
     /** Most event-loop threads accepted. */
     public static final int MAX_EVENT_LOOP_THREADS = 256;
     /** Most idle spin polls accepted (each is a non-blocking {@code epoll_wait}, under a microsecond). */
@@ -180,6 +183,11 @@ public final class ConfigValidator {
                     error(namePath, "required: every pool needs a name");
                 } else if (poolPaths.containsKey(pool.name())) {
                     error(namePath, "duplicate pool name \"" + pool.name() + "\"" + also(poolPaths.get(pool.name())));
+                } else if (pool.name().equals(RESERVED_POOL_NAME)) {
+                    // The operator pauses and sets the proxy tier by this name (admin API, fulcrum ctl scale),
+                    // and the cluster keeps its settings under it (<prefix>/scale/operator/proxy-tier).
+                    error(namePath, "\"" + RESERVED_POOL_NAME + "\" is reserved for the cluster's proxy tier "
+                            + "(fulcrum ctl scale pause|resume|set proxy-tier): name the pool otherwise");
                 } else {
                     poolPaths.put(pool.name(), namePath);
                     if (!usedPools.contains(pool.name())) {

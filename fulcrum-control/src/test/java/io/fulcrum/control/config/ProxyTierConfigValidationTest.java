@@ -96,6 +96,15 @@ class ProxyTierConfigValidationTest {
         assertThat(e.line()).isEqualTo(lineOf(yaml, "autoscale:"));
     }
 
+    @Test
+    void noPoolTakesTheTiersReservedName() {
+        String yaml = YAML.replace("web", "proxy-tier");
+        ConfigError e = onlyError(yaml);
+        assertThat(e.path()).isEqualTo("pools[0].name");
+        assertThat(e.message()).contains("reserved for the cluster's proxy tier");
+        assertThat(e.line()).isEqualTo(lineOf(yaml, "- name: proxy-tier"));
+    }
+
     private static void refused(String original, String replacement, String path, String message) {
         String yaml = with(YAML, original, replacement);
         ConfigError e = onlyError(yaml);
