@@ -47,7 +47,8 @@ final class ScaleCommand implements Callable<Integer> {
         Table.print(out, AdminClient.JSON.createArrayNode().add(pool), POOL_COLUMNS);
     }
 
-    @Command(name = "status", description = "Every autoscaled pool: current and desired size, the last decision, members.")
+    @Command(name = "status", description = "Every autoscaled pool, then the proxy tier: current and desired size, "
+            + "paused or set, the last decision, members.")
     static final class Status extends CtlCommand.Action {
         Status() {
             super(ApiEndpoint.SCALE);
@@ -114,7 +115,8 @@ final class ScaleCommand implements Callable<Integer> {
 
     /** A change of one pool's scaler. */
     abstract static class PoolAction extends CtlCommand.Action {
-        @Parameters(index = "0", paramLabel = "POOL")
+        @Parameters(index = "0", paramLabel = "POOL", description = "The pool (or " + PROXY_TIER
+                + ", the cluster's proxy tier, for pause, resume and set).")
         String pool;
 
         PoolAction(ApiEndpoint endpoint) {
