@@ -6,6 +6,7 @@ import io.fulcrum.proxy.http.HttpProxyHandler;
 import io.fulcrum.proxy.http.ListenerSlot;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -62,6 +63,15 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Http
             ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text(), ExtensionHeaderNames.STREAM_WEIGHT.text(),
             ExtensionHeaderNames.PROTOCOL.text()};
 
+    /**
+     * The socket's write buffer bounds, wider than Netty's 32/64 KiB: the remote flow controller
+     * writes no more than the socket admits before it turns unwritable, and every turn tells each
+     * active stream (each pauses or resumes its backend's reads). One connection carries up to
+     * {@code maxConcurrentStreams} responses, so 64 KiB turned it over several times per window's
+     * worth of DATA; 1 MiB is Envoy's default per-connection buffer limit.
+     */
+    private static final WriteBufferWaterMark WRITE_BUFFER = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+
     private final ListenerSlot slot;
     private final BackendConnectionPool backendPool;
     private final Http2ConnectionGuard guard;
@@ -100,6 +110,7 @@ final class Http2ClientConnection extends Http2ConnectionHandler implements Http
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
+        ctx.channel().config().setWriteBufferWaterMark(WRITE_BUFFER);
         super.handlerAdded(ctx); // sends the preface (SETTINGS) on the active connection
         openConnectionWindow(slot.runtime().config().http2());
     }
