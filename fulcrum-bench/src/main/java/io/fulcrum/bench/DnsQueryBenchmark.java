@@ -61,7 +61,7 @@ public class DnsQueryBenchmark {
         GslbRecordConfig gslb = new GslbRecordConfig("gslb.example.test", null, null,
                 null, null, null); // the default chain: up, geo, weighted
         DnsConfig config = new DnsConfig(List.of(io.fulcrum.core.config.HostPort.of("127.0.0.1", 15303)), 1, null, null, null, List.of(zone),
-                List.of(gslb));
+                List.of(gslb), null);
         DnsEngine engine = new DnsEngine();
         engine.snapshot(SnapshotBuilder.build(config, sites));
         processor = new QueryProcessor(engine);

@@ -11,6 +11,7 @@ import io.fulcrum.core.lifecycle.NodeService;
 import io.fulcrum.dns.geo.CountryDatabase;
 import io.fulcrum.dns.geo.GeoLocator;
 import io.fulcrum.dns.gslb.GslbRecord;
+import io.fulcrum.dns.server.AnswerPathWarmUp;
 import io.fulcrum.dns.server.DnsServer;
 import io.fulcrum.dns.zone.SnapshotBuilder;
 import io.fulcrum.dns.zone.ZoneSnapshot;
@@ -142,6 +143,9 @@ public final class DnsService implements NodeService {
             server.close();
             server = null;
         } else if (rebind && next.enabled()) {
+            if (server == null) {
+                warmUp(next);
+            }
             try {
                 server = rebind(next);
                 LOG.info("dns: listening on {} (udp+tcp, {} thread(s), udp {}, tcp {})", server.boundAddresses(),
@@ -154,7 +158,7 @@ public final class DnsService implements NodeService {
                 bindFailure = new BindFailedException("dns.listen", "cannot listen on " + next.listen() + " (" + e.getMessage()
                         + "); the DNS server keeps " + current.listen(), e);
                 next = new DnsConfig(current.listen(), current.threads(), next.udpPayloadSize(), next.geoDatabase(),
-                        next.stickyEntries(), next.zones(), next.gslb());
+                        next.stickyEntries(), next.zones(), next.gslb(), next.warmUp());
             }
         }
         current = next;
@@ -167,6 +171,16 @@ public final class DnsService implements NodeService {
         if (bindFailure != null) {
             throw bindFailure;
         }
+    }
+
+    /** Before the sockets first open: the answer path compiled before the first query (see {@link AnswerPathWarmUp}). */
+    private void warmUp(DnsConfig next) {
+        if (next.warmUp().isZero()) {
+            return;
+        }
+        AnswerPathWarmUp.Result r = AnswerPathWarmUp.run(engine, next, next.warmUp());
+        LOG.info("dns: warmed the answer path up with {} queries in {} ms ({})", r.queries(), r.took().toMillis(),
+                r.quiet() ? "the compilers were done" : "dns.warmUp reached");
     }
 
     /**

@@ -40,7 +40,7 @@ class TransportTest {
         List<HostPort> listen = v6 ? List.of(HostPort.of("127.0.0.1", 0), HostPort.of("::1", 0))
                 : List.of(HostPort.of("127.0.0.1", 0));
         DnsConfig both = new DnsConfig(listen, d.threads(), d.udpPayloadSize(), null, d.stickyEntries(), d.zones(),
-                d.gslb());
+                d.gslb(), d.warmUp());
         DnsService service = new DnsService(null);
         try (service) {
             service.start(FulcrumConfigBuilder.config()

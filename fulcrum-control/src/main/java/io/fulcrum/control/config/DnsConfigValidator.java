@@ -39,6 +39,8 @@ final class DnsConfigValidator {
     static final Set<String> TIERS = Set.of("lower", "upper");
     private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9_*](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
     private static final long MAX_TTL = Integer.MAX_VALUE;
+    /** The longest start-up a warm-up may add. */
+    private static final Duration MAX_WARM_UP = Duration.ofSeconds(60);
 
     private final BiConsumer<String, String> error;
     private final BiConsumer<String, String> warn;
@@ -74,6 +76,10 @@ final class DnsConfigValidator {
         range(SourceMap.field(p, "threads"), d.threads(), 1, ConfigValidator.MAX_EVENT_LOOP_THREADS);
         range(SourceMap.field(p, "udpPayloadSize"), d.udpPayloadSize(), 512, 4096);
         range(SourceMap.field(p, "stickyEntries"), d.stickyEntries(), 1, 10_000_000);
+        if (d.warmUp().isNegative() || d.warmUp().compareTo(MAX_WARM_UP) > 0) {
+            error.accept(SourceMap.field(p, "warmUp"), "must be between 0s and " + MAX_WARM_UP.toSeconds()
+                    + "s (got " + d.warmUp() + ")");
+        }
         if (d.geoDatabase() != null) {
             readable(SourceMap.field(p, "geoDatabase"), d.geoDatabase());
         }

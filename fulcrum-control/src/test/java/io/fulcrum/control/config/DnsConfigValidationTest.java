@@ -45,6 +45,7 @@ class DnsConfigValidationTest {
         assertThat(c.dns().enabled()).isTrue();
         assertThat(c.dns().threads()).isEqualTo(1);
         assertThat(c.dns().udpPayloadSize()).isEqualTo(1232);
+        assertThat(c.dns().warmUp()).isEqualTo(Duration.ofSeconds(2));
         GslbRecordConfig g = c.dns().gslb().getFirst();
         assertThat(g.policy()).extracting(io.fulcrum.core.extension.ExtensionConfig::name)
                 .containsExactly("up", "geo", "weighted");
@@ -61,6 +62,7 @@ class DnsConfigValidationTest {
                 dns:
                   listen: ["127.0.0.1:8080"]
                   threads: 0
+                  warmUp: 61s
                   zones:
                     - name: example.test
                       records:
@@ -74,12 +76,12 @@ class DnsConfigValidationTest {
                   - {name: east, region: MARS, vips: [192.0.2.10]}
                 """);
         assertThat(e).extracting(ConfigError::path).contains(
-                "dns.listen[0]", "dns.threads", "dns.zones[0].records[0].value", "dns.zones[0].records[1].type",
+                "dns.listen[0]", "dns.threads", "dns.warmUp", "dns.zones[0].records[0].value", "dns.zones[0].records[1].type",
                 "dns.zones[0].records[2].value", "dns.zones[0].records[3].name", "sites[0].region",
                 "dns.gslb[0].name", "dns.gslb[0].policy[1]", "dns.gslb[0].sites[0]");
         ConfigError ip = e.stream().filter(x -> x.path().equals("dns.zones[0].records[0].value")).findFirst()
                 .orElseThrow();
-        assertThat(ip.line()).isEqualTo(9);
+        assertThat(ip.line()).isEqualTo(10);
         assertThat(ip.message()).contains("not an IPv4 address");
         assertThat(e.stream().filter(x -> x.path().equals("dns.listen[0]")).findFirst().orElseThrow().message())
                 .contains("proxy listener");

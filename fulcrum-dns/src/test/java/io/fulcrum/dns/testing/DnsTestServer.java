@@ -58,7 +58,7 @@ public final class DnsTestServer implements AutoCloseable {
         FulcrumConfig c = ConfigLoader.parse(PREAMBLE + dnsYaml, "test.yaml");
         DnsConfig d = c.dns();
         DnsConfig local = new DnsConfig(List.of(HostPort.of("127.0.0.1", 0)), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
-                d.stickyEntries(), d.zones(), d.gslb());
+                d.stickyEntries(), d.zones(), d.gslb(), d.warmUp());
         return FulcrumConfigBuilder.config()
                 .server(c.server())
                 .accessLog(c.accessLog())
@@ -74,7 +74,7 @@ public final class DnsTestServer implements AutoCloseable {
         FulcrumConfig c = config(dnsYaml);
         DnsConfig d = c.dns();
         DnsConfig same = new DnsConfig(List.of(HostPort.of("127.0.0.1", 0)), d.threads(), d.udpPayloadSize(), d.geoDatabase(),
-                d.stickyEntries(), d.zones(), d.gslb());
+                d.stickyEntries(), d.zones(), d.gslb(), d.warmUp());
         service.apply(FulcrumConfigBuilder.config()
                 .server(c.server())
                 .accessLog(c.accessLog())

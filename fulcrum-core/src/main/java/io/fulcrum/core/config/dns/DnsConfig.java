@@ -3,6 +3,7 @@ package io.fulcrum.core.config.dns;
 import io.fulcrum.core.config.HostPort;
 import io.fulcrum.core.config.MovedField;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,6 +16,8 @@ import java.util.List;
  * @param stickyEntries  most client subnets remembered by {@code sticky} policies (per record)
  * @param zones          the zones this server is authoritative for
  * @param gslb           names answered by a policy chain from the top-level {@code sites}
+ * @param warmUp         the longest the answer path is run on made-up queries before the sockets first open
+ *                       (it ends earlier once the JVM's compilers are quiet); {@code 0s} = no warm-up
  */
 @MovedField(name = "sites", movedTo = "the top-level sites: list (shared with gslb)")
 public record DnsConfig(
@@ -24,10 +27,14 @@ public record DnsConfig(
         String geoDatabase,
         Integer stickyEntries,
         List<ZoneConfig> zones,
-        List<GslbRecordConfig> gslb) {
+        List<GslbRecordConfig> gslb,
+        Duration warmUp) {
 
     /** The EDNS payload size advertised when {@code udpPayloadSize} is not given (the DNS flag day 2020 value). */
     public static final int DEFAULT_UDP_PAYLOAD_SIZE = 1232;
+
+    /** The warm-up's bound when {@code warmUp} is not given. */
+    public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(2);
 
     public DnsConfig {
         listen = listen == null ? List.of() : List.copyOf(listen);
@@ -36,11 +43,12 @@ public record DnsConfig(
         stickyEntries = stickyEntries == null ? 100_000 : stickyEntries;
         zones = zones == null ? List.of() : List.copyOf(zones);
         gslb = gslb == null ? List.of() : List.copyOf(gslb);
+        warmUp = warmUp == null ? DEFAULT_WARM_UP : warmUp;
     }
 
     /** No DNS server. */
     public static DnsConfig off() {
-        return new DnsConfig(null, null, null, null, null, null, null);
+        return new DnsConfig(null, null, null, null, null, null, null, null);
     }
 
     /** Whether a server is configured at all. */
