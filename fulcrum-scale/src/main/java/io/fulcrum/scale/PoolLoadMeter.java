@@ -66,18 +66,11 @@ final class PoolLoadMeter {
         lastTotals = totals;
         lastNanos = nowNanos;
 
-        int ready = 0;
-        double sum = 0;
-        double weightSum = 0;
-        double capacity = 0;
-        double busiest = Double.NaN;
-        int withValue = 0;
-        Map<Backend, Double> values = new IdentityHashMap<>();
+        Aggregate a = new Aggregate(metric);
         for (Backend b : members) {
             if (b.state() != BackendState.UP) {
                 continue;
             }
-            ready++;
             double v = switch (metric) {
                 case REQUESTS_PER_BACKEND -> rateKnown ? rates.get(b) : Double.NaN;
                 case CONNECTIONS_RATIO -> b.maxConnections() > 0 ? b.activeRequests() / (double) b.maxConnections()
@@ -85,36 +78,9 @@ final class PoolLoadMeter {
                 case P99_LATENCY -> signals.p99Millis(b);
                 case HOST_CPU -> signals.hostCpuPercent(b);
             };
-            if (Double.isNaN(v)) {
-                continue;
-            }
-            values.put(b, v);
-            withValue++;
-            busiest = Double.isNaN(busiest) ? v : Math.max(busiest, v);
-            switch (metric) {
-                case CONNECTIONS_RATIO -> {
-                    sum += b.activeRequests();
-                    capacity += b.maxConnections();
-                }
-                case P99_LATENCY -> {
-                    double w = Math.max(signals.requestsPerSecond(b), 1e-6);
-                    sum += v * w;
-                    weightSum += w;
-                }
-                default -> sum += v;
-            }
+            a.add(b, v, b.activeRequests(), Math.max(signals.requestsPerSecond(b), 1e-6));
         }
-        perBackend = values;
-        if (ready == 0) {
-            return LoadSample.unknown(0);
-        }
-        double value = switch (metric) {
-            case REQUESTS_PER_BACKEND -> rateKnown ? poolRate / ready : Double.NaN;
-            case CONNECTIONS_RATIO -> capacity > 0 ? sum / capacity : Double.NaN;
-            case P99_LATENCY -> weightSum > 0 ? sum / weightSum : Double.NaN;
-            case HOST_CPU -> withValue > 0 ? sum / withValue : Double.NaN;
-        };
-        return new LoadSample(value, busiest, ready);
+        return a.sample(rateKnown ? poolRate : Double.NaN);
     }
 
     private LoadSample readFleet(ScaleMetric metric, List<Backend> members, Map<String, ScaleFleet.FleetReading> fleet) {
@@ -123,18 +89,11 @@ final class PoolLoadMeter {
         for (Backend b : members) {
             poolRate += fleet.getOrDefault(b.name(), none).requestsPerSecond();
         }
-        int ready = 0;
-        double sum = 0;
-        double weightSum = 0;
-        double capacity = 0;
-        double busiest = Double.NaN;
-        int withValue = 0;
-        Map<Backend, Double> values = new IdentityHashMap<>();
+        Aggregate a = new Aggregate(metric);
         for (Backend b : members) {
             if (b.state() != BackendState.UP) {
                 continue;
             }
-            ready++;
             ScaleFleet.FleetReading r = fleet.getOrDefault(b.name(), none);
             double v = switch (metric) {
                 case REQUESTS_PER_BACKEND -> r.requestsPerSecond();
@@ -143,35 +102,65 @@ final class PoolLoadMeter {
                 case P99_LATENCY -> r.requestsPerSecond() > 0 ? r.p99Millis() : Double.NaN;
                 case HOST_CPU -> signals.hostCpuPercent(b);
             };
+            a.add(b, v, r.activeFlows(), r.requestsPerSecond());
+        }
+        return a.sample(poolRate);
+    }
+
+    /**
+     * The pool's value over its ready backends, whichever source their readings come from: a sum
+     * of requests in flight over capacity, a p99 weighted by requests per second, or a mean.
+     */
+    private final class Aggregate {
+        private final ScaleMetric metric;
+        private final Map<Backend, Double> values = new IdentityHashMap<>();
+        private int ready;
+        private int withValue;
+        private double sum;
+        private double weightSum;
+        private double capacity;
+        private double busiest = Double.NaN;
+
+        Aggregate(ScaleMetric metric) {
+            this.metric = metric;
+        }
+
+        /** A ready backend: its value in the metric (NaN when it has none), requests in flight, p99 weight. */
+        void add(Backend b, double v, double active, double weight) {
+            ready++;
             if (Double.isNaN(v)) {
-                continue;
+                return;
             }
             values.put(b, v);
             withValue++;
             busiest = Double.isNaN(busiest) ? v : Math.max(busiest, v);
             switch (metric) {
                 case CONNECTIONS_RATIO -> {
-                    sum += r.activeFlows();
+                    sum += active;
                     capacity += b.maxConnections();
                 }
                 case P99_LATENCY -> {
-                    sum += v * r.requestsPerSecond();
-                    weightSum += r.requestsPerSecond();
+                    sum += v * weight;
+                    weightSum += weight;
                 }
                 default -> sum += v;
             }
         }
-        perBackend = values;
-        if (ready == 0) {
-            return LoadSample.unknown(0);
+
+        /** The sample; {@code poolRate} is the pool's requests per second (NaN when not known yet). */
+        LoadSample sample(double poolRate) {
+            perBackend = values;
+            if (ready == 0) {
+                return LoadSample.unknown(0);
+            }
+            double value = switch (metric) {
+                case REQUESTS_PER_BACKEND -> poolRate / ready;
+                case CONNECTIONS_RATIO -> capacity > 0 ? sum / capacity : Double.NaN;
+                case P99_LATENCY -> weightSum > 0 ? sum / weightSum : Double.NaN;
+                case HOST_CPU -> withValue > 0 ? sum / withValue : Double.NaN;
+            };
+            return new LoadSample(value, busiest, ready);
         }
-        double value = switch (metric) {
-            case REQUESTS_PER_BACKEND -> poolRate / ready;
-            case CONNECTIONS_RATIO -> capacity > 0 ? sum / capacity : Double.NaN;
-            case P99_LATENCY -> weightSum > 0 ? sum / weightSum : Double.NaN;
-            case HOST_CPU -> withValue > 0 ? sum / withValue : Double.NaN;
-        };
-        return new LoadSample(value, busiest, ready);
     }
 
     /** A backend's value at the last reading ({@code requests/s} when the metric had none for it). */
