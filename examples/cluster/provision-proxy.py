@@ -8,7 +8,7 @@ argument and a JSON document on standard input (docs/autoscaling.md, "exec: the 
 
     provision-proxy.py [STATE] start|stop|replace|list
 
-`start` takes a free address from the address pool, writes the node's configuration (the template with
+`start` takes an address of the pool no running node has, writes the node's configuration (the template with
 its address filled in, then `cluster` with `nodeId` = the member's name `proxy-<generation>`, the `proxy`
 role and the fleet's etcd, and `controller.enabled`, so it publishes the statistics the leader scales
 on), runs `fulcrum run -c` detached from the script (its own session, its output to a log) and answers
@@ -199,7 +199,7 @@ def start(gen):
             open(os.path.join(state, "holding-%d" % gen), "w").close()
         while os.path.exists(hold):
             time.sleep(0.1)
-        used = {(r["ip"], r["proxyPort"]) for r in all_records()}
+        used = {(r["ip"], r["proxyPort"]) for r in all_records() if running(r)}  # a dead node's address is free
         pool = [l.split() for l in setting_file("ADDRESSES", "addresses").splitlines()
                 if l.strip() and not l.startswith("#")]
         free = [a for a in pool if (a[0], int(a[1])) not in used]
