@@ -388,15 +388,25 @@ class ProxyTierAutoscaleTest {
         return edge;
     }
 
-    /** The script's state: the JVM and class path to run nodes with, their configuration, their address. */
+    /**
+     * The state of {@code examples/cluster/provision-proxy.py} (copied where the nodes' command runs it): its
+     * settings (the fleet's etcd, nodes run as this JVM with this class path), the template of a node's
+     * configuration and the address pool, one address.
+     */
     private void platform() throws IOException {
         state = Files.createDirectories(dir.resolve("platform"));
-        try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("/cluster/provision-proxy.py"))) {
-            Files.copy(in, dir.resolve("provision-proxy.py"));
-        }
-        Files.writeString(state.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Files.copy(Path.of("..", "examples", "cluster", "provision-proxy.py"), dir.resolve("provision-proxy.py"));
         Files.writeString(state.resolve("classpath"), "-cp \"" + System.getProperty("java.class.path")
                 .replace("\\", "\\\\") + "\"\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(state.resolve("provision.conf"), """
+                PROVISION_ETCD=%s
+                PROVISION_ETCD_PREFIX=/proxy-tier
+                PROVISION_LEASE_TTL=3s
+                PROVISION_ADDRESSES=%s
+                PROVISION_FULCRUM='%s' -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+                --enable-native-access=ALL-UNNAMED '@%s' io.fulcrum.app.FulcrumCommand
+                """.formatted(etcd.endpoint(), state.resolve("slots.txt"), java, state.resolve("classpath")));
         Files.writeString(state.resolve("slots.txt"), NEW_IP + " " + FreePorts.tcp(NEW_IP) + " "
                 + FreePorts.tcp(NEW_IP) + "\n");
         Files.writeString(state.resolve("node.yaml"), """
@@ -404,7 +414,7 @@ class ProxyTierAutoscaleTest {
                 accessLog: {enabled: false}
                 listeners:
                   - name: web
-                    bind: "{ip}:{proxyPort}"
+                    bind: "${NODE_IP}:${PROXY_PORT}"
                     routes: [{name: all, pool: app}]
                 pools:
                   - name: app
@@ -412,15 +422,9 @@ class ProxyTierAutoscaleTest {
                 sites:
                   - {name: s1, memberVips: true}
                 admin:
-                  bind: "{ip}:{adminPort}"
+                  bind: "${NODE_IP}:${ADMIN_PORT}"
                   tokens: [{name: ops, role: admin, token: %2$s}]
-                cluster:
-                  nodeId: "{nodeId}"
-                  roles: [proxy]
-                  leaseTtl: 3s
-                  etcd: {endpoints: ["%3$s"], prefix: /proxy-tier}
-                controller: {enabled: true, interval: 500ms, leaseTtl: 3s}
-                """.formatted(backend.getAddress().getPort(), ClusterFixture.TOKEN, etcd.endpoint()));
+                """.formatted(backend.getAddress().getPort(), ClusterFixture.TOKEN));
     }
 
     /** A node with the tier's policy: a proxy and a controller; with {@code dnsToo} also the DNS node. */

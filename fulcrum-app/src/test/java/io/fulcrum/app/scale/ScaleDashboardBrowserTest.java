@@ -29,11 +29,12 @@ import static org.awaitility.Awaitility.await;
  */
 class ScaleDashboardBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    private static final String TOKEN = "scale-dashboard-token-0123456789";
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    static final String TOKEN = "scale-dashboard-token-0123456789";
 
-    private static String config(boolean autoscaled, String fileBackend) {
+    /** A node whose pool {@code web} is autoscaled (in-process members), or has the one backend {@code fileBackend}. */
+    static String config(boolean autoscaled, String fileBackend) {
         String pool = autoscaled ? """
                 pools:
                   - name: web
@@ -91,13 +92,19 @@ class ScaleDashboardBrowserTest {
             if (driver != null) {
                 driver.quit();
             }
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            deleteProfile(profile);
         }
     }
 
-    private static void signIn(WebDriver driver, FulcrumNode node) {
+    /** Removes a browser profile directory {@link #chromium} used. */
+    static void deleteProfile(Path profile) throws java.io.IOException {
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    /** Opens the node's dashboard and signs in with the admin token. */
+    static void signIn(WebDriver driver, FulcrumNode node) {
         driver.get(node.service(AdminService.class).url());
         ((JavascriptExecutor) driver).executeScript("sessionStorage.clear();");
         driver.navigate().refresh();
@@ -105,12 +112,14 @@ class ScaleDashboardBrowserTest {
         driver.findElement(By.id("login-button")).click();
     }
 
-    private static String text(WebDriver driver, String css) {
+    /** The text of the first element {@code css} selects, or "" when there is none. */
+    static String text(WebDriver driver, String css) {
         return (String) ((JavascriptExecutor) driver).executeScript(
                 "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css);
     }
 
-    private static WebDriver chromium(Path profile) {
+    /** Headless Chromium with its own profile directory. */
+    static WebDriver chromium(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toString());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
