@@ -108,11 +108,6 @@ final class UdpSendBatch {
         return segmentedDatagrams;
     }
 
-    /** Whether replies are still grouped (no segmented message has been refused). */
-    boolean segmenting() {
-        return segmenting;
-    }
-
     /**
      * Sends the replies added since the last call, going on after a partial send; a message the
      * kernel refuses for its address (one it cannot reach) is skipped, as a lost datagram would be.
@@ -136,7 +131,7 @@ final class UdpSendBatch {
                 segmenting = false;
                 LOG.info("dns udp {}: the kernel refused a segmented send ({}); sending each reply alone from now on",
                         socketName, Libc.strerror(-r));
-                sent = resendSingly(calls, fd, sent, count, socketName);
+                count = ungroup(sent, count);
             } else {
                 LOG.debug("dns udp {}: sendmmsg: {}", socketName, Libc.strerror(-r));
                 sent++;
@@ -156,27 +151,18 @@ final class UdpSendBatch {
         }
     }
 
-    /** After a refused segmented message: the datagrams of messages {@code from..count-1}, each alone. */
-    private int resendSingly(UdpCalls calls, int fd, int from, int count, Object socketName) {
+    /**
+     * After a refused segmented message: messages {@code from..count-1} laid out again, each of
+     * their datagrams a message of its own (the iovecs stay where they are). Returns the new count.
+     */
+    private int ungroup(int from, int count) {
         int first = messageFirst[from];
         int last = messageFirst[count - 1] + messageCount[count - 1];
-        // The iovecs stay where they are; each becomes a message of one datagram.
-        int m = 0;
-        for (int k = first; k < last; k++, m++) {
-            int reply = iovOrder[k];
-            message(m, reply, k, 1);
+        int m = from;
+        for (int k = first; k < last; k++) {
+            message(m++, iovOrder[k], k, 1);
         }
-        int sent = 0;
-        while (sent < m) {
-            int r = calls.sendmmsg(fd, messages.address() + (long) sent * UdpCalls.MMSGHDR_SIZE, m - sent);
-            if (r > 0) {
-                sent += r;
-            } else if (r != -UdpCalls.EINTR && r != -UdpCalls.EAGAIN) {
-                LOG.debug("dns udp {}: sendmmsg: {}", socketName, Libc.strerror(-r));
-                sent++;
-            }
-        }
-        return count;
+        return m;
     }
 
     /**
