@@ -71,8 +71,9 @@ public final class ProxyTierScaler implements AutoCloseable {
     private static final int SIZE_POINTS = 360;
     private static final long STOP_RETRY_MILLIS = 5000;
 
-    private final ProxyTierAutoscaleConfig config;
-    private final AutoscaleConfig policy;
+    // The policy: owned by the home thread, changed by a reload (policy(...)).
+    private volatile ProxyTierAutoscaleConfig config;
+    private AutoscaleConfig policy;
     private final DecisionEngine engine;
     private final Provisioner provisioner;
     private final ProxyTierFleet fleet;
@@ -141,6 +142,36 @@ public final class ProxyTierScaler implements AutoCloseable {
     public ProxyTierScaler start() {
         home.scheduleWithFixedDelay(this::safeTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /**
+     * Takes a changed policy (a reload) whose provisioner is the same, on the scaler's thread: the size
+     * history, the intent, the decision windows and the cooldown clock stay; the next evaluation is due at once.
+     */
+    public void policy(ProxyTierAutoscaleConfig next) {
+        backHome(() -> {
+            if (next.equals(config)) {
+                return;
+            }
+            config = next;
+            policy = next.policy();
+            engine.policy(policy);
+            lastEvaluation = null;
+            Map<String, String> d = new LinkedHashMap<>();
+            d.put("metric", policy.metric());
+            d.put("min", Integer.toString(policy.min()));
+            d.put("max", Integer.toString(policy.max()));
+            d.put("target", String.valueOf(policy.target()));
+            d.put("drainTimeout", seconds(policy.drainTimeout()));
+            tell("scale.policy.changed", SUBJECT, "the proxy tier's policy changed (a reload): " + policy.metric()
+                    + ", min " + policy.min() + ", max " + policy.max() + "; its history, intent and cooldown stay", d);
+            publishStatus(safeProxies());
+        });
+    }
+
+    /** The policy in force. */
+    public ProxyTierAutoscaleConfig config() {
+        return config;
     }
 
     /** Proxy nodes up now, as the last tick saw them. */
@@ -240,7 +271,8 @@ public final class ProxyTierScaler implements AutoCloseable {
                     awaiting.put(e.member().name(), now); // started by the previous leader, not registered yet
                 }
             } else if (e.state().equals(ScaleIntent.DRAINING) && e.member() != null) {
-                drainingSince.put(e.member().name(), now);
+                // drainTimeout runs from when the drain began, as the leader that began it recorded it
+                drainingSince.put(e.member().name(), e.since() > 0 ? Instant.ofEpochMilli(e.since()) : now);
             }
         }
         if (!policy.dryRun()) {
@@ -362,19 +394,22 @@ public final class ProxyTierScaler implements AutoCloseable {
                 ours.put(e.member().name(), e);
             }
         }
-        List<ProxyNode> candidates = nodes.stream().filter(p -> !p.draining() && ours.containsKey(p.id()))
+        List<String> protectedNodes = operator.protectedMembers();
+        List<ProxyNode> candidates = nodes.stream().filter(p -> !p.draining() && ours.containsKey(p.id())
+                        && !protectedNodes.contains(p.id()))
                 .sorted(Comparator.comparingDouble(this::valueOf).thenComparingInt(ProxyNode::clientConnections))
                 .limit(n).toList();
         if (candidates.isEmpty()) {
-            tell("scale.proxy.in.none", SUBJECT, "scale in wanted, but no up proxy node was started by the tier: "
-                    + "only those are drained", Map.of());
+            tell("scale.proxy.in.none", SUBJECT, "scale in wanted, but no up proxy node was started by the tier"
+                    + (protectedNodes.isEmpty() ? "" : " and left unprotected (protected: "
+                    + String.join(", ", protectedNodes) + ")") + ": only those are drained", Map.of());
             engine.acted(now);
             return;
         }
         ScaleIntent next = intent.aim(desired);
         for (ProxyNode p : candidates) {
             ScaleIntent.Entry e = ours.get(p.id());
-            next = next.with(new ScaleIntent.Entry(++generation, ScaleIntent.DRAINING, e.member()));
+            next = next.with(new ScaleIntent.Entry(++generation, ScaleIntent.DRAINING, e.member(), now.toEpochMilli()));
         }
         if (!record(next, "the intent to drain " + candidates.size())) {
             return;
@@ -448,7 +483,8 @@ public final class ProxyTierScaler implements AutoCloseable {
         } else if (node.draining() && node.statsAt() > since.toEpochMilli() && node.clientConnections() == 0) {
             why = "it registered draining (DNS no longer answers with it) and has no client connection left";
         } else if (!now.isBefore(since.plus(policy.drainTimeout()))) {
-            why = "drainTimeout " + seconds(policy.drainTimeout()) + " passed with " + node.clientConnections()
+            why = "drainTimeout " + seconds(policy.drainTimeout()) + " passed since the drain began at " + since
+                    + " with " + node.clientConnections()
                     + " client connection(s) still open" + (node.draining() ? "" : " (it never registered draining)");
         }
         if (why == null) {
@@ -463,8 +499,9 @@ public final class ProxyTierScaler implements AutoCloseable {
             return;
         }
         drainingSince.remove(name);
-        tell("scale.proxy.drained", name, "node " + name + " is drained: " + why + "; stopping it",
-                member(stopping.generation(), e.member()));
+        Map<String, String> d = member(stopping.generation(), e.member());
+        d.put("drainBegan", Long.toString(since.toEpochMilli()));
+        tell("scale.proxy.drained", name, "node " + name + " is drained: " + why + "; stopping it", d);
         stop(stopping, now);
     }
 
@@ -503,14 +540,17 @@ public final class ProxyTierScaler implements AutoCloseable {
 
     /** Stops the tier's automatic decisions (an action under way finishes); returns the tier's status. */
     public Map<String, Object> pause(String actor) {
-        return operate(s -> new OperatorSettings(true, s.size(), List.of()), "scale.paused",
+        return operate(s -> new OperatorSettings(true, s.size(), s.protectedMembers()), "scale.paused",
                 "automatic decisions stopped by " + actor + " (an action under way finishes)", Map.of("actor", actor));
     }
 
-    /** Gives the tier back to its policy (ends a pause and an operator's size); returns the tier's status. */
+    /**
+     * Gives the tier back to its policy (ends a pause and an operator's size; protections stay); returns the
+     * tier's status.
+     */
     public Map<String, Object> resume(String actor) {
-        return operate(s -> OperatorSettings.NONE, "scale.resumed", "back to the policy (a size set by an operator "
-                + "is forgotten), by " + actor, Map.of("actor", actor));
+        return operate(s -> new OperatorSettings(false, null, s.protectedMembers()), "scale.resumed",
+                "back to the policy (a size set by an operator is forgotten), by " + actor, Map.of("actor", actor));
     }
 
     /** Brings the tier to {@code size} proxy nodes and holds it there until resume; returns its status. */
@@ -519,29 +559,82 @@ public final class ProxyTierScaler implements AutoCloseable {
             throw new IllegalArgumentException("size " + size + " is outside the proxy tier's min " + policy.min()
                     + " and max " + policy.max());
         }
-        return operate(s -> new OperatorSettings(false, size, List.of()), "scale.set", "size " + size + " set by "
+        return operate(s -> new OperatorSettings(false, size, s.protectedMembers()), "scale.set", "size " + size + " set by "
                 + actor + ": the proxy tier is brought to it and kept there until resume",
                 Map.of("actor", actor, "size", Integer.toString(size)));
     }
 
     /**
-     * Makes an operator's change on the fleet's copy of the tier's settings, by compare-and-swap (a write
-     * another member made meanwhile is read and the change made again on it, a few times at most), on the
-     * scaler's thread; the change's event is told once the write is kept.
+     * Protects a node the tier started from scale-in ({@code on}), or lifts its protection, for the whole
+     * fleet as pause and set are; a node the tier did not start is refused (it is never scaled in anyway).
+     * Returns the tier's status.
+     *
+     * @throws java.util.NoSuchElementException the tier's intent names no node {@code node}
      */
+    public Map<String, Object> protect(String node, boolean on, String actor) {
+        if (on) {
+            ScaleService.callOn(home, () -> {
+                requireStarted(node);
+                return null;
+            });
+        }
+        return operate(s -> {
+            List<String> names = new ArrayList<>(s.protectedMembers());
+            names.remove(node);
+            if (on) {
+                names.add(node);
+            }
+            return new OperatorSettings(s.paused(), s.size(), names);
+        }, on ? "scale.member.protected" : "scale.member.unprotected", SUBJECT + "/" + node,
+                (on ? "protected from scale-in" : "no longer protected from scale-in") + " by " + actor,
+                Map.of("actor", actor));
+    }
+
+    /** Refuses a node the tier's intent (as stored now: any member may be asked) does not name. */
+    private void requireStarted(String node) {
+        ScaleIntent stored;
+        try {
+            stored = fleet.read().intent();
+        } catch (ScaleFleet.Unavailable e) {
+            throw new IllegalStateException("the fleet's store could not be reached (" + e.getMessage()
+                    + "): nothing was changed");
+        }
+        boolean ours = stored != null && stored.members().stream()
+                .anyMatch(e -> e.member() != null && e.member().name().equals(node));
+        if (!ours) {
+            throw new java.util.NoSuchElementException("the proxy tier has no node \"" + node + "\" started by its "
+                    + "provisioner (the nodes it did not start are never scaled in)");
+        }
+    }
+
     private Map<String, Object> operate(java.util.function.UnaryOperator<OperatorSettings> change, String kind,
                                         String reason, Map<String, String> details) {
+        return operate(change, kind, SUBJECT, reason, details);
+    }
+
+    /**
+     * Makes an operator's change on the fleet's copy of the tier's settings, by compare-and-swap (a write
+     * another member made meanwhile is read and the change made again on it, a few times at most), on the
+     * scaler's thread; the change's event is told once the write is kept. A protection that changes
+     * nothing (a node protected again, or one not protected lifted) writes and tells nothing, as a pool's.
+     */
+    private Map<String, Object> operate(java.util.function.UnaryOperator<OperatorSettings> change, String kind,
+                                        String subject, String reason, Map<String, String> details) {
+        boolean protection = !subject.equals(SUBJECT);
         ScaleService.callOn(home, () -> {
             try {
                 for (int attempt = 0; attempt < 5; attempt++) {
                     ScaleFleet.StoredSettings st = fleet.readOperator();
                     OperatorSettings next = change.apply(st.settings());
+                    if (protection && next.protectedMembers().equals(st.settings().protectedMembers())) {
+                        return null;
+                    }
                     long v = fleet.writeOperator(st.version(), next);
                     if (v > 0) {
                         operator = next;
                         operatorVersion = v;
                         lastEvaluation = null; // decided on the next tick
-                        tell(kind, SUBJECT, reason, details);
+                        tell(kind, subject, reason, details);
                         publishStatus(safeProxies());
                         return null;
                     }
@@ -570,7 +663,7 @@ public final class ProxyTierScaler implements AutoCloseable {
         }
         boolean first = operatorVersion < 0;
         operatorVersion = st.version();
-        OperatorSettings next = new OperatorSettings(st.settings().paused(), st.settings().size(), List.of());
+        OperatorSettings next = st.settings();
         if (!next.equals(operator)) {
             operator = next;
             lastEvaluation = null;
@@ -667,6 +760,7 @@ public final class ProxyTierScaler implements AutoCloseable {
         out.put("desired", desiredSize);
         out.put("paused", operator.paused());
         out.put("operatorSize", operator.size());
+        out.put("protected", operator.protectedMembers());
         Instant cooldown = engine.cooldownUntil(Instant.now());
         out.put("cooldownUntil", cooldown == null ? null : cooldown.toString());
         out.put("version", version);
@@ -685,6 +779,7 @@ public final class ProxyTierScaler implements AutoCloseable {
             m.put("requestsPerSecond", Math.round(n.requestsPerSecond() * 1000) / 1000.0);
             m.put("clientConnections", n.clientConnections());
             m.put("drain", drainWaits.get(n.id()));
+            m.put("protected", operator.protectedMembers().contains(n.id()));
             members.add(m);
         }
         out.put("members", members);
@@ -694,6 +789,7 @@ public final class ProxyTierScaler implements AutoCloseable {
             m.put("key", e.key());
             m.put("state", e.state());
             m.put("generation", e.generation());
+            m.put("since", e.since() > 0 ? Instant.ofEpochMilli(e.since()).toString() : null);
             m.put("address", e.member() == null ? null : e.member().address());
             intended.add(m);
         }
