@@ -533,6 +533,7 @@ public final class ProxyTierScaler implements AutoCloseable {
                 "the stopped node " + m.name())) {
             engine.acted(now);
             tell("scale.proxy.stopped", m.name(), "node " + m.name() + " stopped by the provisioner", member(gen, m));
+            dropProtection(m.name());
         }
     }
 
@@ -620,33 +621,58 @@ public final class ProxyTierScaler implements AutoCloseable {
      */
     private Map<String, Object> operate(java.util.function.UnaryOperator<OperatorSettings> change, String kind,
                                         String subject, String reason, Map<String, String> details) {
-        boolean protection = !subject.equals(SUBJECT);
         ScaleService.callOn(home, () -> {
-            try {
-                for (int attempt = 0; attempt < 5; attempt++) {
-                    ScaleFleet.StoredSettings st = fleet.readOperator();
-                    OperatorSettings next = change.apply(st.settings());
-                    if (protection && next.protectedMembers().equals(st.settings().protectedMembers())) {
-                        return null;
-                    }
-                    long v = fleet.writeOperator(st.version(), next);
-                    if (v > 0) {
-                        operator = next;
-                        operatorVersion = v;
-                        lastEvaluation = null; // decided on the next tick
-                        tell(kind, subject, reason, details);
-                        publishStatus(safeProxies());
-                        return null;
-                    }
-                }
-            } catch (ScaleFleet.Unavailable e) {
-                throw new IllegalStateException("the fleet's store could not be reached (" + e.getMessage()
-                        + "): nothing was changed");
-            }
-            throw new IllegalStateException("the proxy tier's operator settings kept changing on other nodes "
-                    + "meanwhile: nothing was changed; try again");
+            changeSettings(change, kind, subject, reason, details);
+            return null;
         });
         return status;
+    }
+
+    /** {@link #operate}'s change, on the scaler's thread. */
+    private void changeSettings(java.util.function.UnaryOperator<OperatorSettings> change, String kind,
+                                String subject, String reason, Map<String, String> details) {
+        boolean protection = !subject.equals(SUBJECT);
+        try {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                ScaleFleet.StoredSettings st = fleet.readOperator();
+                OperatorSettings next = change.apply(st.settings());
+                if (protection && next.protectedMembers().equals(st.settings().protectedMembers())) {
+                    return;
+                }
+                long v = fleet.writeOperator(st.version(), next);
+                if (v > 0) {
+                    operator = next;
+                    operatorVersion = v;
+                    lastEvaluation = null; // decided on the next tick
+                    tell(kind, subject, reason, details);
+                    publishStatus(safeProxies());
+                    return;
+                }
+            }
+        } catch (ScaleFleet.Unavailable e) {
+            throw new IllegalStateException("the fleet's store could not be reached (" + e.getMessage()
+                    + "): nothing was changed");
+        }
+        throw new IllegalStateException("the proxy tier's operator settings kept changing on other nodes "
+                + "meanwhile: nothing was changed; try again");
+    }
+
+    /**
+     * A node that left the tier (stopped by the provisioner) keeps no protection: dropped from the fleet's
+     * record too, so that a node started later under the same name is not protected by it.
+     */
+    private void dropProtection(String node) {
+        if (!operator.protectedMembers().contains(node)) {
+            return;
+        }
+        try {
+            changeSettings(s -> new OperatorSettings(s.paused(), s.size(), s.protectedMembers().stream()
+                    .filter(n -> !n.equals(node)).toList()), "scale.member.unprotected", SUBJECT + "/" + node,
+                    "node " + node + " stopped: its protection goes", Map.of());
+        } catch (IllegalStateException e) {
+            LOG.warn("proxy tier: the protection of the stopped node {} could not be dropped: {}", node,
+                    e.getMessage());
+        }
     }
 
     /** Takes the operator's settings the fleet keeps, changed through any member's admin API. */
