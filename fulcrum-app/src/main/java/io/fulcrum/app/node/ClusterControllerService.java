@@ -63,8 +63,7 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
     private ProxyTierDrainOrder drainOrder;
     private volatile ProxyTierScaler proxyTier;
     /** What a proxy tier's scaler made at a reload is given (set once the controller runs). */
-    private FencedRecords records;
-    private ControllerKeys keys;
+    private FleetView fleet;
     private FleetScale fleetScale;
 
     ClusterControllerService(ProxyServer proxy, ClusterNode cluster, io.fulcrum.scale.ScaleService scale) {
@@ -101,13 +100,13 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
                 return p == null ? List.of() : p.backends();
             }, etcd.requestTimeout());
             weights.follow(c);
-            records = new FencedRecords(client, leadership, etcd.requestTimeout());
-            this.keys = keys;
-            fleetScale = new FleetScale(leadership, controller, records, keys);
+            fleet = new FleetView(leadership, controller, new FencedRecords(client, leadership,
+                    etcd.requestTimeout()), keys);
+            fleetScale = new FleetScale(fleet);
             scale.joinFleet(fleetScale);
             // Every node follows the proxy tier's intent (a node it started drains when named); the leader
             // of a node with the policy decides.
-            drainOrder = new ProxyTierDrainOrder(nodeName, records, keys, cluster::drainForScaleIn).start();
+            drainOrder = new ProxyTierDrainOrder(nodeName, fleet, cluster::drainForScaleIn).start();
             var tierPolicy = c.cluster().proxyTier().autoscale();
             if (tierPolicy != null) {
                 startProxyTier(tierPolicy);
@@ -144,8 +143,8 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
     }
 
     private void startProxyTier(ProxyTierAutoscaleConfig policy) {
-        proxyTier = ProxyTierScaler.create(policy, new FleetProxyTier(leadership, cluster.membership(), controller,
-                records, keys, fleetScale), cluster.events()).start();
+        proxyTier = ProxyTierScaler.create(policy, new FleetProxyTier(fleet, cluster.membership(), fleetScale),
+                cluster.events()).start();
         scale.showProxyTier(proxyTier);
     }
 
