@@ -120,15 +120,7 @@ class ProxyTierAutoscaleTest {
                 .contains("edge1");
 
         // A client holds a connection through the new node: a request the backend answers only when told.
-        int newPort = Integer.parseInt(lines("slots.txt").getFirst().split(" ")[1]);
-        try (Socket held = new Socket(NEW_IP, newPort)) {
-            held.setSoTimeout(90_000);
-            OutputStream out = held.getOutputStream();
-            out.write(("GET /hold HTTP/1.1\r\nHost: app.example.test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            await().atMost(WITHIN).ignoreExceptions().until(() ->
-                    member(get(edge, "scale"), added).path("clientConnections").asInt() == 1);
-
+        holdingAConnection(edge, added, held -> {
             // The load ends: the tier is drained back to min, through DNS first.
             stopLoads();
             await().atMost(WITHIN).ignoreExceptions().until(() ->
@@ -157,7 +149,7 @@ class ProxyTierAutoscaleTest {
             assertThat(in.read(body)).isEqualTo(body.length);
             assertThat(new String(body)).isEqualTo("from the backend");
             assertThat(lines("stops.log")).as("not stopped while the connection is open").isEmpty();
-        }
+        });
         // The connection closed: the node is stopped, and leaves the cluster.
         await().atMost(WITHIN).until(() -> lines("stops.log").size() == 1);
         assertThat(lines("stops.log").getFirst()).startsWith(added + " ");
@@ -174,12 +166,7 @@ class ProxyTierAutoscaleTest {
     void aNodeWhoseConnectionsOutlastDrainTimeoutIsStoppedAfterIt() throws Exception {
         Node edge = edge(SCALE_OUT_AND_IN.formatted("3s"));
         String added = scaleOutOnLoad(edge);
-        int newPort = Integer.parseInt(lines("slots.txt").getFirst().split(" ")[1]);
-        try (Socket held = new Socket(NEW_IP, newPort)) {
-            held.getOutputStream().write("GET /hold HTTP/1.1\r\nHost: app.example.test\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            await().atMost(WITHIN).ignoreExceptions().until(() ->
-                    member(get(edge, "scale"), added).path("clientConnections").asInt() == 1);
+        holdingAConnection(edge, added, held -> {
             stopLoads();
             // Never released: the node is stopped once drainTimeout has passed, with the connection still open.
             await().atMost(WITHIN).until(() -> lines("stops.log").size() == 1);
@@ -187,7 +174,7 @@ class ProxyTierAutoscaleTest {
             assertThat(drained.path("subject").asText()).isEqualTo(added);
             assertThat(drained.path("reason").asText()).contains("drainTimeout").contains("1 client connection");
             await().atMost(WITHIN).until(() -> !running(added));
-        }
+        });
         await().atMost(WITHIN).ignoreExceptions().until(() -> event(edge, "scale.proxy.stopped") != null);
     }
 
@@ -431,12 +418,7 @@ class ProxyTierAutoscaleTest {
         // A second candidate for leader, no proxy node (the tier stays edge1 and the node it starts).
         Node second = node("edge2", "127.0.30.3", "controller", policy);
         String added = scaleOutOnLoad(edge);
-        int newPort = Integer.parseInt(lines("slots.txt").getFirst().split(" ")[1]);
-        try (Socket held = new Socket(NEW_IP, newPort)) {
-            held.getOutputStream().write("GET /hold HTTP/1.1\r\nHost: app.example.test\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            await().atMost(WITHIN).ignoreExceptions().until(() ->
-                    member(get(edge, "scale"), added).path("clientConnections").asInt() == 1);
+        holdingAConnection(edge, added, held -> {
             stopLoads();
             await().atMost(WITHIN).ignoreExceptions().until(() -> member(get(edge, "scale"), added).path("drain")
                     .asText().equals("waiting for 1 client connection(s) to finish"));
@@ -465,6 +447,29 @@ class ProxyTierAutoscaleTest {
             assertThat(java.time.Instant.parse(drained.path("time").asText()))
                     .isAfterOrEqualTo(java.time.Instant.ofEpochMilli(began).plusSeconds(30));
             await().atMost(WITHIN).until(() -> !running(added));
+        });
+    }
+
+    /** What a test does while a client holds a connection. */
+    private interface WhileHeld {
+        void run(Socket held) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} while a client holds a connection through the node the tier started ({@code added}, on
+     * the script's first slot): a request the backend answers only once {@link #release} is counted down;
+     * {@code body} starts once {@code edge} sees the connection.
+     */
+    private void holdingAConnection(Node edge, String added, WhileHeld body) throws Exception {
+        int port = Integer.parseInt(lines("slots.txt").getFirst().split(" ")[1]);
+        try (Socket held = new Socket(NEW_IP, port)) {
+            held.setSoTimeout(90_000);
+            OutputStream out = held.getOutputStream();
+            out.write("GET /hold HTTP/1.1\r\nHost: app.example.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            await().atMost(WITHIN).ignoreExceptions().until(() ->
+                    member(get(edge, "scale"), added).path("clientConnections").asInt() == 1);
+            body.run(held);
         }
     }
 
