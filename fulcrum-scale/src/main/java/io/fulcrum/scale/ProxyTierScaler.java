@@ -40,19 +40,21 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Scale-out:</b> {@code starting} (generation), the provisioner's start, {@code up} with the
  *       member it answered (its name is the node id the new node registers with); the action ends when that
  *       node registers up, or fails after {@code startTimeout} (and is stopped).</li>
- *   <li><b>Scale-in:</b> the least loaded node the tier started (never another) is written
- *       {@code draining}; that node reads it and registers draining, so DNS stops answering with it; once
- *       it is draining and its published client connections are 0, or {@code drainTimeout} has passed, it is
- *       written {@code stopping} and the provisioner stops it; then it leaves the intent.</li>
+ *   <li><b>Scale-in:</b> the least loaded node the tier started and an operator did not protect (never
+ *       another) is written {@code draining}, with when the drain began; that node reads it and registers
+ *       draining, so DNS stops answering with it; once it is draining and its published client connections
+ *       are 0, or {@code drainTimeout} has passed since the drain began (a new leader counts from the time
+ *       recorded), it is written {@code stopping} and the provisioner stops it; then it leaves the intent.</li>
  * </ul>
  * Every step is an event ({@code scale.decision} for decisions, {@code scale.proxy.*} for the rest); a dry
  * run publishes the decisions only. Other nodes' scalers do nothing.
  *
- * <p>An operator pauses the tier, sets its size or resumes it through any member's admin API, under the
- * reserved name {@value #SUBJECT}: the settings are kept as a pool's ({@link OperatorSettings}, in the fleet's
+ * <p>An operator pauses the tier, sets its size, resumes it or protects one of its nodes from scale-in
+ * through any member's admin API, under the reserved name {@value #SUBJECT}: the settings are kept as a pool's ({@link OperatorSettings}, in the fleet's
  * store by compare-and-swap from any member), and every node's scaler follows them each tick. Paused, the
  * leader decides nothing new (its decisions are told held; an action under way finishes); with a size set,
- * the tier is brought to it (within min and max, a step at a time) and held there until resume.
+ * the tier is brought to it (within min and max, a step at a time) and held there until resume. A reload
+ * gives it a changed policy ({@link #policy}) without losing its history, intent or cooldown.
  *
  * <p>Threads: one thread of its own owns the state; provisioner calls run on virtual threads and hand
  * their results back to it.
