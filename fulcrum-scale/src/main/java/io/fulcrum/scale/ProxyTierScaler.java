@@ -40,19 +40,21 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Scale-out:</b> {@code starting} (generation), the provisioner's start, {@code up} with the
  *       member it answered (its name is the node id the new node registers with); the action ends when that
  *       node registers up, or fails after {@code startTimeout} (and is stopped).</li>
- *   <li><b>Scale-in:</b> the least loaded node the tier started (never another) is written
- *       {@code draining}; that node reads it and registers draining, so DNS stops answering with it; once
- *       it is draining and its published client connections are 0, or {@code drainTimeout} has passed, it is
- *       written {@code stopping} and the provisioner stops it; then it leaves the intent.</li>
+ *   <li><b>Scale-in:</b> the least loaded node the tier started and an operator did not protect (never
+ *       another) is written {@code draining}, with when the drain began; that node reads it and registers
+ *       draining, so DNS stops answering with it; once it is draining and its published client connections
+ *       are 0, or {@code drainTimeout} has passed since the drain began (a new leader counts from the time
+ *       recorded), it is written {@code stopping} and the provisioner stops it; then it leaves the intent.</li>
  * </ul>
  * Every step is an event ({@code scale.decision} for decisions, {@code scale.proxy.*} for the rest); a dry
  * run publishes the decisions only. Other nodes' scalers do nothing.
  *
- * <p>An operator pauses the tier, sets its size or resumes it through any member's admin API, under the
- * reserved name {@value #SUBJECT}: the settings are kept as a pool's ({@link OperatorSettings}, in the fleet's
+ * <p>An operator pauses the tier, sets its size, resumes it or protects one of its nodes from scale-in
+ * through any member's admin API, under the reserved name {@value #SUBJECT}: the settings are kept as a pool's ({@link OperatorSettings}, in the fleet's
  * store by compare-and-swap from any member), and every node's scaler follows them each tick. Paused, the
  * leader decides nothing new (its decisions are told held; an action under way finishes); with a size set,
- * the tier is brought to it (within min and max, a step at a time) and held there until resume.
+ * the tier is brought to it (within min and max, a step at a time) and held there until resume. A reload
+ * gives it a changed policy ({@link #policy}) without losing its history, intent or cooldown.
  *
  * <p>Threads: one thread of its own owns the state; provisioner calls run on virtual threads and hand
  * their results back to it.
@@ -71,8 +73,9 @@ public final class ProxyTierScaler implements AutoCloseable {
     private static final int SIZE_POINTS = 360;
     private static final long STOP_RETRY_MILLIS = 5000;
 
-    private final ProxyTierAutoscaleConfig config;
-    private final AutoscaleConfig policy;
+    // The policy: owned by the home thread, changed by a reload (policy(...)).
+    private volatile ProxyTierAutoscaleConfig config;
+    private AutoscaleConfig policy;
     private final DecisionEngine engine;
     private final Provisioner provisioner;
     private final ProxyTierFleet fleet;
@@ -141,6 +144,36 @@ public final class ProxyTierScaler implements AutoCloseable {
     public ProxyTierScaler start() {
         home.scheduleWithFixedDelay(this::safeTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /**
+     * Takes a changed policy (a reload) whose provisioner is the same, on the scaler's thread: the size
+     * history, the intent, the decision windows and the cooldown clock stay; the next evaluation is due at once.
+     */
+    public void policy(ProxyTierAutoscaleConfig next) {
+        backHome(() -> {
+            if (next.equals(config)) {
+                return;
+            }
+            config = next;
+            policy = next.policy();
+            engine.policy(policy);
+            lastEvaluation = null;
+            Map<String, String> d = new LinkedHashMap<>();
+            d.put("metric", policy.metric());
+            d.put("min", Integer.toString(policy.min()));
+            d.put("max", Integer.toString(policy.max()));
+            d.put("target", String.valueOf(policy.target()));
+            d.put("drainTimeout", seconds(policy.drainTimeout()));
+            tell("scale.policy.changed", SUBJECT, "the proxy tier's policy changed (a reload): " + policy.metric()
+                    + ", min " + policy.min() + ", max " + policy.max() + "; its history, intent and cooldown stay", d);
+            publishStatus(safeProxies());
+        });
+    }
+
+    /** The policy in force. */
+    public ProxyTierAutoscaleConfig config() {
+        return config;
     }
 
     /** Proxy nodes up now, as the last tick saw them. */
@@ -240,7 +273,8 @@ public final class ProxyTierScaler implements AutoCloseable {
                     awaiting.put(e.member().name(), now); // started by the previous leader, not registered yet
                 }
             } else if (e.state().equals(ScaleIntent.DRAINING) && e.member() != null) {
-                drainingSince.put(e.member().name(), now);
+                // drainTimeout runs from when the drain began, as the leader that began it recorded it
+                drainingSince.put(e.member().name(), e.since() > 0 ? Instant.ofEpochMilli(e.since()) : now);
             }
         }
         if (!policy.dryRun()) {
@@ -362,19 +396,22 @@ public final class ProxyTierScaler implements AutoCloseable {
                 ours.put(e.member().name(), e);
             }
         }
-        List<ProxyNode> candidates = nodes.stream().filter(p -> !p.draining() && ours.containsKey(p.id()))
+        List<String> protectedNodes = operator.protectedMembers();
+        List<ProxyNode> candidates = nodes.stream().filter(p -> !p.draining() && ours.containsKey(p.id())
+                        && !protectedNodes.contains(p.id()))
                 .sorted(Comparator.comparingDouble(this::valueOf).thenComparingInt(ProxyNode::clientConnections))
                 .limit(n).toList();
         if (candidates.isEmpty()) {
-            tell("scale.proxy.in.none", SUBJECT, "scale in wanted, but no up proxy node was started by the tier: "
-                    + "only those are drained", Map.of());
+            tell("scale.proxy.in.none", SUBJECT, "scale in wanted, but no up proxy node was started by the tier"
+                    + (protectedNodes.isEmpty() ? "" : " and left unprotected (protected: "
+                    + String.join(", ", protectedNodes) + ")") + ": only those are drained", Map.of());
             engine.acted(now);
             return;
         }
         ScaleIntent next = intent.aim(desired);
         for (ProxyNode p : candidates) {
             ScaleIntent.Entry e = ours.get(p.id());
-            next = next.with(new ScaleIntent.Entry(++generation, ScaleIntent.DRAINING, e.member()));
+            next = next.with(new ScaleIntent.Entry(++generation, ScaleIntent.DRAINING, e.member(), now.toEpochMilli()));
         }
         if (!record(next, "the intent to drain " + candidates.size())) {
             return;
@@ -448,7 +485,8 @@ public final class ProxyTierScaler implements AutoCloseable {
         } else if (node.draining() && node.statsAt() > since.toEpochMilli() && node.clientConnections() == 0) {
             why = "it registered draining (DNS no longer answers with it) and has no client connection left";
         } else if (!now.isBefore(since.plus(policy.drainTimeout()))) {
-            why = "drainTimeout " + seconds(policy.drainTimeout()) + " passed with " + node.clientConnections()
+            why = "drainTimeout " + seconds(policy.drainTimeout()) + " passed since the drain began at " + since
+                    + " with " + node.clientConnections()
                     + " client connection(s) still open" + (node.draining() ? "" : " (it never registered draining)");
         }
         if (why == null) {
@@ -463,8 +501,9 @@ public final class ProxyTierScaler implements AutoCloseable {
             return;
         }
         drainingSince.remove(name);
-        tell("scale.proxy.drained", name, "node " + name + " is drained: " + why + "; stopping it",
-                member(stopping.generation(), e.member()));
+        Map<String, String> d = member(stopping.generation(), e.member());
+        d.put("drainBegan", Long.toString(since.toEpochMilli()));
+        tell("scale.proxy.drained", name, "node " + name + " is drained: " + why + "; stopping it", d);
         stop(stopping, now);
     }
 
@@ -496,6 +535,7 @@ public final class ProxyTierScaler implements AutoCloseable {
                 "the stopped node " + m.name())) {
             engine.acted(now);
             tell("scale.proxy.stopped", m.name(), "node " + m.name() + " stopped by the provisioner", member(gen, m));
+            dropProtection(m.name());
         }
     }
 
@@ -503,14 +543,17 @@ public final class ProxyTierScaler implements AutoCloseable {
 
     /** Stops the tier's automatic decisions (an action under way finishes); returns the tier's status. */
     public Map<String, Object> pause(String actor) {
-        return operate(s -> new OperatorSettings(true, s.size(), List.of()), "scale.paused",
+        return operate(s -> new OperatorSettings(true, s.size(), s.protectedMembers()), "scale.paused",
                 "automatic decisions stopped by " + actor + " (an action under way finishes)", Map.of("actor", actor));
     }
 
-    /** Gives the tier back to its policy (ends a pause and an operator's size); returns the tier's status. */
+    /**
+     * Gives the tier back to its policy (ends a pause and an operator's size; protections stay); returns the
+     * tier's status.
+     */
     public Map<String, Object> resume(String actor) {
-        return operate(s -> OperatorSettings.NONE, "scale.resumed", "back to the policy (a size set by an operator "
-                + "is forgotten), by " + actor, Map.of("actor", actor));
+        return operate(s -> new OperatorSettings(false, null, s.protectedMembers()), "scale.resumed",
+                "back to the policy (a size set by an operator is forgotten), by " + actor, Map.of("actor", actor));
     }
 
     /** Brings the tier to {@code size} proxy nodes and holds it there until resume; returns its status. */
@@ -519,41 +562,119 @@ public final class ProxyTierScaler implements AutoCloseable {
             throw new IllegalArgumentException("size " + size + " is outside the proxy tier's min " + policy.min()
                     + " and max " + policy.max());
         }
-        return operate(s -> new OperatorSettings(false, size, List.of()), "scale.set", "size " + size + " set by "
+        return operate(s -> new OperatorSettings(false, size, s.protectedMembers()), "scale.set", "size " + size + " set by "
                 + actor + ": the proxy tier is brought to it and kept there until resume",
                 Map.of("actor", actor, "size", Integer.toString(size)));
     }
 
     /**
-     * Makes an operator's change on the fleet's copy of the tier's settings, by compare-and-swap (a write
-     * another member made meanwhile is read and the change made again on it, a few times at most), on the
-     * scaler's thread; the change's event is told once the write is kept.
+     * Protects a node the tier started from scale-in ({@code on}), or lifts its protection, for the whole
+     * fleet as pause and set are; a node the tier did not start is refused (it is never scaled in anyway).
+     * Returns the tier's status.
+     *
+     * @throws java.util.NoSuchElementException the tier's intent names no node {@code node}
      */
+    public Map<String, Object> protect(String node, boolean on, String actor) {
+        if (on) {
+            ScaleService.callOn(home, () -> {
+                requireStarted(node);
+                return null;
+            });
+        }
+        return operate(s -> {
+            List<String> names = new ArrayList<>(s.protectedMembers());
+            names.remove(node);
+            if (on) {
+                names.add(node);
+            }
+            return new OperatorSettings(s.paused(), s.size(), names);
+        }, on ? "scale.member.protected" : "scale.member.unprotected", SUBJECT + "/" + node,
+                (on ? "protected from scale-in" : "no longer protected from scale-in") + " by " + actor,
+                Map.of("actor", actor));
+    }
+
+    /** Refuses a node the tier's intent (as stored now: any member may be asked) does not name. */
+    private void requireStarted(String node) {
+        ScaleIntent stored;
+        try {
+            stored = fleet.read().intent();
+        } catch (ScaleFleet.Unavailable e) {
+            throw new IllegalStateException("the fleet's store could not be reached (" + e.getMessage()
+                    + "): nothing was changed");
+        }
+        boolean ours = stored != null && stored.members().stream()
+                .anyMatch(e -> e.member() != null && e.member().name().equals(node));
+        if (!ours) {
+            throw new java.util.NoSuchElementException("the proxy tier has no node \"" + node + "\" started by its "
+                    + "provisioner (the nodes it did not start are never scaled in)");
+        }
+    }
+
     private Map<String, Object> operate(java.util.function.UnaryOperator<OperatorSettings> change, String kind,
                                         String reason, Map<String, String> details) {
+        return operate(change, kind, SUBJECT, reason, details);
+    }
+
+    /**
+     * Makes an operator's change on the fleet's copy of the tier's settings, by compare-and-swap (a write
+     * another member made meanwhile is read and the change made again on it, a few times at most), on the
+     * scaler's thread; the change's event is told once the write is kept. A protection that changes
+     * nothing (a node protected again, or one not protected lifted) writes and tells nothing, as a pool's.
+     */
+    private Map<String, Object> operate(java.util.function.UnaryOperator<OperatorSettings> change, String kind,
+                                        String subject, String reason, Map<String, String> details) {
         ScaleService.callOn(home, () -> {
-            try {
-                for (int attempt = 0; attempt < 5; attempt++) {
-                    ScaleFleet.StoredSettings st = fleet.readOperator();
-                    OperatorSettings next = change.apply(st.settings());
-                    long v = fleet.writeOperator(st.version(), next);
-                    if (v > 0) {
-                        operator = next;
-                        operatorVersion = v;
-                        lastEvaluation = null; // decided on the next tick
-                        tell(kind, SUBJECT, reason, details);
-                        publishStatus(safeProxies());
-                        return null;
-                    }
-                }
-            } catch (ScaleFleet.Unavailable e) {
-                throw new IllegalStateException("the fleet's store could not be reached (" + e.getMessage()
-                        + "): nothing was changed");
-            }
-            throw new IllegalStateException("the proxy tier's operator settings kept changing on other nodes "
-                    + "meanwhile: nothing was changed; try again");
+            changeSettings(change, kind, subject, reason, details);
+            return null;
         });
         return status;
+    }
+
+    /** {@link #operate}'s change, on the scaler's thread. */
+    private void changeSettings(java.util.function.UnaryOperator<OperatorSettings> change, String kind,
+                                String subject, String reason, Map<String, String> details) {
+        boolean protection = !subject.equals(SUBJECT);
+        try {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                ScaleFleet.StoredSettings st = fleet.readOperator();
+                OperatorSettings next = change.apply(st.settings());
+                if (protection && next.protectedMembers().equals(st.settings().protectedMembers())) {
+                    return;
+                }
+                long v = fleet.writeOperator(st.version(), next);
+                if (v > 0) {
+                    operator = next;
+                    operatorVersion = v;
+                    lastEvaluation = null; // decided on the next tick
+                    tell(kind, subject, reason, details);
+                    publishStatus(safeProxies());
+                    return;
+                }
+            }
+        } catch (ScaleFleet.Unavailable e) {
+            throw new IllegalStateException("the fleet's store could not be reached (" + e.getMessage()
+                    + "): nothing was changed");
+        }
+        throw new IllegalStateException("the proxy tier's operator settings kept changing on other nodes "
+                + "meanwhile: nothing was changed; try again");
+    }
+
+    /**
+     * A node that left the tier (stopped by the provisioner) keeps no protection: dropped from the fleet's
+     * record too, so that a node started later under the same name is not protected by it.
+     */
+    private void dropProtection(String node) {
+        if (!operator.protectedMembers().contains(node)) {
+            return;
+        }
+        try {
+            changeSettings(s -> new OperatorSettings(s.paused(), s.size(), s.protectedMembers().stream()
+                    .filter(n -> !n.equals(node)).toList()), "scale.member.unprotected", SUBJECT + "/" + node,
+                    "node " + node + " stopped: its protection goes", Map.of());
+        } catch (IllegalStateException e) {
+            LOG.warn("proxy tier: the protection of the stopped node {} could not be dropped: {}", node,
+                    e.getMessage());
+        }
     }
 
     /** Takes the operator's settings the fleet keeps, changed through any member's admin API. */
@@ -570,7 +691,7 @@ public final class ProxyTierScaler implements AutoCloseable {
         }
         boolean first = operatorVersion < 0;
         operatorVersion = st.version();
-        OperatorSettings next = new OperatorSettings(st.settings().paused(), st.settings().size(), List.of());
+        OperatorSettings next = st.settings();
         if (!next.equals(operator)) {
             operator = next;
             lastEvaluation = null;
@@ -667,6 +788,7 @@ public final class ProxyTierScaler implements AutoCloseable {
         out.put("desired", desiredSize);
         out.put("paused", operator.paused());
         out.put("operatorSize", operator.size());
+        out.put("protected", operator.protectedMembers());
         Instant cooldown = engine.cooldownUntil(Instant.now());
         out.put("cooldownUntil", cooldown == null ? null : cooldown.toString());
         out.put("version", version);
@@ -685,6 +807,7 @@ public final class ProxyTierScaler implements AutoCloseable {
             m.put("requestsPerSecond", Math.round(n.requestsPerSecond() * 1000) / 1000.0);
             m.put("clientConnections", n.clientConnections());
             m.put("drain", drainWaits.get(n.id()));
+            m.put("protected", operator.protectedMembers().contains(n.id()));
             members.add(m);
         }
         out.put("members", members);
@@ -694,6 +817,7 @@ public final class ProxyTierScaler implements AutoCloseable {
             m.put("key", e.key());
             m.put("state", e.state());
             m.put("generation", e.generation());
+            m.put("since", e.since() > 0 ? Instant.ofEpochMilli(e.since()).toString() : null);
             m.put("address", e.member() == null ? null : e.member().address());
             intended.add(m);
         }

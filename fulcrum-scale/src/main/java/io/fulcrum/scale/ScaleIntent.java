@@ -58,8 +58,16 @@ public record ScaleIntent(String pool, long generation, int target, String leade
      * @param generation the generation of the action its state names (the start's for up)
      * @param state      one of the states above
      * @param member     the member (null while starting)
+     * @param since      when the state began (epoch ms, wall clock), for the states whose duration is bounded
+     *                   across leaders ({@code draining} in the proxy tier: its drainTimeout runs from it); 0: not
+     *                   recorded
      */
-    public record Entry(long generation, String state, Provisioner.Member member) {
+    public record Entry(long generation, String state, Provisioner.Member member, long since) {
+
+        /** An entry whose start is not recorded. */
+        public Entry(long generation, String state, Provisioner.Member member) {
+            this(generation, state, member, 0);
+        }
 
         /** Its name, or {@code "#<generation>"} while it has none (starting). */
         public String key() {
@@ -122,6 +130,9 @@ public record ScaleIntent(String pool, long generation, int target, String leade
             ObjectNode m = list.addObject();
             m.put("generation", e.generation());
             m.put("state", e.state());
+            if (e.since() > 0) {
+                m.put("since", e.since());
+            }
             if (e.member() != null) {
                 m.put("name", e.member().name());
                 m.put("address", e.member().address());
@@ -155,7 +166,8 @@ public record ScaleIntent(String pool, long generation, int target, String leade
                 m.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
                 member = new Provisioner.Member(m.get("name").asText(), m.get("address").asText(), labels);
             }
-            members.add(new Entry(m.path("generation").asLong(), m.path("state").asText(UP), member));
+            members.add(new Entry(m.path("generation").asLong(), m.path("state").asText(UP), member,
+                    m.path("since").asLong()));
         }
         return new ScaleIntent(o.get("pool").asText(), o.path("generation").asLong(), o.path("target").asInt(),
                 o.path("leader").asText(""), members);

@@ -118,7 +118,8 @@ public final class ScaleService implements NodeService, ScaleControl {
 
     /**
      * Shows the proxy tier's autoscaler in {@link #scaleStatus} ({@code proxyTier}) and gives it the operator's
-     * changes addressed to {@value ProxyTierScaler#SUBJECT}, the tier's reserved name.
+     * changes addressed to {@value ProxyTierScaler#SUBJECT}, the tier's reserved name; null when a reload
+     * removed its policy.
      */
     public void showProxyTier(ProxyTierScaler tier) {
         this.proxyTier = tier;
@@ -285,10 +286,8 @@ public final class ScaleService implements NodeService, ScaleControl {
 
     @Override
     public Map<String, Object> protect(String pool, String member, boolean on, String actor) {
-        if (tier(pool) != null) {
-            throw new IllegalArgumentException("the proxy tier's nodes cannot be protected (only pools' members)");
-        }
-        return onScaler(pool, ps -> ps.protect(member, on, actor));
+        ProxyTierScaler tier = tier(pool);
+        return tier != null ? tier.protect(member, on, actor) : onScaler(pool, ps -> ps.protect(member, on, actor));
     }
 
     /**

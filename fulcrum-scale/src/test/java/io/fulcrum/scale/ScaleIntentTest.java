@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ScaleIntentTest {
 
     private static final Provisioner.Member WEB_7 = new Provisioner.Member("web-7", "127.0.0.1:8080", Map.of("vm", "v1"));
+    private static final Provisioner.Member WEB_9 = new Provisioner.Member("web-9", "127.0.0.1:8081", Map.of());
 
     @Test
     void aStartingEntryBecomesTheMemberItStartedAndTheGenerationOnlyGrows() {
@@ -38,9 +39,14 @@ class ScaleIntentTest {
     void itsJsonReadsBackToTheSameIntent() {
         ScaleIntent i = ScaleIntent.empty("web").aim(3).by("node1")
                 .with(new ScaleIntent.Entry(7, ScaleIntent.UP, WEB_7))
-                .with(new ScaleIntent.Entry(8, ScaleIntent.STARTING, null));
+                .with(new ScaleIntent.Entry(8, ScaleIntent.STARTING, null))
+                .with(new ScaleIntent.Entry(9, ScaleIntent.DRAINING, WEB_9, 1_765_000_000_123L));
 
         assertThat(ScaleIntent.fromJson(i.toJson().getBytes(StandardCharsets.UTF_8))).isEqualTo(i);
+        assertThat(ScaleIntent.fromJson(i.toJson().getBytes(StandardCharsets.UTF_8)).entry("web-9").since())
+                .as("when the drain began, for a new leader's drainTimeout").isEqualTo(1_765_000_000_123L);
+        assertThat(i.entry("web-7").since()).as("not recorded").isZero();
+        assertThat(i.toJson()).doesNotContain("\"since\":0");
         assertThatThrownBy(() -> ScaleIntent.fromJson("[1]".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ScaleIntent.fromJson("{".getBytes(StandardCharsets.UTF_8)))

@@ -106,17 +106,18 @@ final class ScaleCommand implements Callable<Integer> {
                     .put("from", m.path("provisioned").asBoolean() ? "provisioner" : "operator")
                     .put("intent", m.path("intent").asText(""))
                     .put("requests", m.path("requestsPerSecond").asDouble())
-                    .put("connections", m.path("clientConnections").asInt()));
+                    .put("connections", m.path("clientConnections").asInt())
+                    .put("protected", m.path("protected").asBoolean()));
             Table.print(out, nodes, List.of(col("NODE", "node"), col("STATE", "state"), col("ADDRESS", "address"),
                     col("FROM", "from"), col("INTENT", "intent"), col("REQ/S", "requests"),
-                    col("CONNECTIONS", "connections")));
+                    col("CONNECTIONS", "connections"), col("PROTECTED", "protected")));
         }
     }
 
     /** A change of one pool's scaler. */
     abstract static class PoolAction extends CtlCommand.Action {
         @Parameters(index = "0", paramLabel = "POOL", description = "The pool (or " + PROXY_TIER
-                + ", the cluster's proxy tier, for pause, resume and set).")
+                + ", the cluster's proxy tier; its MEMBER is a node id).")
         String pool;
 
         PoolAction(ApiEndpoint endpoint) {
@@ -173,14 +174,15 @@ final class ScaleCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "protect", description = "Protect a member the autoscaler started from scale-in.")
+    @Command(name = "protect", description = "Protect a member the autoscaler started from scale-in, or a node the "
+            + "proxy tier started (POOL proxy-tier, MEMBER its node id).")
     static final class Protect extends MemberAction {
         Protect() {
             super(ApiEndpoint.SCALE_PROTECT);
         }
     }
 
-    @Command(name = "unprotect", description = "Lift a member's scale-in protection.")
+    @Command(name = "unprotect", description = "Lift a member's (or a proxy tier node's) scale-in protection.")
     static final class Unprotect extends MemberAction {
         Unprotect() {
             super(ApiEndpoint.SCALE_UNPROTECT);

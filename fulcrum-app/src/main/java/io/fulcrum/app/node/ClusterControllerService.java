@@ -17,7 +17,9 @@ import io.fulcrum.core.config.FulcrumConfig;
 import io.fulcrum.core.config.cluster.ControllerConfig;
 import io.fulcrum.core.config.store.EtcdStoreConfig;
 import io.fulcrum.core.lifecycle.NodeService;
+import io.fulcrum.core.config.scale.ProxyTierAutoscaleConfig;
 import io.fulcrum.proxy.ProxyServer;
+import io.fulcrum.scale.ProxyTierScaler;
 import io.fulcrum.proxy.runtime.PoolRuntime;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -38,7 +41,7 @@ import java.util.function.Supplier;
  * leads when the member's election makes this node leader ({@link ClusterNode} adds this service
  * and starts before it). Off unless {@code controller.enabled} or {@code stickyPeers.listen}
  * is set; the settings of both are read at start (a change needs a restart), except the pools the
- * controller drives and the listed sticky peers, which follow every reload. On a cluster member the
+ * controller drives, the listed sticky peers and the proxy tier's policy, which follow every reload. On a cluster member the
  * sticky peers are also the live proxy members (found through membership), and the member
  * registers where its peers listen. With the controller, the autoscaler joins the fleet: the leader
  * runs it on every node's load ({@link FleetScale}).
@@ -58,7 +61,10 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
     private PublishedWeights weights;
     private StickyPeers peers;
     private ProxyTierDrainOrder drainOrder;
-    private volatile io.fulcrum.scale.ProxyTierScaler proxyTier;
+    private volatile ProxyTierScaler proxyTier;
+    /** What a proxy tier's scaler made at a reload is given (set once the controller runs). */
+    private FleetView fleet;
+    private FleetScale fleetScale;
 
     ClusterControllerService(ProxyServer proxy, ClusterNode cluster, io.fulcrum.scale.ScaleService scale) {
         this.proxy = proxy;
@@ -94,18 +100,16 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
                 return p == null ? List.of() : p.backends();
             }, etcd.requestTimeout());
             weights.follow(c);
-            FencedRecords records = new FencedRecords(client, leadership, etcd.requestTimeout());
-            FleetScale fleetScale = new FleetScale(leadership, controller, records, keys);
+            fleet = new FleetView(leadership, controller, new FencedRecords(client, leadership,
+                    etcd.requestTimeout()), keys);
+            fleetScale = new FleetScale(fleet);
             scale.joinFleet(fleetScale);
             // Every node follows the proxy tier's intent (a node it started drains when named); the leader
             // of a node with the policy decides.
-            drainOrder = new ProxyTierDrainOrder(nodeName, records, keys, cluster::drainForScaleIn).start();
+            drainOrder = new ProxyTierDrainOrder(nodeName, fleet, cluster::drainForScaleIn).start();
             var tierPolicy = c.cluster().proxyTier().autoscale();
             if (tierPolicy != null) {
-                proxyTier = io.fulcrum.scale.ProxyTierScaler.create(tierPolicy,
-                        new FleetProxyTier(leadership, cluster.membership(), controller, records, keys,
-                                fleetScale), cluster.events()).start();
-                scale.showProxyTier(proxyTier);
+                startProxyTier(tierPolicy);
             }
         }
         if (c.stickyPeers().enabled()) {
@@ -134,6 +138,42 @@ final class ClusterControllerService implements NodeService, AdminReadable, Metr
         }
         if (peers != null) {
             peers.hookTables();
+        }
+        followProxyTierPolicy(c.cluster().proxyTier().autoscale());
+    }
+
+    private void startProxyTier(ProxyTierAutoscaleConfig policy) {
+        proxyTier = ProxyTierScaler.create(policy, new FleetProxyTier(fleet, cluster.membership(), fleetScale),
+                cluster.events()).start();
+        scale.showProxyTier(proxyTier);
+    }
+
+    /**
+     * A reload's {@code cluster.proxyTier.autoscale}: a changed policy with the same provisioner is taken by
+     * the running scaler (history, intent, cooldown stay, as a pool's); a changed provisioner, an added or a
+     * removed policy ends the running scaler (what runs stays, and so does the intent in the fleet's store)
+     * and starts one with the new policy, which reads the intent again.
+     */
+    private void followProxyTierPolicy(ProxyTierAutoscaleConfig next) {
+        ProxyTierScaler running = proxyTier;
+        if (controller == null || (running == null && next == null)) {
+            return; // without the controller the validator refuses a policy (controller.enabled needs a restart)
+        }
+        if (running != null && next != null && Objects.equals(running.config().provisioner(), next.provisioner())) {
+            running.policy(next);
+            return;
+        }
+        if (running != null) {
+            running.close();
+            proxyTier = null;
+            scale.showProxyTier(null);
+            cluster.events().publish("scale.policy.removed", ProxyTierScaler.SUBJECT, next == null
+                    ? "no cluster.proxyTier.autoscale policy any more: this node's tier scaler stops (the nodes it "
+                    + "started run on; a leader with the policy follows the intent)"
+                    : "the provisioner changed: the tier scaler starts again with it and reads the intent", Map.of());
+        }
+        if (next != null) {
+            startProxyTier(next);
         }
     }
 

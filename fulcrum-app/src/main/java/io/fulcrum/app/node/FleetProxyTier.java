@@ -1,9 +1,6 @@
 package io.fulcrum.app.node;
 
-import io.fulcrum.cluster.controller.Controller;
-import io.fulcrum.cluster.controller.ControllerKeys;
 import io.fulcrum.cluster.controller.FencedRecords;
-import io.fulcrum.cluster.election.Leadership;
 import io.fulcrum.cluster.member.Member;
 import io.fulcrum.cluster.member.MemberState;
 import io.fulcrum.cluster.member.MemberView;
@@ -30,37 +27,30 @@ import java.util.Map;
  */
 final class FleetProxyTier implements ProxyTierFleet {
 
-    private final Leadership leadership;
+    private final FleetView view;
     private final Membership membership;
-    private final Controller controller;
-    private final FencedRecords records;
-    private final ControllerKeys keys;
     /** Where the operator's settings are kept, under the tier's reserved name. */
     private final ScaleFleet operator;
 
-    FleetProxyTier(Leadership leadership, Membership membership, Controller controller, FencedRecords records,
-                   ControllerKeys keys, ScaleFleet operator) {
-        this.operator = operator;
-        this.leadership = leadership;
+    FleetProxyTier(FleetView view, Membership membership, ScaleFleet operator) {
+        this.view = view;
         this.membership = membership;
-        this.controller = controller;
-        this.records = records;
-        this.keys = keys;
+        this.operator = operator;
     }
 
     @Override
     public boolean leads() {
-        return leadership.isLeader();
+        return view.leads();
     }
 
     @Override
     public String leader() {
-        return leadership.leader().map(Leadership.Leader::nodeId).orElse("");
+        return view.leader();
     }
 
     @Override
     public List<ProxyNode> proxies() {
-        Map<String, NodeStats> stats = controller.nodes();
+        Map<String, NodeStats> stats = view.controller().nodes();
         List<ProxyNode> out = new ArrayList<>();
         for (MemberView v : membership.members()) {
             Member m = v.member();
@@ -83,7 +73,7 @@ final class FleetProxyTier implements ProxyTierFleet {
 
     @Override
     public ScaleFleet.Stored read() throws ScaleFleet.Unavailable {
-        FencedRecords.Versioned v = readIntent(records, keys);
+        FencedRecords.Versioned v = readIntent(view);
         ScaleIntent intent = null;
         if (v.value() != null) {
             try {
@@ -96,21 +86,13 @@ final class FleetProxyTier implements ProxyTierFleet {
     }
 
     /** The tier's intent as stored (also read by every node, to drain itself when it is named draining). */
-    static FencedRecords.Versioned readIntent(FencedRecords records, ControllerKeys keys) throws ScaleFleet.Unavailable {
-        try {
-            return records.read(keys.scaleProxies());
-        } catch (FencedRecords.Unavailable e) {
-            throw new ScaleFleet.Unavailable(e.getMessage(), e);
-        }
+    static FencedRecords.Versioned readIntent(FleetView view) throws ScaleFleet.Unavailable {
+        return view.read(view.keys().scaleProxies());
     }
 
     @Override
     public long write(long version, ScaleIntent intent) throws ScaleFleet.Unavailable {
-        try {
-            return records.replace(keys.scaleProxies(), version, intent.toJson());
-        } catch (FencedRecords.Unavailable e) {
-            throw new ScaleFleet.Unavailable(e.getMessage(), e);
-        }
+        return view.replace(view.keys().scaleProxies(), version, intent.toJson());
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.fulcrum.cluster.controller.Controller;
 import io.fulcrum.cluster.controller.ControllerKeys;
 import io.fulcrum.cluster.controller.FencedRecords;
 import io.fulcrum.cluster.controller.PoolAggregate;
-import io.fulcrum.cluster.election.Leadership;
 import io.fulcrum.scale.OperatorSettings;
 import io.fulcrum.scale.ScaleFleet;
 import io.fulcrum.scale.ScaleIntent;
@@ -22,31 +21,27 @@ import java.util.Map;
  */
 final class FleetScale implements ScaleFleet {
 
-    private final Leadership leadership;
-    private final Controller controller;
-    private final FencedRecords records;
+    private final FleetView view;
     private final ControllerKeys keys;
 
-    FleetScale(Leadership leadership, Controller controller, FencedRecords records, ControllerKeys keys) {
-        this.leadership = leadership;
-        this.controller = controller;
-        this.records = records;
-        this.keys = keys;
+    FleetScale(FleetView view) {
+        this.view = view;
+        this.keys = view.keys();
     }
 
     @Override
     public boolean leads() {
-        return leadership.isLeader();
+        return view.leads();
     }
 
     @Override
     public String leader() {
-        return leadership.leader().map(Leadership.Leader::nodeId).orElse("");
+        return view.leader();
     }
 
     @Override
     public Map<String, FleetReading> load(String pool) {
-        Controller.PoolView v = controller.view().get(pool);
+        Controller.PoolView v = view.controller().view().get(pool);
         PoolAggregate a = v == null ? null : v.aggregate();
         if (a == null) {
             return null;
@@ -61,32 +56,20 @@ final class FleetScale implements ScaleFleet {
     @Override
     public Stored read(String pool) throws Unavailable {
         // Not an intent (written by hand?): replaced by the next leader's, compared on its version.
-        FencedRecords.Versioned v = readRecord(keys.scaleIntent(pool));
+        FencedRecords.Versioned v = view.read(keys.scaleIntent(pool));
         return new Stored(parsed(v, ScaleIntent::fromJson, null), v.version());
     }
 
     @Override
     public long write(String pool, long version, ScaleIntent intent) throws Unavailable {
-        try {
-            return records.replace(keys.scaleIntent(pool), version, intent.toJson());
-        } catch (FencedRecords.Unavailable e) {
-            throw new Unavailable(e.getMessage(), e);
-        }
+        return view.replace(keys.scaleIntent(pool), version, intent.toJson());
     }
 
     @Override
     public StoredSettings readOperator(String pool) throws Unavailable {
         // Not settings (written by hand?): none, replaced by the next change, compared on its version.
-        FencedRecords.Versioned v = readRecord(keys.scaleOperator(pool));
+        FencedRecords.Versioned v = view.read(keys.scaleOperator(pool));
         return new StoredSettings(parsed(v, OperatorSettings::fromJson, OperatorSettings.NONE), v.version());
-    }
-
-    private FencedRecords.Versioned readRecord(String key) throws Unavailable {
-        try {
-            return records.read(key);
-        } catch (FencedRecords.Unavailable e) {
-            throw new Unavailable(e.getMessage(), e);
-        }
     }
 
     /** The record read, or {@code none} when there is none or it does not parse. */
@@ -103,10 +86,6 @@ final class FleetScale implements ScaleFleet {
 
     @Override
     public long writeOperator(String pool, long version, OperatorSettings settings) throws Unavailable {
-        try {
-            return records.replaceByAnyMember(keys.scaleOperator(pool), version, settings.toJson());
-        } catch (FencedRecords.Unavailable e) {
-            throw new Unavailable(e.getMessage(), e);
-        }
+        return view.replaceByAnyMember(keys.scaleOperator(pool), version, settings.toJson());
     }
 }

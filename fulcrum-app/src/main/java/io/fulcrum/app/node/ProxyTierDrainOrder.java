@@ -1,6 +1,5 @@
 package io.fulcrum.app.node;
 
-import io.fulcrum.cluster.controller.ControllerKeys;
 import io.fulcrum.cluster.controller.FencedRecords;
 import io.fulcrum.scale.ScaleFleet;
 import io.fulcrum.scale.ScaleIntent;
@@ -24,8 +23,7 @@ final class ProxyTierDrainOrder implements AutoCloseable {
     private static final Set<String> LEAVING = Set.of(ScaleIntent.DRAINING, ScaleIntent.STOPPING);
 
     private final String self;
-    private final FencedRecords records;
-    private final ControllerKeys keys;
+    private final FleetView view;
     private final Runnable drain;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("fulcrum-proxy-tier-drain").daemon(true).unstarted(r));
@@ -35,10 +33,9 @@ final class ProxyTierDrainOrder implements AutoCloseable {
      * @param self  this node's id
      * @param drain registers this node draining
      */
-    ProxyTierDrainOrder(String self, FencedRecords records, ControllerKeys keys, Runnable drain) {
+    ProxyTierDrainOrder(String self, FleetView view, Runnable drain) {
         this.self = self;
-        this.records = records;
-        this.keys = keys;
+        this.view = view;
         this.drain = drain;
     }
 
@@ -52,7 +49,7 @@ final class ProxyTierDrainOrder implements AutoCloseable {
             return;
         }
         try {
-            FencedRecords.Versioned v = FleetProxyTier.readIntent(records, keys);
+            FencedRecords.Versioned v = FleetProxyTier.readIntent(view);
             if (v.value() == null) {
                 return;
             }

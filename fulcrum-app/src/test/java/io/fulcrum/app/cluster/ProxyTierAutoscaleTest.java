@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -29,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The proxy tier's autoscaler ({@code cluster.proxyTier.autoscale}) over real processes: a real etcd, a
  * first Fulcrum node {@code edge1} (proxy, DNS with a {@code memberVips} site, controller: the leader), and
- * the {@code exec} provisioner running {@code /cluster/provision-proxy.py}, whose members are real Fulcrum
+ * the {@code exec} provisioner running {@code examples/cluster/provision-proxy.py}, whose members are real Fulcrum
  * nodes ({@code fulcrum run}) on addresses of their own, asked with {@code dig}.
  */
 class ProxyTierAutoscaleTest {
@@ -120,15 +118,7 @@ class ProxyTierAutoscaleTest {
                 .contains("edge1");
 
         // A client holds a connection through the new node: a request the backend answers only when told.
-        int newPort = Integer.parseInt(lines("slots.txt").getFirst().split(" ")[1]);
-        try (Socket held = new Socket(NEW_IP, newPort)) {
-            held.setSoTimeout(90_000);
-            OutputStream out = held.getOutputStream();
-            out.write(("GET /hold HTTP/1.1\r\nHost: app.example.test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            await().atMost(WITHIN).ignoreExceptions().until(() ->
-                    member(get(edge, "scale"), added).path("clientConnections").asInt() == 1);
-
+        holdingAConnection(edge, added, held -> {
             // The load ends: the tier is drained back to min, through DNS first.
             stopLoads();
             await().atMost(WITHIN).ignoreExceptions().until(() ->
@@ -157,7 +147,7 @@ class ProxyTierAutoscaleTest {
             assertThat(in.read(body)).isEqualTo(body.length);
             assertThat(new String(body)).isEqualTo("from the backend");
             assertThat(lines("stops.log")).as("not stopped while the connection is open").isEmpty();
-        }
+        });
         // The connection closed: the node is stopped, and leaves the cluster.
         await().atMost(WITHIN).until(() -> lines("stops.log").size() == 1);
         assertThat(lines("stops.log").getFirst()).startsWith(added + " ");
@@ -174,12 +164,7 @@ class ProxyTierAutoscaleTest {
     void aNodeWhoseConnectionsOutlastDrainTimeoutIsStoppedAfterIt() throws Exception {
         Node edge = edge(SCALE_OUT_AND_IN.formatted("3s"));
         String added = scaleOutOnLoad(edge);
-        int newPort = Integer.parseInt(lines("slots.txt").getFirst().split(" ")[1]);
-        try (Socket held = new Socket(NEW_IP, newPort)) {
-            held.getOutputStream().write("GET /hold HTTP/1.1\r\nHost: app.example.test\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            await().atMost(WITHIN).ignoreExceptions().until(() ->
-                    member(get(edge, "scale"), added).path("clientConnections").asInt() == 1);
+        holdingAConnection(edge, added, held -> {
             stopLoads();
             // Never released: the node is stopped once drainTimeout has passed, with the connection still open.
             await().atMost(WITHIN).until(() -> lines("stops.log").size() == 1);
@@ -187,7 +172,7 @@ class ProxyTierAutoscaleTest {
             assertThat(drained.path("subject").asText()).isEqualTo(added);
             assertThat(drained.path("reason").asText()).contains("drainTimeout").contains("1 client connection");
             await().atMost(WITHIN).until(() -> !running(added));
-        }
+        });
         await().atMost(WITHIN).ignoreExceptions().until(() -> event(edge, "scale.proxy.stopped") != null);
     }
 
@@ -339,6 +324,159 @@ class ProxyTierAutoscaleTest {
         assertThat(event(follower, "scale.resumed").path("subject").asText()).isEqualTo("proxy-tier");
         await().atMost(WITHIN).ignoreExceptions().until(() ->
                 get(edge, "scale").path("proxyTier").path("operatorSize").isNull());
+    }
+
+    @Test
+    void aProtectedNodeIsNotScaledInUntilAnOperatorLiftsItsProtection() throws Exception {
+        Node edge = edge(SCALE_OUT_AND_IN.formatted("60s"));
+        String added = scaleOutOnLoad(edge);
+        // A node the tier did not start: refused as a pool's unknown member is.
+        HttpResponse<String> unknown = post(edge, "scale/proxy-tier/members/edge1/protect");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.body()).contains("edge1");
+
+        ctl(edge, "scale", "protect", "proxy-tier", added);
+        JsonNode stored = JSON.readTree(etcd.etcdctl("get", "--print-value-only",
+                "/proxy-tier/scale/operator/proxy-tier"));
+        assertThat(stored.path("protected").toString()).isEqualTo("[\"" + added + "\"]");
+        assertThat(event(edge, "scale.member.protected").path("subject").asText()).isEqualTo("proxy-tier/" + added);
+        assertThat(member(get(edge, "scale"), added).path("protected").asBoolean()).isTrue();
+        assertThat(ctl(edge, "scale", "status")).contains("PROTECTED").containsPattern(added + " .*\\btrue\\b");
+
+        // The load ends: a scale-in is wanted, and the only node the tier started is protected.
+        stopLoads();
+        await().atMost(WITHIN).ignoreExceptions().until(() -> event(edge, "scale.proxy.in.none") != null);
+        assertThat(event(edge, "scale.proxy.in.none").path("reason").asText()).contains("protected: " + added);
+        assertThat(kinds(edge)).doesNotContain("scale.proxy.draining");
+        assertThat(lines("stops.log")).isEmpty();
+        assertThat(stateOf(get(edge, "cluster/nodes"), added)).isEqualTo("up");
+        // A pause keeps the protection (the record holds both).
+        ctl(edge, "scale", "pause", "proxy-tier");
+        ctl(edge, "scale", "resume", "proxy-tier");
+        stored = JSON.readTree(etcd.etcdctl("get", "--print-value-only", "/proxy-tier/scale/operator/proxy-tier"));
+        assertThat(stored.path("protected").toString()).isEqualTo("[\"" + added + "\"]");
+
+        // Lifted: the node is drained through DNS and stopped.
+        ctl(edge, "scale", "unprotect", "proxy-tier", added);
+        assertThat(event(edge, "scale.member.unprotected").path("subject").asText()).isEqualTo("proxy-tier/" + added);
+        await().atMost(WITHIN).ignoreExceptions().until(() -> event(edge, "scale.proxy.draining") != null);
+        assertThat(event(edge, "scale.proxy.draining").path("subject").asText()).isEqualTo(added);
+        await().atMost(WITHIN).until(() -> lines("stops.log").size() == 1);
+        assertThat(lines("stops.log").getFirst()).startsWith(added + " ");
+    }
+
+    @Test
+    void aReloadChangesTheTiersPolicyOnTheRunningLeaderThenRemovesIt() throws Exception {
+        Node edge = edge(SCALE_OUT_AND_IN.formatted("60s").replace("max: 2", "max: 1"));
+        // Load that asks for more nodes, and max 1: nothing is started.
+        loads.add(PacedLoad.start(URI.create("http://" + EDGE_IP + ":" + edge.proxyPort() + "/"), 2, 6,
+                Duration.ofSeconds(100), 1_200));
+        await().atMost(WITHIN).ignoreExceptions().until(() ->
+                get(edge, "scale").path("proxyTier").path("evaluation").path("recommended").asInt() > 1);
+        assertThat(get(edge, "scale").path("proxyTier").path("evaluation").path("reason").asText())
+                .contains("at most max 1");
+        JsonNode firstPoint = get(edge, "scale").path("proxyTier").path("history").get(0);
+        assertThat(lines("starts.log")).isEmpty();
+
+        // The file says max 2 now; a reload, and the running scaler takes it: a node is started.
+        Path file = dir.resolve("edge1.yaml");
+        Files.writeString(file, Files.readString(file).replace("max: 1", "max: 2"));
+        HttpResponse<String> reload = post(edge, "reload");
+        assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
+        await().atMost(WITHIN).ignoreExceptions().until(() -> event(edge, "scale.policy.changed") != null);
+        JsonNode changed = event(edge, "scale.policy.changed");
+        assertThat(changed.path("subject").asText()).isEqualTo("proxy-tier");
+        assertThat(changed.path("details").path("max").asText()).isEqualTo("2");
+        JsonNode tier = get(edge, "scale").path("proxyTier");
+        assertThat(tier.path("policy").path("max").asInt()).isEqualTo(2);
+        assertThat(tier.path("leads").asBoolean()).isTrue();
+        assertThat(tier.path("history").get(0)).as("the size history is kept").isEqualTo(firstPoint);
+        await().atMost(Duration.ofSeconds(90)).until(() -> lines("starts.log").size() == 1);
+        await().atMost(WITHIN).ignoreExceptions().until(() -> event(edge, "scale.proxy.registered") != null);
+        assertThat(kinds(edge).stream().filter("scale.proxy.leader.took-over"::equals)).as("the same term").hasSize(1);
+
+        // The policy removed from the file: this node's tier scaler stops, what it started runs on.
+        String without = Files.readString(file).replaceAll("(?s)  proxyTier:.*?(?=controller:)", "");
+        assertThat(without).doesNotContain("proxyTier");
+        Files.writeString(file, without);
+        reload = post(edge, "reload");
+        assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
+        await().atMost(WITHIN).ignoreExceptions().until(() -> get(edge, "scale").path("proxyTier").isMissingNode());
+        JsonNode removed = event(edge, "scale.policy.removed");
+        assertThat(removed.path("subject").asText()).isEqualTo("proxy-tier");
+        String added = lines("starts.log").getFirst().split(" ")[0];
+        assertThat(running(added)).isTrue();
+        assertThat(lines("stops.log")).isEmpty();
+    }
+
+    @Test
+    void aNewLeaderCountsDrainTimeoutFromWhenTheDrainBegan() throws Exception {
+        String policy = SCALE_OUT_AND_IN.formatted("30s");
+        Node edge = edge(policy);
+        // A second candidate for leader, no proxy node (the tier stays edge1 and the node it starts).
+        Node second = node("edge2", "127.0.30.3", "controller", policy);
+        String added = scaleOutOnLoad(edge);
+        holdingAConnection(edge, added, held -> {
+            stopLoads();
+            await().atMost(WITHIN).ignoreExceptions().until(() -> member(get(edge, "scale"), added).path("drain")
+                    .asText().equals("waiting for 1 client connection(s) to finish"));
+            // The intent records when the drain began.
+            JsonNode entry = JSON.readTree(etcd.etcdctl("get", "--print-value-only", "/proxy-tier/scale/proxies"))
+                    .path("members").get(0);
+            assertThat(entry.path("state").asText()).isEqualTo("draining");
+            long began = entry.path("since").asLong();
+            assertThat(began).isPositive();
+
+            edge.process().kill(); // the leader, mid-drain
+            await().atMost(WITHIN).ignoreExceptions().until(() ->
+                    event(second, "scale.proxy.leader.took-over") != null);
+            java.time.Instant tookOver = java.time.Instant.parse(event(second, "scale.proxy.leader.took-over")
+                    .path("time").asText());
+            assertThat(tookOver).as("the new leader took over mid-drain")
+                    .isBefore(java.time.Instant.ofEpochMilli(began).plusSeconds(30));
+
+            // The new leader stops it once drainTimeout has passed since the drain began, not since it took over.
+            await().atMost(Duration.ofSeconds(90)).until(() -> lines("stops.log").size() == 1);
+            JsonNode drained = event(second, "scale.proxy.drained");
+            assertThat(drained.path("subject").asText()).isEqualTo(added);
+            assertThat(drained.path("reason").asText()).contains("drainTimeout 30 s passed since the drain began at "
+                    + java.time.Instant.ofEpochMilli(began)).contains("1 client connection");
+            assertThat(drained.path("details").path("drainBegan").asLong()).isEqualTo(began);
+            assertThat(java.time.Instant.parse(drained.path("time").asText()))
+                    .isAfterOrEqualTo(java.time.Instant.ofEpochMilli(began).plusSeconds(30));
+            await().atMost(WITHIN).until(() -> !running(added));
+        });
+    }
+
+    /** What a test does while a client holds a connection. */
+    private interface WhileHeld {
+        void run(Socket held) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} while a client holds a connection through the node the tier started ({@code added}, on
+     * the script's first slot): a request the backend answers only once {@link #release} is counted down;
+     * {@code body} starts once {@code edge} sees the connection.
+     */
+    private void holdingAConnection(Node edge, String added, WhileHeld body) throws Exception {
+        int port = Integer.parseInt(lines("slots.txt").getFirst().split(" ")[1]);
+        try (Socket held = new Socket(NEW_IP, port)) {
+            held.setSoTimeout(90_000);
+            OutputStream out = held.getOutputStream();
+            out.write("GET /hold HTTP/1.1\r\nHost: app.example.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            await().atMost(WITHIN).ignoreExceptions().until(() ->
+                    member(get(edge, "scale"), added).path("clientConnections").asInt() == 1);
+            body.run(held);
+        }
+    }
+
+    /** {@code POST /api/v1/<path>} on a node with the admin token. */
+    private static HttpResponse<String> post(Node n, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + n.ip() + ":" + n.adminPort() + "/api/v1/"
+                        + path)).header("Authorization", "Bearer " + ClusterFixture.TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private List<String> holding() throws IOException {

@@ -117,4 +117,29 @@ class ConfigChangesTest {
         assertThat(effective.server().shutdownGrace()).isEqualTo(after.server().shutdownGrace());
         assertThat(effective.pools()).isEqualTo(after.pools());
     }
+
+    @Test
+    void theProxyTiersPolicyIsLiveWhileTheRestOfTheClusterSectionNeedsARestart() throws Exception {
+        String base = yaml("", backend("a", 1)) + """
+                controller: {enabled: true}
+                cluster:
+                  nodeId: edge1
+                  drainTimeout: 30s
+                  etcd: {endpoints: ["http://127.0.0.1:2379"], prefix: /f}
+                  proxyTier:
+                    autoscale:
+                      provisioner: {test-process: {command: "start-node {generation}"}}
+                      target: 5
+                      max: 2
+                """;
+        FulcrumConfig before = parse(base);
+        FulcrumConfig after = parse(base.replace("max: 2", "max: 3").replace("drainTimeout: 30s", "drainTimeout: 5s"));
+
+        ConfigChanges c = ConfigChanges.between(before, after);
+
+        assertThat(c.restartRequired()).containsExactly("cluster.drainTimeout");
+        FulcrumConfig effective = RestartRequiredFields.keep(before, after);
+        assertThat(effective.cluster().proxyTier().autoscale().max()).isEqualTo(3);
+        assertThat(effective.cluster().drainTimeout()).isEqualTo(before.cluster().drainTimeout());
+    }
 }

@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * This node as a member of a cluster: who it is, what it does, and how long the others
  * wait before they call it failed. Absent, the node runs alone (no membership, no
- * election), as a single node always did. The whole section is read once, at start.
+ * election), as a single node always did. The section is read once, at start, except
+ * {@code proxyTier}, which a reload changes.
  *
  * @param nodeId    this node's name in the cluster, unique among the members (required)
  * @param roles     what it does: {@code proxy}, {@code dns}, {@code controller}, {@code router}
@@ -39,7 +40,7 @@ public record ClusterConfig(
         @RestartRequired String advertise,
         @RestartRequired EtcdStoreConfig etcd,
         @RestartRequired Duration drainTimeout,
-        @RestartRequired ProxyTierConfig proxyTier) {
+        ProxyTierConfig proxyTier) {
 
     /** The roles a node can have. */
     public static final List<String> ROLES = List.of("proxy", "dns", "controller", "router");
