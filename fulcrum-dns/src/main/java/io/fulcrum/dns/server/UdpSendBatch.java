@@ -108,6 +108,11 @@ final class UdpSendBatch {
         return segmentedDatagrams;
     }
 
+    /** Whether replies are still grouped (no segmented message has been refused). */
+    boolean segmenting() {
+        return segmenting;
+    }
+
     /**
      * Sends the replies added since the last call, going on after a partial send; a message the
      * kernel refuses for its address (one it cannot reach) is skipped, as a lost datagram would be.
@@ -131,7 +136,7 @@ final class UdpSendBatch {
                 segmenting = false;
                 LOG.info("dns udp {}: the kernel refused a segmented send ({}); sending each reply alone from now on",
                         socketName, Libc.strerror(-r));
-                count = ungroup(sent, count);
+                sent = resendSingly(calls, fd, sent, count, socketName);
             } else {
                 LOG.debug("dns udp {}: sendmmsg: {}", socketName, Libc.strerror(-r));
                 sent++;
@@ -151,18 +156,27 @@ final class UdpSendBatch {
         }
     }
 
-    /**
-     * After a refused segmented message: messages {@code from..count-1} laid out again, each of
-     * their datagrams a message of its own (the iovecs stay where they are). Returns the new count.
-     */
-    private int ungroup(int from, int count) {
+    /** After a refused segmented message: the datagrams of messages {@code from..count-1}, each alone. */
+    private int resendSingly(UdpCalls calls, int fd, int from, int count, Object socketName) {
         int first = messageFirst[from];
         int last = messageFirst[count - 1] + messageCount[count - 1];
-        int m = from;
-        for (int k = first; k < last; k++) {
-            message(m++, iovOrder[k], k, 1);
+        // The iovecs stay where they are; each becomes a message of one datagram.
+        int m = 0;
+        for (int k = first; k < last; k++, m++) {
+            int reply = iovOrder[k];
+            message(m, reply, k, 1);
         }
-        return m;
+        int sent = 0;
+        while (sent < m) {
+            int r = calls.sendmmsg(fd, messages.address() + (long) sent * UdpCalls.MMSGHDR_SIZE, m - sent);
+            if (r > 0) {
+                sent += r;
+            } else if (r != -UdpCalls.EINTR && r != -UdpCalls.EAGAIN) {
+                LOG.debug("dns udp {}: sendmmsg: {}", socketName, Libc.strerror(-r));
+                sent++;
+            }
+        }
+        return count;
     }
 
     /**
