@@ -20,13 +20,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * One UDP socket of the DNS server with a thread of its own that reads datagrams in batches
  * ({@code recvmmsg}, blocking for the first, then taking what is queued, up to
- * {@link DnsServer#DATAGRAMS_PER_READ}), answers each straight into a reply slot and sends the
- * batch with one {@code sendmmsg} ({@link UdpSendBatch}: same-sized replies to one client as one
- * segmented message). A reply goes to the address its query came from, read from the receive
- * batch in place.
+ * {@link DnsServer#DATAGRAMS_PER_READ}), answers each straight into a slot of the send batch
+ * and sends the batch with one {@code sendmmsg}. A reply goes to the address its query came
+ * from, read from the receive batch in place.
  *
- * <p>Everything a batch needs is native memory allocated once per socket: the receive
- * {@code mmsghdr} and {@code iovec} arrays (the send batch's are {@link UdpSendBatch}'s), the peers' addresses, one query slot of
+ * <p>Everything a batch needs is native memory allocated once per socket: the receive and send
+ * {@code mmsghdr} and {@code iovec} arrays, the peers' addresses, one query slot of
  * {@link DnsServer#MAX_QUERY} + 1 bytes per datagram (a longer one is cut there, and gets
  * FORMERR as on Netty's path) and one reply slot of {@link QueryProcessor#MAX_UDP_REPLY} bytes.
  * The query and reply slots are seen through {@link ByteBuf} views made once, so the parser and
@@ -57,12 +56,11 @@ final class BatchUdpSocket implements AutoCloseable {
     private final QueryProcessor processor;
     private final DnsEngine engine;
     private final MemorySegment receiveHeaders;
-    private final UdpSendBatch sendBatch;
+    private final MemorySegment sendHeaders;
+    private final MemorySegment sendIov;
     private final MemorySegment names;
     private final ByteBuf[] queries = new ByteBuf[slots];
     private final ByteBuf[] replies = new ByteBuf[slots];
-    /** Where each reply slot's memory starts. */
-    private final long[] replyAddresses = new long[slots];
     /** The client's IPv6 address, copied out of its sockaddr for the geo look-up. */
     private final byte[] clientV6 = new byte[16];
     private final Thread thread;
@@ -72,9 +70,10 @@ final class BatchUdpSocket implements AutoCloseable {
         this.engine = engine;
         this.processor = new QueryProcessor(engine);
         receiveHeaders = arena.allocate((long) slots * UdpCalls.MMSGHDR_SIZE, 8);
+        sendHeaders = arena.allocate((long) slots * UdpCalls.MMSGHDR_SIZE, 8);
         MemorySegment receiveIov = arena.allocate((long) slots * UdpCalls.IOVEC_SIZE, 8);
+        sendIov = arena.allocate((long) slots * UdpCalls.IOVEC_SIZE, 8);
         names = arena.allocate((long) slots * NAME_STRIDE, 8);
-        sendBatch = new UdpSendBatch(arena, slots, names);
         MemorySegment queryMemory = arena.allocate((long) slots * QUERY_SLOT, 64);
         MemorySegment replyMemory = arena.allocate((long) slots * QueryProcessor.MAX_UDP_REPLY, 64);
         for (int i = 0; i < slots; i++) {
@@ -91,7 +90,10 @@ final class BatchUdpSocket implements AutoCloseable {
             receiveHeaders.set(ValueLayout.JAVA_INT, rx + UdpCalls.MSG_NAMELEN, UdpCalls.SOCKADDR_SIZE);
             receiveHeaders.set(ValueLayout.JAVA_LONG, rx + UdpCalls.MSG_IOV, receiveIov.address() + iov);
             receiveHeaders.set(ValueLayout.JAVA_LONG, rx + UdpCalls.MSG_IOVLEN, 1);
-            replyAddresses[i] = reply.address();
+            // Send slot i always carries reply slot i; its length and peer are set per batch.
+            sendIov.set(ValueLayout.JAVA_LONG, iov, reply.address());
+            sendHeaders.set(ValueLayout.JAVA_LONG, rx + UdpCalls.MSG_IOV, sendIov.address() + iov);
+            sendHeaders.set(ValueLayout.JAVA_LONG, rx + UdpCalls.MSG_IOVLEN, 1);
         }
         try {
             fd = UdpCalls.openBound(address, SOCKET_BUFFER, RECEIVE_TIMEOUT_MILLIS);
@@ -114,24 +116,9 @@ final class BatchUdpSocket implements AutoCloseable {
 
     /** Binds a socket to {@code address} (SO_REUSEPORT) and starts its thread. */
     static BatchUdpSocket open(DnsEngine engine, InetSocketAddress address, String threadName) throws IOException {
-        BatchUdpSocket s = bound(engine, address, threadName);
-        s.start();
+        BatchUdpSocket s = new BatchUdpSocket(engine, address, threadName);
+        s.thread.start();
         return s;
-    }
-
-    /** Binds a socket to {@code address} without reading from it yet ({@link #start}). */
-    static BatchUdpSocket bound(DnsEngine engine, InetSocketAddress address, String threadName) throws IOException {
-        return new BatchUdpSocket(engine, address, threadName);
-    }
-
-    /** Starts the thread that reads and answers. */
-    void start() {
-        thread.start();
-    }
-
-    /** Replies sent inside segmented messages so far ({@link UdpSendBatch}). */
-    long segmentedReplies() {
-        return sendBatch.segmentedDatagrams();
     }
 
     /** Whether this platform can run it (see {@link UdpCalls#available()}). */
@@ -158,8 +145,7 @@ final class BatchUdpSocket implements AutoCloseable {
                     continue;
                 }
                 engine.stats().batch(n);
-                answerAll(n);
-                sendBatch.send(calls, fd, localAddress);
+                send(answerAll(n));
             }
         } catch (Throwable t) {
             if (!closed) {
@@ -168,8 +154,8 @@ final class BatchUdpSocket implements AutoCloseable {
         }
     }
 
-    /** Answers the {@code n} datagrams read into the send batch. */
-    private void answerAll(int n) {
+    /** Answers the {@code n} datagrams read; returns how many replies the send batch holds. */
+    private int answerAll(int n) {
         int out = 0;
         for (int i = 0; i < n; i++) {
             long rx = (long) i * UdpCalls.MMSGHDR_SIZE;
@@ -197,16 +183,39 @@ final class BatchUdpSocket implements AutoCloseable {
                 answered = false;
             }
             if (answered) {
-                sendBatch.add(replyAddresses[out], reply.readableBytes(), name, nameLength);
+                long tx = (long) out * UdpCalls.MMSGHDR_SIZE;
+                sendHeaders.set(ValueLayout.JAVA_LONG, tx + UdpCalls.MSG_NAME, names.address() + name);
+                sendHeaders.set(ValueLayout.JAVA_INT, tx + UdpCalls.MSG_NAMELEN, nameLength);
+                sendIov.set(ValueLayout.JAVA_LONG, (long) out * UdpCalls.IOVEC_SIZE + 8, reply.readableBytes());
                 out++;
             }
         }
+        return out;
     }
 
     /** An IPv4 client of a dual-stack socket ({@code ::ffff:a.b.c.d}): located as IPv4, as Netty reports it. */
     private boolean isV4Mapped(long name) {
         return names.get(ValueLayout.JAVA_LONG_UNALIGNED, name + 8) == 0
                 && names.get(ValueLayout.JAVA_INT_UNALIGNED, name + 16) == 0xFFFF0000;
+    }
+
+    /**
+     * Sends the first {@code n} send slots, going on after a partial send; a datagram the kernel
+     * refuses (it names an address it cannot reach) is skipped, as a lost datagram would be.
+     */
+    private void send(int n) {
+        int sent = 0;
+        while (sent < n && !closed) {
+            int r = calls.sendmmsg(fd, sendHeaders.address() + (long) sent * UdpCalls.MMSGHDR_SIZE, n - sent);
+            if (r > 0) {
+                sent += r;
+            } else if (r != -UdpCalls.EINTR) {
+                if (r != -UdpCalls.EAGAIN) {
+                    LOG.debug("dns udp {}: sendmmsg: {}", localAddress, Libc.strerror(-r));
+                    sent++;
+                }
+            }
+        }
     }
 
     /** Whether the thread serving this socket is running. */
