@@ -178,7 +178,7 @@ public final class DnsService implements NodeService {
         if (next.warmUp().isZero()) {
             return;
         }
-        AnswerPathWarmUp.Result r = AnswerPathWarmUp.run(engine, next, next.warmUp());
+        AnswerPathWarmUp.Result r = AnswerPathWarmUp.run(engine, next.warmUp());
         LOG.info("dns: warmed the answer path up with {} queries in {} ms ({})", r.queries(), r.took().toMillis(),
                 r.quiet() ? "the compilers were done" : "dns.warmUp reached");
     }

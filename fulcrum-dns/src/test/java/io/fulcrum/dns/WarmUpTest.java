@@ -49,11 +49,10 @@ class WarmUpTest {
 
             // Run again over the live engine: every query made up for these names gets a reply
             // (a well-formed question, NXDOMAIN for the miss), and still nothing counts live.
-            var config = DnsTestServer.config(CONFIG.formatted("")).dns();
-            List<String> names = AnswerPathWarmUp.names(config, service.engine().snapshot());
+            List<String> names = AnswerPathWarmUp.names(service.engine().snapshot());
             assertThat(names).contains("example.test", "www.example.test", "v6.example.test", "app.example.test")
                     .doesNotContain("kept.example.test");
-            AnswerPathWarmUp.Result r = AnswerPathWarmUp.run(service.engine(), config, Duration.ofSeconds(5));
+            AnswerPathWarmUp.Result r = AnswerPathWarmUp.run(service.engine(), Duration.ofSeconds(5));
             assertThat(r.queries()).isGreaterThan(0);
             assertThat(r.answered()).isEqualTo(r.queries());
             assertThat(service.stats().udpQueries()).isEqualTo(2);
@@ -66,7 +65,7 @@ class WarmUpTest {
         try (DnsTestServer s = DnsTestServer.start(CONFIG.formatted("warmUp: 0s"))) {
             var config = DnsTestServer.config(CONFIG.formatted("warmUp: 0s")).dns();
             assertThat(config.warmUp()).isZero();
-            assertThat(AnswerPathWarmUp.run(s.service().engine(), config, config.warmUp()).queries()).isZero();
+            assertThat(AnswerPathWarmUp.run(s.service().engine(), config.warmUp()).queries()).isZero();
             assertThat(s.dig("www.example.test", "A", "+short").strip()).isEqualTo("192.0.2.1");
         }
     }

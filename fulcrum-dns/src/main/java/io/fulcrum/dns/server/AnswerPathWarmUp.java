@@ -1,11 +1,8 @@
 package io.fulcrum.dns.server;
 
-import io.fulcrum.core.config.dns.DnsConfig;
-import io.fulcrum.core.config.dns.RecordConfig;
-import io.fulcrum.core.config.dns.ZoneConfig;
 import io.fulcrum.dns.DnsEngine;
-import io.fulcrum.dns.gslb.GslbRecord;
 import io.fulcrum.dns.wire.Dns;
+import io.fulcrum.dns.zone.NameNode;
 import io.fulcrum.dns.zone.Zone;
 import io.fulcrum.dns.zone.ZoneSnapshot;
 import io.netty.buffer.ByteBuf;
@@ -29,7 +26,7 @@ import java.util.Set;
  * path beside it, on the same CPUs (docs/benchmarks.md, "DNS as shipped": 0.59 × gdnsd in a
  * first round, 1.0-1.15 × after).
  *
- * <p>The queries ask for every name of the configuration (each zone's apex, its records' names,
+ * <p>The queries ask for every name of the snapshot (each zone's apex, its records' names,
  * the GSLB records, a name that does not exist) for A, AAAA and SOA, with EDNS and without, in
  * mixed case, from a few client addresses. They are answered by a {@link QueryProcessor} over an
  * engine of its own that shares the live snapshot, geo database, site state and membership (all
@@ -57,10 +54,10 @@ public final class AnswerPathWarmUp {
     }
 
     /**
-     * Answers made-up queries for the names of {@code config} from {@code live}'s snapshot until
+     * Answers made-up queries for the names of {@code live}'s snapshot until
      * {@code budget} passes or the compilers are quiet; {@link Duration#ZERO} does nothing.
      */
-    public static Result run(DnsEngine live, DnsConfig config, Duration budget) {
+    public static Result run(DnsEngine live, Duration budget) {
         long start = System.nanoTime();
         if (budget.isZero() || budget.isNegative()) {
             return new Result(0, 0, Duration.ZERO, false);
@@ -71,7 +68,7 @@ public final class AnswerPathWarmUp {
         engine.siteState(live.siteState());
         engine.liveMembers(live.liveMembers());
         engine.udpPayloadSize(live.udpPayloadSize());
-        List<ByteBuf> queries = queries(names(config, live.snapshot()));
+        List<ByteBuf> queries = queries(names(live.snapshot()));
         // Direct buffers over native memory, as BatchUdpSocket's slots are: the same buffer
         // classes at the same call sites, so what is compiled here is what the sockets call.
         ByteBuf reply = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(QueryProcessor.MAX_UDP_REPLY));
@@ -117,32 +114,34 @@ public final class AnswerPathWarmUp {
         return new Result(n, answered, Duration.ofNanos(System.nanoTime() - start), quiet);
     }
 
-    /** The names asked for: apexes, the file's record names, GSLB names without stickiness, one miss per zone. */
-    public static List<String> names(DnsConfig config, ZoneSnapshot snapshot) {
+    /**
+     * The names asked for: every name of the snapshot (the zones' records, from the file or a
+     * zone file alike, and the GSLB names) except GSLB names with stickiness, and one miss per zone.
+     */
+    public static List<String> names(ZoneSnapshot snapshot) {
         Set<String> names = new LinkedHashSet<>();
         for (Zone z : snapshot.zones()) {
-            String apex = z.displayName();
-            names.add(apex);
-            names.add("no-such-name-fulcrum-warm-up." + apex);
+            names.add(z.displayName());
+            names.add("no-such-name-fulcrum-warm-up." + z.displayName());
         }
-        for (ZoneConfig z : config.zones()) {
-            for (RecordConfig r : z.records()) {
-                names.add(absolute(r.name(), z.name()));
-            }
-        }
-        for (GslbRecord g : snapshot.gslbRecords()) {
-            if (!g.usesSticky()) {
-                names.add(g.displayName());
+        for (NameNode n : snapshot.nodes()) {
+            if (n.gslb() == null || !n.gslb().usesSticky()) {
+                names.add(text(n.name()));
             }
         }
         return new ArrayList<>(names);
     }
 
-    private static String absolute(String name, String zone) {
-        if (name.equals("@")) {
-            return zone;
+    /** A wire-form name (length-prefixed labels, then the root's zero) as text, without the final dot. */
+    private static String text(byte[] wire) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < wire.length && wire[i] != 0; i += wire[i] + 1) {
+            if (!b.isEmpty()) {
+                b.append('.');
+            }
+            b.append(new String(wire, i + 1, wire[i], StandardCharsets.US_ASCII));
         }
-        return name.endsWith(".") ? name : name + "." + zone;
+        return b.toString();
     }
 
     /** For each name and type: with EDNS (as resolvers and dnsperf send) and without, one in mixed case. */

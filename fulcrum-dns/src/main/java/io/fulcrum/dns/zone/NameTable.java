@@ -37,6 +37,18 @@ public final class NameTable<T> {
         }
     }
 
+    /** Every value in the table, in no particular order. */
+    @SuppressWarnings("unchecked")
+    public List<T> values() {
+        List<T> out = new java.util.ArrayList<>();
+        for (Object v : values) {
+            if (v != null) {
+                out.add((T) v);
+            }
+        }
+        return out;
+    }
+
     /** The value for {@code length} bytes of {@code name} from {@code offset}, whose hash is {@code hash}. */
     @SuppressWarnings("unchecked")
     public T get(byte[] name, int offset, int length, int hash) {

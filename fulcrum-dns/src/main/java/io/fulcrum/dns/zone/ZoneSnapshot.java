@@ -43,6 +43,11 @@ public final class ZoneSnapshot {
         return zones.get(name, offset, length);
     }
 
+    /** Every name the snapshot answers for, with its replies (in no particular order). */
+    public List<NameNode> nodes() {
+        return names.values();
+    }
+
     public List<Zone> zones() {
         return zoneList;
     }
