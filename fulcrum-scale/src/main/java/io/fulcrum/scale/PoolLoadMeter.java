@@ -78,7 +78,8 @@ final class PoolLoadMeter {
                 case P99_LATENCY -> signals.p99Millis(b);
                 case HOST_CPU -> signals.hostCpuPercent(b);
             };
-            a.add(b, v, b.activeRequests(), Math.max(signals.requestsPerSecond(b), 1e-6));
+            double weight = metric == ScaleMetric.P99_LATENCY ? Math.max(signals.requestsPerSecond(b), 1e-6) : 0;
+            a.add(b, v, b.activeRequests(), weight);
         }
         return a.sample(rateKnown ? poolRate : Double.NaN);
     }
